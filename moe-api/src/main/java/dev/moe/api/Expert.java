@@ -1,0 +1,37 @@
+package dev.moe.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A classifier that maps feature rows to class probabilities: one member of a mixture.
+ *
+ * <p>Batch first: {@link #predict} takes a block of rows. The columns of that block are this expert's
+ * {@link #featureNames()} in that order; the runtime selects and orders the data set's columns by name
+ * before calling. The columns of the result are this expert's {@link #labelNames()} in that order; the
+ * runtime aligns them to the data set's labels (labels an expert never saw get probability 0).
+ *
+ * <p>Implementations must be safe for concurrent calls to {@code predict}.
+ */
+public interface Expert {
+
+    /** The id the config gave this expert; names it in reports. */
+    String id();
+
+    /** The features this expert reads, in the order {@link #predict} expects them. */
+    List<String> featureNames();
+
+    /** The labels this expert predicts, in the order of {@link #predict}'s columns. */
+    List<String> labelNames();
+
+    /** Where this expert came from (provider, file, hyperparameters, data): shown in reports, saved with models. */
+    Map<String, String> provenance();
+
+    /**
+     * Class probabilities for a block of rows.
+     *
+     * @param features rows x {@code featureNames().size()}
+     * @return rows x {@code labelNames().size()}, each row non-negative and summing to 1
+     */
+    FloatMatrix predict(FloatMatrix features);
+}

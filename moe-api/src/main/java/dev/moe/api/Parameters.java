@@ -1,0 +1,174 @@
+package dev.moe.api;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The free-form parameters of one config entry (an expert's or a routing strategy's), with typed
+ * getters whose errors name the entry and key, so a provider never has to format those messages itself.
+ */
+public final class Parameters {
+
+    private final String where;
+    private final Map<String, Object> values;
+
+    /**
+     * @param where  where these parameters sit in the config, for messages, e.g. {@code experts[expert1].params}
+     * @param values the raw values: String, Number, Boolean, List or Map, as a YAML or JSON parser yields them
+     */
+    public Parameters(String where, Map<String, ?> values) {
+        this.where = Objects.requireNonNull(where, "where");
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values, "values")));
+    }
+
+    public static Parameters empty(String where) {
+        return new Parameters(where, Map.of());
+    }
+
+    public String where() {
+        return where;
+    }
+
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    /** Fails on any key not in {@code known}, naming it and the known ones: catches typos in configs. */
+    public Parameters requireOnly(String... known) {
+        Set<String> allowed = Set.of(known);
+        for (String key : values.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new ParameterException(where + ": unknown key '" + key + "'; known keys: "
+                        + String.join(", ", new TreeSet<>(allowed)));
+            }
+        }
+        return this;
+    }
+
+    public String string(String key, String defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        throw wrongType(key, "a string", v);
+    }
+
+    public String requireString(String key) {
+        String v = string(key, null);
+        if (v == null) {
+            throw new ParameterException(where + ": missing required key '" + key + "'");
+        }
+        return v;
+    }
+
+    public int integer(String key, int defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            long l = ((Number) v).longValue();
+            if (l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE) {
+                return (int) l;
+            }
+        }
+        throw wrongType(key, "an integer", v);
+    }
+
+    public int positiveInteger(String key, int defaultValue) {
+        int v = integer(key, defaultValue);
+        if (v <= 0) {
+            throw new ParameterException(where + "." + key + ": must be positive, got " + v);
+        }
+        return v;
+    }
+
+    public double real(String key, double defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw wrongType(key, "a number", v);
+    }
+
+    public long longInteger(String key, long defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            return ((Number) v).longValue();
+        }
+        throw wrongType(key, "an integer", v);
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw wrongType(key, "true or false", v);
+    }
+
+    /** A list of integers; a single integer is read as a one-element list. */
+    public List<Integer> integers(String key, List<Integer> defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        List<?> raw = v instanceof List<?> l ? l : List.of(v);
+        List<Integer> out = new ArrayList<>();
+        for (Object o : raw) {
+            if (!(o instanceof Integer i)) {
+                throw wrongType(key, "a list of integers", v);
+            }
+            out.add(i);
+        }
+        return List.copyOf(out);
+    }
+
+    /** A list of strings; a single scalar is read as a one-element list. */
+    public List<String> strings(String key, List<String> defaultValue) {
+        Object v = values.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        List<?> raw = v instanceof List<?> l ? l : List.of(v);
+        List<String> out = new ArrayList<>();
+        for (Object o : raw) {
+            if (o instanceof Map<?, ?> || o instanceof List<?>) {
+                throw wrongType(key, "a list of strings", v);
+            }
+            out.add(String.valueOf(o));
+        }
+        return List.copyOf(out);
+    }
+
+    private ParameterException wrongType(String key, String expected, Object actual) {
+        return new ParameterException(where + "." + key + ": expected " + expected + ", got '" + actual + "'");
+    }
+
+    @Override
+    public String toString() {
+        return where + values;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.moe.experts.nd4j;
+
+import dev.moe.api.Expert;
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.FeatureScaler;
+import dev.moe.gating.mixture.FineTunableExpert;
+import dev.moe.gating.nn.AdamOptimizer;
+import dev.moe.gating.nn.Mlp;
+import dev.moe.gating.nn.Nd4jMatrices;
+import dev.moe.gating.nn.Softmax;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An MLP classifier on ND4J: standardised inputs, dense layers, softmax output. Immutable once built;
+ * training and fine-tuning work on copies of the network.
+ */
+public final class MlpExpert implements FineTunableExpert {
+
+    private final String id;
+    private final List<String> featureNames;
+    private final List<String> labelNames;
+    private final Map<String, String> provenance;
+    private final FeatureScaler scaler;
+    private final Mlp network;
+
+    public MlpExpert(String id, List<String> featureNames, List<String> labelNames, Map<String, String> provenance,
+                     FeatureScaler scaler, Mlp network) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.featureNames = List.copyOf(featureNames);
+        this.labelNames = List.copyOf(labelNames);
+        this.provenance = Map.copyOf(provenance);
+        this.scaler = Objects.requireNonNull(scaler, "scaler");
+        this.network = Objects.requireNonNull(network, "network");
+        if (network.inputSize() != this.featureNames.size() || network.outputSize() != this.labelNames.size()) {
+            throw new IllegalArgumentException("network " + network.inputSize() + " -> " + network.outputSize()
+                    + " does not match " + this.featureNames.size() + " features and " + this.labelNames.size() + " labels");
+        }
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    @Override
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+        return provenance;
+    }
+
+    FeatureScaler scaler() {
+        return scaler;
+    }
+
+    Mlp network() {
+        return network;
+    }
+
+    /** The same model under another id (a loaded file named by the config). */
+    MlpExpert withId(String newId) {
+        return new MlpExpert(newId, featureNames, labelNames, provenance, scaler, network);
+    }
+
+    @Override
+    public FloatMatrix predict(FloatMatrix features) {
+        if (features.columns() != featureNames.size()) {
+            throw new IllegalArgumentException("expert '" + id + "' expects " + featureNames.size()
+                    + " feature columns, got " + features.columns());
+        }
+        INDArray logits = network.predictLogits(Nd4jMatrices.toNd4j(scaler.apply(features), network.dataType()));
+        return Softmax.rows(Nd4jMatrices.toFloatMatrix(logits));
+    }
+
+    @Override
+    public Tuner tuner(double learningRate, long seed) {
+        return new MlpTuner(this, network.copy(), learningRate, seed);
+    }
+
+    /** Trains a copy of the network on softmax outputs: used both by plain training and by joint fine-tuning. */
+    static final class MlpTuner implements Tuner {
+        private final MlpExpert original;
+        private final Mlp network;
+        private final AdamOptimizer optimizer;
+        private final SplittableRandom random;
+        private Mlp.Pass pass;
+        private FloatMatrix probabilities;
+
+        MlpTuner(MlpExpert original, Mlp network, double learningRate, long seed) {
+            this.original = original;
+            this.network = network;
+            this.optimizer = new AdamOptimizer(network.parameters(), learningRate);
+            this.random = new SplittableRandom(seed);
+        }
+
+        @Override
+        public FloatMatrix forward(FloatMatrix features) {
+            pass = network.forward(Nd4jMatrices.toNd4j(original.scaler.apply(features), network.dataType()), true, random);
+            probabilities = Softmax.rows(Nd4jMatrices.toFloatMatrix(pass.logits()));
+            return probabilities;
+        }
+
+        @Override
+        public void backwardAndStep(FloatMatrix probabilityGradient) {
+            // Softmax backward: dL/dz_j = p_j (g_j - sum_k p_k g_k).
+            float[] p = probabilities.values();
+            float[] g = probabilityGradient.values();
+            int c = probabilities.columns();
+            float[] dz = new float[p.length];
+            for (int r = 0; r < probabilities.rows(); r++) {
+                double dot = 0;
+                for (int j = 0; j < c; j++) {
+                    dot += (double) p[r * c + j] * g[r * c + j];
+                }
+                for (int j = 0; j < c; j++) {
+                    dz[r * c + j] = (float) (p[r * c + j] * (g[r * c + j] - dot));
+                }
+            }
+            stepOnLogitGradient(new FloatMatrix(probabilities.rows(), c, dz));
+        }
+
+        void stepOnLogitGradient(FloatMatrix logitGradient) {
+            Mlp.Gradients gradients = network.backward(pass, Nd4jMatrices.toNd4j(logitGradient, network.dataType()));
+            optimizer.step(gradients.parameters());
+        }
+
+        FloatMatrix lastProbabilities() {
+            return probabilities;
+        }
+
+        @Override
+        public Expert result() {
+            return resultWith(Map.of("fine-tuned", "true"));
+        }
+
+        MlpExpert resultWith(Map<String, String> extraProvenance) {
+            Map<String, String> provenance = new LinkedHashMap<>(original.provenance);
+            provenance.putAll(extraProvenance);
+            return new MlpExpert(original.id, original.featureNames, original.labelNames, provenance, original.scaler, network.copy());
+        }
+    }
+}

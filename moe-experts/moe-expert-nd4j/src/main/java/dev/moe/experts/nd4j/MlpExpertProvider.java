@@ -1,0 +1,79 @@
+package dev.moe.experts.nd4j;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.ExpertSpec;
+import dev.moe.api.Parameters;
+import dev.moe.api.ParameterException;
+import dev.moe.api.TrainingSet;
+import dev.moe.gating.nn.Activation;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code nd4j-mlp}: trains an MLP classifier (the article's expert by default: one hidden layer of 32,
+ * ReLU, Adam at 0.001 for 500 full-batch epochs), or loads one saved earlier.
+ *
+ * <p>Parameters: {@code model} (file to load), {@code save} (file to write after training),
+ * {@code hidden}, {@code activation}, {@code epochs}, {@code learning-rate}, {@code batch-size}.
+ */
+public final class MlpExpertProvider implements ExpertProvider {
+
+    public static final String NAME = "nd4j-mlp";
+    private static final String[] KEYS = {"model", "save", "hidden", "activation", "epochs", "learning-rate", "batch-size"};
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "MLP classifier on ND4J; trains (hidden, activation, epochs, learning-rate, batch-size; save) or loads (model)";
+    }
+
+    @Override
+    public boolean canTrain() {
+        return true;
+    }
+
+    @Override
+    public Expert load(ExpertSpec spec) {
+        Parameters p = spec.parameters().requireOnly(KEYS);
+        Path file = spec.resolvePath(p.requireString("model"));
+        return MlpExpertFormat.load(file).withId(spec.id());
+    }
+
+    @Override
+    public Expert train(ExpertSpec spec, TrainingSet data) {
+        Parameters p = spec.parameters().requireOnly(KEYS);
+        List<Integer> hidden = p.integers("hidden", List.of(32));
+        for (int h : hidden) {
+            if (h <= 0) {
+                throw new ParameterException(p.where() + ".hidden: layer sizes must be positive, got " + hidden);
+            }
+        }
+        Activation activation;
+        try {
+            activation = Activation.fromConfigName(p.string("activation", "relu"));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(p.where() + ".activation: " + e.getMessage());
+        }
+        double learningRate = p.real("learning-rate", 0.001);
+        if (!(learningRate > 0)) {
+            throw new ParameterException(p.where() + ".learning-rate: must be positive, got " + learningRate);
+        }
+        int batchSize = p.integer("batch-size", 0);
+        if (batchSize < 0) {
+            throw new ParameterException(p.where() + ".batch-size: must be 0 (full batch) or positive, got " + batchSize);
+        }
+        MlpExpertTrainer.Settings settings = new MlpExpertTrainer.Settings(
+                hidden, activation, p.positiveInteger("epochs", 500), learningRate, batchSize, spec.seed());
+        MlpExpert expert = new MlpExpertTrainer().train(spec.id(), data, settings);
+        String save = p.string("save", null);
+        if (save != null) {
+            MlpExpertFormat.save(expert, spec.resolvePath(save));
+        }
+        return expert;
+    }
+}

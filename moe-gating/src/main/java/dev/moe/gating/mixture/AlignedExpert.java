@@ -1,0 +1,141 @@
+package dev.moe.gating.mixture;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertException;
+import dev.moe.api.FloatMatrix;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An expert seen through the mixture's feature and label spaces: it reads the data set's columns it
+ * names (selected and ordered by name) and answers in the data set's label order, with probability 0
+ * for labels it never saw.
+ */
+public final class AlignedExpert {
+
+    private final Expert expert;
+    private final int[] featureColumns;
+    private final int[] labelColumns;
+    private final int datasetLabelCount;
+    private final boolean identityFeatures;
+
+    private AlignedExpert(Expert expert, int[] featureColumns, int[] labelColumns, int datasetLabelCount, boolean identityFeatures) {
+        this.expert = expert;
+        this.featureColumns = featureColumns;
+        this.labelColumns = labelColumns;
+        this.datasetLabelCount = datasetLabelCount;
+        this.identityFeatures = identityFeatures;
+    }
+
+    /**
+     * @throws ExpertException naming the features the data set lacks, or when the expert shares no label with it
+     */
+    public static AlignedExpert align(Expert expert, List<String> datasetFeatures, List<String> datasetLabels) {
+        Objects.requireNonNull(expert, "expert");
+        Map<String, Integer> featureIndex = indexOf(datasetFeatures);
+        List<String> missing = new ArrayList<>();
+        int[] features = new int[expert.featureNames().size()];
+        for (int i = 0; i < features.length; i++) {
+            Integer column = featureIndex.get(expert.featureNames().get(i));
+            if (column == null) {
+                missing.add(expert.featureNames().get(i));
+            } else {
+                features[i] = column;
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ExpertException("expert '" + expert.id() + "' reads features the data set lacks: "
+                    + String.join(", ", missing) + " (data set has: " + String.join(", ", datasetFeatures) + ")");
+        }
+        Map<String, Integer> labelIndex = indexOf(datasetLabels);
+        int[] labels = new int[expert.labelNames().size()];
+        boolean anyKnown = false;
+        for (int i = 0; i < labels.length; i++) {
+            // A label the data set does not have is dropped: that probability mass predicts no class here.
+            labels[i] = labelIndex.getOrDefault(expert.labelNames().get(i), -1);
+            anyKnown |= labels[i] >= 0;
+        }
+        if (!anyKnown) {
+            throw new ExpertException("expert '" + expert.id() + "' predicts labels " + expert.labelNames()
+                    + ", none of which the data set has (" + String.join(", ", datasetLabels) + ")");
+        }
+        boolean identity = features.length == datasetFeatures.size();
+        for (int i = 0; identity && i < features.length; i++) {
+            identity = features[i] == i;
+        }
+        return new AlignedExpert(expert, features, labels, datasetLabels.size(), identity);
+    }
+
+    private static Map<String, Integer> indexOf(List<String> names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        return index;
+    }
+
+    public Expert expert() {
+        return expert;
+    }
+
+    public String id() {
+        return expert.id();
+    }
+
+    int datasetLabelCount() {
+        return datasetLabelCount;
+    }
+
+    /** The data set's rows as this expert reads them (its columns, in its order). */
+    FloatMatrix expertFeatures(FloatMatrix datasetRows) {
+        return identityFeatures ? datasetRows : datasetRows.selectColumns(featureColumns);
+    }
+
+    /** Probabilities in the data set's label order for a block of the data set's rows. */
+    public FloatMatrix predict(FloatMatrix datasetRows) {
+        FloatMatrix own = expert.predict(expertFeatures(datasetRows));
+        return toDatasetLabels(own, datasetRows.rows());
+    }
+
+    FloatMatrix toDatasetLabels(FloatMatrix own, int expectedRows) {
+        if (own.rows() != expectedRows || own.columns() != labelColumns.length) {
+            throw new ExpertException("expert '" + expert.id() + "' returned " + own.rows() + "x" + own.columns()
+                    + " probabilities for " + expectedRows + " rows and " + labelColumns.length + " labels");
+        }
+        float[] out = new float[expectedRows * datasetLabelCount];
+        float[] in = own.values();
+        int c = labelColumns.length;
+        for (int r = 0; r < expectedRows; r++) {
+            for (int j = 0; j < c; j++) {
+                if (labelColumns[j] >= 0) {
+                    out[r * datasetLabelCount + labelColumns[j]] = in[r * c + j];
+                }
+            }
+        }
+        return new FloatMatrix(expectedRows, datasetLabelCount, out);
+    }
+
+    /** The inverse of {@link #toDatasetLabels} for gradients: data set label order to the expert's own. */
+    FloatMatrix toExpertLabels(FloatMatrix datasetGradient) {
+        int n = datasetGradient.rows();
+        int c = labelColumns.length;
+        float[] out = new float[n * c];
+        float[] in = datasetGradient.values();
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < c; j++) {
+                if (labelColumns[j] >= 0) {
+                    out[r * c + j] = in[r * datasetLabelCount + labelColumns[j]];
+                }
+            }
+        }
+        return new FloatMatrix(n, c, out);
+    }
+
+    /** The same alignment around another expert with the same features and labels (e.g. a fine-tuned copy). */
+    AlignedExpert withExpert(Expert replacement) {
+        return new AlignedExpert(replacement, featureColumns, labelColumns, datasetLabelCount, identityFeatures);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.moe.gating.routing;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.api.RoutingStrategy;
+
+/**
+ * Keeps each row's k largest logits and takes the softmax over those (as Mixtral does); the other
+ * experts get weight 0 and are not run on that row. Ties go to the expert listed first.
+ */
+public final class TopKRouting implements RoutingStrategy {
+
+    public static final String NAME = "top-k";
+
+    private final int k;
+    private final double temperature;
+
+    public TopKRouting(int k, double temperature) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be positive, got " + temperature);
+        }
+        this.k = k;
+        this.temperature = temperature;
+    }
+
+    public int k() {
+        return k;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String describe() {
+        return "k=" + k + (temperature == 1.0 ? "" : ", temperature=" + temperature);
+    }
+
+    @Override
+    public Routing route(FloatMatrix logits, boolean training) {
+        int n = logits.rows();
+        int e = logits.columns();
+        if (k > e) {
+            throw new IllegalArgumentException("top-k with k=" + k + " but only " + e + " experts");
+        }
+        float[] z = logits.values();
+        boolean[] selected = new boolean[z.length];
+        for (int r = 0; r < n; r++) {
+            int base = r * e;
+            // k is small: k passes of "largest not yet chosen" beat sorting each row.
+            for (int pick = 0; pick < k; pick++) {
+                int best = -1;
+                for (int j = 0; j < e; j++) {
+                    if (!selected[base + j] && (best < 0 || z[base + j] > z[base + best])) {
+                        best = j;
+                    }
+                }
+                selected[base + best] = true;
+            }
+        }
+        return new MaskedSoftmax(logits, selected, temperature);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.moe.gating.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class MlpTest {
+
+    private static INDArray randomMatrix(int rows, int cols, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextGaussian();
+        }
+        return Nd4j.createFromArray(v).reshape(rows, cols);
+    }
+
+    /** Loss = sum(logits * probe): its gradient with respect to the logits is the probe itself. */
+    private static double loss(Mlp mlp, INDArray x, INDArray probe, long dropoutSeed) {
+        return mlp.forward(x, true, new SplittableRandom(dropoutSeed)).logits().mul(probe).sumNumber().doubleValue();
+    }
+
+    @Test
+    void parameterGradientsMatchFiniteDifferences() {
+        for (Activation activation : Activation.values()) {
+            Mlp mlp = Mlp.initialise(new int[] {4, 6, 5, 3}, List.of(activation, Activation.LEAKY_RELU), 0.3, DataType.DOUBLE, 7);
+            INDArray x = randomMatrix(8, 4, 1);
+            INDArray probe = randomMatrix(8, 3, 2);
+            Mlp.Pass pass = mlp.forward(x, true, new SplittableRandom(99));
+            Mlp.Gradients g = mlp.backward(pass, probe);
+            INDArray params = mlp.parameters();
+            double eps = 1e-6;
+            for (int i = 0; i < mlp.parameterCount(); i++) {
+                double old = params.getDouble(0, i);
+                params.putScalar(0, i, old + eps);
+                double up = loss(mlp, x, probe, 99);
+                params.putScalar(0, i, old - eps);
+                double down = loss(mlp, x, probe, 99);
+                params.putScalar(0, i, old);
+                double numeric = (up - down) / (2 * eps);
+                assertEquals(numeric, g.parameters().getDouble(0, i), 1e-5 * Math.max(1, Math.abs(numeric)),
+                        activation + " parameter " + i);
+            }
+            // and the input gradient
+            for (int i = 0; i < x.length(); i++) {
+                long r = i / 4;
+                long c = i % 4;
+                double old = x.getDouble(r, c);
+                x.putScalar(r, c, old + eps);
+                double up = loss(mlp, x, probe, 99);
+                x.putScalar(r, c, old - eps);
+                double down = loss(mlp, x, probe, 99);
+                x.putScalar(r, c, old);
+                assertEquals((up - down) / (2 * eps), g.input().getDouble(r, c), 1e-5, activation + " input " + i);
+            }
+        }
+    }
+
+    @Test
+    void layerWeightsAreViewsOfTheFlatParameters() {
+        Mlp mlp = Mlp.initialise(new int[] {3, 4, 2}, List.of(Activation.IDENTITY), 0, DataType.DOUBLE, 1);
+        INDArray x = randomMatrix(5, 3, 3);
+        INDArray before = mlp.predictLogits(x).dup();
+        mlp.parameters().muli(2.0); // identity hidden activation: all weights and biases doubled
+        INDArray after = mlp.predictLogits(x);
+        assertNotEquals(before, after);
+        // Doubling every weight and bias of a two-layer linear net: out = x(2W1)(2W2) + (2b1)(2W2) + 2b2.
+        Mlp doubled = Mlp.fromParameters(new int[] {3, 4, 2}, List.of(Activation.IDENTITY), 0, mlp.parameterValues(), DataType.DOUBLE);
+        assertArrayEquals(after.reshape(-1).toDoubleVector(), doubled.predictLogits(x).reshape(-1).toDoubleVector(), 1e-5);
+    }
+
+    @Test
+    void sameSeedSameNetwork() {
+        Mlp a = Mlp.initialise(new int[] {4, 8, 3}, List.of(Activation.RELU), 0, DataType.FLOAT, 42);
+        Mlp b = Mlp.initialise(new int[] {4, 8, 3}, List.of(Activation.RELU), 0, DataType.FLOAT, 42);
+        Mlp c = Mlp.initialise(new int[] {4, 8, 3}, List.of(Activation.RELU), 0, DataType.FLOAT, 43);
+        assertArrayEquals(a.parameterValues(), b.parameterValues());
+        assertNotEquals(a.parameters(), c.parameters());
+        // PyTorch's default init bound: 1/sqrt(fan-in) = 0.5 for the first layer.
+        for (float v : a.parameterValues()) {
+            assertEquals(0, v, 0.5 + 1e-6);
+        }
+    }
+
+    @Test
+    void rejectsWrongInputWidth() {
+        Mlp mlp = Mlp.initialise(new int[] {4, 3}, List.of(), 0, DataType.FLOAT, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.forward(Nd4j.zeros(DataType.FLOAT, 2, 5), false, new SplittableRandom(1)));
+        assertEquals("expected rows x 4 input, got [2, 5]", e.getMessage());
+    }
+
+    @Test
+    void adamFitsALinearMap() {
+        // y = x A: a linear net trained with Adam on squared error gets close.
+        INDArray x = randomMatrix(64, 3, 5).castTo(DataType.FLOAT);
+        INDArray a = Nd4j.createFromArray(new float[][] {{1, -2}, {0.5f, 1}, {-1, 3}});
+        INDArray y = x.mmul(a);
+        Mlp mlp = Mlp.initialise(new int[] {3, 2}, List.of(), 0, DataType.FLOAT, 3);
+        AdamOptimizer adam = new AdamOptimizer(mlp.parameters(), 0.05);
+        for (int i = 0; i < 500; i++) {
+            Mlp.Pass pass = mlp.forward(x, true, new SplittableRandom(0));
+            INDArray d = pass.logits().sub(y).muli(2.0 / 64);
+            adam.step(mlp.backward(pass, d).parameters());
+        }
+        double mse = mlp.predictLogits(x).sub(y).norm2Number().doubleValue();
+        assertEquals(0, mse, 0.05);
+    }
+}

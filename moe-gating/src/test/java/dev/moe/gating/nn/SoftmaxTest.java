@@ -1,0 +1,25 @@
+package dev.moe.gating.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.moe.api.FloatMatrix;
+import org.junit.jupiter.api.Test;
+
+class SoftmaxTest {
+
+    @Test
+    void rowsSumToOneAndSurviveLargeLogits() {
+        FloatMatrix p = Softmax.rows(new FloatMatrix(2, 3, new float[] {0, 0, 0, 1000, 0, -1000}));
+        assertArrayEquals(new float[] {1 / 3f, 1 / 3f, 1 / 3f, 1, 0, 0}, p.values(), 1e-6f);
+    }
+
+    @Test
+    void crossEntropyGradientIsProbabilitiesMinusOneHot() {
+        FloatMatrix p = new FloatMatrix(2, 2, new float[] {0.25f, 0.75f, 0.5f, 0.5f});
+        float[] g = new float[4];
+        double loss = Softmax.crossEntropy(p, new int[] {1, 0}, g);
+        assertEquals((-Math.log(0.75) - Math.log(0.5)) / 2, loss, 1e-6);
+        assertArrayEquals(new float[] {0.125f, -0.125f, -0.25f, 0.25f}, g, 1e-6f);
+    }
+}
