@@ -1,0 +1,57 @@
+package dev.moe.experts.tribuo;
+
+import dev.moe.api.FloatMatrix;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tribuo.transform.Transformation;
+import org.tribuo.transform.TransformationMap;
+import org.tribuo.transform.transformations.SimpleTransform;
+
+/**
+ * Standardises features to mean 0 and standard deviation 1, as a Tribuo {@link TransformationMap} of fixed
+ * per-feature steps (subtract the mean, divide by the standard deviation), so that the scaling travels inside
+ * the trained {@code TransformedModel} and its saved file.
+ *
+ * <p>Why not Tribuo's {@code MeanStdDevTransformation}: on a constant column it divides by a zero deviation,
+ * yields NaN features, and Tribuo then refuses the example. Here a constant column (deviation zero) is simply
+ * left as it is; real data sets have constant columns.
+ */
+final class FeatureStandardiser {
+
+    private FeatureStandardiser() {
+    }
+
+    /**
+     * The per-feature transformations for the columns of {@code features}; constant columns get none.
+     *
+     * @param featureNames the column names, in order
+     */
+    static TransformationMap transformations(FloatMatrix features, List<String> featureNames) {
+        if (featureNames.size() != features.columns()) {
+            throw new IllegalArgumentException(featureNames.size() + " names for " + features.columns() + " columns");
+        }
+        Map<String, List<Transformation>> perFeature = new LinkedHashMap<>();
+        int rows = features.rows();
+        int columns = features.columns();
+        float[] v = features.values();
+        for (int c = 0; c < columns; c++) {
+            double sum = 0;
+            for (int r = 0; r < rows; r++) {
+                sum += v[r * columns + c];
+            }
+            double mean = rows == 0 ? 0 : sum / rows;
+            double squares = 0;
+            for (int r = 0; r < rows; r++) {
+                double d = v[r * columns + c] - mean;
+                squares += d * d;
+            }
+            double deviation = rows == 0 ? 0 : Math.sqrt(squares / rows);
+            // Relative threshold: a column of one value repeated has a deviation of rounding noise at most.
+            if (deviation > 1e-12 * Math.max(1.0, Math.abs(mean)) && Double.isFinite(deviation)) {
+                perFeature.put(featureNames.get(c), List.of(SimpleTransform.sub(mean), SimpleTransform.div(deviation)));
+            }
+        }
+        return new TransformationMap(List.of(), perFeature);
+    }
+}

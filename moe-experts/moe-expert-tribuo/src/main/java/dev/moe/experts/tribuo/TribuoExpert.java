@@ -1,0 +1,196 @@
+package dev.moe.experts.tribuo;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertException;
+import dev.moe.api.FloatMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.tribuo.Example;
+import org.tribuo.Model;
+import org.tribuo.Prediction;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.impl.ArrayExample;
+
+/**
+ * A Tribuo classification model as an {@link Expert}. Each {@link #predict} call turns the whole block into
+ * Tribuo examples and makes one batch call to the model. Immutable; Tribuo models are safe for concurrent
+ * predictions, so this expert is too.
+ */
+public final class TribuoExpert implements Expert {
+
+    private final String id;
+    private final Model<Label> model;
+    private final List<String> featureNames;
+    private final List<String> labelNames;
+    private final Map<String, String> provenance;
+    private final boolean usesScores;
+    /** Feature names in Tribuo's order (sorted), and for each the column of the input block that holds it. */
+    private final String[] sortedNames;
+    private final int[] sortedColumns;
+    private final Map<String, Integer> labelIndex;
+
+    /**
+     * @param featureNames the columns {@link #predict} takes, in order; must include every feature the model knows
+     * @param labelNames   the columns {@link #predict} returns; exactly the labels of the model's domain
+     * @param provenance   where the model came from; {@code probabilities} is added here
+     */
+    TribuoExpert(String id, Model<Label> model, List<String> featureNames, List<String> labelNames,
+                 Map<String, String> provenance, ProbabilityMode mode) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.model = Objects.requireNonNull(model, "model");
+        this.featureNames = List.copyOf(featureNames);
+        this.labelNames = List.copyOf(labelNames);
+        this.usesScores = mode.usesScores(model.generatesProbabilities());
+        Map<String, String> p = new LinkedHashMap<>(provenance);
+        p.put("probabilities", usesScores ? "scores" : "one-hot");
+        this.provenance = java.util.Collections.unmodifiableMap(p);
+
+        if (new HashSet<>(this.featureNames).size() != this.featureNames.size()) {
+            throw new IllegalArgumentException("duplicate feature names " + this.featureNames);
+        }
+        Integer[] order = new Integer[this.featureNames.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(this.featureNames::get));
+        sortedNames = new String[order.length];
+        sortedColumns = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            sortedNames[i] = this.featureNames.get(order[i]);
+            sortedColumns[i] = order[i];
+        }
+        Set<String> domain = labelDomain(model);
+        if (!domain.equals(new HashSet<>(this.labelNames)) || domain.size() != this.labelNames.size()) {
+            throw new IllegalArgumentException("label names " + this.labelNames + " are not the model's labels " + domain);
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < this.labelNames.size(); i++) {
+            index.put(this.labelNames.get(i), i);
+        }
+        this.labelIndex = Map.copyOf(index);
+    }
+
+    /** The model's label names in Tribuo's id order. */
+    static List<String> labelNamesInIdOrder(Model<Label> model) {
+        List<String> names = new ArrayList<>();
+        model.getOutputIDInfo().forEach(pair -> names.add(pair.getB().getLabel()));
+        return names;
+    }
+
+    private static Set<String> labelDomain(Model<Label> model) {
+        Set<String> names = new HashSet<>();
+        for (Label label : model.getOutputIDInfo().getDomain()) {
+            names.add(label.getLabel());
+        }
+        return names;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    @Override
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+        return provenance;
+    }
+
+    /** The Tribuo model behind this expert (for saving, or for a Tribuo ensemble). */
+    public Model<Label> model() {
+        return model;
+    }
+
+    @Override
+    public FloatMatrix predict(FloatMatrix features) {
+        int columns = featureNames.size();
+        if (features.columns() != columns) {
+            throw new IllegalArgumentException("expert '" + id + "' expects " + columns
+                    + " feature columns, got " + features.columns());
+        }
+        int rows = features.rows();
+        int labels = labelNames.size();
+        FloatMatrix out = FloatMatrix.zeros(rows, labels);
+        if (rows == 0) {
+            return out;
+        }
+        float[] in = features.values();
+        List<Example<Label>> examples = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            double[] values = new double[columns];
+            for (int i = 0; i < columns; i++) {
+                float v = in[r * columns + sortedColumns[i]];
+                if (!Float.isFinite(v)) {
+                    throw new ExpertException("expert '" + id + "': row " + r + ", feature '" + sortedNames[i]
+                            + "' is " + v + "; Tribuo models take finite values only");
+                }
+                values[i] = v;
+            }
+            examples.add(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values));
+        }
+        List<Prediction<Label>> predictions = model.predict(examples);
+        float[] o = out.values();
+        for (int r = 0; r < rows; r++) {
+            Prediction<Label> prediction = predictions.get(r);
+            if (usesScores) {
+                writeScores(prediction, o, r * labels, r);
+            } else {
+                o[r * labels + column(prediction.getOutput().getLabel())] = 1f;
+            }
+        }
+        return out;
+    }
+
+    private void writeScores(Prediction<Label> prediction, float[] out, int offset, int row) {
+        double sum = 0;
+        for (Label score : prediction.getOutputScores().values()) {
+            double s = score.getScore();
+            if (!(s >= 0) || Double.isInfinite(s)) {
+                throw new ExpertException("expert '" + id + "': the model's score for label '" + score.getLabel()
+                        + "' on row " + row + " is " + s + ", not a probability; use probabilities: one-hot");
+            }
+            sum += s;
+        }
+        if (!(sum > 0)) {
+            // No mass at all: fall back to the predicted label rather than divide by zero.
+            out[offset + column(prediction.getOutput().getLabel())] = 1f;
+            return;
+        }
+        for (Label score : prediction.getOutputScores().values()) {
+            out[offset + column(score.getLabel())] = (float) (score.getScore() / sum);
+        }
+    }
+
+    private int column(String label) {
+        Integer c = labelIndex.get(label);
+        if (c == null) {
+            throw new IllegalStateException("expert '" + id + "': model predicted label '" + label
+                    + "' outside its domain " + labelNames);
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "TribuoExpert[" + id + ", " + provenance.get("model-class") + ", " + featureNames.size() + " features, "
+                + labelNames + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.moe.experts.tribuo;
+
+import dev.moe.api.ExpertException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.tribuo.Model;
+import org.tribuo.Output;
+import org.tribuo.classification.Label;
+
+/**
+ * Reads and writes Tribuo models in Tribuo 4.3's protobuf format ({@code Model.serializeToFile} and
+ * {@code Model.deserializeFromStream}); never Java serialization, so a file from elsewhere is parsed, not run.
+ */
+public final class TribuoModelFiles {
+
+    /** The prefix of a {@code model} value that names a class-path resource instead of a file. */
+    public static final String CLASSPATH_PREFIX = "classpath:";
+
+    private TribuoModelFiles() {
+    }
+
+    /**
+     * Loads a classification model from a file.
+     *
+     * @throws ExpertException naming the file when it is missing, unreadable, not a Tribuo model, or not a classifier
+     */
+    public static Model<Label> load(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return asClassifier(read(in, file.toString()), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ExpertException("Tribuo model file not found: " + file);
+        } catch (IOException e) {
+            throw new ExpertException("cannot read Tribuo model file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a classification model from a class-path resource, looked up first through {@code loader} (the
+     * provider's own class loader), then through the thread's context class loader (where a plugin jar's
+     * resources are when the host loaded the provider).
+     *
+     * @param resource the resource name without {@code classpath:}, e.g. {@code models/glass-cart.tribuo}
+     */
+    public static Model<Label> loadResource(String resource, ClassLoader loader) {
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        String where = CLASSPATH_PREFIX + name;
+        InputStream stream = loader == null ? null : loader.getResourceAsStream(name);
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (stream == null && context != null && context != loader) {
+            stream = context.getResourceAsStream(name);
+        }
+        if (stream == null) {
+            throw new ExpertException("Tribuo model resource not found on the class path: " + where);
+        }
+        try (InputStream in = new BufferedInputStream(stream)) {
+            return asClassifier(read(in, where), where);
+        } catch (IOException e) {
+            throw new ExpertException("cannot read Tribuo model resource " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Model<?> read(InputStream in, String where) throws IOException {
+        try {
+            return Model.deserializeFromStream(in);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new ExpertException(where + " is not a Tribuo 4.3 protobuf model file: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Tribuo reports unknown classes, versions and inconsistent contents as unchecked exceptions.
+            throw new ExpertException(where + " is not a readable Tribuo model: " + e, e);
+        } catch (LinkageError e) {
+            throw new ExpertException("cannot load the Tribuo model " + where
+                    + " (a library it needs is missing, e.g. tribuo-classification-xgboost or XGBoost's native library): "
+                    + e, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Model<Label> asClassifier(Model<?> model, String where) {
+        if (!model.validate(Label.class)) {
+            String outputType = model.getOutputIDInfo().getDomain().stream()
+                    .findFirst().map(o -> outputClass(o.getClass()).getSimpleName()).orElse("unknown");
+            throw new ExpertException(where + " holds a Tribuo " + model.getClass().getSimpleName() + " over "
+                    + outputType + " outputs, not a classification model (Label outputs)");
+        }
+        return (Model<Label>) model;
+    }
+
+    /** The most general Output class of a domain element: {@code Regressor} for its {@code DimensionTuple}. */
+    private static Class<?> outputClass(Class<?> c) {
+        while (c.getSuperclass() != null && Output.class.isAssignableFrom(c.getSuperclass())) {
+            c = c.getSuperclass();
+        }
+        return c;
+    }
+
+    /** Writes atomically: a temporary file beside the target, then a rename, so a crash leaves no half file. */
+    public static void save(Model<Label> model, Path file) {
+        Path target = file.toAbsolutePath();
+        Path parent = target.getParent();
+        try {
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".tmp");
+            try {
+                model.serializeToFile(tmp);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new ExpertException("cannot write Tribuo model to " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
