@@ -6,6 +6,9 @@ import dev.moe.api.RoutingStrategy;
 /**
  * Keeps each row's k largest logits and takes the softmax over those (as Mixtral does); the other
  * experts get weight 0 and are not run on that row. Ties go to the expert listed first.
+ *
+ * <p>With k = 1 the one weight is always 1, so no gradient reaches the gate: train such a gate with
+ * {@code gate.dense-warmup-epochs} (dense softmax first, then top-1).
  */
 public final class TopKRouting implements RoutingStrategy {
 

@@ -10,6 +10,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
+import dev.moe.gating.routing.SoftmaxDenseRouting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -78,7 +79,9 @@ public final class GateTrainer {
         int batch = options.batchSize() == 0 || options.batchSize() >= n ? n : options.batchSize();
         int[] order = identity(n);
         double[] lossHistory = new double[options.epochs()];
+        RoutingStrategy warmup = new SoftmaxDenseRouting(1.0);
         for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            RoutingStrategy routing = epoch < options.denseWarmupEpochs() ? warmup : strategy;
             if (batch < n) {
                 shuffle(order, random);
             }
@@ -87,7 +90,7 @@ public final class GateTrainer {
                 int size = Math.min(batch, n - start);
                 int[] batchRows = size == n ? order : java.util.Arrays.copyOfRange(order, start, start + size);
                 INDArray batchInput = size == n && batch == n ? input : input.getRows(batchRows);
-                lossSum += step(network, optimizer, strategy, batchInput, batchRows, rows, labels, e,
+                lossSum += step(network, optimizer, routing, batchInput, batchRows, rows, labels, e,
                         trueLabelProbability, tunings, random) * size;
             }
             lossHistory[epoch] = lossSum / n;

@@ -1,0 +1,76 @@
+package dev.moe.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.report.EvaluationReport;
+import dev.moe.runtime.report.ReportWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Train the configured experts and gate, and report test accuracy of each expert and the mixture.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The experiment's YAML config.")
+    Path config;
+
+    @Option(names = "--repeat", paramLabel = "N", description = "Run N seeds and report mean ± std (default: the config's, else 1).")
+    Integer repeat;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Base seed; repeat r uses seed + r (default: the config's, else 42).")
+    Long seed;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
+    String strategy;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    boolean quiet;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Override
+    public Integer call() {
+        MoeConfig c = ConfigLoader.load(config);
+        if (repeat != null) {
+            if (repeat < 1) {
+                throw new dev.moe.runtime.MoeException("--repeat must be at least 1, got " + repeat);
+            }
+            c = c.withRepeat(repeat);
+        }
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (strategy != null && !strategy.equals(c.routing().strategyOrDefault())) {
+            c = c.withRouting(new MoeConfig.RoutingConfig(strategy, null));
+        }
+        ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
+        Injector injector = Guice.createInjector(new MoeModule(c, registry));
+        Experiment experiment = injector.getInstance(Experiment.class);
+        EvaluationReport report = experiment.run(quiet ? dev.moe.runtime.experiment.ProgressListener.SILENT
+                : new ConsoleProgress(spec.commandLine().getErr()));
+        spec.commandLine().getOut().print(ReportWriter.table(report));
+        spec.commandLine().getOut().flush();
+        if (json != null) {
+            ReportWriter.writeJson(report, json);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.moe.cli;
+
+import dev.moe.api.ExpertProvider;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "experts", mixinStandardHelpOptions = true,
+        description = "List every expert provider found on the class path and in the plugins folder.")
+final class ExpertsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Override
+    public Integer call() {
+        ProviderRegistry registry = pluginOptions.registry(Path.of("").toAbsolutePath());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-20s %-7s %-40s %s%n", "provider", "trains", "from", "offers");
+        for (ProviderRegistry.Found<ExpertProvider> found : registry.expertProviders().values()) {
+            ExpertProvider p = found.provider();
+            out.printf("%-20s %-7s %-40s %s%n", p.name(), p.canTrain() ? "yes" : "no", found.origin(), p.description());
+        }
+        out.flush();
+        return 0;
+    }
+}

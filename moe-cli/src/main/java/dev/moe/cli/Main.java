@@ -1,0 +1,68 @@
+package dev.moe.cli;
+
+import dev.moe.api.ExpertException;
+import dev.moe.api.ParameterException;
+import dev.moe.runtime.MoeException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code moe} command. Exit status: 0 success, 2 a user error (one line on stderr naming the problem),
+ * 1 an internal error. {@code --debug} adds the stack trace.
+ */
+@Command(name = "moe", mixinStandardHelpOptions = true, version = "moe 0.1.0",
+        description = "Mixtures of experts over pluggable, pretrained classifiers.",
+        subcommands = {EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static final int USER_ERROR = 2;
+
+    /** Tribuo's trainers log progress at INFO through java.util.logging; stderr is for our own lines. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    static {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean debug = parseResult.hasMatchedOption("--debug")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
+            return report(e, err, debug);
+        });
+        return cli.execute(args);
+    }
+
+    static int report(Exception e, PrintWriter err, boolean debug) {
+        Throwable userError = userErrorIn(e);
+        if (userError != null) {
+            err.println("moe: " + userError.getMessage());
+        } else {
+            err.println("moe: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return userError != null ? USER_ERROR : 1;
+    }
+
+    /** The user's error behind {@code e}, also when a framework (Guice) wrapped it; null for a bug. */
+    private static Throwable userErrorIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof MoeException || t instanceof ExpertException || t instanceof ParameterException) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.moe.cli;
+
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --plugins DIR}: the plugins folder, else {@code MOE_PLUGINS}, else {@code plugins/} beside the config. */
+final class PluginOptions {
+
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS, else plugins/ beside the config).")
+    Path plugins;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debug;
+
+    ProviderRegistry registry(Path configFolder) {
+        Path folder = plugins;
+        if (folder == null && System.getenv("MOE_PLUGINS") != null && !System.getenv("MOE_PLUGINS").isBlank()) {
+            folder = Path.of(System.getenv("MOE_PLUGINS"));
+        }
+        if (folder == null && configFolder != null) {
+            Path beside = configFolder.resolve("plugins");
+            folder = Files.isDirectory(beside) ? beside : null;
+        }
+        return ProviderRegistry.discover(Main.class.getClassLoader(), folder);
+    }
+}

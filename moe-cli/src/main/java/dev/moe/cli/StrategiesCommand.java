@@ -1,0 +1,39 @@
+package dev.moe.cli;
+
+import dev.moe.api.RoutingStrategyProvider;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "strategies", mixinStandardHelpOptions = true,
+        description = "List the routing strategies a config can name in routing.strategy, with their parameters.")
+final class StrategiesCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Override
+    public Integer call() {
+        ProviderRegistry registry = pluginOptions.registry(Path.of("").toAbsolutePath());
+        PrintWriter out = spec.commandLine().getOut();
+        for (ProviderRegistry.Found<RoutingStrategyProvider> found : registry.routingProviders().values()) {
+            RoutingStrategyProvider p = found.provider();
+            out.printf("%s  (%s)%n    %s%n", p.name(), found.origin(), p.description());
+            for (Map.Entry<String, String> param : new TreeMap<>(p.parameters()).entrySet()) {
+                out.printf("    %-14s %s%n", param.getKey(), param.getValue());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.moe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    static final String SMALL = """
+            seed: 3
+            data: { source: synthetic-seed, rows: 1500 }
+            split: { balance-experts: true }
+            experts:
+              - { id: expert1, provider: nd4j-mlp, subset: { labels: ["0", "1"] }, params: { hidden: 8, epochs: 60, learning-rate: 0.01 } }
+              - { id: expert2, provider: nd4j-mlp, subset: { labels: ["1", "2"] }, params: { hidden: 8, epochs: 60, learning-rate: 0.01 } }
+              - { id: expert3, provider: nd4j-mlp, subset: { labels: ["0", "2"] }, params: { hidden: 8, epochs: 60, learning-rate: 0.01 } }
+            gate: { hidden: [], epochs: 150, learning-rate: 0.05 }
+            """;
+
+    @TempDir
+    Path dir;
+
+    record Result(int status, String out, String err) { }
+
+    static Result moe(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    private Path config(String yaml) throws Exception {
+        Path file = dir.resolve("exp.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void evaluateRunsEndToEndAndWritesTheJsonReport() throws Exception {
+        Path json = dir.resolve("out/report.json");
+        Result r = moe("evaluate", config(SMALL).toString(), "--repeat", "2", "--strategy", "top-k", "--json", json.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("model"), r.out());
+        assertTrue(r.out().contains("strategy top-k (k=2)"), r.out());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, report.get("repeats").asInt());
+        assertEquals("top-k", report.get("strategy").asText());
+        JsonNode results = report.get("results");
+        assertEquals(4, results.size());
+        assertEquals("expert1", results.get(0).get("model").asText());
+        assertEquals("moe", results.get(3).get("model").asText());
+        double moe = results.get(3).get("accuracy").asDouble();
+        for (int i = 0; i < 3; i++) {
+            double expert = results.get(i).get("accuracy").asDouble();
+            assertTrue(moe > expert, "moe " + moe + " vs " + results.get(i));
+            JsonNode perRepeat = results.get(i).get("perRepeat");
+            assertEquals(expert, (perRepeat.get(0).asDouble() + perRepeat.get(1).asDouble()) / 2, 1e-12);
+        }
+        // the console table shows the same mean as the JSON
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.3f", moe)), r.out());
+    }
+
+    @Test
+    void unknownStrategyIsOneLineAndExitTwo() throws Exception {
+        Result r = moe("evaluate", config(SMALL).toString(), "--strategy", "best-guess", "-q");
+        assertEquals(2, r.status());
+        assertEquals("moe: unknown routing strategy 'best-guess'; known: softmax-dense, top-k" + System.lineSeparator(), r.err());
+    }
+
+    @Test
+    void missingConfigIsOneLineAndExitTwo() {
+        Result r = moe("evaluate", dir.resolve("nope.yaml").toString());
+        assertEquals(2, r.status());
+        assertEquals("moe: config file not found: " + dir.resolve("nope.yaml") + System.lineSeparator(), r.err());
+    }
+
+    @Test
+    void wrongTypeInConfigIsOneLineAndExitTwo() throws Exception {
+        Path file = config(SMALL.replace("epochs: 150", "epochs: many"));
+        Result r = moe("evaluate", file.toString());
+        assertEquals(2, r.status());
+        assertEquals("moe: " + file + ": line 8: gate.epochs: expected an integer" + System.lineSeparator(), r.err());
+    }
+
+    @Test
+    void badRoutingParameterIsOneLineAndExitTwo() throws Exception {
+        Result r = moe("evaluate", config(SMALL + "routing: { strategy: top-k, params: { k: 4 } }\n").toString());
+        assertEquals(2, r.status());
+        assertEquals("moe: routing.params.k: must be between 1 and the number of experts (3), got 4" + System.lineSeparator(), r.err());
+    }
+
+    @Test
+    void badCommandLineIsExitTwo() {
+        Result r = moe("evaluate", "--repeat", "x", "a.yaml");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--repeat"), r.err());
+    }
+
+    @Test
+    void strategiesListsBuiltIns() {
+        Result r = moe("strategies");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("softmax-dense") && r.out().contains("top-k") && r.out().contains("    k "), r.out());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.moe.gating.mixture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.moe.api.ExpertException;
+import dev.moe.api.FloatMatrix;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlignedExpertTest {
+
+    @Test
+    void selectsFeaturesByNameAndPlacesLabelsInDatasetOrder() {
+        // The expert reads (c, a) and knows labels (z, x); the data set has features (a, b, c) and labels (x, y, z).
+        FakeExperts.RuleExpert expert = new FakeExperts.RuleExpert("e", List.of("c", "a"), List.of("z", "x"),
+                row -> row[0] > row[1] ? 0 : 1, 1.0f);
+        AlignedExpert aligned = AlignedExpert.align(expert, List.of("a", "b", "c"), List.of("x", "y", "z"));
+        FloatMatrix rows = new FloatMatrix(2, 3, new float[] {1, 100, 5, 5, 100, 1});
+        FloatMatrix p = aligned.predict(rows);
+        // row 0: c=5 > a=1 -> the expert's label 0 = z; row 1: c=1 < a=5 -> label 1 = x. y is unknown: 0.
+        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0}, p.values());
+    }
+
+    @Test
+    void missingFeaturesAreNamed() {
+        FakeExperts.RuleExpert expert = FakeExperts.constant("glass-tree", List.of("Na", "Mg", "K"), List.of("1"), 0);
+        ExpertException e = assertThrows(ExpertException.class,
+                () -> AlignedExpert.align(expert, List.of("Na", "Al"), List.of("1", "2")));
+        assertEquals("expert 'glass-tree' reads features the data set lacks: Mg, K (data set has: Na, Al)", e.getMessage());
+    }
+
+    @Test
+    void anExpertWithNoSharedLabelIsRefused() {
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a"), List.of("cat", "dog"), 0);
+        ExpertException e = assertThrows(ExpertException.class, () -> AlignedExpert.align(expert, List.of("a"), List.of("1", "2")));
+        assertEquals("expert 'e' predicts labels [cat, dog], none of which the data set has (1, 2)", e.getMessage());
+    }
+
+    @Test
+    void wrongOutputShapeIsReported() {
+        dev.moe.api.Expert broken = new FakeExperts.RuleExpert("b", List.of("a"), List.of("x"), r -> 0, 1f) {
+            @Override
+            public FloatMatrix predict(FloatMatrix x) {
+                return FloatMatrix.zeros(x.rows() + 1, 1);
+            }
+        };
+        AlignedExpert aligned = AlignedExpert.align(broken, List.of("a"), List.of("x"));
+        assertEquals("expert 'b' returned 3x1 probabilities for 2 rows and 1 labels",
+                assertThrows(ExpertException.class, () -> aligned.predict(FloatMatrix.zeros(2, 1))).getMessage());
+    }
+}

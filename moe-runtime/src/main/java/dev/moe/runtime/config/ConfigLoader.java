@@ -1,0 +1,204 @@
+package dev.moe.runtime.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.moe.runtime.MoeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a YAML config strictly: unknown keys, wrong types and missing required entries end in a
+ * {@link MoeException} that names the file, the line and the key (with the closest known key for typos).
+ */
+public final class ConfigLoader {
+
+    private static final ObjectMapper YAML = newMapper();
+
+    private ConfigLoader() {
+    }
+
+    private static ObjectMapper newMapper() {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        mapper.setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        // "epochs: ten" or "epochs: '10'" is a mistake to report, not a value to guess at.
+        for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        return mapper;
+    }
+
+    public static MoeConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new MoeException("config file not found: " + file);
+        } catch (IOException e) {
+            throw new MoeException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file);
+    }
+
+    public static MoeConfig parse(String yaml, Path file) {
+        if (yaml.isBlank()) {
+            throw new MoeException(file + ": the config file is empty");
+        }
+        MoeConfig config;
+        try {
+            config = YAML.readValue(yaml, MoeConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = closest(e.getPropertyName(), e.getKnownPropertyIds());
+            throw new MoeException(file + where(e, yaml, e.getPropertyName()) + "unknown key '" + pathOf(e, e.getPropertyName()) + "'"
+                    + (known == null ? "" : " (did you mean '" + known + "'?)"));
+        } catch (MismatchedInputException e) {
+            throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": expected " + describe(e.getTargetType()));
+        } catch (JsonMappingException e) {
+            throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new MoeException(file + where(e, yaml, null) + "not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+        if (config == null) {
+            throw new MoeException(file + ": the config file is empty");
+        }
+        config = config.withSource(file);
+        ConfigValidator.validate(config);
+        return config;
+    }
+
+    /**
+     * The line of the offending key. The YAML parser reports where it stopped reading, often the line after
+     * the key, so the key itself is looked for at or before that line.
+     */
+    private static String where(JsonProcessingException e, String yaml, String key) {
+        JsonLocation location = e.getLocation();
+        int reported = location == null ? -1 : location.getLineNr();
+        int line = key == null ? reported : lineOfKey(yaml, key, reported);
+        return line < 1 ? ": " : ": line " + line + ": ";
+    }
+
+    private static int lineOfKey(String yaml, String key, int notAfter) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(key) + "\\s*:");
+        String[] lines = yaml.split("\\R", -1);
+        int found = -1;
+        for (int i = 0; i < lines.length && (notAfter < 1 || i < notAfter); i++) {
+            if (pattern.matcher(lines[i]).find()) {
+                found = i + 1;
+            }
+        }
+        return found > 0 ? found : notAfter;
+    }
+
+    private static String lastKey(JsonMappingException e) {
+        List<JsonMappingException.Reference> path = e.getPath();
+        for (int i = path.size() - 1; i >= 0; i--) {
+            if (path.get(i).getFieldName() != null) {
+                return path.get(i).getFieldName();
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping of keys";
+    }
+
+    private static String pathOf(JsonMappingException e, String leaf) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        if (path.length() == 0 && leaf != null) {
+            return leaf;
+        }
+        return path.length() == 0 ? "(top level)" : path.toString();
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "invalid value" : message;
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** The known key nearest to {@code key} by edit distance, when it is close enough to be a typo. */
+    static String closest(String key, java.util.Collection<Object> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        Set<String> seen = new HashSet<>();
+        List<String> candidates = new ArrayList<>();
+        for (Object k : known) {
+            if (seen.add(String.valueOf(k))) {
+                candidates.add(String.valueOf(k));
+            }
+        }
+        for (String candidate : candidates) {
+            int d = editDistance(key, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,83 @@
+package dev.moe.runtime.config;
+
+import dev.moe.runtime.MoeException;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Checks what the YAML types alone cannot: required entries, ranges, unique ids. */
+final class ConfigValidator {
+
+    private ConfigValidator() {
+    }
+
+    static void validate(MoeConfig c) {
+        String file = String.valueOf(c.source());
+        if (c.data() == null || c.data().source() == null) {
+            throw new MoeException(file + ": data.source is required (synthetic-seed or csv)");
+        }
+        if (c.experts().isEmpty()) {
+            throw new MoeException(file + ": experts: at least one expert is required");
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < c.experts().size(); i++) {
+            MoeConfig.ExpertConfig e = c.experts().get(i);
+            if (e == null || e.id() == null || e.id().isBlank()) {
+                throw new MoeException(file + ": experts[" + i + "].id is required");
+            }
+            if (e.provider() == null) {
+                throw new MoeException(file + ": experts[" + i + "] (" + e.id() + "): provider is required");
+            }
+            if (!ids.add(e.id())) {
+                throw new MoeException(file + ": experts[" + i + "]: duplicate id '" + e.id() + "'");
+            }
+            if (e.id().equals("moe")) {
+                throw new MoeException(file + ": experts[" + i + "]: the id 'moe' is reserved for the mixture");
+            }
+            Double fraction = e.subset().fraction();
+            if (fraction != null && !(fraction > 0 && fraction <= 1)) {
+                throw new MoeException(file + ": experts[" + i + "].subset.fraction must be in (0, 1], got " + fraction);
+            }
+        }
+        MoeConfig.SplitConfig s = c.split();
+        double experts = s.expertsOrDefault();
+        double gate = s.gateOrDefault();
+        double test = s.testOrDefault();
+        if (experts < 0 || gate <= 0 || test <= 0 || experts + gate + test > 1 + 1e-9) {
+            throw new MoeException(file + ": split: experts, gate and test must be fractions (gate and test above 0)"
+                    + " summing to at most 1, got " + experts + ", " + gate + ", " + test);
+        }
+        MoeConfig.GateConfig g = c.gate();
+        positive(file, "gate.epochs", g.epochs());
+        positive(file, "gate.learning-rate", g.learningRate());
+        positive(file, "gate.expert-learning-rate", g.expertLearningRate());
+        if (g.denseWarmupEpochs() != null && g.denseWarmupEpochs() < 0) {
+            throw new MoeException(file + ": gate.dense-warmup-epochs must not be negative, got " + g.denseWarmupEpochs());
+        }
+        if (g.batchSize() != null && g.batchSize() < 0) {
+            throw new MoeException(file + ": gate.batch-size must be 0 (full batch) or positive, got " + g.batchSize());
+        }
+        if (g.dropout() != null && !(g.dropout() >= 0 && g.dropout() < 1)) {
+            throw new MoeException(file + ": gate.dropout must be in [0, 1), got " + g.dropout());
+        }
+        if (g.hidden() != null) {
+            for (Integer h : g.hidden()) {
+                if (h == null || h <= 0) {
+                    throw new MoeException(file + ": gate.hidden: layer sizes must be positive, got " + g.hidden());
+                }
+            }
+            if (g.activations() != null && g.activations().size() != g.hidden().size()) {
+                throw new MoeException(file + ": gate.activations: " + g.activations().size()
+                        + " activations for " + g.hidden().size() + " hidden layers");
+            }
+        }
+        if (c.repeat() != null && c.repeat() < 1) {
+            throw new MoeException(file + ": repeat must be at least 1, got " + c.repeat());
+        }
+    }
+
+    private static void positive(String file, String key, Number value) {
+        if (value != null && !(value.doubleValue() > 0)) {
+            throw new MoeException(file + ": " + key + " must be positive, got " + value);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.moe.runtime.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole experiment, as read from YAML (keys in kebab-case). Records are immutable; defaults are
+ * applied by the accessors of the nested records so that what the file says stays visible.
+ *
+ * @param source    the file it was read from (not a YAML key)
+ * @param seed      base seed; repeat r uses seed + r
+ * @param repeat    how many seeds to run
+ */
+public record MoeConfig(
+        @JsonIgnore Path source,
+        DataConfig data,
+        SplitConfig split,
+        List<ExpertConfig> experts,
+        GateConfig gate,
+        RoutingConfig routing,
+        Long seed,
+        Integer repeat) {
+
+    public static final long DEFAULT_SEED = 42;
+
+    public MoeConfig {
+        experts = experts == null ? List.of() : List.copyOf(experts);
+        split = split == null ? new SplitConfig(null, null, null, null) : split;
+        gate = gate == null ? new GateConfig(null, null, null, null, null, null, null, null, null) : gate;
+        routing = routing == null ? new RoutingConfig(null, null) : routing;
+    }
+
+    public long seedOrDefault() {
+        return seed == null ? DEFAULT_SEED : seed;
+    }
+
+    public int repeatOrDefault() {
+        return repeat == null ? 1 : repeat;
+    }
+
+    /** The folder relative paths in the config resolve against. */
+    public Path baseDirectory() {
+        Path parent = source == null ? null : source.toAbsolutePath().getParent();
+        return parent == null ? Path.of("").toAbsolutePath() : parent;
+    }
+
+    public MoeConfig withSource(Path file) {
+        return new MoeConfig(file, data, split, experts, gate, routing, seed, repeat);
+    }
+
+    public MoeConfig withSeed(long newSeed) {
+        return new MoeConfig(source, data, split, experts, gate, routing, newSeed, repeat);
+    }
+
+    public MoeConfig withRepeat(int newRepeat) {
+        return new MoeConfig(source, data, split, experts, gate, routing, seed, newRepeat);
+    }
+
+    public MoeConfig withRouting(RoutingConfig newRouting) {
+        return new MoeConfig(source, data, split, experts, gate, newRouting, seed, repeat);
+    }
+
+    /**
+     * @param source {@code synthetic-seed} or {@code csv}
+     * @param path   csv: the file, relative to the config
+     * @param label  csv: the label column's name (default {@code label})
+     * @param rows   synthetic-seed: how many rows (default 5000)
+     */
+    public record DataConfig(String source, String path, String label, Integer rows) { }
+
+    /**
+     * Fractions of the shuffled rows: the experts' pool, the gate's training rows, the test rows.
+     *
+     * @param balanceExperts cut every expert's subset to the smallest one's size (the article's protocol)
+     */
+    public record SplitConfig(Double experts, Double gate, Double test, Boolean balanceExperts) {
+        public double expertsOrDefault() {
+            return experts == null ? 0.5 : experts;
+        }
+
+        public double gateOrDefault() {
+            return gate == null ? 0.4 : gate;
+        }
+
+        public double testOrDefault() {
+            return test == null ? 0.1 : test;
+        }
+
+        public boolean balanceExpertsOrDefault() {
+            return balanceExperts != null && balanceExperts;
+        }
+    }
+
+    /**
+     * @param id       names the expert in reports
+     * @param provider the provider's name ({@code nd4j-mlp}, {@code tribuo}, a plugin's)
+     * @param train    train it (default: when the provider can train and params has no {@code model})
+     * @param subset   which rows and features of the experts' pool it trains on
+     * @param params   the provider's own parameters
+     */
+    public record ExpertConfig(String id, String provider, Boolean train, SubsetConfig subset, Map<String, Object> params) {
+        public ExpertConfig {
+            params = params == null ? Map.of() : params;
+            subset = subset == null ? new SubsetConfig(null, null, null) : subset;
+        }
+
+        public boolean trainOrDefault(boolean providerCanTrain) {
+            return train == null ? providerCanTrain && !params.containsKey("model") : train;
+        }
+    }
+
+    /**
+     * @param labels   keep only rows with these labels
+     * @param features train on these features only (the expert then reads only them)
+     * @param fraction keep this random fraction of the rows (seeded)
+     */
+    public record SubsetConfig(List<String> labels, List<String> features, Double fraction) { }
+
+    /**
+     * The gate network and its training. Defaults are the article's gate: hidden 128-256-128, ReLU then
+     * LeakyReLU, dropout 0.1, Adam at 0.001, 500 full-batch epochs. {@code hidden: []} is a linear gate.
+     */
+    public record GateConfig(
+            List<Integer> hidden,
+            List<String> activations,
+            Double dropout,
+            Integer epochs,
+            Double learningRate,
+            Integer batchSize,
+            Boolean fineTuneExperts,
+            Double expertLearningRate,
+            Integer denseWarmupEpochs) { }
+
+    /** @param strategy a routing strategy's name (default {@code softmax-dense}); @param params its parameters */
+    public record RoutingConfig(String strategy, Map<String, Object> params) {
+        public static final String DEFAULT_STRATEGY = "softmax-dense";
+
+        public RoutingConfig {
+            params = params == null ? Map.of() : params;
+        }
+
+        public String strategyOrDefault() {
+            return strategy == null ? DEFAULT_STRATEGY : strategy;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.moe.runtime.experiment;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertException;
+import dev.moe.api.FloatMatrix;
+import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.training.GateOptions;
+import dev.moe.gating.training.GateTrainer;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.DataSource;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.report.EvaluationReport;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The whole experiment: data, split, experts, gate, evaluation on held-out rows; repeated over seeds.
+ * Every random choice of repeat r derives from {@code seed + r}, so a run is reproducible.
+ */
+public final class Experiment {
+
+    private final MoeConfig config;
+    private final Map<String, DataSource> dataSources;
+    private final ExpertFactory expertFactory;
+    private final RoutingStrategy strategy;
+    private final GateTrainer gateTrainer;
+
+    @Inject
+    public Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
+                      RoutingStrategy strategy, GateTrainer gateTrainer) {
+        this.config = config;
+        this.dataSources = dataSources;
+        this.expertFactory = expertFactory;
+        this.strategy = strategy;
+        this.gateTrainer = gateTrainer;
+    }
+
+    public EvaluationReport run(ProgressListener progress) {
+        int repeats = config.repeatOrDefault();
+        List<RunResult> runs = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            runs.add(runOnce(r, config.seedOrDefault() + r, progress));
+        }
+        return EvaluationReport.aggregate(config, strategy, runs);
+    }
+
+    RunResult runOnce(int repeat, long seed, ProgressListener progress) {
+        String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
+        progress.step(prefix + "loading data");
+        Dataset data = dataSource().load(config.data(), config.baseDirectory(), seed);
+        SplitPlan plan;
+        try {
+            plan = SplitPlan.plan(data.rows(), config.split(), seed);
+        } catch (IllegalArgumentException e) {
+            throw new MoeException(config.source() + ": split: " + e.getMessage());
+        }
+        List<int[]> subsets = ExpertSubsets.select(data, plan.expertPool(), config.experts(),
+                config.split().balanceExpertsOrDefault(), seed);
+
+        List<AlignedExpert> experts = new ArrayList<>();
+        for (int e = 0; e < config.experts().size(); e++) {
+            MoeConfig.ExpertConfig expertConfig = config.experts().get(e);
+            progress.step(prefix + (expertFactory.trains(expertConfig) ? "training " : "loading ") + expertConfig.id());
+            Expert expert = expertFactory.create(expertConfig, data, subsets.get(e), config.baseDirectory(), mix(seed, e + 1));
+            try {
+                experts.add(AlignedExpert.align(expert, data.featureNames(), data.labelNames()));
+            } catch (ExpertException ex) {
+                throw new MoeException("experts[" + expertConfig.id() + "]: " + ex.getMessage());
+            }
+        }
+
+        progress.step(prefix + "training the gate (" + strategy.name() + ")");
+        GateOptions options = GateOptionsFactory.from(config.gate(), mix(seed, 0));
+        Dataset gateRows = data.subset(plan.gateRows());
+        GateTrainer.TrainedMixture trained = gateTrainer.train(gateRows.features(), gateRows.labels(), data.labelNames(),
+                experts, strategy, options, progress::gateEpoch);
+
+        progress.step(prefix + "evaluating");
+        Dataset test = data.subset(plan.testRows());
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (AlignedExpert expert : trained.model().experts()) {
+            accuracy.put(expert.id(), Metrics.accuracy(expert.predict(test.features()), test.labels()));
+        }
+        FloatMatrix mixture = trained.model().predict(test.features()).probabilities();
+        accuracy.put("moe", Metrics.accuracy(mixture, test.labels()));
+        return new RunResult(seed, data.name(), test.rows(), gateRows.rows(), accuracy, trained.lossHistory());
+    }
+
+    private DataSource dataSource() {
+        DataSource source = dataSources.get(config.data().source());
+        if (source == null) {
+            throw new MoeException(config.source() + ": unknown data.source '" + config.data().source() + "'; known: "
+                    + String.join(", ", new TreeSet<>(dataSources.keySet())));
+        }
+        return source;
+    }
+
+    /** Independent seeds for the parts of one repeat (SplitMix64's finaliser). */
+    static long mix(long seed, int part) {
+        long z = seed * 0x9E3779B97F4A7C15L + part * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * One repeat's figures.
+     *
+     * @param accuracy test accuracy by model: each expert's id, then {@code moe}
+     */
+    public record RunResult(long seed, String dataset, int testRows, int gateRows, Map<String, Double> accuracy, double[] gateLoss) { }
+
+}

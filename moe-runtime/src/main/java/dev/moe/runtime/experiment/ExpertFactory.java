@@ -1,0 +1,86 @@
+package dev.moe.runtime.experiment;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.ExpertSpec;
+import dev.moe.api.FloatMatrix;
+import dev.moe.api.Parameters;
+import dev.moe.api.TrainingSet;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Builds each configured expert through its provider: trains it on its subset, or loads it. */
+public final class ExpertFactory {
+
+    private final ProviderRegistry registry;
+
+    @Inject
+    public ExpertFactory(ProviderRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Whether this config entry trains its expert (else the provider loads it). */
+    public boolean trains(MoeConfig.ExpertConfig config) {
+        return config.trainOrDefault(registry.expertProvider(config.provider()).canTrain());
+    }
+
+    /**
+     * @param rows the expert's training rows (ignored when it is loaded)
+     */
+    public Expert create(MoeConfig.ExpertConfig config, Dataset data, int[] rows, Path baseDirectory, long seed) {
+        ExpertProvider provider = registry.expertProvider(config.provider());
+        ExpertSpec spec = new ExpertSpec(config.id(), config.provider(),
+                new Parameters("experts[" + config.id() + "].params", config.params()), baseDirectory, seed);
+        if (!config.trainOrDefault(provider.canTrain())) {
+            return withPluginClassLoader(provider, () -> provider.load(spec));
+        }
+        if (!provider.canTrain()) {
+            throw new MoeException("experts[" + config.id() + "]: provider '" + provider.name()
+                    + "' cannot train; give it a pretrained model or set train: false");
+        }
+        if (rows.length == 0) {
+            throw new MoeException("experts[" + config.id() + "]: its subset of the training rows is empty");
+        }
+        TrainingSet training = trainingSet(config, data, rows);
+        return withPluginClassLoader(provider, () -> provider.train(spec, training));
+    }
+
+    private static TrainingSet trainingSet(MoeConfig.ExpertConfig config, Dataset data, int[] rows) {
+        List<String> features = config.subset().features();
+        FloatMatrix x = data.features().selectRows(rows);
+        if (features != null) {
+            int[] columns = new int[features.size()];
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = data.featureNames().indexOf(features.get(i));
+                if (columns[i] < 0) {
+                    throw new MoeException("experts[" + config.id() + "].subset.features: no feature '" + features.get(i)
+                            + "' in the data (features: " + String.join(", ", data.featureNames()) + ")");
+                }
+            }
+            x = x.selectColumns(columns);
+        }
+        int[] y = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            y[i] = data.labels()[rows[i]];
+        }
+        return new TrainingSet(x, y, features != null ? features : data.featureNames(), data.labelNames());
+    }
+
+    /** Libraries inside a plugin (protobuf, Tribuo) look classes up through the thread's context loader. */
+    private static Expert withPluginClassLoader(ExpertProvider provider, Supplier<Expert> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(provider.getClass().getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

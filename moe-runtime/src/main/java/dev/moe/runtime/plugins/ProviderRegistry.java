@@ -1,0 +1,173 @@
+package dev.moe.runtime.plugins;
+
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.RoutingStrategyProvider;
+import dev.moe.runtime.MoeException;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Every expert provider and routing strategy the program can use: those on the class path, and those in
+ * a plugins folder. Each jar in the folder, and each sub-folder of jars, gets its own class loader whose
+ * parent is the host's, so plugins see moe-api but not each other. Providers are found by ServiceLoader.
+ */
+public final class ProviderRegistry {
+
+    /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
+    public record Found<T>(T provider, String origin) { }
+
+    private final Map<String, Found<ExpertProvider>> expertProviders;
+    private final Map<String, Found<RoutingStrategyProvider>> routingProviders;
+
+    private ProviderRegistry(Map<String, Found<ExpertProvider>> expertProviders,
+                             Map<String, Found<RoutingStrategyProvider>> routingProviders) {
+        this.expertProviders = Collections.unmodifiableMap(expertProviders);
+        this.routingProviders = Collections.unmodifiableMap(routingProviders);
+    }
+
+    /** The class path's providers only. */
+    public static ProviderRegistry fromClassPath() {
+        return discover(ProviderRegistry.class.getClassLoader(), null);
+    }
+
+    /**
+     * @param hostLoader    the class path's loader (the parent of every plugin loader)
+     * @param pluginsFolder a folder of plugin jars and sub-folders, or null for none
+     * @throws MoeException naming the file: unreadable jar, a jar without providers, a duplicate name
+     */
+    public static ProviderRegistry discover(ClassLoader hostLoader, Path pluginsFolder) {
+        Map<String, Found<ExpertProvider>> experts = new TreeMap<>();
+        Map<String, Found<RoutingStrategyProvider>> strategies = new TreeMap<>();
+        load(ExpertProvider.class, hostLoader, null, experts, ExpertProvider::name, "expert provider");
+        load(RoutingStrategyProvider.class, hostLoader, null, strategies, RoutingStrategyProvider::name, "routing strategy");
+        if (pluginsFolder != null) {
+            for (Path plugin : pluginEntries(pluginsFolder)) {
+                ClassLoader loader = pluginLoader(plugin, hostLoader);
+                int found = load(ExpertProvider.class, loader, plugin, experts, ExpertProvider::name, "expert provider")
+                        + load(RoutingStrategyProvider.class, loader, plugin, strategies, RoutingStrategyProvider::name, "routing strategy");
+                if (found == 0) {
+                    throw new MoeException(plugin + ": no expert provider or routing strategy in this plugin"
+                            + " (it needs META-INF/services/dev.moe.api.ExpertProvider or dev.moe.api.RoutingStrategyProvider)");
+                }
+            }
+        }
+        return new ProviderRegistry(experts, strategies);
+    }
+
+    private static List<Path> pluginEntries(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new MoeException("plugins folder not found: " + folder);
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new MoeException("cannot list plugins folder " + folder + ": " + e.getMessage());
+        }
+    }
+
+    private static ClassLoader pluginLoader(Path plugin, ClassLoader parent) {
+        List<Path> jars = new ArrayList<>();
+        if (Files.isDirectory(plugin)) {
+            try (Stream<Path> entries = Files.list(plugin)) {
+                entries.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+            } catch (IOException e) {
+                throw new MoeException("cannot list plugin folder " + plugin + ": " + e.getMessage());
+            }
+            if (jars.isEmpty()) {
+                throw new MoeException(plugin + ": plugin folder contains no jar");
+            }
+        } else {
+            jars.add(plugin);
+        }
+        URL[] urls = new URL[jars.size()];
+        for (int i = 0; i < jars.size(); i++) {
+            Path jar = jars.get(i);
+            try (JarFile ignored = new JarFile(jar.toFile())) {
+                urls[i] = jar.toUri().toURL();
+            } catch (MalformedURLException e) {
+                throw new MoeException(jar + ": bad plugin path: " + e.getMessage());
+            } catch (IOException e) {
+                throw new MoeException(jar + ": not a readable jar: " + e.getMessage());
+            }
+        }
+        return new URLClassLoader("moe-plugin-" + plugin.getFileName(), urls, parent);
+    }
+
+    /** Loads the providers defined by {@code loader} itself (not its parents); returns how many. */
+    private static <T> int load(Class<T> service, ClassLoader loader, Path plugin, Map<String, Found<T>> into,
+                                java.util.function.Function<T, String> nameOf, String kind) {
+        int count = 0;
+        try {
+            for (ServiceLoader.Provider<T> candidate : ServiceLoader.load(service, loader).stream().toList()) {
+                if (plugin != null && candidate.type().getClassLoader() != loader) {
+                    continue; // the host's provider, seen again through the parent loader
+                }
+                T provider = candidate.get();
+                String origin = plugin != null ? plugin.toString() : classPathOrigin(candidate.type());
+                String name = nameOf.apply(provider);
+                Found<T> previous = into.putIfAbsent(name, new Found<>(provider, origin));
+                if (previous != null) {
+                    throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
+                }
+                count++;
+            }
+        } catch (ServiceConfigurationError | LinkageError e) {
+            throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": cannot load " + kind + ": "
+                    + (e.getCause() != null ? e.getCause() : e.getMessage()), e);
+        } catch (RuntimeException e) {
+            if (e instanceof MoeException) {
+                throw e;
+            }
+            throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": " + kind + " failed while loading: " + e, e);
+        }
+        return count;
+    }
+
+    private static String classPathOrigin(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return "classpath";
+        }
+        String location = source.getLocation().getPath();
+        return "classpath (" + location.substring(location.lastIndexOf('/', location.length() - 2) + 1) + ")";
+    }
+
+    public Map<String, Found<ExpertProvider>> expertProviders() {
+        return expertProviders;
+    }
+
+    public Map<String, Found<RoutingStrategyProvider>> routingProviders() {
+        return routingProviders;
+    }
+
+    public ExpertProvider expertProvider(String name) {
+        Found<ExpertProvider> found = expertProviders.get(name);
+        if (found == null) {
+            throw new MoeException("unknown expert provider '" + name + "'; known: " + String.join(", ", expertProviders.keySet())
+                    + " (a plugin's provider needs its jar in the plugins folder or on the class path)");
+        }
+        return found.provider();
+    }
+
+    /** Strategy providers by name, for the Guice map binding. */
+    public Map<String, RoutingStrategyProvider> routingProvidersByName() {
+        Map<String, RoutingStrategyProvider> out = new LinkedHashMap<>();
+        routingProviders.forEach((name, found) -> out.put(name, found.provider()));
+        return out;
+    }
+}

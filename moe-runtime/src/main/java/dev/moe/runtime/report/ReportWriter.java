@@ -1,0 +1,62 @@
+package dev.moe.runtime.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.moe.runtime.MoeException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/** Writes the report as JSON (atomically) and as the console table. */
+public final class ReportWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {
+    }
+
+    public static void writeJson(EvaluationReport report, Path file) {
+        Path target = file.toAbsolutePath();
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            try {
+                JSON.writeValue(tmp.toFile(), report);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new MoeException("cannot write JSON report " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The console table: one row per model, mean ± std over the repeats. */
+    public static String table(EvaluationReport report) {
+        int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s(%d repeat%s, test rows %d, data %s)%n", "model", "accuracy",
+                report.repeats(), report.repeats() == 1 ? "" : "s", report.testRows(), report.dataset()));
+        for (ModelResult r : report.results()) {
+            String figure = report.repeats() > 1
+                    ? String.format(Locale.ROOT, "%.3f ± %.3f", r.accuracy(), r.std())
+                    : String.format(Locale.ROOT, "%.3f", r.accuracy());
+            out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s", r.model(), figure));
+            if (r.model().equals("moe")) {
+                out.append("strategy ").append(report.strategy());
+                if (!report.strategyParameters().isEmpty()) {
+                    out.append(" (").append(report.strategyParameters()).append(')');
+                }
+            }
+            out.append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+}

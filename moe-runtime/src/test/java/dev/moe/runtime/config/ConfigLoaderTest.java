@@ -1,0 +1,65 @@
+package dev.moe.runtime.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.moe.runtime.MoeException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private static final Path FILE = Path.of("exp.yaml");
+    private static final String EXPERTS = "experts:\n  - id: e1\n    provider: nd4j-mlp\n";
+
+    private static String error(String yaml) {
+        return assertThrows(MoeException.class, () -> ConfigLoader.parse(yaml, FILE)).getMessage();
+    }
+
+    @Test
+    void readsAWholeConfigWithDefaults() {
+        MoeConfig c = ConfigLoader.parse("data:\n  source: synthetic-seed\n" + EXPERTS
+                + "    subset: { labels: [\"0\", \"1\"] }\n    params: { hidden: 32 }\ngate:\n  hidden: []\n  learning-rate: 0.01\n"
+                + "routing:\n  strategy: top-k\n  params: { k: 1 }\n", FILE);
+        assertEquals("synthetic-seed", c.data().source());
+        assertEquals(List.of("0", "1"), c.experts().get(0).subset().labels());
+        assertEquals(32, c.experts().get(0).params().get("hidden"));
+        assertEquals(List.of(), c.gate().hidden());
+        assertEquals(0.01, c.gate().learningRate());
+        assertEquals("top-k", c.routing().strategyOrDefault());
+        assertEquals(42, c.seedOrDefault());
+        assertEquals(0.5, c.split().expertsOrDefault());
+        assertEquals(FILE, c.source());
+    }
+
+    @Test
+    void unknownKeyNamesLineAndSuggestsTheClosest() {
+        assertEquals("exp.yaml: line 7: unknown key 'gate.epoch' (did you mean 'epochs'?)",
+                error("data:\n  source: csv\n" + EXPERTS + "gate:\n  epoch: 3\n"));
+    }
+
+    @Test
+    void wrongTypeNamesTheKey() {
+        assertEquals("exp.yaml: line 7: gate.epochs: expected an integer",
+                error("data:\n  source: csv\n" + EXPERTS + "gate:\n  epochs: ten\n"));
+        assertEquals("exp.yaml: line 6: seed: expected an integer", error("data:\n  source: csv\n" + EXPERTS + "seed: 1.5\n"));
+        assertEquals("exp.yaml: line 1: experts: expected a list", error("experts: 3\ndata:\n  source: csv\n"));
+    }
+
+    @Test
+    void missingAndInvalidEntriesAreReported() {
+        assertEquals("exp.yaml: data.source is required (synthetic-seed or csv)", error(EXPERTS));
+        assertEquals("exp.yaml: experts: at least one expert is required", error("data:\n  source: csv\n"));
+        assertEquals("exp.yaml: experts[1]: duplicate id 'e1'",
+                error("data:\n  source: csv\n" + EXPERTS + "  - id: e1\n    provider: nd4j-mlp\n"));
+        assertEquals("exp.yaml: gate.epochs must be positive, got 0", error("data:\n  source: csv\n" + EXPERTS + "gate:\n  epochs: 0\n"));
+        assertEquals("exp.yaml: the config file is empty", error("  \n"));
+    }
+
+    @Test
+    void missingFileIsOneLine() {
+        assertEquals("config file not found: no/such.yaml",
+                assertThrows(MoeException.class, () -> ConfigLoader.load(Path.of("no/such.yaml"))).getMessage());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.moe.runtime.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.moe.runtime.MoeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvSourceTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void readsFeaturesAndOrdersNumericLabelsNumerically() throws Exception {
+        Path file = write("d.csv", "a,label,b\n1,10,2\n3,9,4\n\n5,10,6\n");
+        Dataset d = CsvSource.read(file, "label");
+        assertEquals(List.of("a", "b"), d.featureNames());
+        assertEquals(List.of("9", "10"), d.labelNames());
+        assertArrayEquals(new int[] {1, 0, 1}, d.labels());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, d.features().values());
+    }
+
+    @Test
+    void badInputNamesFileLineAndColumn() throws Exception {
+        Path ragged = write("ragged.csv", "a,b,label\n1,2,x\n1,2\n");
+        assertEquals(ragged + ": line 3: 2 fields, the header has 3",
+                assertThrows(MoeException.class, () -> CsvSource.read(ragged, "label")).getMessage());
+        Path text = write("text.csv", "a,b,label\n1,two,x\n");
+        assertEquals(text + ": line 2, column 'b': not a number: 'two'",
+                assertThrows(MoeException.class, () -> CsvSource.read(text, "label")).getMessage());
+        Path nan = write("nan.csv", "a,b,label\n1,NaN,x\n");
+        assertEquals(nan + ": line 2, column 'b': NaN is not a finite number",
+                assertThrows(MoeException.class, () -> CsvSource.read(nan, "label")).getMessage());
+        Path empty = write("empty.csv", "");
+        assertEquals(empty + ": the file is empty (expected a header row)",
+                assertThrows(MoeException.class, () -> CsvSource.read(empty, "label")).getMessage());
+        Path headerOnly = write("header.csv", "a,label\n");
+        assertEquals(headerOnly + ": no data rows after the header",
+                assertThrows(MoeException.class, () -> CsvSource.read(headerOnly, "label")).getMessage());
+        Path noLabel = write("nolabel.csv", "a,b\n1,2\n");
+        assertEquals(noLabel + ": no label column 'label' in the header (a, b)",
+                assertThrows(MoeException.class, () -> CsvSource.read(noLabel, "label")).getMessage());
+        assertEquals("data file not found: " + dir.resolve("none.csv"),
+                assertThrows(MoeException.class, () -> CsvSource.read(dir.resolve("none.csv"), "label")).getMessage());
+    }
+}
