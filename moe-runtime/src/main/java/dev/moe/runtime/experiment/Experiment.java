@@ -5,6 +5,7 @@ import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateTrainer;
 import dev.moe.runtime.MoeException;
@@ -52,6 +53,24 @@ public final class Experiment {
 
     RunResult runOnce(int repeat, long seed, ProgressListener progress) {
         String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
+        TrainedRun run = train(seed, prefix, progress);
+        progress.step(prefix + "evaluating");
+        Dataset test = run.data().subset(run.plan().testRows());
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (AlignedExpert expert : run.model().experts()) {
+            accuracy.put(expert.id(), Metrics.accuracy(expert.predict(test.features()), test.labels()));
+        }
+        FloatMatrix mixture = run.model().predict(test.features()).probabilities();
+        accuracy.put("moe", Metrics.accuracy(mixture, test.labels()));
+        return new RunResult(seed, run.data().name(), test.rows(), run.plan().gateRows().length, accuracy, run.gateLoss());
+    }
+
+    /**
+     * Loads the data, builds the experts and trains the gate for one seed: everything but the evaluation.
+     *
+     * @param prefix put before each progress step (e.g. "repeat 2/10: ")
+     */
+    public TrainedRun train(long seed, String prefix, ProgressListener progress) {
         progress.step(prefix + "loading data");
         Dataset data = dataSource().load(config.data(), config.baseDirectory(), seed);
         SplitPlan plan;
@@ -80,17 +99,15 @@ public final class Experiment {
         Dataset gateRows = data.subset(plan.gateRows());
         GateTrainer.TrainedMixture trained = gateTrainer.train(gateRows.features(), gateRows.labels(), data.labelNames(),
                 experts, strategy, options, progress::gateEpoch);
-
-        progress.step(prefix + "evaluating");
-        Dataset test = data.subset(plan.testRows());
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        for (AlignedExpert expert : trained.model().experts()) {
-            accuracy.put(expert.id(), Metrics.accuracy(expert.predict(test.features()), test.labels()));
-        }
-        FloatMatrix mixture = trained.model().predict(test.features()).probabilities();
-        accuracy.put("moe", Metrics.accuracy(mixture, test.labels()));
-        return new RunResult(seed, data.name(), test.rows(), gateRows.rows(), accuracy, trained.lossHistory());
+        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory());
     }
+
+    /**
+     * A trained mixture with the data and split it came from.
+     *
+     * @param gateLoss the gate's mean training loss per epoch
+     */
+    public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss) { }
 
     private DataSource dataSource() {
         DataSource source = dataSources.get(config.data().source());
