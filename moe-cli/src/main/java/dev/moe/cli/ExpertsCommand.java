@@ -24,10 +24,10 @@ final class ExpertsCommand implements Callable<Integer> {
     public Integer call() {
         ProviderRegistry registry = pluginOptions.registry(Path.of("").toAbsolutePath());
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-20s %-7s %-40s %s%n", "provider", "trains", "from", "offers");
         for (ProviderRegistry.Found<ExpertProvider> found : registry.expertProviders().values()) {
             ExpertProvider p = found.provider();
-            out.printf("%-20s %-7s %-40s %s%n", p.name(), p.canTrain() ? "yes" : "no", found.origin(), p.description());
+            out.printf("%s  (%s; from %s)%n    %s%n", p.name(), p.canTrain() ? "loads and trains" : "loads", found.origin(),
+                    p.description());
         }
         out.flush();
         return 0;
