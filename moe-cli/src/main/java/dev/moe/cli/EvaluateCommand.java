@@ -7,7 +7,9 @@ import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.report.EvaluationReport;
+import dev.moe.runtime.report.HtmlReport;
 import dev.moe.runtime.report.ReportWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -40,6 +42,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with charts.")
+    Path html;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -64,12 +69,14 @@ final class EvaluateCommand implements Callable<Integer> {
         ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
         Injector injector = Guice.createInjector(new MoeModule(c, registry));
         Experiment experiment = injector.getInstance(Experiment.class);
-        EvaluationReport report = experiment.run(quiet ? dev.moe.runtime.experiment.ProgressListener.SILENT
-                : new ConsoleProgress(spec.commandLine().getErr()));
+        EvaluationReport report = experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
         spec.commandLine().getOut().print(ReportWriter.table(report));
         spec.commandLine().getOut().flush();
         if (json != null) {
             ReportWriter.writeJson(report, json);
+        }
+        if (html != null) {
+            HtmlReport.write(report, config, html);
         }
         return 0;
     }

@@ -16,6 +16,11 @@ final class PluginOptions {
     boolean debug;
 
     ProviderRegistry registry(Path configFolder) {
+        return ProviderRegistry.discover(Main.class.getClassLoader(), folder(configFolder));
+    }
+
+    /** The plugins folder in force, or null for none. */
+    Path folder(Path configFolder) {
         Path folder = plugins;
         if (folder == null && System.getenv("MOE_PLUGINS") != null && !System.getenv("MOE_PLUGINS").isBlank()) {
             folder = Path.of(System.getenv("MOE_PLUGINS"));
@@ -24,6 +29,6 @@ final class PluginOptions {
             Path beside = configFolder.resolve("plugins");
             folder = Files.isDirectory(beside) ? beside : null;
         }
-        return ProviderRegistry.discover(Main.class.getClassLoader(), folder);
+        return folder;
     }
 }

@@ -69,8 +69,8 @@ class ExpertPluginTest {
         assertEquals("wine-cart", results.get(0).get("model").asText());
         // The shipped tree is a good wine classifier (it saw part of this file in training, so this is no held-out figure).
         assertTrue(results.get(0).get("accuracy").asDouble() > 0.85, results.toString());
-        assertEquals("moe", results.get(3).get("model").asText());
-        assertTrue(results.get(3).get("accuracy").asDouble() > 0.85, results.toString());
+        assertEquals("moe", results.get(results.size() - 1).get("model").asText());
+        assertTrue(results.get(results.size() - 1).get("accuracy").asDouble() > 0.85, results.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.moe.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -36,6 +37,8 @@ class MoeModuleTest {
     void unknownStrategyListsTheKnownOnes() {
         ProvisionException e = assertThrows(ProvisionException.class,
                 () -> injector("routing: { strategy: top-two }\n").getInstance(RoutingStrategy.class));
-        assertEquals("unknown routing strategy 'top-two'; known: softmax-dense, top-k", e.getCause().getMessage());
+        String message = e.getCause().getMessage();
+        assertTrue(message.startsWith("unknown routing strategy 'top-two'; known: "), message);
+        assertTrue(message.contains("softmax-dense, ") && message.contains("top-k"), message);
     }
 }

@@ -7,6 +7,9 @@ import java.util.Set;
 /** Checks what the YAML types alone cannot: required entries, ranges, unique ids. */
 final class ConfigValidator {
 
+    /** Rows of the report that are not configured experts. */
+    static final java.util.List<String> RESERVED_IDS = java.util.List.of("moe", "uniform", "tribuo-ensemble");
+
     private ConfigValidator() {
     }
 
@@ -30,12 +33,23 @@ final class ConfigValidator {
             if (!ids.add(e.id())) {
                 throw new MoeException(file + ": experts[" + i + "]: duplicate id '" + e.id() + "'");
             }
-            if (e.id().equals("moe")) {
-                throw new MoeException(file + ": experts[" + i + "]: the id 'moe' is reserved for the mixture");
-            }
             Double fraction = e.subset().fraction();
             if (fraction != null && !(fraction > 0 && fraction <= 1)) {
                 throw new MoeException(file + ": experts[" + i + "].subset.fraction must be in (0, 1], got " + fraction);
+            }
+        }
+        for (int i = 0; i < c.baselines().size(); i++) {
+            MoeConfig.ExpertConfig b = c.baselines().get(i);
+            if (b == null || b.id() == null || b.id().isBlank() || b.provider() == null) {
+                throw new MoeException(file + ": baselines[" + i + "]: id and provider are required");
+            }
+            if (!ids.add(b.id())) {
+                throw new MoeException(file + ": baselines[" + i + "]: duplicate id '" + b.id() + "'");
+            }
+        }
+        for (String reserved : RESERVED_IDS) {
+            if (ids.contains(reserved)) {
+                throw new MoeException(file + ": the id '" + reserved + "' is reserved for a report row");
             }
         }
         MoeConfig.SplitConfig s = c.split();

@@ -10,6 +10,8 @@ import java.util.Map;
  * applied by the accessors of the nested records so that what the file says stays visible.
  *
  * @param source    the file it was read from (not a YAML key)
+ * @param baselines single models trained on all training rows (experts' pool and gate rows), reported beside
+ *                  the mixture: what a user would do instead of a mixture
  * @param seed      base seed; repeat r uses seed + r
  * @param repeat    how many seeds to run
  */
@@ -20,6 +22,7 @@ public record MoeConfig(
         List<ExpertConfig> experts,
         GateConfig gate,
         RoutingConfig routing,
+        List<ExpertConfig> baselines,
         Long seed,
         Integer repeat) {
 
@@ -27,6 +30,7 @@ public record MoeConfig(
 
     public MoeConfig {
         experts = experts == null ? List.of() : List.copyOf(experts);
+        baselines = baselines == null ? List.of() : List.copyOf(baselines);
         split = split == null ? new SplitConfig(null, null, null, null) : split;
         gate = gate == null ? new GateConfig(null, null, null, null, null, null, null, null, null) : gate;
         routing = routing == null ? new RoutingConfig(null, null) : routing;
@@ -47,19 +51,19 @@ public record MoeConfig(
     }
 
     public MoeConfig withSource(Path file) {
-        return new MoeConfig(file, data, split, experts, gate, routing, seed, repeat);
+        return new MoeConfig(file, data, split, experts, gate, routing, baselines, seed, repeat);
     }
 
     public MoeConfig withSeed(long newSeed) {
-        return new MoeConfig(source, data, split, experts, gate, routing, newSeed, repeat);
+        return new MoeConfig(source, data, split, experts, gate, routing, baselines, newSeed, repeat);
     }
 
     public MoeConfig withRepeat(int newRepeat) {
-        return new MoeConfig(source, data, split, experts, gate, routing, seed, newRepeat);
+        return new MoeConfig(source, data, split, experts, gate, routing, baselines, seed, newRepeat);
     }
 
     public MoeConfig withRouting(RoutingConfig newRouting) {
-        return new MoeConfig(source, data, split, experts, gate, newRouting, seed, repeat);
+        return new MoeConfig(source, data, split, experts, gate, newRouting, baselines, seed, repeat);
     }
 
     /**

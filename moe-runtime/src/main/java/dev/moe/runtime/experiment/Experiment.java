@@ -12,6 +12,9 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.evaluation.Baselines;
+import dev.moe.runtime.evaluation.ClassificationMetrics;
+import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.report.EvaluationReport;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,6 +28,9 @@ import java.util.TreeSet;
  * Every random choice of repeat r derives from {@code seed + r}, so a run is reproducible.
  */
 public final class Experiment {
+
+    /** The mixture's row in reports. */
+    public static final String MOE = "moe";
 
     private final MoeConfig config;
     private final Map<String, DataSource> dataSources;
@@ -56,13 +62,39 @@ public final class Experiment {
         TrainedRun run = train(seed, prefix, progress);
         progress.step(prefix + "evaluating");
         Dataset test = run.data().subset(run.plan().testRows());
-        Map<String, Double> accuracy = new LinkedHashMap<>();
+        List<String> labels = run.data().labelNames();
+        Map<String, ClassificationMetrics> metrics = new LinkedHashMap<>();
+        List<FloatMatrix> expertProbabilities = new ArrayList<>();
         for (AlignedExpert expert : run.model().experts()) {
-            accuracy.put(expert.id(), Metrics.accuracy(expert.predict(test.features()), test.labels()));
+            FloatMatrix p = expert.predict(test.features());
+            expertProbabilities.add(p);
+            metrics.put(expert.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
-        FloatMatrix mixture = run.model().predict(test.features()).probabilities();
-        accuracy.put("moe", Metrics.accuracy(mixture, test.labels()));
-        return new RunResult(seed, run.data().name(), test.rows(), run.plan().gateRows().length, accuracy, run.gateLoss());
+        metrics.put(Baselines.UNIFORM, TribuoEvaluation.evaluate(Baselines.uniform(expertProbabilities), test.labels(), labels));
+        Baselines.tribuoEnsemble(run.model().experts(), test.features(), run.data().featureNames(), labels)
+                .ifPresent(p -> metrics.put(Baselines.TRIBUO_ENSEMBLE, TribuoEvaluation.evaluate(p, test.labels(), labels)));
+        for (int b = 0; b < config.baselines().size(); b++) {
+            MoeConfig.ExpertConfig baseline = config.baselines().get(b);
+            progress.step(prefix + "training baseline " + baseline.id());
+            int[] allTrainingRows = concat(run.plan().expertPool(), run.plan().gateRows());
+            Expert model = expertFactory.create(baseline, run.data(), allTrainingRows, config.baseDirectory(), mix(seed, 1000 + b));
+            FloatMatrix p = AlignedExpert.align(model, run.data().featureNames(), labels).predict(test.features());
+            metrics.put(baseline.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
+        }
+        MixtureModel.Prediction mixture = run.model().predict(test.features());
+        metrics.put(MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
+        return new RunResult(seed, run.data().name(), labels, test.rows(), run.plan().gateRows().length, metrics,
+                run.gateLoss(), mixture.weights(), expertIds(run.model()));
+    }
+
+    private static List<String> expertIds(MixtureModel model) {
+        return model.experts().stream().map(AlignedExpert::id).toList();
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /**
@@ -129,8 +161,11 @@ public final class Experiment {
     /**
      * One repeat's figures.
      *
-     * @param accuracy test accuracy by model: each expert's id, then {@code moe}
+     * @param metrics     by model: each expert's id, the baselines, then {@code moe}
+     * @param testWeights the gate's weights on the test rows (rows x experts)
      */
-    public record RunResult(long seed, String dataset, int testRows, int gateRows, Map<String, Double> accuracy, double[] gateLoss) { }
+    public record RunResult(long seed, String dataset, List<String> labelNames, int testRows, int gateRows,
+                            Map<String, ClassificationMetrics> metrics, double[] gateLoss, FloatMatrix testWeights,
+                            List<String> expertIds) { }
 
 }

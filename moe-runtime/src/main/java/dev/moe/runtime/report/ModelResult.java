@@ -1,28 +1,55 @@
 package dev.moe.runtime.report;
 
+import dev.moe.runtime.evaluation.ClassificationMetrics;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
- * One model's figures over all repeats.
+ * One model's figures over all repeats: means, with sample standard deviations (0 for one repeat).
  *
- * @param model     an expert's id, or {@code moe}
- * @param accuracy  mean test accuracy over the repeats
- * @param std       sample standard deviation over the repeats (0 for one repeat)
+ * @param model     an expert's id, a baseline ({@code uniform}, {@code tribuo-ensemble}, a configured one) or {@code moe}
+ * @param accuracy  mean test accuracy
  * @param perRepeat each repeat's accuracy, in order
  */
-public record ModelResult(String model, double accuracy, double std, List<Double> perRepeat) {
+public record ModelResult(
+        String model,
+        double accuracy,
+        double std,
+        List<Double> perRepeat,
+        double macroF1,
+        double macroF1Std,
+        double weightedF1,
+        double weightedF1Std,
+        double logLoss,
+        double logLossStd) {
 
     public ModelResult {
         perRepeat = List.copyOf(perRepeat);
     }
 
-    public static ModelResult of(String model, List<Double> values) {
-        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        double std = 0;
-        if (values.size() > 1) {
-            double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-            std = Math.sqrt(ss / (values.size() - 1));
+    public static ModelResult of(String model, List<ClassificationMetrics> repeats) {
+        List<Double> accuracy = values(repeats, ClassificationMetrics::accuracy);
+        List<Double> macro = values(repeats, ClassificationMetrics::macroF1);
+        List<Double> weighted = values(repeats, ClassificationMetrics::weightedF1);
+        List<Double> logLoss = values(repeats, ClassificationMetrics::logLoss);
+        return new ModelResult(model, mean(accuracy), std(accuracy), accuracy, mean(macro), std(macro),
+                mean(weighted), std(weighted), mean(logLoss), std(logLoss));
+    }
+
+    private static List<Double> values(List<ClassificationMetrics> repeats, ToDoubleFunction<ClassificationMetrics> f) {
+        return repeats.stream().map(m -> f.applyAsDouble(m)).toList();
+    }
+
+    static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    static double std(List<Double> values) {
+        if (values.size() < 2) {
+            return 0;
         }
-        return new ModelResult(model, mean, std, values);
+        double mean = mean(values);
+        double ss = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        return Math.sqrt(ss / (values.size() - 1));
     }
 }

@@ -19,12 +19,25 @@ public final class ReportWriter {
     }
 
     public static void writeJson(EvaluationReport report, Path file) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(report);
+        } catch (IOException e) {
+            throw new MoeException("cannot serialise the JSON report: " + e.getMessage());
+        }
+        writeAtomically(file, json, "JSON report");
+    }
+
+    /** A temporary file beside the target, then a rename: readers never see half a report. */
+    static void writeAtomically(Path file, byte[] content, String what) {
         Path target = file.toAbsolutePath();
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            // Not createTempFile: its owner-only permissions would stick to the report after the rename.
+            Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + System.nanoTime() + ".tmp");
             try {
-                JSON.writeValue(tmp.toFile(), report);
+                Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW);
                 try {
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -34,7 +47,7 @@ public final class ReportWriter {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new MoeException("cannot write JSON report " + file + ": " + e.getMessage());
+            throw new MoeException("cannot write " + what + " " + file + ": " + e.getMessage());
         }
     }
 
@@ -42,13 +55,14 @@ public final class ReportWriter {
     public static String table(EvaluationReport report) {
         int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s(%d repeat%s, test rows %d, data %s)%n", "model", "accuracy",
-                report.repeats(), report.repeats() == 1 ? "" : "s", report.testRows(), report.dataset()));
+        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s(%d repeat%s, test rows %d, data %s)%n", "model",
+                "accuracy", "macro-F1", "log-loss", report.repeats(), report.repeats() == 1 ? "" : "s", report.testRows(),
+                report.dataset()));
         for (ModelResult r : report.results()) {
             String figure = report.repeats() > 1
                     ? String.format(Locale.ROOT, "%.3f ± %.3f", r.accuracy(), r.std())
                     : String.format(Locale.ROOT, "%.3f", r.accuracy());
-            out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s", r.model(), figure));
+            out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10.3f%-10.3f", r.model(), figure, r.macroF1(), r.logLoss()));
             if (r.model().equals("moe")) {
                 out.append("strategy ").append(report.strategy());
                 if (!report.strategyParameters().isEmpty()) {

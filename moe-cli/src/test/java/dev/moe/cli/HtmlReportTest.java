@@ -1,0 +1,68 @@
+package dev.moe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `moe evaluate --html`: one self-contained page whose charts decode and whose table matches the JSON. */
+class HtmlReportTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyChartIsARealPngAndTheTableEqualsTheJson() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        Files.writeString(config, MainTest.SMALL + "repeat: 2\nbaselines:\n  - { id: one-mlp, provider: nd4j-mlp, params: { hidden: 8, epochs: 60, learning-rate: 0.01 } }\n");
+        Path html = dir.resolve("report.html");
+        Path json = dir.resolve("report.json");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--json", json.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+
+        Document page = Jsoup.parse(html.toFile());
+        Elements images = page.select("img");
+        assertEquals(5, images.size(), "accuracy, confusion, utilization, gate weights, loss");
+        for (Element img : images) {
+            String src = img.attr("src");
+            assertTrue(src.startsWith("data:image/png;base64,"), "embedded, not linked: " + src.substring(0, 30));
+            byte[] png = Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1));
+            assertTrue(png.length > 5_000, img.attr("alt") + " is only " + png.length + " bytes");
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+            assertTrue(image != null && image.getWidth() >= 700 && image.getHeight() >= 300, img.attr("alt"));
+        }
+
+        JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
+        Elements rows = page.select("table#results tbody tr");
+        assertEquals(results.size(), rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Elements cells = rows.get(i).select("td");
+            JsonNode result = results.get(i);
+            assertEquals(result.get("model").asText(), cells.get(0).text());
+            assertEquals(f(result.get("accuracy").asDouble()), cells.get(1).text());
+            assertEquals(f(result.get("std").asDouble()), cells.get(2).text());
+            assertEquals(f(result.get("macroF1").asDouble()), cells.get(3).text());
+            assertEquals(f(result.get("logLoss").asDouble()), cells.get(5).text());
+        }
+        assertEquals("one-mlp", results.get(4).get("model").asText(), "the configured single-model baseline is reported");
+        assertTrue(page.select("pre").text().contains("baselines:"), "the config is shown");
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}

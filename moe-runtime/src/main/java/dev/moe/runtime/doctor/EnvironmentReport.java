@@ -1,0 +1,86 @@
+package dev.moe.runtime.doctor;
+
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.RoutingStrategyProvider;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What {@code moe doctor} prints: the facts that decide whether and how fast moe runs here (Java, ND4J's
+ * backend and BLAS, threads, the OpenBLAS kernel, memory) and every provider and strategy found.
+ */
+public final class EnvironmentReport {
+
+    private EnvironmentReport() {
+    }
+
+    public static Map<String, String> environment() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+        facts.put("cpu cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        facts.put("max heap", mib(Runtime.getRuntime().maxMemory()));
+        try {
+            Properties nd4j = Nd4j.getExecutioner().getEnvironmentInformation();
+            facts.put("nd4j backend", Nd4j.getBackend().getClass().getSimpleName() + " ("
+                    + (Nd4j.getBackend().getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("cuda") ? "CUDA" : "CPU") + ")");
+            facts.put("blas", String.valueOf(nd4j.getOrDefault("blas.vendor", "unknown")));
+            facts.put("nd4j threads", String.valueOf(nd4j.getOrDefault("omp.threads", "unknown")));
+            facts.put("nd4j data type", Nd4j.dataType().toString());
+        } catch (RuntimeException | LinkageError e) {
+            facts.put("nd4j backend", "NOT AVAILABLE: " + e);
+        }
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        facts.put("openblas core type", coreType == null ? "chosen by OpenBLAS (OPENBLAS_CORETYPE unset)" : coreType + " (OPENBLAS_CORETYPE)");
+        facts.put("cpu flags", cpuFlags());
+        facts.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        return facts;
+    }
+
+    /** The vector extensions that decide which BLAS kernel fits this processor. */
+    static String cpuFlags() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        try {
+            if (!Files.isReadable(cpuinfo)) {
+                return "unknown (no /proc/cpuinfo)";
+            }
+            String flags = Files.readAllLines(cpuinfo).stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+            StringBuilder out = new StringBuilder();
+            for (String f : new String[] {"avx2", "fma", "avx512f", "avx512_bf16"}) {
+                if ((" " + flags + " ").contains(" " + f + " ")) {
+                    out.append(out.length() == 0 ? "" : " ").append(f);
+                }
+            }
+            return out.length() == 0 ? "no AVX2" : out.toString();
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes >> 20) + " MiB";
+    }
+
+    /** The whole report as text. */
+    public static String render(ProviderRegistry registry, Path pluginsFolder) {
+        StringBuilder out = new StringBuilder();
+        environment().forEach((k, v) -> out.append(String.format(Locale.ROOT, "%-20s %s%n", k, v)));
+        out.append(String.format(Locale.ROOT, "%-20s %s%n", "plugins folder", pluginsFolder == null ? "(none)" : pluginsFolder));
+        out.append("expert providers:").append(System.lineSeparator());
+        for (ProviderRegistry.Found<ExpertProvider> f : registry.expertProviders().values()) {
+            out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.origin()));
+        }
+        out.append("routing strategies:").append(System.lineSeparator());
+        for (ProviderRegistry.Found<RoutingStrategyProvider> f : registry.routingProviders().values()) {
+            out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.origin()));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.moe.runtime.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Locale;
+
+/** One self-contained HTML page (charts embedded as PNG data) describing an evaluation. */
+public final class HtmlReport {
+
+    private HtmlReport() {
+    }
+
+    public static String render(EvaluationReport report, String configText) {
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>moe report: ")
+                .append(escape(report.dataset())).append("</title>\n<style>")
+                .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
+                .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
+                .append("th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
+                .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
+                .append("</style></head><body>\n");
+        h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
+        h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
+                .append("), ").append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds())
+                .append(", ").append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows())
+                .append(" test rows per repeat.</p>\n");
+
+        h.append("<h2>Results</h2>\n<table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
+                .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th></tr></thead><tbody>\n");
+        for (ModelResult r : report.results()) {
+            h.append("<tr").append(r.model().equals("moe") ? " class=\"moe\"" : "").append("><td>").append(escape(r.model()))
+                    .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(f(r.std()))
+                    .append("</td><td>").append(f(r.macroF1())).append("</td><td>").append(f(r.weightedF1()))
+                    .append("</td><td>").append(f(r.logLoss())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+        image(h, "Accuracy per model", Charts.accuracy(report.results()));
+
+        h.append("<h2>The mixture per label</h2>\n<table><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
+                .append("<th>test rows</th></tr></thead><tbody>\n");
+        for (EvaluationReport.ClassSummary c : report.moePerClass()) {
+            h.append("<tr><td>").append(escape(c.label())).append("</td><td>").append(f(c.precision())).append("</td><td>")
+                    .append(f(c.recall())).append("</td><td>").append(f(c.f1())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.1f", c.support())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+        image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion()));
+
+        h.append("<h2>Routing</h2>\n");
+        image(h, "Expert utilization", Charts.utilization(report.routing()));
+        image(h, "Gate weights per expert", Charts.gateWeights(report.gateWeights()));
+        h.append("<h2>Gate training</h2>\n");
+        image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat()));
+
+        h.append("<h2>Config</h2>\n<p>").append(escape(report.config())).append("</p>\n<pre>").append(escape(configText)).append("</pre>\n");
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    public static void write(EvaluationReport report, Path configFile, Path target) {
+        String configText;
+        try {
+            configText = Files.readString(configFile);
+        } catch (IOException e) {
+            configText = "(config file not readable: " + e.getMessage() + ")";
+        }
+        ReportWriter.writeAtomically(target, render(report, configText).getBytes(StandardCharsets.UTF_8), "HTML report");
+    }
+
+    private static void image(StringBuilder h, String alt, byte[] png) {
+        h.append("<img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\">\n");
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+}

@@ -1,0 +1,64 @@
+package dev.moe.runtime.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.api.Expert;
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.experiment.ExpertFactory;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class BaselinesTest {
+
+    @Test
+    void uniformIsTheMeanOfTheExperts() {
+        FloatMatrix a = new FloatMatrix(1, 2, new float[] {1, 0});
+        FloatMatrix b = new FloatMatrix(1, 2, new float[] {0.5f, 0.5f});
+        assertArrayEquals(new float[] {0.75f, 0.25f}, Baselines.uniform(List.of(a, b)).values(), 1e-7f);
+    }
+
+    @Test
+    void tribuosEnsembleSoftVotesTheExpertsModels() throws Exception {
+        Dataset wine = CsvSource.read(Path.of(getClass().getResource("/data/wine.csv").toURI()), "label");
+        ExpertFactory factory = new ExpertFactory(ProviderRegistry.fromClassPath());
+        int[] rows = IntStream.range(0, wine.rows()).toArray();
+        Expert lr = factory.create(new MoeConfig.ExpertConfig("lr", "tribuo", null, null,
+                Map.of("algorithm", "logistic-regression", "epochs", 20)), wine, rows, Path.of("."), 1);
+        Expert knn = factory.create(new MoeConfig.ExpertConfig("knn", "tribuo", null, null,
+                Map.of("algorithm", "knn", "k", 4, "probabilities", "scores")), wine, rows, Path.of("."), 1);
+        List<AlignedExpert> experts = List.of(AlignedExpert.align(lr, wine.featureNames(), wine.labelNames()),
+                AlignedExpert.align(knn, wine.featureNames(), wine.labelNames()));
+        FloatMatrix ensemble = Baselines.tribuoEnsemble(experts, wine.features(), wine.featureNames(), wine.labelNames()).orElseThrow();
+        FloatMatrix mean = Baselines.uniform(List.of(experts.get(0).predict(wine.features()), experts.get(1).predict(wine.features())));
+        assertArrayEquals(mean.values(), ensemble.values(), 1e-5f);
+        assertTrue(TribuoEvaluation.evaluate(ensemble, wine.labels(), wine.labelNames()).accuracy() > 0.9);
+
+        // Tribuo refuses experts that read different features: no row rather than a wrong one.
+        Expert fewFeatures = factory.create(new MoeConfig.ExpertConfig("few", "tribuo", null,
+                new MoeConfig.SubsetConfig(null, List.of("alcohol", "hue"), null), Map.of("algorithm", "cart")), wine, rows, Path.of("."), 1);
+        assertTrue(Baselines.tribuoEnsemble(List.of(experts.get(0), AlignedExpert.align(fewFeatures, wine.featureNames(), wine.labelNames())),
+                wine.features(), wine.featureNames(), wine.labelNames()).isEmpty());
+    }
+
+    @Test
+    void noTribuoEnsembleWhenAnExpertIsNotATribuoModel() {
+        dev.moe.api.Expert plain = new dev.moe.api.Expert() {
+            public String id() { return "p"; }
+            public List<String> featureNames() { return List.of("x"); }
+            public List<String> labelNames() { return List.of("a"); }
+            public Map<String, String> provenance() { return Map.of(); }
+            public FloatMatrix predict(FloatMatrix f) { return FloatMatrix.zeros(f.rows(), 1); }
+        };
+        assertTrue(Baselines.tribuoEnsemble(List.of(AlignedExpert.align(plain, List.of("x"), List.of("a"))),
+                FloatMatrix.zeros(1, 1), List.of("x"), List.of("a")).isEmpty());
+    }
+}
