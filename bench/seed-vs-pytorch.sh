@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The seed experiment in moe and in PyTorch on this machine, side by side: training seconds, inference
+# rows/s on 200k rows, accuracy, and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
+#   apt-get install -y python3-torch libopenblas0-pthread
+# Usage: bench/seed-vs-pytorch.sh [article|linear]   (the gate; default: article, as bench/README says)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+gate="${1:-article}"
+if [[ ! -f moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar ]]; then
+  mvn -B -q -DskipTests package -pl moe-bench -am >&2
+fi
+if [[ "$gate" == linear ]]; then
+  config=examples/seed-experiment.yaml; torch_args=(--linear-gate --gate-epochs 1000 --gate-lr 0.01)
+else
+  config=examples/seed-experiment-article-gate.yaml; torch_args=()
+fi
+moe=$(java -cp "moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar:moe-bench/target/lib/*" dev.moe.bench.SeedBenchmark "$config")
+torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 "${torch_args[@]}")
+echo "$moe"
+echo "$torch"
+/usr/bin/python3 - "$moe" "$torch" <<'PY'
+import json, sys
+m, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"training:  moe {m['train_seconds']:.2f} s, pytorch {t['train_seconds']:.2f} s: moe is {t['train_seconds'] / m['train_seconds']:.2f}x as fast")
+print(f"inference: moe {m['infer_rows_per_second']} rows/s, pytorch {t['infer_rows_per_second']} rows/s: {m['infer_rows_per_second'] / t['infer_rows_per_second']:.2f}x")
+print(f"accuracy:  moe {m['accuracy']:.3f}, pytorch {t['accuracy']:.3f}")
+PY

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""PyTorch reference of the seed experiment, for timing against moe on the same machine.
+
+The article's modules and protocol: 5000 rows, 4 standard normal features, 3 equal classes
+(class 0: feature0 + 1, class 1: feature1 - 1, class 2: feature0 - 1); the first half trains three
+MLP experts (4 -> 32 ReLU -> 3) on one class pair each, cut to equal size; of the rest 80% trains the
+gate and 20% is the test set. Adam, 500 full-batch epochs, lr 0.001. Experts frozen after their own
+training; the gate (128-256-128, dropout 0.1, ReLU then LeakyReLU, or linear with --linear-gate) is
+trained on the mixture's negative log-likelihood, as moe does.
+
+Prints one JSON line: seconds to train (experts + gate), inference rows/s on --infer-rows rows, accuracy.
+Run with Debian's python3-torch: /usr/bin/python3 bench/seed_pytorch.py --threads 2
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def make_data(rows, gen):
+    labels = torch.arange(rows) % 3
+    labels = labels[torch.randperm(rows, generator=gen)]
+    x = torch.randn(rows, 4, generator=gen)
+    x[labels == 0, 0] += 1
+    x[labels == 1, 1] -= 1
+    x[labels == 2, 0] -= 1
+    return x, labels
+
+
+class Expert(nn.Module):
+    def __init__(self, hidden=32):
+        super().__init__()
+        self.layer1 = nn.Linear(4, hidden)
+        self.layer2 = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        return self.layer2(F.relu(self.layer1(x)))  # logits; softmax applied by the caller
+
+
+class Gate(nn.Module):
+    def __init__(self, experts, linear):
+        super().__init__()
+        self.linear = linear
+        if linear:
+            self.out = nn.Linear(4, experts)
+        else:
+            self.layer1 = nn.Linear(4, 128)
+            self.dropout = nn.Dropout(0.1)
+            self.layer2 = nn.Linear(128, 256)
+            self.layer3 = nn.Linear(256, 128)
+            self.out = nn.Linear(128, experts)
+
+    def forward(self, x):
+        if not self.linear:
+            x = self.dropout(F.relu(self.layer1(x)))
+            x = F.leaky_relu(self.layer2(x))
+            x = F.leaky_relu(self.layer3(x))
+        return torch.softmax(self.out(x), dim=1)
+
+
+def train_expert(x, y, epochs, lr):
+    model = Expert()
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    model.eval()
+    return model
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=500)
+    p.add_argument("--gate-epochs", type=int, default=500)
+    p.add_argument("--gate-lr", type=float, default=0.001)
+    p.add_argument("--linear-gate", action="store_true")
+    p.add_argument("--infer-rows", type=int, default=200_000)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    gen = torch.Generator().manual_seed(a.seed)
+    torch.manual_seed(a.seed)
+
+    x, y = make_data(5000, gen)
+    half = 2500
+    xe, ye = x[:half], y[:half]
+    rest_x, rest_y = x[half:], y[half:]
+    gate_n = int(0.8 * len(rest_x))
+    xg, yg = rest_x[:gate_n], rest_y[:gate_n]
+    xt, yt = rest_x[gate_n:], rest_y[gate_n:]
+
+    start = time.perf_counter()
+    pairs = [(0, 1), (1, 2), (0, 2)]
+    subsets = [((ye == a_) | (ye == b_)).nonzero().squeeze(1) for a_, b_ in pairs]
+    size = min(len(s) for s in subsets)
+    experts = [train_expert(xe[s[:size]], ye[s[:size]], a.epochs, 0.001) for s in subsets]
+    with torch.no_grad():
+        probs = torch.stack([torch.softmax(e(xg), dim=1) for e in experts], dim=1)  # n x E x C
+        p_true = probs[torch.arange(len(yg)), :, yg]  # n x E, computed once: experts are frozen
+    gate = Gate(len(experts), a.linear_gate)
+    opt = torch.optim.Adam(gate.parameters(), lr=a.gate_lr)
+    for _ in range(a.gate_epochs):
+        opt.zero_grad()
+        w = gate(xg)
+        loss = -torch.log((w * p_true).sum(dim=1).clamp_min(1e-7)).mean()
+        loss.backward()
+        opt.step()
+    train_seconds = time.perf_counter() - start
+
+    gate.eval()
+    with torch.no_grad():
+        def mixture(rows):
+            w = gate(rows)
+            return sum(w[:, k:k + 1] * torch.softmax(e(rows), dim=1) for k, e in enumerate(experts))
+
+        accuracy = (mixture(xt).argmax(dim=1) == yt).float().mean().item()
+        big, _ = make_data(a.infer_rows, gen)
+        mixture(big[:1000])  # warm-up
+        start = time.perf_counter()
+        for i in range(0, a.infer_rows, 8192):
+            mixture(big[i:i + 8192])
+        infer_seconds = time.perf_counter() - start
+
+    print(json.dumps({"engine": "pytorch " + torch.__version__, "threads": a.threads,
+                      "gate": "linear" if a.linear_gate else "128-256-128",
+                      "train_seconds": round(train_seconds, 3),
+                      "infer_rows_per_second": round(a.infer_rows / infer_seconds),
+                      "accuracy": round(accuracy, 4)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+package dev.moe.bench;
+
+import com.google.inject.Guice;
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.data.SyntheticSeedSource;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.experiment.Metrics;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The seed experiment timed inside one JVM, the way bench/seed_pytorch.py times PyTorch: seconds to train
+ * the three experts and the gate (one seed, after one warm-up run), inference rows/s of the trained mixture
+ * on fresh rows in batches of 8192, and test accuracy. Prints one JSON line.
+ *
+ * <p>Usage: SeedBenchmark CONFIG [inferRows]
+ */
+public final class SeedBenchmark {
+
+    public static void main(String[] args) {
+        MoeConfig config = ConfigLoader.load(Path.of(args[0])).withRepeat(1);
+        int inferRows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        Experiment experiment = Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath()))
+                .getInstance(Experiment.class);
+        experiment.train(config.seedOrDefault() + 1000, "", ProgressListener.SILENT); // warm-up: JIT, ND4J init
+
+        long start = System.nanoTime();
+        Experiment.TrainedRun run = experiment.train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+
+        MixtureModel model = run.model();
+        Dataset test = run.data().subset(run.plan().testRows());
+        double accuracy = Metrics.accuracy(model.predict(test.features()).probabilities(), test.labels());
+
+        FloatMatrix rows = SyntheticSeedSource.generate(inferRows, 7).features();
+        predictAll(model, rows.selectRows(range(Math.min(8192, inferRows)))); // warm-up
+        start = System.nanoTime();
+        predictAll(model, rows);
+        double inferSeconds = (System.nanoTime() - start) / 1e9;
+
+        System.out.printf(Locale.ROOT, "{\"engine\": \"moe\", \"config\": \"%s\", \"train_seconds\": %.3f, "
+                        + "\"infer_rows_per_second\": %d, \"accuracy\": %.4f}%n",
+                args[0], trainSeconds, Math.round(inferRows / inferSeconds), accuracy);
+    }
+
+    static void predictAll(MixtureModel model, FloatMatrix rows) {
+        for (int start = 0; start < rows.rows(); start += 8192) {
+            int end = Math.min(rows.rows(), start + 8192);
+            int[] batch = new int[end - start];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = start + i;
+            }
+            model.predict(rows.selectRows(batch));
+        }
+    }
+
+    static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+}
