@@ -1,5 +1,9 @@
 package dev.moe.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
 /**
  * Turns an expert entry of the config into an {@link Expert}. Found with {@link java.util.ServiceLoader}:
  * a jar lists its providers in {@code META-INF/services/dev.moe.api.ExpertProvider}.
@@ -34,5 +38,36 @@ public interface ExpertProvider {
      */
     default Expert train(ExpertSpec spec, TrainingSet data) {
         throw new ExpertException("provider '" + name() + "' cannot train experts; give it a pretrained model");
+    }
+
+    /**
+     * Whether {@link #save} can write {@code expert} (one this provider built) into a saved mixture. A provider
+     * that cannot save is still usable in a saved mixture when its expert was loaded, not trained: the mixture
+     * then records the provider's name and the expert's parameters, and {@link #load}s it again.
+     */
+    default boolean canSave(Expert expert) {
+        return false;
+    }
+
+    /**
+     * Writes {@code expert}'s model to {@code out} in this provider's own versioned format, such that {@link #read}
+     * gives back an expert with the same features, labels and probabilities. Never Java serialization: saved
+     * mixtures are shared, and reading one must not run code from it. Must not close {@code out}.
+     * Called only when {@link #canSave} is true.
+     */
+    default void save(Expert expert, OutputStream out) throws IOException {
+        throw new ExpertException("provider '" + name() + "' cannot save experts");
+    }
+
+    /**
+     * Reads an expert that {@link #save} wrote.
+     *
+     * @param spec the expert's id and this provider's name; {@code spec.parameters().where()} names the stream (the
+     *             saved mixture's entry) for messages, and the caller adds the mixture's path; no parameters otherwise
+     * @param in   exactly the bytes {@link #save} wrote; the caller closes it
+     * @throws ExpertException naming {@code spec.parameters().where()} when the data is truncated, corrupt or newer
+     */
+    default Expert read(ExpertSpec spec, InputStream in) throws IOException {
+        throw new ExpertException("provider '" + name() + "' cannot read saved experts");
     }
 }

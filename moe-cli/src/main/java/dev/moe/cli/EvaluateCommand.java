@@ -48,11 +48,18 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "Evaluate this saved mixture (from `moe train`) instead of training: CONFIG is then a labelled CSV file.")
+    Path model;
+
     @Mixin
     PluginOptions pluginOptions;
 
     @Override
     public Integer call() {
+        if (model != null) {
+            return SavedMixtureEvaluation.run(spec, model, config, json, pluginOptions, repeat != null || seed != null || strategy != null);
+        }
         MoeConfig c = ConfigLoader.load(config);
         if (repeat != null) {
             if (repeat < 1) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "moe", mixinStandardHelpOptions = true, version = "moe 0.1.0",
         description = "Mixtures of experts over pluggable, pretrained classifiers.",
-        subcommands = {EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, TrainCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int USER_ERROR = 2;

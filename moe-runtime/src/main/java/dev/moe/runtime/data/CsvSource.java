@@ -39,72 +39,170 @@ public final class CsvSource implements DataSource {
     }
 
     public static Dataset read(Path file, String labelColumn) {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = reader.readLine();
-            if (header == null || header.isBlank()) {
-                throw new MoeException(file + ": the file is empty (expected a header row)");
-            }
-            String[] columns = split(header);
-            int labelIndex = Arrays.asList(columns).indexOf(labelColumn);
+        try (Rows reader = Rows.open(file)) {
+            List<String> columns = reader.header();
+            int labelIndex = columns.indexOf(labelColumn);
             if (labelIndex < 0) {
                 throw new MoeException(file + ": no label column '" + labelColumn + "' in the header ("
                         + String.join(", ", columns) + ")");
             }
             List<String> featureNames = new ArrayList<>();
-            for (int j = 0; j < columns.length; j++) {
+            int[] featureColumns = new int[columns.size() - 1];
+            for (int j = 0; j < columns.size(); j++) {
                 if (j != labelIndex) {
-                    featureNames.add(columns[j]);
+                    featureColumns[featureNames.size()] = j;
+                    featureNames.add(columns.get(j));
                 }
             }
-            int f = featureNames.size();
-            float[] values = new float[1024 * Math.max(1, f)];
-            List<String> rawLabels = new ArrayList<>();
-            String line;
-            int lineNumber = 1;
-            int rows = 0;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = split(line);
-                if (cells.length != columns.length) {
-                    throw new MoeException(file + ": line " + lineNumber + ": " + cells.length + " fields, the header has " + columns.length);
-                }
-                if ((long) (rows + 1) * f > values.length) {
-                    values = Arrays.copyOf(values, Math.max(values.length * 2, (rows + 1) * f));
-                }
-                int k = 0;
-                for (int j = 0; j < cells.length; j++) {
-                    if (j == labelIndex) {
-                        if (cells[j].isEmpty()) {
-                            throw new MoeException(file + ": line " + lineNumber + ": empty label");
-                        }
-                        rawLabels.add(cells[j]);
-                        continue;
-                    }
-                    values[rows * f + k++] = parse(cells[j], file, lineNumber, columns[j]);
-                }
-                rows++;
-            }
-            if (rows == 0) {
+            Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex);
+            if (all == null) {
                 throw new MoeException(file + ": no data rows after the header");
             }
+            List<String> rawLabels = all.labels();
             List<String> labelNames = orderedLabels(rawLabels);
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < labelNames.size(); i++) {
                 index.put(labelNames.get(i), i);
             }
-            int[] labels = new int[rows];
-            for (int i = 0; i < rows; i++) {
+            int[] labels = new int[all.rows()];
+            for (int i = 0; i < labels.length; i++) {
                 labels[i] = index.get(rawLabels.get(i));
             }
-            return new Dataset(file.getFileName().toString(), new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)),
-                    labels, featureNames, labelNames);
-        } catch (NoSuchFileException e) {
-            throw new MoeException("data file not found: " + file);
-        } catch (IOException e) {
-            throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames);
+        }
+    }
+
+    /**
+     * A block of rows read by {@link Rows#next}.
+     *
+     * @param features  rows x the requested columns, in the requested order
+     * @param labels    each row's label cell, or an empty list when no label column was requested
+     * @param lines     each row's line number in the file (1 is the header), for messages
+     */
+    public record Block(FloatMatrix features, List<String> labels, int[] lines) {
+        public int rows() {
+            return features.rows();
+        }
+    }
+
+    /**
+     * Streams a CSV file a block of rows at a time, with the checks and messages of {@link #read}: ragged rows,
+     * non-numeric and non-finite values, empty labels, each naming the file, line and column. Only the requested
+     * columns are parsed; every row's field count is checked all the same. Not thread-safe.
+     */
+    public static final class Rows implements AutoCloseable {
+
+        private final Path file;
+        private final BufferedReader reader;
+        private final List<String> header;
+        private int lineNumber = 1;
+
+        private Rows(Path file, BufferedReader reader, List<String> header) {
+            this.file = file;
+            this.reader = reader;
+            this.header = header;
+        }
+
+        /**
+         * Opens the file and reads its header row.
+         *
+         * @throws MoeException naming the file when it is missing, unreadable or empty
+         */
+        public static Rows open(Path file) {
+            BufferedReader reader = null;
+            try {
+                reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                String header = reader.readLine();
+                if (header == null || header.isBlank()) {
+                    throw new MoeException(file + ": the file is empty (expected a header row)");
+                }
+                return new Rows(file, reader, List.of(split(header)));
+            } catch (NoSuchFileException e) {
+                throw new MoeException("data file not found: " + file);
+            } catch (IOException e) {
+                closeQuietly(reader);
+                throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                closeQuietly(reader);
+                throw e;
+            }
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        /** The header's column names, in order. */
+        public List<String> header() {
+            return header;
+        }
+
+        /**
+         * The next rows, at most {@code maxRows} of them (blank lines skipped), or null at the end of the file.
+         *
+         * @param featureColumns header indices of the columns to parse as numbers, in the order wanted
+         * @param labelColumn    header index of a label column to keep as text (must not be empty), or -1
+         */
+        public Block next(int maxRows, int[] featureColumns, int labelColumn) {
+            int f = featureColumns.length;
+            int capacity = Math.min(maxRows, 1024);
+            float[] values = new float[capacity * Math.max(1, f)];
+            int[] lines = new int[capacity];
+            List<String> labels = new ArrayList<>();
+            int rows = 0;
+            try {
+                String line;
+                while (rows < maxRows && (line = reader.readLine()) != null) {
+                    lineNumber++;
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    String[] cells = split(line);
+                    if (cells.length != header.size()) {
+                        throw new MoeException(file + ": line " + lineNumber + ": " + cells.length + " fields, the header has "
+                                + header.size());
+                    }
+                    if (rows == lines.length) {
+                        int grown = (int) Math.min(Math.max(2L * lines.length, 1), Integer.MAX_VALUE - 8);
+                        lines = Arrays.copyOf(lines, grown);
+                        values = Arrays.copyOf(values, Math.multiplyExact(grown, Math.max(1, f)));
+                    }
+                    for (int k = 0; k < f; k++) {
+                        int j = featureColumns[k];
+                        values[rows * f + k] = parse(cells[j], file, lineNumber, header.get(j));
+                    }
+                    if (labelColumn >= 0) {
+                        if (cells[labelColumn].isEmpty()) {
+                            throw new MoeException(file + ": line " + lineNumber + ": empty label");
+                        }
+                        labels.add(cells[labelColumn]);
+                    }
+                    lines[rows] = lineNumber;
+                    rows++;
+                }
+            } catch (IOException e) {
+                throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+            }
+            if (rows == 0) {
+                return null;
+            }
+            return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
+                    Arrays.copyOf(lines, rows));
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(reader);
+        }
+
+        private static void closeQuietly(BufferedReader reader) {
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (IOException ignored) {
+                    // Only read from: nothing is lost.
+                }
+            }
         }
     }
 

@@ -7,6 +7,9 @@ import dev.moe.api.Parameters;
 import dev.moe.api.ParameterException;
 import dev.moe.api.TrainingSet;
 import dev.moe.gating.nn.Activation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,6 +19,7 @@ import java.util.List;
  *
  * <p>Parameters: {@code model} (file to load), {@code save} (file to write after training),
  * {@code hidden}, {@code activation}, {@code epochs}, {@code learning-rate}, {@code batch-size}.
+ * Saves its experts into a saved mixture in {@link MlpExpertFormat} (fine-tuned ones included).
  */
 public final class MlpExpertProvider implements ExpertProvider {
 
@@ -75,5 +79,23 @@ public final class MlpExpertProvider implements ExpertProvider {
             MlpExpertFormat.save(expert, spec.resolvePath(save));
         }
         return expert;
+    }
+
+    @Override
+    public boolean canSave(Expert expert) {
+        return expert instanceof MlpExpert;
+    }
+
+    @Override
+    public void save(Expert expert, OutputStream out) throws IOException {
+        if (!(expert instanceof MlpExpert mlp)) {
+            throw new IllegalArgumentException("not an nd4j-mlp expert: " + expert);
+        }
+        MlpExpertFormat.write(mlp, out);
+    }
+
+    @Override
+    public Expert read(ExpertSpec spec, InputStream in) throws IOException {
+        return MlpExpertFormat.read(in, spec.parameters().where()).withId(spec.id());
     }
 }

@@ -11,6 +11,9 @@ import dev.moe.api.ExpertSpec;
 import dev.moe.api.ParameterException;
 import dev.moe.api.Parameters;
 import dev.moe.api.TrainingSet;
+import dev.moe.api.ExpertException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,6 +45,34 @@ class MlpExpertProviderTest {
         assertEquals("e1", loaded.id());
         assertArrayEquals(trained.predict(data.features()).values(), loaded.predict(data.features()).values());
         assertTrue(Blobs.accuracy(loaded.predict(data.features()), data.labels()) > 0.9);
+    }
+
+    @Test
+    void savesIntoAStreamAndReadsBackUnderTheSpecsId() throws Exception {
+        TrainingSet data = Blobs.make(90, 2);
+        MlpExpertProvider provider = new MlpExpertProvider();
+        Expert trained = provider.train(spec(Map.of("hidden", 8, "epochs", 30, "learning-rate", 0.01)), data);
+        assertTrue(provider.canSave(trained));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        provider.save(trained, bytes);
+        ExpertSpec readSpec = new ExpertSpec("renamed", "nd4j-mlp", Parameters.empty("m.moe: experts/0.bin"), dir, 0);
+        Expert read = provider.read(readSpec, new ByteArrayInputStream(bytes.toByteArray()));
+        assertEquals("renamed", read.id());
+        assertEquals(trained.featureNames(), read.featureNames());
+        assertEquals(trained.labelNames(), read.labelNames());
+        assertArrayEquals(trained.predict(data.features()).values(), read.predict(data.features()).values());
+
+        byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 7);
+        assertEquals("m.moe: experts/0.bin is truncated", assertThrows(ExpertException.class,
+                () -> provider.read(readSpec, new ByteArrayInputStream(cut))).getMessage());
+        Expert foreign = new Expert() {
+            public String id() { return "x"; }
+            public java.util.List<String> featureNames() { return java.util.List.of("a"); }
+            public java.util.List<String> labelNames() { return java.util.List.of("red"); }
+            public Map<String, String> provenance() { return Map.of(); }
+            public dev.moe.api.FloatMatrix predict(dev.moe.api.FloatMatrix f) { return f; }
+        };
+        assertEquals(false, provider.canSave(foreign));
     }
 
     @Test

@@ -114,6 +114,11 @@ public final class TribuoExpert implements Expert {
         return provenance;
     }
 
+    /** Whether rows are the model's normalised scores ({@code true}) or one-hot predicted labels. */
+    boolean usesScores() {
+        return usesScores;
+    }
+
     /** The Tribuo model behind this expert (for saving, or for a Tribuo ensemble). */
     public Model<Label> model() {
         return model;

@@ -7,6 +7,9 @@ import dev.moe.api.ExpertSpec;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.Parameters;
 import dev.moe.api.TrainingSet;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +36,7 @@ import org.tribuo.transform.TransformedModel;
  * {@code standardise} (default true for logistic-regression and knn) scales features inside the model;
  * {@code save} writes the trained model. Both: {@code probabilities} is {@code auto} (default: the model's
  * scores when Tribuo says they are probabilities, else one-hot), {@code scores} or {@code one-hot}.
+ * Saves its experts into a saved mixture in {@link TribuoExpertFormat} (the model as Tribuo protobuf).
  */
 public final class TribuoExpertProvider implements ExpertProvider {
 
@@ -132,6 +136,24 @@ public final class TribuoExpertProvider implements ExpertProvider {
             provenance.put("saved-to", file.toString());
         }
         return new TribuoExpert(spec.id(), model, data.featureNames(), seenLabels, provenance, mode);
+    }
+
+    @Override
+    public boolean canSave(Expert expert) {
+        return expert instanceof TribuoExpert;
+    }
+
+    @Override
+    public void save(Expert expert, OutputStream out) throws IOException {
+        if (!(expert instanceof TribuoExpert tribuo)) {
+            throw new IllegalArgumentException("not a tribuo expert: " + expert);
+        }
+        TribuoExpertFormat.write(tribuo, out);
+    }
+
+    @Override
+    public Expert read(ExpertSpec spec, InputStream in) throws IOException {
+        return TribuoExpertFormat.read(in, spec.id(), spec.parameters().where());
     }
 
     /** The training rows as a Tribuo dataset; refuses NaN and infinite values with the row and feature named. */

@@ -65,6 +65,16 @@ public final class TribuoModelFiles {
         }
     }
 
+    /**
+     * Reads a classification model from a stream holding exactly one model in Tribuo's protobuf format.
+     *
+     * @param where names the stream in messages
+     * @throws ExpertException naming {@code where} when it is not a readable Tribuo classification model
+     */
+    public static Model<Label> readClassifier(InputStream in, String where) throws IOException {
+        return asClassifier(read(in, where), where);
+    }
+
     private static Model<?> read(InputStream in, String where) throws IOException {
         try {
             return Model.deserializeFromStream(in);

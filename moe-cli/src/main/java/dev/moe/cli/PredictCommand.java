@@ -1,0 +1,56 @@
+package dev.moe.cli;
+
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.CsvPredictions;
+import dev.moe.runtime.bundle.SavedMixture;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = {"Predict every row of a CSV file with a saved mixture (from `moe train`).",
+                "The output has a header row, then one row per input row, in input order: the predicted label, its "
+                        + "probability, each label's probability (p:LABEL) and each expert's routing weight (weight:EXPERT, "
+                        + "0 when the strategy did not choose it). The input needs the mixture's feature columns, by name, "
+                        + "in any order; other columns are ignored. Rows are streamed in blocks of "
+                        + CsvPredictions.BATCH_ROWS + "; the output appears only when complete."})
+final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", required = true, description = "The saved mixture (.moe).")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true, description = "The rows to predict: a CSV file with a header row.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the predictions (CSV).")
+    Path output;
+
+    @Option(names = {"-q", "--quiet"}, description = "No summary on stdout.")
+    boolean quiet;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Override
+    public Integer call() {
+        if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
+            throw new MoeException(output + ": the output would overwrite the model; choose another --output");
+        }
+        Path folder = model.toAbsolutePath().getParent();
+        SavedMixture mixture = new BundleReader(pluginOptions.registry(folder)).read(model);
+        long rows = CsvPredictions.write(mixture, input, output);
+        if (!quiet) {
+            spec.commandLine().getOut().printf("predicted %d rows of %s with %s: %s%n", rows, input, model, output);
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+}

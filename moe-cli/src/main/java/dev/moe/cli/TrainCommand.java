@@ -1,0 +1,124 @@
+package dev.moe.cli;
+
+import com.google.inject.Guice;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.bundle.BundleFormat;
+import dev.moe.runtime.bundle.BundleManifest;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SaveRequest;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train the configured experts and gate on one seed and save the mixture as a bundle "
+                + "(a zip: manifest, gate, experts), for `moe predict` and `moe evaluate -m`.",
+                "The file is replaced atomically: an interrupted run leaves the previous one intact."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The experiment's YAML config.")
+    Path config;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to save the mixture, e.g. model.moe.")
+    Path output;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The seed to train with (default: the config's, else 42); the config's repeat is ignored.")
+    Long seed;
+
+    @Option(names = "--strategy", paramLabel = "NAME", description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
+    String strategy;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr and no summary on stdout.")
+    boolean quiet;
+
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Override
+    public Integer call() {
+        MoeConfig c = ConfigLoader.load(config);
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (strategy != null && !strategy.equals(c.routing().strategyOrDefault())) {
+            c = c.withRouting(new MoeConfig.RoutingConfig(strategy, null));
+        }
+        checkOutput();
+        String configText = readConfig();
+        ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
+        Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);
+        Experiment.TrainedRun run = experiment.train(c.seedOrDefault(), "", quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+        BundleManifest manifest = new BundleWriter(registry).write(SaveRequest.of(c, run, registry, configText), output);
+        if (!quiet) {
+            summary(spec.commandLine().getOut(), run, manifest);
+        }
+        return 0;
+    }
+
+    /** Fails before hours of training, not after: the output must be writable as a file, and not be the config. */
+    private void checkOutput() {
+        if (Files.isDirectory(output)) {
+            throw new MoeException("cannot write model bundle " + output + ": it is a folder");
+        }
+        if (output.toAbsolutePath().normalize().equals(config.toAbsolutePath().normalize())) {
+            throw new MoeException(output + ": the output would overwrite the config; choose another --output");
+        }
+    }
+
+    private String readConfig() {
+        try {
+            return Files.readString(config);
+        } catch (IOException e) {
+            throw new MoeException("cannot read config file " + config + ": " + e.getMessage());
+        }
+    }
+
+    private void summary(PrintWriter out, Experiment.TrainedRun run, BundleManifest manifest) {
+        StringBuilder experts = new StringBuilder();
+        for (BundleManifest.ExpertEntry e : manifest.experts()) {
+            experts.append(experts.length() == 0 ? "" : ", ").append(e.id()).append(" (").append(e.provider())
+                    .append(BundleFormat.REFERENCE.equals(e.storage()) ? ", by reference" : "")
+                    .append(')');
+        }
+        long size;
+        try {
+            size = Files.size(output);
+        } catch (IOException e) {
+            size = -1;
+        }
+        out.printf(Locale.ROOT, "saved %s (%s): %d experts: %s%n", output, size < 0 ? "?" : humanSize(size),
+                run.model().experts().size(), experts);
+        out.printf(Locale.ROOT, "strategy %s (%s); %d features, %d labels; seed %d%n", manifest.strategy().name(),
+                manifest.strategy().description(), manifest.featureNames().size(), manifest.labelNames().size(), run.seed());
+        BundleManifest.Provenance p = manifest.provenance();
+        if (p.testAccuracy() != null) {
+            out.printf(Locale.ROOT, "test accuracy %.3f on %d held-out rows of %s%n", p.testAccuracy(), p.testRows(), p.data());
+        }
+        out.flush();
+    }
+
+    private static String humanSize(long bytes) {
+        if (bytes < 10_000) {
+            return bytes + " bytes";
+        }
+        return bytes < 10_000_000 ? (bytes + 512) / 1024 + " KiB" : (bytes + (1 << 19)) / (1 << 20) + " MiB";
+    }
+}

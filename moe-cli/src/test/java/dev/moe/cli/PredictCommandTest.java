@@ -1,0 +1,179 @@
+package dev.moe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.CsvEvaluation;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.data.SyntheticSeedSource;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code moe predict} and {@code moe evaluate -m} on a mixture saved by {@code moe train}. */
+class PredictCommandTest {
+
+    /** Three small nd4j-mlp specialists on the seed problem, routed top-2. */
+    static final String SEED = """
+            seed: 3
+            data: { source: synthetic-seed, rows: 900 }
+            split: { balance-experts: true }
+            experts:
+              - { id: expert1, provider: nd4j-mlp, subset: { labels: ["0", "1"] }, params: { hidden: 8, epochs: 40, learning-rate: 0.02 } }
+              - { id: expert2, provider: nd4j-mlp, subset: { labels: ["1", "2"] }, params: { hidden: 8, epochs: 40, learning-rate: 0.02 } }
+              - { id: expert3, provider: nd4j-mlp, subset: { labels: ["0", "2"] }, params: { hidden: 8, epochs: 40, learning-rate: 0.02 } }
+            gate: { hidden: [], epochs: 80, learning-rate: 0.05 }
+            routing: { strategy: top-k, params: { k: 2 } }
+            """;
+
+    @TempDir
+    static Path shared;
+
+    static Path model;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        model = trainSeedBundle(shared);
+    }
+
+    static Path trainSeedBundle(Path folder) throws Exception {
+        Path config = Files.writeString(folder.resolve("seed.yaml"), SEED);
+        Path file = folder.resolve("seed.moe");
+        TrainCommandTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", file.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        return file;
+    }
+
+    /** A data set as CSV: the label column first, then the features in reverse order, as another tool might write it. */
+    static Path csv(Path file, Dataset data) throws Exception {
+        StringBuilder s = new StringBuilder("label");
+        for (int j = data.featureNames().size() - 1; j >= 0; j--) {
+            s.append(',').append(data.featureNames().get(j));
+        }
+        s.append('\n');
+        for (int r = 0; r < data.rows(); r++) {
+            s.append(data.labelNames().get(data.labels()[r]));
+            for (int j = data.featureNames().size() - 1; j >= 0; j--) {
+                s.append(',').append(data.features().get(r, j));
+            }
+            s.append('\n');
+        }
+        return Files.writeString(file, s.toString());
+    }
+
+    private static SavedMixture load(Path file) {
+        return new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null)).read(file);
+    }
+
+    @Test
+    void predictWritesAHeaderThenOneRowPerInputRowInOrder() throws Exception {
+        Dataset data = SyntheticSeedSource.generate(1000, 9);
+        Path input = csv(dir.resolve("rows.csv"), data);
+        Path output = dir.resolve("predictions.csv");
+        TrainCommandTest.Result r = TrainCommandTest.moe("predict", "-m", model.toString(), "--input", input.toString(),
+                "--output", output.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("predicted 1000 rows of " + input + " with " + model + ": " + output + System.lineSeparator(), r.out());
+        assertEquals("", r.err());
+
+        List<String> lines = Files.readAllLines(output);
+        assertEquals("predicted,probability,p:0,p:1,p:2,weight:expert1,weight:expert2,weight:expert3", lines.get(0));
+        assertEquals(1001, lines.size());
+        MixtureModel.Prediction expected = load(model).model().predict(data.features());
+        for (int row = 0; row < data.rows(); row++) {
+            String[] cells = lines.get(row + 1).split(",");
+            int best = expected.probabilities().argMaxOfRow(row);
+            assertEquals(data.labelNames().get(best), cells[0], "row " + row);
+            assertEquals(expected.probabilities().get(row, best), Float.parseFloat(cells[1]), "row " + row);
+            for (int j = 0; j < 3; j++) {
+                assertEquals(expected.probabilities().get(row, j), Float.parseFloat(cells[2 + j]), "row " + row);
+                assertEquals(expected.weights().get(row, j), Float.parseFloat(cells[5 + j]), "row " + row);
+            }
+        }
+        assertEquals(List.of("predictions.csv", "rows.csv"), TrainCommandTest.files(dir));
+    }
+
+    @Test
+    void evaluateWithASavedModelScoresItOnALabelledCsv() throws Exception {
+        Dataset data = SyntheticSeedSource.generate(600, 11);
+        Path input = csv(dir.resolve("labelled.csv"), data);
+        Path json = dir.resolve("report.json");
+        TrainCommandTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        CsvEvaluation.Result expected = CsvEvaluation.evaluate(load(model), input);
+        String n = System.lineSeparator();
+        assertEquals("model    accuracy        (saved mixture seed.moe, rows 600, data labelled.csv)" + n
+                + String.format(Locale.ROOT, "expert1  %.3f", expected.accuracy().get("expert1")) + n
+                + String.format(Locale.ROOT, "expert2  %.3f", expected.accuracy().get("expert2")) + n
+                + String.format(Locale.ROOT, "expert3  %.3f", expected.accuracy().get("expert3")) + n
+                + String.format(Locale.ROOT, "moe      %.3f           strategy top-k (k=2)", expected.accuracy().get("moe")) + n, r.out());
+        // The specialists each miss a class; the mixture of them does not.
+        assertTrue(expected.accuracy().get("moe") > 0.6, r.out());
+        for (String e : List.of("expert1", "expert2", "expert3")) {
+            assertTrue(expected.accuracy().get("moe") > expected.accuracy().get(e) + 0.05, r.out());
+        }
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(600, report.get("rows").asInt());
+        assertEquals("top-k", report.get("strategy").asText());
+        assertEquals(expected.accuracy().get("moe"), report.get("accuracy").get("moe").asDouble(), 1e-12);
+    }
+
+    @Test
+    void evaluateWithASavedModelRefusesTrainingOptionsAndConfigs() throws Exception {
+        Path input = csv(dir.resolve("labelled.csv"), SyntheticSeedSource.generate(30, 1));
+        TrainCommandTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--seed", "4");
+        assertEquals(2, r.status());
+        assertEquals("moe: --repeat, --seed and --strategy apply to training; with -m the saved mixture is evaluated as it is"
+                + System.lineSeparator(), r.err());
+        Path yaml = Files.writeString(dir.resolve("exp.yaml"), SEED);
+        r = TrainCommandTest.moe("evaluate", "-m", model.toString(), yaml.toString());
+        assertEquals(2, r.status());
+        assertEquals("moe: " + yaml + ": with -m, give a labelled CSV file to evaluate on, not a config" + System.lineSeparator(), r.err());
+    }
+
+    @Test
+    void aBundleThatNeedsAPluginNamesItAndFindsItBesideTheModel() throws Exception {
+        Path plugins = TrainCommandTest.pluginsFolder(dir);
+        Path config = Files.writeString(dir.resolve("wine.yaml"), """
+                seed: 1
+                data: { source: csv, path: %s }
+                split: { experts: 0.4, gate: 0.4, test: 0.2 }
+                experts:
+                  - { id: wine-cart, provider: wine-cart-example, params: { probabilities: one-hot } }
+                  - { id: colour, provider: tribuo, subset: { features: [color_intensity, hue] }, params: { algorithm: cart } }
+                gate: { hidden: [], epochs: 30, learning-rate: 0.05 }
+                """.formatted(TrainCommandTest.wineCsv()));
+        Path models = Files.createDirectories(dir.resolve("elsewhere"));
+        Path bundle = models.resolve("wine.moe");
+        TrainCommandTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q", "--plugins", plugins.toString());
+        assertEquals(0, r.status(), r.err());
+
+        Path output = dir.resolve("p.csv");
+        r = TrainCommandTest.moe("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(), "--output", output.toString());
+        assertEquals(2, r.status());
+        assertEquals("moe: " + bundle + ": needs expert provider 'wine-cart-example' (plugin moe-expert-plugin-example 0.1.0-SNAPSHOT, "
+                + "moe-expert-plugin-example-0.1.0-SNAPSHOT.jar), not installed here (known expert providers: nd4j-mlp, tribuo; "
+                + "add the plugin's jar to the plugins folder, --plugins DIR)" + System.lineSeparator(), r.err());
+        assertTrue(Files.notExists(output));
+
+        // plugins/ beside the model is the default plugins folder, as beside a config.
+        Files.move(plugins, models.resolve("plugins"));
+        r = TrainCommandTest.moe("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(), "--output", output.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(179, Files.readAllLines(output).size());
+        assertEquals("predicted,probability,p:class_0,p:class_1,p:class_2,weight:wine-cart,weight:colour", Files.readAllLines(output).get(0));
+    }
+}

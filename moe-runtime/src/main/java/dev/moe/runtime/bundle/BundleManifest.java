@@ -1,0 +1,93 @@
+package dev.moe.runtime.bundle;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json}, the table of contents of a saved mixture (see {@link BundleFormat}).
+ *
+ * @param format        always {@link BundleFormat#FORMAT}
+ * @param formatVersion the bundle layout's version; a reader refuses versions newer than it knows
+ * @param createdBy     the program and version that wrote it
+ * @param createdAt     when, as an ISO-8601 instant
+ * @param labelColumn   the label column of the data it was trained on (for evaluating on a labelled CSV)
+ * @param featureNames  the columns the mixture reads, in the gate's order
+ * @param labelNames    the labels it predicts, in the order of its probability columns
+ * @param strategy      the routing strategy and the parameters it was created with
+ * @param gate          the gate network's shape and the entries holding its numbers
+ * @param experts       the experts, in the gate's output order
+ * @param provenance    where the mixture came from
+ * @param entries       every other entry of the bundle, with its SHA-256 (lower-case hex)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BundleManifest(
+        String format,
+        Integer formatVersion,
+        String createdBy,
+        String createdAt,
+        String labelColumn,
+        List<String> featureNames,
+        List<String> labelNames,
+        Strategy strategy,
+        Gate gate,
+        List<ExpertEntry> experts,
+        Provenance provenance,
+        Map<String, String> entries) {
+
+    /**
+     * @param name        the strategy's name, created again through the strategy provider of that name
+     * @param params      the parameters it was created with ({@code routing.params})
+     * @param description its {@code describe()} at save time, for people
+     * @param origin      where its provider was found: {@code classpath (...)} or a plugin's jar or folder
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Strategy(String name, Map<String, Object> params, String description, String origin) { }
+
+    /**
+     * The gate: standardisation, then an MLP with one output per expert. Each named entry holds little-endian
+     * float32 values: the scaler's means and scales (one per feature) and the MLP's flat parameters.
+     */
+    public record Gate(List<Integer> sizes, List<String> activations, Double dropout, String means, String scales,
+                       String parameters) { }
+
+    /**
+     * One expert.
+     *
+     * @param storage       {@code embedded}: the provider saved the model into {@code entry}; {@code reference}:
+     *                      the provider loads it again from {@code params} (a pretrained model a plugin ships)
+     * @param entry         the embedded model's entry; null for a reference
+     * @param params        the config's parameters of the expert; a reference loads it with them
+     * @param baseDirectory the config's folder, against which a reference's relative paths resolve
+     * @param origin        where the provider was found when saving
+     * @param plugin        the jar the provider came from, when it is known
+     * @param featureNames  the features the expert reads; checked again when loading
+     * @param labelNames    the labels it predicts; checked again when loading
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ExpertEntry(String id, String provider, String storage, String entry, Map<String, Object> params,
+                              String baseDirectory, String origin, PluginRef plugin, List<String> featureNames,
+                              List<String> labelNames, Map<String, String> provenance) { }
+
+    /** A provider's jar: its file name, and its Maven artifact and version when the jar says them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PluginRef(String jar, String artifact, String version) { }
+
+    /**
+     * @param configFile    the config file's path when saved
+     * @param configEntry   the entry holding the config's text, or null
+     * @param seed          the seed of the run (every random choice of it derives from this)
+     * @param dataSource    {@code csv}, {@code synthetic-seed}, ...
+     * @param data          the data set's name (file name or generator)
+     * @param dataRows      how many rows it had
+     * @param dataSha256    SHA-256 of the data set as read (names, features as float32, labels)
+     * @param dataFileSha256 SHA-256 of the data file's bytes, for a file source
+     * @param testRows      how many rows the run held out for testing
+     * @param testAccuracy  the mixture's accuracy on them
+     * @param libraries     versions of the program, Java and the libraries that compute the predictions
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Provenance(String configFile, String configEntry, Long seed, String dataSource, String data,
+                             Integer dataRows, String dataSha256, String dataFileSha256, Integer testRows,
+                             Double testAccuracy, Map<String, String> libraries) { }
+}

@@ -1,0 +1,358 @@
+package dev.moe.runtime.bundle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertException;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.ExpertSpec;
+import dev.moe.api.ParameterException;
+import dev.moe.api.Parameters;
+import dev.moe.api.RoutingStrategy;
+import dev.moe.api.RoutingStrategyProvider;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.FeatureScaler;
+import dev.moe.gating.mixture.GateNetwork;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.gating.nn.Activation;
+import dev.moe.gating.nn.Mlp;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Loads a saved mixture ({@link BundleFormat}) and checks it on the way: the format and its version (a newer
+ * bundle is refused with a clear message), every entry's SHA-256 (a truncated or corrupted file is refused), and
+ * that the providers and strategy it names are installed (a missing plugin is named). Experts come back through
+ * their providers: embedded ones are read from the bundle, referenced ones loaded again, and each must read and
+ * predict the features and labels the bundle recorded.
+ *
+ * <p>Every error is a {@link MoeException} whose message starts with the bundle's path.
+ */
+public final class BundleReader {
+
+    /** No entry of a sane bundle comes near this; a larger one is refused before it is read into memory. */
+    static final long MAX_ENTRY_BYTES = 1L << 30;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final ProviderRegistry registry;
+
+    public BundleReader(ProviderRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    public SavedMixture read(Path file) {
+        if (!Files.exists(file)) {
+            throw new MoeException("model file not found: " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new MoeException(file + ": is a folder, not a model bundle");
+        }
+        Map<String, byte[]> contents;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            contents = readAll(zip, file);
+        } catch (NoSuchFileException e) {
+            throw new MoeException("model file not found: " + file);
+        } catch (ZipException e) {
+            throw new MoeException(file + ": not a moe model bundle, or truncated (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new MoeException("cannot read model bundle " + file + ": " + e.getMessage());
+        }
+        BundleManifest manifest = manifest(contents, file);
+        verifyEntries(manifest, contents, file);
+        return new SavedMixture(file, manifest, build(manifest, contents, file));
+    }
+
+    /** Every entry's bytes, each checked against the zip's own CRC-32. */
+    private static Map<String, byte[]> readAll(ZipFile zip, Path file) throws IOException {
+        Map<String, byte[]> contents = new HashMap<>();
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry entry = entries.nextElement();
+            if (entry.isDirectory()) {
+                continue;
+            }
+            if (entry.getSize() > MAX_ENTRY_BYTES) {
+                throw new MoeException(file + ": entry '" + entry.getName() + "' is implausibly large (" + entry.getSize()
+                        + " bytes): the bundle is corrupt");
+            }
+            byte[] bytes;
+            try (InputStream in = zip.getInputStream(entry)) {
+                bytes = in.readNBytes((int) MAX_ENTRY_BYTES + 1);
+            } catch (IOException e) {
+                throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (" + e.getMessage()
+                        + "): the bundle is corrupt");
+            }
+            CRC32 crc = new CRC32();
+            crc.update(bytes);
+            if ((entry.getSize() >= 0 && bytes.length != entry.getSize()) || (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc())) {
+                throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (its zip checksum does not match): "
+                        + "the bundle is corrupt");
+            }
+            if (contents.put(entry.getName(), bytes) != null) {
+                throw new MoeException(file + ": entry '" + entry.getName() + "' appears twice: the bundle is corrupt");
+            }
+        }
+        return contents;
+    }
+
+    private static BundleManifest manifest(Map<String, byte[]> contents, Path file) {
+        byte[] bytes = contents.get(BundleFormat.MANIFEST);
+        if (bytes == null) {
+            throw new MoeException(file + ": no " + BundleFormat.MANIFEST + " inside: not a moe model bundle");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is not valid JSON: the bundle is corrupt ("
+                    + firstLine(e) + ")");
+        }
+        if (tree == null || !tree.isObject() || !BundleFormat.FORMAT.equals(tree.path("format").asText(null))) {
+            throw new MoeException(file + ": not a moe model bundle (its manifest's format is not '" + BundleFormat.FORMAT + "')");
+        }
+        JsonNode version = tree.get("formatVersion");
+        if (version == null || !version.canConvertToInt() || version.asInt() < 1) {
+            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " has no valid formatVersion: the bundle is corrupt");
+        }
+        if (version.asInt() > BundleFormat.VERSION) {
+            throw new MoeException(file + ": bundle format version " + version.asInt() + " is newer than this program reads (up to "
+                    + BundleFormat.VERSION + "); it was written by " + tree.path("createdBy").asText("a newer moe")
+                    + ": update moe to load it");
+        }
+        BundleManifest m;
+        try {
+            m = JSON.treeToValue(tree, BundleManifest.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: " + firstLine(e));
+        }
+        require(m.featureNames(), "featureNames", file);
+        require(m.labelNames(), "labelNames", file);
+        require(m.strategy(), "strategy", file);
+        require(m.strategy().name(), "strategy.name", file);
+        require(m.gate(), "gate", file);
+        require(m.gate().sizes(), "gate.sizes", file);
+        require(m.gate().activations(), "gate.activations", file);
+        require(m.experts(), "experts", file);
+        require(m.entries(), "entries", file);
+        if (m.experts().isEmpty() || m.labelNames().isEmpty()) {
+            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: no experts or no labels");
+        }
+        for (BundleManifest.ExpertEntry e : m.experts()) {
+            require(e, "experts[]", file);
+            require(e.id(), "experts[].id", file);
+            require(e.provider(), "experts[" + e.id() + "].provider", file);
+            require(e.storage(), "experts[" + e.id() + "].storage", file);
+            require(e.featureNames(), "experts[" + e.id() + "].featureNames", file);
+            require(e.labelNames(), "experts[" + e.id() + "].labelNames", file);
+        }
+        return m;
+    }
+
+    private static void require(Object value, String key, Path file) {
+        if (value == null) {
+            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: '" + key + "' is missing");
+        }
+    }
+
+    private static void verifyEntries(BundleManifest m, Map<String, byte[]> contents, Path file) {
+        for (Map.Entry<String, String> e : m.entries().entrySet()) {
+            byte[] bytes = contents.get(e.getKey());
+            if (bytes == null) {
+                throw new MoeException(file + ": entry '" + e.getKey() + "' is missing: the bundle is incomplete or corrupt");
+            }
+            if (!BundleFormat.sha256(bytes).equalsIgnoreCase(String.valueOf(e.getValue()))) {
+                throw new MoeException(file + ": entry '" + e.getKey() + "' fails its SHA-256 check: the bundle is corrupt");
+            }
+        }
+        for (String name : contents.keySet()) {
+            if (!name.equals(BundleFormat.MANIFEST) && !m.entries().containsKey(name)) {
+                throw new MoeException(file + ": entry '" + name + "' is not listed in the manifest: the bundle is corrupt");
+            }
+        }
+        List<String> needed = new ArrayList<>(List.of(m.gate().means(), m.gate().scales(), m.gate().parameters()));
+        for (BundleManifest.ExpertEntry e : m.experts()) {
+            if (BundleFormat.EMBEDDED.equals(e.storage())) {
+                needed.add(e.entry());
+            }
+        }
+        for (String name : needed) {
+            if (name == null || !m.entries().containsKey(name)) {
+                throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: it names no checked entry '" + name + "'");
+            }
+        }
+    }
+
+    private MixtureModel build(BundleManifest m, Map<String, byte[]> contents, Path file) {
+        checkProvidersPresent(m, file);
+        GateNetwork gate = gate(m, contents, file);
+        List<AlignedExpert> experts = new ArrayList<>();
+        for (int i = 0; i < m.experts().size(); i++) {
+            BundleManifest.ExpertEntry entry = m.experts().get(i);
+            Expert expert = expert(entry, contents, file);
+            try {
+                experts.add(AlignedExpert.align(expert, m.featureNames(), m.labelNames()));
+            } catch (ExpertException e) {
+                throw new MoeException(file + ": " + e.getMessage());
+            }
+        }
+        if (gate.network().outputSize() != experts.size()) {
+            throw new MoeException(file + ": the gate has " + gate.network().outputSize() + " outputs for " + experts.size()
+                    + " experts: the bundle is corrupt");
+        }
+        RoutingStrategy strategy = strategy(m, experts.size(), file);
+        return new MixtureModel(gate, strategy, experts, m.labelNames());
+    }
+
+    /** All missing providers and strategies at once, with the plugin each came from, before anything is built. */
+    private void checkProvidersPresent(BundleManifest m, Path file) {
+        List<String> missing = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (BundleManifest.ExpertEntry e : m.experts()) {
+            if (!registry.expertProviders().containsKey(e.provider()) && seen.add(e.provider())) {
+                missing.add("expert provider '" + e.provider() + "'" + from(e.plugin(), e.origin()));
+            }
+        }
+        if (!registry.routingProviders().containsKey(m.strategy().name())) {
+            missing.add("routing strategy '" + m.strategy().name() + "'" + from(null, m.strategy().origin()));
+        }
+        if (!missing.isEmpty()) {
+            throw new MoeException(file + ": needs " + String.join(" and ", missing) + ", not installed here (known expert providers: "
+                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar to the plugins folder, --plugins DIR)");
+        }
+    }
+
+    private static String from(BundleManifest.PluginRef plugin, String origin) {
+        if (plugin != null && plugin.artifact() != null) {
+            return " (plugin " + plugin.artifact() + (plugin.version() == null ? "" : " " + plugin.version()) + ", " + plugin.jar() + ")";
+        }
+        if (plugin != null) {
+            return " (from " + plugin.jar() + ")";
+        }
+        return origin == null ? "" : " (from " + origin + ")";
+    }
+
+    private static GateNetwork gate(BundleManifest m, Map<String, byte[]> contents, Path file) {
+        BundleManifest.Gate g = m.gate();
+        try {
+            int[] sizes = g.sizes().stream().mapToInt(Integer::intValue).toArray();
+            List<Activation> activations = g.activations().stream().map(Activation::fromConfigName).toList();
+            float[] means = BundleFormat.floats(contents.get(g.means()));
+            float[] scales = BundleFormat.floats(contents.get(g.scales()));
+            float[] parameters = BundleFormat.floats(contents.get(g.parameters()));
+            if (means.length != m.featureNames().size()) {
+                throw new IllegalArgumentException(means.length + " means for " + m.featureNames().size() + " features");
+            }
+            Mlp network = Mlp.fromParameters(sizes, activations, g.dropout() == null ? 0.0 : g.dropout(), parameters, DataType.FLOAT);
+            return new GateNetwork(new FeatureScaler(means, scales), network);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MoeException(file + ": the gate is corrupt: " + e.getMessage());
+        }
+    }
+
+    private Expert expert(BundleManifest.ExpertEntry entry, Map<String, byte[]> contents, Path file) {
+        ProviderRegistry.Found<ExpertProvider> found = registry.expertProviders().get(entry.provider());
+        ExpertProvider provider = found.provider();
+        String where = file + ": expert '" + entry.id() + "'";
+        Expert expert;
+        try {
+            if (BundleFormat.EMBEDDED.equals(entry.storage())) {
+                byte[] bytes = contents.get(entry.entry());
+                ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(), Parameters.empty(entry.entry()),
+                        file.toAbsolutePath().getParent(), 0L);
+                expert = Origins.withLoaderOf(provider, () -> {
+                    try (InputStream in = new ByteArrayInputStream(bytes)) {
+                        return provider.read(spec, in);
+                    }
+                });
+            } else if (BundleFormat.REFERENCE.equals(entry.storage())) {
+                checkPluginVersion(entry, provider, where);
+                Path base = entry.baseDirectory() == null ? file.toAbsolutePath().getParent() : Path.of(entry.baseDirectory());
+                ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(),
+                        new Parameters("experts[" + entry.id() + "].params", entry.params() == null ? Map.of() : entry.params()),
+                        base, 0L);
+                expert = Origins.withLoaderOf(provider, () -> provider.load(spec));
+            } else {
+                throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: expert '" + entry.id()
+                        + "' has unknown storage '" + entry.storage() + "'");
+            }
+        } catch (MoeException e) {
+            throw e;
+        } catch (ExpertException | ParameterException e) {
+            throw new MoeException(where + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MoeException(where + ": cannot read it: " + e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new MoeException(where + ": provider '" + entry.provider() + "'" + from(Origins.jarOf(provider.getClass()), found.origin())
+                    + " failed while loading it: " + e, e);
+        }
+        if (expert == null) {
+            throw new MoeException(where + ": provider '" + entry.provider() + "' returned no expert");
+        }
+        if (!expert.featureNames().equals(entry.featureNames())) {
+            throw new MoeException(where + " now reads " + expert.featureNames().size() + " features " + expert.featureNames()
+                    + ", but was saved reading " + entry.featureNames().size() + " " + entry.featureNames()
+                    + "; its provider '" + entry.provider() + "' has changed");
+        }
+        if (!expert.labelNames().equals(entry.labelNames())) {
+            throw new MoeException(where + " now predicts labels " + expert.labelNames() + ", but was saved predicting "
+                    + entry.labelNames() + "; its provider '" + entry.provider() + "' has changed");
+        }
+        return expert;
+    }
+
+    /** A referenced expert lives in its plugin's jar: another version of the plugin may hold another model. */
+    private static void checkPluginVersion(BundleManifest.ExpertEntry entry, ExpertProvider provider, String where) {
+        BundleManifest.PluginRef saved = entry.plugin();
+        BundleManifest.PluginRef now = Origins.jarOf(provider.getClass());
+        if (saved != null && now != null && saved.version() != null && now.version() != null
+                && !saved.version().equals(now.version())) {
+            throw new MoeException(where + " was saved with " + (saved.artifact() == null ? saved.jar() : saved.artifact())
+                    + " " + saved.version() + ", but the installed " + (now.artifact() == null ? now.jar() : now.artifact())
+                    + " is " + now.version() + "; its model lives in the plugin, so install version " + saved.version());
+        }
+    }
+
+    private RoutingStrategy strategy(BundleManifest m, int expertCount, Path file) {
+        RoutingStrategyProvider provider = registry.routingProviders().get(m.strategy().name()).provider();
+        Map<String, Object> params = m.strategy().params() == null ? Map.of() : m.strategy().params();
+        try {
+            return Origins.withLoaderOf(provider, () -> provider.create(new Parameters(file + ": strategy.params", params), expertCount));
+        } catch (ParameterException | ExpertException e) {
+            throw new MoeException(e.getMessage(), e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new MoeException(file + ": routing strategy '" + m.strategy().name() + "' failed while loading: " + e, e);
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

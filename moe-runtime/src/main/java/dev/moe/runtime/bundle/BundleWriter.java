@@ -1,0 +1,214 @@
+package dev.moe.runtime.bundle;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertException;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.RoutingStrategyProvider;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.GateNetwork;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.gating.nn.Activation;
+import dev.moe.gating.nn.Mlp;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Saves a trained mixture as a bundle ({@link BundleFormat}), atomically: a crash or an error mid-write leaves the
+ * previous file at the target as it was.
+ *
+ * <p>Each expert is embedded when its provider can save it; an expert that a provider loaded (a pretrained model,
+ * e.g. one a plugin ships) and cannot save is recorded by reference: provider, plugin jar and version, parameters.
+ * An expert that was trained and cannot be saved is refused before anything is written.
+ */
+public final class BundleWriter {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final ProviderRegistry registry;
+    private final AtomicFiles.Commit commit;
+
+    public BundleWriter(ProviderRegistry registry) {
+        this(registry, AtomicFiles.RENAME);
+    }
+
+    /** With another last step than the rename, for tests that fail between writing and renaming. */
+    BundleWriter(ProviderRegistry registry, AtomicFiles.Commit commit) {
+        this.registry = registry;
+        this.commit = commit;
+    }
+
+    /**
+     * @return the manifest written
+     * @throws MoeException naming the target and the expert when an expert cannot be saved, or the file cannot be written
+     */
+    public BundleManifest write(SaveRequest request, Path target) {
+        MixtureModel model = request.model();
+        List<Planned> plan = plan(request, target);
+        String createdAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        long time = Instant.parse(createdAt).toEpochMilli();
+        BundleManifest[] written = new BundleManifest[1];
+        AtomicFiles.write(target, "model bundle", out -> {
+            ZipOutputStream zip = new ZipOutputStream(new KeepOpen(out));
+            Map<String, String> entries = new LinkedHashMap<>();
+            GateNetwork gate = model.gate();
+            Mlp network = gate.network();
+            put(zip, entries, time, BundleFormat.GATE_MEANS, BundleFormat.floats(gate.scaler().means()));
+            put(zip, entries, time, BundleFormat.GATE_SCALES, BundleFormat.floats(gate.scaler().scales()));
+            put(zip, entries, time, BundleFormat.GATE_PARAMETERS, BundleFormat.floats(network.parameterValues()));
+            List<BundleManifest.ExpertEntry> experts = new ArrayList<>();
+            for (int i = 0; i < plan.size(); i++) {
+                Planned p = plan.get(i);
+                String entry = null;
+                if (p.embedded) {
+                    entry = BundleFormat.expertEntry(i, p.expert.id());
+                    saveExpert(zip, entries, time, entry, p, target);
+                }
+                experts.add(new BundleManifest.ExpertEntry(p.expert.id(), p.source.provider(),
+                        p.embedded ? BundleFormat.EMBEDDED : BundleFormat.REFERENCE, entry, p.source.params(),
+                        p.embedded ? null : p.source.baseDirectory().toString(), p.origin, p.plugin,
+                        p.expert.featureNames(), p.expert.labelNames(), new LinkedHashMap<>(p.expert.provenance())));
+            }
+            if (request.configText() != null) {
+                put(zip, entries, time, BundleFormat.CONFIG, request.configText().getBytes(StandardCharsets.UTF_8));
+            }
+            BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.VERSION,
+                    "moe " + Origins.libraries().get("moe"), createdAt, request.labelColumn(),
+                    request.featureNames(), model.labelNames(),
+                    strategy(request), gateEntry(network), experts, provenance(request), entries);
+            ZipEntry manifestEntry = new ZipEntry(BundleFormat.MANIFEST);
+            manifestEntry.setTime(time);
+            zip.putNextEntry(manifestEntry);
+            zip.write(JSON.writeValueAsBytes(manifest));
+            zip.closeEntry();
+            zip.finish();
+            written[0] = manifest;
+        }, commit);
+        return written[0];
+    }
+
+    private record Planned(AlignedExpert aligned, Expert expert, SaveRequest.ExpertSource source, ExpertProvider provider,
+                           boolean embedded, String origin, BundleManifest.PluginRef plugin) { }
+
+    private List<Planned> plan(SaveRequest request, Path target) {
+        List<Planned> plan = new ArrayList<>();
+        for (int i = 0; i < request.experts().size(); i++) {
+            AlignedExpert aligned = request.model().experts().get(i);
+            Expert expert = aligned.expert();
+            SaveRequest.ExpertSource source = request.experts().get(i);
+            ProviderRegistry.Found<ExpertProvider> found = registry.expertProviders().get(source.provider());
+            if (found == null) {
+                registry.expertProvider(source.provider()); // throws the registry's message, which lists the known ones
+            }
+            ExpertProvider provider = found.provider();
+            boolean embedded;
+            try {
+                embedded = Origins.withLoaderOf(provider, () -> provider.canSave(expert));
+            } catch (RuntimeException | LinkageError e) {
+                throw failed(target, expert, provider, "failed to say whether it can save it", e);
+            }
+            if (!embedded && source.trained()) {
+                throw new MoeException("cannot save " + target + ": expert '" + expert.id() + "' was trained by provider '"
+                        + provider.name() + "', which cannot save its experts (it does not implement canSave/save/read), "
+                        + "and a trained expert cannot be loaded again from its parameters");
+            }
+            plan.add(new Planned(aligned, expert, source, provider, embedded, found.origin(), Origins.jarOf(provider.getClass())));
+        }
+        return plan;
+    }
+
+    private static void saveExpert(ZipOutputStream zip, Map<String, String> entries, long time, String entry, Planned p,
+                                   Path target) throws IOException {
+        ZipEntry zipEntry = new ZipEntry(entry);
+        zipEntry.setTime(time);
+        zip.putNextEntry(zipEntry);
+        MessageDigest digest = BundleFormat.sha256();
+        DigestOutputStream out = new DigestOutputStream(new KeepOpen(zip), digest);
+        try {
+            Origins.withLoaderOf(p.provider, () -> {
+                p.provider.save(p.expert, out);
+                return null;
+            });
+        } catch (ExpertException | MoeException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw failed(target, p.expert, p.provider, "failed to save it", e);
+        }
+        out.flush();
+        zip.closeEntry();
+        entries.put(entry, BundleFormat.hex(digest.digest()));
+    }
+
+    private static MoeException failed(Path target, Expert expert, ExpertProvider provider, String what, Throwable e) {
+        return new MoeException("cannot save " + target + ": expert '" + expert.id() + "': provider '" + provider.name()
+                + "' " + what + ": " + e, e);
+    }
+
+    private static void put(ZipOutputStream zip, Map<String, String> entries, long time, String name, byte[] bytes)
+            throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTime(time);
+        zip.putNextEntry(entry);
+        zip.write(bytes);
+        zip.closeEntry();
+        entries.put(name, BundleFormat.sha256(bytes));
+    }
+
+    private BundleManifest.Strategy strategy(SaveRequest request) {
+        String name = request.model().strategy().name();
+        ProviderRegistry.Found<RoutingStrategyProvider> found = registry.routingProviders().get(name);
+        return new BundleManifest.Strategy(name, request.routingParams(), request.model().strategy().describe(),
+                found == null ? null : found.origin());
+    }
+
+    private static BundleManifest.Gate gateEntry(Mlp network) {
+        List<Integer> sizes = Arrays.stream(network.sizes()).boxed().toList();
+        List<String> activations = network.activations().stream().map(Activation::configName).toList();
+        return new BundleManifest.Gate(sizes, activations, network.dropout(), BundleFormat.GATE_MEANS,
+                BundleFormat.GATE_SCALES, BundleFormat.GATE_PARAMETERS);
+    }
+
+    private static BundleManifest.Provenance provenance(SaveRequest request) {
+        BundleManifest.Provenance p = request.provenance();
+        if (p == null) {
+            return new BundleManifest.Provenance(null, null, null, null, null, null, null, null, null, null, Origins.libraries());
+        }
+        return p.libraries() != null ? p : new BundleManifest.Provenance(p.configFile(), p.configEntry(), p.seed(),
+                p.dataSource(), p.data(), p.dataRows(), p.dataSha256(), p.dataFileSha256(), p.testRows(), p.testAccuracy(),
+                Origins.libraries());
+    }
+
+    /** Lets a nested writer (zip, provider) close or finish without closing the stream underneath. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.moe.runtime.bundle;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/** Where code comes from: the jar of a provider's class and its Maven version, and the libraries' versions. */
+final class Origins {
+
+    private Origins() {
+    }
+
+    /** The jar that holds {@code type}, with the artifact and version its {@code pom.properties} states; null when not in a jar. */
+    static BundleManifest.PluginRef jarOf(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return null;
+        }
+        Path location;
+        try {
+            location = Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
+        }
+        if (!Files.isRegularFile(location)) {
+            return null;
+        }
+        String artifact = null;
+        String version = null;
+        try (JarFile jar = new JarFile(location.toFile())) {
+            JarEntry pom = jar.stream()
+                    .filter(e -> e.getName().startsWith("META-INF/maven/") && e.getName().endsWith("/pom.properties"))
+                    .sorted(java.util.Comparator.comparing(JarEntry::getName))
+                    .findFirst().orElse(null);
+            if (pom != null) {
+                Properties p = new Properties();
+                try (InputStream in = jar.getInputStream(pom)) {
+                    p.load(in);
+                }
+                artifact = p.getProperty("artifactId");
+                version = p.getProperty("version");
+            }
+            if (version == null && jar.getManifest() != null) {
+                version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+            }
+        } catch (IOException e) {
+            // Unreadable now: the jar's name alone still says where the provider came from.
+        }
+        return new BundleManifest.PluginRef(location.getFileName().toString(), artifact, version);
+    }
+
+    /** The program's and the numeric libraries' versions, as far as the class path says them. */
+    static Map<String, String> libraries() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("moe", mavenVersion("dev.moe", "moe-runtime", "development build"));
+        out.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        put(out, "nd4j", "org.nd4j", "nd4j-api");
+        put(out, "tribuo", "org.tribuo", "tribuo-core");
+        put(out, "jackson", "com.fasterxml.jackson.core", "jackson-databind");
+        return out;
+    }
+
+    private static void put(Map<String, String> out, String name, String group, String artifact) {
+        String v = mavenVersion(group, artifact, null);
+        if (v != null) {
+            out.put(name, v);
+        }
+    }
+
+    private static String mavenVersion(String group, String artifact, String otherwise) {
+        ClassLoader loader = Origins.class.getClassLoader();
+        try (InputStream in = loader.getResourceAsStream("META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
+            if (in == null) {
+                return otherwise;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", otherwise);
+        } catch (IOException e) {
+            return otherwise;
+        }
+    }
+
+    /** Runs {@code action} with the thread's context class loader set to the loader of {@code provider}'s class. */
+    static <T, E extends Exception> T withLoaderOf(Object provider, ThrowingSupplier<T, E> action) throws E {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(provider.getClass().getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingSupplier<T, E extends Exception> {
+        T get() throws E;
+    }
+}

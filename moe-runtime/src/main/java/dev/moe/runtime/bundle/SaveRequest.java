@@ -1,0 +1,140 @@
+package dev.moe.runtime.bundle;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a saved mixture records besides the model itself: how to create its strategy again, where each expert
+ * came from, and the run's provenance.
+ *
+ * @param model          the trained mixture
+ * @param featureNames   the data set's feature names: the columns the gate reads and the experts were aligned to
+ * @param routingParams  the parameters its strategy was created with
+ * @param experts        one per expert of the model, in its order
+ * @param labelColumn    the data's label column, for evaluating on a labelled CSV later
+ * @param provenance     config, data, seed, figures; {@code libraries} is filled in by the writer when null
+ * @param configText     the config file's text, stored verbatim; null when there is none
+ */
+public record SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
+                          String labelColumn, BundleManifest.Provenance provenance, String configText) {
+
+    public SaveRequest {
+        Objects.requireNonNull(model, "model");
+        featureNames = List.copyOf(featureNames);
+        if (featureNames.size() != model.gate().scaler().columns()) {
+            throw new IllegalArgumentException(featureNames.size() + " feature names for a gate reading "
+                    + model.gate().scaler().columns() + " columns");
+        }
+        routingParams = routingParams == null ? Map.of() : routingParams;
+        experts = List.copyOf(experts);
+        labelColumn = labelColumn == null ? "label" : labelColumn;
+        if (experts.size() != model.experts().size()) {
+            throw new IllegalArgumentException(experts.size() + " expert sources for " + model.experts().size() + " experts");
+        }
+    }
+
+    /**
+     * Where one expert came from.
+     *
+     * @param provider      its provider's name
+     * @param params        the config's parameters for it
+     * @param baseDirectory the config's folder (relative paths in params resolve against it)
+     * @param trained       whether the run trained it (else its provider loaded it)
+     */
+    public record ExpertSource(String provider, Map<String, Object> params, Path baseDirectory, boolean trained) {
+        public ExpertSource {
+            Objects.requireNonNull(provider, "provider");
+            params = params == null ? Map.of() : params;
+            Objects.requireNonNull(baseDirectory, "baseDirectory");
+        }
+    }
+
+    /**
+     * What to save for one trained run of a config: the strategy's and experts' config entries, the data's hashes,
+     * the seed and the mixture's accuracy on the run's test rows.
+     *
+     * @param configText the config file's text (null when it has none)
+     */
+    public static SaveRequest of(MoeConfig config, Experiment.TrainedRun run, ProviderRegistry registry, String configText) {
+        MixtureModel model = run.model();
+        List<ExpertSource> experts = new ArrayList<>();
+        for (int i = 0; i < config.experts().size(); i++) {
+            MoeConfig.ExpertConfig e = config.experts().get(i);
+            if (!e.id().equals(model.experts().get(i).id())) {
+                throw new IllegalStateException("expert " + i + " is '" + model.experts().get(i).id() + "', the config says '" + e.id() + "'");
+            }
+            boolean trained = e.trainOrDefault(registry.expertProvider(e.provider()).canTrain());
+            experts.add(new ExpertSource(e.provider(), e.params(), config.baseDirectory(), trained));
+        }
+        Dataset data = run.data();
+        int[] testRows = run.plan().testRows();
+        Double testAccuracy = null;
+        if (testRows.length > 0) {
+            Dataset test = data.subset(testRows);
+            FloatMatrix p = model.predict(test.features()).probabilities();
+            int correct = 0;
+            for (int r = 0; r < test.rows(); r++) {
+                correct += p.argMaxOfRow(r) == test.labels()[r] ? 1 : 0;
+            }
+            testAccuracy = (double) correct / test.rows();
+        }
+        String dataFileSha = null;
+        if (CsvSource.NAME.equals(config.data().source()) && config.data().path() != null) {
+            dataFileSha = fileSha256(config.baseDirectory().resolve(config.data().path()).normalize());
+        }
+        BundleManifest.Provenance provenance = new BundleManifest.Provenance(
+                config.source() == null ? null : config.source().toAbsolutePath().normalize().toString(),
+                configText == null ? null : BundleFormat.CONFIG,
+                run.seed(), config.data().source(), data.name(), data.rows(), datasetSha256(data), dataFileSha,
+                testRows.length, testAccuracy, null);
+        String labelColumn = config.data().label() == null ? "label" : config.data().label();
+        return new SaveRequest(model, data.featureNames(), config.routing().params(), experts, labelColumn, provenance, configText);
+    }
+
+    /** SHA-256 of a data set as the program saw it: names, then features (float32) and labels, little-endian. */
+    public static String datasetSha256(Dataset data) {
+        MessageDigest digest = BundleFormat.sha256();
+        for (String name : data.featureNames()) {
+            digest.update(("f:" + name + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        for (String name : data.labelNames()) {
+            digest.update(("l:" + name + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        digest.update(BundleFormat.floats(data.features().values()));
+        ByteBuffer labels = ByteBuffer.allocate(data.labels().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        labels.asIntBuffer().put(data.labels());
+        digest.update(labels.array());
+        return BundleFormat.hex(digest.digest());
+    }
+
+    private static String fileSha256(Path file) {
+        MessageDigest digest = BundleFormat.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+        }
+        return BundleFormat.hex(digest.digest());
+    }
+}

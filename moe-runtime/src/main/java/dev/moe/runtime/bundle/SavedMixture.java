@@ -1,0 +1,55 @@
+package dev.moe.runtime.bundle;
+
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.MixtureModel;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A mixture loaded from a bundle: the model, immutable and safe for concurrent {@code predict} calls, with the
+ * manifest it was described by.
+ *
+ * @param file     the bundle it was read from
+ * @param manifest its manifest
+ * @param model    the mixture, ready to predict
+ */
+public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model) {
+
+    public SavedMixture {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(model, "model");
+    }
+
+    /** The columns the mixture reads, by name, in the order {@code model().predict} takes them. */
+    public List<String> featureNames() {
+        return manifest.featureNames();
+    }
+
+    public List<String> labelNames() {
+        return model.labelNames();
+    }
+
+    /** The label column of the data it was trained on. */
+    public String labelColumn() {
+        return manifest.labelColumn();
+    }
+
+    /** The labels at least one expert predicts: the only ones the mixture can give probability above zero. */
+    public Set<String> labelsKnownToExperts() {
+        Set<String> known = new LinkedHashSet<>();
+        Set<String> mixture = Set.copyOf(model.labelNames());
+        for (String label : model.labelNames()) {
+            for (AlignedExpert e : model.experts()) {
+                if (e.expert().labelNames().contains(label) && mixture.contains(label)) {
+                    known.add(label);
+                    break;
+                }
+            }
+        }
+        return known;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.moe.runtime.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.data.Dataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvPredictionsTest {
+
+    @TempDir
+    Path dir;
+
+    SavedMixture mixture;
+    Dataset data;
+
+    @BeforeEach
+    void loadASavedMixture() {
+        BundleFixtures.Trained trained = BundleFixtures.seedMixture();
+        Path file = dir.resolve("seed.moe");
+        new BundleWriter(BundleFixtures.REGISTRY).write(trained.request("top-k", java.util.Map.of("k", 2)), file);
+        mixture = new BundleReader(BundleFixtures.REGISTRY).read(file);
+        data = trained.run().data();
+    }
+
+    /** The data set's first rows as CSV, columns shuffled, with an id and a label column the predictions ignore. */
+    private Path csv(String name, int rows) throws Exception {
+        StringBuilder s = new StringBuilder("id,feature2,label,feature0,feature3,feature1\n");
+        for (int r = 0; r < rows; r++) {
+            FloatMatrix x = data.features();
+            s.append("row").append(r).append(',').append(x.get(r, 2)).append(',').append(data.labelNames().get(data.labels()[r]))
+                    .append(',').append(x.get(r, 0)).append(',').append(x.get(r, 3)).append(',').append(x.get(r, 1)).append('\n');
+            if (r == 3) {
+                s.append("\n"); // blank lines are skipped
+            }
+        }
+        return Files.writeString(dir.resolve(name), s.toString());
+    }
+
+    @Test
+    void writesOneRowPerInputRowInOrderWithLabelProbabilitiesAndRoutingWeights() throws Exception {
+        Path input = csv("in.csv", 300);
+        Path output = dir.resolve("out/predictions.csv");
+        assertEquals(300, CsvPredictions.write(mixture, input, output, 64));
+        List<String> lines = Files.readAllLines(output);
+        assertEquals("predicted,probability,p:0,p:1,p:2,weight:expert1,weight:expert2,weight:expert3", lines.get(0));
+        assertEquals(301, lines.size());
+        int[] rows = new int[300];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i;
+        }
+        MixtureModel.Prediction expected = mixture.model().predict(data.features().selectRows(rows));
+        for (int r = 0; r < 300; r++) {
+            String[] cells = lines.get(r + 1).split(",");
+            assertEquals(8, cells.length, lines.get(r + 1));
+            int best = expected.probabilities().argMaxOfRow(r);
+            assertEquals(data.labelNames().get(best), cells[0]);
+            assertEquals(expected.probabilities().get(r, best), Float.parseFloat(cells[1]));
+            for (int j = 0; j < 3; j++) {
+                assertEquals(expected.probabilities().get(r, j), Float.parseFloat(cells[2 + j]), "row " + r);
+                assertEquals(expected.weights().get(r, j), Float.parseFloat(cells[5 + j]), "row " + r);
+            }
+            // top-k with k = 2 of 3: exactly one expert is not chosen on each row
+            assertEquals(1, List.of(cells[5], cells[6], cells[7]).stream().filter("0"::equals).count(), lines.get(r + 1));
+        }
+        assertEquals(List.of("predictions.csv"), List.of(dir.resolve("out").toFile().list()));
+    }
+
+    @Test
+    void theBlockSizeDoesNotChangeTheOutput() throws Exception {
+        Path input = csv("in.csv", 250);
+        CsvPredictions.write(mixture, input, dir.resolve("a.csv"), 7);
+        CsvPredictions.write(mixture, input, dir.resolve("b.csv"));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a.csv")), Files.readAllBytes(dir.resolve("b.csv")));
+    }
+
+    @Test
+    void aMissingFeatureColumnIsNamedAndNoOutputAppears() throws Exception {
+        Path input = Files.writeString(dir.resolve("three.csv"), "feature0,feature1,feature3\n1,2,3\n");
+        Path output = dir.resolve("p.csv");
+        MoeException e = assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, input, output));
+        assertEquals(input + ": no column 'feature2' in the header; the model reads 4 features (feature0, feature1, feature2, "
+                + "feature3), the file has feature0, feature1, feature3", e.getMessage());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void aBadRowAfterSeveralBlocksLeavesNoOutputAndTheOldOneUntouched() throws Exception {
+        Path input = csv("in.csv", 100);
+        Files.writeString(input, "row100,1,0,2,3\n", java.nio.file.StandardOpenOption.APPEND);
+        Path output = Files.writeString(dir.resolve("p.csv"), "yesterday's predictions");
+        MoeException e = assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, input, output, 16));
+        assertEquals(input + ": line 103: 5 fields, the header has 6", e.getMessage());
+        assertEquals("yesterday's predictions", Files.readString(output));
+        assertEquals(List.of("in.csv", "p.csv", "seed.moe"), sortedFiles());
+    }
+
+    @Test
+    void nonNumericAndNonFiniteFeaturesAreRejectedWithLineAndColumn() throws Exception {
+        Path output = dir.resolve("p.csv");
+        Path text = Files.writeString(dir.resolve("text.csv"), "feature0,feature1,feature2,feature3\n1,2,3,4\n1,2,three,4\n");
+        assertEquals(text + ": line 3, column 'feature2': not a number: 'three'",
+                assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, text, output)).getMessage());
+        Path inf = Files.writeString(dir.resolve("inf.csv"), "feature0,feature1,feature2,feature3\n1,Infinity,3,4\n");
+        assertEquals(inf + ": line 2, column 'feature1': Infinity is not a finite number",
+                assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, inf, output)).getMessage());
+        Path header = Files.writeString(dir.resolve("header.csv"), "feature0,feature1,feature2,feature3\n");
+        assertEquals(header + ": no data rows after the header",
+                assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, header, output)).getMessage());
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        assertEquals(empty + ": the file is empty (expected a header row)",
+                assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, empty, output)).getMessage());
+        assertEquals("data file not found: " + dir.resolve("none.csv"),
+                assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, dir.resolve("none.csv"), output)).getMessage());
+        assertEquals(text + ": the output would overwrite the input; choose another --output",
+                assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, text, text)).getMessage());
+        assertFalse(Files.exists(output));
+    }
+
+    @Test
+    void labelsAndIdsThatNeedQuotingAreQuoted() {
+        assertEquals("\"build wind, float\"", CsvPredictions.cell("build wind, float"));
+        assertEquals("\"say \"\"hi\"\"\"", CsvPredictions.cell("say \"hi\""));
+        assertEquals("build wind float", CsvPredictions.cell("build wind float"));
+        assertEquals("0.1", CsvPredictions.number(0.1f));
+        assertEquals("1.0e-5", CsvPredictions.number(1e-5f));
+        assertEquals(0.33333334f, Float.parseFloat(CsvPredictions.number(1f / 3)));
+        assertTrue(CsvPredictions.number(1f / 3).toLowerCase(Locale.ROOT).startsWith("0.3333333"));
+    }
+
+    private List<String> sortedFiles() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
