@@ -3,11 +3,9 @@ package dev.moe.runtime.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /** Writes the report as JSON (atomically) and as the console table. */
@@ -28,27 +26,9 @@ public final class ReportWriter {
         writeAtomically(file, json, "JSON report");
     }
 
-    /** A temporary file beside the target, then a rename: readers never see half a report. */
+    /** Through {@link AtomicFiles}: readers never see half a report, and a failed write leaves the old one. */
     static void writeAtomically(Path file, byte[] content, String what) {
-        Path target = file.toAbsolutePath();
-        try {
-            Files.createDirectories(target.getParent());
-            // Not createTempFile: its owner-only permissions would stick to the report after the rename.
-            Path tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                    + System.nanoTime() + ".tmp");
-            try {
-                Files.write(tmp, content, java.nio.file.StandardOpenOption.CREATE_NEW);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new MoeException("cannot write " + what + " " + file + ": " + e.getMessage());
-        }
+        AtomicFiles.write(file, what, out -> out.write(content));
     }
 
     /** The console table: one row per model, mean ± std over the repeats. */
