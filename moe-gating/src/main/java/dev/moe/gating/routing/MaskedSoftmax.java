@@ -50,6 +50,11 @@ final class MaskedSoftmax implements RoutingStrategy.Routing {
     /** dL/dz_j = w_j (g_j - sum_k w_k g_k) / T over the selected experts; 0 elsewhere (w_j = 0 there). */
     @Override
     public FloatMatrix backward(FloatMatrix weightGradient) {
+        return backward(weights, weightGradient, temperature);
+    }
+
+    /** The backward step of a (masked) softmax whose output was {@code weights}. */
+    static FloatMatrix backward(FloatMatrix weights, FloatMatrix weightGradient, double temperature) {
         int n = weights.rows();
         int e = weights.columns();
         if (weightGradient.rows() != n || weightGradient.columns() != e) {

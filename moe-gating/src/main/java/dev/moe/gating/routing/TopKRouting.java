@@ -44,11 +44,16 @@ public final class TopKRouting implements RoutingStrategy {
 
     @Override
     public Routing route(FloatMatrix logits, boolean training) {
+        if (k > logits.columns()) {
+            throw new IllegalArgumentException("top-k with k=" + k + " but only " + logits.columns() + " experts");
+        }
+        return new MaskedSoftmax(logits, largest(logits, k), temperature);
+    }
+
+    /** rows x experts, true at each row's k largest logits (ties to the expert listed first). */
+    static boolean[] largest(FloatMatrix logits, int k) {
         int n = logits.rows();
         int e = logits.columns();
-        if (k > e) {
-            throw new IllegalArgumentException("top-k with k=" + k + " but only " + e + " experts");
-        }
         float[] z = logits.values();
         boolean[] selected = new boolean[z.length];
         for (int r = 0; r < n; r++) {
@@ -64,6 +69,6 @@ public final class TopKRouting implements RoutingStrategy {
                 selected[base + best] = true;
             }
         }
-        return new MaskedSoftmax(logits, selected, temperature);
+        return selected;
     }
 }

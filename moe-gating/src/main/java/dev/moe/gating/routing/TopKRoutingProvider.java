@@ -31,15 +31,21 @@ public final class TopKRoutingProvider implements RoutingStrategyProvider {
     @Override
     public RoutingStrategy create(Parameters parameters, int expertCount) {
         parameters.requireOnly("k", "temperature");
-        int k = parameters.integer("k", Math.min(DEFAULT_K, expertCount));
-        if (k < 1 || k > expertCount) {
-            throw new ParameterException(parameters.where() + ".k: must be between 1 and the number of experts ("
-                    + expertCount + "), got " + k);
-        }
+        int k = k(parameters, expertCount);
         double t = parameters.real("temperature", 1.0);
         if (!(t > 0)) {
             throw new ParameterException(parameters.where() + ".temperature: must be positive, got " + t);
         }
         return new TopKRouting(k, t);
+    }
+
+    /** The {@code k} parameter, default {@value #DEFAULT_K} (or every expert when there are fewer). */
+    static int k(Parameters parameters, int expertCount) {
+        int k = parameters.integer("k", Math.min(DEFAULT_K, expertCount));
+        if (k < 1 || k > expertCount) {
+            throw new ParameterException(parameters.where() + ".k: must be between 1 and the number of experts ("
+                    + expertCount + "), got " + k);
+        }
+        return k;
     }
 }

@@ -1,6 +1,7 @@
 package dev.moe.gating.training;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.ParameterException;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.ExpertTuning;
@@ -10,8 +11,11 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
+import dev.moe.gating.routing.NoisyTopKRouting;
+import dev.moe.gating.routing.RowIndependentRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,11 +23,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains the gate on the mixture's negative log-likelihood {@code -log sum_k w_k p_k(y)} with Adam.
+ * Trains the gate on the mixture's negative log-likelihood {@code -log sum_k w_k p_k(y)} with Adam, plus the
+ * auxiliary losses the options ask for; or by EM. Deterministic: the same options (seed included) give the
+ * same numbers.
  *
  * <p>Frozen experts (the default) are run once over the gate-train rows before the first epoch; each
  * step then reuses their probabilities of the true label. With fine-tuning on, experts that implement
  * {@link dev.moe.gating.mixture.FineTunableExpert} run every step and take their own Adam step too.
+ *
+ * <p>Strategies that need more than logits are handled here: {@link NoisyTopKRouting} gets its noise from a
+ * training-only noise network; a {@link RowIndependentRouting} gets a gate whose logits are its output bias.
  */
 public final class GateTrainer {
 
@@ -37,6 +46,20 @@ public final class GateTrainer {
         EpochListener NONE = (epoch, epochs, loss) -> { };
     }
 
+    /**
+     * @param lossHistory           the mixture's mean negative log-likelihood on the training rows in each epoch
+     *                              run (auxiliary losses not included)
+     * @param validationLossHistory the same on the held-out rows after each epoch; empty without early stopping
+     * @param bestEpoch             how many epochs of training the returned gate has (with early stopping, the
+     *                              epoch of the lowest validation loss)
+     */
+    public record TrainedMixture(MixtureModel model, double[] lossHistory, double[] validationLossHistory, int bestEpoch) {
+
+        public TrainedMixture(MixtureModel model, double[] lossHistory) {
+            this(model, lossHistory, new double[0], lossHistory.length);
+        }
+    }
+
     public TrainedMixture train(FloatMatrix rows, int[] labels, List<String> labelNames, List<AlignedExpert> experts,
                                 RoutingStrategy strategy, GateOptions options, EpochListener listener) {
         int n = rows.rows();
@@ -48,124 +71,353 @@ public final class GateTrainer {
             throw new IllegalArgumentException("a mixture needs at least one expert");
         }
         SplittableRandom random = new SplittableRandom(options.seed());
-        FeatureScaler scaler = FeatureScaler.fit(rows);
-        INDArray input = Nd4jMatrices.toNd4j(scaler.apply(rows), DataType.FLOAT);
-
-        int[] sizes = new int[options.hidden().size() + 2];
-        sizes[0] = rows.columns();
-        for (int i = 0; i < options.hidden().size(); i++) {
-            sizes[i + 1] = options.hidden().get(i);
-        }
-        sizes[sizes.length - 1] = e;
-        Mlp network = Mlp.initialise(sizes, options.activations(), options.dropout(), DataType.FLOAT, random.nextLong());
-        AdamOptimizer optimizer = new AdamOptimizer(network.parameters(), options.learningRate());
-
-        List<ExpertTuning> tunings = new ArrayList<>();
-        // Frozen experts: p_k(y_i) for every gate-train row, computed once. Column k of a row-major n x e block.
-        float[] trueLabelProbability = new float[n * e];
-        for (int k = 0; k < e; k++) {
-            ExpertTuning tuning = options.fineTuneExperts()
-                    ? ExpertTuning.start(experts.get(k), options.expertLearningRate(), random.nextLong())
-                    : null;
-            tunings.add(tuning);
-            if (tuning == null) {
-                FloatMatrix p = experts.get(k).predict(rows);
-                for (int i = 0; i < n; i++) {
-                    trueLabelProbability[i * e + k] = p.get(i, labels[i]);
-                }
+        Parts parts = Parts.split(n, options.earlyStopping(), random);
+        FeatureScaler scaler = FeatureScaler.fit(parts.validation.length == 0 ? rows : rows.selectRows(parts.train));
+        Mlp network;
+        if (strategy instanceof RowIndependentRouting) {
+            network = Mlp.fromParameters(new int[] {rows.columns(), e}, List.of(), 0, new float[(rows.columns() + 1) * e],
+                    DataType.FLOAT);
+        } else {
+            int[] sizes = new int[options.hidden().size() + 2];
+            sizes[0] = rows.columns();
+            for (int i = 0; i < options.hidden().size(); i++) {
+                sizes[i + 1] = options.hidden().get(i);
             }
+            sizes[sizes.length - 1] = e;
+            network = Mlp.initialise(sizes, options.activations(), options.dropout(), DataType.FLOAT, random.nextLong());
         }
-
-        int batch = options.batchSize() == 0 || options.batchSize() >= n ? n : options.batchSize();
-        int[] order = identity(n);
-        double[] lossHistory = new double[options.epochs()];
-        RoutingStrategy warmup = new SoftmaxDenseRouting(1.0);
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
-            RoutingStrategy routing = epoch < options.denseWarmupEpochs() ? warmup : strategy;
-            if (batch < n) {
-                shuffle(order, random);
-            }
-            double lossSum = 0;
-            for (int start = 0; start < n; start += batch) {
-                int size = Math.min(batch, n - start);
-                int[] batchRows = size == n ? order : java.util.Arrays.copyOfRange(order, start, start + size);
-                INDArray batchInput = size == n && batch == n ? input : input.getRows(batchRows);
-                lossSum += step(network, optimizer, routing, batchInput, batchRows, rows, labels, e,
-                        trueLabelProbability, tunings, random) * size;
-            }
-            lossHistory[epoch] = lossSum / n;
-            listener.epochDone(epoch + 1, options.epochs(), lossHistory[epoch]);
-        }
-
-        List<AlignedExpert> finalExperts = new ArrayList<>(experts);
-        for (int k = 0; k < e; k++) {
-            if (tunings.get(k) != null) {
-                finalExperts.set(k, tunings.get(k).finish());
-            }
-        }
-        MixtureModel model = new MixtureModel(new GateNetwork(scaler, network), strategy, finalExperts, labelNames);
-        return new TrainedMixture(model, lossHistory);
+        return new Session(scaler, network, rows, labels, parts, labelNames, experts, strategy, options, random).run(listener);
     }
 
-    /** One Adam step on one batch; returns the batch's mean loss. */
-    private static double step(Mlp network, AdamOptimizer optimizer, RoutingStrategy strategy, INDArray batchInput,
-                               int[] batchRows, FloatMatrix rows, int[] labels, int e, float[] cachedProbability,
-                               List<ExpertTuning> tunings, SplittableRandom random) {
-        int b = batchRows.length;
-        Mlp.Pass pass = network.forward(batchInput, true, random);
-        RoutingStrategy.Routing routing = strategy.route(Nd4jMatrices.toFloatMatrix(pass.logits()), true);
-        float[] w = routing.weights().values();
-
-        int[] batchLabels = new int[b];
-        for (int i = 0; i < b; i++) {
-            batchLabels[i] = labels[batchRows[i]];
+    /**
+     * Trains an existing mixture's gate further from where it is, with its experts frozen and its feature scaler
+     * kept: e.g. after {@link GateExtension#addExpert}. The options' layer sizes are not used.
+     */
+    public TrainedMixture continueTraining(MixtureModel model, FloatMatrix rows, int[] labels, GateOptions options,
+                                           EpochListener listener) {
+        if (options.fineTuneExperts()) {
+            throw new IllegalArgumentException("continued training trains the gate only: fine-tuning experts is off here");
         }
-        float[] p = new float[b * e];
-        FloatMatrix batchFeatures = null;
-        for (int k = 0; k < e; k++) {
-            ExpertTuning tuning = tunings.get(k);
-            if (tuning == null) {
-                for (int i = 0; i < b; i++) {
-                    p[i * e + k] = cachedProbability[batchRows[i] * e + k];
-                }
-            } else {
-                if (batchFeatures == null) {
-                    batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
-                }
-                FloatMatrix probabilities = tuning.forward(batchFeatures);
-                for (int i = 0; i < b; i++) {
-                    p[i * e + k] = probabilities.get(i, batchLabels[i]);
-                }
+        if (labels.length != rows.rows()) {
+            throw new IllegalArgumentException(rows.rows() + " rows but " + labels.length + " labels");
+        }
+        SplittableRandom random = new SplittableRandom(options.seed());
+        Parts parts = Parts.split(rows.rows(), options.earlyStopping(), random);
+        return new Session(model.gate().scaler(), model.gate().network().copy(), rows, labels, parts, model.labelNames(),
+                model.experts(), model.strategy(), options, random).run(listener);
+    }
+
+    /** The gate-train rows split into the rows trained on and the rows watched for early stopping. */
+    private record Parts(int[] train, int[] validation) {
+
+        static Parts split(int n, GateOptions.EarlyStopping stopping, SplittableRandom random) {
+            int[] order = identity(n);
+            if (!stopping.enabled()) {
+                return new Parts(order, new int[0]);
             }
+            shuffle(order, random);
+            int held = (int) Math.round(n * stopping.validationFraction());
+            if (held < 1 || held >= n) {
+                throw new IllegalArgumentException("a validation fraction of " + stopping.validationFraction()
+                        + " leaves no rows to " + (held < 1 ? "validate on" : "train on") + " of " + n);
+            }
+            int[] validation = Arrays.copyOfRange(order, 0, held);
+            int[] train = Arrays.copyOfRange(order, held, n);
+            Arrays.sort(validation);
+            Arrays.sort(train);
+            return new Parts(train, validation);
         }
+    }
 
-        double loss = 0;
-        float[] weightGradient = new float[b * e];
-        float[] probabilityGradient = new float[b * e];
-        for (int i = 0; i < b; i++) {
-            double mixture = 0;
+    /** One training run's state. */
+    private static final class Session {
+
+        private final FeatureScaler scaler;
+        private final Mlp network;
+        private final AdamOptimizer optimizer;
+        private final INDArray trainableMask;
+        private final FloatMatrix rows;
+        private final int[] labels;
+        private final INDArray input;
+        private final INDArray validationInput;
+        private final int[] validationLabels;
+        private final List<String> labelNames;
+        private final List<AlignedExpert> experts;
+        private final RoutingStrategy strategy;
+        private final RoutingStrategy warmup = new SoftmaxDenseRouting(1.0);
+        private final GateOptions options;
+        private final SplittableRandom random;
+        private final NoisyGating noise;
+        private final List<ExpertTuning> tunings = new ArrayList<>();
+        private final int e;
+        /** p_k(y_i) of the frozen experts, row-major rows x e: on the training rows, and on the held-out rows. */
+        private final float[] trueLabelProbability;
+        private final float[] validationProbability;
+        /** EM's responsibilities, n x e, from the last E-step. */
+        private float[] responsibilities;
+
+        Session(FeatureScaler scaler, Mlp network, FloatMatrix allRows, int[] allLabels, Parts parts, List<String> labelNames,
+                List<AlignedExpert> experts, RoutingStrategy strategy, GateOptions options, SplittableRandom random) {
+            this.scaler = scaler;
+            this.network = network;
+            this.labelNames = labelNames;
+            this.experts = experts;
+            this.strategy = strategy;
+            this.options = options;
+            this.random = random;
+            this.e = experts.size();
+            GateOptions.AuxiliaryLosses aux = options.auxiliaryLosses();
+            if (aux.load() > 0 && !(strategy instanceof NoisyTopKRouting)) {
+                throw new ParameterException("gate.load-coefficient: Shazeer's load loss needs noisy-top-k routing (its smooth"
+                        + " load estimate comes from the noise), not " + strategy.name());
+            }
+            this.optimizer = new AdamOptimizer(network.parameters(), options.learningRate());
+            this.trainableMask = strategy instanceof RowIndependentRouting ? biasOnly(network) : null;
+            this.noise = strategy instanceof NoisyTopKRouting
+                    ? new NoisyGating(allRows.columns(), e, options.learningRate()) : null;
+
+            boolean everyRow = parts.validation.length == 0;
+            this.rows = everyRow ? allRows : allRows.selectRows(parts.train);
+            this.labels = everyRow ? allLabels : select(allLabels, parts.train);
+            this.input = Nd4jMatrices.toNd4j(scaler.apply(rows), DataType.FLOAT);
+            FloatMatrix heldOut = allRows.selectRows(parts.validation);
+            this.validationLabels = select(allLabels, parts.validation);
+            this.validationInput = everyRow ? null : Nd4jMatrices.toNd4j(scaler.apply(heldOut), DataType.FLOAT);
+
+            int n = rows.rows();
+            this.trueLabelProbability = new float[n * e];
+            this.validationProbability = new float[validationLabels.length * e];
             for (int k = 0; k < e; k++) {
-                mixture += (double) w[i * e + k] * p[i * e + k];
+                ExpertTuning tuning = options.fineTuneExperts()
+                        ? ExpertTuning.start(experts.get(k), options.expertLearningRate(), random.nextLong())
+                        : null;
+                tunings.add(tuning);
+                if (tuning == null) {
+                    trueLabelProbabilities(experts.get(k).predict(rows), labels, k, e, trueLabelProbability);
+                    if (!everyRow) {
+                        trueLabelProbabilities(experts.get(k).predict(heldOut), validationLabels, k, e, validationProbability);
+                    }
+                }
             }
-            double m = Math.max(mixture, MIN_LIKELIHOOD);
-            loss -= Math.log(m);
+        }
+
+        TrainedMixture run(EpochListener listener) {
+            int n = rows.rows();
+            int batch = options.batchSize() == 0 || options.batchSize() >= n ? n : options.batchSize();
+            int[] order = identity(n);
+            double[] lossHistory = new double[options.epochs()];
+            double[] validationHistory = new double[validationInput == null ? 0 : options.epochs()];
+            EarlyStop stop = new EarlyStop(options.earlyStopping().patience());
+            int epoch = 0;
+            while (epoch < options.epochs()) {
+                RoutingStrategy routing = epoch < options.denseWarmupEpochs() ? warmup : strategy;
+                if (options.method() == GateOptions.Method.EM
+                        && (epoch % options.emStepEpochs() == 0 || epoch == options.denseWarmupEpochs())) {
+                    responsibilities = responsibilities(routing);
+                }
+                if (batch < n) {
+                    shuffle(order, random);
+                }
+                double lossSum = 0;
+                for (int start = 0; start < n; start += batch) {
+                    int size = Math.min(batch, n - start);
+                    int[] batchRows = size == n ? order : Arrays.copyOfRange(order, start, start + size);
+                    INDArray batchInput = size == n && batch == n ? input : input.getRows(batchRows);
+                    lossSum += step(routing, batchInput, batchRows) * size;
+                }
+                lossHistory[epoch] = lossSum / n;
+                epoch++;
+                listener.epochDone(epoch, options.epochs(), lossHistory[epoch - 1]);
+                if (validationInput != null) {
+                    validationHistory[epoch - 1] = validationLoss(routing);
+                    // The warm-up optimises another routing: only the configured strategy's epochs count.
+                    if (routing == strategy && stop.stopAfter(epoch, validationHistory[epoch - 1], network)) {
+                        break;
+                    }
+                }
+            }
+            int bestEpoch = epoch;
+            if (stop.bestParameters != null) {
+                network.parameters().assign(stop.bestParameters);
+                bestEpoch = stop.bestEpoch;
+            }
+            List<AlignedExpert> finalExperts = new ArrayList<>(experts);
             for (int k = 0; k < e; k++) {
-                weightGradient[i * e + k] = (float) (-p[i * e + k] / (m * b));
-                probabilityGradient[i * e + k] = (float) (-w[i * e + k] / (m * b));
+                if (tunings.get(k) != null) {
+                    finalExperts.set(k, tunings.get(k).finish());
+                }
             }
+            MixtureModel model = new MixtureModel(new GateNetwork(scaler, network), strategy, finalExperts, labelNames);
+            return new TrainedMixture(model, Arrays.copyOf(lossHistory, epoch),
+                    Arrays.copyOf(validationHistory, validationInput == null ? 0 : epoch), bestEpoch);
         }
 
-        FloatMatrix logitGradient = routing.backward(new FloatMatrix(b, e, weightGradient));
-        Mlp.Gradients gradients = network.backward(pass, Nd4jMatrices.toNd4j(logitGradient, network.dataType()));
-        optimizer.step(gradients.parameters());
+        /** One Adam step on one batch; returns the batch's mean negative log-likelihood. */
+        private double step(RoutingStrategy routing, INDArray batchInput, int[] batchRows) {
+            int b = batchRows.length;
+            Mlp.Pass pass = network.forward(batchInput, true, random);
+            FloatMatrix z = Nd4jMatrices.toFloatMatrix(pass.logits());
+            NoisyGating.Sample noisy = noise != null && routing == strategy ? noise.sample(batchInput, z, random) : null;
+            RoutingStrategy.Routing routed = routing.route(noisy == null ? z : noisy.noisyLogits(), true);
+            FloatMatrix weights = routed.weights();
+            float[] w = weights.values();
 
-        for (int k = 0; k < e; k++) {
-            ExpertTuning tuning = tunings.get(k);
-            if (tuning != null) {
-                tuning.backwardAndStep(probabilityGradient, k, e, batchLabels);
+            int[] batchLabels = select(labels, batchRows);
+            float[] p = batchProbabilities(batchRows, batchLabels);
+            double loss = 0;
+            float[] weightGradient = new float[b * e];
+            float[] probabilityGradient = new float[b * e];
+            for (int i = 0; i < b; i++) {
+                double mixture = 0;
+                for (int k = 0; k < e; k++) {
+                    mixture += (double) w[i * e + k] * p[i * e + k];
+                }
+                double m = Math.max(mixture, MIN_LIKELIHOOD);
+                loss -= Math.log(m);
+                for (int k = 0; k < e; k++) {
+                    probabilityGradient[i * e + k] = (float) (-w[i * e + k] / (m * b));
+                    if (responsibilities == null) {
+                        weightGradient[i * e + k] = (float) (-p[i * e + k] / (m * b));
+                    } else if (w[i * e + k] > 0) {
+                        // EM's M-step: cross-entropy of the weights against the responsibilities, -sum_k r_k log w_k.
+                        weightGradient[i * e + k] = -responsibilities[batchRows[i] * e + k] / (w[i * e + k] * b);
+                    }
+                }
             }
+
+            GateOptions.AuxiliaryLosses aux = options.auxiliaryLosses();
+            if (aux.importance() > 0) {
+                RouterLosses.importance(weights, aux.importance(), weightGradient);
+            }
+            FloatMatrix routedGradient = routed.backward(new FloatMatrix(b, e, weightGradient));
+            float[] dz = routedGradient.values().clone();
+            if (aux.loadBalance() > 0) {
+                RouterLosses.switchLoadBalance(z, weights, aux.loadBalance(), dz);
+            }
+            if (aux.zLoss() > 0) {
+                RouterLosses.zLoss(z, aux.zLoss(), dz);
+            }
+            if (noisy != null) {
+                float[] dStd = new float[b * e];
+                if (aux.load() > 0) {
+                    RouterLosses.smoothLoad(z, noisy.noise(), noisy.std(), ((NoisyTopKRouting) strategy).k(), aux.load(), dz, dStd);
+                }
+                noise.step(noisy, routedGradient, dStd);
+            }
+
+            Mlp.Gradients gradients = network.backward(pass, Nd4jMatrices.toNd4j(new FloatMatrix(b, e, dz), network.dataType()));
+            if (trainableMask != null) {
+                gradients.parameters().muli(trainableMask);
+            }
+            optimizer.step(gradients.parameters());
+
+            for (int k = 0; k < e; k++) {
+                ExpertTuning tuning = tunings.get(k);
+                if (tuning != null) {
+                    tuning.backwardAndStep(probabilityGradient, k, e, batchLabels);
+                }
+            }
+            return loss / b;
         }
-        return loss / b;
+
+        /** p_k(y_i) for the batch's rows: cached for frozen experts, a forward pass for fine-tuned ones. */
+        private float[] batchProbabilities(int[] batchRows, int[] batchLabels) {
+            int b = batchRows.length;
+            float[] p = new float[b * e];
+            FloatMatrix batchFeatures = null;
+            for (int k = 0; k < e; k++) {
+                ExpertTuning tuning = tunings.get(k);
+                if (tuning == null) {
+                    for (int i = 0; i < b; i++) {
+                        p[i * e + k] = trueLabelProbability[batchRows[i] * e + k];
+                    }
+                } else {
+                    if (batchFeatures == null) {
+                        batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
+                    }
+                    FloatMatrix probabilities = tuning.forward(batchFeatures);
+                    for (int i = 0; i < b; i++) {
+                        p[i * e + k] = probabilities.get(i, batchLabels[i]);
+                    }
+                }
+            }
+            return p;
+        }
+
+        /** EM's E-step over every training row with the current gate: {@code r_ik ∝ w_k(x_i) p_k(y_i|x_i)}. */
+        private float[] responsibilities(RoutingStrategy routing) {
+            float[] w = routing.route(Nd4jMatrices.toFloatMatrix(network.predictLogits(input)), false).weights().values();
+            float[] r = new float[w.length];
+            for (int i = 0; i < rows.rows(); i++) {
+                double sum = 0;
+                for (int k = 0; k < e; k++) {
+                    sum += (double) w[i * e + k] * trueLabelProbability[i * e + k];
+                }
+                for (int k = 0; k < e; k++) {
+                    // No expert gives the label any probability: the row says nothing, keep the gate's weights.
+                    r[i * e + k] = sum > 0 ? (float) (w[i * e + k] * trueLabelProbability[i * e + k] / sum) : w[i * e + k];
+                }
+            }
+            return r;
+        }
+
+        /** The mixture's mean negative log-likelihood on the held-out rows, routed as at inference. */
+        private double validationLoss(RoutingStrategy routing) {
+            float[] w = routing.route(Nd4jMatrices.toFloatMatrix(network.predictLogits(validationInput)), false).weights().values();
+            double loss = 0;
+            int v = validationLabels.length;
+            for (int i = 0; i < v; i++) {
+                double mixture = 0;
+                for (int k = 0; k < e; k++) {
+                    mixture += (double) w[i * e + k] * validationProbability[i * e + k];
+                }
+                loss -= Math.log(Math.max(mixture, MIN_LIKELIHOOD));
+            }
+            return loss / v;
+        }
+    }
+
+    /** Keeps the parameters of the epoch with the lowest validation loss; says when patience has run out. */
+    private static final class EarlyStop {
+        private final int patience;
+        private double best = Double.POSITIVE_INFINITY;
+        private int bestEpoch;
+        private INDArray bestParameters;
+
+        EarlyStop(int patience) {
+            this.patience = patience;
+        }
+
+        boolean stopAfter(int epoch, double validationLoss, Mlp network) {
+            if (validationLoss < best) {
+                best = validationLoss;
+                bestEpoch = epoch;
+                bestParameters = network.parameters().dup();
+            }
+            return epoch - bestEpoch >= patience;
+        }
+    }
+
+    /** 1 for the output layer's bias, 0 for every other parameter, in the network's flat layout (bias last). */
+    private static INDArray biasOnly(Mlp network) {
+        float[] mask = new float[network.parameterCount()];
+        Arrays.fill(mask, mask.length - network.outputSize(), mask.length, 1f);
+        return Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(network.dataType());
+    }
+
+    /** Writes column {@code expert} of the row-major rows x e block {@code out}: each row's true-label probability. */
+    private static void trueLabelProbabilities(FloatMatrix p, int[] labels, int expert, int e, float[] out) {
+        for (int i = 0; i < labels.length; i++) {
+            out[i * e + expert] = p.get(i, labels[i]);
+        }
+    }
+
+    private static int[] select(int[] values, int[] indices) {
+        int[] out = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = values[indices[i]];
+        }
+        return out;
     }
 
     private static boolean isIdentity(int[] order) {
@@ -193,8 +445,4 @@ public final class GateTrainer {
             order[j] = t;
         }
     }
-
-    /** @param lossHistory the mean training loss after each epoch */
-    public record TrainedMixture(MixtureModel model, double[] lossHistory) { }
-
 }

@@ -1,14 +1,26 @@
 package dev.moe.gating.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.ParameterException;
+import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.diagnostics.RoutingDiagnostics;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.FakeExperts;
+import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
+import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.ExpertChoiceRouting;
+import dev.moe.gating.routing.NoisyTopKRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
+import dev.moe.gating.routing.SwitchRouting;
 import dev.moe.gating.routing.TopKRouting;
+import dev.moe.gating.routing.UniformRouting;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -95,5 +107,171 @@ class GateTrainerTest {
         double[] b = new GateTrainer().train(train.rows, train.labels, LABELS, experts(), new SoftmaxDenseRouting(1), options,
                 GateTrainer.EpochListener.NONE).lossHistory();
         assertArrayEquals(a, b);
+    }
+
+    /** The two specialists and a third expert that is always at chance: the gate must learn to avoid it. */
+    private static List<AlignedExpert> expertsWithANoisyOne() {
+        List<AlignedExpert> experts = new ArrayList<>(experts());
+        experts.add(AlignedExpert.align(new FakeExperts.RuleExpert("coin", FEATURES, LABELS, row -> 0, 0.5f), FEATURES, LABELS));
+        return experts;
+    }
+
+    @Test
+    void everyLearnedStrategyRoutesRowsToTheRightSpecialist() {
+        Problem train = new Problem(400, 10);
+        Problem test = new Problem(400, 11);
+        List<RoutingStrategy> strategies = List.of(new NoisyTopKRouting(2), new SwitchRouting(), new ExpertChoiceRouting(2.0),
+                new TopKRouting(2, 1));
+        for (RoutingStrategy strategy : strategies) {
+            GateTrainer.TrainedMixture trained = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                    strategy, linear(150, 0, 12), GateTrainer.EpochListener.NONE);
+            double acc = accuracy(trained.model().predict(test.rows).probabilities(), test.labels);
+            assertTrue(acc > 0.95, strategy.name() + " accuracy " + acc);
+        }
+    }
+
+    @Test
+    void constantGateLearnsTheLikeliestWeightPerExpertAndUniformLearnsNothing() {
+        Problem train = new Problem(400, 13);
+        FakeExperts.RuleExpert contrarian = new FakeExperts.RuleExpert("contrarian", FEATURES, LABELS, row -> row[0] >= 0 ? 0 : 1, 0.9f);
+        List<AlignedExpert> experts = new ArrayList<>(experts());
+        experts.add(AlignedExpert.align(contrarian, FEATURES, LABELS));
+        GateTrainer.TrainedMixture constant = new GateTrainer().train(train.rows, train.labels, LABELS, experts,
+                new ConstantRouting(), linear(300, 0, 14), GateTrainer.EpochListener.NONE);
+        FloatMatrix w = constant.model().weights(new Problem(5, 15).rows);
+        for (int r = 1; r < 5; r++) {
+            assertArrayEquals(w.row(0), w.row(r), "row " + r);
+        }
+        // With a share q of negative rows, the likelihood q log(0.9a + 0.1b) + (1 - q) log(0.1a + 0.9b) peaks at
+        // a = (q - 0.1) / 0.8 for "left", the rest for "right", and nothing for the expert that is always wrong.
+        double q = 0;
+        for (int y : train.labels) {
+            q += y == 0 ? 1.0 / train.labels.length : 0;
+        }
+        assertEquals((q - 0.1) / 0.8, w.get(0, 0), 0.01);
+        assertEquals(1 - (q - 0.1) / 0.8, w.get(0, 1), 0.01);
+        assertTrue(w.get(0, 2) < 0.01, "contrarian weight " + w.get(0, 2));
+        // The gate's input weights stay 0: a saved mixture needs only the bias.
+        float[] params = constant.model().gate().network().parameterValues();
+        for (int i = 0; i < params.length - 3; i++) {
+            assertEquals(0f, params[i]);
+        }
+
+        GateTrainer.TrainedMixture uniform = new GateTrainer().train(train.rows, train.labels, LABELS, experts,
+                new UniformRouting(), linear(20, 0, 14), GateTrainer.EpochListener.NONE);
+        assertArrayEquals(new float[] {1 / 3f, 1 / 3f, 1 / 3f}, uniform.model().weights(train.rows).row(0));
+        double[] loss = uniform.lossHistory();
+        assertEquals(loss[0], loss[loss.length - 1], 1e-12);
+    }
+
+    @Test
+    void emTrainerLearnsTheGateAsWellAsGradientTraining() {
+        Problem train = new Problem(400, 16);
+        Problem test = new Problem(400, 17);
+        GateTrainer.TrainedMixture byGradient = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                new SoftmaxDenseRouting(1), linear(200, 0, 18), GateTrainer.EpochListener.NONE);
+        GateTrainer.TrainedMixture byEm = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                new SoftmaxDenseRouting(1), linear(200, 0, 18).withMethod(GateOptions.Method.EM, 10), GateTrainer.EpochListener.NONE);
+        double accEm = accuracy(byEm.model().predict(test.rows).probabilities(), test.labels);
+        assertTrue(accEm > 0.95, "EM accuracy " + accEm);
+        double[] emLoss = byEm.lossHistory();
+        double[] gradientLoss = byGradient.lossHistory();
+        assertTrue(emLoss[199] < emLoss[0] * 0.6, "EM loss " + emLoss[0] + " -> " + emLoss[199]);
+        assertEquals(gradientLoss[199], emLoss[199], 0.01);
+
+        // One M-step epoch per E-step is gradient training: for a softmax gate, the M-step's gradient w - r is the
+        // likelihood's own. So the loss curves agree up to rounding.
+        GateTrainer.TrainedMixture emEveryEpoch = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                new SoftmaxDenseRouting(1), linear(200, 0, 18).withMethod(GateOptions.Method.EM, 1), GateTrainer.EpochListener.NONE);
+        assertArrayEquals(gradientLoss, emEveryEpoch.lossHistory(), 1e-4);
+
+        assertThrows(IllegalArgumentException.class, () -> new GateOptions(List.of(), List.of(), 0, 10, 0.01, 0, 1, true, 0.001, 0)
+                .withMethod(GateOptions.Method.EM, 10));
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestEpochAndStopsAfterThePatience() {
+        Problem train = new Problem(300, 19);
+        // A deep gate on few rows with a large step: the validation loss turns up and training stops.
+        GateOptions options = new GateOptions(List.of(32), List.of(Activation.RELU), 0, 400, 0.05, 0, 20, false, 0.001, 0)
+                .withEarlyStopping(new GateOptions.EarlyStopping(0.25, 15));
+        GateTrainer.TrainedMixture trained = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                new SoftmaxDenseRouting(1), options, GateTrainer.EpochListener.NONE);
+        double[] validation = trained.validationLossHistory();
+        int best = 0;
+        for (int i = 1; i < validation.length; i++) {
+            best = validation[i] < validation[best] ? i : best;
+        }
+        assertEquals(best + 1, trained.bestEpoch());
+        assertTrue(validation.length < 400, "ran all " + validation.length + " epochs");
+        assertEquals(trained.bestEpoch() + 15, validation.length);
+        assertEquals(validation.length, trained.lossHistory().length);
+    }
+
+    @Test
+    void sameSeedGivesIdenticalNumbersWithNoiseBatchesAuxiliaryLossesAndEarlyStopping() {
+        Problem train = new Problem(300, 21);
+        GateOptions options = new GateOptions(List.of(8), List.of(Activation.RELU), 0.1, 30, 0.01, 64, 22, false, 0.001, 5)
+                .withAuxiliaryLosses(new GateOptions.AuxiliaryLosses(0.01, 0.1, 0.1, 0.001))
+                .withEarlyStopping(new GateOptions.EarlyStopping(0.2, 10));
+        GateTrainer.TrainedMixture a = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                new NoisyTopKRouting(2), options, GateTrainer.EpochListener.NONE);
+        GateTrainer.TrainedMixture b = new GateTrainer().train(train.rows, train.labels, LABELS, expertsWithANoisyOne(),
+                new NoisyTopKRouting(2), options, GateTrainer.EpochListener.NONE);
+        assertArrayEquals(a.lossHistory(), b.lossHistory());
+        assertArrayEquals(a.validationLossHistory(), b.validationLossHistory());
+        assertArrayEquals(a.model().gate().network().parameterValues(), b.model().gate().network().parameterValues());
+    }
+
+    @Test
+    void theLoadLossNeedsNoisyTopK() {
+        Problem train = new Problem(50, 23);
+        GateOptions options = linear(5, 0, 24).withAuxiliaryLosses(new GateOptions.AuxiliaryLosses(0, 0, 0.1, 0));
+        ParameterException e = assertThrows(ParameterException.class, () -> new GateTrainer().train(train.rows, train.labels,
+                LABELS, experts(), new TopKRouting(1, 1), options, GateTrainer.EpochListener.NONE));
+        assertEquals("gate.load-coefficient: Shazeer's load loss needs noisy-top-k routing (its smooth load estimate comes"
+                + " from the noise), not top-k", e.getMessage());
+    }
+
+    /**
+     * Four experts that are all right on every row, expert 0 a little surer (0.8 against 0.7): the likelihood alone
+     * sends every row to expert 0 under switch routing (the gate collapses, three experts dead), and keeps expert 0
+     * in every row's top 2 under noisy top-2. The Switch load-balancing loss, and Shazeer's importance and load
+     * losses, spread the rows over the four experts: the load's coefficient of variation falls.
+     */
+    @Test
+    void loadBalancingLossesSpreadAGateThatCollapsesWithoutThem() {
+        Problem train = new Problem(400, 25);
+        Problem test = new Problem(400, 26);
+        List<AlignedExpert> experts = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            FakeExperts.RuleExpert expert = new FakeExperts.RuleExpert("e" + k, FEATURES, LABELS, row -> row[0] >= 0 ? 1 : 0,
+                    k == 0 ? 0.8f : 0.7f);
+            experts.add(AlignedExpert.align(expert, FEATURES, LABELS));
+        }
+        GateOptions options = new GateOptions(List.of(), List.of(), 0, 300, 0.01, 0, 27, false, 0.001, 0);
+
+        RoutingDiagnostics collapsed = diagnostics(train, test, experts, new SwitchRouting(), options);
+        RoutingDiagnostics balanced = diagnostics(train, test, experts, new SwitchRouting(),
+                options.withAuxiliaryLosses(new GateOptions.AuxiliaryLosses(1.0, 0, 0, 0)));
+        assertEquals(Math.sqrt(3), collapsed.loadCv(), 1e-9, "every row on expert 0");
+        assertEquals(3, collapsed.deadExperts());
+        assertTrue(balanced.loadCv() < 0.2, "switch with the load-balancing loss: load CV " + balanced.loadCv());
+        assertEquals(0, balanced.deadExperts());
+
+        RoutingDiagnostics topTwo = diagnostics(train, test, experts, new NoisyTopKRouting(2), options);
+        RoutingDiagnostics shazeer = diagnostics(train, test, experts, new NoisyTopKRouting(2),
+                options.withAuxiliaryLosses(new GateOptions.AuxiliaryLosses(0, 0.1, 0.1, 0)));
+        assertEquals(1.0, topTwo.loadCv(), 1e-9, "expert 0 and one other on every row");
+        assertTrue(shazeer.loadCv() < 0.2, "noisy top-2 with importance and load losses: load CV " + shazeer.loadCv());
+    }
+
+    private static RoutingDiagnostics diagnostics(Problem train, Problem test, List<AlignedExpert> experts, RoutingStrategy strategy,
+                                                  GateOptions options) {
+        MixtureModel model = new GateTrainer().train(train.rows, train.labels, LABELS, experts, strategy, options,
+                GateTrainer.EpochListener.NONE).model();
+        MixtureModel.Prediction prediction = model.predict(test.rows);
+        assertTrue(accuracy(prediction.probabilities(), test.labels) > 0.99);
+        return RoutingDiagnostics.compute(prediction.weights(), experts.stream().map(x -> x.predict(test.rows)).toList(), test.labels);
     }
 }

@@ -73,6 +73,34 @@ final class ConfigValidator {
         if (g.dropout() != null && !(g.dropout() >= 0 && g.dropout() < 1)) {
             throw new MoeException(file + ": gate.dropout must be in [0, 1), got " + g.dropout());
         }
+        notNegative(file, "gate.load-balance-coefficient", g.loadBalanceCoefficient());
+        notNegative(file, "gate.importance-coefficient", g.importanceCoefficient());
+        notNegative(file, "gate.load-coefficient", g.loadCoefficient());
+        notNegative(file, "gate.z-loss-coefficient", g.zLossCoefficient());
+        String trainer = g.trainerOrDefault();
+        if (!trainer.equals(MoeConfig.GateConfig.GRADIENT_TRAINER) && !trainer.equals(MoeConfig.GateConfig.EM_TRAINER)) {
+            throw new MoeException(file + ": gate.trainer must be gradient or em, got '" + trainer + "'");
+        }
+        positive(file, "gate.em-step-epochs", g.emStepEpochs());
+        if (g.emStepEpochs() != null && !trainer.equals(MoeConfig.GateConfig.EM_TRAINER)) {
+            throw new MoeException(file + ": gate.em-step-epochs applies to trainer: em only");
+        }
+        if (trainer.equals(MoeConfig.GateConfig.EM_TRAINER) && Boolean.TRUE.equals(g.fineTuneExperts())) {
+            throw new MoeException(file + ": gate.trainer: em trains the gate with frozen experts; it cannot be used with fine-tune-experts");
+        }
+        Double validation = g.validationFraction();
+        if (validation != null && !(validation >= 0 && validation < 1)) {
+            throw new MoeException(file + ": gate.validation-fraction must be in [0, 1), got " + validation);
+        }
+        positive(file, "gate.patience", g.patience());
+        boolean earlyStopping = validation != null && validation > 0;
+        if (g.patience() != null && !earlyStopping) {
+            throw new MoeException(file + ": gate.patience needs gate.validation-fraction above 0 (the rows it watches)");
+        }
+        if (earlyStopping && Boolean.TRUE.equals(g.fineTuneExperts())) {
+            throw new MoeException(file + ": gate.validation-fraction: early stopping restores the best gate only; it cannot be"
+                    + " used with fine-tune-experts");
+        }
         if (g.hidden() != null) {
             for (Integer h : g.hidden()) {
                 if (h == null || h <= 0) {
@@ -86,6 +114,12 @@ final class ConfigValidator {
         }
         if (c.repeat() != null && c.repeat() < 1) {
             throw new MoeException(file + ": repeat must be at least 1, got " + c.repeat());
+        }
+    }
+
+    private static void notNegative(String file, String key, Double value) {
+        if (value != null && !(value >= 0)) {
+            throw new MoeException(file + ": " + key + " must not be negative, got " + value);
         }
     }
 

@@ -125,6 +125,15 @@ public record MoeConfig(
     /**
      * The gate network and its training. Defaults are the article's gate: hidden 128-256-128, ReLU then
      * LeakyReLU, dropout 0.1, Adam at 0.001, 500 full-batch epochs. {@code hidden: []} is a linear gate.
+     *
+     * @param loadBalanceCoefficient the Switch Transformer's load-balancing loss {@code alpha} (default 0: off; the paper: 0.01)
+     * @param importanceCoefficient  Shazeer et al.'s {@code CV^2(importance)} weight (default 0; the paper: 0.1)
+     * @param loadCoefficient        Shazeer et al.'s {@code CV^2(load)} weight, noisy-top-k only (default 0; the paper: 0.1)
+     * @param zLossCoefficient       the router z-loss {@code beta} (default 0; ST-MoE: 0.001)
+     * @param trainer                {@code gradient} (default) or {@code em} (Jordan and Jacobs; frozen experts)
+     * @param emStepEpochs           em: gate epochs fitted to each E-step's responsibilities (default 10)
+     * @param validationFraction     share of the gate rows held out for early stopping (default 0: no early stopping)
+     * @param patience               epochs without a better validation loss before stopping (default 100)
      */
     public record GateConfig(
             List<Integer> hidden,
@@ -135,7 +144,35 @@ public record MoeConfig(
             Integer batchSize,
             Boolean fineTuneExperts,
             Double expertLearningRate,
-            Integer denseWarmupEpochs) { }
+            Integer denseWarmupEpochs,
+            Double loadBalanceCoefficient,
+            Double importanceCoefficient,
+            Double loadCoefficient,
+            Double zLossCoefficient,
+            String trainer,
+            Integer emStepEpochs,
+            Double validationFraction,
+            Integer patience) {
+
+        public static final String GRADIENT_TRAINER = "gradient";
+        public static final String EM_TRAINER = "em";
+        public static final int DEFAULT_PATIENCE = 100;
+
+        /** The network and optimiser keys only; routing losses, trainer and early stopping at their defaults. */
+        public GateConfig(List<Integer> hidden, List<String> activations, Double dropout, Integer epochs, Double learningRate,
+                          Integer batchSize, Boolean fineTuneExperts, Double expertLearningRate, Integer denseWarmupEpochs) {
+            this(hidden, activations, dropout, epochs, learningRate, batchSize, fineTuneExperts, expertLearningRate,
+                    denseWarmupEpochs, null, null, null, null, null, null, null, null);
+        }
+
+        public String trainerOrDefault() {
+            return trainer == null ? GRADIENT_TRAINER : trainer;
+        }
+
+        public int patienceOrDefault() {
+            return patience == null ? DEFAULT_PATIENCE : patience;
+        }
+    }
 
     /** @param strategy a routing strategy's name (default {@code softmax-dense}); @param params its parameters */
     public record RoutingConfig(String strategy, Map<String, Object> params) {

@@ -7,7 +7,7 @@ import dev.moe.runtime.config.MoeConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Fills the gate config's blanks with the article's gate. */
+/** Fills the gate config's blanks with the article's gate; routing losses, EM and early stopping are off by default. */
 final class GateOptionsFactory {
 
     private GateOptionsFactory() {
@@ -39,6 +39,16 @@ final class GateOptionsFactory {
                 seed,
                 c.fineTuneExperts() != null && c.fineTuneExperts(),
                 c.expertLearningRate() == null ? article.expertLearningRate() : c.expertLearningRate(),
-                c.denseWarmupEpochs() == null ? 0 : c.denseWarmupEpochs());
+                c.denseWarmupEpochs() == null ? 0 : c.denseWarmupEpochs(),
+                new GateOptions.AuxiliaryLosses(orZero(c.loadBalanceCoefficient()), orZero(c.importanceCoefficient()),
+                        orZero(c.loadCoefficient()), orZero(c.zLossCoefficient())),
+                c.trainerOrDefault().equals(MoeConfig.GateConfig.EM_TRAINER) ? GateOptions.Method.EM : GateOptions.Method.GRADIENT,
+                c.emStepEpochs() == null ? GateOptions.DEFAULT_EM_STEP_EPOCHS : c.emStepEpochs(),
+                c.validationFraction() == null || c.validationFraction() == 0 ? GateOptions.EarlyStopping.NONE
+                        : new GateOptions.EarlyStopping(c.validationFraction(), c.patienceOrDefault()));
+    }
+
+    private static double orZero(Double value) {
+        return value == null ? 0 : value;
     }
 }
