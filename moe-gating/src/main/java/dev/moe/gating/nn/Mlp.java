@@ -159,7 +159,7 @@ public final class Mlp {
     public INDArray predictLogits(INDArray input) {
         INDArray a = input;
         for (int layer = 0; layer < layerCount(); layer++) {
-            INDArray z = a.mmul(weights[layer]).addiRowVector(biases[layer]);
+            INDArray z = affine(a, layer);
             a = layer + 1 < layerCount() ? activations.get(layer).applyInPlace(z) : z;
         }
         return a;
@@ -177,7 +177,7 @@ public final class Mlp {
         INDArray a = input;
         for (int layer = 0; layer < layerCount(); layer++) {
             layerInputs[layer] = a;
-            INDArray z = a.mmul(weights[layer]).addiRowVector(biases[layer]);
+            INDArray z = affine(a, layer);
             if (layer + 1 < layerCount()) {
                 a = activations.get(layer).applyInPlace(z);
                 if (training && dropout > 0) {
@@ -189,6 +189,18 @@ public final class Mlp {
             }
         }
         return new Pass(a, layerInputs, masks);
+    }
+
+    /**
+     * {@code a W + b} as two products: the bias rows come from {@code ones(rows) x b}, then {@code a W} is added
+     * by the same GEMM. ND4J's row-vector broadcast ({@code addiRowVector}) crashed natively (SIGSEGV in its
+     * TAD code) under concurrent predictions here; GEMM alone never did, and costs about the same.
+     */
+    private INDArray affine(INDArray a, int layer) {
+        INDArray z = Nd4j.createUninitialized(dataType(), a.rows(), biases[layer].columns());
+        Nd4j.gemm(Nd4j.ones(dataType(), a.rows(), 1), biases[layer], z, false, false, 1.0, 0.0);
+        Nd4j.gemm(a, weights[layer], z, false, false, 1.0, 1.0);
+        return z;
     }
 
     private void checkInput(INDArray input) {

@@ -4,6 +4,7 @@ import dev.moe.api.Expert;
 import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.diagnostics.RoutingDiagnostics;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.training.GateOptions;
@@ -83,8 +84,9 @@ public final class Experiment {
         }
         MixtureModel.Prediction mixture = run.model().predict(test.features());
         metrics.put(MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
+        RoutingDiagnostics routing = RoutingDiagnostics.compute(mixture.weights(), expertProbabilities, test.labels());
         return new RunResult(seed, run.data().name(), labels, test.rows(), run.plan().gateRows().length, metrics,
-                run.gateLoss(), mixture.weights(), expertIds(run.model()));
+                run.gateLoss(), mixture.weights(), expertIds(run.model()), routing);
     }
 
     private static List<String> expertIds(MixtureModel model) {
@@ -163,9 +165,10 @@ public final class Experiment {
      *
      * @param metrics     by model: each expert's id, the baselines, then {@code moe}
      * @param testWeights the gate's weights on the test rows (rows x experts)
+     * @param routing     how the gate routed the test rows
      */
     public record RunResult(long seed, String dataset, List<String> labelNames, int testRows, int gateRows,
                             Map<String, ClassificationMetrics> metrics, double[] gateLoss, FloatMatrix testWeights,
-                            List<String> expertIds) { }
+                            List<String> expertIds, RoutingDiagnostics routing) { }
 
 }

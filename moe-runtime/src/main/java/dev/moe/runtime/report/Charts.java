@@ -58,8 +58,9 @@ final class Charts {
         return png(chart);
     }
 
-    static byte[] utilization(List<EvaluationReport.ExpertRouting> routing) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Expert utilization on the test rows")
+    static byte[] utilization(List<EvaluationReport.ExpertRouting> routing, double fairShare) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(String.format(java.util.Locale.ROOT, "Expert utilization on the test rows (fair share k/E = %.2f)", fairShare))
                 .xAxisTitle("expert").yAxisTitle("share").build();
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);

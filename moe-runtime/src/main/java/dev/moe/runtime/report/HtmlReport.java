@@ -50,7 +50,19 @@ public final class HtmlReport {
         image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion()));
 
         h.append("<h2>Routing</h2>\n");
-        image(h, "Expert utilization", Charts.utilization(report.routing()));
+        EvaluationReport.Routing routing = report.routing();
+        h.append("<p>Gate entropy ").append(f(routing.gateEntropy())).append(" nats, load CV ").append(f(routing.loadCv()))
+                .append(", importance CV ").append(f(routing.importanceCv())).append(", oracle accuracy (a row counts when any expert")
+                .append(" gets it right) ").append(f(routing.oracleAccuracy())).append(".</p>\n");
+        h.append("<table><thead><tr><th>expert</th><th>rows routed</th><th>utilization</th><th>mean weight</th>")
+                .append("<th>accuracy on its rows</th><th>dead in repeats</th></tr></thead><tbody>\n");
+        for (EvaluationReport.ExpertRouting e : routing.experts()) {
+            h.append("<tr><td>").append(escape(e.expert())).append("</td><td>").append(f(e.share())).append("</td><td>")
+                    .append(f(e.utilization())).append("</td><td>").append(f(e.meanWeight())).append("</td><td>")
+                    .append(f(e.routedAccuracy())).append("</td><td>").append(e.deadRepeats()).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+        image(h, "Expert utilization", Charts.utilization(routing.experts(), routing.fairShare()));
         image(h, "Gate weights per expert", Charts.gateWeights(report.gateWeights()));
         h.append("<h2>Gate training</h2>\n");
         image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat()));

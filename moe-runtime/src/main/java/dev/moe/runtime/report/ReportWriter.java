@@ -51,6 +51,13 @@ public final class ReportWriter {
             }
             out.append(System.lineSeparator());
         }
+        EvaluationReport.Routing routing = report.routing();
+        out.append(String.format(Locale.ROOT, "routing: gate entropy %.3f nats, load CV %.3f, oracle accuracy %.3f;",
+                routing.gateEntropy(), routing.loadCv(), routing.oracleAccuracy()));
+        for (EvaluationReport.ExpertRouting e : routing.experts()) {
+            out.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.utilization(), e.deadRepeats() > 0 ? " (dead)" : ""));
+        }
+        out.append(String.format(Locale.ROOT, " (utilization: share of rows / fair share %.2f)%n", routing.fairShare()));
         return out.toString();
     }
 }
