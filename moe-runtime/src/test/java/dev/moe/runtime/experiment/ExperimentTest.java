@@ -47,6 +47,25 @@ class ExperimentTest {
     }
 
     @Test
+    void fineTuningTheExpertsWithTheGateLowersTheTrainingLoss() {
+        String tuned = SMALL_SEED.replace("gate: { hidden: [], epochs: 300, learning-rate: 0.05 }",
+                "gate: { hidden: [], epochs: 300, learning-rate: 0.05, fine-tune-experts: true, expert-learning-rate: 0.01 }");
+        Experiment.TrainedRun frozen = experiment(SMALL_SEED).train(7, "", ProgressListener.SILENT);
+        Experiment.TrainedRun joint = experiment(tuned).train(7, "", ProgressListener.SILENT);
+        double frozenLoss = frozen.gateLoss()[frozen.gateLoss().length - 1];
+        double jointLoss = joint.gateLoss()[joint.gateLoss().length - 1];
+        // Experts that may learn the third class on the gate rows fit them better than frozen specialists can.
+        assertTrue(jointLoss < frozenLoss - 0.02, "frozen " + frozenLoss + ", fine-tuned " + jointLoss);
+        assertEquals("true", joint.model().experts().get(0).expert().provenance().get("fine-tuned"));
+        assertEquals(null, frozen.model().experts().get(0).expert().provenance().get("fine-tuned"));
+    }
+
+    private static Experiment experiment(String yaml) {
+        MoeConfig config = ConfigLoader.parse(yaml, Path.of("small.yaml"));
+        return Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath())).getInstance(Experiment.class);
+    }
+
+    @Test
     void sameSeedSameFiguresAndRepeatsAggregate() {
         String yaml = SMALL_SEED.replace("epochs: 150", "epochs: 20").replace("epochs: 300", "epochs: 30") + "repeat: 2\n";
         EvaluationReport a = run(yaml);
