@@ -108,7 +108,17 @@ public final class MlpExpert implements FineTunableExpert {
 
         @Override
         public FloatMatrix forward(FloatMatrix features) {
-            pass = network.forward(Nd4jMatrices.toNd4j(original.scaler.apply(features), network.dataType()), true, random);
+            return forwardStandardised(standardise(features));
+        }
+
+        /** The network's input for these rows: scaled by the expert's scaler, as an ND4J array. */
+        INDArray standardise(FloatMatrix features) {
+            return Nd4jMatrices.toNd4j(original.scaler.apply(features), network.dataType());
+        }
+
+        /** {@link #forward} on rows already standardised: training reuses one standardised copy for every epoch. */
+        FloatMatrix forwardStandardised(INDArray input) {
+            pass = network.forward(input, true, random);
             probabilities = Softmax.rows(Nd4jMatrices.toFloatMatrix(pass.logits()));
             return probabilities;
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Trains an {@link MlpExpert} with Adam on softmax cross-entropy. */
 public final class MlpExpertTrainer {
@@ -60,6 +61,7 @@ public final class MlpExpertTrainer {
         MlpExpert.MlpTuner tuner = new MlpExpert.MlpTuner(untrained, network, settings.learningRate(), random.nextLong());
         int n = data.rows();
         int batch = settings.batchSize() == 0 || settings.batchSize() >= n ? n : settings.batchSize();
+        INDArray input = tuner.standardise(data.features()); // once, not once per epoch
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -70,12 +72,12 @@ public final class MlpExpertTrainer {
             }
             for (int start = 0; start < n; start += batch) {
                 int[] rows = batch == n ? order : Arrays.copyOfRange(order, start, Math.min(n, start + batch));
-                FloatMatrix x = batch == n ? data.features() : data.features().selectRows(rows);
+                INDArray x = batch == n ? input : input.getRows(rows);
                 int[] y = new int[rows.length];
                 for (int i = 0; i < rows.length; i++) {
                     y[i] = data.labels()[rows[i]];
                 }
-                FloatMatrix p = tuner.forward(x);
+                FloatMatrix p = tuner.forwardStandardised(x);
                 float[] dz = new float[p.values().length];
                 Softmax.crossEntropy(p, y, dz);
                 tuner.stepOnLogitGradient(new FloatMatrix(p.rows(), p.columns(), dz));
