@@ -57,6 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BackendNotice.logFallback(spec.commandLine().getErr());
         if (model != null) {
             return SavedMixtureEvaluation.run(spec, model, config, json, pluginOptions, repeat != null || seed != null || strategy != null);
         }

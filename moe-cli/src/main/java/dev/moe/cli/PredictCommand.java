@@ -41,6 +41,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BackendNotice.logFallback(spec.commandLine().getErr());
         if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
             throw new MoeException(output + ": the output would overwrite the model; choose another --output");
         }

@@ -54,6 +54,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        BackendNotice.logFallback(spec.commandLine().getErr());
         MoeConfig c = ConfigLoader.load(config);
         if (seed != null) {
             c = c.withSeed(seed);

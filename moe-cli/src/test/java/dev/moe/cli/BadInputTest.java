@@ -61,7 +61,7 @@ class BadInputTest {
 
     /** Runs moe, expects exit 2 and exactly {@code message} as the one line on stderr, and nothing in the output folder. */
     private void refused(String message, String... args) throws Exception {
-        TrainCommandTest.Result r = TrainCommandTest.moe(args);
+        MainTest.Result r = TrainCommandTest.moe(args);
         assertEquals(2, r.status(), r.out() + r.err());
         assertEquals("moe: " + message + NL, r.err());
         assertEquals(List.of(), TrainCommandTest.files(out), "no output file, no temporary file");
@@ -122,7 +122,7 @@ class BadInputTest {
                 gate: { hidden: [], epochs: 20, learning-rate: 0.05 }
                 """.formatted(wine));
         Path bundle = shared.resolve("wine01.moe");
-        TrainCommandTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q");
+        MainTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q");
         assertEquals(0, r.status(), r.err());
         int firstClass2 = Files.readAllLines(wine).indexOf(Files.readAllLines(wine).stream().filter(l -> l.endsWith(",class_2"))
                 .findFirst().orElseThrow()) + 1;
@@ -156,7 +156,7 @@ class BadInputTest {
                 gate: { hidden: [], epochs: 30, learning-rate: 0.05 }
                 """);
         Path bundle = out.resolve("constant.moe");
-        TrainCommandTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q");
+        MainTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q");
         assertEquals(0, r.status(), r.err());
         SavedMixture loaded = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null)).read(bundle);
         assertEquals(7.5f, loaded.model().gate().scaler().means()[1]);

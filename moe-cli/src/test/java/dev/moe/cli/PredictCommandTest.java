@@ -52,7 +52,7 @@ class PredictCommandTest {
     static Path trainSeedBundle(Path folder) throws Exception {
         Path config = Files.writeString(folder.resolve("seed.yaml"), SEED);
         Path file = folder.resolve("seed.moe");
-        TrainCommandTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", file.toString(), "-q");
+        MainTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", file.toString(), "-q");
         assertEquals(0, r.status(), r.err());
         return file;
     }
@@ -83,7 +83,7 @@ class PredictCommandTest {
         Dataset data = SyntheticSeedSource.generate(1000, 9);
         Path input = csv(dir.resolve("rows.csv"), data);
         Path output = dir.resolve("predictions.csv");
-        TrainCommandTest.Result r = TrainCommandTest.moe("predict", "-m", model.toString(), "--input", input.toString(),
+        MainTest.Result r = TrainCommandTest.moe("predict", "-m", model.toString(), "--input", input.toString(),
                 "--output", output.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals("predicted 1000 rows of " + input + " with " + model + ": " + output + System.lineSeparator(), r.out());
@@ -111,7 +111,7 @@ class PredictCommandTest {
         Dataset data = SyntheticSeedSource.generate(600, 11);
         Path input = csv(dir.resolve("labelled.csv"), data);
         Path json = dir.resolve("report.json");
-        TrainCommandTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--json", json.toString());
+        MainTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--json", json.toString());
         assertEquals(0, r.status(), r.err());
         CsvEvaluation.Result expected = CsvEvaluation.evaluate(load(model), input);
         String n = System.lineSeparator();
@@ -134,7 +134,7 @@ class PredictCommandTest {
     @Test
     void evaluateWithASavedModelRefusesTrainingOptionsAndConfigs() throws Exception {
         Path input = csv(dir.resolve("labelled.csv"), SyntheticSeedSource.generate(30, 1));
-        TrainCommandTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--seed", "4");
+        MainTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--seed", "4");
         assertEquals(2, r.status());
         assertEquals("moe: --repeat, --seed and --strategy apply to training; with -m the saved mixture is evaluated as it is"
                 + System.lineSeparator(), r.err());
@@ -158,7 +158,7 @@ class PredictCommandTest {
                 """.formatted(TrainCommandTest.wineCsv()));
         Path models = Files.createDirectories(dir.resolve("elsewhere"));
         Path bundle = models.resolve("wine.moe");
-        TrainCommandTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q", "--plugins", plugins.toString());
+        MainTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q", "--plugins", plugins.toString());
         assertEquals(0, r.status(), r.err());
 
         Path output = dir.resolve("p.csv");

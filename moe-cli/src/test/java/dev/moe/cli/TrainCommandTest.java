@@ -59,13 +59,9 @@ class TrainCommandTest {
     Path plugins;
     Path wine;
 
-    record Result(int status, String out, String err) { }
-
-    static Result moe(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(status, out.toString(), err.toString());
+    /** The CLI in-process, as {@link MainTest#moe} runs it. */
+    static MainTest.Result moe(String... args) {
+        return MainTest.moe(args);
     }
 
     static Path pluginsFolder(Path dir) throws Exception {
@@ -133,7 +129,7 @@ class TrainCommandTest {
     void trainWritesTheBundleWithItsProvenanceAndReplacesItWhole() throws Exception {
         Path config = Files.writeString(dir.resolve("wine.yaml"), WINE_ALL_KINDS.formatted(wine));
         Path model = dir.resolve("models/wine.moe");
-        Result r = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString());
+        MainTest.Result r = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
@@ -158,7 +154,7 @@ class TrainCommandTest {
 
         // The same seed trains the same mixture: a second train replaces the file with an equal model (Tribuo's files
         // differ in their timestamps, not in their predictions).
-        Result again = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString(), "-q");
+        MainTest.Result again = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString(), "-q");
         assertEquals(0, again.status(), again.err());
         assertEquals("", again.out());
         SavedMixture reloaded = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), plugins)).read(model);

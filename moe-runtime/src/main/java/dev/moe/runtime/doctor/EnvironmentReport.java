@@ -29,8 +29,7 @@ public final class EnvironmentReport {
         facts.put("max heap", mib(Runtime.getRuntime().maxMemory()));
         try {
             Properties nd4j = Nd4j.getExecutioner().getEnvironmentInformation();
-            facts.put("nd4j backend", Nd4j.getBackend().getClass().getSimpleName() + " ("
-                    + (Nd4j.getBackend().getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("cuda") ? "CUDA" : "CPU") + ")");
+            facts.put("nd4j backend", Backends.detect().describe());
             facts.put("blas", String.valueOf(nd4j.getOrDefault("blas.vendor", "unknown")));
             facts.put("nd4j threads", String.valueOf(nd4j.getOrDefault("omp.threads", "unknown")));
             facts.put("nd4j data type", Nd4j.dataType().toString());
