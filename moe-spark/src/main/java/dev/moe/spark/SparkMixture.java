@@ -1,0 +1,443 @@
+package dev.moe.spark;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.CsvPredictions;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * A saved mixture ({@code model.moe}) scored over a Spark DataFrame. The bundle's bytes are broadcast once; on each
+ * executor JVM they are loaded once by the single-process {@link BundleReader} (same checks, same model), and each
+ * partition is scored in blocks of {@link #BATCH_ROWS} rows through {@link MixtureModel#predict}, the code path of
+ * {@code moe predict}. Evaluation sums per-partition counts (correct rows, confusion counts, log-loss) with a
+ * fold: no row is collected to the driver.
+ *
+ * <p>Features are found by column name (any order, other columns ignored), as {@code moe predict} does. A column
+ * may hold text (CSV read without schema inference; parsed with {@link Float#parseFloat}, as the CSV reader of the
+ * runtime does) or numbers (Parquet; converted with {@link Number#floatValue()}). Missing, non-numeric and
+ * non-finite values are refused, naming the column and the value.
+ */
+public final class SparkMixture implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Rows per block, as the single-process runtime. */
+    public static final int BATCH_ROWS = CsvPredictions.BATCH_ROWS;
+
+    private final String name;
+    private final Broadcast<byte[]> bundle;
+    private final List<String> featureNames;
+    private final List<String> labelNames;
+    private final List<String> expertIds;
+    private final String labelColumn;
+    private final List<String> knownLabels;
+    private final int batchRows;
+
+    private SparkMixture(String name, Broadcast<byte[]> bundle, SavedMixture mixture, int batchRows) {
+        this.name = name;
+        this.bundle = bundle;
+        this.featureNames = List.copyOf(mixture.featureNames());
+        this.labelNames = List.copyOf(mixture.labelNames());
+        this.expertIds = mixture.model().experts().stream().map(AlignedExpert::id).toList();
+        this.labelColumn = mixture.labelColumn();
+        this.knownLabels = List.copyOf(mixture.labelsKnownToExperts());
+        this.batchRows = batchRows;
+    }
+
+    /** Reads and checks the bundle on the driver, then broadcasts its bytes. */
+    public static SparkMixture load(SparkSession spark, Path model) {
+        return load(spark, model, BATCH_ROWS);
+    }
+
+    public static SparkMixture load(SparkSession spark, Path model, int batchRows) {
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(model);
+        } catch (NoSuchFileException e) {
+            throw new MoeException("model file not found: " + model);
+        } catch (IOException e) {
+            throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
+        }
+        // The driver's checks name the real file; the executors then load exactly these bytes.
+        SavedMixture mixture = MixtureCache.getOrRead(model, bytes,
+                () -> new BundleReader(ProviderRegistry.fromClassPath()).read(model));
+        Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
+        return new SparkMixture(model.getFileName().toString(), broadcast, mixture, batchRows);
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    public List<String> expertIds() {
+        return expertIds;
+    }
+
+    public String labelColumn() {
+        return labelColumn;
+    }
+
+    /** The schema of {@link #predict}'s result: {@code predicted, probability, p:LABEL..., weight:EXPERT...}. */
+    public StructType predictionSchema() {
+        List<StructField> fields = new ArrayList<>();
+        fields.add(DataTypes.createStructField("predicted", DataTypes.StringType, false));
+        fields.add(DataTypes.createStructField("probability", DataTypes.FloatType, false));
+        for (String label : labelNames) {
+            fields.add(DataTypes.createStructField("p:" + label, DataTypes.FloatType, false));
+        }
+        for (String id : expertIds) {
+            fields.add(DataTypes.createStructField("weight:" + id, DataTypes.FloatType, false));
+        }
+        return DataTypes.createStructType(fields);
+    }
+
+    /** One row of predictions per input row, in input order, as {@code moe predict} writes them. */
+    public Dataset<Row> predict(Dataset<Row> input) {
+        return predict(input, null);
+    }
+
+    /** @param rowCount counts the rows scored, or null */
+    public Dataset<Row> predict(Dataset<Row> input, LongAccumulator rowCount) {
+        JavaRDD<Row> features = input.select(featureColumns(input)).javaRDD();
+        JavaRDD<Row> out = features.mapPartitions(new PredictPartition(this, rowCount, false));
+        return input.sparkSession().createDataFrame(out, predictionSchema());
+    }
+
+    /**
+     * {@link #predict} then {@link #writeCsv} in one pass: each partition formats its rows as it scores them, without
+     * the typed DataFrame in between (what {@code SparkScoring predict} runs).
+     */
+    public void predictToCsv(Dataset<Row> input, String path, LongAccumulator rowCount) {
+        JavaRDD<Row> features = input.select(featureColumns(input)).javaRDD();
+        JavaRDD<Row> out = features.mapPartitions(new PredictPartition(this, rowCount, true));
+        write(input.sparkSession().createDataFrame(out, textSchema(predictionSchema())), path);
+    }
+
+    /** Accuracy of each expert and of the mixture, confusion counts and log-loss, aggregated across partitions. */
+    public SparkEvaluation evaluate(Dataset<Row> input) {
+        if (!Arrays.asList(input.columns()).contains(labelColumn)) {
+            throw new MoeException("the input has no label column '" + labelColumn + "' (" + String.join(", ", input.columns())
+                    + "); the saved mixture was trained with that label column");
+        }
+        Column[] columns = Arrays.copyOf(featureColumns(input), featureNames.size() + 1);
+        columns[featureNames.size()] = functions.col(quoted(labelColumn));
+        EvaluationCounts total = input.select(columns).javaRDD()
+                .mapPartitions(new EvaluatePartition(this))
+                .fold(new EvaluationCounts(expertIds.size(), labelNames.size()), EvaluationCounts::plus);
+        if (total.rows == 0) {
+            throw new MoeException("the input has no data rows");
+        }
+        return SparkEvaluation.of(total, expertIds, labelNames);
+    }
+
+    /** A CSV file (header, comma separated), or Parquet when the path ends in {@code .parquet}; every CSV column as text. */
+    public static Dataset<Row> read(SparkSession spark, String path) {
+        if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+            return spark.read().parquet(path);
+        }
+        return spark.read()
+                .option("header", "true")
+                .option("inferSchema", "false")
+                .option("mode", "FAILFAST")
+                .option("ignoreLeadingWhiteSpace", "true")
+                .option("ignoreTrailingWhiteSpace", "true")
+                .csv(path);
+    }
+
+    /**
+     * Writes predictions as CSV into the folder {@code path} (Spark's part files, in row order), every number
+     * formatted as {@code moe predict} formats it: the part files, concatenated without their repeated headers,
+     * are byte for byte {@code moe predict}'s output.
+     */
+    public static void writeCsv(Dataset<Row> predictions, String path) {
+        JavaRDD<Row> rows = predictions.javaRDD().map(row -> {
+            Object[] cells = new Object[row.size()];
+            for (int i = 0; i < cells.length; i++) {
+                Object v = row.get(i);
+                cells[i] = v instanceof Float f ? number(f) : String.valueOf(v);
+            }
+            return RowFactory.create(cells);
+        });
+        write(predictions.sparkSession().createDataFrame(rows, textSchema(predictions.schema())), path);
+    }
+
+    private static StructType textSchema(StructType schema) {
+        List<StructField> text = new ArrayList<>();
+        for (StructField f : schema.fields()) {
+            text.add(DataTypes.createStructField(f.name(), DataTypes.StringType, false));
+        }
+        return DataTypes.createStructType(text);
+    }
+
+    private static void write(Dataset<Row> text, String path) {
+        text.write()
+                .mode(SaveMode.Overwrite)
+                .option("header", "true")
+                .option("quote", "\"")
+                .option("escape", "\"")
+                .option("ignoreLeadingWhiteSpace", "false")
+                .option("ignoreTrailingWhiteSpace", "false")
+                .csv(path);
+    }
+
+    /** As {@code moe predict}: the shortest decimal that reads back as the same float; plain 0 and 1. */
+    static String number(float v) {
+        if (v == 0f) {
+            return "0";
+        }
+        if (v == 1f) {
+            return "1";
+        }
+        return Float.toString(v).toLowerCase(Locale.ROOT);
+    }
+
+    private Column[] featureColumns(Dataset<Row> input) {
+        Map<String, Integer> count = new HashMap<>();
+        for (String c : input.columns()) {
+            count.merge(c, 1, Integer::sum);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String f : featureNames) {
+            Integer n = count.get(f);
+            if (n == null) {
+                missing.add(f);
+            } else if (n > 1) {
+                throw new MoeException("the input's column '" + f + "' appears twice in the header");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MoeException("the input has no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
+                    + "'; the model reads " + featureNames.size() + " features (" + String.join(", ", featureNames)
+                    + "), the input has " + String.join(", ", input.columns()));
+        }
+        return featureNames.stream().map(f -> functions.col(quoted(f))).toArray(Column[]::new);
+    }
+
+    private static String quoted(String column) {
+        return "`" + column.replace("`", "``") + "`";
+    }
+
+    private MixtureModel model() {
+        return MixtureCache.get(name, bundle.value()).model();
+    }
+
+    /**
+     * The next block of up to {@code batchRows} rows' features (the first {@code featureNames.size()} columns),
+     * or null at the end; labels, when wanted, go to {@code labels}.
+     */
+    private FloatMatrix nextBlock(Iterator<Row> rows, List<String> labels) {
+        int f = featureNames.size();
+        float[] values = new float[Math.min(batchRows, 1024) * f];
+        int n = 0;
+        while (n < batchRows && rows.hasNext()) {
+            Row row = rows.next();
+            if ((n + 1) * f > values.length) {
+                values = Arrays.copyOf(values, Math.min(batchRows, 2 * (n + 1)) * f);
+            }
+            for (int k = 0; k < f; k++) {
+                values[n * f + k] = value(row.get(k), featureNames.get(k));
+            }
+            if (labels != null) {
+                Object label = row.get(f);
+                if (label == null || label.toString().isEmpty()) {
+                    throw new MoeException(where() + "empty label in column '" + labelColumn + "'");
+                }
+                labels.add(label.toString());
+            }
+            n++;
+        }
+        return n == 0 ? null : new FloatMatrix(n, f, Arrays.copyOf(values, n * f));
+    }
+
+    private static float value(Object cell, String column) {
+        float v;
+        if (cell == null) {
+            throw new MoeException(where() + "column '" + column + "': missing value");
+        } else if (cell instanceof Number number) {
+            v = number.floatValue();
+        } else {
+            try {
+                v = Float.parseFloat(cell.toString().trim());
+            } catch (NumberFormatException e) {
+                throw new MoeException(where() + "column '" + column + "': not a number: '" + cell + "'");
+            }
+        }
+        if (!Float.isFinite(v)) {
+            throw new MoeException(where() + "column '" + column + "': " + cell + " is not a finite number");
+        }
+        return v;
+    }
+
+    private static String where() {
+        TaskContext task = TaskContext.get();
+        return task == null ? "" : "input partition " + task.partitionId() + ": ";
+    }
+
+    /** Scores a partition block by block, lazily: a partition is never held in memory whole. */
+    private static final class PredictPartition implements FlatMapFunction<Iterator<Row>, Row> {
+
+        private static final long serialVersionUID = 1L;
+        private final SparkMixture mixture;
+        private final LongAccumulator rowCount;
+        /** Numbers as {@code moe predict} writes them, or floats. */
+        private final boolean text;
+
+        PredictPartition(SparkMixture mixture, LongAccumulator rowCount, boolean text) {
+            this.mixture = mixture;
+            this.rowCount = rowCount;
+            this.text = text;
+        }
+
+        private Object cell(float v) {
+            return text ? number(v) : (Object) v;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> input) {
+            MixtureModel model = mixture.model();
+            List<String> labels = model.labelNames();
+            return new Iterator<>() {
+                private MixtureModel.Prediction prediction;
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    if (prediction != null && next < prediction.probabilities().rows()) {
+                        return true;
+                    }
+                    FloatMatrix block = mixture.nextBlock(input, null);
+                    if (block == null) {
+                        prediction = null;
+                        return false;
+                    }
+                    prediction = model.predict(block);
+                    next = 0;
+                    if (rowCount != null) {
+                        rowCount.add(block.rows());
+                    }
+                    return true;
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    int r = next++;
+                    FloatMatrix p = prediction.probabilities();
+                    FloatMatrix w = prediction.weights();
+                    Object[] cells = new Object[2 + p.columns() + w.columns()];
+                    int best = p.argMaxOfRow(r);
+                    cells[0] = labels.get(best);
+                    cells[1] = cell(p.get(r, best));
+                    for (int j = 0; j < p.columns(); j++) {
+                        cells[2 + j] = cell(p.get(r, j));
+                    }
+                    for (int k = 0; k < w.columns(); k++) {
+                        cells[2 + p.columns() + k] = cell(w.get(r, k));
+                    }
+                    return RowFactory.create(cells);
+                }
+            };
+        }
+    }
+
+    /** One partition's counts, as {@code moe evaluate} computes them per block. */
+    private static final class EvaluatePartition implements FlatMapFunction<Iterator<Row>, EvaluationCounts> {
+
+        private static final long serialVersionUID = 1L;
+        private final SparkMixture mixture;
+
+        EvaluatePartition(SparkMixture mixture) {
+            this.mixture = mixture;
+        }
+
+        @Override
+        public Iterator<EvaluationCounts> call(Iterator<Row> input) {
+            MixtureModel model = mixture.model();
+            int experts = model.experts().size();
+            Map<String, Integer> labelIndex = new HashMap<>();
+            for (int i = 0; i < model.labelNames().size(); i++) {
+                labelIndex.put(model.labelNames().get(i), i);
+            }
+            Set<String> known = Set.copyOf(mixture.knownLabels);
+            EvaluationCounts counts = new EvaluationCounts(experts, model.labelNames().size());
+            List<String> labelText = new ArrayList<>();
+            for (FloatMatrix block = mixture.nextBlock(input, labelText); block != null;
+                 labelText.clear(), block = mixture.nextBlock(input, labelText)) {
+                int[] labels = new int[block.rows()];
+                for (int r = 0; r < labels.length; r++) {
+                    String label = labelText.get(r);
+                    if (!known.contains(label)) {
+                        throw new MoeException(where() + "column '" + mixture.labelColumn + "': label '" + label
+                                + "' is known to no expert of the mixture (they know: " + String.join(", ", mixture.knownLabels) + ")");
+                    }
+                    labels[r] = labelIndex.get(label);
+                }
+                for (int k = 0; k < experts; k++) {
+                    counts.correct[k] += countCorrect(model.experts().get(k).predict(block), labels);
+                }
+                FloatMatrix p = model.predict(block).probabilities();
+                for (int r = 0; r < labels.length; r++) {
+                    int predicted = p.argMaxOfRow(r);
+                    counts.confusion[labels[r]][predicted]++;
+                    if (predicted == labels[r]) {
+                        counts.correct[experts]++;
+                    }
+                    counts.logLossSum -= Math.log(Math.max(EvaluationCounts.MIN_PROBABILITY, p.get(r, labels[r])));
+                }
+                counts.rows += labels.length;
+            }
+            return List.of(counts).iterator();
+        }
+
+        private static long countCorrect(FloatMatrix p, int[] labels) {
+            long ok = 0;
+            for (int r = 0; r < labels.length; r++) {
+                ok += p.argMaxOfRow(r) == labels[r] ? 1 : 0;
+            }
+            return ok;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.moe.spark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.moe.runtime.MoeException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * {@code moe predict} and {@code moe evaluate} for a saved mixture on Spark:
+ * <pre>
+ * SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--master URL] [--batch-rows N]
+ * SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--master URL] [--batch-rows N]
+ * </pre>
+ * {@code predict} writes a folder of CSV part files (Spark's layout) whose rows, in order, are {@code moe predict}'s.
+ * Without {@code --master} the master is spark-submit's, or {@code local[*]}. Bad input ends in one line and exit
+ * status 2; bad usage, exit status 64.
+ */
+public final class SparkScoring {
+
+    private SparkScoring() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("moe-spark: " + e.getMessage());
+            err.println(USAGE);
+            return 64;
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("moe " + o.command + " " + o.model.getFileName());
+        if (o.master != null) {
+            builder.master(o.master);
+        } else if (System.getProperty("spark.master") == null) {
+            builder.master("local[*]");
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            long start = System.nanoTime();
+            SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
+            Dataset<Row> input = SparkMixture.read(spark, o.input);
+            if (o.command.equals("predict")) {
+                LongAccumulator rows = spark.sparkContext().longAccumulator("rows");
+                mixture.predictToCsv(input, o.output, rows);
+                if (rows.value() == 0) {
+                    throw new MoeException(o.input + ": no data rows");
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                out.printf("predicted %d rows of %s with %s on Spark (%s, %d partitions) in %.1f s: %s%n", rows.value(), o.input,
+                        o.model, spark.sparkContext().master(), input.javaRDD().getNumPartitions(), seconds, o.output);
+            } else {
+                SparkEvaluation result = mixture.evaluate(input);
+                out.print(result.table(o.model.getFileName().toString(), o.input));
+                if (o.json != null) {
+                    writeJson(o, mixture, result);
+                }
+            }
+            return 0;
+        } catch (Exception e) {
+            // Spark's own SparkException is checked, and thrown from Scala without a declaration.
+            String message = message(e);
+            if (message == null) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            }
+            err.println("moe-spark: " + message);
+            return 2;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The message of the {@link MoeException} behind an error, also one thrown in a task and wrapped by Spark; else null. */
+    static String message(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MoeException) {
+                return t.getMessage();
+            }
+            if (t.getCause() == null && t.getMessage() != null && t.getMessage().contains("dev.moe.runtime.MoeException: ")) {
+                // A task's exception as the driver sees it: its text only.
+                String m = t.getMessage().substring(t.getMessage().indexOf("dev.moe.runtime.MoeException: ") + 30);
+                int nl = m.indexOf('\n');
+                return nl < 0 ? m : m.substring(0, nl);
+            }
+        }
+        return null;
+    }
+
+    private static void writeJson(Options o, SparkMixture mixture, SparkEvaluation result) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", o.model.toString());
+        report.put("data", o.input);
+        report.put("engine", "spark");
+        report.put("rows", result.rows());
+        report.put("accuracy", result.accuracy());
+        report.put("logLoss", result.logLoss());
+        report.put("macroF1", result.macroF1());
+        report.put("labels", mixture.labelNames());
+        report.put("confusion", result.confusion());
+        try {
+            Files.write(Path.of(o.json), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(report));
+        } catch (IOException e) {
+            throw new MoeException("cannot write " + o.json + ": " + e.getMessage());
+        }
+    }
+
+    static final String USAGE = """
+            usage: SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--master URL] [--batch-rows N]
+                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--master URL] [--batch-rows N]""";
+
+    record Options(String command, Path model, String input, String output, String json, String master, int batchRows) {
+
+        static Options parse(String[] args) {
+            if (args.length == 0 || !(args[0].equals("predict") || args[0].equals("evaluate"))) {
+                throw new IllegalArgumentException("the first argument is predict or evaluate");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            List<String> positional = new ArrayList<>();
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                String key = switch (a) {
+                    case "-m", "--model" -> "model";
+                    case "-i", "--input" -> "input";
+                    case "-o", "--output" -> "output";
+                    case "--json" -> "json";
+                    case "--master" -> "master";
+                    case "--batch-rows" -> "batch-rows";
+                    default -> null;
+                };
+                if (key == null) {
+                    if (a.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option " + a);
+                    }
+                    positional.add(a);
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + " needs a value");
+                }
+                values.put(key, args[++i]);
+            }
+            if (positional.size() == 1 && !values.containsKey("input")) {
+                values.put("input", positional.get(0));
+            } else if (!positional.isEmpty()) {
+                throw new IllegalArgumentException("unexpected arguments " + positional);
+            }
+            String command = args[0];
+            for (String required : command.equals("predict") ? List.of("model", "input", "output") : List.of("model", "input")) {
+                if (!values.containsKey(required)) {
+                    throw new IllegalArgumentException(command + " needs --" + required);
+                }
+            }
+            if (command.equals("predict") && values.containsKey("json")) {
+                throw new IllegalArgumentException("--json applies to evaluate");
+            }
+            if (command.equals("evaluate") && values.containsKey("output")) {
+                throw new IllegalArgumentException("--output applies to predict (evaluate takes --json)");
+            }
+            int batch;
+            try {
+                batch = Integer.parseInt(values.getOrDefault("batch-rows", String.valueOf(SparkMixture.BATCH_ROWS)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--batch-rows takes a positive whole number");
+            }
+            if (batch < 1) {
+                throw new IllegalArgumentException("--batch-rows takes a positive whole number");
+            }
+            return new Options(command, Path.of(values.get("model")), values.get("input"), values.get("output"),
+                    values.get("json"), values.get("master"), batch);
+        }
+    }
+}

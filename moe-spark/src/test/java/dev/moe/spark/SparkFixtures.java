@@ -1,0 +1,83 @@
+package dev.moe.spark;
+
+import com.google.inject.Guice;
+import dev.moe.api.FloatMatrix;
+import dev.moe.api.Parameters;
+import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SaveRequest;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.data.SyntheticSeedSource;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/** A small seed mixture (three nd4j-mlp experts, top-k routing) trained in the test, and generated CSV rows. */
+final class SparkFixtures {
+
+    static final String CONFIG = """
+            seed: 5
+            data: { source: synthetic-seed, rows: 600 }
+            split: { experts: 0.5, gate: 0.3, test: 0.2, balance-experts: true }
+            experts:
+              - { id: expert1, provider: nd4j-mlp, subset: { labels: ["0", "1"] }, params: { hidden: 8, epochs: 20, learning-rate: 0.03 } }
+              - { id: expert2, provider: nd4j-mlp, subset: { labels: ["1", "2"] }, params: { hidden: 8, epochs: 20, learning-rate: 0.03 } }
+              - { id: expert3, provider: nd4j-mlp, subset: { labels: ["0", "2"] }, params: { hidden: 8, epochs: 20, learning-rate: 0.03 } }
+            gate: { hidden: [6], activations: [leaky-relu], epochs: 30, learning-rate: 0.05 }
+            """;
+
+    private SparkFixtures() {
+    }
+
+    /** Trains the mixture (through the runtime's YAML config) and saves it (JSON manifest) to {@code model}. */
+    static void writeModel(Path model) {
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeConfig config = ConfigLoader.parse(CONFIG, Path.of("seed-small.yaml"));
+        Experiment experiment = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class);
+        Experiment.TrainedRun run = experiment.train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        // top-k (k=2): sparse routing, so the experts see row subsets, as in moe-runtime's CsvPredictionsTest.
+        MixtureModel trained = run.model();
+        RoutingStrategy topK = registry.routingProviders().get("top-k").provider()
+                .create(new Parameters("routing.params", Map.of("k", 2)), trained.experts().size());
+        MixtureModel m = new MixtureModel(trained.gate(), topK, trained.experts(), trained.labelNames());
+        SaveRequest base = SaveRequest.of(config, run, registry, CONFIG);
+        new BundleWriter(registry).write(new SaveRequest(m, base.featureNames(), Map.of("k", 2), base.experts(),
+                base.labelColumn(), base.provenance(), base.configText()), model);
+    }
+
+    /** Synthetic seed rows, columns in another order than the model's and an extra id column: found by name. */
+    static void writeCsv(Path csv, int rows, long seed) throws IOException {
+        Dataset data = SyntheticSeedSource.generate(rows, seed);
+        try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            w.write("id,label,feature3,feature1,feature0,feature2\n");
+            FloatMatrix x = data.features();
+            for (int r = 0; r < rows; r++) {
+                w.write(r + "," + data.labelNames().get(data.labels()[r]) + "," + x.get(r, 3) + "," + x.get(r, 1) + ","
+                        + x.get(r, 0) + "," + x.get(r, 2) + "\n");
+            }
+        }
+    }
+
+    static SparkSession localSpark(String app) {
+        return SparkSession.builder()
+                .master("local[2]")
+                .appName(app)
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                // About 5 MiB of CSV: several partitions, whose blocks end elsewhere than the single process's.
+                .config("spark.sql.files.maxPartitionBytes", String.valueOf(1 << 20))
+                .config("spark.driver.host", "127.0.0.1")
+                .getOrCreate();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.moe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.CsvEvaluation;
+import dev.moe.runtime.bundle.CsvPredictions;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: predict from CSV and from Parquet, evaluate with a JSON report, usage and input errors. */
+class SparkScoringTest {
+
+    static final int ROWS = 5_000;
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path csv;
+    static SavedMixture single;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        model = dir.resolve("cli.moe");
+        SparkFixtures.writeModel(model);
+        single = new BundleReader(ProviderRegistry.fromClassPath()).read(model);
+        csv = dir.resolve("cli.csv");
+        SparkFixtures.writeCsv(csv, ROWS, 3);
+    }
+
+    @Test
+    void predictFromCsvAndParquetGivesTheSingleProcessRows() throws IOException {
+        Path expected = dir.resolve("single.csv");
+        CsvPredictions.write(single, csv, expected);
+        List<String> want = Files.readAllLines(expected, StandardCharsets.UTF_8);
+
+        Path out = dir.resolve("out-csv");
+        Run r = run("predict", "-m", model.toString(), "--input", csv.toString(), "--output", out.toString(), "--master", "local[2]",
+                "--batch-rows", "1000");
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains("predicted " + ROWS + " rows"), r.out);
+        assertEquals(want, lines(out));
+
+        // Parquet with float columns: the same floats, so the same rows.
+        SparkSession spark = SparkFixtures.localSpark("SparkScoringTest");
+        Path parquet = dir.resolve("cli.parquet");
+        var frame = SparkMixture.read(spark, csv.toString());
+        for (String f : single.featureNames()) {
+            frame = frame.withColumn(f, functions.col(f).cast("float"));
+        }
+        frame.write().parquet(parquet.toString());
+        Path outParquet = dir.resolve("out-parquet");
+        r = run("predict", "-m", model.toString(), "--input", parquet.toString(), "--output", outParquet.toString(), "--master", "local[2]");
+        assertEquals(0, r.status, r.err);
+        assertEquals(want, lines(outParquet));
+    }
+
+    @Test
+    void evaluateWritesTheTableAndJson() throws IOException {
+        Path json = dir.resolve("report.json");
+        Run r = run("evaluate", "-m", model.toString(), csv.toString(), "--json", json.toString(), "--master", "local[2]");
+        assertEquals(0, r.status, r.err);
+        CsvEvaluation.Result expected = CsvEvaluation.evaluate(single, csv);
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(ROWS, report.get("rows").asLong());
+        assertEquals(expected.accuracy().get("moe"), report.get("accuracy").get("moe").asDouble());
+        assertTrue(r.out.contains("moe log-loss"), r.out);
+        long total = 0;
+        for (JsonNode row : report.get("confusion")) {
+            for (JsonNode cell : row) {
+                total += cell.asLong();
+            }
+        }
+        assertEquals(ROWS, total);
+    }
+
+    @Test
+    void badInputIsOneLineAndStatusTwo() throws IOException {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "feature0,feature1,feature2,feature3,label\n0.5,1,x,3,0\n");
+        Run r = run("predict", "-m", model.toString(), "--input", bad.toString(), "--output", dir.resolve("bad-out").toString(),
+                "--master", "local[1]");
+        assertEquals(2, r.status, r.err);
+        assertTrue(r.err.contains("column 'feature2': not a number: 'x'"), r.err);
+        assertFalse(r.err.contains("\tat "), r.err);
+
+        r = run("predict", "-m", dir.resolve("missing.moe").toString(), "--input", csv.toString(), "--output", "x", "--master", "local[1]");
+        assertEquals(2, r.status, r.err);
+        assertTrue(r.err.contains("model file not found"), r.err);
+
+        r = run("evaluate", "-m", model.toString());
+        assertEquals(64, r.status);
+        assertTrue(r.err.contains("evaluate needs --input"), r.err);
+    }
+
+    private static List<String> lines(Path folder) throws IOException {
+        List<String> all = new ArrayList<>();
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(folder)) {
+            parts = files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+        }
+        for (Path part : parts) {
+            List<String> lines = Files.readAllLines(part, StandardCharsets.UTF_8);
+            all.addAll(all.isEmpty() ? lines : lines.subList(1, lines.size()));
+        }
+        return all;
+    }
+
+    private record Run(int status, String out, String err) { }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SparkScoring.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
