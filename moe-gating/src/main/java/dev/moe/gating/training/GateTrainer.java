@@ -11,6 +11,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
+import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.routing.NoisyTopKRouting;
 import dev.moe.gating.routing.RowIndependentRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
@@ -111,11 +112,11 @@ public final class GateTrainer {
     private record Parts(int[] train, int[] validation) {
 
         static Parts split(int n, GateOptions.EarlyStopping stopping, SplittableRandom random) {
-            int[] order = identity(n);
+            int[] order = Permutations.identity(n);
             if (!stopping.enabled()) {
                 return new Parts(order, new int[0]);
             }
-            shuffle(order, random);
+            Permutations.shuffle(order, random);
             int held = (int) Math.round(n * stopping.validationFraction());
             if (held < 1 || held >= n) {
                 throw new IllegalArgumentException("a validation fraction of " + stopping.validationFraction()
@@ -204,7 +205,7 @@ public final class GateTrainer {
         TrainedMixture run(EpochListener listener) {
             int n = rows.rows();
             int batch = options.batchSize() == 0 || options.batchSize() >= n ? n : options.batchSize();
-            int[] order = identity(n);
+            int[] order = Permutations.identity(n);
             double[] lossHistory = new double[options.epochs()];
             double[] validationHistory = new double[validationInput == null ? 0 : options.epochs()];
             EarlyStop stop = new EarlyStop(options.earlyStopping().patience());
@@ -216,7 +217,7 @@ public final class GateTrainer {
                     responsibilities = responsibilities(routing);
                 }
                 if (batch < n) {
-                    shuffle(order, random);
+                    Permutations.shuffle(order, random);
                 }
                 double lossSum = 0;
                 for (int start = 0; start < n; start += batch) {
@@ -427,22 +428,5 @@ public final class GateTrainer {
             }
         }
         return true;
-    }
-
-    private static int[] identity(int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        return order;
-    }
-
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.moe.runtime.data;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.gating.nn.Permutations;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import java.nio.file.Path;
@@ -35,12 +36,7 @@ public final class SyntheticSeedSource implements DataSource {
         for (int i = 0; i < rows; i++) {
             labels[i] = i % 3;
         }
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = labels[i];
-            labels[i] = labels[j];
-            labels[j] = t;
-        }
+        Permutations.shuffle(labels, random);
         float[] x = new float[rows * FEATURES];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < FEATURES; j++) {

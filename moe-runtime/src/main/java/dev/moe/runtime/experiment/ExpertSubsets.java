@@ -1,5 +1,6 @@
 package dev.moe.runtime.experiment;
 
+import dev.moe.gating.nn.Permutations;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
@@ -39,7 +40,7 @@ public final class ExpertSubsets {
             }
             Double fraction = expert.subset().fraction();
             if (fraction != null && fraction < 1) {
-                int[] order = SplitPlan.shuffled(rows.length, new SplittableRandom(seed + 7919L * (e + 1)));
+                int[] order = Permutations.shuffled(rows.length, new SplittableRandom(seed + 7919L * (e + 1)));
                 int keep = Math.max(1, (int) Math.round(rows.length * fraction));
                 int[] sampled = new int[keep];
                 for (int i = 0; i < keep; i++) {

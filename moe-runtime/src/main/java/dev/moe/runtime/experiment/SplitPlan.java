@@ -1,5 +1,6 @@
 package dev.moe.runtime.experiment;
 
+import dev.moe.gating.nn.Permutations;
 import dev.moe.runtime.config.MoeConfig;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -15,7 +16,7 @@ import java.util.SplittableRandom;
 public record SplitPlan(int[] expertPool, int[] gateRows, int[] testRows) {
 
     public static SplitPlan plan(int rows, MoeConfig.SplitConfig split, long seed) {
-        int[] order = shuffled(rows, new SplittableRandom(seed));
+        int[] order = Permutations.shuffled(rows, new SplittableRandom(seed));
         int experts = (int) Math.round(rows * split.expertsOrDefault());
         int gate = (int) Math.round(rows * split.gateOrDefault());
         int test = Math.min(rows - experts - gate, (int) Math.round(rows * split.testOrDefault()));
@@ -26,19 +27,5 @@ public record SplitPlan(int[] expertPool, int[] gateRows, int[] testRows) {
                 Arrays.copyOfRange(order, 0, experts),
                 Arrays.copyOfRange(order, experts, experts + gate),
                 Arrays.copyOfRange(order, experts + gate, experts + gate + test));
-    }
-
-    static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 }

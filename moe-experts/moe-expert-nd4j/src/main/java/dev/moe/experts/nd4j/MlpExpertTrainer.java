@@ -5,6 +5,7 @@ import dev.moe.api.TrainingSet;
 import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.nn.Mlp;
+import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.nn.Softmax;
 import java.util.Arrays;
 import java.util.Collections;
@@ -62,13 +63,10 @@ public final class MlpExpertTrainer {
         int n = data.rows();
         int batch = settings.batchSize() == 0 || settings.batchSize() >= n ? n : settings.batchSize();
         INDArray input = tuner.standardise(data.features()); // once, not once per epoch
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = Permutations.identity(n);
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             if (batch < n) {
-                shuffle(order, random);
+                Permutations.shuffle(order, random);
             }
             for (int start = 0; start < n; start += batch) {
                 int[] rows = batch == n ? order : Arrays.copyOfRange(order, start, Math.min(n, start + batch));
@@ -84,14 +82,5 @@ public final class MlpExpertTrainer {
             }
         }
         return tuner.resultWith(Map.of());
-    }
-
-    private static void shuffle(int[] order, SplittableRandom random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }
