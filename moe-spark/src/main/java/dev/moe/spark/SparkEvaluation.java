@@ -1,5 +1,6 @@
 package dev.moe.spark;
 
+import dev.moe.runtime.evaluation.EvaluationCounts;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,11 +23,11 @@ public record SparkEvaluation(long rows, Map<String, Double> accuracy, List<Stri
     static SparkEvaluation of(EvaluationCounts counts, List<String> expertIds, List<String> labelNames) {
         Map<String, Double> accuracy = new LinkedHashMap<>();
         for (int k = 0; k < expertIds.size(); k++) {
-            accuracy.put(expertIds.get(k), (double) counts.correct[k] / counts.rows);
+            accuracy.put(expertIds.get(k), counts.accuracy(k));
         }
-        accuracy.put("moe", (double) counts.correct[expertIds.size()] / counts.rows);
-        return new SparkEvaluation(counts.rows, Collections.unmodifiableMap(accuracy), List.copyOf(labelNames),
-                counts.confusion, counts.rows == 0 ? Double.NaN : counts.logLossSum / counts.rows);
+        accuracy.put("moe", counts.mixtureAccuracy());
+        return new SparkEvaluation(counts.rows(), Collections.unmodifiableMap(accuracy), List.copyOf(labelNames),
+                counts.confusion(), counts.logLoss());
     }
 
     /** The mixture's accuracy. */

@@ -4,6 +4,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.evaluation.EvaluationCounts;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.CsvPredictions;
 import dev.moe.runtime.bundle.SavedMixture;
@@ -165,7 +166,7 @@ public final class SparkMixture implements Serializable {
         EvaluationCounts total = input.select(columns).javaRDD()
                 .mapPartitions(new EvaluatePartition(this))
                 .fold(new EvaluationCounts(expertIds.size(), labelNames.size()), EvaluationCounts::plus);
-        if (total.rows == 0) {
+        if (total.rows() == 0) {
             throw new MoeException("the input has no data rows");
         }
         return SparkEvaluation.of(total, expertIds, labelNames);
@@ -415,29 +416,9 @@ public final class SparkMixture implements Serializable {
                     }
                     labels[r] = labelIndex.get(label);
                 }
-                for (int k = 0; k < experts; k++) {
-                    counts.correct[k] += countCorrect(model.experts().get(k).predict(block), labels);
-                }
-                FloatMatrix p = model.predict(block).probabilities();
-                for (int r = 0; r < labels.length; r++) {
-                    int predicted = p.argMaxOfRow(r);
-                    counts.confusion[labels[r]][predicted]++;
-                    if (predicted == labels[r]) {
-                        counts.correct[experts]++;
-                    }
-                    counts.logLossSum -= Math.log(Math.max(EvaluationCounts.MIN_PROBABILITY, p.get(r, labels[r])));
-                }
-                counts.rows += labels.length;
+                counts.add(model, block, labels);
             }
             return List.of(counts).iterator();
-        }
-
-        private static long countCorrect(FloatMatrix p, int[] labels) {
-            long ok = 0;
-            for (int r = 0; r < labels.length; r++) {
-                ok += p.argMaxOfRow(r) == labels[r] ? 1 : 0;
-            }
-            return ok;
         }
     }
 }

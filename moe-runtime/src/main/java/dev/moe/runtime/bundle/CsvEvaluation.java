@@ -1,10 +1,10 @@
 package dev.moe.runtime.bundle;
 
-import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.evaluation.EvaluationCounts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,8 +65,7 @@ public final class CsvEvaluation {
         }
         Set<String> known = mixture.labelsKnownToExperts();
         int experts = model.experts().size();
-        long[] correct = new long[experts + 1];
-        long rows = 0;
+        EvaluationCounts counts = new EvaluationCounts(experts, model.labelNames().size());
         try (CsvSource.Rows reader = CsvSource.Rows.open(input)) {
             int labelColumn = reader.header().indexOf(mixture.labelColumn());
             if (labelColumn < 0) {
@@ -86,30 +85,18 @@ public final class CsvEvaluation {
                     }
                     labels[r] = labelIndex.get(label);
                 }
-                for (int k = 0; k < experts; k++) {
-                    correct[k] += countCorrect(model.experts().get(k).predict(block.features()), labels);
-                }
-                correct[experts] += countCorrect(model.predict(block.features()).probabilities(), labels);
-                rows += labels.length;
+                counts.add(model, block.features(), labels);
             }
         }
-        if (rows == 0) {
+        if (counts.rows() == 0) {
             throw new MoeException(input + ": no data rows after the header");
         }
         Map<String, Double> accuracy = new LinkedHashMap<>();
         List<AlignedExpert> list = new ArrayList<>(model.experts());
         for (int k = 0; k < experts; k++) {
-            accuracy.put(list.get(k).id(), (double) correct[k] / rows);
+            accuracy.put(list.get(k).id(), counts.accuracy(k));
         }
-        accuracy.put("moe", (double) correct[experts] / rows);
-        return new Result(input.getFileName().toString(), rows, accuracy);
-    }
-
-    private static long countCorrect(FloatMatrix p, int[] labels) {
-        long ok = 0;
-        for (int r = 0; r < labels.length; r++) {
-            ok += p.argMaxOfRow(r) == labels[r] ? 1 : 0;
-        }
-        return ok;
+        accuracy.put("moe", counts.mixtureAccuracy());
+        return new Result(input.getFileName().toString(), counts.rows(), accuracy);
     }
 }
