@@ -1,7 +1,9 @@
 package dev.moe.gating.nn;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,6 +18,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>All weights and biases live in one flat parameter vector, each layer's matrices being views into it,
  * so that the optimizer updates every parameter with one fused call and saving is one array copy.
  * The gradients use the same layout.
+ *
+ * <p>Single precision only ({@link DataType#FLOAT}): the direct BLAS kernels are {@code sgemm}. The work itself is
+ * done by {@link Kernels#forBackend()}.
  */
 public final class Mlp {
 
@@ -25,15 +30,33 @@ public final class Mlp {
     private final INDArray parameters;
     private final INDArray[] weights;
     private final INDArray[] biases;
+    private final Kernels kernels;
+    /** By row count, the two most recently used (see {@link TrainingBuffers}). */
+    private final Map<Long, TrainingBuffers> trainingBuffers = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, TrainingBuffers> eldest) {
+            return size() > 2;
+        }
+    };
 
     private Mlp(int[] sizes, List<Activation> activations, double dropout, INDArray parameters) {
+        this(sizes, activations, dropout, parameters, Kernels.forBackend());
+    }
+
+    private Mlp(int[] sizes, List<Activation> activations, double dropout, INDArray parameters, Kernels kernels) {
         this.sizes = sizes.clone();
         this.activations = List.copyOf(activations);
         this.dropout = dropout;
         this.parameters = parameters;
         this.weights = new INDArray[layerCount()];
         this.biases = new INDArray[layerCount()];
+        this.kernels = kernels;
         viewsInto(parameters, weights, biases);
+    }
+
+    /** The same network (same parameter memory) computed by the given kernels: for tests that compare them. */
+    Mlp withKernels(Kernels other) {
+        return new Mlp(sizes, activations, dropout, parameters, other);
     }
 
     /**
@@ -45,7 +68,7 @@ public final class Mlp {
      * @param dropout     drop probability after each hidden layer while training; 0 for none
      */
     public static Mlp initialise(int[] sizes, List<Activation> activations, double dropout, DataType dataType, long seed) {
-        validate(sizes, activations, dropout);
+        validate(sizes, activations, dropout, dataType);
         SplittableRandom random = new SplittableRandom(seed);
         double[] values = new double[parameterCount(sizes)];
         int offset = 0;
@@ -62,7 +85,7 @@ public final class Mlp {
 
     /** A network with the given flat parameters (as {@link #parameterValues()} returns them). */
     public static Mlp fromParameters(int[] sizes, List<Activation> activations, double dropout, float[] values, DataType dataType) {
-        validate(sizes, activations, dropout);
+        validate(sizes, activations, dropout, dataType);
         if (values.length != parameterCount(sizes)) {
             throw new IllegalArgumentException("layer sizes " + Arrays.toString(sizes) + " need "
                     + parameterCount(sizes) + " parameters, got " + values.length);
@@ -70,8 +93,11 @@ public final class Mlp {
         return new Mlp(sizes, activations, dropout, Nd4j.createFromArray(values).castTo(dataType).reshape(1, values.length));
     }
 
-    private static void validate(int[] sizes, List<Activation> activations, double dropout) {
+    private static void validate(int[] sizes, List<Activation> activations, double dropout, DataType dataType) {
         Objects.requireNonNull(activations, "activations");
+        if (dataType != DataType.FLOAT) {
+            throw new IllegalArgumentException("networks compute in single precision (FLOAT), got " + dataType);
+        }
         if (sizes.length < 2) {
             throw new IllegalArgumentException("an MLP needs at least an input and an output size");
         }
@@ -155,52 +181,83 @@ public final class Mlp {
         return new Mlp(sizes, activations, dropout, parameters.dup('c'));
     }
 
-    /** Logits for inference: no dropout, nothing kept for a backward pass. */
+    /** Logits for inference: no dropout, nothing kept for a backward pass; safe to call from several threads. */
     public INDArray predictLogits(INDArray input) {
+        checkInput(input);
         INDArray a = input;
         for (int layer = 0; layer < layerCount(); layer++) {
-            INDArray z = affine(a, layer);
-            a = layer + 1 < layerCount() ? activations.get(layer).applyInPlace(z) : z;
+            INDArray z = Nd4j.createUninitialized(DataType.FLOAT, input.rows(), sizes[layer + 1]);
+            kernels.affine(a, weights[layer], biases[layer], z);
+            a = z;
+            if (layer + 1 < layerCount()) {
+                kernels.activate(activations.get(layer), a);
+            }
         }
         return a;
     }
 
     /**
-     * Forward pass that keeps what {@link #backward} needs.
+     * Forward pass that keeps what {@link #backward} needs. Training is one thread's work: the pass lives in arrays
+     * this network reuses, valid until its next {@code forward} with as many rows.
      *
      * @param random draws the dropout masks while training; unused when {@code training} is false
      */
     public Pass forward(INDArray input, boolean training, SplittableRandom random) {
         checkInput(input);
+        TrainingBuffers buffers = buffersFor(input.rows());
         INDArray[] layerInputs = new INDArray[layerCount()];
         INDArray[] masks = new INDArray[layerCount()];
         INDArray a = input;
         for (int layer = 0; layer < layerCount(); layer++) {
             layerInputs[layer] = a;
-            INDArray z = affine(a, layer);
+            a = buffers.outputs[layer];
+            kernels.affine(layerInputs[layer], weights[layer], biases[layer], a);
             if (layer + 1 < layerCount()) {
-                a = activations.get(layer).applyInPlace(z);
+                kernels.activate(activations.get(layer), a);
                 if (training && dropout > 0) {
-                    masks[layer] = dropoutMask(a.rows(), a.columns(), random);
-                    a.muli(masks[layer]);
+                    masks[layer] = buffers.masks[layer];
+                    kernels.dropout(a, dropout, random, masks[layer]);
                 }
-            } else {
-                a = z;
             }
         }
-        return new Pass(a, layerInputs, masks);
+        return new Pass(a, layerInputs, masks, buffers);
+    }
+
+    private TrainingBuffers buffersFor(long rows) {
+        synchronized (trainingBuffers) {
+            TrainingBuffers buffers = trainingBuffers.get(rows);
+            if (buffers == null) {
+                buffers = new TrainingBuffers(rows);
+                trainingBuffers.put(rows, buffers);
+            }
+            return buffers;
+        }
     }
 
     /**
-     * {@code a W + b} as two products: the bias rows come from {@code ones(rows) x b}, then {@code a W} is added
-     * by the same GEMM. ND4J's row-vector broadcast ({@code addiRowVector}) crashed natively (SIGSEGV in its
-     * TAD code) under concurrent predictions here; GEMM alone never did, and costs about the same.
+     * The arrays a training step writes, kept for the next step with as many rows: allocating them every step cost
+     * more than the products here (ND4J zero-fills new memory). Full batches and a smaller last batch alternate, so
+     * two sizes are kept.
      */
-    private INDArray affine(INDArray a, int layer) {
-        INDArray z = Nd4j.createUninitialized(dataType(), a.rows(), biases[layer].columns());
-        Nd4j.gemm(Nd4j.ones(dataType(), a.rows(), 1), biases[layer], z, false, false, 1.0, 0.0);
-        Nd4j.gemm(a, weights[layer], z, false, false, 1.0, 1.0);
-        return z;
+    private final class TrainingBuffers {
+        final INDArray[] outputs = new INDArray[layerCount()];
+        final INDArray[] masks = new INDArray[layerCount()];
+        /** The gradient with respect to each layer's input. */
+        final INDArray[] inputGradients = new INDArray[layerCount()];
+        final INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, 1, parameterCount());
+        final INDArray[] weightGradients = new INDArray[layerCount()];
+        final INDArray[] biasGradients = new INDArray[layerCount()];
+
+        TrainingBuffers(long rows) {
+            for (int layer = 0; layer < layerCount(); layer++) {
+                outputs[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer + 1]);
+                inputGradients[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer]);
+                if (layer + 1 < layerCount() && dropout > 0) {
+                    masks[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer + 1]);
+                }
+            }
+            viewsInto(gradient, weightGradients, biasGradients);
+        }
     }
 
     private void checkInput(INDArray input) {
@@ -209,40 +266,28 @@ public final class Mlp {
         }
     }
 
-    private INDArray dropoutMask(long rows, long columns, SplittableRandom random) {
-        float keepScale = (float) (1.0 / (1.0 - dropout));
-        float[] mask = new float[Math.toIntExact(rows * columns)];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = random.nextDouble() < dropout ? 0f : keepScale;
-        }
-        return Nd4j.create(mask, new long[] {rows, columns}, 'c').castTo(dataType());
-    }
-
     /**
      * Back-propagates {@code dLoss/dLogits} through the pass.
      *
      * @return the gradient with respect to the parameters (1 x n, same layout as {@link #parameters()})
-     *         and with respect to the input
+     *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
      */
     public Gradients backward(Pass pass, INDArray logitGradient) {
-        INDArray gradient = Nd4j.zeros(dataType(), 1, parameterCount());
-        INDArray[] dW = new INDArray[layerCount()];
-        INDArray[] dB = new INDArray[layerCount()];
-        viewsInto(gradient, dW, dB);
-        INDArray d = logitGradient;
+        TrainingBuffers buffers = pass.buffers;
+        // Every weight and bias gradient is written below (products with beta 0, column sums): no zeroing needed.
+        INDArray d = Blas.dense(logitGradient);
         for (int layer = layerCount() - 1; layer >= 0; layer--) {
             INDArray in = pass.layerInputs[layer];
-            Nd4j.gemm(in, d, dW[layer], true, false, 1.0, 0.0);
-            dB[layer].assign(d.sum(true, 0));
-            d = d.mmul(weights[layer].transpose());
+            kernels.gemm(in, true, d, false, buffers.weightGradients[layer], 0f);
+            kernels.columnSums(d, buffers.biasGradients[layer]);
+            INDArray below = buffers.inputGradients[layer];
+            kernels.gemm(d, false, weights[layer], true, below, 0f);
+            d = below;
             if (layer > 0) {
-                if (pass.masks[layer - 1] != null) {
-                    d.muli(pass.masks[layer - 1]);
-                }
-                activations.get(layer - 1).backpropInPlace(d, in);
+                kernels.backprop(activations.get(layer - 1), d, in, pass.masks[layer - 1]);
             }
         }
-        return new Gradients(gradient, d);
+        return new Gradients(buffers.gradient, d);
     }
 
     /** What a forward pass keeps for the backward pass. */
@@ -250,11 +295,13 @@ public final class Mlp {
         private final INDArray logits;
         private final INDArray[] layerInputs;
         private final INDArray[] masks;
+        private final TrainingBuffers buffers;
 
-        private Pass(INDArray logits, INDArray[] layerInputs, INDArray[] masks) {
+        private Pass(INDArray logits, INDArray[] layerInputs, INDArray[] masks, TrainingBuffers buffers) {
             this.logits = logits;
             this.layerInputs = layerInputs;
             this.masks = masks;
+            this.buffers = buffers;
         }
 
         public INDArray logits() {
@@ -262,6 +309,10 @@ public final class Mlp {
         }
     }
 
-    /** @param parameters 1 x n, the layout of {@link Mlp#parameters()}; @param input rows x inputSize */
+    /**
+     * Both live in the network's reused arrays, like the pass: valid until its next {@code backward} with as many rows.
+     *
+     * @param parameters 1 x n, the layout of {@link Mlp#parameters()}; @param input rows x inputSize
+     */
     public record Gradients(INDArray parameters, INDArray input) { }
 }

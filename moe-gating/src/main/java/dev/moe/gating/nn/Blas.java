@@ -1,0 +1,88 @@
+package dev.moe.gating.nn;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Single-precision products and element access on ND4J arrays' own memory, without ND4J's op machinery.
+ *
+ * <p>{@link #gemm} calls OpenBLAS's {@code cblas_sgemm} (the library ND4J itself loads) directly: on the gate's
+ * shapes ND4J's {@code gemm} on row-major arrays reached about half the direct call's GFLOP/s here (moe-bench's
+ * KernelBenchmarks). The direct call checks nothing, so this class checks shapes, type and layout itself.
+ */
+public final class Blas {
+
+    private Blas() {
+    }
+
+    /**
+     * {@code c = alpha op(a) op(b) + beta c}, where {@code op} transposes when asked. All three are float matrices;
+     * {@code a} and {@code b} are copied first if they are not dense row-major, {@code c} must be.
+     */
+    public static void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c,
+                            float alpha, float beta) {
+        a = dense(a);
+        b = dense(b);
+        requireDense(c, "the product's output");
+        long m = transposeA ? a.columns() : a.rows();
+        long k = transposeA ? a.rows() : a.columns();
+        long kb = transposeB ? b.columns() : b.rows();
+        long n = transposeB ? b.rows() : b.columns();
+        if (k != kb || c.rows() != m || c.columns() != n) {
+            throw new IllegalArgumentException("cannot multiply " + shape(a, transposeA) + " by " + shape(b, transposeB)
+                    + " into " + Arrays.toString(c.shape()));
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                transposeA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                (int) m, (int) n, (int) k, alpha, pointer(a), (int) Math.max(1, a.columns()),
+                pointer(b), (int) Math.max(1, b.columns()), beta, pointer(c), (int) Math.max(1, c.columns()));
+    }
+
+    /**
+     * The array's elements in row-major order as a buffer over its own memory (no copy; writes go to the array).
+     * The array must be a dense row-major float array, as everything {@link Mlp} allocates is.
+     */
+    public static FloatBuffer floats(INDArray a) {
+        requireDense(a, "the array");
+        return pointer(a).asBuffer();
+    }
+
+    /** {@code a} itself when it is a dense row-major float matrix, else such a copy. */
+    static INDArray dense(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            a = a.castTo(DataType.FLOAT);
+        }
+        return isDense(a) ? a : a.dup('c');
+    }
+
+    private static boolean isDense(INDArray a) {
+        return a.rank() == 2 && a.dataType() == DataType.FLOAT && a.ordering() == 'c'
+                && (a.length() == 0 || (a.stride(1) == 1 && a.stride(0) == a.columns()) || a.rows() == 1 && a.stride(1) == 1);
+    }
+
+    private static void requireDense(INDArray a, String what) {
+        if (!isDense(a)) {
+            throw new IllegalArgumentException(what + " must be a dense row-major float matrix, got " + a.dataType() + " "
+                    + Arrays.toString(a.shape()) + " order " + a.ordering() + " strides " + Arrays.toString(a.stride()));
+        }
+    }
+
+    /** The address of the array's first element (ND4J's address pointer already includes a view's offset). */
+    private static FloatPointer pointer(INDArray a) {
+        long length = a.length();
+        FloatPointer p = new FloatPointer(a.data().addressPointer());
+        return p.position(0).capacity(length).limit(length);
+    }
+
+    private static String shape(INDArray a, boolean transposed) {
+        return transposed ? "(" + a.rows() + " x " + a.columns() + ")^T" : a.rows() + " x " + a.columns();
+    }
+}
