@@ -2,7 +2,6 @@ package dev.moe.gating.mixture;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.nn.Mlp;
-import dev.moe.gating.nn.Nd4jMatrices;
 import java.util.Objects;
 
 /** The gate: standardised features into an MLP whose outputs are one logit per expert. */
@@ -17,6 +16,6 @@ public record GateNetwork(FeatureScaler scaler, Mlp network) {
     }
 
     public FloatMatrix logits(FloatMatrix rows) {
-        return Nd4jMatrices.toFloatMatrix(network.predictLogits(Nd4jMatrices.toNd4j(scaler.apply(rows), network.dataType())));
+        return network.predictLogits(scaler.apply(rows));
     }
 }

@@ -47,6 +47,27 @@ public final class Blas {
     }
 
     /**
+     * {@code c = a b + beta c} on the first {@code rows} rows of {@code a} and {@code c} only: lets fixed-size buffers
+     * serve a smaller block without views.
+     */
+    public static void gemmRows(INDArray a, INDArray b, INDArray c, int rows, float beta) {
+        requireDense(a, "the left factor");
+        b = dense(b);
+        requireDense(c, "the product's output");
+        if (rows < 0 || rows > a.rows() || rows > c.rows() || a.columns() != b.rows() || c.columns() != b.columns()) {
+            throw new IllegalArgumentException("cannot multiply " + rows + " rows of " + shape(a, false) + " by "
+                    + shape(b, false) + " into " + Arrays.toString(c.shape()));
+        }
+        if (rows == 0 || b.columns() == 0) {
+            return;
+        }
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+                openblas_nolapack.CblasNoTrans, rows, (int) b.columns(), (int) a.columns(), 1f, pointer(a),
+                (int) Math.max(1, a.columns()), pointer(b), (int) Math.max(1, b.columns()), beta, pointer(c),
+                (int) Math.max(1, c.columns()));
+    }
+
+    /**
      * The array's elements in row-major order as a buffer over its own memory (no copy; writes go to the array).
      * The array must be a dense row-major float array, as everything {@link Mlp} allocates is.
      */

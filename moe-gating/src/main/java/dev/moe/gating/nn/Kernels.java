@@ -18,14 +18,7 @@ public enum Kernels {
     DIRECT {
         @Override
         void affine(INDArray input, INDArray weights, INDArray bias, INDArray z) {
-            int rows = (int) input.rows();
-            int out = (int) bias.columns();
-            FloatBuffer zs = Blas.floats(z);
-            FloatBuffer b = Blas.floats(bias);
-            for (int r = 0; r < rows; r++) {
-                zs.put(r * out, b, 0, out); // each row starts as the bias; the product is added onto it (beta = 1)
-            }
-            Blas.gemm(input, false, weights, false, z, 1f, 1f);
+            affineRows(input, weights, bias, z, (int) input.rows());
         }
 
         @Override
@@ -175,6 +168,17 @@ public enum Kernels {
             }
             a.put(start, chunk, 0, length);
         }
+    }
+
+    /** {@code input W + b} on the first {@code rows} rows of {@code input} into those of {@code z} (direct kernels). */
+    static void affineRows(INDArray input, INDArray weights, INDArray bias, INDArray z, int rows) {
+        int out = (int) bias.columns();
+        FloatBuffer zs = Blas.floats(z);
+        FloatBuffer b = Blas.floats(bias);
+        for (int r = 0; r < rows; r++) {
+            zs.put(r * out, b, 0, out); // each row starts as the bias; the product is added onto it (beta = 1)
+        }
+        Blas.gemmRows(input, weights, z, rows, 1f);
     }
 
     /** Decided once: the backend does not change while the JVM runs. */

@@ -1,5 +1,7 @@
 package dev.moe.gating.nn;
 
+import dev.moe.api.FloatMatrix;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class Mlp {
 
+    /** Rows per block in {@link #predictLogits(FloatMatrix)}. */
+    static final int INFERENCE_BLOCK = 1024;
+
     private final int[] sizes;
     private final List<Activation> activations;
     private final double dropout;
@@ -31,6 +36,7 @@ public final class Mlp {
     private final INDArray[] weights;
     private final INDArray[] biases;
     private final Kernels kernels;
+    private final ThreadLocal<InferenceBuffers> inferenceBuffers = ThreadLocal.withInitial(InferenceBuffers::new);
     /** By row count, the two most recently used (see {@link TrainingBuffers}). */
     private final Map<Long, TrainingBuffers> trainingBuffers = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -179,6 +185,55 @@ public final class Mlp {
     /** An independent copy (own parameters), e.g. to fine-tune without touching the original. */
     public Mlp copy() {
         return new Mlp(sizes, activations, dropout, parameters.dup('c'));
+    }
+
+    /**
+     * Logits for inference (no dropout), block by block through this thread's own fixed buffers: memory stays the
+     * same whatever the row count, and nothing is allocated per call but the result. Safe from several threads.
+     */
+    public FloatMatrix predictLogits(FloatMatrix input) {
+        if (input.columns() != inputSize()) {
+            throw new IllegalArgumentException("expected rows x " + inputSize() + " input, got " + input.rows() + " x "
+                    + input.columns());
+        }
+        if (kernels != Kernels.DIRECT) {
+            return Nd4jMatrices.toFloatMatrix(predictLogits(Nd4jMatrices.toNd4j(input, DataType.FLOAT)));
+        }
+        InferenceBuffers buffers = inferenceBuffers.get();
+        int in = inputSize();
+        int out = outputSize();
+        float[] logits = new float[Math.multiplyExact(input.rows(), out)];
+        FloatBuffer first = Blas.floats(buffers.input);
+        for (int start = 0; start < input.rows(); start += INFERENCE_BLOCK) {
+            int rows = Math.min(INFERENCE_BLOCK, input.rows() - start);
+            first.put(0, input.values(), start * in, rows * in);
+            INDArray a = buffers.input;
+            for (int layer = 0; layer < layerCount(); layer++) {
+                INDArray z = buffers.outputs[layer];
+                Kernels.affineRows(a, weights[layer], biases[layer], z, rows);
+                if (layer + 1 < layerCount()) {
+                    activations.get(layer).apply(Blas.floats(z), rows * sizes[layer + 1]);
+                }
+                a = z;
+            }
+            Blas.floats(a).get(0, logits, start * out, rows * out);
+        }
+        return new FloatMatrix(input.rows(), out, logits);
+    }
+
+    /**
+     * One thread's inference arrays, {@link #INFERENCE_BLOCK} rows each. Blocks rather than whole batches: a block's
+     * activations stay in the cache, and new ND4J arrays (zero-filled) cost about a third of inference time here.
+     */
+    private final class InferenceBuffers {
+        final INDArray input = Nd4j.createUninitialized(DataType.FLOAT, INFERENCE_BLOCK, inputSize());
+        final INDArray[] outputs = new INDArray[layerCount()];
+
+        InferenceBuffers() {
+            for (int layer = 0; layer < layerCount(); layer++) {
+                outputs[layer] = Nd4j.createUninitialized(DataType.FLOAT, INFERENCE_BLOCK, sizes[layer + 1]);
+            }
+        }
     }
 
     /** Logits for inference: no dropout, nothing kept for a backward pass; safe to call from several threads. */

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.moe.api.FloatMatrix;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,6 +99,35 @@ class MlpTest {
         assertArrayEquals(gb.parameters().reshape(-1).toFloatVector(), ga.parameters().reshape(-1).toFloatVector(), 1e-3f);
         assertArrayEquals(gb.input().reshape(-1).toFloatVector(), ga.input().reshape(-1).toFloatVector(), 1e-4f);
         assertArrayEquals(nd4j.predictLogits(x).reshape(-1).toFloatVector(), direct.predictLogits(x).reshape(-1).toFloatVector(), 1e-4f);
+    }
+
+    @Test
+    void blockwiseInferenceEqualsTheWholeBatchForAnyRowCountAndThread() throws Exception {
+        Mlp mlp = Mlp.initialise(new int[] {6, 40, 20, 3}, List.of(Activation.LEAKY_RELU, Activation.RELU), 0.1, DataType.FLOAT, 5);
+        for (int rows : new int[] {0, 1, Mlp.INFERENCE_BLOCK - 1, Mlp.INFERENCE_BLOCK, 2 * Mlp.INFERENCE_BLOCK + 17}) {
+            SplittableRandom random = new SplittableRandom(rows);
+            float[] values = new float[rows * 6];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextGaussian();
+            }
+            FloatMatrix input = new FloatMatrix(rows, 6, values);
+            float[] whole = rows == 0 ? new float[0]
+                    : mlp.predictLogits(Nd4jMatrices.toNd4j(input, DataType.FLOAT)).reshape(-1).toFloatVector();
+            assertArrayEquals(whole, mlp.predictLogits(input).values(), 1e-5f, rows + " rows");
+            // Other threads have their own buffers: the same answers, concurrently.
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<float[]>> answers = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    answers.add(pool.submit(() -> mlp.predictLogits(input).values()));
+                }
+                for (Future<float[]> answer : answers) {
+                    assertArrayEquals(whole, answer.get(), 1e-5f, rows + " rows, another thread");
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
     }
 
     @Test

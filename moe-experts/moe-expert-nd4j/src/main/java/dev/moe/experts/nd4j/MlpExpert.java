@@ -81,8 +81,7 @@ public final class MlpExpert implements FineTunableExpert {
             throw new IllegalArgumentException("expert '" + id + "' expects " + featureNames.size()
                     + " feature columns, got " + features.columns());
         }
-        INDArray logits = network.predictLogits(Nd4jMatrices.toNd4j(scaler.apply(features), network.dataType()));
-        return Softmax.rows(Nd4jMatrices.toFloatMatrix(logits));
+        return Softmax.rows(network.predictLogits(scaler.apply(features)));
     }
 
     @Override
