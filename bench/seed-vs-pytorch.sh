@@ -2,12 +2,17 @@
 # The seed experiment in moe and in PyTorch on this machine, side by side: training seconds, inference
 # rows/s on 200k rows, accuracy, and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
 #   apt-get install -y python3-torch libopenblas0-pthread
-# Usage: bench/seed-vs-pytorch.sh [article|linear]   (the gate; default: article, as bench/README says)
+# Usage: bench/seed-vs-pytorch.sh [article|linear [SEEDS]]   (the gate, default article; with SEEDS > 1 both
+# also train with seeds 43.. and the accuracy line compares the means over SEEDS seeds)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 gate="${1:-article}"
-if [[ ! -f moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar ]]; then
+seeds="${2:-1}"
+jar=moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar
+# Build when missing or older than any module's sources: a stale jar would time old code.
+if [[ ! -f "$jar" || -n "$(find pom.xml moe-*/pom.xml moe-*/src/main moe-experts/*/pom.xml moe-experts/*/src/main \
+      -newer "$jar" -print -quit)" ]]; then
   mvn -B -q -DskipTests package -pl moe-bench -am >&2
 fi
 if [[ "$gate" == linear ]]; then
@@ -15,8 +20,10 @@ if [[ "$gate" == linear ]]; then
 else
   config=examples/seed-experiment-article-gate.yaml; torch_args=()
 fi
-moe=$(java -cp "moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar:moe-bench/target/lib/*" dev.moe.bench.SeedBenchmark "$config")
-torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 "${torch_args[@]}")
+# moe with the native settings ./moe chooses (bin/native-env.sh); PyTorch with this machine's environment as it is.
+moe=$(source bin/native-env.sh && moe_native_env \
+  && java -cp "moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar:moe-bench/target/lib/*" dev.moe.bench.SeedBenchmark "$config" 200000 "$seeds")
+torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
 echo "$moe"
 echo "$torch"
 /usr/bin/python3 - "$moe" "$torch" <<'PY'
@@ -24,5 +31,8 @@ import json, sys
 m, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(f"training:  moe {m['train_seconds']:.2f} s, pytorch {t['train_seconds']:.2f} s: moe is {t['train_seconds'] / m['train_seconds']:.2f}x as fast")
 print(f"inference: moe {m['infer_rows_per_second']} rows/s, pytorch {t['infer_rows_per_second']} rows/s: {m['infer_rows_per_second'] / t['infer_rows_per_second']:.2f}x")
-print(f"accuracy:  moe {m['accuracy']:.3f}, pytorch {t['accuracy']:.3f}")
+print(f"accuracy:  moe {m['accuracy']:.3f}, pytorch {t['accuracy']:.3f} (seed 42)")
+if "accuracy_mean" in m:
+    print(f"accuracy over {m['seeds']} seeds: moe {m['accuracy_mean']:.3f} ± {m['accuracy_std']:.3f}, "
+          f"pytorch {t['accuracy_mean']:.3f} ± {t['accuracy_std']:.3f}")
 PY

@@ -18,15 +18,17 @@ import java.util.Locale;
 /**
  * The seed experiment timed inside one JVM, the way bench/seed_pytorch.py times PyTorch: seconds to train
  * the three experts and the gate (one seed, after one warm-up run), inference rows/s of the trained mixture
- * on fresh rows in batches of 8192, and test accuracy. Prints one JSON line.
+ * on fresh rows in batches of 8192, and test accuracy. Prints one JSON line. With {@code seeds} above 1 it also
+ * trains with the next seeds and adds the accuracy's mean and standard deviation over all of them.
  *
- * <p>Usage: SeedBenchmark CONFIG [inferRows]
+ * <p>Usage: SeedBenchmark CONFIG [inferRows [seeds]]
  */
 public final class SeedBenchmark {
 
     public static void main(String[] args) {
         MoeConfig config = ConfigLoader.load(Path.of(args[0])).withRepeat(1);
         int inferRows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        int seeds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         Experiment experiment = Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath()))
                 .getInstance(Experiment.class);
         experiment.train(config.seedOrDefault() + 1000, "", ProgressListener.SILENT); // warm-up: JIT, ND4J init
@@ -45,9 +47,22 @@ public final class SeedBenchmark {
         predictAll(model, rows);
         double inferSeconds = (System.nanoTime() - start) / 1e9;
 
+        String spread = "";
+        if (seeds > 1) {
+            double[] accuracies = new double[seeds];
+            accuracies[0] = accuracy;
+            for (int i = 1; i < seeds; i++) {
+                Experiment.TrainedRun other = experiment.train(config.seedOrDefault() + i, "", ProgressListener.SILENT);
+                Dataset otherTest = other.data().subset(other.plan().testRows());
+                accuracies[i] = Metrics.accuracy(other.model().predict(otherTest.features()).probabilities(), otherTest.labels());
+            }
+            double mean = java.util.Arrays.stream(accuracies).average().orElse(Double.NaN);
+            double std = Math.sqrt(java.util.Arrays.stream(accuracies).map(a -> (a - mean) * (a - mean)).sum() / (seeds - 1));
+            spread = String.format(Locale.ROOT, ", \"seeds\": %d, \"accuracy_mean\": %.4f, \"accuracy_std\": %.4f", seeds, mean, std);
+        }
         System.out.printf(Locale.ROOT, "{\"engine\": \"moe\", \"config\": \"%s\", \"train_seconds\": %.3f, "
-                        + "\"infer_rows_per_second\": %d, \"accuracy\": %.4f}%n",
-                args[0], trainSeconds, Math.round(inferRows / inferSeconds), accuracy);
+                        + "\"infer_rows_per_second\": %d, \"accuracy\": %.4f%s}%n",
+                args[0], trainSeconds, Math.round(inferRows / inferSeconds), accuracy, spread);
     }
 
     static void predictAll(MixtureModel model, FloatMatrix rows) {

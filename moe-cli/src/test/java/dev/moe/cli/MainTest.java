@@ -148,6 +148,8 @@ class MainTest {
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("nd4j backend") && l.contains("CpuBackend (CPU")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("java ") && l.contains(System.getProperty("java.version"))), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("blas")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("sgemm self-check") && l.contains(" ok (")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("native settings")), r.out());
         assertTrue(r.out().contains("  nd4j-mlp ") && r.out().contains("  tribuo ") && r.out().contains("  top-k "), r.out());
     }
 }

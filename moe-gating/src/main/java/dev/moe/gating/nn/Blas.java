@@ -68,12 +68,83 @@ public final class Blas {
     }
 
     /**
+     * Writes the column sums of the dense row-major matrix {@code a} into the 1 x columns {@code into}, as the product
+     * {@code a^T ones} (sgemv): a bias's gradient. {@code ones} holds at least {@code a.rows()} ones.
+     */
+    public static void columnSums(INDArray a, INDArray ones, INDArray into) {
+        requireDense(a, "the summed matrix");
+        requireDense(into, "the sums");
+        if (into.length() != a.columns() || ones.length() < a.rows()) {
+            throw new IllegalArgumentException("cannot sum the columns of " + Arrays.toString(a.shape()) + " into "
+                    + Arrays.toString(into.shape()) + " with " + ones.length() + " ones");
+        }
+        if (a.rows() == 0) {
+            floats(into).put(0, new float[(int) a.columns()]);
+            return;
+        }
+        openblas_nolapack.cblas_sgemv(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans, (int) a.rows(),
+                (int) a.columns(), 1f, pointer(a), (int) Math.max(1, a.columns()), pointer(ones), 1, 0f, pointer(into), 1);
+    }
+
+    /**
      * The array's elements in row-major order as a buffer over its own memory (no copy; writes go to the array).
      * The array must be a dense row-major float array, as everything {@link Mlp} allocates is.
      */
     public static FloatBuffer floats(INDArray a) {
         requireDense(a, "the array");
         return pointer(a).asBuffer();
+    }
+
+    /**
+     * Checks the BLAS kernel in use on this processor: products of several odd shapes (every transpose, sizes that
+     * exercise the kernels' edge cases) against a plain double-precision product. A kernel chosen for the wrong
+     * processor gives wrong numbers or crashes here, not later in a model.
+     *
+     * @return the largest error seen, relative to the largest product value
+     */
+    public static double selfCheck() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        double worst = 0;
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 65}, {64, 128, 256}, {129, 31, 257}, {1000, 4, 128}};
+        for (int[] shape : shapes) {
+            int m = shape[0];
+            int k = shape[1];
+            int n = shape[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0;
+                boolean tb = (t & 2) != 0;
+                float[] av = new float[m * k];
+                float[] bv = new float[k * n];
+                for (int i = 0; i < av.length; i++) {
+                    av[i] = (float) random.nextGaussian();
+                }
+                for (int i = 0; i < bv.length; i++) {
+                    bv[i] = (float) random.nextGaussian();
+                }
+                // Stored as op's inverse: a is m x k as used, stored k x m when transposed.
+                INDArray a = org.nd4j.linalg.factory.Nd4j.create(av, ta ? new long[] {k, m} : new long[] {m, k}, 'c');
+                INDArray b = org.nd4j.linalg.factory.Nd4j.create(bv, tb ? new long[] {n, k} : new long[] {k, n}, 'c');
+                INDArray c = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, m, n);
+                gemm(a, ta, b, tb, c, 1f, 0f);
+                FloatBuffer got = floats(c);
+                double scale = 0;
+                double error = 0;
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double sum = 0;
+                        for (int p = 0; p < k; p++) {
+                            double x = ta ? av[p * m + i] : av[i * k + p];
+                            double y = tb ? bv[j * k + p] : bv[p * n + j];
+                            sum += x * y;
+                        }
+                        scale = Math.max(scale, Math.abs(sum));
+                        error = Math.max(error, Math.abs(sum - got.get(i * n + j)));
+                    }
+                }
+                worst = Math.max(worst, error / Math.max(scale, 1e-30));
+            }
+        }
+        return worst;
     }
 
     /** {@code a} itself when it is a dense row-major float matrix, else such a copy. */

@@ -11,37 +11,64 @@ import org.nd4j.linalg.factory.Nd4j;
  * Java loops over the arrays' memory; the CPU backend) and {@link #ND4J} (ND4J's ops; any backend, e.g. CUDA, whose
  * arrays' memory Java cannot simply read). Both compute the same functions; tests hold them to each other.
  *
- * <p>Why two: on the seed experiment's gate, ND4J's element-wise ops and row-major products took most of the
- * training time; the direct kernels cut a gate epoch several times over (README, "Performance").
+ * <p>Why two: on the seed experiment's gate, ND4J's element-wise ops, new arrays and row-major products took most
+ * of the training time. The direct kernels make one pass over a layer's output after its product (activation and
+ * dropout together, in heap chunks the JIT vectorises) and one pass per layer going back.
  */
 public enum Kernels {
     DIRECT {
         @Override
-        void affine(INDArray input, INDArray weights, INDArray bias, INDArray z) {
-            affineRows(input, weights, bias, z, (int) input.rows());
-        }
-
-        @Override
-        void activate(Activation activation, INDArray z) {
-            activation.apply(Blas.floats(z), (int) z.length());
-        }
-
-        @Override
-        void dropout(INDArray a, double probability, SplittableRandom random, INDArray mask) {
-            FloatBuffer m = Blas.floats(mask);
-            int n = (int) a.length();
-            fillDropoutMask(m, n, probability, random);
-            multiplyInPlace(Blas.floats(a), m, n);
+        void layer(INDArray input, INDArray weights, INDArray bias, INDArray z, int rows, Activation activation,
+                   INDArray maskOrNull, double dropout, SplittableRandom random) {
+            int out = (int) bias.columns();
+            FloatBuffer values = Blas.floats(z);
+            FloatBuffer b = Blas.floats(bias);
+            for (int r = 0; r < rows; r++) {
+                values.put(r * out, b, 0, out); // each row starts as the bias; the product is added onto it (beta = 1)
+            }
+            Blas.gemmRows(input, weights, z, rows, 1f);
+            if (activation == Activation.IDENTITY && maskOrNull == null) {
+                return;
+            }
+            // Activation and dropout in one pass over heap chunks.
+            FloatBuffer mask = maskOrNull == null ? null : Blas.floats(maskOrNull);
+            DropoutDraws draws = mask == null ? null : new DropoutDraws(dropout, random);
+            int n = rows * out;
+            float[] chunk = new float[Math.min(CHUNK, n)];
+            float[] factors = mask == null ? null : new float[chunk.length];
+            for (int start = 0; start < n; start += CHUNK) {
+                int length = Math.min(CHUNK, n - start);
+                values.get(start, chunk, 0, length);
+                activation.apply(chunk, length);
+                if (mask != null) {
+                    draws.next(factors, length);
+                    multiply(chunk, factors, length);
+                    mask.put(start, factors, 0, length);
+                }
+                values.put(start, chunk, 0, length);
+            }
         }
 
         @Override
         void backprop(Activation activation, INDArray gradient, INDArray output, INDArray maskOrNull) {
             FloatBuffer g = Blas.floats(gradient);
+            FloatBuffer out = Blas.floats(output);
+            FloatBuffer mask = maskOrNull == null ? null : Blas.floats(maskOrNull);
             int n = (int) gradient.length();
-            if (maskOrNull != null) {
-                multiplyInPlace(g, Blas.floats(maskOrNull), n);
+            float[] gs = new float[Math.min(CHUNK, n)];
+            float[] outs = new float[gs.length];
+            float[] factors = mask == null ? null : new float[gs.length];
+            for (int start = 0; start < n; start += CHUNK) {
+                int length = Math.min(CHUNK, n - start);
+                g.get(start, gs, 0, length);
+                out.get(start, outs, 0, length);
+                activation.backprop(gs, outs, length);
+                if (mask != null) {
+                    mask.get(start, factors, 0, length);
+                    multiply(gs, factors, length);
+                }
+                g.put(start, gs, 0, length);
             }
-            activation.backprop(g, Blas.floats(output), n);
         }
 
         @Override
@@ -50,55 +77,37 @@ public enum Kernels {
         }
 
         @Override
-        void columnSums(INDArray d, INDArray into) {
-            int rows = (int) d.rows();
-            int columns = (int) d.columns();
-            FloatBuffer values = Blas.floats(d);
-            float[] sums = new float[columns];
-            int rowsPerChunk = Math.max(1, Activation.CHUNK / Math.max(1, columns));
-            float[] chunk = new float[rowsPerChunk * columns];
-            for (int first = 0; first < rows; first += rowsPerChunk) {
-                int count = Math.min(rowsPerChunk, rows - first);
-                values.get(first * columns, chunk, 0, count * columns);
-                for (int r = 0; r < count; r++) {
-                    int base = r * columns;
-                    for (int j = 0; j < columns; j++) {
-                        sums[j] += chunk[base + j];
-                    }
-                }
-            }
-            Blas.floats(into).put(0, sums);
+        void columnSums(INDArray d, INDArray ones, INDArray into) {
+            Blas.columnSums(Blas.dense(d), ones, into);
         }
     },
 
     ND4J {
         @Override
-        void affine(INDArray input, INDArray weights, INDArray bias, INDArray z) {
+        void layer(INDArray input, INDArray weights, INDArray bias, INDArray z, int rows, Activation activation,
+                   INDArray maskOrNull, double dropout, SplittableRandom random) {
+            if (rows != input.rows() || rows != z.rows()) {
+                throw new IllegalArgumentException("ND4J's kernels compute whole arrays: " + rows + " of " + input.rows() + " rows");
+            }
             // The bias rows as a rank-1 product: ND4J's addiRowVector crashed natively (SIGSEGV in its TAD code) under
             // concurrent predictions here; GEMM never did.
-            Nd4j.gemm(Nd4j.ones(DataType.FLOAT, input.rows(), 1), bias, z, false, false, 1.0, 0.0);
+            Nd4j.gemm(Nd4j.ones(DataType.FLOAT, rows, 1), bias, z, false, false, 1.0, 0.0);
             Nd4j.gemm(input, weights, z, false, false, 1.0, 1.0);
-        }
-
-        @Override
-        void activate(Activation activation, INDArray z) {
             activation.applyNd4j(z);
-        }
-
-        @Override
-        void dropout(INDArray a, double probability, SplittableRandom random, INDArray mask) {
-            float[] values = new float[(int) a.length()];
-            fillDropoutMask(FloatBuffer.wrap(values), values.length, probability, random);
-            mask.assign(Nd4j.create(values, new long[] {a.rows(), a.columns()}, 'c'));
-            a.muli(mask);
+            if (maskOrNull != null) {
+                float[] values = new float[(int) z.length()];
+                fillDropoutMask(values, values.length, dropout, random);
+                maskOrNull.assign(Nd4j.create(values, new long[] {z.rows(), z.columns()}, 'c'));
+                z.muli(maskOrNull);
+            }
         }
 
         @Override
         void backprop(Activation activation, INDArray gradient, INDArray output, INDArray maskOrNull) {
+            activation.backpropNd4j(gradient, output);
             if (maskOrNull != null) {
                 gradient.muli(maskOrNull);
             }
-            activation.backpropNd4j(gradient, output);
         }
 
         @Override
@@ -107,78 +116,85 @@ public enum Kernels {
         }
 
         @Override
-        void columnSums(INDArray d, INDArray into) {
+        void columnSums(INDArray d, INDArray ones, INDArray into) {
             into.assign(d.sum(true, 0));
         }
     };
+
+    /** Values per heap chunk in the Java loops: small enough for the L1 cache. */
+    static final int CHUNK = 2048;
 
     /** The kernels for the backend ND4J runs on: direct ones on the CPU, ND4J's ops elsewhere. */
     public static Kernels forBackend() {
         return ForBackend.KERNELS;
     }
 
-    /** Writes {@code input W + b} into {@code z} (rows x out). */
-    abstract void affine(INDArray input, INDArray weights, INDArray bias, INDArray z);
+    /**
+     * One dense layer on the first {@code rows} rows of {@code input}: {@code z = activation(input W + b)}, then, with
+     * a mask array, dropout with the given probability (the mask used is written into it).
+     */
+    abstract void layer(INDArray input, INDArray weights, INDArray bias, INDArray z, int rows, Activation activation,
+                        INDArray maskOrNull, double dropout, SplittableRandom random);
 
-    abstract void activate(Activation activation, INDArray z);
-
-    /** Zeroes each value of {@code a} with the probability, scales the rest by 1/(1-p); writes the mask used. */
-    abstract void dropout(INDArray a, double probability, SplittableRandom random, INDArray mask);
-
-    /** Multiplies {@code gradient} in place by the dropout mask (if any) and the activation's derivative. */
+    /** Multiplies {@code gradient} in place by the activation's derivative (read off its output) and the mask, if any. */
     abstract void backprop(Activation activation, INDArray gradient, INDArray output, INDArray maskOrNull);
 
     /** {@code c = op(a) op(b) + beta c}. */
     abstract void gemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, float beta);
 
-    /** Writes the column sums of {@code d} into the 1 x columns {@code into}. */
-    abstract void columnSums(INDArray d, INDArray into);
+    /** Writes the column sums of {@code d} into the 1 x columns {@code into}; {@code ones}: at least rows ones. */
+    abstract void columnSums(INDArray d, INDArray ones, INDArray into);
+
+    private static void multiply(float[] values, float[] factors, int n) {
+        for (int i = 0; i < n; i++) {
+            values[i] *= factors[i];
+        }
+    }
+
+    /** Fills {@code mask} with 0 (probability p) or 1/(1-p), as {@link #layer} draws them. */
+    static void fillDropoutMask(float[] mask, int n, double probability, SplittableRandom random) {
+        DropoutDraws draws = new DropoutDraws(probability, random);
+        float[] chunk = new float[CHUNK];
+        for (int start = 0; start < n; start += CHUNK) {
+            int length = Math.min(CHUNK, n - start);
+            draws.next(chunk, length);
+            System.arraycopy(chunk, 0, mask, start, length);
+        }
+    }
 
     /**
-     * Fills {@code mask} with 0 (probability p) or 1/(1-p). Four 16-bit draws per random long: drawing a double per
-     * value cost more than the products of the layer it masks. The probability is rounded to a multiple of 1/65536.
+     * Dropout masks from {@link #CHUNK} xorshift32 generators run side by side, seeded from the caller's random for each
+     * layer: the JIT vectorises the side-by-side steps, where a 64-bit draw per four values cost about 0.8 ns a value.
+     * Each value compares 16 random bits with the probability, which is thereby rounded to a multiple of 1/65536.
      */
-    static void fillDropoutMask(FloatBuffer mask, int n, double probability, SplittableRandom random) {
-        int threshold = (int) Math.round(probability * 65536);
-        float[] values = {(float) (1.0 / (1.0 - probability)), 0f}; // kept, dropped: chosen without a branch
-        float[] chunk = new float[Math.min(Activation.CHUNK, n)];
-        for (int start = 0; start < n; start += Activation.CHUNK) {
-            int length = Math.min(Activation.CHUNK, n - start);
-            long bits = 0;
-            for (int i = 0; i < length; i++) {
-                if ((i & 3) == 0) {
-                    bits = random.nextLong();
-                }
-                chunk[i] = values[((int) (bits & 0xFFFF) - threshold) >>> 31];
-                bits >>>= 16;
-            }
-            mask.put(start, chunk, 0, length);
-        }
-    }
+    private static final class DropoutDraws {
+        private final int[] lanes = new int[CHUNK];
+        private final int threshold;
+        private final float kept;
 
-    private static void multiplyInPlace(FloatBuffer a, FloatBuffer factors, int n) {
-        float[] chunk = new float[Math.min(Activation.CHUNK, n)];
-        float[] f = new float[chunk.length];
-        for (int start = 0; start < n; start += Activation.CHUNK) {
-            int length = Math.min(Activation.CHUNK, n - start);
-            a.get(start, chunk, 0, length);
-            factors.get(start, f, 0, length);
-            for (int i = 0; i < length; i++) {
-                chunk[i] *= f[i];
+        DropoutDraws(double probability, SplittableRandom random) {
+            for (int i = 0; i < lanes.length; i++) {
+                lanes[i] = random.nextInt() | 1; // xorshift's state must not be 0
             }
-            a.put(start, chunk, 0, length);
+            threshold = (int) Math.round(probability * 65536);
+            kept = (float) (1.0 / (1.0 - probability));
         }
-    }
 
-    /** {@code input W + b} on the first {@code rows} rows of {@code input} into those of {@code z} (direct kernels). */
-    static void affineRows(INDArray input, INDArray weights, INDArray bias, INDArray z, int rows) {
-        int out = (int) bias.columns();
-        FloatBuffer zs = Blas.floats(z);
-        FloatBuffer b = Blas.floats(bias);
-        for (int r = 0; r < rows; r++) {
-            zs.put(r * out, b, 0, out); // each row starts as the bias; the product is added onto it (beta = 1)
+        /** The next {@code length} mask values. */
+        void next(float[] mask, int length) {
+            int[] s = lanes;
+            for (int i = 0; i < length; i++) {
+                int x = s[i];
+                x ^= x << 13;
+                x ^= x >>> 17;
+                x ^= x << 5;
+                s[i] = x;
+            }
+            for (int i = 0; i < length; i++) {
+                int dropped = ((s[i] >>> 16) - threshold) >>> 31; // 1 when the 16 bits fall below the threshold
+                mask[i] = (1 - dropped) * kept;
+            }
         }
-        Blas.gemmRows(input, weights, z, rows, 1f);
     }
 
     /** Decided once: the backend does not change while the JVM runs. */

@@ -210,10 +210,7 @@ public final class Mlp {
             INDArray a = buffers.input;
             for (int layer = 0; layer < layerCount(); layer++) {
                 INDArray z = buffers.outputs[layer];
-                Kernels.affineRows(a, weights[layer], biases[layer], z, rows);
-                if (layer + 1 < layerCount()) {
-                    activations.get(layer).apply(Blas.floats(z), rows * sizes[layer + 1]);
-                }
+                kernels.layer(a, weights[layer], biases[layer], z, rows, activation(layer), null, 0, null);
                 a = z;
             }
             Blas.floats(a).get(0, logits, start * out, rows * out);
@@ -239,14 +236,11 @@ public final class Mlp {
     /** Logits for inference: no dropout, nothing kept for a backward pass; safe to call from several threads. */
     public INDArray predictLogits(INDArray input) {
         checkInput(input);
-        INDArray a = input;
+        INDArray a = Blas.dense(input);
         for (int layer = 0; layer < layerCount(); layer++) {
             INDArray z = Nd4j.createUninitialized(DataType.FLOAT, input.rows(), sizes[layer + 1]);
-            kernels.affine(a, weights[layer], biases[layer], z);
+            kernels.layer(a, weights[layer], biases[layer], z, (int) input.rows(), activation(layer), null, 0, null);
             a = z;
-            if (layer + 1 < layerCount()) {
-                kernels.activate(activations.get(layer), a);
-            }
         }
         return a;
     }
@@ -262,18 +256,13 @@ public final class Mlp {
         TrainingBuffers buffers = buffersFor(input.rows());
         INDArray[] layerInputs = new INDArray[layerCount()];
         INDArray[] masks = new INDArray[layerCount()];
-        INDArray a = input;
+        INDArray a = Blas.dense(input);
         for (int layer = 0; layer < layerCount(); layer++) {
             layerInputs[layer] = a;
             a = buffers.outputs[layer];
-            kernels.affine(layerInputs[layer], weights[layer], biases[layer], a);
-            if (layer + 1 < layerCount()) {
-                kernels.activate(activations.get(layer), a);
-                if (training && dropout > 0) {
-                    masks[layer] = buffers.masks[layer];
-                    kernels.dropout(a, dropout, random, masks[layer]);
-                }
-            }
+            masks[layer] = training ? buffers.masks[layer] : null; // null for the output layer and without dropout
+            kernels.layer(layerInputs[layer], weights[layer], biases[layer], a, (int) input.rows(), activation(layer),
+                    masks[layer], dropout, random);
         }
         return new Pass(a, layerInputs, masks, buffers);
     }
@@ -302,8 +291,11 @@ public final class Mlp {
         final INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, 1, parameterCount());
         final INDArray[] weightGradients = new INDArray[layerCount()];
         final INDArray[] biasGradients = new INDArray[layerCount()];
+        /** A column of ones: the bias gradients are the products {@code d^T ones}. */
+        final INDArray ones;
 
         TrainingBuffers(long rows) {
+            ones = Nd4j.ones(DataType.FLOAT, rows, 1);
             for (int layer = 0; layer < layerCount(); layer++) {
                 outputs[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer + 1]);
                 inputGradients[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer]);
@@ -313,6 +305,11 @@ public final class Mlp {
             }
             viewsInto(gradient, weightGradients, biasGradients);
         }
+    }
+
+    /** The hidden layer's activation; the output layer's logits are linear. */
+    private Activation activation(int layer) {
+        return layer + 1 < layerCount() ? activations.get(layer) : Activation.IDENTITY;
     }
 
     private void checkInput(INDArray input) {
@@ -334,7 +331,7 @@ public final class Mlp {
         for (int layer = layerCount() - 1; layer >= 0; layer--) {
             INDArray in = pass.layerInputs[layer];
             kernels.gemm(in, true, d, false, buffers.weightGradients[layer], 0f);
-            kernels.columnSums(d, buffers.biasGradients[layer]);
+            kernels.columnSums(d, buffers.ones, buffers.biasGradients[layer]);
             INDArray below = buffers.inputGradients[layer];
             kernels.gemm(d, false, weights[layer], true, below, 0f);
             d = below;

@@ -39,6 +39,13 @@ class BlasTest {
     }
 
     @Test
+    void theKernelInUseAgreesWithAPlainProductOnOddShapes() {
+        // Single precision over up to 257 terms: relative errors of a few 1e-7 each.
+        double error = Blas.selfCheck();
+        assertTrue(error < 1e-5, "largest relative error " + error);
+    }
+
+    @Test
     void alphaAndBetaAccumulate() {
         INDArray a = random(4, 6, 3);
         INDArray b = random(6, 2, 4);

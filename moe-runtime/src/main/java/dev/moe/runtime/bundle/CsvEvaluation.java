@@ -18,6 +18,9 @@ import java.util.Set;
  * A saved mixture on a labelled CSV file: the accuracy of every expert alone and of the mixture, streamed a block of
  * rows at a time. The label column is the one the mixture was trained with; a label that no expert of the mixture
  * predicts is refused with its line, since no weighting of the experts could ever get it right.
+ *
+ * <p>This thread reads and parses; blocks are scored on every core ({@link ParallelBlocks}) and their counts merged
+ * in file order.
  */
 public final class CsvEvaluation {
 
@@ -65,8 +68,9 @@ public final class CsvEvaluation {
         }
         Set<String> known = mixture.labelsKnownToExperts();
         int experts = model.experts().size();
-        EvaluationCounts counts = new EvaluationCounts(experts, model.labelNames().size());
-        try (CsvSource.Rows reader = CsvSource.Rows.open(input)) {
+        EvaluationCounts[] counts = {new EvaluationCounts(experts, model.labelNames().size())};
+        try (CsvSource.Rows reader = CsvSource.Rows.open(input);
+             ParallelBlocks<EvaluationCounts> scoring = new ParallelBlocks<>(part -> counts[0] = counts[0].plus(part))) {
             int labelColumn = reader.header().indexOf(mixture.labelColumn());
             if (labelColumn < 0) {
                 throw new MoeException(input + ": no label column '" + mixture.labelColumn() + "' in the header ("
@@ -85,18 +89,24 @@ public final class CsvEvaluation {
                     }
                     labels[r] = labelIndex.get(label);
                 }
-                counts.add(model, block.features(), labels);
+                CsvSource.Block scored = block;
+                scoring.submit(() -> {
+                    EvaluationCounts part = new EvaluationCounts(experts, model.labelNames().size());
+                    part.add(model, scored.features(), labels);
+                    return part;
+                });
             }
+            scoring.finish();
         }
-        if (counts.rows() == 0) {
+        if (counts[0].rows() == 0) {
             throw new MoeException(input + ": no data rows after the header");
         }
         Map<String, Double> accuracy = new LinkedHashMap<>();
         List<AlignedExpert> list = new ArrayList<>(model.experts());
         for (int k = 0; k < experts; k++) {
-            accuracy.put(list.get(k).id(), counts.accuracy(k));
+            accuracy.put(list.get(k).id(), counts[0].accuracy(k));
         }
-        accuracy.put("moe", counts.mixtureAccuracy());
-        return new Result(input.getFileName().toString(), counts.rows(), accuracy);
+        accuracy.put("moe", counts[0].mixtureAccuracy());
+        return new Result(input.getFileName().toString(), counts[0].rows(), accuracy);
     }
 }

@@ -6,7 +6,9 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.data.CsvSource;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -57,16 +59,17 @@ public final class CsvPredictions {
             AtomicFiles.write(output, "predictions", out -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 writer.write(header(model));
-                StringBuilder line = new StringBuilder(256);
-                for (CsvSource.Block block = reader.next(batchRows, columns, -1); block != null;
-                     block = reader.next(batchRows, columns, -1)) {
-                    MixtureModel.Prediction prediction = model.predict(block.features());
-                    for (int r = 0; r < block.rows(); r++) {
-                        line.setLength(0);
-                        appendRow(line, model, prediction, r);
-                        writer.write(line.toString());
+                // Blocks are predicted and formatted on every core; their text is written here in file order.
+                try (ParallelBlocks<String> predicting = new ParallelBlocks<>(text -> write(writer, text))) {
+                    for (CsvSource.Block block = reader.next(batchRows, columns, -1); block != null;
+                         block = reader.next(batchRows, columns, -1)) {
+                        CsvSource.Block predicted = block;
+                        predicting.submit(() -> format(model, model.predict(predicted.features()), predicted.rows()));
+                        rows[0] += block.rows();
                     }
-                    rows[0] += block.rows();
+                    predicting.finish();
+                } catch (UncheckedIOException e) {
+                    throw e.getCause(); // a failed write: reported by AtomicFiles with the file's name
                 }
                 if (rows[0] == 0) {
                     throw new MoeException(input + ": no data rows after the header");
@@ -75,6 +78,22 @@ public final class CsvPredictions {
             });
         }
         return rows[0];
+    }
+
+    private static String format(MixtureModel model, MixtureModel.Prediction prediction, int rows) {
+        StringBuilder text = new StringBuilder(rows * 64);
+        for (int r = 0; r < rows; r++) {
+            appendRow(text, model, prediction, r);
+        }
+        return text.toString();
+    }
+
+    private static void write(Writer writer, String text) {
+        try {
+            writer.write(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

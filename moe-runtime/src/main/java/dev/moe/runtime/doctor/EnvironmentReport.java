@@ -2,6 +2,8 @@ package dev.moe.runtime.doctor;
 
 import dev.moe.api.ExpertProvider;
 import dev.moe.api.RoutingStrategyProvider;
+import dev.moe.gating.nn.Blas;
+import dev.moe.gating.nn.Kernels;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,11 @@ public final class EnvironmentReport {
             facts.put("blas", String.valueOf(nd4j.getOrDefault("blas.vendor", "unknown")));
             facts.put("nd4j threads", String.valueOf(nd4j.getOrDefault("omp.threads", "unknown")));
             facts.put("nd4j data type", Nd4j.dataType().toString());
+            if (Kernels.forBackend() == Kernels.DIRECT) {
+                double error = Blas.selfCheck();
+                facts.put("sgemm self-check", (error < 1e-5 ? "ok" : "WRONG RESULTS")
+                        + String.format(Locale.ROOT, " (largest relative error %.1e against a plain product)", error));
+            }
         } catch (RuntimeException | LinkageError e) {
             facts.put("nd4j backend", "NOT AVAILABLE: " + e);
         }
@@ -40,6 +47,9 @@ public final class EnvironmentReport {
         facts.put("openblas core type", coreType == null ? "chosen by OpenBLAS (OPENBLAS_CORETYPE unset)" : coreType + " (OPENBLAS_CORETYPE)");
         facts.put("cpu flags", cpuFlags());
         facts.put("OMP_NUM_THREADS", String.valueOf(System.getenv("OMP_NUM_THREADS")));
+        String note = System.getenv("MOE_NATIVE_NOTE");
+        facts.put("native settings", note == null
+                ? "not chosen by moe: the ./moe launcher picks the OpenBLAS kernel and threads for this processor" : note);
         return facts;
     }
 
