@@ -257,12 +257,30 @@ public final class Mlp {
         INDArray[] layerInputs = new INDArray[layerCount()];
         INDArray[] masks = new INDArray[layerCount()];
         INDArray a = Blas.dense(input);
+        int rows = (int) input.rows();
         for (int layer = 0; layer < layerCount(); layer++) {
-            layerInputs[layer] = a;
-            a = buffers.outputs[layer];
-            masks[layer] = training ? buffers.masks[layer] : null; // null for the output layer and without dropout
-            kernels.layer(layerInputs[layer], weights[layer], biases[layer], a, (int) input.rows(), activation(layer),
-                    masks[layer], dropout, random);
+            INDArray in = a;
+            INDArray z = buffers.outputs[layer];
+            INDArray mask = training ? buffers.masks[layer] : null; // null for the output layer and without dropout
+            Activation f = activation(layer);
+            int l = layer;
+            if (kernels == Kernels.DIRECT && TwoCores.splits(rows, sizes[layer], sizes[layer + 1])) {
+                // The rows in two halves, each with its own dropout stream, drawn here in a fixed order.
+                int half = rows / 2;
+                SplittableRandom firstRandom = mask == null ? null : random.split();
+                SplittableRandom secondRandom = mask == null ? null : random.split();
+                INDArray secondIn = rowsFrom(in, half);
+                INDArray secondZ = rowsFrom(z, half);
+                INDArray secondMask = mask == null ? null : rowsFrom(mask, half);
+                TwoCores.run(
+                        () -> kernels.layer(secondIn, weights[l], biases[l], secondZ, rows - half, f, secondMask, dropout, secondRandom),
+                        () -> kernels.layer(in, weights[l], biases[l], z, half, f, mask, dropout, firstRandom));
+            } else {
+                kernels.layer(in, weights[layer], biases[layer], z, rows, f, mask, dropout, random);
+            }
+            layerInputs[layer] = in;
+            masks[layer] = mask;
+            a = z;
         }
         return new Pass(a, layerInputs, masks, buffers);
     }
@@ -307,6 +325,11 @@ public final class Mlp {
         }
     }
 
+    /** Rows {@code first..} of a dense row-major matrix, as a view (dense too). */
+    private static INDArray rowsFrom(INDArray a, int first) {
+        return a.get(NDArrayIndex.interval(first, a.rows()), NDArrayIndex.all());
+    }
+
     /** The hidden layer's activation; the output layer's logits are linear. */
     private Activation activation(int layer) {
         return layer + 1 < layerCount() ? activations.get(layer) : Activation.IDENTITY;
@@ -330,14 +353,27 @@ public final class Mlp {
         INDArray d = Blas.dense(logitGradient);
         for (int layer = layerCount() - 1; layer >= 0; layer--) {
             INDArray in = pass.layerInputs[layer];
-            kernels.gemm(in, true, d, false, buffers.weightGradients[layer], 0f);
-            kernels.columnSums(d, buffers.ones, buffers.biasGradients[layer]);
+            INDArray above = d;
             INDArray below = buffers.inputGradients[layer];
-            kernels.gemm(d, false, weights[layer], true, below, 0f);
-            d = below;
-            if (layer > 0) {
-                kernels.backprop(activations.get(layer - 1), d, in, pass.masks[layer - 1]);
+            int l = layer;
+            // The parameters' gradients and the gradient going down are independent: on two cores when large.
+            Runnable parameterGradients = () -> {
+                kernels.gemm(in, true, above, false, buffers.weightGradients[l], 0f);
+                kernels.columnSums(above, buffers.ones, buffers.biasGradients[l]);
+            };
+            Runnable inputGradient = () -> {
+                kernels.gemm(above, false, weights[l], true, below, 0f);
+                if (l > 0) {
+                    kernels.backprop(activations.get(l - 1), below, in, pass.masks[l - 1]);
+                }
+            };
+            if (kernels == Kernels.DIRECT && TwoCores.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
+                TwoCores.run(parameterGradients, inputGradient);
+            } else {
+                parameterGradients.run();
+                inputGradient.run();
             }
+            d = below;
         }
         return new Gradients(buffers.gradient, d);
     }

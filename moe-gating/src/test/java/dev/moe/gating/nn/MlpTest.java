@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.FloatMatrix;
 import java.util.ArrayList;
@@ -99,6 +100,48 @@ class MlpTest {
         assertArrayEquals(gb.parameters().reshape(-1).toFloatVector(), ga.parameters().reshape(-1).toFloatVector(), 1e-3f);
         assertArrayEquals(gb.input().reshape(-1).toFloatVector(), ga.input().reshape(-1).toFloatVector(), 1e-4f);
         assertArrayEquals(nd4j.predictLogits(x).reshape(-1).toFloatVector(), direct.predictLogits(x).reshape(-1).toFloatVector(), 1e-4f);
+    }
+
+    @Test
+    void layersSplitAcrossTwoCoresComputeTheSameNetwork() {
+        int[] sizes = {5, 128, 160, 4};
+        assertTrue(TwoCores.splits(200, 128, 160), "the middle layer must be large enough to be split");
+        Mlp direct = Mlp.initialise(sizes, List.of(Activation.RELU, Activation.LEAKY_RELU), 0, DataType.FLOAT, 12)
+                .withKernels(Kernels.DIRECT);
+        Mlp nd4j = direct.withKernels(Kernels.ND4J);
+        INDArray x = randomMatrix(200, 5, 6);
+        INDArray probe = randomMatrix(200, 4, 7);
+        Mlp.Pass a = direct.forward(x, true, new SplittableRandom(3));
+        Mlp.Pass b = nd4j.forward(x, true, new SplittableRandom(3));
+        assertArrayEquals(b.logits().reshape(-1).toFloatVector(), a.logits().reshape(-1).toFloatVector(), 1e-4f);
+        assertArrayEquals(nd4j.backward(b, probe).parameters().reshape(-1).toFloatVector(),
+                direct.backward(a, probe).parameters().reshape(-1).toFloatVector(), 1e-3f);
+    }
+
+    /** The split path with dropout: each half draws its own masks, and the gradients still match the loss. */
+    @Test
+    void splitLayersWithDropoutHaveTheirLossesGradients() {
+        Mlp mlp = Mlp.initialise(new int[] {5, 128, 160, 4}, List.of(Activation.RELU, Activation.LEAKY_RELU), 0.2,
+                DataType.FLOAT, 13).withKernels(Kernels.DIRECT);
+        INDArray x = randomMatrix(200, 5, 8);
+        INDArray probe = randomMatrix(200, 4, 9).muli(0.05);
+        Mlp.Pass pass = mlp.forward(x, true, new SplittableRandom(99));
+        float[] g = mlp.backward(pass, probe).parameters().reshape(-1).toFloatVector();
+        INDArray params = mlp.parameters();
+        double eps = 1e-3;
+        SplittableRandom pick = new SplittableRandom(10);
+        for (int t = 0; t < 40; t++) {
+            int i = pick.nextInt(mlp.parameterCount());
+            double old = params.getDouble(0, i);
+            params.putScalar(0, i, old + eps);
+            double up = loss(mlp, x, probe, 99);
+            params.putScalar(0, i, old - eps);
+            double down = loss(mlp, x, probe, 99);
+            params.putScalar(0, i, old);
+            double numeric = (up - down) / (2 * eps);
+            // Gradients here are about 1e-2; rounding in the differences about 1e-4.
+            assertEquals(numeric, g[i], 5e-4 + 0.02 * Math.abs(numeric), "parameter " + i);
+        }
     }
 
     @Test
