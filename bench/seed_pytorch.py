@@ -82,10 +82,16 @@ def main():
     p.add_argument("--gate-lr", type=float, default=0.001)
     p.add_argument("--linear-gate", action="store_true")
     p.add_argument("--infer-rows", type=int, default=200_000)
+    p.add_argument("--split-dir", help="train and test on the rows moe used (written by moe-bench's SeedSplits):"
+                   " expert1..3.csv, gate.csv, test.csv; prints the accuracy only")
     p.add_argument("--seeds", type=int, default=1,
                    help="also train with seeds seed+1.. and report the accuracy's mean and std over all")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    if a.split_dir:
+        print(json.dumps({"engine": "pytorch " + torch.__version__, "split_dir": a.split_dir,
+                          "accuracy": round(run_on_split(a), 4)}))
+        return
     result = run(a, a.seed, timed=True)
     if a.seeds > 1:
         accuracies = [result["accuracy"]] + [run(a, a.seed + i, timed=False)["accuracy"] for i in range(1, a.seeds)]
@@ -93,6 +99,42 @@ def main():
         std = (sum((v - mean) ** 2 for v in accuracies) / (len(accuracies) - 1)) ** 0.5
         result.update({"seeds": a.seeds, "accuracy_mean": round(mean, 4), "accuracy_std": round(std, 4)})
     print(json.dumps(result))
+
+
+def read_csv(path):
+    with open(path) as f:
+        next(f)
+        rows = [line.rstrip("\n").split(",") for line in f]
+    x = torch.tensor([[float(v) for v in r[:-1]] for r in rows])
+    y = torch.tensor([int(r[-1]) for r in rows])
+    return x, y
+
+
+def run_on_split(a):
+    """The same models and training as run(), on the rows moe used for one seed."""
+    torch.manual_seed(a.seed)
+    experts = []
+    for k in (1, 2, 3):
+        xk, yk = read_csv(f"{a.split_dir}/expert{k}.csv")
+        experts.append(train_expert(xk, yk, a.epochs, 0.001))
+    xg, yg = read_csv(f"{a.split_dir}/gate.csv")
+    xt, yt = read_csv(f"{a.split_dir}/test.csv")
+    with torch.no_grad():
+        probs = torch.stack([torch.softmax(e(xg), dim=1) for e in experts], dim=1)
+        p_true = probs[torch.arange(len(yg)), :, yg]
+    gate = Gate(len(experts), a.linear_gate)
+    opt = torch.optim.Adam(gate.parameters(), lr=a.gate_lr)
+    for _ in range(a.gate_epochs):
+        opt.zero_grad()
+        w = gate(xg)
+        loss = -torch.log((w * p_true).sum(dim=1).clamp_min(1e-7)).mean()
+        loss.backward()
+        opt.step()
+    gate.eval()
+    with torch.no_grad():
+        w = gate(xt)
+        mixed = sum(w[:, k:k + 1] * torch.softmax(e(xt), dim=1) for k, e in enumerate(experts))
+        return (mixed.argmax(dim=1) == yt).float().mean().item()
 
 
 def run(a, seed, timed):
