@@ -34,13 +34,7 @@ public final class GateTrainingBenchmark {
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int cores = Runtime.getRuntime().availableProcessors();
         int startThreads = Nd4j.factory().blas().getMaxThreads();
-        double peak = 0;
-        for (int threads : new int[] {1, cores}) {
-            Nd4j.factory().blas().setMaxThreads(threads);
-            double gflops = ScalingBenchmark.sgemmGflops(2048);
-            peak = Math.max(peak, gflops);
-            System.out.printf(Locale.ROOT, "nd4j sgemm 2048x2048, %d openblas thread(s): %.1f GFLOP/s%n", threads, gflops);
-        }
+        double peak = ScalingBenchmark.peakGflops();
         double flopsPerEpoch = 0;
         for (int layer = 0; layer + 1 < SIZES.length; layer++) {
             double products = 2.0 * rows * SIZES[layer] * SIZES[layer + 1];
