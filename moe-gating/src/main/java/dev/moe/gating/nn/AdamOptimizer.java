@@ -1,16 +1,31 @@
 package dev.moe.gating.nn;
 
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * Adam over a network's flat parameter vector, through ND4J's fused Adam updater (one native call a step).
+ * Adam over a network's flat parameter vector, with PyTorch's defaults (betas 0.9, 0.999; eps 1e-8) so that
+ * recipes carry over.
+ *
+ * <p>With the direct kernels the step is a Java loop over heap chunks, the moments kept on the heap: ND4J's fused
+ * updater cost tens of microseconds a call whatever the size, a large share of a small expert's step. Its rule is
+ * torch.optim.Adam's (eps added to the bias-corrected root). Elsewhere (e.g. CUDA) ND4J's updater runs.
  */
 public final class AdamOptimizer {
 
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+    private static final double EPSILON = 1e-8;
+
     private final INDArray parameters;
+    private final double learningRate;
+    /** Direct kernels: the first and second moments, in the parameters' layout. */
+    private final float[] firstMoment;
+    private final float[] secondMoment;
+    /** Other backends: ND4J's updater. */
     private final GradientUpdater<?> updater;
     private int iteration;
 
@@ -19,17 +34,57 @@ public final class AdamOptimizer {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
         this.parameters = parameters;
-        // PyTorch's defaults (betas 0.9, 0.999; eps 1e-8), so that recipes carry over.
-        Adam config = new Adam(learningRate, 0.9, 0.999, 1e-8);
-        long stateSize = config.stateSize(parameters.length());
-        INDArray state = Nd4j.zeros(parameters.dataType(), 1, stateSize);
-        this.updater = config.instantiate(state, true);
+        this.learningRate = learningRate;
+        if (Kernels.forBackend() == Kernels.DIRECT) {
+            firstMoment = new float[(int) parameters.length()];
+            secondMoment = new float[firstMoment.length];
+            updater = null;
+        } else {
+            firstMoment = null;
+            secondMoment = null;
+            Adam config = new Adam(learningRate, BETA1, BETA2, EPSILON);
+            INDArray state = Nd4j.zeros(parameters.dataType(), 1, config.stateSize(parameters.length()));
+            updater = config.instantiate(state, true);
+        }
     }
 
-    /** One step: {@code gradient} (same layout as the parameters) is consumed and overwritten. */
+    /** One step: {@code gradient} (same layout as the parameters) is consumed and may be overwritten. */
     public void step(INDArray gradient) {
-        updater.applyUpdater(gradient, iteration, 0);
-        parameters.subi(gradient);
         iteration++;
+        if (updater != null) {
+            updater.applyUpdater(gradient, iteration - 1, 0);
+            parameters.subi(gradient);
+            return;
+        }
+        // p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+        float stepSize = (float) (learningRate / (1 - Math.pow(BETA1, iteration)));
+        float rootCorrection = (float) (1 / Math.sqrt(1 - Math.pow(BETA2, iteration)));
+        float b1 = (float) BETA1;
+        float b2 = (float) BETA2;
+        float eps = (float) EPSILON;
+        FloatBuffer p = Blas.floats(parameters);
+        FloatBuffer g = Blas.floats(Blas.dense(gradient));
+        int n = firstMoment.length;
+        float[] ps = new float[Math.min(Kernels.CHUNK, n)];
+        float[] gs = new float[ps.length];
+        for (int start = 0; start < n; start += Kernels.CHUNK) {
+            int length = Math.min(Kernels.CHUNK, n - start);
+            p.get(start, ps, 0, length);
+            g.get(start, gs, 0, length);
+            update(ps, gs, firstMoment, secondMoment, start, length, stepSize, rootCorrection, b1, b2, eps);
+            p.put(start, ps, 0, length);
+        }
+    }
+
+    private static void update(float[] p, float[] g, float[] m, float[] v, int offset, int length, float stepSize,
+                               float rootCorrection, float b1, float b2, float eps) {
+        for (int i = 0; i < length; i++) {
+            float gi = g[i];
+            float mi = b1 * m[offset + i] + (1 - b1) * gi;
+            float vi = b2 * v[offset + i] + (1 - b2) * gi * gi;
+            m[offset + i] = mi;
+            v[offset + i] = vi;
+            p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * rootCorrection + eps);
+        }
     }
 }

@@ -22,9 +22,17 @@ public enum Kernels {
                    INDArray maskOrNull, double dropout, SplittableRandom random) {
             int out = (int) bias.columns();
             FloatBuffer values = Blas.floats(z);
-            FloatBuffer b = Blas.floats(bias);
-            for (int r = 0; r < rows; r++) {
-                values.put(r * out, b, 0, out); // each row starts as the bias; the product is added onto it (beta = 1)
+            // Each row starts as the bias and the product is added onto it (beta = 1). The bias is repeated on the
+            // heap for a chunk of rows and copied a chunk at a time: a copy per row cost a third of a small
+            // network's step.
+            int rowsPerChunk = Math.max(1, Math.min(rows, CHUNK / Math.max(1, out)));
+            float[] biasRows = new float[rowsPerChunk * out];
+            Blas.floats(bias).get(0, biasRows, 0, out);
+            for (int r = 1; r < rowsPerChunk; r++) {
+                System.arraycopy(biasRows, 0, biasRows, r * out, out);
+            }
+            for (int first = 0; first < rows; first += rowsPerChunk) {
+                values.put(first * out, biasRows, 0, Math.min(rowsPerChunk, rows - first) * out);
             }
             Blas.gemmRows(input, weights, z, rows, 1f);
             if (activation == Activation.IDENTITY && maskOrNull == null) {

@@ -2,6 +2,7 @@ package dev.moe.gating.routing;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.nn.Softmax;
 
 /**
  * Softmax of {@code logits / temperature} over each row's selected experts; the others get weight 0
@@ -19,24 +20,28 @@ final class MaskedSoftmax implements RoutingStrategy.Routing {
         int e = logits.columns();
         float[] z = logits.values();
         float[] w = new float[z.length];
+        // Single-precision exp and products by reciprocals: this runs every gate step, and Math.exp and divisions
+        // were half of a linear gate's training time.
+        float inverseTemperature = (float) (1 / temperature);
         for (int r = 0; r < n; r++) {
             int base = r * e;
-            double max = Double.NEGATIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < e; j++) {
                 if (selected[base + j]) {
-                    max = Math.max(max, z[base + j] / temperature);
+                    max = Math.max(max, z[base + j] * inverseTemperature);
                 }
             }
             double sum = 0;
             for (int j = 0; j < e; j++) {
                 if (selected[base + j]) {
-                    double v = Math.exp(z[base + j] / temperature - max);
-                    w[base + j] = (float) v;
+                    float v = Softmax.exp(z[base + j] * inverseTemperature - max);
+                    w[base + j] = v;
                     sum += v;
                 }
             }
+            float inverseSum = (float) (1 / sum);
             for (int j = 0; j < e; j++) {
-                w[base + j] = (float) (w[base + j] / sum);
+                w[base + j] *= inverseSum;
             }
         }
         this.weights = new FloatMatrix(n, e, w);
@@ -63,6 +68,7 @@ final class MaskedSoftmax implements RoutingStrategy.Routing {
         float[] w = weights.values();
         float[] g = weightGradient.values();
         float[] out = new float[w.length];
+        double inverseTemperature = 1 / temperature;
         for (int r = 0; r < n; r++) {
             int base = r * e;
             double dot = 0;
@@ -70,7 +76,7 @@ final class MaskedSoftmax implements RoutingStrategy.Routing {
                 dot += (double) w[base + j] * g[base + j];
             }
             for (int j = 0; j < e; j++) {
-                out[base + j] = (float) (w[base + j] * (g[base + j] - dot) / temperature);
+                out[base + j] = (float) (w[base + j] * (g[base + j] - dot) * inverseTemperature);
             }
         }
         return new FloatMatrix(n, e, out);

@@ -275,10 +275,11 @@ public final class GateTrainer {
                 }
                 double m = Math.max(mixture, MIN_LIKELIHOOD);
                 loss -= Math.log(m);
+                double minusInverse = -1 / (m * b); // one division a row, not two per expert
                 for (int k = 0; k < e; k++) {
-                    probabilityGradient[i * e + k] = (float) (-w[i * e + k] / (m * b));
+                    probabilityGradient[i * e + k] = (float) (w[i * e + k] * minusInverse);
                     if (responsibilities == null) {
-                        weightGradient[i * e + k] = (float) (-p[i * e + k] / (m * b));
+                        weightGradient[i * e + k] = (float) (p[i * e + k] * minusInverse);
                     } else if (w[i * e + k] > 0) {
                         // EM's M-step: cross-entropy of the weights against the responsibilities, -sum_k r_k log w_k.
                         weightGradient[i * e + k] = -responsibilities[batchRows[i] * e + k] / (w[i * e + k] * b);

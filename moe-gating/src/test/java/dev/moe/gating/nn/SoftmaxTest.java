@@ -15,6 +15,16 @@ class SoftmaxTest {
     }
 
     @Test
+    void singlePrecisionExpIsWithinTwoUlpsOverItsRange() {
+        for (float x = -87f; x <= 88f; x += 0.001373f) {
+            double exact = Math.exp(x);
+            assertEquals(exact, Softmax.exp(x), 2 * Math.ulp((float) exact), "exp(" + x + ")");
+        }
+        assertEquals(1f, Softmax.exp(0f));
+        assertEquals((float) Math.exp(-87), Softmax.exp(-1000f), 1e-44f, "clamped: never NaN or negative");
+    }
+
+    @Test
     void crossEntropyGradientIsProbabilitiesMinusOneHot() {
         FloatMatrix p = new FloatMatrix(2, 2, new float[] {0.25f, 0.75f, 0.5f, 0.5f});
         float[] g = new float[4];
