@@ -12,7 +12,8 @@
 #   0.8M rows/s on 2 cores); moe uses more cores by scoring blocks of rows on several threads instead.
 moe_native_env() {
   local flags core reason
-  flags=" $(grep -m1 '^flags' "${MOE_CPUINFO:-/proc/cpuinfo}" 2>/dev/null | cut -d: -f2) "
+  # No flags line (another architecture) or no cpuinfo (another system): no flags, and no failure under set -e.
+  flags=" $(grep -m1 '^flags' "${MOE_CPUINFO:-/proc/cpuinfo}" 2>/dev/null | cut -d: -f2 || true) "
   has() { local f; for f in "$@"; do [[ "$flags" == *" $f "* ]] || return 1; done; }
   if [[ -n "${MOE_OPENBLAS_CORETYPE:-}" ]]; then
     core="$MOE_OPENBLAS_CORETYPE"; reason="MOE_OPENBLAS_CORETYPE"

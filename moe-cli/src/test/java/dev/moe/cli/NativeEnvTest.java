@@ -30,8 +30,9 @@ class NativeEnvTest {
         Path file = dir.resolve("cpuinfo");
         Files.writeString(file, cpuinfo);
         Path script = Path.of("..", "bin", "native-env.sh").toAbsolutePath().normalize();
+        // Under the launcher's own shell options: nothing in the script may fail a strict shell.
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
-                "source \"$1\"; moe_native_env; printf '%s\\n%s\\n%s\\n' \"${OPENBLAS_CORETYPE:-unset}\" \"$OMP_NUM_THREADS\" \"$MOE_NATIVE_NOTE\"",
+                "set -euo pipefail; source \"$1\"; moe_native_env; printf '%s\\n%s\\n%s\\n' \"${OPENBLAS_CORETYPE:-unset}\" \"$OMP_NUM_THREADS\" \"$MOE_NATIVE_NOTE\"",
                 "bash", script.toString());
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OMP_NUM_THREADS");
@@ -62,6 +63,13 @@ class NativeEnvTest {
         assertTrue(old[2].startsWith("OPENBLAS_CORETYPE unset (no AVX2 found: left to OpenBLAS)"), old[2]);
         // Half of AVX-512 is not enough.
         assertEquals("HASWELL", run("flags : avx2 fma avx512f avx512cd\n", Map.of())[0]);
+    }
+
+    @Test
+    void anotherArchitectureOrNoCpuinfoLeavesTheChoiceToOpenBlas() throws Exception {
+        // An ARM cpuinfo names its extensions "Features"; grep finds no flags line.
+        assertEquals("unset", run("processor : 0\nFeatures : fp asimd evtstrm aes\n", Map.of())[0]);
+        assertEquals("unset", run("", Map.of("MOE_CPUINFO", dir.resolve("missing").toString()))[0]);
     }
 
     @Test
