@@ -80,4 +80,24 @@ final class SparkFixtures {
                 .config("spark.driver.host", "127.0.0.1")
                 .getOrCreate();
     }
+
+    /**
+     * Prediction CSV lines equal to {@code want}'s: the same header, labels and row order, and the same numbers to
+     * 1e-6. Not bit for bit: partitions score blocks of other row counts, which some OpenBLAS kernels round
+     * differently (equal bits with Haswell and SKYLAKEX, not with OpenBLAS's fallback for unknown processors).
+     */
+    static void assertSamePredictions(java.util.List<String> want, java.util.List<String> got) {
+        org.junit.jupiter.api.Assertions.assertEquals(want.size(), got.size(), "lines");
+        org.junit.jupiter.api.Assertions.assertEquals(want.get(0), got.get(0), "header");
+        for (int i = 1; i < want.size(); i++) {
+            String[] w = want.get(i).split(",");
+            String[] g = got.get(i).split(",");
+            org.junit.jupiter.api.Assertions.assertEquals(w.length, g.length, "line " + (i + 1));
+            org.junit.jupiter.api.Assertions.assertEquals(w[0], g[0], "line " + (i + 1) + ": the predicted label");
+            for (int j = 1; j < w.length; j++) {
+                org.junit.jupiter.api.Assertions.assertEquals(Float.parseFloat(w[j]), Float.parseFloat(g[j]), 1e-6f,
+                        "line " + (i + 1) + ", column " + (j + 1));
+            }
+        }
+    }
 }

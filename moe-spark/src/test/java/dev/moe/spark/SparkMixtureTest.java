@@ -98,10 +98,7 @@ class SparkMixtureTest {
         }
         List<String> singleLines = Files.readAllLines(expected, StandardCharsets.UTF_8);
         assertEquals(ROWS + 1, singleLines.size());
-        assertEquals(singleLines.size(), sparkLines.size());
-        for (int i = 0; i < singleLines.size(); i++) {
-            assertEquals(singleLines.get(i), sparkLines.get(i), "line " + (i + 1));
-        }
+        SparkFixtures.assertSamePredictions(singleLines, sparkLines);
         // The bundle was read once in this JVM: by the driver, whose copy local[2]'s tasks share.
         assertEquals(1, MixtureCache.loads());
     }
