@@ -30,12 +30,17 @@ public final class AdamOptimizer {
     private int iteration;
 
     public AdamOptimizer(INDArray parameters, double learningRate) {
+        this(parameters, learningRate, Kernels.forBackend());
+    }
+
+    /** With the given kernels' implementation: for tests that check both. */
+    AdamOptimizer(INDArray parameters, double learningRate, Kernels kernels) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
         }
         this.parameters = parameters;
         this.learningRate = learningRate;
-        if (Kernels.forBackend() == Kernels.DIRECT) {
+        if (kernels == Kernels.DIRECT) {
             firstMoment = new float[(int) parameters.length()];
             secondMoment = new float[firstMoment.length];
             updater = null;
