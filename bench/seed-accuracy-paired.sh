@@ -8,16 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 gate="${1:-article}"
 seeds="${2:-10}"
-jar=moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar
-if [[ ! -f "$jar" || -n "$(find pom.xml moe-*/pom.xml moe-*/src/main moe-experts/*/pom.xml moe-experts/*/src/main \
-      -newer "$jar" -print -quit)" ]]; then
-  mvn -B -q -DskipTests package -pl moe-bench -am >&2
-fi
-if [[ "$gate" == linear ]]; then
-  config=examples/seed-experiment.yaml; torch_args=(--linear-gate --gate-epochs 1000 --gate-lr 0.01)
-else
-  config=examples/seed-experiment-article-gate.yaml; torch_args=()
-fi
+source bench/common.sh
+bench_setup "$gate"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 moe=$(source bin/native-env.sh && moe_native_env \

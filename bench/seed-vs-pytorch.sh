@@ -9,20 +9,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 gate="${1:-article}"
 seeds="${2:-1}"
-jar=moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar
-# Build when missing or older than any module's sources: a stale jar would time old code.
-if [[ ! -f "$jar" || -n "$(find pom.xml moe-*/pom.xml moe-*/src/main moe-experts/*/pom.xml moe-experts/*/src/main \
-      -newer "$jar" -print -quit)" ]]; then
-  mvn -B -q -DskipTests package -pl moe-bench -am >&2
-fi
-if [[ "$gate" == linear ]]; then
-  config=examples/seed-experiment.yaml; torch_args=(--linear-gate --gate-epochs 1000 --gate-lr 0.01)
-else
-  config=examples/seed-experiment-article-gate.yaml; torch_args=()
-fi
+source bench/common.sh
+bench_setup "$gate"
 # moe with the native settings ./moe chooses (bin/native-env.sh); PyTorch with this machine's environment as it is.
 moe=$(source bin/native-env.sh && moe_native_env \
-  && java -cp "moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar:moe-bench/target/lib/*" dev.moe.bench.SeedBenchmark "$config" 200000 "$seeds")
+  && java -cp "$jar:moe-bench/target/lib/*" dev.moe.bench.SeedBenchmark "$config" 200000 "$seeds")
 torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
 echo "$moe"
 echo "$torch"

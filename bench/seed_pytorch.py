@@ -110,18 +110,11 @@ def read_csv(path):
     return x, y
 
 
-def run_on_split(a):
-    """The same models and training as run(), on the rows moe used for one seed."""
-    torch.manual_seed(a.seed)
-    experts = []
-    for k in (1, 2, 3):
-        xk, yk = read_csv(f"{a.split_dir}/expert{k}.csv")
-        experts.append(train_expert(xk, yk, a.epochs, 0.001))
-    xg, yg = read_csv(f"{a.split_dir}/gate.csv")
-    xt, yt = read_csv(f"{a.split_dir}/test.csv")
+def train_gate(experts, xg, yg, a):
+    """The gate on the mixture's negative log-likelihood, the experts frozen (their outputs computed once)."""
     with torch.no_grad():
-        probs = torch.stack([torch.softmax(e(xg), dim=1) for e in experts], dim=1)
-        p_true = probs[torch.arange(len(yg)), :, yg]
+        probs = torch.stack([torch.softmax(e(xg), dim=1) for e in experts], dim=1)  # n x E x C
+        p_true = probs[torch.arange(len(yg)), :, yg]  # n x E
     gate = Gate(len(experts), a.linear_gate)
     opt = torch.optim.Adam(gate.parameters(), lr=a.gate_lr)
     for _ in range(a.gate_epochs):
@@ -131,10 +124,26 @@ def run_on_split(a):
         loss.backward()
         opt.step()
     gate.eval()
+    return gate
+
+
+def mixture(gate, experts, rows):
+    w = gate(rows)
+    return sum(w[:, k:k + 1] * torch.softmax(e(rows), dim=1) for k, e in enumerate(experts))
+
+
+def run_on_split(a):
+    """The same models and training as run(), on the rows moe used for one seed."""
+    torch.manual_seed(a.seed)
+    experts = []
+    for k in (1, 2, 3):
+        xk, yk = read_csv(f"{a.split_dir}/expert{k}.csv")
+        experts.append(train_expert(xk, yk, a.epochs, 0.001))
+    xg, yg = read_csv(f"{a.split_dir}/gate.csv")
+    xt, yt = read_csv(f"{a.split_dir}/test.csv")
+    gate = train_gate(experts, xg, yg, a)
     with torch.no_grad():
-        w = gate(xt)
-        mixed = sum(w[:, k:k + 1] * torch.softmax(e(xt), dim=1) for k, e in enumerate(experts))
-        return (mixed.argmax(dim=1) == yt).float().mean().item()
+        return (mixture(gate, experts, xt).argmax(dim=1) == yt).float().mean().item()
 
 
 def run(a, seed, timed):
@@ -154,33 +163,18 @@ def run(a, seed, timed):
     subsets = [((ye == a_) | (ye == b_)).nonzero().squeeze(1) for a_, b_ in pairs]
     size = min(len(s) for s in subsets)
     experts = [train_expert(xe[s[:size]], ye[s[:size]], a.epochs, 0.001) for s in subsets]
-    with torch.no_grad():
-        probs = torch.stack([torch.softmax(e(xg), dim=1) for e in experts], dim=1)  # n x E x C
-        p_true = probs[torch.arange(len(yg)), :, yg]  # n x E, computed once: experts are frozen
-    gate = Gate(len(experts), a.linear_gate)
-    opt = torch.optim.Adam(gate.parameters(), lr=a.gate_lr)
-    for _ in range(a.gate_epochs):
-        opt.zero_grad()
-        w = gate(xg)
-        loss = -torch.log((w * p_true).sum(dim=1).clamp_min(1e-7)).mean()
-        loss.backward()
-        opt.step()
+    gate = train_gate(experts, xg, yg, a)
     train_seconds = time.perf_counter() - start
 
-    gate.eval()
     with torch.no_grad():
-        def mixture(rows):
-            w = gate(rows)
-            return sum(w[:, k:k + 1] * torch.softmax(e(rows), dim=1) for k, e in enumerate(experts))
-
-        accuracy = (mixture(xt).argmax(dim=1) == yt).float().mean().item()
+        accuracy = (mixture(gate, experts, xt).argmax(dim=1) == yt).float().mean().item()
         if not timed:
             return {"accuracy": round(accuracy, 4)}
         big, _ = make_data(a.infer_rows, gen)
-        mixture(big[:1000])  # warm-up
+        mixture(gate, experts, big[:1000])  # warm-up
         start = time.perf_counter()
         for i in range(0, a.infer_rows, 8192):
-            mixture(big[i:i + 8192])
+            mixture(gate, experts, big[i:i + 8192])
         infer_seconds = time.perf_counter() - start
 
     return {"engine": "pytorch " + torch.__version__, "threads": a.threads,

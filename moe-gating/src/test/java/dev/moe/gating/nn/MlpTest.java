@@ -42,6 +42,18 @@ class MlpTest {
         return sum;
     }
 
+    /** d loss / d parameter i by a central difference, the dropout masks drawn as in the pass (seed 99). */
+    private static double parameterDerivative(Mlp mlp, int i, double eps, INDArray x, INDArray probe) {
+        INDArray params = mlp.parameters();
+        double old = params.getDouble(0, i);
+        params.putScalar(0, i, old + eps);
+        double up = loss(mlp, x, probe, 99);
+        params.putScalar(0, i, old - eps);
+        double down = loss(mlp, x, probe, 99);
+        params.putScalar(0, i, old);
+        return (up - down) / (2 * eps);
+    }
+
     /**
      * Central differences in single precision: with eps 2e-4, rounding (about 1e-7 relative on a loss of a few units)
      * stays under the 2e-3 tolerance; these networks are piecewise linear, so the differences are exact between kinks
@@ -57,16 +69,9 @@ class MlpTest {
             INDArray probe = randomMatrix(8, 3, 2);
             Mlp.Pass pass = mlp.forward(x, true, new SplittableRandom(99));
             Mlp.Gradients g = mlp.backward(pass, probe);
-            INDArray params = mlp.parameters();
             double eps = 2e-4;
             for (int i = 0; i < mlp.parameterCount(); i++) {
-                double old = params.getDouble(0, i);
-                params.putScalar(0, i, old + eps);
-                double up = loss(mlp, x, probe, 99);
-                params.putScalar(0, i, old - eps);
-                double down = loss(mlp, x, probe, 99);
-                params.putScalar(0, i, old);
-                double numeric = (up - down) / (2 * eps);
+                double numeric = parameterDerivative(mlp, i, eps, x, probe);
                 assertEquals(numeric, g.parameters().getDouble(0, i), 2e-3 * Math.max(1, Math.abs(numeric)),
                         kernels + " " + activation + " parameter " + i);
             }
@@ -127,18 +132,11 @@ class MlpTest {
         INDArray probe = randomMatrix(200, 4, 9).muli(0.05);
         Mlp.Pass pass = mlp.forward(x, true, new SplittableRandom(99));
         float[] g = mlp.backward(pass, probe).parameters().reshape(-1).toFloatVector();
-        INDArray params = mlp.parameters();
         double eps = 1e-3;
         SplittableRandom pick = new SplittableRandom(10);
         for (int t = 0; t < 40; t++) {
             int i = pick.nextInt(mlp.parameterCount());
-            double old = params.getDouble(0, i);
-            params.putScalar(0, i, old + eps);
-            double up = loss(mlp, x, probe, 99);
-            params.putScalar(0, i, old - eps);
-            double down = loss(mlp, x, probe, 99);
-            params.putScalar(0, i, old);
-            double numeric = (up - down) / (2 * eps);
+            double numeric = parameterDerivative(mlp, i, eps, x, probe);
             // Gradients here are about 1e-2; rounding in the differences about 1e-4.
             assertEquals(numeric, g[i], 5e-4 + 0.02 * Math.abs(numeric), "parameter " + i);
         }

@@ -1,0 +1,16 @@
+# Sourced by the seed benchmark scripts: builds moe-bench when stale and picks the config and PyTorch's
+# matching arguments for a gate ("article" or "linear"). Sets: jar, config, torch_args.
+bench_setup() {
+  local gate="$1"
+  jar=moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar
+  # Build when missing or older than any module's sources: a stale jar would time old code.
+  if [[ ! -f "$jar" || -n "$(find pom.xml moe-*/pom.xml moe-*/src/main moe-experts/*/pom.xml moe-experts/*/src/main \
+        -newer "$jar" -print -quit)" ]]; then
+    mvn -B -q -DskipTests package -pl moe-bench -am >&2
+  fi
+  case "$gate" in
+    article) config=examples/seed-experiment-article-gate.yaml; torch_args=() ;;
+    linear) config=examples/seed-experiment.yaml; torch_args=(--linear-gate --gate-epochs 1000 --gate-lr 0.01) ;;
+    *) echo "unknown gate '$gate': article or linear" >&2; return 2 ;;
+  esac
+}
