@@ -311,9 +311,12 @@ public final class Mlp {
         final INDArray[] biasGradients = new INDArray[layerCount()];
         /** A column of ones: the bias gradients are the products {@code d^T ones}. */
         final INDArray ones;
+        /** The logits' gradient when it comes as a heap matrix. */
+        final INDArray logitGradient;
 
         TrainingBuffers(long rows) {
             ones = Nd4j.ones(DataType.FLOAT, rows, 1);
+            logitGradient = Nd4j.createUninitialized(DataType.FLOAT, rows, outputSize());
             for (int layer = 0; layer < layerCount(); layer++) {
                 outputs[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer + 1]);
                 inputGradients[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer]);
@@ -347,6 +350,23 @@ public final class Mlp {
      * @return the gradient with respect to the parameters (1 x n, same layout as {@link #parameters()})
      *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
      */
+    /**
+     * {@link #backward(Pass, INDArray)} with the logits' gradient as a heap matrix (rows x outputs), copied into an
+     * array this network reuses rather than a new ND4J array each step.
+     */
+    public Gradients backward(Pass pass, FloatMatrix logitGradient) {
+        if (kernels != Kernels.DIRECT) {
+            return backward(pass, Nd4jMatrices.toNd4j(logitGradient, DataType.FLOAT));
+        }
+        INDArray logits = pass.logits;
+        if (logitGradient.rows() != logits.rows() || logitGradient.columns() != logits.columns()) {
+            throw new IllegalArgumentException("the logits are " + logits.rows() + " x " + logits.columns()
+                    + ", their gradient " + logitGradient.rows() + " x " + logitGradient.columns());
+        }
+        Blas.floats(pass.buffers.logitGradient).put(0, logitGradient.values());
+        return backward(pass, pass.buffers.logitGradient);
+    }
+
     public Gradients backward(Pass pass, INDArray logitGradient) {
         TrainingBuffers buffers = pass.buffers;
         // Every weight and bias gradient is written below (products with beta 0, column sums): no zeroing needed.
@@ -394,6 +414,17 @@ public final class Mlp {
 
         public INDArray logits() {
             return logits;
+        }
+
+        /** A heap copy of the logits. */
+        public FloatMatrix logitValues() {
+            if (logits.dataType() == DataType.FLOAT && logits.ordering() == 'c' && !logits.isView()
+                    && Kernels.forBackend() == Kernels.DIRECT) {
+                float[] values = new float[(int) logits.length()];
+                Blas.floats(logits).get(0, values);
+                return new FloatMatrix((int) logits.rows(), (int) logits.columns(), values);
+            }
+            return Nd4jMatrices.toFloatMatrix(logits);
         }
     }
 

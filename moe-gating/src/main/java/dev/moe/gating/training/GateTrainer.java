@@ -257,7 +257,7 @@ public final class GateTrainer {
         private double step(RoutingStrategy routing, INDArray batchInput, int[] batchRows) {
             int b = batchRows.length;
             Mlp.Pass pass = network.forward(batchInput, true, random);
-            FloatMatrix z = Nd4jMatrices.toFloatMatrix(pass.logits());
+            FloatMatrix z = pass.logitValues();
             NoisyGating.Sample noisy = noise != null && routing == strategy ? noise.sample(batchInput, z, random) : null;
             RoutingStrategy.Routing routed = routing.route(noisy == null ? z : noisy.noisyLogits(), true);
             FloatMatrix weights = routed.weights();
@@ -307,7 +307,7 @@ public final class GateTrainer {
                 noise.step(noisy, routedGradient, dStd);
             }
 
-            Mlp.Gradients gradients = network.backward(pass, Nd4jMatrices.toNd4j(new FloatMatrix(b, e, dz), network.dataType()));
+            Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, dz));
             if (trainableMask != null) {
                 gradients.parameters().muli(trainableMask);
             }

@@ -3,7 +3,6 @@ package dev.moe.gating.training;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
-import dev.moe.gating.nn.Nd4jMatrices;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,7 +29,7 @@ final class NoisyGating {
 
     Sample sample(INDArray input, FloatMatrix clean, SplittableRandom random) {
         Mlp.Pass pass = network.forward(input, false, random);
-        float[] a = Nd4jMatrices.toFloatMatrix(pass.logits()).values();
+        float[] a = pass.logitValues().values();
         float[] noise = new float[a.length];
         float[] std = new float[a.length];
         for (int i = 0; i < a.length; i++) {
@@ -60,7 +59,7 @@ final class NoisyGating {
             da[i] = (float) (dStd * sigmoid(sample.preActivation()[i]));
         }
         FloatMatrix gradient = new FloatMatrix(noisyLogitGradient.rows(), noisyLogitGradient.columns(), da);
-        return network.backward(sample.pass(), Nd4jMatrices.toNd4j(gradient, network.dataType())).parameters();
+        return network.backward(sample.pass(), gradient).parameters();
     }
 
     /** The noise weights, live: for tests. */

@@ -172,6 +172,21 @@ class MlpTest {
     }
 
     @Test
+    void heapLogitsAndGradientsGiveTheSameStepAsNd4jArrays() {
+        Mlp mlp = Mlp.initialise(new int[] {4, 16, 3}, List.of(Activation.RELU), 0, DataType.FLOAT, 21);
+        INDArray x = randomMatrix(50, 4, 22);
+        INDArray probe = randomMatrix(50, 3, 23);
+        Mlp.Pass pass = mlp.forward(x, true, new SplittableRandom(1));
+        assertArrayEquals(pass.logits().reshape(-1).toFloatVector(), pass.logitValues().values());
+        float[] viaArray = mlp.backward(pass, probe).parameters().dup().reshape(-1).toFloatVector();
+        float[] viaHeap = mlp.backward(pass, Nd4jMatrices.toFloatMatrix(probe)).parameters().reshape(-1).toFloatVector();
+        assertArrayEquals(viaArray, viaHeap);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> mlp.backward(pass, new FloatMatrix(50, 2, new float[100])));
+        assertEquals("the logits are 50 x 3, their gradient 50 x 2", e.getMessage());
+    }
+
+    @Test
     void dropoutDropsItsShareAndKeepsTheExpectation() {
         float[] mask = new float[200_000];
         Kernels.fillDropoutMask(mask, mask.length, 0.1, new SplittableRandom(8));

@@ -118,7 +118,7 @@ public final class MlpExpert implements FineTunableExpert {
         /** {@link #forward} on rows already standardised: training reuses one standardised copy for every epoch. */
         FloatMatrix forwardStandardised(INDArray input) {
             pass = network.forward(input, true, random);
-            probabilities = Softmax.rows(Nd4jMatrices.toFloatMatrix(pass.logits()));
+            probabilities = Softmax.rows(pass.logitValues());
             return probabilities;
         }
 
@@ -142,7 +142,7 @@ public final class MlpExpert implements FineTunableExpert {
         }
 
         void stepOnLogitGradient(FloatMatrix logitGradient) {
-            Mlp.Gradients gradients = network.backward(pass, Nd4jMatrices.toNd4j(logitGradient, network.dataType()));
+            Mlp.Gradients gradients = network.backward(pass, logitGradient);
             optimizer.step(gradients.parameters());
         }
 
