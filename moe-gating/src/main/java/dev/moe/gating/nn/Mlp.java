@@ -188,8 +188,9 @@ public final class Mlp {
     }
 
     /**
-     * Logits for inference (no dropout), block by block through this thread's own fixed buffers: memory stays the
-     * same whatever the row count, and nothing is allocated per call but the result. Safe from several threads.
+     * Logits for inference (no dropout), block by block through the calling thread's own fixed buffers: memory stays
+     * the same whatever the row count, and nothing is allocated per call but the result. From two blocks on, half of
+     * them run on a second core ({@link TwoCores}). Safe from several threads.
      */
     public FloatMatrix predictLogits(FloatMatrix input) {
         if (input.columns() != inputSize()) {
@@ -199,12 +200,26 @@ public final class Mlp {
         if (kernels != Kernels.DIRECT) {
             return Nd4jMatrices.toFloatMatrix(predictLogits(Nd4jMatrices.toNd4j(input, DataType.FLOAT)));
         }
+        float[] logits = new float[Math.multiplyExact(input.rows(), outputSize())];
+        int blocks = (input.rows() + INFERENCE_BLOCK - 1) / INFERENCE_BLOCK;
+        if (blocks >= 2) {
+            // Two or more blocks: half of them on the second core, each thread with its own buffers.
+            int half = blocks / 2;
+            TwoCores.run(() -> predictBlocks(input, half, blocks, logits), () -> predictBlocks(input, 0, half, logits));
+        } else {
+            predictBlocks(input, 0, blocks, logits);
+        }
+        return new FloatMatrix(input.rows(), outputSize(), logits);
+    }
+
+    /** Blocks {@code from..to-1} of the input through the network into their rows of {@code logits}. */
+    private void predictBlocks(FloatMatrix input, int from, int to, float[] logits) {
         InferenceBuffers buffers = inferenceBuffers.get();
         int in = inputSize();
         int out = outputSize();
-        float[] logits = new float[Math.multiplyExact(input.rows(), out)];
         FloatBuffer first = Blas.floats(buffers.input);
-        for (int start = 0; start < input.rows(); start += INFERENCE_BLOCK) {
+        for (int block = from; block < to; block++) {
+            int start = block * INFERENCE_BLOCK;
             int rows = Math.min(INFERENCE_BLOCK, input.rows() - start);
             first.put(0, input.values(), start * in, rows * in);
             INDArray a = buffers.input;
@@ -215,7 +230,6 @@ public final class Mlp {
             }
             Blas.floats(a).get(0, logits, start * out, rows * out);
         }
-        return new FloatMatrix(input.rows(), out, logits);
     }
 
     /**
