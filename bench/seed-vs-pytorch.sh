@@ -2,8 +2,8 @@
 # The seed experiment in moe and in PyTorch on this machine, side by side: training seconds, inference
 # rows/s on 200k rows, accuracy, and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
 #   apt-get install -y python3-torch libopenblas0-pthread
-# Usage: bench/seed-vs-pytorch.sh [article|linear [SEEDS]]   (the gate, default article; with SEEDS > 1 both
-# also train with seeds 43.. and the accuracy line compares the means over SEEDS seeds)
+# Usage: [PYTORCH_TUNED=1] bench/seed-vs-pytorch.sh [article|linear [SEEDS]]   (the gate, default article; with
+# SEEDS > 1 both also train with seeds 43.. and the accuracy line compares the means over SEEDS seeds)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,7 +14,14 @@ bench_setup "$gate"
 # moe with the native settings ./moe chooses (bin/native-env.sh); PyTorch with this machine's environment as it is.
 moe=$(source bin/native-env.sh && moe_native_env \
   && java -cp "$jar:moe-bench/target/lib/*" dev.moe.bench.SeedBenchmark "$config" 200000 "$seeds")
-torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
+# PYTORCH_TUNED=1: PyTorch with the settings that suit it best here, as moe gets its own: OpenMP threads that
+# sleep rather than spin while waiting (they competed for the 2 cores), and OpenBLAS's own kernel choice.
+if [[ "${PYTORCH_TUNED:-0}" == 1 ]]; then
+  torch=$(env -u OPENBLAS_CORETYPE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 \
+    /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
+else
+  torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
+fi
 echo "$moe"
 echo "$torch"
 /usr/bin/python3 - "$moe" "$torch" <<'PY'
