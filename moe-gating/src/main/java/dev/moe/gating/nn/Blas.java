@@ -2,10 +2,12 @@ package dev.moe.gating.nn;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Single-precision products and element access on ND4J arrays' own memory, without ND4J's op machinery.
@@ -36,14 +38,7 @@ public final class Blas {
             throw new IllegalArgumentException("cannot multiply " + shape(a, transposeA) + " by " + shape(b, transposeB)
                     + " into " + Arrays.toString(c.shape()));
         }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                transposeA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
-                (int) m, (int) n, (int) k, alpha, pointer(a), (int) Math.max(1, a.columns()),
-                pointer(b), (int) Math.max(1, b.columns()), beta, pointer(c), (int) Math.max(1, c.columns()));
+        sgemm(a, transposeA, b, transposeB, c, (int) m, alpha, beta);
     }
 
     /**
@@ -58,13 +53,22 @@ public final class Blas {
             throw new IllegalArgumentException("cannot multiply " + rows + " rows of " + shape(a, false) + " by "
                     + shape(b, false) + " into " + Arrays.toString(c.shape()));
         }
-        if (rows == 0 || b.columns() == 0) {
+        sgemm(a, false, b, false, c, rows, 1f, beta);
+    }
+
+    /** The checked call: {@code m} rows of {@code c}, the product's other sizes read off {@code b}. */
+    private static void sgemm(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c, int m,
+                              float alpha, float beta) {
+        int n = (int) (transposeB ? b.rows() : b.columns());
+        int k = (int) (transposeB ? b.columns() : b.rows());
+        if (m == 0 || n == 0) {
             return;
         }
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasNoTrans, rows, (int) b.columns(), (int) a.columns(), 1f, pointer(a),
-                (int) Math.max(1, a.columns()), pointer(b), (int) Math.max(1, b.columns()), beta, pointer(c),
-                (int) Math.max(1, c.columns()));
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
+                transposeA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                m, n, k, alpha, pointer(a), (int) Math.max(1, a.columns()),
+                pointer(b), (int) Math.max(1, b.columns()), beta, pointer(c), (int) Math.max(1, c.columns()));
     }
 
     /**
@@ -103,7 +107,7 @@ public final class Blas {
      * @return the largest error seen, relative to the largest product value
      */
     public static double selfCheck() {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        SplittableRandom random = new SplittableRandom(1);
         double worst = 0;
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 65}, {64, 128, 256}, {129, 31, 257}, {1000, 4, 128}};
         for (int[] shape : shapes) {
@@ -122,9 +126,9 @@ public final class Blas {
                     bv[i] = (float) random.nextGaussian();
                 }
                 // Stored as op's inverse: a is m x k as used, stored k x m when transposed.
-                INDArray a = org.nd4j.linalg.factory.Nd4j.create(av, ta ? new long[] {k, m} : new long[] {m, k}, 'c');
-                INDArray b = org.nd4j.linalg.factory.Nd4j.create(bv, tb ? new long[] {n, k} : new long[] {k, n}, 'c');
-                INDArray c = org.nd4j.linalg.factory.Nd4j.zeros(DataType.FLOAT, m, n);
+                INDArray a = Nd4j.create(av, ta ? new long[] {k, m} : new long[] {m, k}, 'c');
+                INDArray b = Nd4j.create(bv, tb ? new long[] {n, k} : new long[] {k, n}, 'c');
+                INDArray c = Nd4j.zeros(DataType.FLOAT, m, n);
                 gemm(a, ta, b, tb, c, 1f, 0f);
                 FloatBuffer got = floats(c);
                 double scale = 0;

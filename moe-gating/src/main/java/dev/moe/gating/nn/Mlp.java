@@ -432,8 +432,7 @@ public final class Mlp {
 
         /** A heap copy of the logits. */
         public FloatMatrix logitValues() {
-            if (logits.dataType() == DataType.FLOAT && logits.ordering() == 'c' && !logits.isView()
-                    && Kernels.forBackend() == Kernels.DIRECT) {
+            if (Kernels.forBackend() == Kernels.DIRECT) { // Java can read the buffer's memory: one bulk copy
                 float[] values = new float[(int) logits.length()];
                 Blas.floats(logits).get(0, values);
                 return new FloatMatrix((int) logits.rows(), (int) logits.columns(), values);

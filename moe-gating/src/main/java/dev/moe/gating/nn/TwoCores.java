@@ -13,9 +13,10 @@ import java.util.concurrent.Future;
  */
 final class TwoCores {
 
+    private static final String HELPER_NAME = "moe-mlp-helper";
     private static final ExecutorService HELPER = Runtime.getRuntime().availableProcessors() > 1
             ? Executors.newSingleThreadExecutor(runnable -> {
-                Thread t = new Thread(runnable, "moe-mlp-helper");
+                Thread t = new Thread(runnable, HELPER_NAME);
                 t.setDaemon(true);
                 return t;
             })
@@ -34,7 +35,8 @@ final class TwoCores {
 
     /** Runs both and returns when both are done; a failure in either is rethrown after both have finished. */
     static void run(Runnable first, Runnable second) {
-        if (HELPER == null) {
+        // On the helper itself (a half that splits again) waiting for the helper would never end: run in turn.
+        if (HELPER == null || Thread.currentThread().getName().equals(HELPER_NAME)) {
             first.run();
             second.run();
             return;
