@@ -32,4 +32,55 @@ public final class Permutations {
         shuffle(order, random);
         return order;
     }
+
+    /**
+     * Assigns each row to one of {@code k} folds, stratified: within each label the rows are shuffled and dealt
+     * out in turn, so every fold gets its share of every label (a rare label is not left out of a fold's training
+     * part by chance).
+     *
+     * @return each row's fold, 0..k-1
+     */
+    public static int[] stratifiedFolds(int[] labels, int k, SplittableRandom random) {
+        if (k < 2) {
+            throw new IllegalArgumentException("cross-validation needs at least 2 folds, got " + k);
+        }
+        if (labels.length < k) {
+            throw new IllegalArgumentException(labels.length + " rows cannot be split into " + k + " folds");
+        }
+        int[] order = shuffled(labels.length, random);
+        int maxLabel = 0;
+        for (int label : labels) {
+            maxLabel = Math.max(maxLabel, label);
+        }
+        int[] fold = new int[labels.length];
+        // Continue dealing across labels, so that fold sizes differ by at most one.
+        int next = 0;
+        for (int label = 0; label <= maxLabel; label++) {
+            for (int row : order) {
+                if (labels[row] == label) {
+                    fold[row] = next;
+                    next = (next + 1) % k;
+                }
+            }
+        }
+        return fold;
+    }
+
+    /** The rows in fold {@code f} ({@code inFold}) or in every other fold, ascending. */
+    public static int[] foldRows(int[] fold, int f, boolean inFold) {
+        int count = 0;
+        for (int v : fold) {
+            if ((v == f) == inFold) {
+                count++;
+            }
+        }
+        int[] rows = new int[count];
+        int i = 0;
+        for (int r = 0; r < fold.length; r++) {
+            if ((fold[r] == f) == inFold) {
+                rows[i++] = r;
+            }
+        }
+        return rows;
+    }
 }

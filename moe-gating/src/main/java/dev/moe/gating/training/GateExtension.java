@@ -2,6 +2,7 @@ package dev.moe.gating.training;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.ExpertCalibration;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Mlp;
@@ -35,6 +36,10 @@ public final class GateExtension {
         if (!(margin >= 0)) {
             throw new IllegalArgumentException("margin must not be negative, got " + margin);
         }
+        if (model.gate().inputs().needsExperts()) {
+            throw new IllegalArgumentException("a gate that reads the experts' outputs (" + model.gate().inputs().configName()
+                    + ") changes its inputs with every expert added: train it again instead");
+        }
         if (referenceRows.rows() == 0) {
             throw new IllegalArgumentException("reference rows are needed to place the new expert's bias");
         }
@@ -62,6 +67,9 @@ public final class GateExtension {
         Mlp extended = Mlp.fromParameters(sizes, network.activations(), network.dropout(), values, network.dataType());
         List<AlignedExpert> experts = new ArrayList<>(model.experts());
         experts.add(expert);
-        return new MixtureModel(new GateNetwork(model.gate().scaler(), extended), model.strategy(), experts, model.labelNames());
+        List<ExpertCalibration> calibrations = new ArrayList<>(model.calibrations());
+        calibrations.add(ExpertCalibration.IDENTITY);
+        return new MixtureModel(new GateNetwork(model.gate().scaler(), extended), model.strategy(), experts, calibrations,
+                model.labelNames());
     }
 }

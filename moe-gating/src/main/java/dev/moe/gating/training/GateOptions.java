@@ -1,5 +1,6 @@
 package dev.moe.gating.training;
 
+import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.nn.Activation;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +24,12 @@ import java.util.Objects;
  * @param method             gradient descent on the mixture's likelihood, or EM
  * @param emStepEpochs       EM only: gate epochs fitted to one E-step's responsibilities before the next E-step
  * @param earlyStopping      hold out part of the gate rows and stop when their loss stops falling
+ * @param inputs             what the gate reads: the features, the experts' outputs, or both
+ * @param weightDecay        L2 penalty {@code weightDecay / 2 * sum w^2} on the gate's weights (not its biases),
+ *                           added to the mean loss per row
+ * @param uniformStart       start with a zero output layer, so that the untrained gate averages the experts
+ * @param calibrate          fit one calibration per expert (temperature and floor) on the gate's training rows
+ *                           before the gate, and mix the calibrated outputs
  */
 public record GateOptions(
         List<Integer> hidden,
@@ -38,7 +45,11 @@ public record GateOptions(
         AuxiliaryLosses auxiliaryLosses,
         Method method,
         int emStepEpochs,
-        EarlyStopping earlyStopping) {
+        EarlyStopping earlyStopping,
+        GateInputs inputs,
+        double weightDecay,
+        boolean uniformStart,
+        boolean calibrate) {
 
     /** The article's gate: 128-256-128, ReLU then LeakyReLU, dropout 0.1, Adam at 0.001, 500 epochs full batch. */
     public static final List<Integer> ARTICLE_HIDDEN = List.of(128, 256, 128);
@@ -110,6 +121,14 @@ public record GateOptions(
         Objects.requireNonNull(auxiliaryLosses, "auxiliaryLosses");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(earlyStopping, "earlyStopping");
+        Objects.requireNonNull(inputs, "inputs");
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be finite and not negative, got " + weightDecay);
+        }
+        if (fineTuneExperts && (inputs.needsExperts() || calibrate)) {
+            throw new IllegalArgumentException("fine-tuned experts change during training: the gate can then read the features"
+                    + " only, and the experts cannot be calibrated beforehand");
+        }
         if (hidden.size() != activations.size()) {
             throw new IllegalArgumentException(hidden.size() + " hidden layers but " + activations.size() + " activations");
         }
@@ -131,7 +150,8 @@ public record GateOptions(
     public GateOptions(List<Integer> hidden, List<Activation> activations, double dropout, int epochs, double learningRate,
                        int batchSize, long seed, boolean fineTuneExperts, double expertLearningRate, int denseWarmupEpochs) {
         this(hidden, activations, dropout, epochs, learningRate, batchSize, seed, fineTuneExperts, expertLearningRate,
-                denseWarmupEpochs, AuxiliaryLosses.NONE, Method.GRADIENT, DEFAULT_EM_STEP_EPOCHS, EarlyStopping.NONE);
+                denseWarmupEpochs, AuxiliaryLosses.NONE, Method.GRADIENT, DEFAULT_EM_STEP_EPOCHS, EarlyStopping.NONE,
+                GateInputs.FEATURES, 0, false, false);
     }
 
     public static GateOptions article(long seed) {
@@ -139,17 +159,160 @@ public record GateOptions(
     }
 
     public GateOptions withAuxiliaryLosses(AuxiliaryLosses losses) {
-        return new GateOptions(hidden, activations, dropout, epochs, learningRate, batchSize, seed, fineTuneExperts,
-                expertLearningRate, denseWarmupEpochs, losses, method, emStepEpochs, earlyStopping);
+        return toBuilder().auxiliaryLosses(losses).build();
     }
 
     public GateOptions withMethod(Method newMethod, int newEmStepEpochs) {
-        return new GateOptions(hidden, activations, dropout, epochs, learningRate, batchSize, seed, fineTuneExperts,
-                expertLearningRate, denseWarmupEpochs, auxiliaryLosses, newMethod, newEmStepEpochs, earlyStopping);
+        return toBuilder().method(newMethod).emStepEpochs(newEmStepEpochs).build();
     }
 
     public GateOptions withEarlyStopping(EarlyStopping stopping) {
-        return new GateOptions(hidden, activations, dropout, epochs, learningRate, batchSize, seed, fineTuneExperts,
-                expertLearningRate, denseWarmupEpochs, auxiliaryLosses, method, emStepEpochs, stopping);
+        return toBuilder().earlyStopping(stopping).build();
+    }
+
+    /** The same options with another seed (e.g. for each fold of a cross-validation). */
+    public GateOptions withSeed(long newSeed) {
+        return toBuilder().seed(newSeed).build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.hidden = hidden;
+        b.activations = activations;
+        b.dropout = dropout;
+        b.epochs = epochs;
+        b.learningRate = learningRate;
+        b.batchSize = batchSize;
+        b.seed = seed;
+        b.fineTuneExperts = fineTuneExperts;
+        b.expertLearningRate = expertLearningRate;
+        b.denseWarmupEpochs = denseWarmupEpochs;
+        b.auxiliaryLosses = auxiliaryLosses;
+        b.method = method;
+        b.emStepEpochs = emStepEpochs;
+        b.earlyStopping = earlyStopping;
+        b.inputs = inputs;
+        b.weightDecay = weightDecay;
+        b.uniformStart = uniformStart;
+        b.calibrate = calibrate;
+        return b;
+    }
+
+    /** A linear gate on the features, Adam at 0.01, 300 full-batch epochs, nothing else: set what differs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options one at a time; {@link #build()} checks them together. */
+    public static final class Builder {
+        private List<Integer> hidden = List.of();
+        private List<Activation> activations = List.of();
+        private double dropout;
+        private int epochs = 300;
+        private double learningRate = 0.01;
+        private int batchSize;
+        private long seed;
+        private boolean fineTuneExperts;
+        private double expertLearningRate = 0.001;
+        private int denseWarmupEpochs;
+        private AuxiliaryLosses auxiliaryLosses = AuxiliaryLosses.NONE;
+        private Method method = Method.GRADIENT;
+        private int emStepEpochs = DEFAULT_EM_STEP_EPOCHS;
+        private EarlyStopping earlyStopping = EarlyStopping.NONE;
+        private GateInputs inputs = GateInputs.FEATURES;
+        private double weightDecay;
+        private boolean uniformStart;
+        private boolean calibrate;
+
+        private Builder() {
+        }
+
+        public Builder hidden(List<Integer> value, List<Activation> layerActivations) {
+            hidden = value;
+            activations = layerActivations;
+            return this;
+        }
+
+        public Builder dropout(double value) {
+            dropout = value;
+            return this;
+        }
+
+        public Builder epochs(int value) {
+            epochs = value;
+            return this;
+        }
+
+        public Builder learningRate(double value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder fineTuneExperts(boolean value, double learningRateOfExperts) {
+            fineTuneExperts = value;
+            expertLearningRate = learningRateOfExperts;
+            return this;
+        }
+
+        public Builder denseWarmupEpochs(int value) {
+            denseWarmupEpochs = value;
+            return this;
+        }
+
+        public Builder auxiliaryLosses(AuxiliaryLosses value) {
+            auxiliaryLosses = value;
+            return this;
+        }
+
+        public Builder method(Method value) {
+            method = value;
+            return this;
+        }
+
+        public Builder emStepEpochs(int value) {
+            emStepEpochs = value;
+            return this;
+        }
+
+        public Builder earlyStopping(EarlyStopping value) {
+            earlyStopping = value;
+            return this;
+        }
+
+        public Builder inputs(GateInputs value) {
+            inputs = value;
+            return this;
+        }
+
+        public Builder weightDecay(double value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder uniformStart(boolean value) {
+            uniformStart = value;
+            return this;
+        }
+
+        public Builder calibrate(boolean value) {
+            calibrate = value;
+            return this;
+        }
+
+        public GateOptions build() {
+            return new GateOptions(hidden, activations, dropout, epochs, learningRate, batchSize, seed, fineTuneExperts,
+                    expertLearningRate, denseWarmupEpochs, auxiliaryLosses, method, emStepEpochs, earlyStopping, inputs,
+                    weightDecay, uniformStart, calibrate);
+        }
     }
 }

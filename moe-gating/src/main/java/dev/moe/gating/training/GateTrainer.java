@@ -4,6 +4,8 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.api.ParameterException;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.ExpertCalibration;
+import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.mixture.ExpertTuning;
 import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.mixture.GateNetwork;
@@ -61,51 +63,102 @@ public final class GateTrainer {
         }
     }
 
+    /**
+     * Trains a gate over experts that are run here on {@code rows} (frozen), or fine-tuned with the gate when the
+     * options ask for it.
+     */
     public TrainedMixture train(FloatMatrix rows, int[] labels, List<String> labelNames, List<AlignedExpert> experts,
                                 RoutingStrategy strategy, GateOptions options, EpochListener listener) {
-        int n = rows.rows();
-        int e = experts.size();
-        if (labels.length != n) {
-            throw new IllegalArgumentException(n + " rows but " + labels.length + " labels");
+        if (labels.length != rows.rows()) {
+            throw new IllegalArgumentException(rows.rows() + " rows but " + labels.length + " labels");
         }
+        GateData data = options.fineTuneExperts() ? new GateData(rows, labels, List.of()) : GateData.of(rows, labels, experts);
+        return train(data, labelNames, experts, strategy, options, listener);
+    }
+
+    /**
+     * Trains a gate on rows whose expert outputs are already known (see {@link GateData}). With
+     * {@code options.calibrate()}, each expert's calibration is fitted on the training part of the rows first.
+     */
+    public TrainedMixture train(GateData data, List<String> labelNames, List<AlignedExpert> experts,
+                                RoutingStrategy strategy, GateOptions options, EpochListener listener) {
+        int n = data.rows();
+        int e = experts.size();
         if (e == 0) {
             throw new IllegalArgumentException("a mixture needs at least one expert");
         }
+        boolean frozen = !options.fineTuneExperts();
+        if (frozen && data.expertProbabilities().size() != e) {
+            throw new IllegalArgumentException(e + " experts but outputs of " + data.expertProbabilities().size());
+        }
         SplittableRandom random = new SplittableRandom(options.seed());
         Parts parts = Parts.split(n, options.earlyStopping(), random);
-        FeatureScaler scaler = FeatureScaler.fit(parts.validation.length == 0 ? rows : rows.selectRows(parts.train));
+        List<ExpertCalibration> calibrations = new ArrayList<>(ExpertCalibration.identities(e));
+        List<FloatMatrix> calibrated = new ArrayList<>();
+        if (frozen) {
+            for (int k = 0; k < e; k++) {
+                FloatMatrix p = data.expertProbabilities().get(k);
+                if (options.calibrate()) {
+                    calibrations.set(k, ExpertCalibration.fit(parts.selectTrain(p), parts.selectTrain(data.labels())));
+                }
+                calibrated.add(calibrations.get(k).apply(p));
+            }
+        }
+        // A row-independent strategy's logits are its bias: reading the experts would only cost their runs.
+        boolean rowIndependent = strategy instanceof RowIndependentRouting;
+        GateInputs inputs = rowIndependent ? GateInputs.FEATURES : options.inputs();
+        FloatMatrix gateInput = inputs.build(data.features(), calibrated);
+        FeatureScaler scaler = FeatureScaler.fit(parts.selectTrain(gateInput));
         Mlp network;
-        if (strategy instanceof RowIndependentRouting) {
-            network = Mlp.fromParameters(new int[] {rows.columns(), e}, List.of(), 0, new float[(rows.columns() + 1) * e],
+        if (rowIndependent) {
+            network = Mlp.fromParameters(new int[] {gateInput.columns(), e}, List.of(), 0, new float[(gateInput.columns() + 1) * e],
                     DataType.FLOAT);
         } else {
             int[] sizes = new int[options.hidden().size() + 2];
-            sizes[0] = rows.columns();
+            sizes[0] = gateInput.columns();
             for (int i = 0; i < options.hidden().size(); i++) {
                 sizes[i + 1] = options.hidden().get(i);
             }
             sizes[sizes.length - 1] = e;
             network = Mlp.initialise(sizes, options.activations(), options.dropout(), DataType.FLOAT, random.nextLong());
+            if (options.uniformStart()) {
+                network = withZeroOutputLayer(network);
+            }
         }
-        return new Session(scaler, network, rows, labels, parts, labelNames, experts, strategy, options, random).run(listener);
+        return new Session(scaler, network, inputs, gateInput, data.features(), data.labels(), calibrated, calibrations, parts,
+                labelNames, experts, strategy, options, random).run(listener);
+    }
+
+    /** The same network with its last layer's weights and biases at 0: every logit 0, so softmax weights are equal. */
+    static Mlp withZeroOutputLayer(Mlp network) {
+        int[] sizes = network.sizes();
+        float[] values = network.parameterValues();
+        int last = sizes[sizes.length - 2] * sizes[sizes.length - 1] + sizes[sizes.length - 1];
+        Arrays.fill(values, values.length - last, values.length, 0f);
+        return Mlp.fromParameters(sizes, network.activations(), network.dropout(), values, network.dataType());
     }
 
     /**
      * Trains an existing mixture's gate further from where it is, with its experts frozen and its feature scaler
-     * kept: e.g. after {@link GateExtension#addExpert}. The options' layer sizes are not used.
+     * and calibrations kept: e.g. after {@link GateExtension#addExpert}. The options' layer sizes are not used.
      */
     public TrainedMixture continueTraining(MixtureModel model, FloatMatrix rows, int[] labels, GateOptions options,
                                            EpochListener listener) {
         if (options.fineTuneExperts()) {
             throw new IllegalArgumentException("continued training trains the gate only: fine-tuning experts is off here");
         }
+        if (model.gate().inputs().needsExperts()) {
+            throw new IllegalArgumentException("continued training needs a gate on the features, not on "
+                    + model.gate().inputs().configName());
+        }
         if (labels.length != rows.rows()) {
             throw new IllegalArgumentException(rows.rows() + " rows but " + labels.length + " labels");
         }
         SplittableRandom random = new SplittableRandom(options.seed());
         Parts parts = Parts.split(rows.rows(), options.earlyStopping(), random);
-        return new Session(model.gate().scaler(), model.gate().network().copy(), rows, labels, parts, model.labelNames(),
-                model.experts(), model.strategy(), options, random).run(listener);
+        return new Session(model.gate().scaler(), model.gate().network().copy(), GateInputs.FEATURES, rows, rows, labels,
+                model.calibratedProbabilities(rows), model.calibrations(), parts, model.labelNames(), model.experts(),
+                model.strategy(), options, random).run(listener);
     }
 
     /** The gate-train rows split into the rows trained on and the rows watched for early stopping. */
@@ -128,6 +181,14 @@ public final class GateTrainer {
             Arrays.sort(train);
             return new Parts(train, validation);
         }
+
+        FloatMatrix selectTrain(FloatMatrix all) {
+            return validation.length == 0 ? all : all.selectRows(train);
+        }
+
+        int[] selectTrain(int[] all) {
+            return validation.length == 0 ? all : GateData.select(all, train);
+        }
     }
 
     /** One training run's state. */
@@ -137,6 +198,10 @@ public final class GateTrainer {
         private final Mlp network;
         private final AdamOptimizer optimizer;
         private final INDArray trainableMask;
+        /** The weight decay times 1 for each weight, 0 for each bias; null without weight decay. */
+        private final INDArray decay;
+        private final GateInputs inputs;
+        private final List<ExpertCalibration> calibrations;
         private final FloatMatrix rows;
         private final int[] labels;
         private final INDArray input;
@@ -157,10 +222,14 @@ public final class GateTrainer {
         /** EM's responsibilities, n x e, from the last E-step. */
         private float[] responsibilities;
 
-        Session(FeatureScaler scaler, Mlp network, FloatMatrix allRows, int[] allLabels, Parts parts, List<String> labelNames,
-                List<AlignedExpert> experts, RoutingStrategy strategy, GateOptions options, SplittableRandom random) {
+        Session(FeatureScaler scaler, Mlp network, GateInputs inputs, FloatMatrix allInputs, FloatMatrix allFeatures,
+                int[] allLabels, List<FloatMatrix> allProbabilities, List<ExpertCalibration> calibrations, Parts parts,
+                List<String> labelNames, List<AlignedExpert> experts, RoutingStrategy strategy, GateOptions options,
+                SplittableRandom random) {
             this.scaler = scaler;
             this.network = network;
+            this.inputs = inputs;
+            this.calibrations = calibrations;
             this.labelNames = labelNames;
             this.experts = experts;
             this.strategy = strategy;
@@ -174,16 +243,17 @@ public final class GateTrainer {
             }
             this.optimizer = new AdamOptimizer(network.parameters(), options.learningRate());
             this.trainableMask = strategy instanceof RowIndependentRouting ? biasOnly(network) : null;
+            this.decay = options.weightDecay() > 0 && trainableMask == null ? weightsOnly(network, options.weightDecay()) : null;
             this.noise = strategy instanceof NoisyTopKRouting
-                    ? new NoisyGating(allRows.columns(), e, options.learningRate()) : null;
+                    ? new NoisyGating(allInputs.columns(), e, options.learningRate()) : null;
 
             boolean everyRow = parts.validation.length == 0;
-            this.rows = everyRow ? allRows : allRows.selectRows(parts.train);
+            this.rows = everyRow ? allFeatures : allFeatures.selectRows(parts.train);
             this.labels = everyRow ? allLabels : select(allLabels, parts.train);
-            this.input = Nd4jMatrices.toNd4j(scaler.apply(rows), DataType.FLOAT);
-            FloatMatrix heldOut = allRows.selectRows(parts.validation);
+            this.input = Nd4jMatrices.toNd4j(scaler.apply(parts.selectTrain(allInputs)), DataType.FLOAT);
             this.validationLabels = select(allLabels, parts.validation);
-            this.validationInput = everyRow ? null : Nd4jMatrices.toNd4j(scaler.apply(heldOut), DataType.FLOAT);
+            this.validationInput = everyRow ? null
+                    : Nd4jMatrices.toNd4j(scaler.apply(allInputs.selectRows(parts.validation)), DataType.FLOAT);
 
             int n = rows.rows();
             this.trueLabelProbability = new float[n * e];
@@ -194,9 +264,10 @@ public final class GateTrainer {
                         : null;
                 tunings.add(tuning);
                 if (tuning == null) {
-                    trueLabelProbabilities(experts.get(k).predict(rows), labels, k, e, trueLabelProbability);
+                    FloatMatrix p = allProbabilities.get(k);
+                    trueLabelProbabilities(parts.selectTrain(p), labels, k, e, trueLabelProbability);
                     if (!everyRow) {
-                        trueLabelProbabilities(experts.get(k).predict(heldOut), validationLabels, k, e, validationProbability);
+                        trueLabelProbabilities(p.selectRows(parts.validation), validationLabels, k, e, validationProbability);
                     }
                 }
             }
@@ -248,7 +319,8 @@ public final class GateTrainer {
                     finalExperts.set(k, tunings.get(k).finish());
                 }
             }
-            MixtureModel model = new MixtureModel(new GateNetwork(scaler, network), strategy, finalExperts, labelNames);
+            MixtureModel model = new MixtureModel(new GateNetwork(scaler, network, inputs), strategy, finalExperts, calibrations,
+                    labelNames);
             return new TrainedMixture(model, Arrays.copyOf(lossHistory, epoch),
                     Arrays.copyOf(validationHistory, validationInput == null ? 0 : epoch), bestEpoch);
         }
@@ -308,6 +380,9 @@ public final class GateTrainer {
             }
 
             Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, dz));
+            if (decay != null) {
+                gradients.parameters().addi(network.parameters().mul(decay));
+            }
             if (trainableMask != null) {
                 gradients.parameters().muli(trainableMask);
             }
@@ -398,6 +473,19 @@ public final class GateTrainer {
             }
             return epoch - bestEpoch >= patience;
         }
+    }
+
+    /** {@code decay} for each weight, 0 for each bias, in the network's flat layout (per layer: weights, then bias). */
+    private static INDArray weightsOnly(Mlp network, double decay) {
+        float[] mask = new float[network.parameterCount()];
+        int[] sizes = network.sizes();
+        int offset = 0;
+        for (int layer = 0; layer + 1 < sizes.length; layer++) {
+            int weights = sizes[layer] * sizes[layer + 1];
+            Arrays.fill(mask, offset, offset + weights, (float) decay);
+            offset += weights + sizes[layer + 1];
+        }
+        return Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(network.dataType());
     }
 
     /** 1 for the output layer's bias, 0 for every other parameter, in the network's flat layout (bias last). */

@@ -274,4 +274,74 @@ class GateTrainerTest {
         assertTrue(accuracy(prediction.probabilities(), test.labels) > 0.99);
         return RoutingDiagnostics.compute(prediction.weights(), experts.stream().map(x -> x.predict(test.rows)).toList(), test.labels);
     }
+
+    @Test
+    void aUniformStartAveragesTheExpertsBeforeTraining() {
+        Problem train = new Problem(200, 30);
+        GateOptions.Builder untrained = GateOptions.builder().hidden(List.of(8), List.of(Activation.RELU)).epochs(0).seed(31);
+        MixtureModel uniform = new GateTrainer().train(train.rows, train.labels, LABELS, experts(), new SoftmaxDenseRouting(1),
+                untrained.uniformStart(true).build(), GateTrainer.EpochListener.NONE).model();
+        MixtureModel random = new GateTrainer().train(train.rows, train.labels, LABELS, experts(), new SoftmaxDenseRouting(1),
+                untrained.uniformStart(false).build(), GateTrainer.EpochListener.NONE).model();
+        float[] w = uniform.weights(train.rows).values();
+        for (float v : w) {
+            assertEquals(0.5f, v, 1e-6f);
+        }
+        float[] r = random.weights(train.rows).values();
+        double offUniform = 0;
+        for (float v : r) {
+            offUniform = Math.max(offUniform, Math.abs(v - 0.5));
+        }
+        assertTrue(offUniform > 0.01, "a random start is not uniform: " + offUniform);
+    }
+
+    @Test
+    void weightDecayShrinksTheGateTowardsAveraging() {
+        Problem train = new Problem(400, 32);
+        GateOptions.Builder options = GateOptions.builder().epochs(300).learningRate(0.05).seed(33).uniformStart(true);
+        MixtureModel free = new GateTrainer().train(train.rows, train.labels, LABELS, experts(), new SoftmaxDenseRouting(1),
+                options.weightDecay(0).build(), GateTrainer.EpochListener.NONE).model();
+        MixtureModel decayed = new GateTrainer().train(train.rows, train.labels, LABELS, experts(), new SoftmaxDenseRouting(1),
+                options.weightDecay(1.0).build(), GateTrainer.EpochListener.NONE).model();
+        MixtureModel flattened = new GateTrainer().train(train.rows, train.labels, LABELS, experts(), new SoftmaxDenseRouting(1),
+                options.weightDecay(100).build(), GateTrainer.EpochListener.NONE).model();
+        double freeNorm = weightNorm(free);
+        double decayedNorm = weightNorm(decayed);
+        assertTrue(decayedNorm < freeNorm / 2, "with decay " + decayedNorm + ", without " + freeNorm);
+        for (float v : flattened.weights(train.rows).values()) {
+            assertEquals(0.5, v, 0.05);
+        }
+    }
+
+    /** The L2 norm of a linear gate's input weights (its biases left out). */
+    private static double weightNorm(MixtureModel model) {
+        float[] p = model.gate().network().parameterValues();
+        int weights = model.gate().network().inputSize() * model.gate().network().outputSize();
+        double sum = 0;
+        for (int i = 0; i < weights; i++) {
+            sum += p[i] * p[i];
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
+    void calibrationIsFittedPerExpertOnTheGateRowsAndKeptInTheModel() {
+        GateData data = GateSelectionTest.confidenceDecides(800, 2, 34);
+        MixtureModel model = new GateTrainer().train(data, GateSelectionTest.LABELS, GateSelectionTest.experts(2),
+                new ConstantRouting(), GateOptions.builder().epochs(50).seed(35).calibrate(true).build(),
+                GateTrainer.EpochListener.NONE).model();
+        for (int k = 0; k < 2; k++) {
+            assertTrue(!model.calibrations().get(k).isIdentity(), model.calibrations().toString());
+        }
+        MixtureModel raw = new GateTrainer().train(data, GateSelectionTest.LABELS, GateSelectionTest.experts(2),
+                new ConstantRouting(), GateOptions.builder().epochs(50).seed(35).build(), GateTrainer.EpochListener.NONE).model();
+        assertTrue(raw.calibrations().stream().allMatch(dev.moe.gating.mixture.ExpertCalibration::isIdentity));
+    }
+
+    @Test
+    void fineTuningRefusesGatesOnTheExpertsAndCalibration() {
+        assertThrows(IllegalArgumentException.class, () -> GateOptions.builder().fineTuneExperts(true, 0.001)
+                .inputs(dev.moe.gating.mixture.GateInputs.SIGNALS).build());
+        assertThrows(IllegalArgumentException.class, () -> GateOptions.builder().fineTuneExperts(true, 0.001).calibrate(true).build());
+    }
 }

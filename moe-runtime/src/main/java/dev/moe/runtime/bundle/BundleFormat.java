@@ -21,8 +21,11 @@ public final class BundleFormat {
 
     /** The {@code format} field of every manifest. */
     public static final String FORMAT = "moe-mixture";
-    /** The layout version this program writes and the newest it reads. */
-    public static final int VERSION = 1;
+    /**
+     * The layout version this program writes and the newest it reads. 2 added the gate's inputs and the experts'
+     * calibrations; a version-1 bundle reads as a gate on the features over uncalibrated experts.
+     */
+    public static final int VERSION = 2;
 
     public static final String MANIFEST = "manifest.json";
     public static final String GATE_MEANS = "gate/means.f32";

@@ -45,11 +45,19 @@ public record BundleManifest(
     public record Strategy(String name, Map<String, Object> params, String description, String origin) { }
 
     /**
-     * The gate: standardisation, then an MLP with one output per expert. Each named entry holds little-endian
-     * float32 values: the scaler's means and scales (one per feature) and the MLP's flat parameters.
+     * The gate: its inputs, standardised, then an MLP with one output per expert. Each named entry holds
+     * little-endian float32 values: the scaler's means and scales (one per gate input) and the MLP's flat parameters.
+     *
+     * @param inputs      what the gate reads ({@code features}, {@code signals}, {@code experts}, {@code both}); absent
+     *                    means features (format version 1)
+     * @param calibration per expert in the gate's order, its calibration; absent means none
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Gate(List<Integer> sizes, List<String> activations, Double dropout, String means, String scales,
-                       String parameters) { }
+                       String parameters, String inputs, List<Calibration> calibration) { }
+
+    /** An expert's calibration: {@code q = (1 - floor) * p^(1/temperature) / sum + floor / labels}. */
+    public record Calibration(Double temperature, Double floor) { }
 
     /**
      * One expert.

@@ -14,6 +14,8 @@ import dev.moe.api.RoutingStrategy;
 import dev.moe.api.RoutingStrategyProvider;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.FeatureScaler;
+import dev.moe.gating.mixture.ExpertCalibration;
+import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
@@ -223,7 +225,7 @@ public final class BundleReader {
                     + " experts: the bundle is corrupt");
         }
         RoutingStrategy strategy = strategy(m, experts.size(), file);
-        return new MixtureModel(gate, strategy, experts, m.labelNames());
+        return new MixtureModel(gate, strategy, experts, calibrations(m, experts.size(), file), m.labelNames());
     }
 
     /** All missing providers and strategies at once, with the plugin each came from, before anything is built. */
@@ -254,6 +256,21 @@ public final class BundleReader {
         return origin == null ? "" : " (from " + origin + ")";
     }
 
+    private static List<ExpertCalibration> calibrations(BundleManifest m, int experts, Path file) {
+        List<BundleManifest.Calibration> saved = m.gate().calibration();
+        if (saved == null) {
+            return ExpertCalibration.identities(experts);
+        }
+        if (saved.size() != experts) {
+            throw new MoeException(file + ": the gate has " + saved.size() + " calibrations for " + experts + " experts: the bundle is corrupt");
+        }
+        try {
+            return saved.stream().map(c -> new ExpertCalibration(c.temperature(), c.floor())).toList();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new MoeException(file + ": an expert's calibration is corrupt: " + e.getMessage());
+        }
+    }
+
     private static GateNetwork gate(BundleManifest m, Map<String, byte[]> contents, Path file) {
         BundleManifest.Gate g = m.gate();
         try {
@@ -262,11 +279,13 @@ public final class BundleReader {
             float[] means = BundleFormat.floats(contents.get(g.means()));
             float[] scales = BundleFormat.floats(contents.get(g.scales()));
             float[] parameters = BundleFormat.floats(contents.get(g.parameters()));
-            if (means.length != m.featureNames().size()) {
-                throw new IllegalArgumentException(means.length + " means for " + m.featureNames().size() + " features");
+            GateInputs inputs = g.inputs() == null ? GateInputs.FEATURES : GateInputs.fromConfigName(g.inputs());
+            int width = inputs.width(m.featureNames().size(), m.experts().size(), m.labelNames().size());
+            if (means.length != width) {
+                throw new IllegalArgumentException(means.length + " means for " + width + " gate inputs (" + inputs.configName() + ")");
             }
             Mlp network = Mlp.fromParameters(sizes, activations, g.dropout() == null ? 0.0 : g.dropout(), parameters, DataType.FLOAT);
-            return new GateNetwork(new FeatureScaler(means, scales), network);
+            return new GateNetwork(new FeatureScaler(means, scales), network, inputs);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MoeException(file + ": the gate is corrupt: " + e.getMessage());
         }

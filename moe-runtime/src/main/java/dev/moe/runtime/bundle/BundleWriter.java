@@ -92,7 +92,7 @@ public final class BundleWriter {
             BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.VERSION,
                     "moe " + Origins.libraries().get("moe"), createdAt, request.labelColumn(),
                     request.featureNames(), model.labelNames(),
-                    strategy(request), gateEntry(network), experts, provenance(request), entries);
+                    strategy(request), gateEntry(model), experts, provenance(request), entries);
             ZipEntry manifestEntry = new ZipEntry(BundleFormat.MANIFEST);
             manifestEntry.setTime(time);
             zip.putNextEntry(manifestEntry);
@@ -178,11 +178,15 @@ public final class BundleWriter {
                 found == null ? null : found.origin());
     }
 
-    private static BundleManifest.Gate gateEntry(Mlp network) {
+    private static BundleManifest.Gate gateEntry(MixtureModel model) {
+        Mlp network = model.gate().network();
         List<Integer> sizes = Arrays.stream(network.sizes()).boxed().toList();
         List<String> activations = network.activations().stream().map(Activation::configName).toList();
+        boolean calibrated = model.calibrations().stream().anyMatch(c -> !c.isIdentity());
         return new BundleManifest.Gate(sizes, activations, network.dropout(), BundleFormat.GATE_MEANS,
-                BundleFormat.GATE_SCALES, BundleFormat.GATE_PARAMETERS);
+                BundleFormat.GATE_SCALES, BundleFormat.GATE_PARAMETERS, model.gate().inputs().configName(),
+                calibrated ? model.calibrations().stream()
+                        .map(c -> new BundleManifest.Calibration(c.temperature(), c.floor())).toList() : null);
     }
 
     private static BundleManifest.Provenance provenance(SaveRequest request) {

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * result to a consumer in submission order, on the caller's thread. At most one block per thread plus one is in
  * flight, so memory stays a few blocks whatever the input's size, and results do not depend on the threads' timing.
  */
-final class ParallelBlocks<T> implements AutoCloseable {
+public final class ParallelBlocks<T> implements AutoCloseable {
 
     private final int threads = Runtime.getRuntime().availableProcessors();
     private final ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
@@ -26,12 +26,12 @@ final class ParallelBlocks<T> implements AutoCloseable {
     private final Deque<Future<T>> inFlight = new ArrayDeque<>();
     private final Consumer<T> inOrder;
 
-    ParallelBlocks(Consumer<T> inOrder) {
+    public ParallelBlocks(Consumer<T> inOrder) {
         this.inOrder = inOrder;
     }
 
     /** Queues one block's work; first hands on finished results while too many blocks are in flight. */
-    void submit(Callable<T> work) {
+    public void submit(Callable<T> work) {
         inFlight.add(pool.submit(work));
         while (inFlight.size() > threads) {
             inOrder.accept(result(inFlight.removeFirst()));
@@ -39,7 +39,7 @@ final class ParallelBlocks<T> implements AutoCloseable {
     }
 
     /** Waits for every queued block and hands on their results. */
-    void finish() {
+    public void finish() {
         while (!inFlight.isEmpty()) {
             inOrder.accept(result(inFlight.removeFirst()));
         }

@@ -39,9 +39,10 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
     public SaveRequest {
         Objects.requireNonNull(model, "model");
         featureNames = List.copyOf(featureNames);
-        if (featureNames.size() != model.gate().scaler().columns()) {
+        int gateColumns = model.gate().inputs().width(featureNames.size(), model.experts().size(), model.labelNames().size());
+        if (gateColumns != model.gate().scaler().columns()) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for a gate reading "
-                    + model.gate().scaler().columns() + " columns");
+                    + model.gate().scaler().columns() + " columns (" + model.gate().inputs().configName() + ")");
         }
         routingParams = routingParams == null ? Map.of() : routingParams;
         experts = List.copyOf(experts);
@@ -106,7 +107,10 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
                 run.seed(), config.data().source(), data.name(), data.rows(), datasetSha256(data), dataFileSha,
                 testRows.length, testAccuracy, null);
         String labelColumn = config.data().label() == null ? "label" : config.data().label();
-        return new SaveRequest(model, data.featureNames(), config.routing().params(), experts, labelColumn, provenance, configText);
+        // The configured strategy's parameters belong to it alone: a chosen averaging or constant combiner has none.
+        Map<String, Object> routingParams = model.strategy().name().equals(config.routing().strategyOrDefault())
+                ? config.routing().params() : Map.of();
+        return new SaveRequest(model, data.featureNames(), routingParams, experts, labelColumn, provenance, configText);
     }
 
     /** SHA-256 of a data set as the program saw it: names, then features (float32) and labels, little-endian. */

@@ -8,7 +8,11 @@ import java.util.Set;
 final class ConfigValidator {
 
     /** Rows of the report that are not configured experts. */
-    static final java.util.List<String> RESERVED_IDS = java.util.List.of("moe", "uniform", "tribuo-ensemble");
+    static final java.util.List<String> RESERVED_IDS = java.util.List.of("moe", "uniform", "tribuo-ensemble", "stacking");
+
+    /** What {@code gate.candidates} may name: the two row-independent combiners, then the gates by their inputs. */
+    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "features", "signals", "experts", "both");
+    static final java.util.List<String> INPUTS = java.util.List.of("features", "signals", "experts", "both");
 
     private ConfigValidator() {
     }
@@ -53,12 +57,25 @@ final class ConfigValidator {
             }
         }
         MoeConfig.SplitConfig s = c.split();
-        double experts = s.expertsOrDefault();
-        double gate = s.gateOrDefault();
+        if (s.crossFit() != null && (s.experts() != null || s.gate() != null)) {
+            throw new MoeException(file + ": split.cross-fit trains experts and gate on every row outside the test set: drop"
+                    + " split.experts and split.gate, or drop cross-fit for a three-way split");
+        }
+        if (s.crossFit() != null && (s.crossFit() == 1 || s.crossFit() < 0)) {
+            throw new MoeException(file + ": split.cross-fit must be 0 (off) or at least 2 folds, got " + s.crossFit());
+        }
         double test = s.testOrDefault();
-        if (experts < 0 || gate <= 0 || test <= 0 || experts + gate + test > 1 + 1e-9) {
-            throw new MoeException(file + ": split: experts, gate and test must be fractions (gate and test above 0)"
-                    + " summing to at most 1, got " + experts + ", " + gate + ", " + test);
+        if (s.crossFitOrDefault() > 0) {
+            if (!(test > 0 && test < 1)) {
+                throw new MoeException(file + ": split.test must be a fraction in (0, 1), got " + test);
+            }
+        } else {
+            double experts = s.expertsOrDefault();
+            double gate = s.gateOrDefault();
+            if (experts < 0 || gate <= 0 || test <= 0 || experts + gate + test > 1 + 1e-9) {
+                throw new MoeException(file + ": split: experts, gate and test must be fractions (gate and test above 0)"
+                        + " summing to at most 1, got " + experts + ", " + gate + ", " + test);
+            }
         }
         MoeConfig.GateConfig g = c.gate();
         positive(file, "gate.epochs", g.epochs());
@@ -93,14 +110,54 @@ final class ConfigValidator {
             throw new MoeException(file + ": gate.validation-fraction must be in [0, 1), got " + validation);
         }
         positive(file, "gate.patience", g.patience());
-        boolean earlyStopping = validation != null && validation > 0;
-        if (g.patience() != null && !earlyStopping) {
+        if (g.patience() != null && validation != null && validation == 0) {
             throw new MoeException(file + ": gate.patience needs gate.validation-fraction above 0 (the rows it watches)");
         }
-        if (earlyStopping && Boolean.TRUE.equals(g.fineTuneExperts())) {
+        boolean fineTune = Boolean.TRUE.equals(g.fineTuneExperts());
+        if (validation != null && validation > 0 && fineTune) {
             throw new MoeException(file + ": gate.validation-fraction: early stopping restores the best gate only; it cannot be"
                     + " used with fine-tune-experts");
         }
+        String choose = g.chooseOrDefault();
+        if (!choose.equals(MoeConfig.GateConfig.CHOOSE_AUTO) && !choose.equals(MoeConfig.GateConfig.CHOOSE_GATE)) {
+            throw new MoeException(file + ": gate.choose must be auto or gate, got '" + choose + "'");
+        }
+        if (fineTune && choose.equals(MoeConfig.GateConfig.CHOOSE_AUTO)) {
+            throw new MoeException(file + ": gate.fine-tune-experts trains one gate together with its experts: add gate.choose: gate");
+        }
+        if (g.candidates() != null && choose.equals(MoeConfig.GateConfig.CHOOSE_GATE)) {
+            throw new MoeException(file + ": gate.candidates are what choose: auto chooses among; with choose: gate set gate.inputs");
+        }
+        if (g.candidates() != null) {
+            if (g.candidates().isEmpty()) {
+                throw new MoeException(file + ": gate.candidates: name at least one of " + String.join(", ", CANDIDATES));
+            }
+            Set<String> seen = new HashSet<>();
+            for (String candidate : g.candidates()) {
+                if (!CANDIDATES.contains(candidate)) {
+                    throw new MoeException(file + ": gate.candidates: unknown candidate '" + candidate + "'; known: "
+                            + String.join(", ", CANDIDATES));
+                }
+                if (!seen.add(candidate)) {
+                    throw new MoeException(file + ": gate.candidates: '" + candidate + "' is listed twice");
+                }
+            }
+        }
+        if (g.inputs() != null && !INPUTS.contains(g.inputs())) {
+            throw new MoeException(file + ": gate.inputs must be one of " + String.join(", ", INPUTS) + ", got '" + g.inputs() + "'");
+        }
+        if (g.inputs() != null && choose.equals(MoeConfig.GateConfig.CHOOSE_AUTO)) {
+            throw new MoeException(file + ": gate.inputs is for choose: gate; choose: auto tries the inputs named in gate.candidates");
+        }
+        if (fineTune && g.inputs() != null && !g.inputs().equals("features")) {
+            throw new MoeException(file + ": gate.inputs: fine-tuned experts change during training, so the gate can read the"
+                    + " features only");
+        }
+        if (fineTune && Boolean.TRUE.equals(g.calibrate())) {
+            throw new MoeException(file + ": gate.calibrate: fine-tuned experts change during training, so they cannot be"
+                    + " calibrated beforehand");
+        }
+        notNegative(file, "gate.weight-decay", g.weightDecay());
         if (g.hidden() != null) {
             for (Integer h : g.hidden()) {
                 if (h == null || h <= 0) {

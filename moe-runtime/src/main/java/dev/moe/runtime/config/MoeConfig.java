@@ -31,7 +31,7 @@ public record MoeConfig(
     public MoeConfig {
         experts = experts == null ? List.of() : List.copyOf(experts);
         baselines = baselines == null ? List.of() : List.copyOf(baselines);
-        split = split == null ? new SplitConfig(null, null, null, null) : split;
+        split = split == null ? new SplitConfig(null, null, null, null, null) : split;
         gate = gate == null ? new GateConfig(null, null, null, null, null, null, null, null, null) : gate;
         routing = routing == null ? new RoutingConfig(null, null) : routing;
     }
@@ -70,16 +70,38 @@ public record MoeConfig(
      * @param source {@code synthetic-seed} or {@code csv}
      * @param path   csv: the file, relative to the config
      * @param label  csv: the label column's name (default {@code label})
-     * @param rows   synthetic-seed: how many rows (default 5000)
+     * @param rows   synthetic-seed: how many rows (default 5000); csv: use a seeded random sample of this many rows,
+     *               a new one for every repeat (default: every row)
      */
     public record DataConfig(String source, String path, String label, Integer rows) { }
 
     /**
-     * Fractions of the shuffled rows: the experts' pool, the gate's training rows, the test rows.
+     * How the rows are used. Either cross-fitting (the default when neither {@code experts} nor {@code gate} is
+     * given): every row outside the test set trains the experts and the gate, the gate on out-of-fold expert
+     * outputs; or a three-way split into fractions of the shuffled rows: the experts' pool, the gate's rows, the
+     * test rows.
      *
      * @param balanceExperts cut every expert's subset to the smallest one's size (the article's protocol)
+     * @param crossFit       folds of cross-fitting (default 5 when the split gives no experts or gate fraction)
      */
-    public record SplitConfig(Double experts, Double gate, Double test, Boolean balanceExperts) {
+    public record SplitConfig(Double experts, Double gate, Double test, Boolean balanceExperts, Integer crossFit) {
+
+        public static final int DEFAULT_CROSS_FIT = 5;
+        public static final double DEFAULT_CROSS_FIT_TEST = 0.3;
+
+        /** The article's three-way fractions, without cross-fitting. */
+        public SplitConfig(Double experts, Double gate, Double test, Boolean balanceExperts) {
+            this(experts, gate, test, balanceExperts, null);
+        }
+
+        /** Folds of cross-fitting, or 0 for a three-way split. */
+        public int crossFitOrDefault() {
+            if (crossFit != null) {
+                return crossFit;
+            }
+            return experts == null && gate == null ? DEFAULT_CROSS_FIT : 0;
+        }
+
         public double expertsOrDefault() {
             return experts == null ? 0.5 : experts;
         }
@@ -89,7 +111,10 @@ public record MoeConfig(
         }
 
         public double testOrDefault() {
-            return test == null ? 0.1 : test;
+            if (test != null) {
+                return test;
+            }
+            return crossFitOrDefault() > 0 ? DEFAULT_CROSS_FIT_TEST : 0.1;
         }
 
         public boolean balanceExpertsOrDefault() {
@@ -123,8 +148,12 @@ public record MoeConfig(
     public record SubsetConfig(List<String> labels, List<String> features, Double fraction) { }
 
     /**
-     * The gate network and its training. Defaults are the article's gate: hidden 128-256-128, ReLU then
-     * LeakyReLU, dropout 0.1, Adam at 0.001, 500 full-batch epochs. {@code hidden: []} is a linear gate.
+     * How the experts are combined, and the gate network and its training. With no {@code gate:} section the
+     * combiner is chosen by cross-validation on the gate's rows ({@code choose: auto}) among plain averaging, one
+     * weight per expert and linear gates that read the experts' outputs; a learned one only when it beats averaging
+     * there. {@code choose: gate} trains the configured gate alone. {@code hidden: []} is a linear gate; the
+     * article's gate is {@code hidden: [128, 256, 128]}, {@code dropout: 0.1}, {@code learning-rate: 0.001},
+     * {@code epochs: 500}.
      *
      * @param loadBalanceCoefficient the Switch Transformer's load-balancing loss {@code alpha} (default 0: off; the paper: 0.01)
      * @param importanceCoefficient  Shazeer et al.'s {@code CV^2(importance)} weight (default 0; the paper: 0.1)
@@ -132,8 +161,16 @@ public record MoeConfig(
      * @param zLossCoefficient       the router z-loss {@code beta} (default 0; ST-MoE: 0.001)
      * @param trainer                {@code gradient} (default) or {@code em} (Jordan and Jacobs; frozen experts)
      * @param emStepEpochs           em: gate epochs fitted to each E-step's responsibilities (default 10)
-     * @param validationFraction     share of the gate rows held out for early stopping (default 0: no early stopping)
-     * @param patience               epochs without a better validation loss before stopping (default 100)
+     * @param validationFraction     share of the gate rows held out for early stopping (default: see
+     *                               {@link #DEFAULT_VALIDATION_FRACTION}; 0 turns early stopping off)
+     * @param patience               epochs without a better validation loss before stopping
+     * @param choose                 {@code auto} (default) or {@code gate}
+     * @param candidates             what {@code auto} chooses among: {@code uniform}, {@code constant}, and gates by
+     *                               their inputs ({@code features}, {@code signals}, {@code experts}, {@code both})
+     * @param inputs                 what the gate reads with {@code choose: gate} (default {@code features})
+     * @param weightDecay            L2 penalty on the gate's weights (default {@link #DEFAULT_WEIGHT_DECAY})
+     * @param uniformStart           start the gate at equal weights (default true)
+     * @param calibrate              fit a temperature and floor per expert on the gate's rows (default true)
      */
     public record GateConfig(
             List<Integer> hidden,
@@ -152,17 +189,33 @@ public record MoeConfig(
             String trainer,
             Integer emStepEpochs,
             Double validationFraction,
-            Integer patience) {
+            Integer patience,
+            String choose,
+            List<String> candidates,
+            String inputs,
+            Double weightDecay,
+            Boolean uniformStart,
+            Boolean calibrate) {
 
         public static final String GRADIENT_TRAINER = "gradient";
         public static final String EM_TRAINER = "em";
-        public static final int DEFAULT_PATIENCE = 100;
+        public static final String CHOOSE_AUTO = "auto";
+        public static final String CHOOSE_GATE = "gate";
+        public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "constant", "signals", "experts");
+        public static final String DEFAULT_INPUTS = "features";
+        public static final int DEFAULT_EPOCHS = 300;
+        public static final double DEFAULT_LEARNING_RATE = 0.01;
+        public static final double DEFAULT_WEIGHT_DECAY = 0.001;
+        public static final double DEFAULT_VALIDATION_FRACTION = 0.2;
+        /** Early stopping is on by default only with at least this many gate rows (a fifth of them watched). */
+        public static final int MIN_ROWS_FOR_DEFAULT_EARLY_STOPPING = 100;
+        public static final int DEFAULT_PATIENCE = 50;
 
-        /** The network and optimiser keys only; routing losses, trainer and early stopping at their defaults. */
+        /** The network and optimiser keys only; everything else at its default. */
         public GateConfig(List<Integer> hidden, List<String> activations, Double dropout, Integer epochs, Double learningRate,
                           Integer batchSize, Boolean fineTuneExperts, Double expertLearningRate, Integer denseWarmupEpochs) {
             this(hidden, activations, dropout, epochs, learningRate, batchSize, fineTuneExperts, expertLearningRate,
-                    denseWarmupEpochs, null, null, null, null, null, null, null, null);
+                    denseWarmupEpochs, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public String trainerOrDefault() {
@@ -171,6 +224,18 @@ public record MoeConfig(
 
         public int patienceOrDefault() {
             return patience == null ? DEFAULT_PATIENCE : patience;
+        }
+
+        public String chooseOrDefault() {
+            return choose == null ? CHOOSE_AUTO : choose;
+        }
+
+        public List<String> candidatesOrDefault() {
+            return candidates == null ? DEFAULT_CANDIDATES : candidates;
+        }
+
+        public String inputsOrDefault() {
+            return inputs == null ? DEFAULT_INPUTS : inputs;
         }
     }
 

@@ -31,11 +31,19 @@ public final class CsvSource implements DataSource {
         if (config.path() == null) {
             throw new MoeException("data.path is required for the csv source");
         }
-        if (config.rows() != null) {
-            throw new MoeException("data.rows applies to synthetic-seed only; a csv source reads every row");
+        if (config.rows() != null && config.rows() < 3) {
+            throw new MoeException("data.rows must be at least 3, got " + config.rows());
         }
         Path file = baseDirectory.resolve(config.path()).normalize();
-        return read(file, config.label() == null ? "label" : config.label());
+        Dataset data = read(file, config.label() == null ? "label" : config.label());
+        // rows: a seeded random sample, to try a large file quickly; a new sample for every repeat's seed.
+        if (config.rows() != null && config.rows() < data.rows()) {
+            int[] sample = java.util.Arrays.copyOf(
+                    dev.moe.gating.nn.Permutations.shuffled(data.rows(), new java.util.SplittableRandom(seed ^ 0x5DEECE66DL)), config.rows());
+            java.util.Arrays.sort(sample);
+            return data.subset(sample);
+        }
+        return data;
     }
 
     public static Dataset read(Path file, String labelColumn) {

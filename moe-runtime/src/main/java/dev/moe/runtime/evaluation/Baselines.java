@@ -3,6 +3,7 @@ package dev.moe.runtime.evaluation;
 import dev.moe.api.FloatMatrix;
 import dev.moe.experts.tribuo.TribuoExpert;
 import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.training.GateData;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,7 +12,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.tribuo.Example;
 import org.tribuo.Model;
+import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
+import org.tribuo.Trainer;
+import org.tribuo.classification.LabelFactory;
+import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
+import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.provenance.SimpleDataSourceProvenance;
+import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
 import org.tribuo.ensemble.WeightedEnsembleModel;
@@ -19,13 +27,16 @@ import org.tribuo.impl.ArrayExample;
 
 /**
  * The answers to "was the gate worth it": the same experts without a gate. {@code uniform} averages their
- * probabilities; {@code tribuo-ensemble} is Tribuo's own {@link WeightedEnsembleModel} with a
- * {@link FullyWeightedVotingCombiner} over the experts' Tribuo models, when every expert is one.
+ * probabilities; {@code stacking} is a Tribuo logistic regression on the experts' probabilities (Wolpert's stacked
+ * generalisation), trained on the very rows and expert outputs the gate learned from; {@code tribuo-ensemble} is
+ * Tribuo's own {@link WeightedEnsembleModel} with a {@link FullyWeightedVotingCombiner} over the experts' Tribuo
+ * models, when every expert is one.
  */
 public final class Baselines {
 
     public static final String UNIFORM = "uniform";
     public static final String TRIBUO_ENSEMBLE = "tribuo-ensemble";
+    public static final String STACKING = "stacking";
 
     private Baselines() {
     }
@@ -48,18 +59,87 @@ public final class Baselines {
     }
 
     /**
-     * Tribuo's weighted ensemble (equal weights, soft vote) of the experts' models, on rows of the data set whose
-     * columns are {@code featureNames}. Empty unless every expert is a Tribuo model and Tribuo accepts them as one
-     * ensemble: it requires equal feature and label domains (experts on different feature or label subsets are refused).
+     * A multinomial logistic regression (Tribuo's linear SGD, log loss, AdaGrad; 50 epochs) whose features are every
+     * expert's probability of every label.
+     *
+     * @param trainedOn         the gate's rows with the experts' outputs there (out-of-fold under cross-fitting)
+     * @param testProbabilities each expert's probabilities on the rows to predict
+     * @return rows x labels
+     */
+    public static FloatMatrix stacking(GateData trainedOn, List<FloatMatrix> testProbabilities, List<String> labelNames, long seed) {
+        String[] names = stackingFeatureNames(testProbabilities.size(), labelNames.size());
+        MutableDataset<Label> train = new MutableDataset<>(new SimpleDataSourceProvenance("moe gate rows", LABELS), LABELS);
+        for (int r = 0; r < trainedOn.rows(); r++) {
+            train.add(new ArrayExample<>(new Label(labelNames.get(trainedOn.labels()[r])), names,
+                    stackingRow(trainedOn.expertProbabilities(), r)));
+        }
+        Trainer<Label> trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.5), 50, -1, 1, seed);
+        Model<Label> model = trainer.train(train);
+        int rows = testProbabilities.get(0).rows();
+        List<Example<Label>> examples = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            examples.add(new ArrayExample<>(new Label(labelNames.get(0)), names, stackingRow(testProbabilities, r)));
+        }
+        return scores(model.predict(examples), labelNames);
+    }
+
+    private static final LabelFactory LABELS = new LabelFactory();
+
+    private static String[] stackingFeatureNames(int experts, int labels) {
+        String[] names = new String[experts * labels];
+        for (int k = 0; k < experts; k++) {
+            for (int j = 0; j < labels; j++) {
+                names[k * labels + j] = String.format(java.util.Locale.ROOT, "expert%03d-label%03d", k, j);
+            }
+        }
+        return names;
+    }
+
+    private static double[] stackingRow(List<FloatMatrix> probabilities, int row) {
+        int c = probabilities.get(0).columns();
+        double[] values = new double[probabilities.size() * c];
+        for (int k = 0; k < probabilities.size(); k++) {
+            for (int j = 0; j < c; j++) {
+                values[k * c + j] = probabilities.get(k).get(row, j);
+            }
+        }
+        return values;
+    }
+
+    /** Tribuo's output scores in the data set's label order. */
+    private static FloatMatrix scores(List<Prediction<Label>> predictions, List<String> labelNames) {
+        Map<String, Integer> labelIndex = new HashMap<>();
+        for (int j = 0; j < labelNames.size(); j++) {
+            labelIndex.put(labelNames.get(j), j);
+        }
+        FloatMatrix out = FloatMatrix.zeros(predictions.size(), labelNames.size());
+        for (int r = 0; r < predictions.size(); r++) {
+            for (Map.Entry<String, Label> score : predictions.get(r).getOutputScores().entrySet()) {
+                Integer j = labelIndex.get(score.getKey());
+                if (j != null) {
+                    out.set(r, j, (float) score.getValue().getScore());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Tribuo's weighted ensemble (equal weights, soft vote) of the experts that are Tribuo models, on rows of the data
+     * set whose columns are {@code featureNames}: what a Tribuo user gets from those models without moe. Empty unless
+     * at least two experts are Tribuo models and Tribuo accepts them as one ensemble: it requires equal feature and
+     * label domains (experts on different feature or label subsets are refused).
      */
     public static Optional<FloatMatrix> tribuoEnsemble(List<AlignedExpert> experts, FloatMatrix rows,
                                                        List<String> featureNames, List<String> labelNames) {
         List<Model<Label>> models = new ArrayList<>();
         for (AlignedExpert expert : experts) {
-            if (!(expert.expert() instanceof TribuoExpert tribuo)) {
-                return Optional.empty();
+            if (expert.expert() instanceof TribuoExpert tribuo) {
+                models.add(tribuo.model());
             }
-            models.add(tribuo.model());
+        }
+        if (models.size() < 2) {
+            return Optional.empty();
         }
         float[] weights = new float[models.size()];
         Arrays.fill(weights, 1f / models.size());
@@ -79,20 +159,6 @@ public final class Baselines {
             }
             examples.add(new ArrayExample<>(new Label(labelNames.get(0)), names, values));
         }
-        Map<String, Integer> labelIndex = new HashMap<>();
-        for (int j = 0; j < labelNames.size(); j++) {
-            labelIndex.put(labelNames.get(j), j);
-        }
-        List<Prediction<Label>> predictions = ensemble.predict(examples);
-        FloatMatrix out = FloatMatrix.zeros(rows.rows(), labelNames.size());
-        for (int r = 0; r < predictions.size(); r++) {
-            for (Map.Entry<String, Label> score : predictions.get(r).getOutputScores().entrySet()) {
-                Integer j = labelIndex.get(score.getKey());
-                if (j != null) {
-                    out.set(r, j, (float) score.getValue().getScore());
-                }
-            }
-        }
-        return Optional.of(out);
+        return Optional.of(scores(ensemble.predict(examples), labelNames));
     }
 }

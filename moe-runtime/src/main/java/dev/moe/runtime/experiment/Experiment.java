@@ -1,13 +1,14 @@
 package dev.moe.runtime.experiment;
 
 import dev.moe.api.Expert;
-import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.diagnostics.RoutingDiagnostics;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.gating.training.GateData;
 import dev.moe.gating.training.GateOptions;
+import dev.moe.gating.training.GateSelection;
 import dev.moe.gating.training.GateTrainer;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
@@ -72,31 +73,32 @@ public final class Experiment {
             metrics.put(expert.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
         metrics.put(Baselines.UNIFORM, TribuoEvaluation.evaluate(Baselines.uniform(expertProbabilities), test.labels(), labels));
+        metrics.put(Baselines.STACKING, TribuoEvaluation.evaluate(
+                Baselines.stacking(run.gateData(), expertProbabilities, labels, mix(seed, 4)), test.labels(), labels));
         Baselines.tribuoEnsemble(run.model().experts(), test.features(), run.data().featureNames(), labels)
                 .ifPresent(p -> metrics.put(Baselines.TRIBUO_ENSEMBLE, TribuoEvaluation.evaluate(p, test.labels(), labels)));
         for (int b = 0; b < config.baselines().size(); b++) {
             MoeConfig.ExpertConfig baseline = config.baselines().get(b);
             progress.step(prefix + "training baseline " + baseline.id());
-            int[] allTrainingRows = concat(run.plan().expertPool(), run.plan().gateRows());
+            int[] allTrainingRows = union(run.plan().expertPool(), run.plan().gateRows());
             Expert model = expertFactory.create(baseline, run.data(), allTrainingRows, config.baseDirectory(), mix(seed, 1000 + b));
             FloatMatrix p = AlignedExpert.align(model, run.data().featureNames(), labels).predict(test.features());
             metrics.put(baseline.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
-        MixtureModel.Prediction mixture = run.model().predict(test.features());
+        MixtureModel.Prediction mixture = run.model().predict(test.features(), expertProbabilities);
         metrics.put(MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
         RoutingDiagnostics routing = RoutingDiagnostics.compute(mixture.weights(), expertProbabilities, test.labels());
         return new RunResult(seed, run.data().name(), labels, test.rows(), run.plan().gateRows().length, metrics,
-                run.gateLoss(), mixture.weights(), expertIds(run.model()), routing);
+                run.gateLoss(), mixture.weights(), expertIds(run.model()), routing, run.gate());
     }
 
     private static List<String> expertIds(MixtureModel model) {
         return model.experts().stream().map(AlignedExpert::id).toList();
     }
 
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+    /** The rows of both, each once (under cross-fitting the experts' pool and the gate's rows are the same rows). */
+    private static int[] union(int[] a, int[] b) {
+        return java.util.stream.IntStream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).distinct().sorted().toArray();
     }
 
     /**
@@ -113,35 +115,60 @@ public final class Experiment {
         } catch (IllegalArgumentException e) {
             throw new MoeException(config.source() + ": split: " + e.getMessage());
         }
-        List<int[]> subsets = ExpertSubsets.select(data, plan.expertPool(), config.experts(),
-                config.split().balanceExpertsOrDefault(), seed);
+        ExpertTraining training = new ExpertTraining(expertFactory, config);
+        int folds = config.split().crossFitOrDefault();
+        ExpertTraining.Result built = folds > 0
+                ? training.crossFitted(data, plan, folds, seed, progress, prefix)
+                : training.threeWay(data, plan, seed, progress, prefix);
 
-        List<AlignedExpert> experts = new ArrayList<>();
-        for (int e = 0; e < config.experts().size(); e++) {
-            MoeConfig.ExpertConfig expertConfig = config.experts().get(e);
-            progress.step(prefix + (expertFactory.trains(expertConfig) ? "training " : "loading ") + expertConfig.id());
-            Expert expert = expertFactory.create(expertConfig, data, subsets.get(e), config.baseDirectory(), mix(seed, e + 1));
-            try {
-                experts.add(AlignedExpert.align(expert, data.featureNames(), data.labelNames()));
-            } catch (ExpertException ex) {
-                throw new MoeException("experts[" + expertConfig.id() + "]: " + ex.getMessage());
-            }
+        GateOptions options = GateOptionsFactory.from(config.gate(), mix(seed, 0), built.gateData().rows());
+        List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(config.gate(), strategy, options);
+        progress.step(prefix + (candidates.size() > 1
+                ? "choosing how to combine the experts (" + String.join(", ", candidates.stream().map(GateSelection.Candidate::name).toList())
+                        + "; " + SELECTION_FOLDS + "-fold cross-validation on the gate's rows)"
+                : "training the gate (" + strategy.name() + ")"));
+        GateSelection.Result selection;
+        try {
+            selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(), built.experts(), candidates,
+                    SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
+        } catch (IllegalArgumentException e) {
+            throw new MoeException(config.source() + ": gate: " + e.getMessage());
         }
-
-        progress.step(prefix + "training the gate (" + strategy.name() + ")");
-        GateOptions options = GateOptionsFactory.from(config.gate(), mix(seed, 0));
-        Dataset gateRows = data.subset(plan.gateRows());
-        GateTrainer.TrainedMixture trained = gateTrainer.train(gateRows.features(), gateRows.labels(), data.labelNames(),
-                experts, strategy, options, progress::gateEpoch);
-        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory());
+        GateTrainer.TrainedMixture trained = selection.chosen();
+        GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
+                trained.validationLossHistory().length == 0 ? Double.NaN
+                        : trained.validationLossHistory()[trained.bestEpoch() - 1 < 0 ? 0 : trained.bestEpoch() - 1],
+                trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
+                trained.model().calibrations().stream().map(c -> c.floor()).toList());
+        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate);
     }
+
+    /** Folds of the cross-validation that chooses the combiner (on the gate's rows only). */
+    static final int SELECTION_FOLDS = 5;
 
     /**
      * A trained mixture with the data and split it came from.
      *
      * @param gateLoss the gate's mean training loss per epoch
+     * @param gateData the rows the gate learned from, with the experts' outputs it saw (out-of-fold under cross-fitting)
+     * @param gate     how the combiner was chosen and trained
      */
-    public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss) { }
+    public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss, GateData gateData,
+                             GateSummary gate) { }
+
+    /**
+     * How the combiner came about in one repeat.
+     *
+     * @param chosen         the candidate used ({@code uniform}, {@code constant}, a gate by its inputs)
+     * @param candidates     every candidate's cross-validated log-loss and accuracy on the gate's rows; empty when
+     *                       nothing was chosen
+     * @param bestEpoch      the epochs the final gate trained (with early stopping, the epoch it went back to)
+     * @param validationLoss the early-stopping rows' log-loss at that epoch; NaN without early stopping
+     * @param temperatures   each expert's calibration temperature (1 when not calibrated)
+     * @param floors         each expert's calibration floor (0 when not calibrated)
+     */
+    public record GateSummary(String chosen, List<GateSelection.Score> candidates, int bestEpoch, double validationLoss,
+                              List<Double> temperatures, List<Double> floors) { }
 
     private DataSource dataSource() {
         DataSource source = dataSources.get(config.data().source());
@@ -166,9 +193,10 @@ public final class Experiment {
      * @param metrics     by model: each expert's id, the baselines, then {@code moe}
      * @param testWeights the gate's weights on the test rows (rows x experts)
      * @param routing     how the gate routed the test rows
+     * @param gate        how the combiner was chosen and trained
      */
     public record RunResult(long seed, String dataset, List<String> labelNames, int testRows, int gateRows,
                             Map<String, ClassificationMetrics> metrics, double[] gateLoss, FloatMatrix testWeights,
-                            List<String> expertIds, RoutingDiagnostics routing) { }
+                            List<String> expertIds, RoutingDiagnostics routing, GateSummary gate) { }
 
 }

@@ -1,21 +1,33 @@
 package dev.moe.runtime.experiment;
 
+import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.nn.Activation;
+import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.RowIndependentRouting;
+import dev.moe.gating.routing.UniformRouting;
 import dev.moe.gating.training.GateOptions;
+import dev.moe.gating.training.GateSelection;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Fills the gate config's blanks with the article's gate; routing losses, EM and early stopping are off by default. */
+/**
+ * Turns the config's gate section into gate options and, for {@code choose: auto}, into the candidates to choose
+ * among. The defaults are the robust ones measured on the real data sets (see the README): a linear gate that
+ * starts at equal weights, with weight decay, early stopping when the rows allow, and calibrated experts.
+ */
 final class GateOptionsFactory {
 
     private GateOptionsFactory() {
     }
 
-    static GateOptions from(MoeConfig.GateConfig c, long seed) {
-        GateOptions article = GateOptions.article(seed);
-        List<Integer> hidden = c.hidden() == null ? article.hidden() : c.hidden();
+    /**
+     * @param gateRows how many rows the gate trains on (early stopping is on by default only with enough of them)
+     */
+    static GateOptions from(MoeConfig.GateConfig c, long seed, int gateRows) {
+        List<Integer> hidden = c.hidden() == null ? List.of() : c.hidden();
         List<Activation> activations = new ArrayList<>();
         if (c.activations() != null) {
             for (String name : c.activations()) {
@@ -31,21 +43,58 @@ final class GateOptionsFactory {
                 activations.add(i == 0 ? Activation.RELU : Activation.LEAKY_RELU);
             }
         }
-        return new GateOptions(hidden, activations,
-                c.dropout() == null ? article.dropout() : c.dropout(),
-                c.epochs() == null ? article.epochs() : c.epochs(),
-                c.learningRate() == null ? article.learningRate() : c.learningRate(),
-                c.batchSize() == null ? article.batchSize() : c.batchSize(),
-                seed,
-                c.fineTuneExperts() != null && c.fineTuneExperts(),
-                c.expertLearningRate() == null ? article.expertLearningRate() : c.expertLearningRate(),
-                c.denseWarmupEpochs() == null ? 0 : c.denseWarmupEpochs(),
-                new GateOptions.AuxiliaryLosses(orZero(c.loadBalanceCoefficient()), orZero(c.importanceCoefficient()),
-                        orZero(c.loadCoefficient()), orZero(c.zLossCoefficient())),
-                c.trainerOrDefault().equals(MoeConfig.GateConfig.EM_TRAINER) ? GateOptions.Method.EM : GateOptions.Method.GRADIENT,
-                c.emStepEpochs() == null ? GateOptions.DEFAULT_EM_STEP_EPOCHS : c.emStepEpochs(),
-                c.validationFraction() == null || c.validationFraction() == 0 ? GateOptions.EarlyStopping.NONE
-                        : new GateOptions.EarlyStopping(c.validationFraction(), c.patienceOrDefault()));
+        boolean fineTune = c.fineTuneExperts() != null && c.fineTuneExperts();
+        GateOptions.EarlyStopping stopping;
+        if (c.validationFraction() != null) {
+            stopping = c.validationFraction() == 0 ? GateOptions.EarlyStopping.NONE
+                    : new GateOptions.EarlyStopping(c.validationFraction(), c.patienceOrDefault());
+        } else if (!fineTune && gateRows >= MoeConfig.GateConfig.MIN_ROWS_FOR_DEFAULT_EARLY_STOPPING) {
+            stopping = new GateOptions.EarlyStopping(MoeConfig.GateConfig.DEFAULT_VALIDATION_FRACTION, c.patienceOrDefault());
+        } else {
+            stopping = GateOptions.EarlyStopping.NONE;
+        }
+        return GateOptions.builder()
+                .hidden(hidden, activations)
+                .dropout(c.dropout() == null ? 0 : c.dropout())
+                .epochs(c.epochs() == null ? MoeConfig.GateConfig.DEFAULT_EPOCHS : c.epochs())
+                .learningRate(c.learningRate() == null ? MoeConfig.GateConfig.DEFAULT_LEARNING_RATE : c.learningRate())
+                .batchSize(c.batchSize() == null ? 0 : c.batchSize())
+                .seed(seed)
+                .fineTuneExperts(fineTune, c.expertLearningRate() == null ? 0.001 : c.expertLearningRate())
+                .denseWarmupEpochs(c.denseWarmupEpochs() == null ? 0 : c.denseWarmupEpochs())
+                .auxiliaryLosses(new GateOptions.AuxiliaryLosses(orZero(c.loadBalanceCoefficient()), orZero(c.importanceCoefficient()),
+                        orZero(c.loadCoefficient()), orZero(c.zLossCoefficient())))
+                .method(c.trainerOrDefault().equals(MoeConfig.GateConfig.EM_TRAINER) ? GateOptions.Method.EM : GateOptions.Method.GRADIENT)
+                .emStepEpochs(c.emStepEpochs() == null ? GateOptions.DEFAULT_EM_STEP_EPOCHS : c.emStepEpochs())
+                .earlyStopping(stopping)
+                .inputs(GateInputs.fromConfigName(c.inputsOrDefault()))
+                .weightDecay(c.weightDecay() == null ? MoeConfig.GateConfig.DEFAULT_WEIGHT_DECAY : c.weightDecay())
+                .uniformStart(c.uniformStart() == null || c.uniformStart())
+                .calibrate(c.calibrate() == null ? !fineTune : c.calibrate())
+                .build();
+    }
+
+    /**
+     * What the gate's training tries: the configured gate alone ({@code choose: gate}, or a strategy that learns no
+     * per-row weights), else the configured candidates, each gate candidate with the configured routing strategy.
+     */
+    static List<GateSelection.Candidate> candidates(MoeConfig.GateConfig c, RoutingStrategy strategy, GateOptions options) {
+        if (c.chooseOrDefault().equals(MoeConfig.GateConfig.CHOOSE_GATE) || strategy instanceof RowIndependentRouting) {
+            return List.of(new GateSelection.Candidate(strategy instanceof RowIndependentRouting ? strategy.name()
+                    : options.inputs().configName(), strategy, options));
+        }
+        List<GateSelection.Candidate> candidates = new ArrayList<>();
+        for (String name : c.candidatesOrDefault()) {
+            switch (name) {
+                // Averaging exactly as the uniform baseline does it: raw outputs, nothing fitted.
+                case UniformRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new UniformRouting(),
+                        options.toBuilder().epochs(0).calibrate(false).earlyStopping(GateOptions.EarlyStopping.NONE).build()));
+                case ConstantRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ConstantRouting(), options));
+                default -> candidates.add(new GateSelection.Candidate(name, strategy,
+                        options.toBuilder().inputs(GateInputs.fromConfigName(name)).build()));
+            }
+        }
+        return candidates;
     }
 
     private static double orZero(Double value) {

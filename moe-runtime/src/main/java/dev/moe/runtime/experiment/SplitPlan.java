@@ -10,13 +10,24 @@ import java.util.SplittableRandom;
  * index sets over a seeded shuffle of the data set.
  *
  * @param expertPool rows the experts' subsets are drawn from
- * @param gateRows   rows the gate trains on (experts never see them)
+ * @param gateRows   rows the gate trains on (with a three-way split experts never see them; with cross-fitting they
+ *                   are the experts' pool too, and the gate sees out-of-fold outputs)
  * @param testRows   rows every model is evaluated on
  */
 public record SplitPlan(int[] expertPool, int[] gateRows, int[] testRows) {
 
     public static SplitPlan plan(int rows, MoeConfig.SplitConfig split, long seed) {
         int[] order = Permutations.shuffled(rows, new SplittableRandom(seed));
+        if (split.crossFitOrDefault() > 0) {
+            int test = (int) Math.round(rows * split.testOrDefault());
+            int training = rows - test;
+            if (test < 1 || training < 2 * split.crossFitOrDefault()) {
+                throw new IllegalArgumentException("split leaves " + training + " training rows and " + test + " test rows of "
+                        + rows + ": too few for " + split.crossFitOrDefault() + "-fold cross-fitting");
+            }
+            int[] trainingRows = Arrays.copyOfRange(order, 0, training);
+            return new SplitPlan(trainingRows, trainingRows, Arrays.copyOfRange(order, training, rows));
+        }
         int experts = (int) Math.round(rows * split.expertsOrDefault());
         int gate = (int) Math.round(rows * split.gateOrDefault());
         int test = Math.min(rows - experts - gate, (int) Math.round(rows * split.testOrDefault()));

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param routing          how the gate routed the test rows, averaged over the repeats
  * @param gateWeights      per expert, its gate weight on each test row of the first repeat
  * @param gateLossFirstRepeat the gate's mean training loss per epoch, first repeat
+ * @param comparisons      the mixture against every other row, paired over the repeats
+ * @param notices          plain sentences for a person: where the mixture lost, and to what
+ * @param gate             how the combiner was chosen and trained in each repeat
  */
 public record EvaluationReport(
         String config,
@@ -35,7 +38,39 @@ public record EvaluationReport(
         List<ClassSummary> moePerClass,
         Routing routing,
         Map<String, List<Float>> gateWeights,
-        List<Double> gateLossFirstRepeat) {
+        List<Double> gateLossFirstRepeat,
+        List<Comparison> comparisons,
+        List<String> notices,
+        Gate gate) {
+
+    /**
+     * The mixture minus another model, repeat by repeat on the same test rows (a paired comparison).
+     *
+     * @param accuracyDifference      mean of (moe - model) accuracy over the repeats
+     * @param accuracyStandardError   its standard error (sample sd / sqrt(repeats)); 0 for one repeat
+     * @param logLossDifference       mean of (moe - model) log-loss (negative: the mixture is better)
+     * @param logLossStandardError    its standard error
+     * @param kind                    {@code expert} or {@code baseline}
+     */
+    public record Comparison(String model, String kind, double accuracyDifference, double accuracyStandardError,
+                             double logLossDifference, double logLossStandardError) { }
+
+    /**
+     * @param chosen     the combiner used in each repeat
+     * @param candidates per candidate, its cross-validated log-loss and accuracy on the gate's rows, means over the
+     *                   repeats (empty when nothing was chosen)
+     * @param bestEpoch  per repeat, the epochs the final gate trained (with early stopping, the epoch kept)
+     * @param validationLoss per repeat, the early-stopping rows' log-loss at that epoch (NaN without early stopping)
+     * @param temperatures per expert, its calibration temperature, mean over the repeats
+     * @param floors     per expert, its calibration floor, mean over the repeats
+     * @param candidatesPerRepeat per repeat, every candidate's cross-validated figures (with its distance from the
+     *                   best and that distance's standard error, which the one-standard-error rule compares)
+     */
+    public record Gate(List<String> chosen, List<CandidateScore> candidates, List<Integer> bestEpoch,
+                       List<Double> validationLoss, Map<String, Double> temperatures, Map<String, Double> floors,
+                       List<List<dev.moe.gating.training.GateSelection.Score>> candidatesPerRepeat) { }
+
+    public record CandidateScore(String candidate, double logLoss, double accuracy, int timesChosen) { }
 
     /**
      * Routing diagnostics of the test rows, means over the repeats.
@@ -106,9 +141,78 @@ public record EvaluationReport(
         for (double l : first.gateLoss()) {
             loss.add(l);
         }
+        List<Comparison> comparisons = compare(results, first.expertIds());
+        Gate gate = gate(runs);
+        String chosenStrategy = String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
         return new EvaluationReport(String.valueOf(config.source()), first.dataset(), strategy.name(), strategy.describe(),
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
-                routing, weights, loss);
+                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate);
+    }
+
+    /** Every model but the mixture, against the mixture, repeat by repeat. */
+    static List<Comparison> compare(List<ModelResult> results, List<String> expertIds) {
+        ModelResult moe = results.stream().filter(r -> r.model().equals(Experiment.MOE)).findFirst().orElseThrow();
+        List<Comparison> out = new ArrayList<>();
+        for (ModelResult other : results) {
+            if (other == moe || other.perRepeat().size() != moe.perRepeat().size()) {
+                continue;
+            }
+            List<Double> accuracy = new ArrayList<>();
+            List<Double> logLoss = new ArrayList<>();
+            for (int r = 0; r < moe.perRepeat().size(); r++) {
+                accuracy.add(moe.perRepeat().get(r) - other.perRepeat().get(r));
+                logLoss.add(moe.logLossPerRepeat().get(r) - other.logLossPerRepeat().get(r));
+            }
+            out.add(new Comparison(other.model(), expertIds.contains(other.model()) ? "expert" : "baseline",
+                    ModelResult.mean(accuracy), standardError(accuracy), ModelResult.mean(logLoss), standardError(logLoss)));
+        }
+        return out;
+    }
+
+    /** One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline. */
+    static List<String> notices(List<Comparison> comparisons, int repeats, String chosen) {
+        List<String> notices = new ArrayList<>();
+        String bestExpert = comparisons.stream().filter(c -> c.kind().equals("expert"))
+                .min(java.util.Comparator.comparingDouble(Comparison::accuracyDifference)).map(Comparison::model).orElse(null);
+        for (Comparison c : comparisons) {
+            boolean considered = c.kind().equals("baseline") || c.model().equals(bestExpert);
+            if (considered && c.accuracyDifference() < 0) {
+                notices.add(String.format(java.util.Locale.ROOT,
+                        "the mixture (%s) is less accurate than %s%s: %+.3f ± %.3f (paired over %d repeat%s)", chosen,
+                        c.kind().equals("expert") ? "its best expert, " : "", c.model(), c.accuracyDifference(),
+                        c.accuracyStandardError(), repeats, repeats == 1 ? "" : "s"));
+            }
+        }
+        return notices;
+    }
+
+    private static double standardError(List<Double> values) {
+        return values.size() < 2 ? 0 : ModelResult.std(values) / Math.sqrt(values.size());
+    }
+
+    private static Gate gate(List<Experiment.RunResult> runs) {
+        List<String> chosen = runs.stream().map(r -> r.gate().chosen()).toList();
+        List<CandidateScore> candidates = new ArrayList<>();
+        List<dev.moe.gating.training.GateSelection.Score> firstScores = runs.get(0).gate().candidates();
+        for (int i = 0; i < firstScores.size(); i++) {
+            int index = i;
+            String name = firstScores.get(i).candidate();
+            candidates.add(new CandidateScore(name,
+                    ModelResult.mean(runs.stream().map(r -> r.gate().candidates().get(index).logLoss()).toList()),
+                    ModelResult.mean(runs.stream().map(r -> r.gate().candidates().get(index).accuracy()).toList()),
+                    (int) chosen.stream().filter(name::equals).count()));
+        }
+        Map<String, Double> temperatures = new LinkedHashMap<>();
+        Map<String, Double> floors = new LinkedHashMap<>();
+        List<String> ids = runs.get(0).expertIds();
+        for (int k = 0; k < ids.size(); k++) {
+            int expert = k;
+            temperatures.put(ids.get(k), ModelResult.mean(runs.stream().map(r -> r.gate().temperatures().get(expert)).toList()));
+            floors.put(ids.get(k), ModelResult.mean(runs.stream().map(r -> r.gate().floors().get(expert)).toList()));
+        }
+        return new Gate(chosen, candidates, runs.stream().map(r -> r.gate().bestEpoch()).toList(),
+                runs.stream().map(r -> r.gate().validationLoss()).toList(), temperatures, floors,
+                runs.stream().map(r -> r.gate().candidates()).toList());
     }
 
     private static Routing averageRouting(List<Experiment.RunResult> runs) {

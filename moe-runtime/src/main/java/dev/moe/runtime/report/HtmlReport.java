@@ -19,7 +19,7 @@ public final class HtmlReport {
                 .append(escape(report.dataset())).append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
-                .append("th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
+                .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
@@ -28,15 +28,32 @@ public final class HtmlReport {
                 .append(", ").append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows())
                 .append(" test rows per repeat.</p>\n");
 
+        for (String notice : report.notices()) {
+            h.append("<p class=\"notice\"><b>Notice:</b> ").append(escape(notice)).append("</p>\n");
+        }
         h.append("<h2>Results</h2>\n<table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
-                .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th></tr></thead><tbody>\n");
+                .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th><th>moe − model (paired)</th></tr></thead><tbody>\n");
         for (ModelResult r : report.results()) {
+            EvaluationReport.Comparison c = report.comparisons().stream().filter(x -> x.model().equals(r.model())).findFirst().orElse(null);
             h.append("<tr").append(r.model().equals("moe") ? " class=\"moe\"" : "").append("><td>").append(escape(r.model()))
                     .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(f(r.std()))
                     .append("</td><td>").append(f(r.macroF1())).append("</td><td>").append(f(r.weightedF1()))
-                    .append("</td><td>").append(f(r.logLoss())).append("</td></tr>\n");
+                    .append("</td><td>").append(f(r.logLoss())).append("</td><td>")
+                    .append(c == null ? "" : String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError()))
+                    .append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n");
+        h.append("</tbody></table>\n<p>").append(escape(ReportWriter.combiner(report))).append(".</p>\n");
+        if (!report.gate().candidates().isEmpty()) {
+            h.append("<h2>How the combiner was chosen</h2>\n<p>Each candidate was cross-validated (5 folds) on the gate's rows,")
+                    .append(" never on test rows; the lowest log-loss was trained on all of them. Averaging is a candidate, so a")
+                    .append(" learned gate is used only where it beat averaging there.</p>\n<table><thead><tr><th>candidate</th>")
+                    .append("<th>validation log-loss</th><th>validation accuracy</th><th>chosen in repeats</th></tr></thead><tbody>\n");
+            for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
+                h.append("<tr><td>").append(escape(c.candidate())).append("</td><td>").append(f(c.logLoss())).append("</td><td>")
+                        .append(f(c.accuracy())).append("</td><td>").append(c.timesChosen()).append("</td></tr>\n");
+            }
+            h.append("</tbody></table>\n");
+        }
         image(h, "Accuracy per model", Charts.accuracy(report.results()));
 
         h.append("<h2>The mixture per label</h2>\n<table><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")

@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
  * @param model     an expert's id, a baseline ({@code uniform}, {@code tribuo-ensemble}, a configured one) or {@code moe}
  * @param accuracy  mean test accuracy
  * @param perRepeat each repeat's accuracy, in order
+ * @param logLossPerRepeat each repeat's log-loss, in order
  */
 public record ModelResult(
         String model,
@@ -21,10 +22,12 @@ public record ModelResult(
         double weightedF1,
         double weightedF1Std,
         double logLoss,
-        double logLossStd) {
+        double logLossStd,
+        List<Double> logLossPerRepeat) {
 
     public ModelResult {
         perRepeat = List.copyOf(perRepeat);
+        logLossPerRepeat = List.copyOf(logLossPerRepeat);
     }
 
     public static ModelResult of(String model, List<ClassificationMetrics> repeats) {
@@ -33,7 +36,7 @@ public record ModelResult(
         List<Double> weighted = values(repeats, ClassificationMetrics::weightedF1);
         List<Double> logLoss = values(repeats, ClassificationMetrics::logLoss);
         return new ModelResult(model, mean(accuracy), std(accuracy), accuracy, mean(macro), std(macro),
-                mean(weighted), std(weighted), mean(logLoss), std(logLoss));
+                mean(weighted), std(weighted), mean(logLoss), std(logLoss), logLoss);
     }
 
     private static List<Double> values(List<ClassificationMetrics> repeats, ToDoubleFunction<ClassificationMetrics> f) {

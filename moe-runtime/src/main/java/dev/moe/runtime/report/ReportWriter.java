@@ -6,7 +6,9 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /** Writes the report as JSON (atomically) and as the console table. */
 public final class ReportWriter {
@@ -31,33 +33,66 @@ public final class ReportWriter {
         AtomicFiles.write(file, what, out -> out.write(content));
     }
 
-    /** The console table: one row per model, mean ± std over the repeats. */
+    /**
+     * The console table: one row per model, mean ± std over the repeats, and beside every other model the mixture's
+     * paired difference (mean ± standard error over the repeats); then how the combiner was chosen, the routing,
+     * and a plain line for each model the mixture lost to.
+     */
     public static String table(EvaluationReport report) {
         int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
+        boolean repeated = report.repeats() > 1;
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s(%d repeat%s, test rows %d, data %s)%n", "model",
-                "accuracy", "macro-F1", "log-loss", report.repeats(), report.repeats() == 1 ? "" : "s", report.testRows(),
-                report.dataset()));
+        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s%-18s(%d repeat%s, test rows %d, data %s)%n", "model",
+                "accuracy", "macro-F1", "log-loss", repeated ? "moe - model" : "moe - model", report.repeats(),
+                repeated ? "s" : "", report.testRows(), report.dataset()));
         for (ModelResult r : report.results()) {
-            String figure = report.repeats() > 1
+            String figure = repeated
                     ? String.format(Locale.ROOT, "%.3f ± %.3f", r.accuracy(), r.std())
                     : String.format(Locale.ROOT, "%.3f", r.accuracy());
             out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10.3f%-10.3f", r.model(), figure, r.macroF1(), r.logLoss()));
-            if (r.model().equals("moe")) {
-                out.append("strategy ").append(report.strategy());
-                if (!report.strategyParameters().isEmpty()) {
-                    out.append(" (").append(report.strategyParameters()).append(')');
-                }
+            EvaluationReport.Comparison c = report.comparisons().stream().filter(x -> x.model().equals(r.model())).findFirst().orElse(null);
+            if (c != null) {
+                out.append(String.format(Locale.ROOT, "%-18s", repeated
+                        ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError())
+                        : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())));
+            } else if (r.model().equals("moe")) {
+                out.append(String.format(Locale.ROOT, "%-18s", "")).append(combiner(report));
             }
             out.append(System.lineSeparator());
         }
         EvaluationReport.Routing routing = report.routing();
-        out.append(String.format(Locale.ROOT, "routing: gate entropy %.3f nats, load CV %.3f, oracle accuracy %.3f;",
-                routing.gateEntropy(), routing.loadCv(), routing.oracleAccuracy()));
+        out.append("mean gate weight:");
         for (EvaluationReport.ExpertRouting e : routing.experts()) {
-            out.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.utilization(), e.deadRepeats() > 0 ? " (dead)" : ""));
+            out.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? " (dead)" : ""));
         }
-        out.append(String.format(Locale.ROOT, " (utilization: share of rows / fair share %.2f)%n", routing.fairShare()));
+        out.append(String.format(Locale.ROOT, "; oracle accuracy %.3f (a row counts when any expert is right)%n", routing.oracleAccuracy()));
+        if (!report.gate().candidates().isEmpty()) {
+            out.append("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy):");
+            for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
+                out.append(String.format(Locale.ROOT, " %s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
+                        c.timesChosen() > 0 ? " [chosen " + c.timesChosen() + "x]" : ""));
+            }
+            out.append(System.lineSeparator());
+        }
+        for (String notice : report.notices()) {
+            out.append("notice: ").append(notice).append(System.lineSeparator());
+        }
         return out.toString();
+    }
+
+    /** "strategy softmax-dense", or which candidate was chosen how often when the combiner was chosen. */
+    static String combiner(EvaluationReport report) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String chosen : report.gate().chosen()) {
+            counts.merge(chosen, 1L, Long::sum);
+        }
+        if (report.gate().candidates().isEmpty()) {
+            String s = "strategy " + report.strategy();
+            return report.strategyParameters().isEmpty() ? s : s + " (" + report.strategyParameters() + ")";
+        }
+        StringBuilder b = new StringBuilder("combiner ");
+        counts.forEach((name, n) -> b.append(b.length() > 9 ? ", " : "").append(name)
+                .append(report.repeats() > 1 ? " " + n + "/" + report.repeats() : ""));
+        return b.append(" (routing ").append(report.strategy()).append(" for gates)").toString();
     }
 }

@@ -75,6 +75,38 @@ class BundleReaderTest {
     }
 
     @Test
+    void aGateOnTheExpertsOutputsRoundTripsWithItsInputsAndCalibrations() {
+        for (String inputs : List.of("signals", "both")) {
+            BundleFixtures.Trained trained = BundleFixtures.train(BundleFixtures.CONFIG.replace("choose: gate,",
+                    "choose: gate, inputs: " + inputs + ","));
+            MixtureModel model = trained.model();
+            assertEquals(inputs, model.gate().inputs().configName());
+            assertTrue(model.calibrations().stream().anyMatch(c -> !c.isIdentity()), "the default calibrates the experts");
+            Path file = dir.resolve(inputs + ".moe");
+            BundleManifest manifest = writer.write(trained.request(), file);
+            assertEquals(inputs, manifest.gate().inputs());
+            assertEquals(3, manifest.gate().calibration().size());
+            SavedMixture loaded = reader.read(file);
+            assertEquals(model.calibrations(), loaded.model().calibrations());
+            assertEquals(model.gate().inputs(), loaded.model().gate().inputs());
+            assertSamePredictions(model, loaded.model(), trained.run().data().features(), inputs);
+        }
+    }
+
+    @Test
+    void aVersionOneBundleReadsAsAFeaturesGateOverUncalibratedExperts() throws Exception {
+        Path file = saved();
+        Path old = dir.resolve("v1.moe");
+        rewriteWithManifest(file, old, (name, b) -> b, manifest -> {
+            manifest.put("formatVersion", 1);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("gate")).remove(List.of("inputs", "calibration"));
+        });
+        SavedMixture loaded = reader.read(old);
+        assertEquals("features", loaded.model().gate().inputs().configName());
+        assertTrue(loaded.model().calibrations().stream().allMatch(c -> c.isIdentity()));
+    }
+
+    @Test
     void fineTunedExpertsUnderTopKRoundTrip() {
         BundleFixtures.Trained tuned = BundleFixtures.train(BundleFixtures.CONFIG.replace("learning-rate: 0.05 }",
                 "learning-rate: 0.05, fine-tune-experts: true, expert-learning-rate: 0.01 }") + "routing: { strategy: top-k, params: { k: 2 } }\n");
@@ -93,7 +125,7 @@ class BundleReaderTest {
         Path file = saved();
         BundleManifest m = reader.read(file).manifest();
         assertEquals("moe-mixture", m.format());
-        assertEquals(1, m.formatVersion());
+        assertEquals(BundleFormat.VERSION, m.formatVersion());
         assertEquals(List.of("feature0", "feature1", "feature2", "feature3"), m.featureNames());
         assertEquals(List.of("0", "1", "2"), m.labelNames());
         assertEquals("label", m.labelColumn());
@@ -202,10 +234,10 @@ class BundleReaderTest {
     void aNewerFormatVersionIsRefusedClearly() throws Exception {
         Path newer = dir.resolve("newer.moe");
         rewriteWithManifest(saved(), newer, (name, b) -> b, manifest -> {
-            manifest.put("formatVersion", 2);
+            manifest.put("formatVersion", 3);
             manifest.put("createdBy", "moe 9.0.0");
         });
-        assertEquals(newer + ": bundle format version 2 is newer than this program reads (up to 1); it was written by moe 9.0.0: "
+        assertEquals(newer + ": bundle format version 3 is newer than this program reads (up to 2); it was written by moe 9.0.0: "
                 + "update moe to load it", message(newer));
         Path foreign = dir.resolve("foreign.moe");
         rewriteWithManifest(saved(), foreign, (name, b) -> b, manifest -> manifest.put("format", "something-else"));

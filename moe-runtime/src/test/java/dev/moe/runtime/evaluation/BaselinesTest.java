@@ -61,4 +61,31 @@ class BaselinesTest {
         assertTrue(Baselines.tribuoEnsemble(List.of(AlignedExpert.align(plain, List.of("x"), List.of("a"))),
                 FloatMatrix.zeros(1, 1), List.of("x"), List.of("a")).isEmpty());
     }
+
+    @Test
+    void stackingLearnsWhichExpertToBelieveFromTheirProbabilities() {
+        // Expert 0 is always right, expert 1 always wrong; the labels alternate. Stacking learns to follow expert 0.
+        int n = 200;
+        int[] labels = new int[n];
+        FloatMatrix right = FloatMatrix.zeros(n, 2);
+        FloatMatrix wrong = FloatMatrix.zeros(n, 2);
+        for (int r = 0; r < n; r++) {
+            labels[r] = r % 2;
+            right.set(r, labels[r], 0.6f);
+            right.set(r, 1 - labels[r], 0.4f);
+            wrong.set(r, 1 - labels[r], 0.9f);
+            wrong.set(r, labels[r], 0.1f);
+        }
+        dev.moe.gating.training.GateData trainedOn = new dev.moe.gating.training.GateData(FloatMatrix.zeros(n, 1), labels,
+                List.of(right, wrong));
+        FloatMatrix p = Baselines.stacking(trainedOn, List.of(right, wrong), List.of("a", "b"), 3);
+        int correct = 0;
+        for (int r = 0; r < n; r++) {
+            correct += p.argMaxOfRow(r) == labels[r] ? 1 : 0;
+        }
+        assertTrue(correct == n, correct + " of " + n);
+        // Uniform averaging follows the confident wrong expert.
+        FloatMatrix uniform = Baselines.uniform(List.of(right, wrong));
+        assertTrue(uniform.argMaxOfRow(0) != labels[0]);
+    }
 }

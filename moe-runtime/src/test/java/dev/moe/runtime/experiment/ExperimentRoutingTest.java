@@ -37,7 +37,7 @@ class ExperimentRoutingTest {
               - { id: expert1, provider: nd4j-mlp, subset: { labels: ["0", "1"] }, params: { hidden: 16, epochs: 150, learning-rate: 0.01 } }
               - { id: expert2, provider: nd4j-mlp, subset: { labels: ["1", "2"] }, params: { hidden: 16, epochs: 150, learning-rate: 0.01 } }
               - { id: expert3, provider: nd4j-mlp, subset: { labels: ["0", "2"] }, params: { hidden: 16, epochs: 150, learning-rate: 0.01 } }
-            gate: { hidden: [], epochs: 300, learning-rate: 0.05, dense-warmup-epochs: 100 }
+            gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05, dense-warmup-epochs: 100 }
             """;
 
     private static Injector injector;
@@ -56,7 +56,7 @@ class ExperimentRoutingTest {
     }
 
     private static GateOptions options() {
-        return GateOptionsFactory.from(config.gate(), 11);
+        return GateOptionsFactory.from(config.gate(), 11, gateRows.rows());
     }
 
     private static MixtureModel train(RoutingStrategy strategy) {

@@ -22,7 +22,7 @@ class ExperimentTest {
               - { id: expert1, provider: nd4j-mlp, subset: { labels: ["0", "1"] }, params: { hidden: 16, epochs: 150, learning-rate: 0.01 } }
               - { id: expert2, provider: nd4j-mlp, subset: { labels: ["1", "2"] }, params: { hidden: 16, epochs: 150, learning-rate: 0.01 } }
               - { id: expert3, provider: nd4j-mlp, subset: { labels: ["0", "2"] }, params: { hidden: 16, epochs: 150, learning-rate: 0.01 } }
-            gate: { hidden: [], epochs: 300, learning-rate: 0.05 }
+            gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05 }
             """;
 
     private static EvaluationReport run(String yaml) {
@@ -48,8 +48,8 @@ class ExperimentTest {
 
     @Test
     void fineTuningTheExpertsWithTheGateLowersTheTrainingLoss() {
-        String tuned = SMALL_SEED.replace("gate: { hidden: [], epochs: 300, learning-rate: 0.05 }",
-                "gate: { hidden: [], epochs: 300, learning-rate: 0.05, fine-tune-experts: true, expert-learning-rate: 0.01 }");
+        String tuned = SMALL_SEED.replace("gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05 }",
+                "gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05, fine-tune-experts: true, expert-learning-rate: 0.01 }");
         Experiment.TrainedRun frozen = experiment(SMALL_SEED).train(7, "", ProgressListener.SILENT);
         Experiment.TrainedRun joint = experiment(tuned).train(7, "", ProgressListener.SILENT);
         double frozenLoss = frozen.gateLoss()[frozen.gateLoss().length - 1];

@@ -1,9 +1,18 @@
 package dev.moe.runtime.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.moe.gating.mixture.GateInputs;
+import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.SoftmaxDenseRouting;
+import dev.moe.gating.routing.TopKRouting;
+import dev.moe.gating.routing.UniformRouting;
 import dev.moe.gating.training.GateOptions;
+import dev.moe.gating.training.GateSelection;
+import java.util.List;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
@@ -40,7 +49,7 @@ class GateOptionsFactoryRoutingTest {
                   validation-fraction: 0.2
                   patience: 30
                 """);
-        GateOptions o = GateOptionsFactory.from(c.gate(), 9);
+        GateOptions o = GateOptionsFactory.from(c.gate(), 9, 1000);
         assertEquals(new GateOptions.AuxiliaryLosses(0.01, 0.1, 0.2, 0.001), o.auxiliaryLosses());
         assertEquals(GateOptions.Method.EM, o.method());
         assertEquals(5, o.emStepEpochs());
@@ -48,14 +57,69 @@ class GateOptionsFactoryRoutingTest {
     }
 
     @Test
-    void defaultsAreGradientTrainingWithoutAuxiliaryLossesOrEarlyStopping() {
-        GateOptions o = GateOptionsFactory.from(parse("  hidden: []\n").gate(), 9);
+    void defaultsAreARegularisedLinearGateOnCalibratedExpertsWithEarlyStoppingWhenRowsAllow() {
+        GateOptions o = GateOptionsFactory.from(parse("  epochs: 200\n").gate(), 9, 1000);
         assertEquals(GateOptions.AuxiliaryLosses.NONE, o.auxiliaryLosses());
         assertEquals(GateOptions.Method.GRADIENT, o.method());
-        assertEquals(GateOptions.EarlyStopping.NONE, o.earlyStopping());
-        // A validation fraction alone gets the default patience.
+        assertEquals(java.util.List.of(), o.hidden());
+        assertEquals(new GateOptions.EarlyStopping(MoeConfig.GateConfig.DEFAULT_VALIDATION_FRACTION, MoeConfig.GateConfig.DEFAULT_PATIENCE),
+                o.earlyStopping());
+        assertEquals(MoeConfig.GateConfig.DEFAULT_WEIGHT_DECAY, o.weightDecay());
+        assertTrue(o.uniformStart());
+        assertTrue(o.calibrate());
+        assertEquals(GateInputs.FEATURES, o.inputs());
+        // Too few gate rows to hold a fifth out: no early stopping unless asked for.
+        assertEquals(GateOptions.EarlyStopping.NONE, GateOptionsFactory.from(parse("  epochs: 200\n").gate(), 9, 99).earlyStopping());
+        // A validation fraction alone gets the default patience; 0 turns early stopping off.
         assertEquals(new GateOptions.EarlyStopping(0.1, MoeConfig.GateConfig.DEFAULT_PATIENCE),
-                GateOptionsFactory.from(parse("  validation-fraction: 0.1\n").gate(), 9).earlyStopping());
+                GateOptionsFactory.from(parse("  validation-fraction: 0.1\n").gate(), 9, 1000).earlyStopping());
+        assertEquals(GateOptions.EarlyStopping.NONE,
+                GateOptionsFactory.from(parse("  validation-fraction: 0\n").gate(), 9, 1000).earlyStopping());
+        // Fine-tuning changes the experts: no calibration, no early stopping by default.
+        GateOptions tuned = GateOptionsFactory.from(parse("  choose: gate\n  fine-tune-experts: true\n").gate(), 9, 1000);
+        assertFalse(tuned.calibrate());
+        assertEquals(GateOptions.EarlyStopping.NONE, tuned.earlyStopping());
+    }
+
+    @Test
+    void newGateKeysReachTheOptions() {
+        GateOptions o = GateOptionsFactory.from(parse("""
+                  choose: gate
+                  inputs: both
+                  weight-decay: 0.05
+                  uniform-start: false
+                  calibrate: false
+                """).gate(), 9, 1000);
+        assertEquals(GateInputs.BOTH, o.inputs());
+        assertEquals(0.05, o.weightDecay());
+        assertFalse(o.uniformStart());
+        assertFalse(o.calibrate());
+    }
+
+    @Test
+    void autoChoosesAmongTheConfiguredCandidatesAndGateTrainsOne() {
+        MoeConfig.GateConfig auto = parse("  candidates: [uniform, constant, signals, both]\n").gate();
+        GateOptions options = GateOptionsFactory.from(auto, 9, 1000);
+        List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(auto, new TopKRouting(2, 1), options);
+        assertEquals(List.of("uniform", "constant", "signals", "both"), candidates.stream().map(GateSelection.Candidate::name).toList());
+        // Averaging is the uniform baseline exactly: nothing trained, nothing calibrated.
+        assertEquals(0, candidates.get(0).options().epochs());
+        assertFalse(candidates.get(0).options().calibrate());
+        assertTrue(candidates.get(0).strategy() instanceof UniformRouting);
+        assertTrue(candidates.get(1).strategy() instanceof ConstantRouting);
+        assertEquals("top-k", candidates.get(2).strategy().name());
+        assertEquals(GateInputs.SIGNALS, candidates.get(2).options().inputs());
+        assertEquals(GateInputs.BOTH, candidates.get(3).options().inputs());
+
+        MoeConfig.GateConfig fixed = parse("  choose: gate\n  inputs: signals\n").gate();
+        List<GateSelection.Candidate> one = GateOptionsFactory.candidates(fixed, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(fixed, 9, 1000));
+        assertEquals(1, one.size());
+        assertEquals("signals", one.get(0).name());
+        // A strategy that learns no per-row weights is the combiner itself.
+        assertEquals(List.of("uniform"), GateOptionsFactory.candidates(auto, new UniformRouting(), options).stream()
+                .map(GateSelection.Candidate::name).toList());
+        assertEquals(MoeConfig.GateConfig.DEFAULT_CANDIDATES, parse("  epochs: 10\n").gate().candidatesOrDefault());
     }
 
     @Test
@@ -67,7 +131,23 @@ class GateOptionsFactoryRoutingTest {
         assertEquals("exp.yaml: gate.trainer: em trains the gate with frozen experts; it cannot be used with fine-tune-experts",
                 error("  trainer: em\n  fine-tune-experts: true\n"));
         assertEquals("exp.yaml: gate.validation-fraction must be in [0, 1), got 1.0", error("  validation-fraction: 1.0\n"));
-        assertEquals("exp.yaml: gate.patience needs gate.validation-fraction above 0 (the rows it watches)", error("  patience: 10\n"));
+        assertEquals("exp.yaml: gate.patience needs gate.validation-fraction above 0 (the rows it watches)",
+                error("  validation-fraction: 0\n  patience: 10\n"));
+        assertEquals("exp.yaml: gate.choose must be auto or gate, got 'best'", error("  choose: best\n"));
+        assertEquals("exp.yaml: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, features, signals, experts, both",
+                error("  candidates: [uniform, stacking]\n"));
+        assertEquals("exp.yaml: gate.candidates: 'uniform' is listed twice", error("  candidates: [uniform, uniform]\n"));
+        assertEquals("exp.yaml: gate.candidates are what choose: auto chooses among; with choose: gate set gate.inputs",
+                error("  choose: gate\n  candidates: [uniform]\n"));
+        assertEquals("exp.yaml: gate.inputs must be one of features, signals, experts, both, got 'logits'",
+                error("  choose: gate\n  inputs: logits\n"));
+        assertEquals("exp.yaml: gate.inputs is for choose: gate; choose: auto tries the inputs named in gate.candidates",
+                error("  inputs: signals\n"));
+        assertEquals("exp.yaml: gate.fine-tune-experts trains one gate together with its experts: add gate.choose: gate",
+                error("  fine-tune-experts: true\n"));
+        assertEquals("exp.yaml: gate.calibrate: fine-tuned experts change during training, so they cannot be calibrated beforehand",
+                error("  choose: gate\n  fine-tune-experts: true\n  calibrate: true\n"));
+        assertEquals("exp.yaml: gate.weight-decay must not be negative, got -1.0", error("  weight-decay: -1.0\n"));
         assertEquals("exp.yaml: gate.patience must be positive, got 0", error("  validation-fraction: 0.2\n  patience: 0\n"));
         assertEquals("exp.yaml: line 5: unknown key 'gate.load-balance-coeficient' (did you mean 'load-balance-coefficient'?)",
                 error("  load-balance-coeficient: 0.01\n"));

@@ -1,0 +1,184 @@
+package dev.moe.gating.mixture;
+
+import dev.moe.api.FloatMatrix;
+import java.util.List;
+
+/**
+ * Temperature scaling with a floor for one expert (Guo et al. 2017, with a share of uniform mass so that a hard
+ * 0 does not stay 0): {@code q_c = (1 - floor) * p_c^(1/T) / sum_j p_j^(1/T) + floor / C}. Fitted on rows the
+ * expert did not train on, it stops an over-confident expert (kNN vote fractions, CART leaves) from buying the
+ * gate's trust with certainty, and an under-confident one from being ignored.
+ *
+ * @param temperature above 1 softens, below 1 sharpens
+ * @param floor       share of the probability spread evenly over the labels, in [0, 1)
+ */
+public record ExpertCalibration(double temperature, double floor) {
+
+    public static final ExpertCalibration IDENTITY = new ExpertCalibration(1, 0);
+
+    /** Floors tried before the search, to start it near the right one. */
+    private static final double[] START_FLOORS = {0, 1e-3, 0.01, 0.1, 0.3, 0.6};
+    private static final double MAX_FLOOR = 0.95;
+    private static final double MIN_LOG_T = Math.log(0.05);
+    private static final double MAX_LOG_T = Math.log(20);
+    /** Caps a row's loss when the calibrated probability of its label is 0. */
+    private static final double MIN_PROBABILITY = 1e-7;
+
+    public ExpertCalibration {
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be positive and finite, got " + temperature);
+        }
+        if (!(floor >= 0 && floor < 1)) {
+            throw new IllegalArgumentException("floor must be in [0, 1), got " + floor);
+        }
+    }
+
+    public static List<ExpertCalibration> identities(int experts) {
+        return java.util.Collections.nCopies(experts, IDENTITY);
+    }
+
+    public boolean isIdentity() {
+        return temperature == 1 && floor == 0;
+    }
+
+    /**
+     * The calibration with the lowest mean negative log-likelihood of {@code labels} under {@code p} (rows x
+     * labels), by coordinate descent: the best of a few floors, then golden-section searches on log T and on the
+     * floor in turn. Never worse than the identity on these rows.
+     */
+    public static ExpertCalibration fit(FloatMatrix p, int[] labels) {
+        if (p.rows() != labels.length) {
+            throw new IllegalArgumentException(p.rows() + " rows but " + labels.length + " labels");
+        }
+        Losses losses = new Losses(p, labels);
+        double logT = 0;
+        double floor = 0;
+        double best = Double.POSITIVE_INFINITY;
+        for (double f : START_FLOORS) {
+            double loss = losses.at(1, f);
+            if (loss < best) {
+                best = loss;
+                floor = f;
+            }
+        }
+        for (int round = 0; round < 3; round++) {
+            double fixedFloor = floor;
+            logT = goldenSection(x -> losses.at(Math.exp(x), fixedFloor), MIN_LOG_T, MAX_LOG_T);
+            double fixedT = Math.exp(logT);
+            floor = goldenSection(f -> losses.at(fixedT, f), 0, MAX_FLOOR);
+        }
+        ExpertCalibration fitted = new ExpertCalibration(Math.exp(logT), floor);
+        return losses.at(fitted.temperature, fitted.floor) < losses.at(1, 0) ? fitted : IDENTITY;
+    }
+
+    /** The argument in [a, b] of a function's minimum, assumed unimodal there; 40 golden-section steps. */
+    private static double goldenSection(java.util.function.DoubleUnaryOperator f, double a, double b) {
+        double ratio = (Math.sqrt(5) - 1) / 2;
+        double x1 = b - ratio * (b - a);
+        double x2 = a + ratio * (b - a);
+        double f1 = f.applyAsDouble(x1);
+        double f2 = f.applyAsDouble(x2);
+        for (int i = 0; i < 40; i++) {
+            if (f1 <= f2) {
+                b = x2;
+                x2 = x1;
+                f2 = f1;
+                x1 = b - ratio * (b - a);
+                f1 = f.applyAsDouble(x1);
+            } else {
+                a = x1;
+                x1 = x2;
+                f1 = f2;
+                x2 = a + ratio * (b - a);
+                f2 = f.applyAsDouble(x2);
+            }
+        }
+        return f1 <= f2 ? x1 : x2;
+    }
+
+    /** The loss at any (T, floor), with the logarithms of the probabilities taken once. */
+    private static final class Losses {
+        private final int rows;
+        private final int labels;
+        private final int[] truth;
+        /** log p, or NaN for p = 0 (which stays 0 under any temperature). */
+        private final float[] log;
+
+        Losses(FloatMatrix p, int[] truth) {
+            this.rows = p.rows();
+            this.labels = p.columns();
+            this.truth = truth;
+            float[] v = p.values();
+            this.log = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                log[i] = v[i] > 0 ? (float) Math.log(v[i]) : Float.NaN;
+            }
+        }
+
+        double at(double temperature, double floor) {
+            double inverseT = 1 / temperature;
+            double total = 0;
+            for (int r = 0; r < rows; r++) {
+                int base = r * labels;
+                // Scaled by the row's largest log-probability so that exp() neither overflows nor underflows.
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < labels; j++) {
+                    if (!Float.isNaN(log[base + j])) {
+                        max = Math.max(max, log[base + j]);
+                    }
+                }
+                double own;
+                if (max == Double.NEGATIVE_INFINITY) {
+                    own = 1.0 / labels;
+                } else {
+                    double sum = 0;
+                    for (int j = 0; j < labels; j++) {
+                        if (!Float.isNaN(log[base + j])) {
+                            sum += Math.exp((log[base + j] - max) * inverseT);
+                        }
+                    }
+                    float mine = log[base + truth[r]];
+                    own = Float.isNaN(mine) ? 0 : Math.exp((mine - max) * inverseT) / sum;
+                }
+                double q = (1 - floor) * own + floor / labels;
+                total -= Math.log(Math.max(q, MIN_PROBABILITY));
+            }
+            return total / rows;
+        }
+    }
+
+    /** The mean negative log-likelihood of {@code labels} under the calibrated probabilities. */
+    public double loss(FloatMatrix p, int[] labels) {
+        return new Losses(p, labels).at(temperature, floor);
+    }
+
+    /** The calibrated probabilities (a new matrix); the identity returns {@code p} itself. */
+    public FloatMatrix apply(FloatMatrix p) {
+        if (isIdentity()) {
+            return p;
+        }
+        int n = p.rows();
+        int c = p.columns();
+        float[] v = p.values();
+        float[] out = new float[v.length];
+        double inverseT = 1 / temperature;
+        double[] powered = new double[c];
+        for (int r = 0; r < n; r++) {
+            int base = r * c;
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                powered[j] = power(v[base + j], inverseT);
+                sum += powered[j];
+            }
+            for (int j = 0; j < c; j++) {
+                double own = sum > 0 ? powered[j] / sum : 1.0 / c;
+                out[base + j] = (float) ((1 - floor) * own + floor / c);
+            }
+        }
+        return new FloatMatrix(n, c, out);
+    }
+
+    private static double power(float value, double exponent) {
+        return value <= 0 ? 0 : Math.exp(exponent * Math.log(value));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.moe.gating.mixture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.api.FloatMatrix;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ExpertCalibrationTest {
+
+    /** An expert that puts probability 1 on its answer and is right on {@code accuracy} of the rows (3 labels). */
+    private static FloatMatrix overConfident(int n, double accuracy, int[] labels, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        FloatMatrix p = FloatMatrix.zeros(n, 3);
+        for (int r = 0; r < n; r++) {
+            labels[r] = random.nextInt(3);
+            int answer = random.nextDouble() < accuracy ? labels[r] : (labels[r] + 1 + random.nextInt(2)) % 3;
+            p.set(r, answer, 1f);
+        }
+        return p;
+    }
+
+    @Test
+    void aHardZeroOneExpertGetsAFloorNearItsErrorRate() {
+        int[] labels = new int[3000];
+        FloatMatrix p = overConfident(3000, 0.7, labels, 1);
+        ExpertCalibration c = ExpertCalibration.fit(p, labels);
+        assertTrue(c.floor() > 0, "a floor is needed: log(0) on every wrong row");
+        // The best calibrated probability of its answer is its accuracy, 0.7: (1 - floor) + floor / 3 = 0.7.
+        float top = c.apply(p).get(0, p.argMaxOfRow(0));
+        assertEquals(0.7, top, 0.05);
+        assertTrue(c.loss(p, labels) < 0.85, "log-loss " + c.loss(p, labels));
+    }
+
+    @Test
+    void anOverConfidentSoftExpertIsSoftenedAndAnUnderConfidentOneSharpened() {
+        // Logits scaled by 3 (over-confident) or by 1/3 (under-confident) from a calibrated source.
+        SplittableRandom random = new SplittableRandom(2);
+        int n = 4000;
+        int[] labels = new int[n];
+        FloatMatrix over = FloatMatrix.zeros(n, 2);
+        FloatMatrix under = FloatMatrix.zeros(n, 2);
+        FloatMatrix truth = FloatMatrix.zeros(n, 2);
+        for (int r = 0; r < n; r++) {
+            double z = random.nextGaussian() * 2;
+            double p1 = 1 / (1 + Math.exp(-z));
+            labels[r] = random.nextDouble() < p1 ? 1 : 0;
+            double o = 1 / (1 + Math.exp(-3 * z));
+            double u = 1 / (1 + Math.exp(-z / 3));
+            over.set(r, 1, (float) o);
+            over.set(r, 0, (float) (1 - o));
+            under.set(r, 1, (float) u);
+            under.set(r, 0, (float) (1 - u));
+            truth.set(r, 1, (float) p1);
+            truth.set(r, 0, (float) (1 - p1));
+        }
+        double best = ExpertCalibration.IDENTITY.loss(truth, labels);
+        ExpertCalibration softened = ExpertCalibration.fit(over, labels);
+        ExpertCalibration sharpened = ExpertCalibration.fit(under, labels);
+        // Temperature and floor both soften, so they share the work; the loss ends at the true probabilities' loss.
+        assertTrue(softened.temperature() > 1.8, softened.toString());
+        assertTrue(sharpened.temperature() < 0.45, sharpened.toString());
+        assertEquals(best, softened.loss(over, labels), 0.005);
+        assertEquals(best, sharpened.loss(under, labels), 0.005);
+        assertTrue(ExpertCalibration.IDENTITY.loss(over, labels) > best + 0.05);
+    }
+
+    @Test
+    void calibratedRowsSumToOneAndKeepTheExpertsRanking() {
+        FloatMatrix p = new FloatMatrix(2, 3, new float[] {0.7f, 0.2f, 0.1f, 0f, 0f, 1f});
+        FloatMatrix q = new ExpertCalibration(2.0, 0.1).apply(p);
+        for (int r = 0; r < 2; r++) {
+            assertEquals(1.0, q.get(r, 0) + q.get(r, 1) + q.get(r, 2), 1e-6);
+        }
+        assertTrue(q.get(0, 0) > q.get(0, 1) && q.get(0, 1) > q.get(0, 2));
+        // p^(1/2) normalised: 0.837, 0.447, 0.316 over 1.600; times 0.9, plus 0.1 / 3.
+        assertEquals(0.9 * Math.sqrt(0.7) / (Math.sqrt(0.7) + Math.sqrt(0.2) + Math.sqrt(0.1)) + 0.1 / 3, q.get(0, 0), 1e-6);
+        assertEquals(0.1 / 3, q.get(1, 0), 1e-6);
+        assertEquals(ExpertCalibration.IDENTITY.apply(p), p);
+    }
+
+    @Test
+    void aWellCalibratedExpertStaysNearTheIdentity() {
+        SplittableRandom random = new SplittableRandom(3);
+        int n = 5000;
+        int[] labels = new int[n];
+        FloatMatrix p = FloatMatrix.zeros(n, 2);
+        for (int r = 0; r < n; r++) {
+            double p1 = random.nextDouble();
+            labels[r] = random.nextDouble() < p1 ? 1 : 0;
+            p.set(r, 1, (float) p1);
+            p.set(r, 0, (float) (1 - p1));
+        }
+        ExpertCalibration c = ExpertCalibration.fit(p, labels);
+        assertEquals(1, c.temperature(), 0.15);
+        assertTrue(c.floor() <= 0.03, "floor " + c.floor());
+        double identity = ExpertCalibration.IDENTITY.loss(p, labels);
+        assertTrue(c.loss(p, labels) <= identity && c.loss(p, labels) > identity - 0.005);
+    }
+
+    @Test
+    void invalidParametersAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ExpertCalibration(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ExpertCalibration(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new ExpertCalibration(Double.NaN, 0));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.moe.runtime.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvaluationReportTest {
+
+    private static ModelResult model(String name, double... accuracy) {
+        List<Double> values = java.util.Arrays.stream(accuracy).boxed().toList();
+        List<Double> logLoss = values.stream().map(a -> 1 - a).toList();
+        return new ModelResult(name, ModelResult.mean(values), ModelResult.std(values), values, 0, 0, 0, 0,
+                ModelResult.mean(logLoss), 0, logLoss);
+    }
+
+    @Test
+    void theMixtureIsComparedRepeatByRepeatWithItsStandardError() {
+        List<ModelResult> results = List.of(model("a", 0.70, 0.80, 0.75), model("b", 0.60, 0.60, 0.60),
+                model("uniform", 0.72, 0.78, 0.76), model("moe", 0.74, 0.79, 0.78));
+        List<EvaluationReport.Comparison> c = EvaluationReport.compare(results, List.of("a", "b"));
+        assertEquals(List.of("a", "b", "uniform"), c.stream().map(EvaluationReport.Comparison::model).toList());
+        // moe - a: +0.04, -0.01, +0.03: mean 0.02, sd 0.0264575, se 0.0152753.
+        assertEquals(0.02, c.get(0).accuracyDifference(), 1e-12);
+        assertEquals(0.0264575131 / Math.sqrt(3), c.get(0).accuracyStandardError(), 1e-9);
+        assertEquals(-0.02, c.get(0).logLossDifference(), 1e-12);
+        assertEquals("expert", c.get(0).kind());
+        assertEquals("baseline", c.get(2).kind());
+    }
+
+    @Test
+    void aPlainNoticeNamesTheBestExpertAndEveryBaselineTheMixtureLostTo() {
+        List<ModelResult> results = List.of(model("a", 0.80, 0.82), model("b", 0.50, 0.50), model("uniform", 0.70, 0.70),
+                model("stacking", 0.79, 0.81), model("moe", 0.78, 0.80));
+        List<EvaluationReport.Comparison> c = EvaluationReport.compare(results, List.of("a", "b"));
+        assertEquals(List.of(
+                "the mixture (constant) is less accurate than its best expert, a: -0.020 ± 0.000 (paired over 2 repeats)",
+                "the mixture (constant) is less accurate than stacking: -0.010 ± 0.000 (paired over 2 repeats)"),
+                EvaluationReport.notices(c, 2, "constant"));
+        List<ModelResult> winning = List.of(model("a", 0.70, 0.72), model("uniform", 0.70, 0.70), model("moe", 0.78, 0.80));
+        assertEquals(List.of(), EvaluationReport.notices(EvaluationReport.compare(winning, List.of("a")), 2, "constant"));
+    }
+}
