@@ -99,7 +99,7 @@ public final class GateTrainer {
             for (int k = 0; k < e; k++) {
                 FloatMatrix p = data.expertProbabilities().get(k);
                 if (options.calibrate()) {
-                    calibrations.set(k, ExpertCalibration.fit(parts.selectTrain(p), parts.selectTrain(data.labels())));
+                    calibrations.set(k, calibration(parts.selectTrain(p), parts.selectTrain(data.labels())));
                 }
                 calibrated.add(calibrations.get(k).apply(p));
             }
@@ -127,6 +127,37 @@ public final class GateTrainer {
         }
         return new Session(scaler, network, inputs, gateInput, data.features(), data.labels(), calibrated, calibrations, parts,
                 labelNames, experts, strategy, options, random).run(listener);
+    }
+
+    /**
+     * An expert's calibration, fitted on the rows whose label it names as its answer somewhere among these rows. A
+     * specialist's near-zero for a label it never learned is not over-confidence for the mixture to soften (other
+     * experts cover that label), and fitting on those rows would flatten everything it does know.
+     */
+    static ExpertCalibration calibration(FloatMatrix p, int[] labels) {
+        boolean[] answered = new boolean[p.columns()];
+        for (int r = 0; r < p.rows(); r++) {
+            answered[p.argMaxOfRow(r)] = true;
+        }
+        int known = 0;
+        for (int label : labels) {
+            known += answered[label] ? 1 : 0;
+        }
+        if (known == labels.length) {
+            return ExpertCalibration.fit(p, labels);
+        }
+        if (known == 0) {
+            return ExpertCalibration.IDENTITY;
+        }
+        int[] rows = new int[known];
+        int[] kept = new int[known];
+        for (int r = 0, i = 0; r < labels.length; r++) {
+            if (answered[labels[r]]) {
+                rows[i] = r;
+                kept[i++] = labels[r];
+            }
+        }
+        return ExpertCalibration.fit(p.selectRows(rows), kept);
     }
 
     /** The same network with its last layer's weights and biases at 0: every logit 0, so softmax weights are equal. */

@@ -344,4 +344,27 @@ class GateTrainerTest {
                 .inputs(dev.moe.gating.mixture.GateInputs.SIGNALS).build());
         assertThrows(IllegalArgumentException.class, () -> GateOptions.builder().fineTuneExperts(true, 0.001).calibrate(true).build());
     }
+
+    @Test
+    void aSpecialistIsCalibratedOnTheLabelsItAnswersNotOnTheOnesItNeverLearned() {
+        // Labels 0..2; the specialist knows 0 and 1 (right on 90% of their rows, probability 0.9) and gives label 2
+        // almost nothing. Fitted on every row, its calibration would need a large floor for the label-2 rows.
+        SplittableRandom random = new SplittableRandom(36);
+        int n = 900;
+        int[] labels = new int[n];
+        FloatMatrix p = FloatMatrix.zeros(n, 3);
+        for (int r = 0; r < n; r++) {
+            labels[r] = r % 3;
+            int answer = labels[r] == 2 ? random.nextInt(2) : (random.nextDouble() < 0.9 ? labels[r] : 1 - labels[r]);
+            p.set(r, answer, 0.9f);
+            p.set(r, 1 - answer, 0.0999f);
+            p.set(r, 2, 0.0001f);
+        }
+        dev.moe.gating.mixture.ExpertCalibration own = GateTrainer.calibration(p, labels);
+        dev.moe.gating.mixture.ExpertCalibration everyRow = dev.moe.gating.mixture.ExpertCalibration.fit(p, labels);
+        assertTrue(own.floor() < 0.01, own.toString());
+        assertTrue(everyRow.floor() > 0.1, everyRow.toString());
+        // On the rows it knows it stays as it is: probability about 0.9 for its answer, right 90% of the time.
+        assertEquals(0.9, own.apply(p).get(0, p.argMaxOfRow(0)), 0.04);
+    }
 }

@@ -118,7 +118,7 @@ final class ConfigValidator {
             throw new MoeException(file + ": gate.validation-fraction: early stopping restores the best gate only; it cannot be"
                     + " used with fine-tune-experts");
         }
-        String choose = g.chooseOrDefault();
+        String choose = c.gateChoice();
         if (!choose.equals(MoeConfig.GateConfig.CHOOSE_AUTO) && !choose.equals(MoeConfig.GateConfig.CHOOSE_GATE)) {
             throw new MoeException(file + ": gate.choose must be auto or gate, got '" + choose + "'");
         }
@@ -146,7 +146,7 @@ final class ConfigValidator {
         if (g.inputs() != null && !INPUTS.contains(g.inputs())) {
             throw new MoeException(file + ": gate.inputs must be one of " + String.join(", ", INPUTS) + ", got '" + g.inputs() + "'");
         }
-        if (g.inputs() != null && choose.equals(MoeConfig.GateConfig.CHOOSE_AUTO)) {
+        if (g.inputs() != null && choose.equals(MoeConfig.GateConfig.CHOOSE_AUTO) && g.choose() != null) {
             throw new MoeException(file + ": gate.inputs is for choose: gate; choose: auto tries the inputs named in gate.candidates");
         }
         if (fineTune && g.inputs() != null && !g.inputs().equals("features")) {

@@ -50,6 +50,21 @@ public record MoeConfig(
         return parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
+    /**
+     * {@code gate.choose} in force: as given; else {@code auto} when {@code gate.candidates} are listed; else
+     * {@code gate} when a routing strategy is named (naming one is asking for that gate) or the experts are
+     * fine-tuned with the gate; else {@code auto}.
+     */
+    public String gateChoice() {
+        if (gate.choose() != null) {
+            return gate.choose();
+        }
+        if (gate.candidates() == null && (routing.strategy() != null || Boolean.TRUE.equals(gate.fineTuneExperts()))) {
+            return GateConfig.CHOOSE_GATE;
+        }
+        return GateConfig.CHOOSE_AUTO;
+    }
+
     public MoeConfig withSource(Path file) {
         return new MoeConfig(file, data, split, experts, gate, routing, baselines, seed, repeat);
     }
@@ -150,8 +165,8 @@ public record MoeConfig(
     /**
      * How the experts are combined, and the gate network and its training. With no {@code gate:} section the
      * combiner is chosen by cross-validation on the gate's rows ({@code choose: auto}) among plain averaging, one
-     * weight per expert and linear gates that read the experts' outputs; a learned one only when it beats averaging
-     * there. {@code choose: gate} trains the configured gate alone. {@code hidden: []} is a linear gate; the
+     * weight per expert and a linear gate that reads the experts' confidence and agreement; a learned one only when
+     * it beats averaging there. {@code choose: gate} trains the configured gate alone. {@code hidden: []} is a linear gate; the
      * article's gate is {@code hidden: [128, 256, 128]}, {@code dropout: 0.1}, {@code learning-rate: 0.001},
      * {@code epochs: 500}.
      *
@@ -164,7 +179,7 @@ public record MoeConfig(
      * @param validationFraction     share of the gate rows held out for early stopping (default: see
      *                               {@link #DEFAULT_VALIDATION_FRACTION}; 0 turns early stopping off)
      * @param patience               epochs without a better validation loss before stopping
-     * @param choose                 {@code auto} (default) or {@code gate}
+     * @param choose                 {@code auto} or {@code gate} (default: see {@link MoeConfig#gateChoice()})
      * @param candidates             what {@code auto} chooses among: {@code uniform}, {@code constant}, and gates by
      *                               their inputs ({@code features}, {@code signals}, {@code experts}, {@code both})
      * @param inputs                 what the gate reads with {@code choose: gate} (default {@code features})
@@ -201,7 +216,7 @@ public record MoeConfig(
         public static final String EM_TRAINER = "em";
         public static final String CHOOSE_AUTO = "auto";
         public static final String CHOOSE_GATE = "gate";
-        public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "constant", "signals", "experts");
+        public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "constant", "signals");
         public static final String DEFAULT_INPUTS = "features";
         public static final int DEFAULT_EPOCHS = 300;
         public static final double DEFAULT_LEARNING_RATE = 0.01;
@@ -224,10 +239,6 @@ public record MoeConfig(
 
         public int patienceOrDefault() {
             return patience == null ? DEFAULT_PATIENCE : patience;
-        }
-
-        public String chooseOrDefault() {
-            return choose == null ? CHOOSE_AUTO : choose;
         }
 
         public List<String> candidatesOrDefault() {

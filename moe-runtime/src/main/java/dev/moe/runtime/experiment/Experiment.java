@@ -122,7 +122,7 @@ public final class Experiment {
                 : training.threeWay(data, plan, seed, progress, prefix);
 
         GateOptions options = GateOptionsFactory.from(config.gate(), mix(seed, 0), built.gateData().rows());
-        List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(config.gate(), strategy, options);
+        List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(config, strategy, options);
         progress.step(prefix + (candidates.size() > 1
                 ? "choosing how to combine the experts (" + String.join(", ", candidates.stream().map(GateSelection.Candidate::name).toList())
                         + "; " + SELECTION_FOLDS + "-fold cross-validation on the gate's rows)"

@@ -78,8 +78,9 @@ final class GateOptionsFactory {
      * What the gate's training tries: the configured gate alone ({@code choose: gate}, or a strategy that learns no
      * per-row weights), else the configured candidates, each gate candidate with the configured routing strategy.
      */
-    static List<GateSelection.Candidate> candidates(MoeConfig.GateConfig c, RoutingStrategy strategy, GateOptions options) {
-        if (c.chooseOrDefault().equals(MoeConfig.GateConfig.CHOOSE_GATE) || strategy instanceof RowIndependentRouting) {
+    static List<GateSelection.Candidate> candidates(MoeConfig config, RoutingStrategy strategy, GateOptions options) {
+        MoeConfig.GateConfig c = config.gate();
+        if (!config.gateChoice().equals(MoeConfig.GateConfig.CHOOSE_AUTO) || strategy instanceof RowIndependentRouting) {
             return List.of(new GateSelection.Candidate(strategy instanceof RowIndependentRouting ? strategy.name()
                     : options.inputs().configName(), strategy, options));
         }

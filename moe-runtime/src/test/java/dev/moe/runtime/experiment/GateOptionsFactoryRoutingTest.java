@@ -98,8 +98,8 @@ class GateOptionsFactoryRoutingTest {
 
     @Test
     void autoChoosesAmongTheConfiguredCandidatesAndGateTrainsOne() {
-        MoeConfig.GateConfig auto = parse("  candidates: [uniform, constant, signals, both]\n").gate();
-        GateOptions options = GateOptionsFactory.from(auto, 9, 1000);
+        MoeConfig auto = parse("  candidates: [uniform, constant, signals, both]\n");
+        GateOptions options = GateOptionsFactory.from(auto.gate(), 9, 1000);
         List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(auto, new TopKRouting(2, 1), options);
         assertEquals(List.of("uniform", "constant", "signals", "both"), candidates.stream().map(GateSelection.Candidate::name).toList());
         // Averaging is the uniform baseline exactly: nothing trained, nothing calibrated.
@@ -111,15 +111,21 @@ class GateOptionsFactoryRoutingTest {
         assertEquals(GateInputs.SIGNALS, candidates.get(2).options().inputs());
         assertEquals(GateInputs.BOTH, candidates.get(3).options().inputs());
 
-        MoeConfig.GateConfig fixed = parse("  choose: gate\n  inputs: signals\n").gate();
+        MoeConfig fixed = parse("  choose: gate\n  inputs: signals\n");
         List<GateSelection.Candidate> one = GateOptionsFactory.candidates(fixed, new SoftmaxDenseRouting(1),
-                GateOptionsFactory.from(fixed, 9, 1000));
+                GateOptionsFactory.from(fixed.gate(), 9, 1000));
         assertEquals(1, one.size());
         assertEquals("signals", one.get(0).name());
         // A strategy that learns no per-row weights is the combiner itself.
         assertEquals(List.of("uniform"), GateOptionsFactory.candidates(auto, new UniformRouting(), options).stream()
                 .map(GateSelection.Candidate::name).toList());
         assertEquals(MoeConfig.GateConfig.DEFAULT_CANDIDATES, parse("  epochs: 10\n").gate().candidatesOrDefault());
+        // Naming a routing strategy, or fine-tuning, asks for one gate; listing candidates asks for a choice.
+        assertEquals("auto", parse("  epochs: 10\n").gateChoice());
+        assertEquals("gate", ConfigLoader.parse(HEAD + "routing: { strategy: top-k }\n", Path.of("exp.yaml")).gateChoice());
+        assertEquals("gate", parse("  fine-tune-experts: true\n").gateChoice());
+        assertEquals("auto", ConfigLoader.parse(HEAD + "gate: { candidates: [uniform, signals] }\nrouting: { strategy: top-k }\n",
+                Path.of("exp.yaml")).gateChoice());
     }
 
     @Test
@@ -142,9 +148,9 @@ class GateOptionsFactoryRoutingTest {
         assertEquals("exp.yaml: gate.inputs must be one of features, signals, experts, both, got 'logits'",
                 error("  choose: gate\n  inputs: logits\n"));
         assertEquals("exp.yaml: gate.inputs is for choose: gate; choose: auto tries the inputs named in gate.candidates",
-                error("  inputs: signals\n"));
+                error("  choose: auto\n  inputs: signals\n"));
         assertEquals("exp.yaml: gate.fine-tune-experts trains one gate together with its experts: add gate.choose: gate",
-                error("  fine-tune-experts: true\n"));
+                error("  choose: auto\n  fine-tune-experts: true\n"));
         assertEquals("exp.yaml: gate.calibrate: fine-tuned experts change during training, so they cannot be calibrated beforehand",
                 error("  choose: gate\n  fine-tune-experts: true\n  calibrate: true\n"));
         assertEquals("exp.yaml: gate.weight-decay must not be negative, got -1.0", error("  weight-decay: -1.0\n"));

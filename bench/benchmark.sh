@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The public benchmark: every config in examples/benchmarks/ (or the ones named), run through `./moe evaluate`
+# with the gate and routing at their defaults, and one table of the results. Each run's JSON report is kept in
+# the output folder (default: a new temporary one), so the table can be made again without running anything.
+#
+#   bench/benchmark.sh                       # all configs
+#   bench/benchmark.sh glass vehicle         # some of them
+#   OUT=results bench/benchmark.sh           # keep the reports in ./results (must not exist yet)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${OUT:-$(mktemp -d -t moe-benchmark.XXXXXX)}"
+if [[ -n "${OUT:-}" ]]; then
+  [[ -e "$out" ]] && { echo "benchmark: $out exists; name a new folder" >&2; exit 2; }
+  mkdir -p "$out"
+fi
+if [[ $# -eq 0 ]]; then
+  set -- $(ls examples/benchmarks/*.yaml | xargs -n1 basename | sed 's/\.yaml$//')
+fi
+./moe --version >/dev/null  # builds once, before the clock starts
+start=$(date +%s)
+for name in "$@"; do
+  config="examples/benchmarks/$name.yaml"
+  [[ -f "$config" ]] || { echo "benchmark: no $config" >&2; exit 2; }
+  t0=$(date +%s)
+  ./moe evaluate "$config" --quiet --json "$out/$name.json" > "$out/$name.txt"
+  echo "$(( $(date +%s) - t0 ))" > "$out/$name.seconds"
+  echo "benchmark: $name done in $(cat "$out/$name.seconds") s" >&2
+done
+echo "benchmark: all done in $(( $(date +%s) - start )) s; reports in $out" >&2
+python3 bench/benchmark_table.py "$out" "$@"
