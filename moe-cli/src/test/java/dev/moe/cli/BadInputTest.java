@@ -9,6 +9,7 @@ import dev.moe.api.ExpertSpec;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.Parameters;
 import dev.moe.api.TrainingSet;
+import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
@@ -233,9 +234,9 @@ class BadInputTest {
 
         Path newer = dir.resolve("newer.moe");
         copyZip(model, newer, "manifest.json", b -> new String(b, StandardCharsets.UTF_8)
-                .replace("\"formatVersion\" : 1", "\"formatVersion\" : 7").getBytes(StandardCharsets.UTF_8));
+                .replace("\"formatVersion\" : " + BundleFormat.VERSION, "\"formatVersion\" : 7").getBytes(StandardCharsets.UTF_8));
         String createdBy = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null)).read(model).manifest().createdBy();
-        refused(newer + ": bundle format version 7 is newer than this program reads (up to 1); it was written by "
+        refused(newer + ": bundle format version 7 is newer than this program reads (up to " + BundleFormat.VERSION + "); it was written by "
                         + createdBy + ": update moe to load it",
                 "predict", "-m", newer.toString(), "--input", input.toString(), "--output", out.resolve("p.csv").toString());
 

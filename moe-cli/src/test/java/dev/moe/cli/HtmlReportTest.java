@@ -46,7 +46,8 @@ class HtmlReportTest {
             assertTrue(image != null && image.getWidth() >= 700 && image.getHeight() >= 300, img.attr("alt"));
         }
 
-        JsonNode results = new ObjectMapper().readTree(json.toFile()).get("results");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        JsonNode results = report.get("results");
         Elements rows = page.select("table#results tbody tr");
         assertEquals(results.size(), rows.size());
         for (int i = 0; i < rows.size(); i++) {
@@ -58,7 +59,16 @@ class HtmlReportTest {
             assertEquals(f(result.get("macroF1").asDouble()), cells.get(3).text());
             assertEquals(f(result.get("logLoss").asDouble()), cells.get(5).text());
         }
-        assertEquals("one-mlp", results.get(4).get("model").asText(), "the configured single-model baseline is reported");
+        assertEquals("one-mlp", results.get(5).get("model").asText(), "the configured single-model baseline is reported");
+        // Beside every row but the mixture's, its paired difference from the mixture, as the JSON has it.
+        JsonNode comparisons = report.get("comparisons");
+        for (int i = 0; i < comparisons.size(); i++) {
+            JsonNode c = comparisons.get(i);
+            Elements cells = rows.get(i).select("td");
+            assertEquals(c.get("model").asText(), cells.get(0).text());
+            assertEquals(String.format(java.util.Locale.ROOT, "%+.3f ± %.3f", c.get("accuracyDifference").asDouble(),
+                    c.get("accuracyStandardError").asDouble()), cells.get(6).text());
+        }
         assertTrue(page.select("pre").text().contains("baselines:"), "the config is shown");
     }
 

@@ -62,11 +62,12 @@ class MainTest {
         assertEquals(2, report.get("repeats").asInt());
         assertEquals("top-k", report.get("strategy").asText());
         JsonNode results = report.get("results");
-        assertEquals(5, results.size());
+        assertEquals(6, results.size());
         assertEquals("expert1", results.get(0).get("model").asText());
         assertEquals("uniform", results.get(3).get("model").asText());
-        assertEquals("moe", results.get(4).get("model").asText());
-        double moe = results.get(4).get("accuracy").asDouble();
+        assertEquals("stacking", results.get(4).get("model").asText());
+        assertEquals("moe", results.get(5).get("model").asText());
+        double moe = results.get(5).get("accuracy").asDouble();
         for (int i = 0; i < 3; i++) {
             double expert = results.get(i).get("accuracy").asDouble();
             assertTrue(moe > expert, "moe " + moe + " vs " + results.get(i));
