@@ -34,7 +34,7 @@ final class SparkFixtures {
               - { id: expert1, provider: nd4j-mlp, subset: { labels: ["0", "1"] }, params: { hidden: 8, epochs: 20, learning-rate: 0.03 } }
               - { id: expert2, provider: nd4j-mlp, subset: { labels: ["1", "2"] }, params: { hidden: 8, epochs: 20, learning-rate: 0.03 } }
               - { id: expert3, provider: nd4j-mlp, subset: { labels: ["0", "2"] }, params: { hidden: 8, epochs: 20, learning-rate: 0.03 } }
-            gate: { hidden: [6], activations: [leaky-relu], epochs: 30, learning-rate: 0.05 }
+            gate: { choose: gate, hidden: [6], activations: [leaky-relu], epochs: 30, learning-rate: 0.05 }
             """;
 
     private SparkFixtures() {
