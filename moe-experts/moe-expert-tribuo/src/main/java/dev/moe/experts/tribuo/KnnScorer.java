@@ -1,10 +1,13 @@
 package dev.moe.experts.tribuo;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.IntFunction;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
@@ -21,8 +24,10 @@ import org.tribuo.math.la.SparseVector;
 import org.tribuo.math.la.Tensor;
 import org.tribuo.math.la.VectorTuple;
 import org.tribuo.math.neighbour.bruteforce.NeighboursBruteForceFactory;
+import org.tribuo.math.protos.TensorProto;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.transform.TransformedModel;
+import org.tribuo.transform.Transformer;
 import org.tribuo.transform.TransformerMap;
 
 /**
@@ -48,8 +53,9 @@ import org.tribuo.transform.TransformerMap;
  * </ul>
  * The votes are then counted as {@link VotingCombiner} counts them.
  *
- * <p>Immutable and safe for concurrent use. Built from the model's protobuf form (Tribuo keeps the training
- * vectors private), so a model loaded from a file gets the fast path too.
+ * <p>Immutable and safe for concurrent use. Tribuo keeps the training vectors private: they are read by reflection
+ * (Tribuo is on the class path), or from the model's protobuf form when reflection is refused; either way a model
+ * loaded from a file gets the fast path too.
  */
 final class KnnScorer {
 
@@ -67,6 +73,8 @@ final class KnnScorer {
     /** Non-null when the model is a TransformedModel around the kNN model. */
     private final TransformerMap transformer;
     private final boolean densify;
+    /** Per feature id, the transformer's steps for it (null: none); null without a transformer. */
+    private final List<Transformer>[] transformers;
     private final List<String> sortedFeatureNames;
     private final ImmutableFeatureMap featureMap;
     private final ImmutableOutputInfo<Label> outputInfo;
@@ -76,16 +84,19 @@ final class KnnScorer {
     private final int[] labelIds;
     private final int n;
     private final int dims;
-    /** Training rows as floats, feature-major: {@code t[f * n + j]}. */
-    private final float[] t;
-    /** Squared norms of the float training rows, and their error-bound terms {@code c * ||b||^2}. */
-    private final float[] norms;
-    private final float[] normSlack;
+    /**
+     * Training rows as floats, by chunk of {@link #CHUNK} rows and feature: {@code t[chunk][f][j - chunk * CHUNK]}.
+     * One array per chunk and feature, indexed from 0: C2 (Java 17) vectorises the product loop over such arrays,
+     * not over one array at an offset (measured: 5 GFLOP/s against 20-35 on this machine).
+     */
+    private final float[][][] t;
+    /** Per chunk: {@code ||b||^2 - c ||b||^2}, where the lower bounds start, and {@code 2 c ||b||^2}. */
+    private final float[][] lowNorms;
+    private final float[][] twoSlack;
     /** The relative error bound {@code c}, see the class comment. */
     private final float c;
 
-    private KnnScorer(Selection selection, TransformerMap transformer, boolean densify, Model<Label> knn,
-                      KNNModelProto proto) {
+    private KnnScorer(Selection selection, TransformerMap transformer, boolean densify, Model<Label> knn, Parts parts) {
         this.selection = selection;
         this.transformer = transformer;
         this.densify = densify;
@@ -94,28 +105,42 @@ final class KnnScorer {
         names.sort(null);
         this.sortedFeatureNames = List.copyOf(names);
         this.outputInfo = knn.getOutputIDInfo();
-        this.k = proto.getK();
-        this.n = proto.getVectorsCount();
+        if (transformer == null) {
+            this.transformers = null;
+        } else {
+            @SuppressWarnings("unchecked")
+            List<Transformer>[] steps = new List[featureMap.size()];
+            for (int id = 0; id < steps.length; id++) {
+                steps[id] = transformer.get(featureMap.get(id).getName());
+            }
+            this.transformers = steps;
+        }
+        this.k = parts.k();
+        this.n = parts.vectors().length;
         this.dims = featureMap.size();
-        this.vectors = new SGDVector[n];
+        this.vectors = parts.vectors();
         this.labelIds = new int[n];
-        this.t = new float[dims * n];
-        this.norms = new float[n];
-        this.normSlack = new float[n];
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        this.t = new float[chunks][dims][];
+        this.lowNorms = new float[chunks][];
+        this.twoSlack = new float[chunks][];
+        for (int ch = 0; ch < chunks; ch++) {
+            int len = Math.min(CHUNK, n - ch * CHUNK);
+            for (int f = 0; f < dims; f++) {
+                t[ch][f] = new float[len];
+            }
+            lowNorms[ch] = new float[len];
+            twoSlack[ch] = new float[len];
+        }
         this.c = (float) ((dims + 16) * Math.scalb(1.0, -21));
         for (int j = 0; j < n; j++) {
-            Tensor tensor = Tensor.deserialize(proto.getVectors(j));
-            if (!(tensor instanceof SGDVector v) || v.size() != dims) {
+            SGDVector v = vectors[j];
+            if (v == null || v.size() != dims) {
                 throw new IllegalArgumentException("training vector " + j + " is not a vector of " + dims + " features");
             }
-            vectors[j] = v;
-            Output<?> output = Output.deserialize(proto.getOutputs(j));
-            if (!(output instanceof Label label)) {
-                throw new IllegalArgumentException("training output " + j + " is not a label");
-            }
-            int id = outputInfo.getID(label);
+            int id = outputInfo.getID(parts.labels()[j]);
             if (id < 0) {
-                throw new IllegalArgumentException("training label " + label.getLabel() + " is outside the model's domain");
+                throw new IllegalArgumentException("training label " + parts.labels()[j] + " is outside the model's domain");
             }
             labelIds[j] = id;
             float sum = 0;
@@ -124,11 +149,86 @@ final class KnnScorer {
                     throw new IllegalArgumentException("training value " + e.value + " out of the float path's range");
                 }
                 float f = (float) e.value;
-                t[e.index * n + j] = f;
+                t[j / CHUNK][e.index][j % CHUNK] = f;
                 sum += f * f;
             }
-            norms[j] = sum;
-            normSlack[j] = c * sum;
+            lowNorms[j / CHUNK][j % CHUNK] = sum - c * sum;
+            twoSlack[j / CHUNK][j % CHUNK] = 2 * c * sum;
+        }
+    }
+
+    /**
+     * What the scorer needs of a KNNModel, which keeps it all private. {@code distance}, {@code combiner} and
+     * {@code queryFactory} are class names; {@code backend} is the parallel backend's name.
+     */
+    record Parts(int k, int numThreads, String backend, String distance, String combiner, String queryFactory,
+                 SGDVector[] vectors, Label[] labels) {
+
+        /** Read through reflection: instant, and Tribuo is on the class path (the unnamed module). */
+        static Parts reflected(KNNModel<Label> model) throws ReflectiveOperationException {
+            Object[] pairs = (Object[]) field(model, "vectors");
+            SGDVector[] vectors = new SGDVector[pairs.length];
+            Label[] labels = new Label[pairs.length];
+            for (int j = 0; j < pairs.length; j++) {
+                Pair<?, ?> pair = (Pair<?, ?>) pairs[j];
+                vectors[j] = (SGDVector) pair.getA();
+                labels[j] = (Label) pair.getB();
+            }
+            return new Parts((Integer) field(model, "k"), (Integer) field(model, "numThreads"),
+                    ((KNNModel.Backend) field(model, "parallelBackend")).name(),
+                    field(model, "dist").getClass().getName(), field(model, "combiner").getClass().getName(),
+                    field(model, "neighboursQueryFactory").getClass().getName(), vectors, labels);
+        }
+
+        private static Object field(Object target, String name) throws ReflectiveOperationException {
+            Field f = KNNModel.class.getDeclaredField(name);
+            f.setAccessible(true);
+            Object value = f.get(target);
+            if (value == null) {
+                throw new NoSuchFieldException(name + " is null");
+            }
+            return value;
+        }
+
+        /**
+         * Read from the model's protobuf form: the public route, for when reflection is refused (Tribuo on the
+         * module path) or Tribuo's fields change. Vectors are unpacked by their classes' factories directly: Tribuo's
+         * Tensor.deserialize looks the factory up by reflection for every vector (seconds for 14,000 rows).
+         */
+        static Parts serialized(KNNModel<Label> model) throws InvalidProtocolBufferException {
+            ModelProto serialized = model.serialize();
+            KNNModelProto proto = serialized.getSerializedData().unpack(KNNModelProto.class);
+            int count = proto.getVectorsCount();
+            if (count != proto.getOutputsCount()) {
+                throw new IllegalArgumentException(count + " vectors for " + proto.getOutputsCount() + " outputs");
+            }
+            SGDVector[] vectors = new SGDVector[count];
+            Label[] labels = new Label[count];
+            for (int j = 0; j < count; j++) {
+                vectors[j] = vector(proto.getVectors(j));
+                Output<?> output = Output.deserialize(proto.getOutputs(j));
+                if (!(output instanceof Label label)) {
+                    throw new IllegalArgumentException("training output " + j + " is not a label");
+                }
+                labels[j] = label;
+            }
+            return new Parts(proto.getK(), proto.getNumThreads(), proto.getParallelBackend(),
+                    proto.getDistance().getClassName(), proto.getCombiner().getClassName(),
+                    proto.getNeighboursQueryFactory().getClassName(), vectors, labels);
+        }
+
+        private static SGDVector vector(TensorProto proto) throws InvalidProtocolBufferException {
+            if (proto.getClassName().equals(DenseVector.class.getName())) {
+                return DenseVector.deserializeFromProto(proto.getVersion(), proto.getClassName(), proto.getSerializedData());
+            }
+            if (proto.getClassName().equals(SparseVector.class.getName())) {
+                return SparseVector.deserializeFromProto(proto.getVersion(), proto.getClassName(), proto.getSerializedData());
+            }
+            Tensor tensor = Tensor.deserialize(proto);
+            if (!(tensor instanceof SGDVector v)) {
+                throw new IllegalArgumentException("training vector of class " + proto.getClassName());
+            }
+            return v;
         }
     }
 
@@ -138,6 +238,11 @@ final class KnnScorer {
      * otherwise {@code null}, and the caller uses Tribuo itself.
      */
     static KnnScorer of(Model<Label> model) {
+        return of(model, true);
+    }
+
+    /** @param reflect read the model's parts by reflection (else from its protobuf form, as when reflection fails) */
+    static KnnScorer of(Model<Label> model, boolean reflect) {
         TransformerMap transformer = null;
         boolean densify = false;
         Model<Label> inner = model;
@@ -146,39 +251,47 @@ final class KnnScorer {
             densify = tm.getDensify();
             inner = tm.getInnerModel();
         }
-        if (!(inner instanceof KNNModel<Label>)) {
+        if (!(inner instanceof KNNModel<Label> knn)) {
             return null;
         }
-        KNNModelProto proto;
-        try {
-            ModelProto serialized = inner.serialize();
-            proto = serialized.getSerializedData().unpack(KNNModelProto.class);
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
-            return null;
+        Parts parts = null;
+        if (reflect) {
+            try {
+                parts = Parts.reflected(knn);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                parts = null;
+            }
         }
-        if (!proto.getDistance().getClassName().equals(L2Distance.class.getName())
-                || !proto.getCombiner().getClassName().equals(VotingCombiner.class.getName())
-                || proto.getK() < 1 || proto.getVectorsCount() < proto.getK()) {
+        if (parts == null) {
+            try {
+                parts = Parts.serialized(knn);
+            } catch (InvalidProtocolBufferException | RuntimeException e) {
+                return null;
+            }
+        }
+        if (!parts.distance().equals(L2Distance.class.getName())
+                || !parts.combiner().equals(VotingCombiner.class.getName())
+                || parts.k() < 1 || parts.vectors().length < parts.k()) {
             return null;
         }
         Selection selection;
         if (transformer != null) {
             // TransformedModel predicts row by row: KNNModel.predict(Example), the sorting path.
             selection = Selection.SORTED;
-        } else if (proto.getNumThreads() > 1) {
+        } else if (parts.numThreads() > 1) {
             // Batch path on several threads: only the streams backend sorts as predict(Example) does.
-            if (!proto.getParallelBackend().equals(KNNModel.Backend.STREAMS.name())) {
+            if (!parts.backend().equals(KNNModel.Backend.STREAMS.name())) {
                 return null;
             }
             selection = Selection.SORTED;
         } else {
-            if (!proto.getNeighboursQueryFactory().getClassName().equals(NeighboursBruteForceFactory.class.getName())) {
+            if (!parts.queryFactory().equals(NeighboursBruteForceFactory.class.getName())) {
                 return null;
             }
             selection = Selection.HEAP;
         }
         try {
-            return new KnnScorer(selection, transformer, densify, inner, proto);
+            return new KnnScorer(selection, transformer, densify, inner, parts);
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -193,30 +306,54 @@ final class KnnScorer {
     }
 
     /**
-     * Votes for a block of examples, as Tribuo's {@link VotingCombiner} counts them.
-     *
-     * @param scores   out: rows x labels, in the model's output id order: each label's share of the k votes
-     * @param winners  out: per row, the output id Tribuo predicts (the first id with the highest score)
+     * For rows that hold exactly the model's features: for each of the model's feature ids, the column holding it
+     * ({@link #score} then builds Tribuo's vector straight from the floats, without an Example); otherwise null.
      */
-    void score(List<Example<Label>> examples, double[] scores, int[] winners) {
-        int rows = examples.size();
+    int[] directColumns(List<String> columnNames) {
+        if (columnNames.size() != dims) {
+            return null;
+        }
+        int[] columns = new int[dims];
+        for (int id = 0; id < dims; id++) {
+            columns[id] = columnNames.indexOf(featureMap.get(id).getName());
+            if (columns[id] < 0) {
+                return null;
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * Votes for rows {@code from .. from+count-1} of a row-major block, as Tribuo's {@link VotingCombiner} counts them.
+     *
+     * @param in            the block, {@code columns} floats a row
+     * @param directColumns {@link #directColumns}, or null: then each row goes through {@code example}
+     * @param example       row (of the block) to Tribuo's example, as the expert builds it
+     * @param scores        out: count x labels, in the model's output id order: each label's share of the k votes
+     * @param winners       out: per row, the output id Tribuo predicts (the first id with the highest score)
+     */
+    void score(float[] in, int columns, int from, int count, int[] directColumns, IntFunction<Example<Label>> example,
+               double[] scores, int[] winners) {
         int labels = outputInfo.size();
-        for (int start = 0; start < rows; start += QUERY_BLOCK) {
-            int end = Math.min(rows, start + QUERY_BLOCK);
-            scoreBlock(examples, start, end, scores, labels, winners);
+        for (int start = 0; start < count; start += QUERY_BLOCK) {
+            int end = Math.min(count, start + QUERY_BLOCK);
+            scoreBlock(in, columns, from, directColumns, example, start, end, scores, labels, winners);
         }
     }
 
-    private void scoreBlock(List<Example<Label>> examples, int start, int end, double[] scores, int labels,
-                            int[] winners) {
+    private void scoreBlock(float[] in, int columns, int from, int[] directColumns, IntFunction<Example<Label>> example,
+                            int start, int end, double[] scores, int labels, int[] winners) {
         int rows = end - start;
         SGDVector[] inputs = new SGDVector[rows];
         float[] q = new float[rows * dims];
         double[] qNorm = new double[rows];
         boolean[] exactOnly = new boolean[rows];
         for (int r = 0; r < rows; r++) {
-            Example<Label> example = examples.get(start + r);
-            inputs[r] = input(example);
+            int row = from + start + r;
+            inputs[r] = directColumns == null ? null : directInput(in, row * columns, directColumns);
+            if (inputs[r] == null) {
+                inputs[r] = input(example.apply(row));
+            }
             double sum = 0;
             for (VectorTuple e : inputs[r]) {
                 if (!(Math.abs(e.value) <= MAX_MAGNITUDE)) {
@@ -240,17 +377,38 @@ final class KnnScorer {
                 if (exactOnly[r]) {
                     continue;
                 }
-                partialDistances(q, r * dims, j0, len, s);
+                lowerBounds(q, r * dims, j0 / CHUNK, len, s);
                 float na = (float) qNorm[r];
                 float lowBase = na - c * na - Float.MIN_NORMAL;
                 float highBase = na + c * na + Float.MIN_NORMAL;
-                states[r].scan(s, j0, len, lowBase, highBase, inputs[r]);
+                states[r].scan(s, twoSlack[j0 / CHUNK], j0, len, lowBase, highBase - lowBase, inputs[r]);
             }
         }
         for (int r = 0; r < rows; r++) {
             int[] neighbours = exactOnly[r] ? exactNeighbours(inputs[r]) : states[r].neighbours(inputs[r]);
             vote(neighbours, scores, (start + r) * labels, labels, winners, start + r);
         }
+    }
+
+    /**
+     * The query row as Tribuo builds it from an example holding exactly the model's features: each value through
+     * the feature's transformers (TransformerMap.applyTransformerList, as ArrayExample.transform applies them), into
+     * a dense vector by feature id (as DenseVector.createDenseVector). Null when a value turns NaN: Tribuo's own
+     * path then reports it.
+     */
+    private SGDVector directInput(float[] in, int offset, int[] directColumns) {
+        double[] values = new double[dims];
+        for (int id = 0; id < dims; id++) {
+            double v = in[offset + directColumns[id]];
+            if (transformers != null) {
+                v = TransformerMap.applyTransformerList(v, transformers[id]);
+            }
+            if (Double.isNaN(v)) {
+                return null;
+            }
+            values[id] = v;
+        }
+        return DenseVector.createDenseVector(values);
     }
 
     /** The query row as Tribuo builds it: transformed as the TransformedModel does, then its vector. */
@@ -268,9 +426,13 @@ final class KnnScorer {
         return input;
     }
 
-    /** {@code s[i] = ||b_j||^2 - 2 a.b_j} for the chunk's training rows {@code j = j0 + i}, in float. */
-    private void partialDistances(float[] q, int qOffset, int j0, int len, float[] s) {
-        System.arraycopy(norms, j0, s, 0, len);
+    /**
+     * {@code s[i] = ||b_j||^2 - c ||b_j||^2 - 2 a.b_j} for the chunk's training rows {@code j}, in float: with
+     * {@code ||a||^2 (1 - c)} added, a lower bound of the squared distance (the query row holds {@code -2 a}).
+     */
+    private void lowerBounds(float[] q, int qOffset, int chunk, int len, float[] s) {
+        System.arraycopy(lowNorms[chunk], 0, s, 0, len);
+        float[][] tc = t[chunk];
         int f = 0;
         for (; f + 3 < dims; f += 4) {
             float a0 = q[qOffset + f];
@@ -280,12 +442,12 @@ final class KnnScorer {
             if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
                 continue;
             }
-            int o0 = f * n + j0;
-            int o1 = o0 + n;
-            int o2 = o1 + n;
-            int o3 = o2 + n;
+            float[] t0 = tc[f];
+            float[] t1 = tc[f + 1];
+            float[] t2 = tc[f + 2];
+            float[] t3 = tc[f + 3];
             for (int i = 0; i < len; i++) {
-                s[i] += a0 * t[o0 + i] + a1 * t[o1 + i] + a2 * t[o2 + i] + a3 * t[o3 + i];
+                s[i] += a0 * t0[i] + a1 * t1[i] + a2 * t2[i] + a3 * t3[i];
             }
         }
         for (; f < dims; f++) {
@@ -293,9 +455,9 @@ final class KnnScorer {
             if (a == 0f) {
                 continue;
             }
-            int o = f * n + j0;
+            float[] t0 = tc[f];
             for (int i = 0; i < len; i++) {
-                s[i] += a * t[o + i];
+                s[i] += a * t0[i];
             }
         }
     }
@@ -339,11 +501,12 @@ final class KnnScorer {
     /** The neighbour search of one query row, fed chunk by chunk in training order. */
     private interface RowState {
         /**
-         * @param s        {@code ||b||^2 - 2 a.b} for the chunk
-         * @param lowBase  {@code ||a||^2 (1 - c)}, less a hair: lower bound = {@code s - c ||b||^2 + lowBase}
-         * @param highBase {@code ||a||^2 (1 + c)}, plus a hair: upper bound = {@code s + c ||b||^2 + highBase}
+         * @param s        {@code ||b||^2 (1 - c) - 2 a.b} for the chunk
+         * @param twoSlack {@code 2 c ||b||^2} for the chunk
+         * @param lowBase  {@code ||a||^2 (1 - c)}, less a hair: lower bound = {@code s + lowBase}
+         * @param width    {@code 2 c ||a||^2}, plus a hair: upper bound = {@code lower + twoSlack + width}
          */
-        void scan(float[] s, int j0, int len, float lowBase, float highBase, SGDVector input);
+        void scan(float[] s, float[] twoSlack, int j0, int len, float lowBase, float width, SGDVector input);
 
         void scanExactly(int j0, int len, SGDVector input);
 
@@ -359,17 +522,16 @@ final class KnnScorer {
         private final float[] uppers = new float[k];
         private int filled;
         private float bound = Float.POSITIVE_INFINITY;
-        private int[] candidates = new int[Math.max(16, 2 * k)];
+        private int[] candidates = new int[Math.max(64, 4 * k)];
         private float[] lowers = new float[candidates.length];
         private int count;
 
         @Override
-        public void scan(float[] s, int j0, int len, float lowBase, float highBase, SGDVector input) {
-            float[] slack = normSlack;
+        public void scan(float[] s, float[] twoSlack, int j0, int len, float lowBase, float width, SGDVector input) {
             for (int i = 0; i < len; i++) {
-                float low = s[i] - slack[j0 + i] + lowBase;
+                float low = s[i] + lowBase;
                 if (low <= bound) {
-                    keep(j0 + i, low, s[i] + slack[j0 + i] + highBase);
+                    keep(j0 + i, low, low + twoSlack[i] + width);
                 }
             }
         }
@@ -405,26 +567,30 @@ final class KnnScorer {
 
         @Override
         public int[] neighbours(SGDVector input) {
-            int m = 0;
-            double[] d = new double[count];
+            // Exact distances of the rows still in the running, kept sorted by (distance, training row) as they
+            // come (in training order): an insertion that moves a row only past strictly larger distances is
+            // Tribuo's stable sort. Only the first k places matter.
+            int[] best = new int[k];
+            double[] bestDistance = new double[k];
+            int filledBest = 0;
             for (int i = 0; i < count; i++) {
-                if (lowers[i] <= bound) {
-                    d[m] = exact(input, candidates[i]);
-                    candidates[m] = candidates[i];
-                    m++;
+                if (lowers[i] > bound) {
+                    continue;
                 }
+                double d = exact(input, candidates[i]);
+                if (filledBest == k && Double.compare(d, bestDistance[k - 1]) >= 0) {
+                    continue;
+                }
+                int at = filledBest < k ? filledBest++ : k - 1;
+                while (at > 0 && Double.compare(bestDistance[at - 1], d) > 0) {
+                    best[at] = best[at - 1];
+                    bestDistance[at] = bestDistance[at - 1];
+                    at--;
+                }
+                best[at] = candidates[i];
+                bestDistance[at] = d;
             }
-            // Stable by (distance, training row): candidates are in training order.
-            Integer[] idx = new Integer[m];
-            for (int i = 0; i < m; i++) {
-                idx[i] = i;
-            }
-            Arrays.sort(idx, (a, b) -> Double.compare(d[a], d[b]));
-            int[] result = new int[k];
-            for (int i = 0; i < k; i++) {
-                result[i] = candidates[idx[i]];
-            }
-            return result;
+            return best;
         }
     }
 
@@ -435,14 +601,13 @@ final class KnnScorer {
         private double skipAbove = Double.POSITIVE_INFINITY;
 
         @Override
-        public void scan(float[] s, int j0, int len, float lowBase, float highBase, SGDVector input) {
-            float[] slack = normSlack;
+        public void scan(float[] s, float[] twoSlack, int j0, int len, float lowBase, float width, SGDVector input) {
             for (int i = 0; i < len; i++) {
                 int j = j0 + i;
                 if (j < k) {
                     offerFirst(j, input);
                 } else {
-                    float low = s[i] - slack[j] + lowBase;
+                    float low = s[i] + lowBase;
                     if (low <= skipAbove) {
                         offer(j, input);
                     }

@@ -44,6 +44,8 @@ public final class TribuoExpert implements Expert {
     private final int[] idColumns;
     /** The kNN fast path ({@link KnnScorer}), {@link #NO_KNN}, or null before the first prediction. */
     private volatile Object knn;
+    /** {@link KnnScorer#directColumns} for this expert's columns; written before {@link #knn}, read after it. */
+    private int[] knnColumns;
 
     private static final Object NO_KNN = new Object();
     /**
@@ -190,20 +192,15 @@ public final class TribuoExpert implements Expert {
 
     /** Rows {@code from .. to-1} of the block into {@code o}: through {@code knn} when given, else through Tribuo. */
     private void predictRows(float[] in, int from, int to, float[] o, KnnScorer knn) {
-        int columns = featureNames.size();
-        int labels = labelNames.size();
-        List<Example<Label>> examples = new ArrayList<>(to - from);
-        for (int r = from; r < to; r++) {
-            double[] values = new double[columns];
-            for (int i = 0; i < columns; i++) {
-                values[i] = in[r * columns + sortedColumns[i]];
-            }
-            examples.add(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values));
-        }
         if (knn != null) {
-            writeVotes(knn, examples, o, from);
+            writeVotes(knn, in, from, to, o);
             return;
         }
+        List<Example<Label>> examples = new ArrayList<>(to - from);
+        for (int r = from; r < to; r++) {
+            examples.add(example(in, r));
+        }
+        int labels = labelNames.size();
         List<Prediction<Label>> predictions = model.predict(examples);
         for (int r = from; r < to; r++) {
             Prediction<Label> prediction = predictions.get(r - from);
@@ -215,14 +212,24 @@ public final class TribuoExpert implements Expert {
         }
     }
 
+    /** Row {@code r} of the block as the Tribuo example the model is given. */
+    private Example<Label> example(float[] in, int r) {
+        int columns = featureNames.size();
+        double[] values = new double[columns];
+        for (int i = 0; i < columns; i++) {
+            values[i] = in[r * columns + sortedColumns[i]];
+        }
+        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
+    }
+
     /** The kNN fast path: the same numbers {@link #writeScores} or the one-hot branch give for Tribuo's prediction. */
-    private void writeVotes(KnnScorer knn, List<Example<Label>> examples, float[] o, int from) {
-        int rows = examples.size();
+    private void writeVotes(KnnScorer knn, float[] in, int from, int to, float[] o) {
+        int rows = to - from;
         int ids = idColumns.length;
         int labels = labelNames.size();
         double[] scores = new double[rows * ids];
         int[] winners = new int[rows];
-        knn.score(examples, scores, winners);
+        knn.score(in, featureNames.size(), from, rows, knnColumns, r -> example(in, r), scores, winners);
         for (int i = 0; i < rows; i++) {
             int offset = (from + i) * labels;
             if (!usesScores) {
@@ -248,6 +255,9 @@ public final class TribuoExpert implements Expert {
                 state = knn;
                 if (state == null) {
                     KnnScorer scorer = KnnScorer.of(model);
+                    if (scorer != null) {
+                        knnColumns = scorer.directColumns(featureNames);
+                    }
                     state = scorer == null ? NO_KNN : scorer;
                     knn = state;
                 }

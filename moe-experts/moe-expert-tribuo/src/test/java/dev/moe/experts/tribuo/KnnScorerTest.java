@@ -218,6 +218,62 @@ class KnnScorerTest {
                 loaded.predict(split[1].features()).values(), 0f);
     }
 
+    /** The protobuf route (when reflection is refused) reads the same model as reflection does. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void protobufAndReflectionReadTheSameModel(boolean standardise) throws Exception {
+        TrainingSet[] split = CsvData.split(CsvData.read("satellite-sample.csv"), 0.67, 3);
+        TribuoExpert expert = (TribuoExpert) PROVIDER.train(spec(Map.of("algorithm", "knn", "k", 7,
+                "standardise", standardise)), split[0]);
+        Model<Label> model = expert.model();
+        KNNModel<Label> knn = (KNNModel<Label>) (model instanceof org.tribuo.transform.TransformedModel<Label> t
+                ? t.getInnerModel() : model);
+        KnnScorer.Parts reflected = KnnScorer.Parts.reflected(knn);
+        KnnScorer.Parts serialized = KnnScorer.Parts.serialized(knn);
+        assertEquals(List.of(7, 1, "STREAMS", L2Distance.class.getName(), VotingCombiner.class.getName()),
+                List.of(reflected.k(), reflected.numThreads(), reflected.backend(), reflected.distance(),
+                        reflected.combiner()));
+        assertEquals(List.of(reflected.k(), reflected.numThreads(), reflected.backend(), reflected.distance(),
+                        reflected.combiner(), reflected.queryFactory()),
+                List.of(serialized.k(), serialized.numThreads(), serialized.backend(), serialized.distance(),
+                        serialized.combiner(), serialized.queryFactory()));
+        assertEquals(split[0].rows(), reflected.vectors().length);
+        assertArrayEquals(reflected.vectors(), serialized.vectors());
+        assertArrayEquals(reflected.labels(), serialized.labels());
+        assertNotNull(KnnScorer.of(model, false));
+    }
+
+    /**
+     * An expert may read more columns than its model knows (a model file whose stored feature list is longer than
+     * its feature map): its rows then go through Tribuo's examples (a sparse vector, as Tribuo builds it).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void rowsWithAColumnTheModelDoesNotKnow(boolean standardise) {
+        TrainingSet[] split = CsvData.split(CsvData.read("wine.csv"), 0.67, 3);
+        TribuoExpert trained = (TribuoExpert) PROVIDER.train(spec(Map.of("algorithm", "knn", "standardise",
+                standardise, "probabilities", "scores")), split[0]);
+        List<String> names = new ArrayList<>(trained.featureNames());
+        names.add(3, "unknown");
+        TribuoExpert expert = new TribuoExpert("wider", trained.model(), names, trained.labelNames(), Map.of(),
+                ProbabilityMode.SCORES);
+        assertNotNull(expert.knnScorer());
+        assertNull(expert.knnScorer().directColumns(expert.featureNames()));
+        assertNotNull(trained.knnScorer().directColumns(trained.featureNames()));
+        FloatMatrix narrow = split[1].features();
+        int columns = narrow.columns() + 1;
+        float[] values = new float[narrow.rows() * columns];
+        for (int r = 0; r < narrow.rows(); r++) {
+            for (int c = 0, from = 0; c < columns; c++) {
+                values[r * columns + c] = c == 3 ? r % 5 : narrow.values()[r * narrow.columns() + from++];
+            }
+        }
+        FloatMatrix wide = new FloatMatrix(narrow.rows(), columns, values);
+        assertSameAsTribuo(expert, wide);
+        // Tribuo ignores the feature it does not know: the same neighbours as the narrow expert's.
+        assertArrayEquals(trained.predictThroughTribuo(narrow).values(), expert.predict(wide).values(), 0f);
+    }
+
     @Test
     void otherDistancesGoThroughTribuo() {
         TrainingSet[] split = CsvData.split(CsvData.read("wine.csv"), 0.67, 3);
