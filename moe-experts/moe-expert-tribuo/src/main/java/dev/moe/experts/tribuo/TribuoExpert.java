@@ -49,8 +49,9 @@ public final class TribuoExpert implements Expert {
 
     private static final Object NO_KNN = new Object();
     /**
-     * {@code -Dmoe.tribuo.fast-path=false}: score through Tribuo's own predict on the calling thread, one call per
-     * block, as moe did before the batched paths (the same numbers, slower); read on each call, for comparisons.
+     * {@code -Dmoe.tribuo.fast-path=false}: score through Tribuo's own predict on the calling thread, one call for
+     * the whole input, as moe did before the batched paths (the same numbers, slower); read on each call, so that a
+     * benchmark can compare both in one JVM.
      */
     public static final String FAST_PATH_PROPERTY = "moe.tribuo.fast-path";
     /** Rows per parallel block: Tribuo's batch call per block, or the kNN distance product's blocks. */
