@@ -42,12 +42,15 @@ public final class TribuoExpert implements Expert {
     private final Map<String, Integer> labelIndex;
     /** For each of the model's output ids, the column of {@link #predict}'s result. */
     private final int[] idColumns;
-    /** The kNN fast path ({@link KnnScorer}), {@link #NO_KNN}, or null before the first prediction. */
-    private volatile Object knn;
-    /** {@link KnnScorer#directColumns} for this expert's columns; written before {@link #knn}, read after it. */
-    private int[] knnColumns;
+    /** The model's fast paths, found on the first prediction (null before). */
+    private volatile FastPaths fast;
 
-    private static final Object NO_KNN = new Object();
+    /**
+     * What scores this model faster than Tribuo's predict, with the same numbers: {@code knn} (with its
+     * {@code knnColumns}, null when rows go through examples) or {@code xgboost} (with its columns); both null
+     * for other models.
+     */
+    private record FastPaths(KnnScorer knn, int[] knnColumns, XGBoostScorer xgboost, int[] xgboostColumns) { }
     /**
      * {@code -Dmoe.tribuo.fast-path=false}: score through Tribuo's own predict on the calling thread, one call for
      * the whole input, as moe did before the batched paths (the same numbers, slower); read on each call, so that a
@@ -177,10 +180,10 @@ public final class TribuoExpert implements Expert {
             predictRows(in, 0, rows, o, null);
             return out;
         }
-        KnnScorer knn = knnScorer();
-        int block = knn != null ? KNN_BLOCK_ROWS : BLOCK_ROWS;
+        FastPaths paths = fastPaths();
+        int block = paths.knn() != null ? KNN_BLOCK_ROWS : BLOCK_ROWS;
         int blocks = (rows + block - 1) / block;
-        BlockParallel.run(blocks, b -> predictRows(in, b * block, Math.min(rows, (b + 1) * block), o, knn));
+        BlockParallel.run(blocks, b -> predictRows(in, b * block, Math.min(rows, (b + 1) * block), o, paths));
         return out;
     }
 
@@ -191,11 +194,18 @@ public final class TribuoExpert implements Expert {
         return out;
     }
 
-    /** Rows {@code from .. to-1} of the block into {@code o}: through {@code knn} when given, else through Tribuo. */
-    private void predictRows(float[] in, int from, int to, float[] o, KnnScorer knn) {
-        if (knn != null) {
-            writeVotes(knn, in, from, to, o);
+    /** Rows {@code from .. to-1} of the block into {@code o}: through a fast path when given one, else Tribuo's. */
+    private void predictRows(float[] in, int from, int to, float[] o, FastPaths paths) {
+        if (paths != null && paths.knn() != null) {
+            writeVotes(paths.knn(), paths.knnColumns(), in, from, to, o);
             return;
+        }
+        if (paths != null && paths.xgboost() != null) {
+            float[][] p = paths.xgboost().probabilities(in, featureNames.size(), from, to - from, paths.xgboostColumns());
+            if (p != null) {
+                writeProbabilities(p, o, from);
+                return;
+            }
         }
         List<Example<Label>> examples = new ArrayList<>(to - from);
         for (int r = from; r < to; r++) {
@@ -224,7 +234,7 @@ public final class TribuoExpert implements Expert {
     }
 
     /** The kNN fast path: the same numbers {@link #writeScores} or the one-hot branch give for Tribuo's prediction. */
-    private void writeVotes(KnnScorer knn, float[] in, int from, int to, float[] o) {
+    private void writeVotes(KnnScorer knn, int[] knnColumns, float[] in, int from, int to, float[] o) {
         int rows = to - from;
         int ids = idColumns.length;
         int labels = labelNames.size();
@@ -248,23 +258,77 @@ public final class TribuoExpert implements Expert {
         }
     }
 
+    /**
+     * XGBoost's fast path: the numbers {@link #writeScores} or the one-hot branch give for the prediction Tribuo's
+     * XGBoostClassificationConverter makes of the same probabilities (Label scores widened to double; the first id
+     * with the highest score predicted).
+     */
+    private void writeProbabilities(float[][] p, float[] o, int from) {
+        int labels = labelNames.size();
+        for (int i = 0; i < p.length; i++) {
+            int row = from + i;
+            int offset = row * labels;
+            double max = Double.NEGATIVE_INFINITY;
+            int winner = -1;
+            double sum = 0;
+            boolean valid = true;
+            for (int id = 0; id < p[i].length; id++) {
+                double s = p[i][id];
+                if (s > max) {
+                    max = s;
+                    winner = id;
+                }
+                valid &= s >= 0 && !Double.isInfinite(s);
+                sum += s;
+            }
+            if (!usesScores || !(sum > 0)) {
+                if (usesScores && !valid) {
+                    throw new ExpertException("expert '" + id + "': the model's scores on row " + row
+                            + " are not probabilities; use probabilities: one-hot");
+                }
+                o[offset + idColumns[winner]] = 1f;
+                continue;
+            }
+            if (!valid) {
+                throw new ExpertException("expert '" + id + "': the model's scores on row " + row
+                        + " are not probabilities; use probabilities: one-hot");
+            }
+            for (int id = 0; id < p[i].length; id++) {
+                o[offset + idColumns[id]] = (float) (p[i][id] / sum);
+            }
+        }
+    }
+
     /** The kNN fast path for this model, built on first use; {@code null} when the model is not one it reproduces. */
     KnnScorer knnScorer() {
-        Object state = knn;
-        if (state == null) {
+        return fastPaths().knn();
+    }
+
+    /** Whether this expert scores through {@link XGBoostScorer}. */
+    boolean usesXGBoostScorer() {
+        return fastPaths().xgboost() != null;
+    }
+
+    private FastPaths fastPaths() {
+        FastPaths paths = fast;
+        if (paths == null) {
             synchronized (this) {
-                state = knn;
-                if (state == null) {
-                    KnnScorer scorer = KnnScorer.of(model);
-                    if (scorer != null) {
-                        knnColumns = scorer.directColumns(featureNames);
+                paths = fast;
+                if (paths == null) {
+                    KnnScorer knn = KnnScorer.of(model);
+                    XGBoostScorer xgboost = knn == null ? XGBoostScorer.of(model) : null;
+                    int[] xgboostColumns = xgboost == null ? null
+                            : XGBoostScorer.directColumns(model.getFeatureIDMap(), featureNames);
+                    if (xgboostColumns == null) {
+                        xgboost = null;
                     }
-                    state = scorer == null ? NO_KNN : scorer;
-                    knn = state;
+                    paths = new FastPaths(knn, knn == null ? null : knn.directColumns(featureNames), xgboost,
+                            xgboostColumns);
+                    fast = paths;
                 }
             }
         }
-        return state instanceof KnnScorer scorer ? scorer : null;
+        return paths;
     }
 
     private void writeScores(Prediction<Label> prediction, float[] out, int offset, int row) {
