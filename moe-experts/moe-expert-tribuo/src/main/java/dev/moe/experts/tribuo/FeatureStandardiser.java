@@ -4,6 +4,7 @@ import dev.moe.api.FloatMatrix;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.tribuo.transform.Transformation;
 import org.tribuo.transform.TransformationMap;
 import org.tribuo.transform.transformations.SimpleTransform;
@@ -16,6 +17,9 @@ import org.tribuo.transform.transformations.SimpleTransform;
  * <p>Why not Tribuo's {@code MeanStdDevTransformation}: on a constant column it divides by a zero deviation,
  * yields NaN features, and Tribuo then refuses the example. Here a constant column (deviation zero) is simply
  * left as it is; real data sets have constant columns.
+ *
+ * <p>Tribuo matches the map's keys to feature names as regular expressions, so each name is quoted: letter's
+ * {@code x.bar} would otherwise also match {@code xybar}, and Tribuo refuses a feature two keys match.
  */
 final class FeatureStandardiser {
 
@@ -49,7 +53,8 @@ final class FeatureStandardiser {
             double deviation = rows == 0 ? 0 : Math.sqrt(squares / rows);
             // Relative threshold: a column of one value repeated has a deviation of rounding noise at most.
             if (deviation > 1e-12 * Math.max(1.0, Math.abs(mean)) && Double.isFinite(deviation)) {
-                perFeature.put(featureNames.get(c), List.of(SimpleTransform.sub(mean), SimpleTransform.div(deviation)));
+                // Tribuo reads these keys as regular expressions: quoted, "x.bar" cannot also claim "xybar".
+                perFeature.put(Pattern.quote(featureNames.get(c)), List.of(SimpleTransform.sub(mean), SimpleTransform.div(deviation)));
             }
         }
         return new TransformationMap(List.of(), perFeature);

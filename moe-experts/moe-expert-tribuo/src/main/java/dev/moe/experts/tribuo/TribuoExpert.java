@@ -21,9 +21,12 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * A Tribuo classification model as an {@link Expert}. Each {@link #predict} call turns the whole block into
- * Tribuo examples and makes one batch call to the model. Immutable; Tribuo models are safe for concurrent
- * predictions, so this expert is too.
+ * A Tribuo classification model as an {@link Expert}. Each {@link #predict} call splits its rows into blocks of a
+ * fixed size, turns each block into Tribuo examples and scores the blocks side by side on the machine's cores
+ * ({@link BlockParallel}): one batch call to the model per block (Tribuo's batch path where the model has one,
+ * such as XGBoost's), or, for a kNN model, {@link KnnScorer}, which gives Tribuo's own neighbours and votes from
+ * a batched distance product. The blocks do not depend on the core count, nor do the results. Immutable;
+ * Tribuo models are safe for concurrent predictions, so this expert is too.
  */
 public final class TribuoExpert implements Expert {
 
@@ -37,6 +40,26 @@ public final class TribuoExpert implements Expert {
     private final String[] sortedNames;
     private final int[] sortedColumns;
     private final Map<String, Integer> labelIndex;
+    /** For each of the model's output ids, the column of {@link #predict}'s result. */
+    private final int[] idColumns;
+    /** The model's fast paths, found on the first prediction (null before). */
+    private volatile FastPaths fast;
+
+    /**
+     * What scores this model faster than Tribuo's predict, with the same numbers: {@code knn} (with its
+     * {@code knnColumns}, null when rows go through examples) or {@code xgboost} (with its columns); both null
+     * for other models.
+     */
+    private record FastPaths(KnnScorer knn, int[] knnColumns, XGBoostScorer xgboost, int[] xgboostColumns) { }
+    /**
+     * {@code -Dmoe.tribuo.fast-path=false}: score through Tribuo's own predict on the calling thread, one call for
+     * the whole input, as moe did before the batched paths (the same numbers, slower); read on each call, so that a
+     * benchmark can compare both in one JVM.
+     */
+    public static final String FAST_PATH_PROPERTY = "moe.tribuo.fast-path";
+    /** Rows per parallel block: Tribuo's batch call per block, or the kNN distance product's blocks. */
+    static final int BLOCK_ROWS = 512;
+    static final int KNN_BLOCK_ROWS = 2 * KnnScorer.QUERY_BLOCK;
 
     /**
      * @param featureNames the columns {@link #predict} takes, in order; must include every feature the model knows
@@ -77,6 +100,10 @@ public final class TribuoExpert implements Expert {
             index.put(this.labelNames.get(i), i);
         }
         this.labelIndex = Map.copyOf(index);
+        this.idColumns = new int[model.getOutputIDInfo().size()];
+        for (int i = 0; i < idColumns.length; i++) {
+            idColumns[i] = column(model.getOutputIDInfo().getOutput(i).getLabel());
+        }
     }
 
     /** The model's label names in Tribuo's id order. */
@@ -138,30 +165,170 @@ public final class TribuoExpert implements Expert {
             return out;
         }
         float[] in = features.values();
-        List<Example<Label>> examples = new ArrayList<>(rows);
+        // Checked here, in row order, so that the row named does not depend on which block fails first.
         for (int r = 0; r < rows; r++) {
-            double[] values = new double[columns];
             for (int i = 0; i < columns; i++) {
                 float v = in[r * columns + sortedColumns[i]];
                 if (!Float.isFinite(v)) {
                     throw new ExpertException("expert '" + id + "': row " + r + ", feature '" + sortedNames[i]
                             + "' is " + v + "; Tribuo models take finite values only");
                 }
-                values[i] = v;
             }
-            examples.add(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values));
         }
-        List<Prediction<Label>> predictions = model.predict(examples);
         float[] o = out.values();
-        for (int r = 0; r < rows; r++) {
-            Prediction<Label> prediction = predictions.get(r);
+        if (!Boolean.parseBoolean(System.getProperty(FAST_PATH_PROPERTY, "true"))) {
+            predictRows(in, 0, rows, o, null);
+            return out;
+        }
+        FastPaths paths = fastPaths();
+        int block = paths.knn() != null ? KNN_BLOCK_ROWS : BLOCK_ROWS;
+        int blocks = (rows + block - 1) / block;
+        BlockParallel.run(blocks, b -> predictRows(in, b * block, Math.min(rows, (b + 1) * block), o, paths));
+        return out;
+    }
+
+    /** Tribuo's own predictions for the block, one call on this thread, no fast path: the reference for tests. */
+    FloatMatrix predictThroughTribuo(FloatMatrix features) {
+        FloatMatrix out = FloatMatrix.zeros(features.rows(), labelNames.size());
+        predictRows(features.values(), 0, features.rows(), out.values(), null);
+        return out;
+    }
+
+    /** Rows {@code from .. to-1} of the block into {@code o}: through a fast path when given one, else Tribuo's. */
+    private void predictRows(float[] in, int from, int to, float[] o, FastPaths paths) {
+        if (paths != null && paths.knn() != null) {
+            writeVotes(paths.knn(), paths.knnColumns(), in, from, to, o);
+            return;
+        }
+        if (paths != null && paths.xgboost() != null) {
+            float[][] p = paths.xgboost().probabilities(in, featureNames.size(), from, to - from, paths.xgboostColumns());
+            if (p != null) {
+                writeProbabilities(p, o, from);
+                return;
+            }
+        }
+        List<Example<Label>> examples = new ArrayList<>(to - from);
+        for (int r = from; r < to; r++) {
+            examples.add(example(in, r));
+        }
+        int labels = labelNames.size();
+        List<Prediction<Label>> predictions = model.predict(examples);
+        for (int r = from; r < to; r++) {
+            Prediction<Label> prediction = predictions.get(r - from);
             if (usesScores) {
                 writeScores(prediction, o, r * labels, r);
             } else {
                 o[r * labels + column(prediction.getOutput().getLabel())] = 1f;
             }
         }
-        return out;
+    }
+
+    /** Row {@code r} of the block as the Tribuo example the model is given. */
+    private Example<Label> example(float[] in, int r) {
+        int columns = featureNames.size();
+        double[] values = new double[columns];
+        for (int i = 0; i < columns; i++) {
+            values[i] = in[r * columns + sortedColumns[i]];
+        }
+        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
+    }
+
+    /** The kNN fast path: the same numbers {@link #writeScores} or the one-hot branch give for Tribuo's prediction. */
+    private void writeVotes(KnnScorer knn, int[] knnColumns, float[] in, int from, int to, float[] o) {
+        int rows = to - from;
+        int ids = idColumns.length;
+        int labels = labelNames.size();
+        double[] scores = new double[rows * ids];
+        int[] winners = new int[rows];
+        knn.score(in, featureNames.size(), from, rows, knnColumns, r -> example(in, r), scores, winners);
+        for (int i = 0; i < rows; i++) {
+            int offset = (from + i) * labels;
+            if (!usesScores) {
+                o[offset + idColumns[winners[i]]] = 1f;
+                continue;
+            }
+            // As writeScores: the sum in the prediction map's order (output ids), then each score over it.
+            double sum = 0;
+            for (int id = 0; id < ids; id++) {
+                sum += scores[i * ids + id];
+            }
+            for (int id = 0; id < ids; id++) {
+                o[offset + idColumns[id]] = (float) (scores[i * ids + id] / sum);
+            }
+        }
+    }
+
+    /**
+     * XGBoost's fast path: the numbers {@link #writeScores} or the one-hot branch give for the prediction Tribuo's
+     * XGBoostClassificationConverter makes of the same probabilities (Label scores widened to double; the first id
+     * with the highest score predicted).
+     */
+    private void writeProbabilities(float[][] p, float[] o, int from) {
+        int labels = labelNames.size();
+        for (int i = 0; i < p.length; i++) {
+            int row = from + i;
+            int offset = row * labels;
+            double max = Double.NEGATIVE_INFINITY;
+            int winner = -1;
+            double sum = 0;
+            boolean valid = true;
+            for (int id = 0; id < p[i].length; id++) {
+                double s = p[i][id];
+                if (s > max) {
+                    max = s;
+                    winner = id;
+                }
+                valid &= s >= 0 && !Double.isInfinite(s);
+                sum += s;
+            }
+            if (!usesScores || !(sum > 0)) {
+                if (usesScores && !valid) {
+                    throw new ExpertException("expert '" + id + "': the model's scores on row " + row
+                            + " are not probabilities; use probabilities: one-hot");
+                }
+                o[offset + idColumns[winner]] = 1f;
+                continue;
+            }
+            if (!valid) {
+                throw new ExpertException("expert '" + id + "': the model's scores on row " + row
+                        + " are not probabilities; use probabilities: one-hot");
+            }
+            for (int id = 0; id < p[i].length; id++) {
+                o[offset + idColumns[id]] = (float) (p[i][id] / sum);
+            }
+        }
+    }
+
+    /** The kNN fast path for this model, built on first use; {@code null} when the model is not one it reproduces. */
+    KnnScorer knnScorer() {
+        return fastPaths().knn();
+    }
+
+    /** Whether this expert scores through {@link XGBoostScorer}. */
+    boolean usesXGBoostScorer() {
+        return fastPaths().xgboost() != null;
+    }
+
+    private FastPaths fastPaths() {
+        FastPaths paths = fast;
+        if (paths == null) {
+            synchronized (this) {
+                paths = fast;
+                if (paths == null) {
+                    KnnScorer knn = KnnScorer.of(model);
+                    XGBoostScorer xgboost = knn == null ? XGBoostScorer.of(model) : null;
+                    int[] xgboostColumns = xgboost == null ? null
+                            : XGBoostScorer.directColumns(model.getFeatureIDMap(), featureNames);
+                    if (xgboostColumns == null) {
+                        xgboost = null;
+                    }
+                    paths = new FastPaths(knn, knn == null ? null : knn.directColumns(featureNames), xgboost,
+                            xgboostColumns);
+                    fast = paths;
+                }
+            }
+        }
+        return paths;
     }
 
     private void writeScores(Prediction<Label> prediction, float[] out, int offset, int row) {
