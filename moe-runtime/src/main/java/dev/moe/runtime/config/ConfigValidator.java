@@ -65,7 +65,7 @@ final class ConfigValidator {
             throw new MoeException(file + ": split.cross-fit must be 0 (off) or at least 2 folds, got " + s.crossFit());
         }
         double test = s.testOrDefault();
-        if (s.crossFitOrDefault() > 0) {
+        if (s.crossFits()) {
             if (!(test > 0 && test < 1)) {
                 throw new MoeException(file + ": split.test must be a fraction in (0, 1), got " + test);
             }

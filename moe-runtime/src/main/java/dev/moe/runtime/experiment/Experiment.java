@@ -116,7 +116,7 @@ public final class Experiment {
             throw new MoeException(config.source() + ": split: " + e.getMessage());
         }
         ExpertTraining training = new ExpertTraining(expertFactory, config);
-        int folds = config.split().crossFitOrDefault();
+        int folds = config.split().crossFitFolds(plan.gateRows().length);
         ExpertTraining.Result built = folds > 0
                 ? training.crossFitted(data, plan, folds, seed, progress, prefix)
                 : training.threeWay(data, plan, seed, progress, prefix);

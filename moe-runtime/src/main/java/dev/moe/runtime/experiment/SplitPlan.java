@@ -18,12 +18,13 @@ public record SplitPlan(int[] expertPool, int[] gateRows, int[] testRows) {
 
     public static SplitPlan plan(int rows, MoeConfig.SplitConfig split, long seed) {
         int[] order = Permutations.shuffled(rows, new SplittableRandom(seed));
-        if (split.crossFitOrDefault() > 0) {
+        if (split.crossFits()) {
             int test = (int) Math.round(rows * split.testOrDefault());
             int training = rows - test;
-            if (test < 1 || training < 2 * split.crossFitOrDefault()) {
+            int folds = split.crossFitFolds(training);
+            if (test < 1 || training < 2 * folds) {
                 throw new IllegalArgumentException("split leaves " + training + " training rows and " + test + " test rows of "
-                        + rows + ": too few for " + split.crossFitOrDefault() + "-fold cross-fitting");
+                        + rows + ": too few for " + folds + "-fold cross-fitting");
             }
             int[] trainingRows = Arrays.copyOfRange(order, 0, training);
             return new SplitPlan(trainingRows, trainingRows, Arrays.copyOfRange(order, training, rows));

@@ -65,4 +65,24 @@ class SplitPlanTest {
     private static MoeConfig.ExpertConfig expert(String id, List<String> labels) {
         return new MoeConfig.ExpertConfig(id, "nd4j-mlp", null, new MoeConfig.SubsetConfig(labels, null, null), Map.of());
     }
+
+    @Test
+    void crossFittingHoldsOutTheTestRowsAndTrainsOnAllOthers() {
+        MoeConfig.SplitConfig split = new MoeConfig.SplitConfig(null, null, null, null, null);
+        assertTrue(split.crossFits());
+        assertEquals(0.3, split.testOrDefault());
+        SplitPlan plan = SplitPlan.plan(1000, split, 3);
+        assertEquals(700, plan.gateRows().length);
+        assertTrue(Arrays.equals(plan.expertPool(), plan.gateRows()), "experts and gate share every training row");
+        Set<Integer> test = new HashSet<>();
+        Arrays.stream(plan.testRows()).forEach(test::add);
+        assertEquals(300, test.size());
+        assertTrue(Arrays.stream(plan.gateRows()).noneMatch(test::contains));
+        // 10 folds on small data, 5 from 1000 training rows, or as configured; a three-way split has none.
+        assertEquals(10, split.crossFitFolds(999));
+        assertEquals(5, split.crossFitFolds(1000));
+        assertEquals(3, new MoeConfig.SplitConfig(null, null, 0.2, null, 3).crossFitFolds(999));
+        assertEquals(0, new MoeConfig.SplitConfig(null, null, 0.2, null, 0).crossFitFolds(999));
+        assertEquals(0, new MoeConfig.SplitConfig(0.5, 0.4, 0.1, null).crossFitFolds(999));
+    }
 }
