@@ -25,7 +25,7 @@ def main():
     print("| config | best expert | uniform | stacking | tribuo-ensemble | moe | moe − best expert | moe − uniform "
           "| combiner chosen | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    totals = {"best": [], "uniform": [], "moe": [], "stacking": []}
+    groups = {}
     for name in names:
         report = json.load(open(os.path.join(folder, name + ".json")))
         results = {r["model"]: r for r in report["results"]}
@@ -41,14 +41,18 @@ def main():
               f"| {figure(results, 'stacking')} | {figure(results, 'tribuo-ensemble')} | **{results['moe']['accuracy']:.3f}** "
               f"| {difference(comparisons, best)} | {difference(comparisons, 'uniform')} "
               f"| {', '.join(f'{k} {v}' for k, v in chosen.items())} | {seconds} |")
-        totals["best"].append(results[best]["accuracy"])
-        totals["uniform"].append(results["uniform"]["accuracy"])
-        totals["stacking"].append(results["stacking"]["accuracy"])
-        totals["moe"].append(results["moe"]["accuracy"])
-    n = len(names)
-    mean = {k: sum(v) / n for k, v in totals.items()}
-    print(f"| mean over {n} | {mean['best']:.3f} | {mean['uniform']:.3f} | {mean['stacking']:.3f} | | "
-          f"**{mean['moe']:.3f}** | {mean['moe'] - mean['best']:+.3f} | {mean['moe'] - mean['uniform']:+.3f} | | |")
+        group = "specialists" if name.endswith("-specialists") else "five experts"
+        totals = groups.setdefault(group, {"best": [], "uniform": [], "moe": [], "stacking": [], "tribuo-ensemble": []})
+        for key, model in (("best", best), ("uniform", "uniform"), ("stacking", "stacking"), ("moe", "moe"),
+                           ("tribuo-ensemble", "tribuo-ensemble")):
+            if model in results:
+                totals[key].append(results[model]["accuracy"])
+    for group, totals in groups.items():
+        n = len(totals["moe"])
+        mean = {k: (sum(v) / len(v) if len(v) == n else None) for k, v in totals.items()}
+        te = "" if mean["tribuo-ensemble"] is None else f"{mean['tribuo-ensemble']:.3f}"
+        print(f"| mean, {group} ({n}) | {mean['best']:.3f} | {mean['uniform']:.3f} | {mean['stacking']:.3f} | {te} | "
+              f"**{mean['moe']:.3f}** | {mean['moe'] - mean['best']:+.3f} | {mean['moe'] - mean['uniform']:+.3f} | | |")
 
 
 def c_kind(comparisons, model):
