@@ -1,5 +1,7 @@
 package dev.moe.cli;
 
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,14 @@ final class PluginOptions {
 
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
+
+    /**
+     * A saved mixture, with plugins only from {@code --plugins} or {@code $MOE_PLUGINS}: never from a folder that merely
+     * sits beside the bundle.
+     */
+    SavedMixture readBundle(Path model) {
+        return new BundleReader(registry(null)).read(model);
+    }
 
     ProviderRegistry registry(Path configFolder) {
         return ProviderRegistry.discover(Main.class.getClassLoader(), folder(configFolder));

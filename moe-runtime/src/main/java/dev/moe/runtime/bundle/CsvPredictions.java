@@ -5,6 +5,7 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.io.OutputTarget;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -49,7 +50,8 @@ public final class CsvPredictions {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
         }
-        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+        if (!OutputTarget.isDash(input) && !OutputTarget.isDash(output)
+                && OutputTarget.realPath(input).equals(OutputTarget.realPath(output))) {
             throw new MoeException(output + ": the output would overwrite the input; choose another --output");
         }
         MixtureModel model = mixture.model();
