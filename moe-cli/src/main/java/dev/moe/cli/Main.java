@@ -3,6 +3,7 @@ package dev.moe.cli;
 import dev.moe.api.ExpertException;
 import dev.moe.api.ParameterException;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.Resources;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        ExitGuard.install();
+        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        ExitGuard.exit(status);
     }
 
     /** Runs the command line with the given streams; returns the exit status. */
@@ -39,21 +42,34 @@ public final class Main {
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
             return report(e, err, debug);
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // An Error passes picocli's handler (it takes Exceptions): out of memory or stack, a broken library.
+            return report(e, err, java.util.Arrays.asList(args).contains("--debug"));
+        }
     }
 
-    static int report(Exception e, PrintWriter err, boolean debug) {
+    static int report(Throwable e, PrintWriter err, boolean debug) {
         Throwable userError = userErrorIn(e);
+        VirtualMachineError exhausted = Resources.exhausted(e);
         if (userError != null) {
             err.println("moe: " + userError.getMessage());
+        } else if (exhausted != null) {
+            err.println("moe: " + Resources.describe(exhausted));
         } else {
-            err.println("moe: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println("moe: internal error: " + firstLine(String.valueOf(e)) + (debug ? "" : " (run with --debug for the stack trace)"));
         }
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
         return userError != null ? USER_ERROR : 1;
+    }
+
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The user's error behind {@code e}, also when a framework (Guice) wrapped it; null for a bug. */
