@@ -213,7 +213,7 @@ public final class SparkMixture implements Serializable {
 
     private static void write(Dataset<Row> text, String path) {
         text.write()
-                .mode(SaveMode.Overwrite)
+                .mode(SaveMode.ErrorIfExists)
                 .option("header", "true")
                 .option("quote", "\"")
                 .option("escape", "\"")
