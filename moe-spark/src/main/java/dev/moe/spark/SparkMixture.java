@@ -177,13 +177,43 @@ public final class SparkMixture implements Serializable {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             return spark.read().parquet(path);
         }
-        return spark.read()
+        // RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail.
+        Dataset<Row> frame = spark.read()
                 .option("header", "true")
                 .option("inferSchema", "false")
                 .option("mode", "FAILFAST")
+                .option("quote", "\"")
+                .option("escape", "\"")
+                .option("multiLine", "false")
+                .option("encoding", "UTF-8")
                 .option("ignoreLeadingWhiteSpace", "true")
                 .option("ignoreTrailingWhiteSpace", "true")
                 .csv(path);
+        // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line,
+        // so a line with an odd number of quotes holds an unterminated one: one extra pass over the text finds it.
+        List<String> open = spark.read().textFile(path)
+                .filter((org.apache.spark.api.java.function.FilterFunction<String>) SparkMixture::unbalancedQuotes)
+                .limit(1).collectAsList();
+        if (!open.isEmpty()) {
+            String line = open.get(0).length() > 80 ? open.get(0).substring(0, 80) + "..." : open.get(0);
+            throw new MoeException(path + ": a quoted field is never closed (a \" without its closing \") on the line '" + line + "'");
+        }
+        String[] columns = frame.columns();
+        if (columns.length > 0 && columns[0].startsWith("\uFEFF")) {
+            // A UTF-8 byte order mark is not part of the first column's name.
+            frame = frame.withColumnRenamed(columns[0], columns[0].substring(1));
+        }
+        return frame;
+    }
+
+    static boolean unbalancedQuotes(String line) {
+        int quotes = 0;
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) == '"') {
+                quotes++;
+            }
+        }
+        return (quotes & 1) == 1;
     }
 
     /**

@@ -265,6 +265,10 @@ public final class CsvSource implements DataSource {
                             } else if (r == -2) {
                                 label = parser.getText().strip();
                             }
+                            if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
+                                deferred = new MoeException(file + ": line " + line + ", column '" + header.get(j)
+                                        + "': a line break inside a quoted field; moe reads one record per line");
+                            }
                         }
                         j++;
                     }
@@ -323,6 +327,15 @@ public final class CsvSource implements DataSource {
                 }
             }
         }
+    }
+
+    private static boolean hasLineBreak(char[] text, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (text[i] == '\n' || text[i] == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String m) {
