@@ -89,9 +89,14 @@ final class EvaluateCommand implements Callable<Integer> {
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", outputOptions.overwrite, inputs);
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs)) {
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
-            Injector injector = Guice.createInjector(new MoeModule(c, registry));
-            Experiment experiment = injector.getInstance(Experiment.class);
-            EvaluationReport report = experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+            EvaluationReport report;
+            try {
+                Injector injector = Guice.createInjector(new MoeModule(c, registry));
+                Experiment experiment = injector.getInstance(Experiment.class);
+                report = experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+            } catch (RuntimeException e) {
+                throw Main.locatedIn(c, e);
+            }
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {
                 spec.commandLine().getOut().print(ReportWriter.table(report));

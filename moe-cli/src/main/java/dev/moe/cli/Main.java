@@ -72,8 +72,28 @@ public final class Main {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /**
+     * A user's error found while running a config (a provider's parameter, a baseline's), with the config's file and
+     * the key's line in front when its message names a key path; {@code e} otherwise.
+     */
+    static RuntimeException locatedIn(dev.moe.runtime.config.MoeConfig config, RuntimeException e) {
+        Throwable user = userErrorIn(e);
+        if (user == null && e instanceof IllegalArgumentException && e.getMessage() != null
+                && e.getMessage().startsWith("a validation fraction of")) {
+            // GateTrainer's check of gate.validation-fraction against the rows the data gave: an option error, not a bug.
+            int line = dev.moe.runtime.config.ConfigLoader.locations(config).lineOf("gate.validation-fraction");
+            return new MoeException(config.source() + (line > 0 ? ": line " + line : "") + ": gate.validation-fraction: "
+                    + e.getMessage() + "; lower it", e);
+        }
+        if (user instanceof RuntimeException r && config.source() != null) {
+            RuntimeException located = dev.moe.runtime.config.ConfigLoader.locations(config).locate(r);
+            return located == r ? e : located;
+        }
+        return e;
+    }
+
     /** The user's error behind {@code e}, also when a framework (Guice) wrapped it; null for a bug. */
-    private static Throwable userErrorIn(Throwable e) {
+    static Throwable userErrorIn(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof MoeException || t instanceof ExpertException || t instanceof ParameterException) {
                 return t;

@@ -74,8 +74,13 @@ final class TrainCommand implements Callable<Integer> {
             }
             String configText = readConfig();
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
-            Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);
-            Experiment.TrainedRun run = experiment.train(c.seedOrDefault(), "", quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+            Experiment.TrainedRun run;
+            try {
+                Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);
+                run = experiment.train(c.seedOrDefault(), "", quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+            } catch (RuntimeException e) {
+                throw Main.locatedIn(c, e);
+            }
             BundleManifest manifest = new BundleWriter(registry).write(SaveRequest.of(c, run, registry, configText), output);
             if (!quiet) {
                 summary(spec.commandLine().getOut(), run, manifest);
