@@ -66,7 +66,11 @@ public final class OutputTarget implements AutoCloseable {
     private static final java.util.Set<Path> TEMPORARIES = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(OutputTarget::cleanUpForExit, "moe-output-locks"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(OutputTarget::cleanUpForExit, "moe-output-locks"));
+        } catch (IllegalStateException shuttingDown) {
+            // First used while the process ends (by the exit guard): nothing of this class's is held then.
+        }
     }
 
     /** Removes this process's temporary files and lock files: for a process that ends before its writes finish. */
