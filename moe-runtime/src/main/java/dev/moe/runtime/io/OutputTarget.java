@@ -235,10 +235,15 @@ public final class OutputTarget implements AutoCloseable {
     /** Opens the target of a {@link Kind#STREAM} or {@link Kind#STDOUT}; the caller closes what it gets. */
     public OutputStream openStream() throws IOException {
         if (kind == Kind.STDOUT) {
-            return new java.io.FilterOutputStream(System.out) {
+            java.io.PrintStream stdout = System.out;
+            return new java.io.FilterOutputStream(stdout) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
+                    // A PrintStream swallows write errors: ask, so that a closed pipe stops the work and the status says so.
+                    if (stdout.checkError()) {
+                        throw new IOException("standard output was closed (the reader of the pipe ended, or the disk is full)");
+                    }
                 }
 
                 @Override
