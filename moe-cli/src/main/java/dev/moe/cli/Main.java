@@ -37,6 +37,14 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // A mistyped option is a user error like any other: one line and exit 2, not the whole usage text.
+        cli.setParameterExceptionHandler((e, args1) -> {
+            CommandLine command = e.getCommandLine();
+            String help = command == null || command.getCommandName().equals("moe") ? "moe --help" : "moe " + command.getCommandName() + " --help";
+            err.println("moe: " + firstLine(String.valueOf(e.getMessage())) + " (" + help + " lists the options)");
+            err.flush();
+            return USER_ERROR;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean debug = parseResult.hasMatchedOption("--debug")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));

@@ -56,6 +56,9 @@ public final class PluginConsent {
                 }
             }
         }
+        if (pluginsFolder != null && !Files.isDirectory(pluginsFolder)) {
+            throw new MoeException("plugins folder not found: " + pluginsFolder);
+        }
         if (needed.isEmpty() || pluginsFolder == null) {
             return ProviderRegistry.withPlugins(host, List.of());
         }
