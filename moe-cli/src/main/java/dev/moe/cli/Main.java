@@ -58,8 +58,14 @@ public final class Main {
         }
     }
 
+    /** The status of a process ended by a closed pipe (SIGPIPE), as a shell reports it. */
+    static final int CLOSED_PIPE = 141;
+
     static int report(Throwable e, PrintWriter err, boolean debug) {
         Throwable userError = userErrorIn(e);
+        if (userError instanceof dev.moe.runtime.io.OutputTarget.StandardOutputClosed) {
+            return CLOSED_PIPE; // `moe predict ... --output - | head`: the reader has what it wanted
+        }
         VirtualMachineError exhausted = Resources.exhausted(e);
         if (userError != null) {
             err.println("moe: " + userError.getMessage());

@@ -353,6 +353,22 @@ class SafetyTest {
         assertEquals(Files.readString(viaFiles), p.out(), "stdout holds exactly the predictions, nothing else");
     }
 
+    @Test
+    void aPipeWhoseReaderStopsEarlyEndsMoeQuietly() throws Exception {
+        Path many = PredictCommandTest.csv(dir.resolve("many.csv"), SyntheticSeedSource.generate(40_000, 4));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "predict", "-m", model.toString(), "--input", many.toString(), "--output", "-"));
+        java.lang.Process p = new ProcessBuilder(command).start();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertTrue(out.readLine().startsWith("predicted,probability,"));
+        out.close(); // `| head -1`: the reader has what it wanted
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).replaceFirst(MainTest.FALLBACK_LINE, "");
+        assertEquals(141, p.exitValue(), err);
+        assertEquals("", err, "quiet, as a Unix tool whose pipe closed");
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // 4. Plugins only with consent
 

@@ -67,6 +67,9 @@ public final class AtomicFiles {
                     content.writeTo(out);
                     out.flush();
                 } catch (IOException e) {
+                    if (output.isStdout() && String.valueOf(e.getMessage()).contains("Broken pipe")) {
+                        throw new OutputTarget.StandardOutputClosed();
+                    }
                     throw new MoeException("cannot write " + what + " " + target + ": " + describe(e));
                 }
                 output.written();

@@ -235,20 +235,13 @@ public final class OutputTarget implements AutoCloseable {
     /** Opens the target of a {@link Kind#STREAM} or {@link Kind#STDOUT}; the caller closes what it gets. */
     public OutputStream openStream() throws IOException {
         if (kind == Kind.STDOUT) {
-            java.io.PrintStream stdout = System.out;
-            return new java.io.FilterOutputStream(stdout) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    // A PrintStream swallows write errors: ask, so that a closed pipe stops the work and the status says so.
-                    if (stdout.checkError()) {
-                        throw new IOException("standard output was closed (the reader of the pipe ended, or the disk is full)");
-                    }
-                }
-
+            // The file descriptor itself, not System.out: a PrintStream swallows write errors, and a pipe whose reader
+            // ended must stop the work (and a full disk must say so).
+            System.out.flush();
+            return new java.io.FileOutputStream(java.io.FileDescriptor.out) {
                 @Override
                 public void close() throws IOException {
-                    flush();
+                    flush(); // standard output stays open
                 }
             };
         }
@@ -454,6 +447,13 @@ public final class OutputTarget implements AutoCloseable {
             }
         }
         Files.deleteIfExists(p);
+    }
+
+    /** Standard output's reader went away (`moe predict ... --output - | head`): moe stops quietly, as Unix tools do. */
+    public static final class StandardOutputClosed extends MoeException {
+        public StandardOutputClosed() {
+            super("standard output was closed by its reader");
+        }
     }
 
     static String describe(IOException e) {
