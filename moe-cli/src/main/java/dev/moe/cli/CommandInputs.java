@@ -29,7 +29,7 @@ final class CommandInputs {
                 continue;
             }
             e.params().forEach((key, value) -> {
-                if (value instanceof String s && !s.isBlank() && !s.startsWith("classpath:")) {
+                if (value instanceof String s && !s.isBlank() && !s.startsWith("classpath:") && !key.equals(SAVE)) {
                     try {
                         Path p = c.baseDirectory().resolve(s);
                         if (Files.isRegularFile(p)) {
@@ -43,6 +43,48 @@ final class CommandInputs {
         }
         inputs.addAll(pluginJars(pluginsFolder));
         return inputs;
+    }
+
+    /** The parameter under which the built-in providers (nd4j-mlp, tribuo) write a trained expert's model file. */
+    static final String SAVE = "save";
+
+    /**
+     * The model files the config's experts will write ({@code save:}), each claimed as an output of the command: not
+     * one of its inputs, an existing one only with {@code --overwrite}, locked for the run.
+     */
+    static Claims claimSaves(MoeConfig c, boolean overwrite, List<OutputTarget.Input> inputs) {
+        Claims claims = new Claims();
+        try {
+            List<MoeConfig.ExpertConfig> experts = new ArrayList<>(c.experts());
+            experts.addAll(c.baselines());
+            for (MoeConfig.ExpertConfig e : experts) {
+                if (e != null && e.params() != null && e.params().get(SAVE) instanceof String s && !s.isBlank()) {
+                    claims.add(OutputTarget.claim(c.baseDirectory().resolve(s), "model file of expert '" + e.id() + "' (save:)",
+                            overwrite, inputs));
+                }
+            }
+            return claims;
+        } catch (RuntimeException e) {
+            claims.close();
+            throw e;
+        }
+    }
+
+    /** Outputs held for the length of a command. */
+    static final class Claims implements AutoCloseable {
+        private final List<OutputTarget> held = new ArrayList<>();
+
+        void add(OutputTarget target) {
+            held.add(target);
+        }
+
+        @Override
+        public void close() {
+            for (OutputTarget t : held) {
+                t.written(); // a provider wrote it (or not): the folder it made stays either way
+                t.close();
+            }
+        }
     }
 
     /** A saved mixture's command: the bundle, the data, the plugin jars. */

@@ -87,7 +87,8 @@ final class EvaluateCommand implements Callable<Integer> {
         List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
         // Both outputs are checked and locked before the run, so that a bad one fails before minutes of training.
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", outputOptions.overwrite, inputs);
-             OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs)) {
+             OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs);
+             CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
             EvaluationReport report;
             try {

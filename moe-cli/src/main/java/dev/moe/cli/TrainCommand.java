@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,8 +68,9 @@ final class TrainCommand implements Callable<Integer> {
             c = c.withRouting(new MoeConfig.RoutingConfig(strategy, null));
         }
         // Checked and locked before hours of training, not after: a writable file, not an input, not another's.
-        try (OutputTarget target = OutputTarget.claim(output, "model bundle", outputOptions.overwrite,
-                CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory())))) {
+        List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
+        try (OutputTarget target = OutputTarget.claim(output, "model bundle", outputOptions.overwrite, inputs);
+             CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
             if (target.kind() != OutputTarget.Kind.FILE) {
                 throw new MoeException(output + ": a model bundle is a zip file; give a file name for it");
             }

@@ -259,6 +259,19 @@ class SafetyTest {
     }
 
     @Test
+    void anExpertsSaveFileOverTheData() throws Exception {
+        Path saving = Files.writeString(dir.resolve("save.yaml"), Files.readString(config)
+                .replaceFirst("params: \\{ hidden: 8,", "params: { save: data.csv, hidden: 8,"));
+        refused(data + ": the model file of expert 'expert1' (save:) would overwrite " + data + ", the data file of this command; "
+                + "choose another output", "evaluate", saving.toString(), "-q");
+        Path previous = Files.writeString(dir.resolve("e1.mlp"), "an earlier model");
+        Path again = Files.writeString(dir.resolve("again.yaml"), Files.readString(config)
+                .replaceFirst("params: \\{ hidden: 8,", "params: { save: e1.mlp, hidden: 8,"));
+        refused(previous + ": exists; pass --overwrite to replace it, or choose another output", "train", again.toString(), "-o",
+                dir.resolve("m2.moe").toString(), "-q");
+    }
+
+    @Test
     void jsonAndHtmlNamingOneFile() throws Exception {
         Path report = dir.resolve("report");
         refused(report + ": --html and --json are the same file; give each its own",
