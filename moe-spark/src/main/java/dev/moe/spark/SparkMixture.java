@@ -189,8 +189,8 @@ public final class SparkMixture implements Serializable {
                 .option("ignoreLeadingWhiteSpace", "true")
                 .option("ignoreTrailingWhiteSpace", "true")
                 .csv(path);
-        // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line,
-        // so a line with an odd number of quotes holds an unterminated one: one extra pass over the text finds it.
+        // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line, so
+        // one extra pass over the text finds a line that ends inside a quoted field.
         List<String> open = spark.read().textFile(path)
                 .filter((org.apache.spark.api.java.function.FilterFunction<String>) SparkMixture::unbalancedQuotes)
                 .limit(1).collectAsList();
@@ -206,14 +206,34 @@ public final class SparkMixture implements Serializable {
         return frame;
     }
 
+    /**
+     * Whether a line ends inside a quoted field, read as the local engine reads it: a quote opens a quoted field only
+     * at the start of a field (after spaces), {@code ""} inside one is a quote, and a quote anywhere else is a literal
+     * character.
+     */
     static boolean unbalancedQuotes(String line) {
-        int quotes = 0;
+        boolean quoted = false;
+        boolean fieldStart = true;
         for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) == '"') {
-                quotes++;
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                }
+            } else if (c == ',') {
+                fieldStart = true;
+            } else if (fieldStart && c == '"') {
+                quoted = true;
+                fieldStart = false;
+            } else if (c != ' ' && c != '\t') {
+                fieldStart = false;
             }
         }
-        return (quotes & 1) == 1;
+        return quoted;
     }
 
     /**

@@ -76,7 +76,7 @@ class CsvCorpusEnginesTest {
         try (Stream<Path> s = Files.list(CORPUS)) {
             files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
         }
-        assertTrue(files.size() >= 19, files.toString());
+        assertTrue(files.size() >= 20, files.toString());
         List<String> differences = new ArrayList<>();
         for (Path file : files) {
             String name = file.getFileName().toString();
