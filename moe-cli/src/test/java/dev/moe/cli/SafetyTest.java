@@ -364,6 +364,11 @@ class SafetyTest {
         assertEquals(0, p.status(), p.err());
         assertEquals("", p.err());
         assertEquals(Files.readString(viaFiles), p.out(), "stdout holds exactly the predictions, nothing else");
+        // /dev/stdout is standard output too: written through, never replaced by a regular file (as root it could be).
+        p = process(null, List.of(), "predict", "-m", model.toString(), "--input", data.toString(), "--output", "/dev/stdout");
+        assertEquals(0, p.status(), p.err());
+        assertEquals(Files.readString(viaFiles), p.out(), "no summary line mixed into the predictions");
+        assertFalse(Files.isRegularFile(Path.of("/dev/stdout"), LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
