@@ -11,7 +11,9 @@ import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.report.EvaluationReport;
 import dev.moe.runtime.report.HtmlReport;
 import dev.moe.runtime.report.ReportWriter;
+import dev.moe.runtime.io.OutputTarget;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +41,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--strategy", paramLabel = "NAME", description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
     String strategy;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON (- for standard output, instead of the table).")
     Path json;
 
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with charts.")
@@ -55,11 +57,18 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    @Mixin
+    OutputOptions outputOptions;
+
     @Override
     public Integer call() {
         BackendNotice.logFallback(spec.commandLine().getErr());
         if (model != null) {
-            return SavedMixtureEvaluation.run(spec, model, config, json, pluginOptions, repeat != null || seed != null || strategy != null);
+            if (html != null) {
+                throw new dev.moe.runtime.MoeException("--html applies to training a config; with -m, use --json");
+            }
+            return SavedMixtureEvaluation.run(spec, model, config, json, pluginOptions, outputOptions.overwrite,
+                    repeat != null || seed != null || strategy != null);
         }
         MoeConfig c = ConfigLoader.load(config);
         if (repeat != null) {
@@ -74,17 +83,32 @@ final class EvaluateCommand implements Callable<Integer> {
         if (strategy != null && !strategy.equals(c.routing().strategyOrDefault())) {
             c = c.withRouting(new MoeConfig.RoutingConfig(strategy, null));
         }
-        ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
-        Injector injector = Guice.createInjector(new MoeModule(c, registry));
-        Experiment experiment = injector.getInstance(Experiment.class);
-        EvaluationReport report = experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
-        spec.commandLine().getOut().print(ReportWriter.table(report));
-        spec.commandLine().getOut().flush();
-        if (json != null) {
-            ReportWriter.writeJson(report, json);
-        }
-        if (html != null) {
-            HtmlReport.write(report, config, html);
+        CommandInputs.distinct(json, "--json", html, "--html");
+        List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
+        // Both outputs are checked and locked before the run, so that a bad one fails before minutes of training.
+        try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", outputOptions.overwrite, inputs);
+             OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs);
+             CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
+            ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
+            EvaluationReport report;
+            try {
+                Injector injector = Guice.createInjector(new MoeModule(c, registry));
+                Experiment experiment = injector.getInstance(Experiment.class);
+                report = experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+            } catch (RuntimeException e) {
+                throw Main.locatedIn(c, e);
+            }
+            boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
+            if (tableToStdout) {
+                spec.commandLine().getOut().print(ReportWriter.table(report));
+                spec.commandLine().getOut().flush();
+            }
+            if (json != null) {
+                ReportWriter.writeJson(report, json);
+            }
+            if (html != null) {
+                HtmlReport.write(report, config, html);
+            }
         }
         return 0;
     }

@@ -3,6 +3,7 @@ package dev.moe.cli;
 import dev.moe.api.ExpertException;
 import dev.moe.api.ParameterException;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.Resources;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        ExitGuard.install();
+        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        ExitGuard.exit(status);
     }
 
     /** Runs the command line with the given streams; returns the exit status. */
@@ -34,20 +37,42 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // A mistyped option is a user error like any other: one line and exit 2, not the whole usage text.
+        cli.setParameterExceptionHandler((e, args1) -> {
+            CommandLine command = e.getCommandLine();
+            String help = command == null || command.getCommandName().equals("moe") ? "moe --help" : "moe " + command.getCommandName() + " --help";
+            err.println("moe: " + firstLine(String.valueOf(e.getMessage())) + " (" + help + " lists the options)");
+            err.flush();
+            return USER_ERROR;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean debug = parseResult.hasMatchedOption("--debug")
                     || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--debug"));
             return report(e, err, debug);
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            // An Error passes picocli's handler (it takes Exceptions): out of memory or stack, a broken library.
+            return report(e, err, java.util.Arrays.asList(args).contains("--debug"));
+        }
     }
 
-    static int report(Exception e, PrintWriter err, boolean debug) {
+    /** The status of a process ended by a closed pipe (SIGPIPE), as a shell reports it. */
+    static final int CLOSED_PIPE = 141;
+
+    static int report(Throwable e, PrintWriter err, boolean debug) {
         Throwable userError = userErrorIn(e);
+        if (userError instanceof dev.moe.runtime.io.OutputTarget.StandardOutputClosed) {
+            return CLOSED_PIPE; // `moe predict ... --output - | head`: the reader has what it wanted
+        }
+        VirtualMachineError exhausted = Resources.exhausted(e);
         if (userError != null) {
             err.println("moe: " + userError.getMessage());
+        } else if (exhausted != null) {
+            err.println("moe: " + Resources.describe(exhausted));
         } else {
-            err.println("moe: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println("moe: internal error: " + firstLine(String.valueOf(e)) + (debug ? "" : " (run with --debug for the stack trace)"));
         }
         if (debug) {
             e.printStackTrace(err);
@@ -56,8 +81,33 @@ public final class Main {
         return userError != null ? USER_ERROR : 1;
     }
 
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /**
+     * A user's error found while running a config (a provider's parameter, a baseline's), with the config's file and
+     * the key's line in front when its message names a key path; {@code e} otherwise.
+     */
+    static RuntimeException locatedIn(dev.moe.runtime.config.MoeConfig config, RuntimeException e) {
+        Throwable user = userErrorIn(e);
+        if (user == null && e instanceof IllegalArgumentException && e.getMessage() != null
+                && e.getMessage().startsWith("a validation fraction of")) {
+            // GateTrainer's check of gate.validation-fraction against the rows the data gave: an option error, not a bug.
+            int line = dev.moe.runtime.config.ConfigLoader.locations(config).lineOf("gate.validation-fraction");
+            return new MoeException(config.source() + (line > 0 ? ": line " + line : "") + ": gate.validation-fraction: "
+                    + e.getMessage() + "; lower it", e);
+        }
+        if (user instanceof RuntimeException r && config.source() != null) {
+            RuntimeException located = dev.moe.runtime.config.ConfigLoader.locations(config).locate(r);
+            return located == r ? e : located;
+        }
+        return e;
+    }
+
     /** The user's error behind {@code e}, also when a framework (Guice) wrapped it; null for a bug. */
-    private static Throwable userErrorIn(Throwable e) {
+    static Throwable userErrorIn(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof MoeException || t instanceof ExpertException || t instanceof ParameterException) {
                 return t;

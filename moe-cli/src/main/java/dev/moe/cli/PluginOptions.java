@@ -1,11 +1,16 @@
 package dev.moe.cli;
 
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --plugins DIR}: the plugins folder, else {@code MOE_PLUGINS}, else {@code plugins/} beside the config. */
+/**
+ * {@code --plugins DIR}: the plugins folder, else {@code MOE_PLUGINS}, else {@code plugins/} beside the config (for a
+ * config only: a saved mixture loads only the plugins it records, from a folder the user named).
+ */
 final class PluginOptions {
 
     @Option(names = "--plugins", paramLabel = "DIR",
@@ -14,6 +19,20 @@ final class PluginOptions {
 
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
+
+    @Option(names = "--allow-referenced-files",
+            description = "Let a saved mixture's experts stored by reference read files their parameters name outside any plugin "
+                    + "(refused by default: a bundle from elsewhere could name any file).")
+    boolean allowReferencedFiles;
+
+    /**
+     * A saved mixture, with exactly the plugins it records (checked by SHA-256), from {@code --plugins} or
+     * {@code $MOE_PLUGINS}: never from a folder that merely sits beside the bundle, never a jar it does not name.
+     */
+    SavedMixture readBundle(Path model) {
+        return BundleReader.withPluginConsent(folder(null), Main.class.getClassLoader())
+                .allowingReferencedFiles(allowReferencedFiles).read(model);
+    }
 
     ProviderRegistry registry(Path configFolder) {
         return ProviderRegistry.discover(Main.class.getClassLoader(), folder(configFolder));

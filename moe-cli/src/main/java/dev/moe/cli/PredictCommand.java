@@ -1,7 +1,6 @@
 package dev.moe.cli;
 
-import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.io.OutputTarget;
 import dev.moe.runtime.bundle.CsvPredictions;
 import dev.moe.runtime.bundle.SavedMixture;
 import java.nio.file.Path;
@@ -27,10 +26,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "FILE", required = true, description = "The saved mixture (.moe).")
     Path model;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true, description = "The rows to predict: a CSV file with a header row.")
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true, description = "The rows to predict: a CSV file with a header row; - reads standard input.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the predictions (CSV).")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the predictions (CSV); - writes standard output. An existing file is replaced only with --overwrite.")
     Path output;
 
     @Option(names = {"-q", "--quiet"}, description = "No summary on stdout.")
@@ -39,18 +38,20 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    @Mixin
+    OutputOptions outputOptions;
+
     @Override
     public Integer call() {
         BackendNotice.logFallback(spec.commandLine().getErr());
-        if (output.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-            throw new MoeException(output + ": the output would overwrite the model; choose another --output");
-        }
-        Path folder = model.toAbsolutePath().getParent();
-        SavedMixture mixture = new BundleReader(pluginOptions.registry(folder)).read(model);
-        long rows = CsvPredictions.write(mixture, input, output);
-        if (!quiet) {
-            spec.commandLine().getOut().printf("predicted %d rows of %s with %s: %s%n", rows, input, model, output);
-            spec.commandLine().getOut().flush();
+        try (OutputTarget target = OutputTarget.claim(output, "predictions", outputOptions.overwrite,
+                CommandInputs.ofModel(model, input, pluginOptions.folder(null)))) {
+            SavedMixture mixture = pluginOptions.readBundle(model);
+            long rows = CsvPredictions.write(mixture, input, output);
+            if (!quiet && !target.isStdout()) {
+                spec.commandLine().getOut().printf("predicted %d rows of %s with %s: %s%n", rows, input, model, output);
+                spec.commandLine().getOut().flush();
+            }
         }
         return 0;
     }

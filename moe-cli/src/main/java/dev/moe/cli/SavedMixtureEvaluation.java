@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.AtomicFiles;
-import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.CsvEvaluation;
 import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.io.OutputTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,17 +25,26 @@ final class SavedMixtureEvaluation {
      * @param json            where to write the figures as JSON, or null
      * @param trainingOptions whether options that only apply to training were given (they are refused)
      */
-    static int run(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, boolean trainingOptions) {
+    static int run(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, boolean overwrite, boolean trainingOptions) {
         if (trainingOptions) {
             throw new MoeException("--repeat, --seed and --strategy apply to training; with -m the saved mixture is evaluated as it is");
         }
         if (data.getFileName().toString().matches("(?i).*\\.ya?ml")) {
             throw new MoeException(data + ": with -m, give a labelled CSV file to evaluate on, not a config");
         }
-        SavedMixture mixture = new BundleReader(plugins.registry(model.toAbsolutePath().getParent())).read(model);
+        try (OutputTarget target = json == null ? null
+                : OutputTarget.claim(json, "JSON report", overwrite, CommandInputs.ofModel(model, data, plugins.folder(null)))) {
+            return evaluate(spec, model, data, json, plugins, target);
+        }
+    }
+
+    private static int evaluate(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, OutputTarget target) {
+        SavedMixture mixture = plugins.readBundle(model);
         CsvEvaluation.Result result = CsvEvaluation.evaluate(mixture, data);
-        spec.commandLine().getOut().print(result.table(mixture));
-        spec.commandLine().getOut().flush();
+        if (target == null || !target.isStdout()) {
+            spec.commandLine().getOut().print(result.table(mixture));
+            spec.commandLine().getOut().flush();
+        }
         if (json != null) {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", model.toString());

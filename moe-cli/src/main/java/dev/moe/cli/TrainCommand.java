@@ -11,11 +11,13 @@ import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.io.OutputTarget;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train the configured experts and gate on one seed and save the mixture as a bundle "
                 + "(a zip: manifest, gate, experts), for `moe predict` and `moe evaluate -m`.",
-                "The file is replaced atomically: an interrupted run leaves the previous one intact."})
+                "An existing file is replaced only with --overwrite, atomically: an interrupted run leaves the previous one intact."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -52,6 +54,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    @Mixin
+    OutputOptions outputOptions;
+
     @Override
     public Integer call() {
         BackendNotice.logFallback(spec.commandLine().getErr());
@@ -62,26 +67,28 @@ final class TrainCommand implements Callable<Integer> {
         if (strategy != null && !strategy.equals(c.routing().strategyOrDefault())) {
             c = c.withRouting(new MoeConfig.RoutingConfig(strategy, null));
         }
-        checkOutput();
-        String configText = readConfig();
-        ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
-        Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);
-        Experiment.TrainedRun run = experiment.train(c.seedOrDefault(), "", quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
-        BundleManifest manifest = new BundleWriter(registry).write(SaveRequest.of(c, run, registry, configText), output);
-        if (!quiet) {
-            summary(spec.commandLine().getOut(), run, manifest);
+        // Checked and locked before hours of training, not after: a writable file, not an input, not another's.
+        List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
+        try (OutputTarget target = OutputTarget.claim(output, "model bundle", outputOptions.overwrite, inputs);
+             CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
+            if (target.kind() != OutputTarget.Kind.FILE) {
+                throw new MoeException(output + ": a model bundle is a zip file; give a file name for it");
+            }
+            String configText = readConfig();
+            ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
+            Experiment.TrainedRun run;
+            try {
+                Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);
+                run = experiment.train(c.seedOrDefault(), "", quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+            } catch (RuntimeException e) {
+                throw Main.locatedIn(c, e);
+            }
+            BundleManifest manifest = new BundleWriter(registry).write(SaveRequest.of(c, run, registry, configText), output);
+            if (!quiet) {
+                summary(spec.commandLine().getOut(), run, manifest);
+            }
         }
         return 0;
-    }
-
-    /** Fails before hours of training, not after: the output must be writable as a file, and not be the config. */
-    private void checkOutput() {
-        if (Files.isDirectory(output)) {
-            throw new MoeException("cannot write model bundle " + output + ": it is a folder");
-        }
-        if (output.toAbsolutePath().normalize().equals(config.toAbsolutePath().normalize())) {
-            throw new MoeException(output + ": the output would overwrite the config; choose another --output");
-        }
     }
 
     private String readConfig() {

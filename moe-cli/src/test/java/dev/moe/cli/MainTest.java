@@ -123,9 +123,12 @@ class MainTest {
 
     @Test
     void badRoutingParameterIsOneLineAndExitTwo() throws Exception {
-        Result r = moe("evaluate", config(SMALL + "routing: { strategy: top-k, params: { k: 4 } }\n").toString());
+        Path config = config(SMALL + "routing: { strategy: top-k, params: { k: 4 } }\n");
+        Result r = moe("evaluate", config.toString());
         assertEquals(2, r.status());
-        assertEquals("moe: routing.params.k: must be between 1 and the number of experts (3), got 4" + System.lineSeparator(), r.err());
+        int line = Files.readAllLines(config).size(); // the routing line, the config's last
+        assertEquals("moe: " + config + ": line " + line + ": routing.params.k: must be between 1 and the number of experts (3), got 4"
+                + System.lineSeparator(), r.err());
     }
 
     @Test

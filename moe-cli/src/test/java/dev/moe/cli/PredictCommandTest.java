@@ -145,7 +145,7 @@ class PredictCommandTest {
     }
 
     @Test
-    void aBundleThatNeedsAPluginNamesItAndFindsItBesideTheModel() throws Exception {
+    void aBundleThatNeedsAPluginNamesItAndNeverLoadsOneThatMerelySitsBesideIt() throws Exception {
         Path plugins = TrainCommandTest.pluginsFolder(dir);
         Path config = Files.writeString(dir.resolve("wine.yaml"), """
                 seed: 1
@@ -169,9 +169,16 @@ class PredictCommandTest {
                 + "add the plugin's jar to the plugins folder, --plugins DIR)" + System.lineSeparator(), r.err());
         assertTrue(Files.notExists(output));
 
-        // plugins/ beside the model is the default plugins folder, as beside a config.
-        Files.move(plugins, models.resolve("plugins"));
-        r = TrainCommandTest.moe("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(), "--output", output.toString(), "-q");
+        // plugins/ beside the model is not a plugins folder: code runs only from a folder the user names.
+        Path beside = models.resolve("plugins");
+        Files.move(plugins, beside);
+        MainTest.Result again = TrainCommandTest.moe("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(),
+                "--output", output.toString());
+        assertEquals(2, again.status());
+        assertEquals(r.err(), again.err());
+        assertTrue(Files.notExists(output));
+        r = TrainCommandTest.moe("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(), "--output", output.toString(),
+                "-q", "--plugins", beside.toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(179, Files.readAllLines(output).size());
         assertEquals("predicted,probability,p:class_0,p:class_1,p:class_2,weight:wine-cart,weight:colour", Files.readAllLines(output).get(0));

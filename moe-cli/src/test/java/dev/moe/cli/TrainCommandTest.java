@@ -152,9 +152,14 @@ class TrainCommandTest {
         assertEquals("moe-expert-plugin-example", pluginExpert.plugin().artifact());
         assertEquals("0.1.0-SNAPSHOT", pluginExpert.plugin().version());
 
+        // An existing bundle is replaced only when the user says so.
+        MainTest.Result refused = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString(), "-q");
+        assertEquals(2, refused.status(), refused.err());
+        assertEquals("moe: " + model + ": exists; pass --overwrite to replace it, or choose another output" + System.lineSeparator(), refused.err());
         // The same seed trains the same mixture: a second train replaces the file with an equal model (Tribuo's files
         // differ in their timestamps, not in their predictions).
-        MainTest.Result again = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString(), "-q");
+        MainTest.Result again = moe("train", config.toString(), "-o", model.toString(), "--strategy", "top-k", "--plugins", plugins.toString(), "-q",
+                "--overwrite");
         assertEquals(0, again.status(), again.err());
         assertEquals("", again.out());
         SavedMixture reloaded = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), plugins)).read(model);

@@ -177,13 +177,63 @@ public final class SparkMixture implements Serializable {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             return spark.read().parquet(path);
         }
-        return spark.read()
+        // RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail.
+        Dataset<Row> frame = spark.read()
                 .option("header", "true")
                 .option("inferSchema", "false")
                 .option("mode", "FAILFAST")
+                .option("quote", "\"")
+                .option("escape", "\"")
+                .option("multiLine", "false")
+                .option("encoding", "UTF-8")
                 .option("ignoreLeadingWhiteSpace", "true")
                 .option("ignoreTrailingWhiteSpace", "true")
                 .csv(path);
+        // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line, so
+        // one extra pass over the text finds a line that ends inside a quoted field.
+        List<String> open = spark.read().textFile(path)
+                .filter((org.apache.spark.api.java.function.FilterFunction<String>) SparkMixture::unbalancedQuotes)
+                .limit(1).collectAsList();
+        if (!open.isEmpty()) {
+            String line = open.get(0).length() > 80 ? open.get(0).substring(0, 80) + "..." : open.get(0);
+            throw new MoeException(path + ": a quoted field is never closed (a \" without its closing \") on the line '" + line + "'");
+        }
+        String[] columns = frame.columns();
+        if (columns.length > 0 && columns[0].startsWith("\uFEFF")) {
+            // A UTF-8 byte order mark is not part of the first column's name.
+            frame = frame.withColumnRenamed(columns[0], columns[0].substring(1));
+        }
+        return frame;
+    }
+
+    /**
+     * Whether a line ends inside a quoted field, read as the local engine reads it: a quote opens a quoted field only
+     * at the start of a field (after spaces), {@code ""} inside one is a quote, and a quote anywhere else is a literal
+     * character.
+     */
+    static boolean unbalancedQuotes(String line) {
+        boolean quoted = false;
+        boolean fieldStart = true;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                }
+            } else if (c == ',') {
+                fieldStart = true;
+            } else if (fieldStart && c == '"') {
+                quoted = true;
+                fieldStart = false;
+            } else if (c != ' ' && c != '\t') {
+                fieldStart = false;
+            }
+        }
+        return quoted;
     }
 
     /**
@@ -213,7 +263,7 @@ public final class SparkMixture implements Serializable {
 
     private static void write(Dataset<Row> text, String path) {
         text.write()
-                .mode(SaveMode.Overwrite)
+                .mode(SaveMode.ErrorIfExists)
                 .option("header", "true")
                 .option("quote", "\"")
                 .option("escape", "\"")

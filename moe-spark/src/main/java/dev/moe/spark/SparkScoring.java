@@ -3,9 +3,9 @@ package dev.moe.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
-import java.io.IOException;
+import dev.moe.runtime.bundle.AtomicFiles;
+import dev.moe.runtime.io.OutputTarget;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,39 +50,65 @@ public final class SparkScoring {
         } else if (System.getProperty("spark.master") == null) {
             builder.master("local[*]");
         }
-        SparkSession spark = builder.getOrCreate();
+        SparkSession spark = null;
         try {
+            spark = builder.getOrCreate();
             long start = System.nanoTime();
-            SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
-            Dataset<Row> input = SparkMixture.read(spark, o.input);
             if (o.command.equals("predict")) {
-                LongAccumulator rows = spark.sparkContext().longAccumulator("rows");
-                mixture.predictToCsv(input, o.output, rows);
-                if (rows.value() == 0) {
-                    throw new MoeException(o.input + ": no data rows");
+                // Checked and locked before anything is read or written: Spark would empty the folder first.
+                try (SparkOutput output = SparkOutput.claim(o.output, List.of(o.input, o.model.toString()), o.overwrite,
+                        spark.sparkContext().hadoopConfiguration())) {
+                    SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
+                    Dataset<Row> input = SparkMixture.read(spark, o.input);
+                    LongAccumulator rows = spark.sparkContext().longAccumulator("rows");
+                    output.write(folder -> {
+                        mixture.predictToCsv(input, folder, rows);
+                        if (rows.value() == 0) {
+                            throw new MoeException(o.input + ": no data rows");
+                        }
+                    });
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    out.printf("predicted %d rows of %s with %s on Spark (%s, %d partitions) in %.1f s: %s%n", rows.value(), o.input,
+                            o.model, spark.sparkContext().master(), input.javaRDD().getNumPartitions(), seconds, o.output);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                out.printf("predicted %d rows of %s with %s on Spark (%s, %d partitions) in %.1f s: %s%n", rows.value(), o.input,
-                        o.model, spark.sparkContext().master(), input.javaRDD().getNumPartitions(), seconds, o.output);
             } else {
-                SparkEvaluation result = mixture.evaluate(input);
-                out.print(result.table(o.model.getFileName().toString(), o.input));
-                if (o.json != null) {
-                    writeJson(o, mixture, result);
+                try (OutputTarget json = o.json == null ? null : OutputTarget.claim(Path.of(o.json), "JSON report", o.overwrite,
+                        List.of(OutputTarget.input(o.model, "the model"), OutputTarget.input(Path.of(o.input), "the input")))) {
+                    SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
+                    Dataset<Row> input = SparkMixture.read(spark, o.input);
+                    SparkEvaluation result = mixture.evaluate(input);
+                    out.print(result.table(o.model.getFileName().toString(), o.input));
+                    if (o.json != null) {
+                        writeJson(o, mixture, result);
+                    }
                 }
             }
             return 0;
-        } catch (Exception e) {
+        } catch (Throwable e) {
             // Spark's own SparkException is checked, and thrown from Scala without a declaration.
             String message = message(e);
-            if (message == null) {
-                throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+            if (message != null) {
+                err.println("moe-spark: " + message);
+            } else if (e instanceof VirtualMachineError || e.getCause() instanceof VirtualMachineError) {
+                err.println("moe-spark: " + dev.moe.runtime.Resources.describe(e instanceof VirtualMachineError v ? v
+                        : (VirtualMachineError) e.getCause()));
+            } else {
+                err.println("moe-spark: internal error: " + firstLine(String.valueOf(e)) + (o.debug ? "" : " (run with --debug for the stack trace)"));
             }
-            err.println("moe-spark: " + message);
-            return 2;
+            if (o.debug) {
+                e.printStackTrace(err);
+            }
+            return message != null ? 2 : 1;
         } finally {
-            spark.stop();
+            if (spark != null) {
+                spark.stop();
+            }
         }
+    }
+
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The message of the {@link MoeException} behind an error, also one thrown in a task and wrapped by Spark; else null. */
@@ -90,6 +116,13 @@ public final class SparkScoring {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MoeException) {
                 return t.getMessage();
+            }
+            if (t.getMessage() != null && t.getMessage().contains("MALFORMED_RECORD_IN_PARSING")) {
+                return "malformed CSV record in the input (Spark: " + firstLine(t.getMessage()) + ")";
+            }
+            if (t instanceof org.apache.spark.sql.AnalysisException a && a.getMessage() != null
+                    && (a.getMessage().contains("PATH_NOT_FOUND") || a.getMessage().contains("Path does not exist"))) {
+                return "data file not found: " + firstLine(a.getMessage());
             }
             if (t.getCause() == null && t.getMessage() != null && t.getMessage().contains("dev.moe.runtime.MoeException: ")) {
                 // A task's exception as the driver sees it: its text only.
@@ -112,18 +145,16 @@ public final class SparkScoring {
         report.put("macroF1", result.macroF1());
         report.put("labels", mixture.labelNames());
         report.put("confusion", result.confusion());
-        try {
-            Files.write(Path.of(o.json), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(report));
-        } catch (IOException e) {
-            throw new MoeException("cannot write " + o.json + ": " + e.getMessage());
-        }
+        AtomicFiles.write(Path.of(o.json), "JSON report",
+                out -> out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(report)));
     }
 
     static final String USAGE = """
-            usage: SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--master URL] [--batch-rows N]
-                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--master URL] [--batch-rows N]""";
+            usage: SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--overwrite] [--master URL] [--batch-rows N]
+                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--overwrite] [--master URL] [--batch-rows N]""";
 
-    record Options(String command, Path model, String input, String output, String json, String master, int batchRows) {
+    record Options(String command, Path model, String input, String output, String json, String master, int batchRows,
+                   boolean overwrite, boolean debug) {
 
         static Options parse(String[] args) {
             if (args.length == 0 || !(args[0].equals("predict") || args[0].equals("evaluate"))) {
@@ -131,8 +162,18 @@ public final class SparkScoring {
             }
             Map<String, String> values = new LinkedHashMap<>();
             List<String> positional = new ArrayList<>();
+            boolean overwrite = false;
+            boolean debug = false;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
+                if (a.equals("--overwrite")) {
+                    overwrite = true;
+                    continue;
+                }
+                if (a.equals("--debug")) {
+                    debug = true;
+                    continue;
+                }
                 String key = switch (a) {
                     case "-m", "--model" -> "model";
                     case "-i", "--input" -> "input";
@@ -181,7 +222,7 @@ public final class SparkScoring {
                 throw new IllegalArgumentException("--batch-rows takes a positive whole number");
             }
             return new Options(command, Path.of(values.get("model")), values.get("input"), values.get("output"),
-                    values.get("json"), values.get("master"), batch);
+                    values.get("json"), values.get("master"), batch, overwrite, debug);
         }
     }
 }

@@ -73,6 +73,7 @@ class SparkMixtureTest {
         Path expected = dir.resolve("single.csv");
         assertEquals(ROWS, CsvPredictions.write(single, csv, expected));
 
+        int loadsBefore = MixtureCache.loads(); // other test classes in this JVM may have loaded other bundles
         SparkMixture mixture = SparkMixture.load(spark, model);
         org.apache.spark.sql.Dataset<Row> input = SparkMixture.read(spark, csv.toString());
         assertTrue(input.javaRDD().getNumPartitions() >= 3, "partitions: " + input.javaRDD().getNumPartitions());
@@ -99,8 +100,10 @@ class SparkMixtureTest {
         List<String> singleLines = Files.readAllLines(expected, StandardCharsets.UTF_8);
         assertEquals(ROWS + 1, singleLines.size());
         SparkFixtures.assertSamePredictions(singleLines, sparkLines);
-        // The bundle was read once in this JVM: by the driver, whose copy local[2]'s tasks share.
-        assertEquals(1, MixtureCache.loads());
+        // The bundle was read once in this JVM: by the driver, whose copy local[2]'s tasks share (not at all when another
+        // test class of this JVM loaded a bundle with the same bytes: the cache is keyed by content).
+        int loads = MixtureCache.loads() - loadsBefore;
+        assertTrue(loads <= 1, loads + " loads");
     }
 
     @Test

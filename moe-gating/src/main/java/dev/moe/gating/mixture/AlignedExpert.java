@@ -105,9 +105,10 @@ public final class AlignedExpert {
             throw new ExpertException("expert '" + expert.id() + "' returned " + own.rows() + "x" + own.columns()
                     + " probabilities for " + expectedRows + " rows and " + labelColumns.length + " labels");
         }
-        float[] out = new float[expectedRows * datasetLabelCount];
         float[] in = own.values();
         int c = labelColumns.length;
+        checkProbabilities(in, expectedRows, c);
+        float[] out = new float[expectedRows * datasetLabelCount];
         for (int r = 0; r < expectedRows; r++) {
             for (int j = 0; j < c; j++) {
                 if (labelColumns[j] >= 0) {
@@ -116,6 +117,42 @@ public final class AlignedExpert {
             }
         }
         return new FloatMatrix(expectedRows, datasetLabelCount, out);
+    }
+
+    /** How far a row's sum may stray from 1 (float rounding of a softmax over many labels stays far below). */
+    static final float SUM_TOLERANCE = 1e-3f;
+
+    /**
+     * The boundary check of every expert's output: each value finite and non-negative, each row summing to 1 within
+     * {@link #SUM_TOLERANCE}. A plugin's NaN or a row summing to 3 would otherwise flow silently into the mixture.
+     *
+     * @throws ExpertException naming the expert, the row (counted among the rows it was given, from 1) and its values
+     */
+    void checkProbabilities(float[] values, int rows, int columns) {
+        for (int r = 0; r < rows; r++) {
+            float sum = 0;
+            String problem = null;
+            for (int j = 0; j < columns && problem == null; j++) {
+                float v = values[r * columns + j];
+                if (!Float.isFinite(v)) {
+                    problem = "probability of '" + expert.labelNames().get(j) + "' is " + v;
+                } else if (v < 0) {
+                    problem = "probability of '" + expert.labelNames().get(j) + "' is negative (" + v + ")";
+                }
+                sum += v;
+            }
+            if (problem == null && !(Math.abs(sum - 1f) <= SUM_TOLERANCE)) {
+                problem = "its probabilities sum to " + sum + ", not 1";
+            }
+            if (problem != null) {
+                StringBuilder row = new StringBuilder();
+                for (int j = 0; j < Math.min(columns, 8); j++) {
+                    row.append(j == 0 ? "" : ", ").append(values[r * columns + j]);
+                }
+                throw new ExpertException("expert '" + expert.id() + "' returned an invalid probability row (row " + (r + 1) + " of the "
+                        + rows + " it scored): " + problem + " [" + row + (columns > 8 ? ", ..." : "") + "]");
+            }
+        }
     }
 
     /** The inverse of {@link #toDatasetLabels} for gradients: data set label order to the expert's own. */

@@ -50,4 +50,44 @@ class AlignedExpertTest {
         assertEquals("expert 'b' returned 3x1 probabilities for 2 rows and 1 labels",
                 assertThrows(ExpertException.class, () -> aligned.predict(FloatMatrix.zeros(2, 1))).getMessage());
     }
+
+    /** An expert answering fixed rows, whatever it is asked. */
+    private static AlignedExpert answering(float[] rows, int columns) {
+        dev.moe.api.Expert fixed = new FakeExperts.RuleExpert("plugin", List.of("a"), List.of("x", "y", "z").subList(0, columns), r -> 0, 1f) {
+            @Override
+            public FloatMatrix predict(FloatMatrix x) {
+                return new FloatMatrix(rows.length / columns, columns, rows.clone());
+            }
+        };
+        return AlignedExpert.align(fixed, List.of("a"), List.of("x", "y", "z"));
+    }
+
+    @Test
+    void anExpertReturningNaNIsNamedWithTheRow() {
+        AlignedExpert e = answering(new float[] {0.5f, 0.5f, 0f, Float.NaN, 0.5f, 0.5f}, 3);
+        assertEquals("expert 'plugin' returned an invalid probability row (row 2 of the 2 it scored): probability of 'x' is NaN "
+                + "[NaN, 0.5, 0.5]", assertThrows(ExpertException.class, () -> e.predict(FloatMatrix.zeros(2, 1))).getMessage());
+    }
+
+    @Test
+    void anExpertWhoseRowSumsToThreeOrIsNegativeIsRefused() {
+        AlignedExpert three = answering(new float[] {1f, 1f, 1f}, 3);
+        assertEquals("expert 'plugin' returned an invalid probability row (row 1 of the 1 it scored): its probabilities sum to 3.0, "
+                + "not 1 [1.0, 1.0, 1.0]", assertThrows(ExpertException.class, () -> three.predict(FloatMatrix.zeros(1, 1))).getMessage());
+        AlignedExpert negative = answering(new float[] {1.2f, -0.2f}, 2);
+        assertEquals("expert 'plugin' returned an invalid probability row (row 1 of the 1 it scored): probability of 'y' is negative "
+                + "(-0.2) [1.2, -0.2]", assertThrows(ExpertException.class, () -> negative.predict(FloatMatrix.zeros(1, 1))).getMessage());
+        AlignedExpert infinite = answering(new float[] {Float.POSITIVE_INFINITY, 0f}, 2);
+        assertThrows(ExpertException.class, () -> infinite.predict(FloatMatrix.zeros(1, 1)));
+    }
+
+    @Test
+    void roundingWithinTheToleranceIsAccepted() {
+        // Float softmaxes do not sum to exactly 1; 1e-4 off is rounding, 1e-2 off is not.
+        AlignedExpert close = answering(new float[] {0.3334f, 0.3333f, 0.3334f}, 3);
+        FloatMatrix p = close.predict(FloatMatrix.zeros(1, 1));
+        assertEquals(0.3334f, p.get(0, 0));
+        AlignedExpert off = answering(new float[] {0.34f, 0.34f, 0.34f}, 3);
+        assertThrows(ExpertException.class, () -> off.predict(FloatMatrix.zeros(1, 1)));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.moe.runtime.bundle;
 
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.io.OutputTarget;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,14 +13,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
  * Writes a file so that readers only ever see the old one or the complete new one: the content goes to a
  * temporary file beside the target ({@code .NAME.*.tmp}), which is renamed over the target only once it is
  * complete and flushed to disk. Any error (or an interrupt) deletes the temporary file and leaves the target as
- * it was; a JVM killed outright can leave the temporary file behind, never a half-written target.
+ * it was; a JVM killed outright can leave the temporary file behind, never a half-written target, and the next
+ * write of the same target removes it. Where the file goes is {@link OutputTarget}'s policy: symbolic links are
+ * written through, devices and pipes written directly, {@code -} is standard output, and the target is locked
+ * against a second writer for the duration.
  */
 public final class AtomicFiles {
 
@@ -43,8 +46,6 @@ public final class AtomicFiles {
         }
     };
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private AtomicFiles() {
     }
 
@@ -58,20 +59,36 @@ public final class AtomicFiles {
 
     static void write(Path target, String what, Content content, Commit commit) {
         Objects.requireNonNull(content, "content");
-        Path absolute = target.toAbsolutePath();
-        Path parent = absolute.getParent();
-        if (Files.isDirectory(absolute)) {
-            throw new MoeException("cannot write " + what + " " + target + ": it is a folder");
+        try (OutputTarget output = OutputTarget.forWrite(target, what)) {
+            if (output.kind() != OutputTarget.Kind.FILE) {
+                // Standard output, a device or a pipe: written through, never renamed over.
+                try (OutputStream stream = output.openStream();
+                     OutputStream out = new BufferedOutputStream(stream, 1 << 16)) {
+                    content.writeTo(out);
+                    out.flush();
+                } catch (IOException e) {
+                    if (output.isStdout() && String.valueOf(e.getMessage()).contains("Broken pipe")) {
+                        throw new OutputTarget.StandardOutputClosed();
+                    }
+                    throw new MoeException("cannot write " + what + " " + target + ": " + describe(e));
+                }
+                output.written();
+                return;
+            }
+            writeFile(output, target, what, content, commit);
         }
+    }
+
+    private static void writeFile(OutputTarget output, Path target, String what, Content content, Commit commit) {
+        Path absolute = output.real();
         Path tmp;
         try {
-            Files.createDirectories(parent);
-            tmp = createTemporary(absolute);
+            tmp = createTemporary(output);
         } catch (IOException e) {
             throw new MoeException("cannot write " + what + " " + target + ": " + describe(e));
         }
-        // A Ctrl-C runs the shutdown hooks, not the finally below: this one removes the temporary file then.
-        tmp.toFile().deleteOnExit();
+        // A Ctrl-C runs the shutdown hooks, not the finally below: OutputTarget's removes the temporary file then.
+        OutputTarget.temporary(tmp, false);
         boolean committed = false;
         try {
             try (OutputStream file = Files.newOutputStream(tmp);
@@ -82,6 +99,7 @@ public final class AtomicFiles {
             syncToDisk(tmp);
             commit.move(tmp, absolute);
             committed = true;
+            output.written();
         } catch (IOException e) {
             throw new MoeException("cannot write " + what + " " + target + ": " + describe(e));
         } finally {
@@ -92,6 +110,7 @@ public final class AtomicFiles {
                     // Nothing more to do: the target is untouched either way.
                 }
             }
+            OutputTarget.temporary(tmp, true);
         }
     }
 
@@ -99,9 +118,10 @@ public final class AtomicFiles {
      * A new empty file beside the target. Unlike {@code Files.createTempFile} (owner-only permissions), it gets the
      * permissions any new file gets here (the umask's), or the target's when it replaces one.
      */
-    private static Path createTemporary(Path target) throws IOException {
+    private static Path createTemporary(OutputTarget output) throws IOException {
+        Path target = output.real();
         for (int attempt = 0; ; attempt++) {
-            Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            Path tmp = output.temporarySibling();
             try {
                 Files.createFile(tmp);
             } catch (FileAlreadyExistsException e) {

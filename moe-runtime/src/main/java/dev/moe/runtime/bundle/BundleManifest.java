@@ -19,6 +19,10 @@ import java.util.Map;
  * @param experts       the experts, in the gate's output order
  * @param provenance    where the mixture came from
  * @param entries       every other entry of the bundle, with its SHA-256 (lower-case hex)
+ * @param plugins       the plugin jars whose code the mixture runs (experts' and strategy's providers), each with
+ *                      its SHA-256: loading the bundle loads these and no other; null in bundles older than this field
+ * @param sizes         every other entry's uncompressed size in bytes: the reader streams each entry against it
+ *                      (a zip bomb is refused before it is held); null in bundles older than this field
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleManifest(
@@ -33,7 +37,9 @@ public record BundleManifest(
         Gate gate,
         List<ExpertEntry> experts,
         Provenance provenance,
-        Map<String, String> entries) {
+        Map<String, String> entries,
+        List<PluginRef> plugins,
+        Map<String, Long> sizes) {
 
     /**
      * @param name        the strategy's name, created again through the strategy provider of that name
@@ -77,9 +83,12 @@ public record BundleManifest(
                               String baseDirectory, String origin, PluginRef plugin, List<String> featureNames,
                               List<String> labelNames, Map<String, String> provenance) { }
 
-    /** A provider's jar: its file name, and its Maven artifact and version when the jar says them. */
+    /**
+     * A provider's jar: its file name, its Maven artifact and version when the jar says them, and the SHA-256 of its
+     * bytes (a jar with another hash is refused when the bundle is loaded).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PluginRef(String jar, String artifact, String version) { }
+    public record PluginRef(String jar, String artifact, String version, String sha256) { }
 
     /**
      * @param configFile    the config file's path when saved

@@ -29,14 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -60,9 +58,35 @@ public final class BundleReader {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final ProviderRegistry registry;
+    /** Chooses the registry from the manifest (plugin consent); null: {@link #registry} as given. */
+    private final java.util.function.BiFunction<BundleManifest, Path, ProviderRegistry> plugins;
+    private final boolean referencedFilesAllowed;
 
     public BundleReader(ProviderRegistry registry) {
-        this.registry = Objects.requireNonNull(registry, "registry");
+        this(Objects.requireNonNull(registry, "registry"), null, false);
+    }
+
+    private BundleReader(ProviderRegistry registry, java.util.function.BiFunction<BundleManifest, Path, ProviderRegistry> plugins,
+                         boolean referencedFilesAllowed) {
+        this.registry = registry;
+        this.plugins = plugins;
+        this.referencedFilesAllowed = referencedFilesAllowed;
+    }
+
+    /**
+     * A reader that loads the class path's providers and exactly the plugins each bundle records, from
+     * {@code pluginsFolder} (null: none), each checked against its recorded SHA-256 ({@link PluginConsent}).
+     */
+    public static BundleReader withPluginConsent(Path pluginsFolder, ClassLoader host) {
+        return new BundleReader(null, (m, file) -> PluginConsent.registryFor(m, file, pluginsFolder, host), false);
+    }
+
+    /**
+     * This reader, letting an expert stored by reference read files its parameters name outside any plugin (by
+     * default refused: a bundle from elsewhere could name any file on this machine).
+     */
+    public BundleReader allowingReferencedFiles(boolean allowed) {
+        return new BundleReader(registry, plugins, allowed);
     }
 
     public SavedMixture read(Path file) {
@@ -74,7 +98,7 @@ public final class BundleReader {
         }
         Map<String, byte[]> contents;
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            contents = readAll(zip, file);
+            contents = BundleEntries.read(zip, file, JSON);
         } catch (NoSuchFileException e) {
             throw new MoeException("model file not found: " + file);
         } catch (ZipException e) {
@@ -84,40 +108,8 @@ public final class BundleReader {
         }
         BundleManifest manifest = manifest(contents, file);
         verifyEntries(manifest, contents, file);
-        return new SavedMixture(file, manifest, build(manifest, contents, file));
-    }
-
-    /** Every entry's bytes, each checked against the zip's own CRC-32. */
-    private static Map<String, byte[]> readAll(ZipFile zip, Path file) throws IOException {
-        Map<String, byte[]> contents = new HashMap<>();
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-            ZipEntry entry = entries.nextElement();
-            if (entry.isDirectory()) {
-                continue;
-            }
-            if (entry.getSize() > MAX_ENTRY_BYTES) {
-                throw new MoeException(file + ": entry '" + entry.getName() + "' is implausibly large (" + entry.getSize()
-                        + " bytes): the bundle is corrupt");
-            }
-            byte[] bytes;
-            try (InputStream in = zip.getInputStream(entry)) {
-                bytes = in.readNBytes((int) MAX_ENTRY_BYTES + 1);
-            } catch (IOException e) {
-                throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (" + e.getMessage()
-                        + "): the bundle is corrupt");
-            }
-            CRC32 crc = new CRC32();
-            crc.update(bytes);
-            if ((entry.getSize() >= 0 && bytes.length != entry.getSize()) || (entry.getCrc() >= 0 && crc.getValue() != entry.getCrc())) {
-                throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (its zip checksum does not match): "
-                        + "the bundle is corrupt");
-            }
-            if (contents.put(entry.getName(), bytes) != null) {
-                throw new MoeException(file + ": entry '" + entry.getName() + "' appears twice: the bundle is corrupt");
-            }
-        }
-        return contents;
+        BundleReader reader = plugins == null ? this : new BundleReader(plugins.apply(manifest, file), null, referencedFilesAllowed);
+        return new SavedMixture(file, manifest, reader.build(manifest, contents, file));
     }
 
     private static BundleManifest manifest(Map<String, byte[]> contents, Path file) {
@@ -309,6 +301,9 @@ public final class BundleReader {
             } else if (BundleFormat.REFERENCE.equals(entry.storage())) {
                 checkPluginVersion(entry, provider, where);
                 Path base = entry.baseDirectory() == null ? file.toAbsolutePath().getParent() : Path.of(entry.baseDirectory());
+                if (!referencedFilesAllowed) {
+                    checkReferencedFiles(entry.params(), base, where, "params");
+                }
                 ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(),
                         new Parameters("experts[" + entry.id() + "].params", entry.params() == null ? Map.of() : entry.params()),
                         base, 0L);
@@ -340,6 +335,32 @@ public final class BundleReader {
                     + entry.labelNames() + "; its provider '" + entry.provider() + "' has changed");
         }
         return expert;
+    }
+
+    /**
+     * An expert stored by reference is loaded again from its parameters: a bundle from elsewhere could make moe open
+     * any file through them. Only resources inside plugins ({@code classpath:}) pass, unless the user allowed files.
+     */
+    private static void checkReferencedFiles(Object value, Path base, String where, String key) {
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> checkReferencedFiles(v, base, where, key + "." + k));
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                checkReferencedFiles(list.get(i), base, where, key + "[" + i + "]");
+            }
+        } else if (value instanceof String s && !s.startsWith("classpath:")) {
+            boolean file = s.contains("/") || s.contains("\\") || s.startsWith("~") || s.equals("..");
+            try {
+                file = file || (!s.isBlank() && Files.exists(base.resolve(s)));
+            } catch (RuntimeException ignored) {
+                // not a path at all
+            }
+            if (file) {
+                throw new MoeException(where + ": " + key + " names the file '" + s + "', outside any plugin; a bundle may "
+                        + "reference only resources inside its plugins (classpath:...). If you trust this bundle, pass "
+                        + "--allow-referenced-files");
+            }
+        }
     }
 
     /** A referenced expert lives in its plugin's jar: another version of the plugin may hold another model. */

@@ -66,7 +66,7 @@ public final class BundleWriter {
         long time = Instant.parse(createdAt).toEpochMilli();
         BundleManifest[] written = new BundleManifest[1];
         AtomicFiles.write(target, "model bundle", out -> {
-            ZipOutputStream zip = new ZipOutputStream(new KeepOpen(out));
+            BundleEntries.Sized zip = new BundleEntries.Sized(new KeepOpen(out));
             Map<String, String> entries = new LinkedHashMap<>();
             GateNetwork gate = model.gate();
             Mlp network = gate.network();
@@ -92,7 +92,8 @@ public final class BundleWriter {
             BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.VERSION,
                     "moe " + Origins.libraries().get("moe"), createdAt, request.labelColumn(),
                     request.featureNames(), model.labelNames(),
-                    strategy(request), gateEntry(model), experts, provenance(request), entries);
+                    strategy(request), gateEntry(model), experts, provenance(request), entries,
+                    PluginConsent.pluginsOf(plan(plan), strategyProvider(request)), zip.sizes());
             ZipEntry manifestEntry = new ZipEntry(BundleFormat.MANIFEST);
             manifestEntry.setTime(time);
             zip.putNextEntry(manifestEntry);
@@ -102,6 +103,18 @@ public final class BundleWriter {
             written[0] = manifest;
         }, commit);
         return written[0];
+    }
+
+    private static List<ProviderRegistry.Found<?>> plan(List<Planned> plan) {
+        List<ProviderRegistry.Found<?>> found = new ArrayList<>();
+        for (Planned p : plan) {
+            found.add(new ProviderRegistry.Found<>(p.provider, p.origin));
+        }
+        return found;
+    }
+
+    private ProviderRegistry.Found<?> strategyProvider(SaveRequest request) {
+        return registry.routingProviders().get(request.model().strategy().name());
     }
 
     private record Planned(AlignedExpert aligned, Expert expert, SaveRequest.ExpertSource source, ExpertProvider provider,

@@ -92,7 +92,11 @@ public final class CsvEvaluation {
                 CsvSource.Block scored = block;
                 scoring.submit(() -> {
                     EvaluationCounts part = new EvaluationCounts(experts, model.labelNames().size());
-                    part.add(model, scored.features(), labels);
+                    try {
+                        part.add(model, scored.features(), labels);
+                    } catch (dev.moe.api.ExpertException e) {
+                        throw new MoeException(input + ": " + CsvPredictions.linesOf(scored) + ": " + e.getMessage(), e);
+                    }
                     return part;
                 });
             }

@@ -1,10 +1,12 @@
 package dev.moe.runtime.bundle;
 
+import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.io.OutputTarget;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -49,7 +51,8 @@ public final class CsvPredictions {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
         }
-        if (input.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+        if (!OutputTarget.isDash(input) && !OutputTarget.isDash(output)
+                && OutputTarget.realPath(input).equals(OutputTarget.realPath(output))) {
             throw new MoeException(output + ": the output would overwrite the input; choose another --output");
         }
         MixtureModel model = mixture.model();
@@ -64,7 +67,7 @@ public final class CsvPredictions {
                     for (CsvSource.Block block = reader.next(batchRows, columns, -1); block != null;
                          block = reader.next(batchRows, columns, -1)) {
                         CsvSource.Block predicted = block;
-                        predicting.submit(() -> format(model, model.predict(predicted.features()), predicted.rows()));
+                        predicting.submit(() -> format(model, predict(model, predicted, input), predicted.rows()));
                         rows[0] += block.rows();
                     }
                     predicting.finish();
@@ -78,6 +81,20 @@ public final class CsvPredictions {
             });
         }
         return rows[0];
+    }
+
+    /** The block's predictions; an expert's invalid output is reported with the lines of the block. */
+    static MixtureModel.Prediction predict(MixtureModel model, CsvSource.Block block, Path input) {
+        try {
+            return model.predict(block.features());
+        } catch (ExpertException e) {
+            throw new MoeException(input + ": " + linesOf(block) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String linesOf(CsvSource.Block block) {
+        int[] lines = block.lines();
+        return lines.length == 1 ? "line " + lines[0] : "lines " + lines[0] + "-" + lines[lines.length - 1];
     }
 
     private static String format(MixtureModel model, MixtureModel.Prediction prediction, int rows) {

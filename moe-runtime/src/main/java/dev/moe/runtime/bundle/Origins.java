@@ -54,7 +54,21 @@ final class Origins {
         } catch (IOException e) {
             // Unreadable now: the jar's name alone still says where the provider came from.
         }
-        return new BundleManifest.PluginRef(location.getFileName().toString(), artifact, version);
+        return new BundleManifest.PluginRef(location.getFileName().toString(), artifact, version, sha256Of(location));
+    }
+
+    /** SHA-256 of a file's bytes, or null when it cannot be read. */
+    static String sha256Of(Path file) {
+        java.security.MessageDigest digest = BundleFormat.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return BundleFormat.hex(digest.digest());
     }
 
     /** The program's and the numeric libraries' versions, as far as the class path says them. */

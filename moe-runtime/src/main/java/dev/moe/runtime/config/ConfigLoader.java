@@ -35,6 +35,8 @@ public final class ConfigLoader {
 
     private static ObjectMapper newMapper() {
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+        // "seed: 1 ... seed: 2": the second silently won; now it is an error with its line.
+        mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -45,10 +47,26 @@ public final class ConfigLoader {
         return mapper;
     }
 
+    /** A config is a few lines; anything near this is not one (and /dev/zero would never end). */
+    static final int MAX_CONFIG_BYTES = 1 << 20;
+
     public static MoeConfig load(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            if (Files.isDirectory(file)) {
+                throw new MoeException(file + ": is a folder, not a config file");
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+            }
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw new MoeException(file + ": more than " + (MAX_CONFIG_BYTES >> 20) + " MiB: not a moe config");
+            }
+            text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.indexOf('\0') >= 0) {
+                throw new MoeException(file + ": holds NUL bytes: not a moe config (a YAML text file)");
+            }
         } catch (NoSuchFileException e) {
             throw new MoeException("config file not found: " + file);
         } catch (IOException e) {
@@ -57,10 +75,23 @@ public final class ConfigLoader {
         return parse(text, file);
     }
 
+    /**
+     * Where the keys of a loaded config are, to put the file and line in front of an error found later (a provider's
+     * parameter, a baseline's): {@code locations(config).locate(e)}.
+     */
+    public static ConfigLocations locations(MoeConfig config) {
+        try {
+            return ConfigLocations.scan(Files.readString(config.source()), config.source());
+        } catch (IOException | RuntimeException e) {
+            return ConfigLocations.scan("", config.source());
+        }
+    }
+
     public static MoeConfig parse(String yaml, Path file) {
         if (yaml.isBlank()) {
             throw new MoeException(file + ": the config file is empty");
         }
+        ConfigLocations.scan(yaml, file); // refuses aliases, which the binder would read as their names
         MoeConfig config;
         try {
             config = YAML.readValue(yaml, MoeConfig.class);
@@ -73,7 +104,12 @@ public final class ConfigLoader {
         } catch (JsonMappingException e) {
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new MoeException(file + where(e, yaml, null) + "not valid YAML: " + firstLine(e.getOriginalMessage()));
+            String m = firstLine(e.getOriginalMessage());
+            if (m.startsWith("Duplicate field '")) {
+                throw new MoeException(file + where(e, yaml, null) + "duplicate key '" + m.substring(17, m.length() - 1)
+                        + "' (a key may appear once per mapping)");
+            }
+            throw new MoeException(file + where(e, yaml, null) + "not valid YAML: " + m);
         }
         if (config == null) {
             throw new MoeException(file + ": the config file is empty");

@@ -56,6 +56,19 @@ final class ConfigValidator {
                 throw new MoeException(file + ": the id '" + reserved + "' is reserved for a report row");
             }
         }
+        Integer rows = c.data().rows();
+        if (rows != null) {
+            if (rows < 2) {
+                throw new MoeException(file + ": data.rows must be at least 2, got " + rows);
+            }
+            // synthetic-seed: 4 float features a row, held with a few copies (splits, subsets, expert inputs).
+            long needed = (long) rows * 4 * Float.BYTES * 4;
+            long heap = Runtime.getRuntime().maxMemory();
+            if (rows > Integer.MAX_VALUE / 4 || needed > heap) {
+                throw new MoeException(file + ": data.rows " + rows + " needs about " + (needed >> 20) + " MiB of memory, more than "
+                        + "this Java VM's " + (heap >> 20) + " MiB; lower data.rows, or raise the heap with MOE_JAVA_OPTS=-Xmx...");
+            }
+        }
         MoeConfig.SplitConfig s = c.split();
         if (s.crossFit() != null && (s.experts() != null || s.gate() != null)) {
             throw new MoeException(file + ": split.cross-fit trains experts and gate on every row outside the test set: drop"

@@ -3,9 +3,14 @@ package dev.moe.runtime.data;
 import dev.moe.api.FloatMatrix;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -68,6 +73,10 @@ public final class CsvSource implements DataSource {
             }
             List<String> rawLabels = all.labels();
             List<String> labelNames = orderedLabels(rawLabels);
+            if (labelNames.size() < 2) {
+                throw new MoeException(file + ": column '" + labelColumn + "' holds one class only ('" + labelNames.get(0)
+                        + "' on all " + all.rows() + " rows); a classifier needs at least two");
+            }
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < labelNames.size(); i++) {
                 index.put(labelNames.get(i), i);
@@ -97,18 +106,24 @@ public final class CsvSource implements DataSource {
      * Streams a CSV file a block of rows at a time, with the checks and messages of {@link #read}: ragged rows,
      * non-numeric and non-finite values, empty labels, each naming the file, line and column. Only the requested
      * columns are parsed; every row's field count is checked all the same. Not thread-safe.
+     *
+     * <p>The file is RFC 4180 CSV, parsed by Jackson's CSV parser: fields in double quotes may hold commas, line
+     * breaks and doubled quotes ({@code ""}); lines end in LF or CRLF; a UTF-8 byte order mark is skipped; an
+     * unterminated quote is an error. Blank lines are skipped, and spaces around a field are ignored. {@code -} reads
+     * standard input.
      */
     public static final class Rows implements AutoCloseable {
 
+        private static final CsvFactory CSV = new CsvFactory();
+
         private final Path file;
-        private final BufferedReader reader;
-        private final List<String> header;
+        private final CsvParser parser;
+        private List<String> header = List.of();
         private int lineNumber = 1;
 
-        private Rows(Path file, BufferedReader reader, List<String> header) {
+        private Rows(Path file, CsvParser parser) {
             this.file = file;
-            this.reader = reader;
-            this.header = header;
+            this.parser = parser;
         }
 
         /**
@@ -117,21 +132,40 @@ public final class CsvSource implements DataSource {
          * @throws MoeException naming the file when it is missing, unreadable or empty
          */
         public static Rows open(Path file) {
-            BufferedReader reader = null;
+            CsvParser parser = null;
             try {
-                reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                String header = reader.readLine();
-                if (header == null || header.isBlank()) {
+                InputStream in;
+                if (file.toString().equals("-")) {
+                    in = new FilterInputStream(System.in) {
+                        @Override
+                        public void close() {
+                            // standard input stays open for whoever comes next
+                        }
+                    };
+                } else {
+                    if (Files.isDirectory(file)) {
+                        throw new MoeException(file + ": is a folder, not a CSV file");
+                    }
+                    in = Files.newInputStream(file);
+                }
+                parser = CSV.createParser(in);
+                parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+                parser.setSchema(CsvSchema.emptySchema());
+                Rows rows = new Rows(file, parser);
+                List<String> header = new ArrayList<>();
+                if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)
+                        || header.stream().allMatch(String::isEmpty)) {
                     throw new MoeException(file + ": the file is empty (expected a header row)");
                 }
-                return new Rows(file, reader, List.of(split(header)));
+                rows.header = List.copyOf(header);
+                return rows;
             } catch (NoSuchFileException e) {
                 throw new MoeException("data file not found: " + file);
             } catch (IOException e) {
-                closeQuietly(reader);
+                closeQuietly(parser);
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
             } catch (RuntimeException e) {
-                closeQuietly(reader);
+                closeQuietly(parser);
                 throw e;
             }
         }
@@ -146,6 +180,37 @@ public final class CsvSource implements DataSource {
         }
 
         /**
+         * The next record's fields into {@code cells} (cleared first), skipping blank lines; false at the end.
+         * Sets {@link #lineNumber} to the line the record starts on.
+         */
+        private boolean nextRecord(List<String> cells) throws IOException {
+            while (true) {
+                cells.clear();
+                try {
+                    JsonToken t = parser.nextToken();
+                    if (t != JsonToken.START_ARRAY) {
+                        return false;
+                    }
+                    int line = -1;
+                    while (parser.nextToken() == JsonToken.VALUE_STRING) {
+                        if (line < 0) {
+                            line = parser.currentTokenLocation().getLineNr();
+                        }
+                        cells.add(parser.getText().strip());
+                    }
+                    if (line > 0) {
+                        lineNumber = line;
+                    }
+                } catch (JsonParseException e) {
+                    throw malformed(e);
+                }
+                if (!(cells.size() == 1 && cells.get(0).isEmpty())) {
+                    return true; // a blank line is one empty field: skipped
+                }
+            }
+        }
+
+        /**
          * The next rows, at most {@code maxRows} of them (blank lines skipped), or null at the end of the file.
          *
          * @param featureColumns header indices of the columns to parse as numbers, in the order wanted
@@ -153,43 +218,93 @@ public final class CsvSource implements DataSource {
          */
         public Block next(int maxRows, int[] featureColumns, int labelColumn) {
             int f = featureColumns.length;
+            int columns = header.size();
+            // What each column of a row is: a feature's slot (>= 0), the label (-2), or ignored (-1).
+            int[] role = new int[columns];
+            Arrays.fill(role, -1);
+            for (int k = 0; k < f; k++) {
+                role[featureColumns[k]] = k;
+            }
+            if (labelColumn >= 0) {
+                role[labelColumn] = -2;
+            }
             int capacity = Math.min(maxRows, 1024);
             float[] values = new float[capacity * Math.max(1, f)];
             int[] lines = new int[capacity];
             List<String> labels = new ArrayList<>();
             int rows = 0;
             try {
-                String line;
-                while (rows < maxRows && (line = reader.readLine()) != null) {
-                    lineNumber++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    String[] cells = split(line);
-                    if (cells.length != header.size()) {
-                        throw new MoeException(file + ": line " + lineNumber + ": " + cells.length + " fields, the header has "
-                                + header.size());
+                while (rows < maxRows) {
+                    JsonToken t = parser.nextToken();
+                    if (t != JsonToken.START_ARRAY) {
+                        break;
                     }
                     if (rows == lines.length) {
                         int grown = (int) Math.min(Math.max(2L * lines.length, 1), Integer.MAX_VALUE - 8);
+                        if (grown == rows) {
+                            throw new MoeException(file + ": more than " + rows + " rows: too many to hold in memory at once");
+                        }
                         lines = Arrays.copyOf(lines, grown);
                         values = Arrays.copyOf(values, Math.multiplyExact(grown, Math.max(1, f)));
                     }
-                    for (int k = 0; k < f; k++) {
-                        int j = featureColumns[k];
-                        values[rows * f + k] = parse(cells[j], file, lineNumber, header.get(j));
+                    int j = 0;
+                    int line = -1;
+                    String label = null;
+                    boolean firstEmpty = false;
+                    MoeException deferred = null; // a bad value counts only once the row's field count is right
+                    int base = rows * f;
+                    while ((t = parser.nextToken()) == JsonToken.VALUE_STRING) {
+                        if (line < 0) {
+                            line = parser.currentTokenLocation().getLineNr();
+                            firstEmpty = parser.getTextLength() == 0;
+                        }
+                        if (j < columns) {
+                            int r = role[j];
+                            if (r >= 0) {
+                                float v = Decimals.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                                if (Float.isNaN(v)) {
+                                    try {
+                                        v = parse(parser.getText().strip(), file, line, header.get(j));
+                                    } catch (MoeException e) {
+                                        deferred = deferred == null ? e : deferred;
+                                    }
+                                }
+                                values[base + r] = v;
+                            } else if (r == -2) {
+                                label = parser.getText().strip();
+                            }
+                            if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
+                                deferred = new MoeException(file + ": line " + line + ", column '" + header.get(j)
+                                        + "': a line break inside a quoted field; moe reads one record per line");
+                            }
+                        }
+                        j++;
+                    }
+                    lineNumber = line > 0 ? line : lineNumber + 1;
+                    if (j == 1 && firstEmpty) {
+                        continue; // a blank line is one empty field: skipped
+                    }
+                    if (j != columns) {
+                        throw new MoeException(file + ": line " + lineNumber + ": " + j + " fields, the header has " + columns);
+                    }
+                    if (deferred != null) {
+                        throw deferred;
                     }
                     if (labelColumn >= 0) {
-                        if (cells[labelColumn].isEmpty()) {
+                        if (label.isEmpty()) {
                             throw new MoeException(file + ": line " + lineNumber + ": empty label");
                         }
-                        labels.add(cells[labelColumn]);
+                        labels.add(label);
                     }
                     lines[rows] = lineNumber;
                     rows++;
                 }
+            } catch (JsonParseException e) {
+                throw malformed(e);
             } catch (IOException e) {
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+            } catch (ArithmeticException e) {
+                throw new MoeException(file + ": too many rows and columns to hold in memory at once");
             }
             if (rows == 0) {
                 return null;
@@ -198,15 +313,23 @@ public final class CsvSource implements DataSource {
                     Arrays.copyOf(lines, rows));
         }
 
-        @Override
-        public void close() {
-            closeQuietly(reader);
+        private MoeException malformed(JsonParseException e) {
+            String what = e.getOriginalMessage() == null ? "malformed CSV" : firstLine(e.getOriginalMessage());
+            if (what.startsWith("Missing closing quote")) {
+                what = "a quoted field is never closed (a \" without its closing \")";
+            }
+            return new MoeException(file + ": line " + (lineNumber + 1) + ": " + what);
         }
 
-        private static void closeQuietly(BufferedReader reader) {
-            if (reader != null) {
+        @Override
+        public void close() {
+            closeQuietly(parser);
+        }
+
+        private static void closeQuietly(CsvParser parser) {
+            if (parser != null) {
                 try {
-                    reader.close();
+                    parser.close();
                 } catch (IOException ignored) {
                     // Only read from: nothing is lost.
                 }
@@ -214,16 +337,18 @@ public final class CsvSource implements DataSource {
         }
     }
 
-    private static String[] split(String line) {
-        String[] cells = line.split(",", -1);
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = unquote(cells[i].trim());
+    private static boolean hasLineBreak(char[] text, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (text[i] == '\n' || text[i] == '\r') {
+                return true;
+            }
         }
-        return cells;
+        return false;
     }
 
-    private static String unquote(String s) {
-        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    private static String firstLine(String m) {
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private static float parse(String cell, Path file, int line, String column) {

@@ -51,12 +51,20 @@ public final class ProviderRegistry {
      * @throws MoeException naming the file: unreadable jar, a jar without providers, a duplicate name
      */
     public static ProviderRegistry discover(ClassLoader hostLoader, Path pluginsFolder) {
+        return withPlugins(hostLoader, pluginsFolder == null ? List.of() : pluginEntries(pluginsFolder));
+    }
+
+    /**
+     * @param plugins exactly the plugins to load: jars, or folders of jars (a plugin with its libraries)
+     * @throws MoeException naming the file: unreadable jar, a jar without providers, a duplicate name
+     */
+    public static ProviderRegistry withPlugins(ClassLoader hostLoader, List<Path> plugins) {
         Map<String, Found<ExpertProvider>> experts = new TreeMap<>();
         Map<String, Found<RoutingStrategyProvider>> strategies = new TreeMap<>();
         load(ExpertProvider.class, hostLoader, null, experts, ExpertProvider::name, "expert provider");
         load(RoutingStrategyProvider.class, hostLoader, null, strategies, RoutingStrategyProvider::name, "routing strategy");
-        if (pluginsFolder != null) {
-            for (Path plugin : pluginEntries(pluginsFolder)) {
+        {
+            for (Path plugin : plugins) {
                 ClassLoader loader = pluginLoader(plugin, hostLoader);
                 int found = load(ExpertProvider.class, loader, plugin, experts, ExpertProvider::name, "expert provider")
                         + load(RoutingStrategyProvider.class, loader, plugin, strategies, RoutingStrategyProvider::name, "routing strategy");

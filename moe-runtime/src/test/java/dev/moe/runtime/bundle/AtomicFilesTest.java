@@ -60,7 +60,7 @@ class AtomicFilesTest {
         assertEquals(List.of(), filesIn(dir));
 
         Files.createDirectories(dir.resolve("folder.csv"));
-        assertEquals("cannot write test file " + dir.resolve("folder.csv") + ": it is a folder",
+        assertEquals(dir.resolve("folder.csv") + ": is a folder; give a file name for the test file",
                 assertThrows(MoeException.class, () -> AtomicFiles.write(dir.resolve("folder.csv"), "test file", out -> { })).getMessage());
     }
 
@@ -85,7 +85,9 @@ class AtomicFilesTest {
                 }
                 assertTrue(Files.exists(started), () -> "the child never started writing: " + output(child));
                 List<String> during = filesIn(folder);
-                assertEquals(3, during.size(), during.toString()); // model.moe, started and the temporary file
+                // model.moe, started, the temporary file and the lock file
+                assertEquals(4, during.size(), during.toString());
+                assertTrue(during.contains(".model.moe.lock"), during.toString());
                 if (forcibly) {
                     child.destroyForcibly();
                 } else {
@@ -99,10 +101,16 @@ class AtomicFilesTest {
             List<String> left = filesIn(folder).stream().filter(n -> !n.equals("started")).toList();
             if (forcibly) {
                 // Killed outright, nothing cleaned up: the half-written temporary file proves the kill came mid-write.
-                assertEquals(2, left.size(), left.toString());
-                assertTrue(left.get(0).startsWith(".model.moe") && left.get(0).endsWith(".tmp"), left.toString());
-                assertEquals("model.moe", left.get(1));
-                assertEquals(512 * 1024, Files.size(folder.resolve(left.get(0))));
+                assertEquals(3, left.size(), left.toString());
+                assertTrue(left.contains(".model.moe.lock"), left.toString());
+                String tmp = left.stream().filter(n -> n.endsWith(".tmp")).findFirst().orElseThrow();
+                assertTrue(tmp.startsWith(".model.moe."), left.toString());
+                assertTrue(left.contains("model.moe"), left.toString());
+                assertEquals(512 * 1024, Files.size(folder.resolve(tmp)));
+                // The next write of the same target takes the stale lock over and removes the stale temporary file.
+                AtomicFiles.write(target, "test file", out -> out.write("next".getBytes()));
+                assertEquals("next", Files.readString(target));
+                assertEquals(List.of("model.moe", "started"), filesIn(folder));
             } else {
                 assertEquals(List.of("model.moe"), left);
             }

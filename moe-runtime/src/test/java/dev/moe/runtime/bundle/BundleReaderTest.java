@@ -328,6 +328,9 @@ class BundleReaderTest {
         ObjectNode manifest = (ObjectNode) JSON.readTree(entries(from).get("manifest.json"));
         ObjectNode sums = (ObjectNode) manifest.get("entries");
         changed.forEach((name, bytes) -> sums.put(name, BundleFormat.sha256(bytes)));
+        if (manifest.get("sizes") instanceof ObjectNode sizes) {
+            changed.forEach((name, bytes) -> sizes.put(name, (long) bytes.length));
+        }
         edit.accept(manifest);
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         JSON.writeValue(json, manifest);
@@ -353,5 +356,39 @@ class BundleReaderTest {
         SavedMixture loaded = reader.read(saved());
         assertEquals(List.of("0", "1", "2"), List.copyOf(loaded.labelsKnownToExperts()));
         assertNotNull(loaded.labelColumn());
+    }
+
+    @Test
+    void aZipBombIsRefusedAtTheSizeTheManifestDeclaresBeforeItIsHeld() throws Exception {
+        // 64 MiB of zeros in place of the gate's parameters (about 64 KiB compressed), checksum recomputed, size kept.
+        Path bomb = dir.resolve("bomb.moe");
+        byte[] zeros = new byte[64 << 20];
+        rewriteWithManifest(saved(), bomb, (name, b) -> name.equals("gate/parameters.f32") ? zeros : b, manifest -> {
+            ObjectNode sizes = (ObjectNode) manifest.get("sizes");
+            sizes.put("gate/parameters.f32", 4096L); // the tamperer keeps a modest declared size
+        });
+        assertEquals(bomb + ": entry 'gate/parameters.f32' holds " + zeros.length + " bytes, the manifest says 4096: the bundle is corrupt",
+                message(bomb));
+
+        Path absurd = dir.resolve("absurd.moe");
+        rewriteWithManifest(saved(), absurd, (name, b) -> null, manifest ->
+                ((ObjectNode) manifest.get("sizes")).put("gate/parameters.f32", 1L << 50));
+        assertEquals(absurd + ": entry 'gate/parameters.f32' declares " + (1L << 50) + " bytes, more than any entry of a moe bundle may "
+                + "hold (1024 MiB): the bundle is corrupt", message(absurd));
+    }
+
+    @Test
+    void anEntryTheManifestDoesNotListIsRefusedBeforeItIsRead() throws Exception {
+        Path extra = dir.resolve("extra.moe");
+        Map<String, byte[]> all = new LinkedHashMap<>(entries(saved()));
+        all.put("zz/extra.bin", new byte[1 << 20]);
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(extra))) {
+            for (Map.Entry<String, byte[]> e : all.entrySet()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        assertEquals(extra + ": entry 'zz/extra.bin' is not listed in the manifest: the bundle is corrupt", message(extra));
     }
 }

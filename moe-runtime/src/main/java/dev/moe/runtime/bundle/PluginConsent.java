@@ -1,0 +1,116 @@
+package dev.moe.runtime.bundle;
+
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Plugins only with consent. A bundle records the plugin jars whose code it runs (name, version, SHA-256); loading
+ * it loads exactly those, from the plugins folder the user named ({@code --plugins} or {@code $MOE_PLUGINS}), and
+ * refuses a jar whose bytes differ from the recorded ones. Nothing is loaded from a folder that merely sits beside
+ * the bundle, and no jar the bundle does not name is loaded at all.
+ */
+public final class PluginConsent {
+
+    private PluginConsent() {
+    }
+
+    /** The plugin jars (not the class path) these providers came from, each once. */
+    static List<BundleManifest.PluginRef> pluginsOf(List<ProviderRegistry.Found<?>> experts, ProviderRegistry.Found<?> strategy) {
+        List<ProviderRegistry.Found<?>> all = new ArrayList<>(experts);
+        all.add(strategy);
+        Set<String> seen = new LinkedHashSet<>();
+        List<BundleManifest.PluginRef> out = new ArrayList<>();
+        for (ProviderRegistry.Found<?> found : all) {
+            if (found == null || found.origin() == null || found.origin().startsWith("classpath")) {
+                continue;
+            }
+            BundleManifest.PluginRef ref = Origins.jarOf(found.provider().getClass());
+            if (ref != null && ref.sha256() != null && seen.add(ref.sha256())) {
+                out.add(ref);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The providers a bundle may use: the class path's, and the plugins it records, found in {@code pluginsFolder}.
+     * A recorded plugin that is not in the folder is left out (the reader then names it as not installed).
+     *
+     * @throws MoeException when a jar of the recorded name has other bytes, or the bundle names plugins without hashes
+     */
+    public static ProviderRegistry registryFor(BundleManifest m, Path bundle, Path pluginsFolder, ClassLoader host) {
+        List<BundleManifest.PluginRef> needed = m.plugins();
+        if (needed == null) {
+            needed = new ArrayList<>();
+            for (BundleManifest.ExpertEntry e : m.experts()) {
+                if (e.plugin() != null && e.origin() != null && !e.origin().startsWith("classpath")) {
+                    needed.add(e.plugin());
+                }
+            }
+        }
+        if (pluginsFolder != null && !Files.isDirectory(pluginsFolder)) {
+            throw new MoeException("plugins folder not found: " + pluginsFolder);
+        }
+        if (needed.isEmpty() || pluginsFolder == null) {
+            return ProviderRegistry.withPlugins(host, List.of());
+        }
+        List<Path> units = new ArrayList<>();
+        for (BundleManifest.PluginRef ref : needed) {
+            if (ref.sha256() == null) {
+                throw new MoeException(bundle + ": it names plugin " + ref.jar() + " without its SHA-256 (saved by an older moe); "
+                        + "moe runs plugin code only when the bundle records the jar's hash: train it again with this moe");
+            }
+            Path jar = find(pluginsFolder, ref);
+            if (jar == null) {
+                continue;
+            }
+            String sha = Origins.sha256Of(jar);
+            if (!ref.sha256().equalsIgnoreCase(String.valueOf(sha))) {
+                throw new MoeException(jar + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
+                        + ref.jar() + " of SHA-256 " + abbreviated(ref.sha256()) + "; refusing to run a different jar "
+                        + "(install the jar the bundle was saved with, or train the bundle again)");
+            }
+            Path unit = jar.getParent().equals(pluginsFolder) ? jar : jar.getParent();
+            if (!units.contains(unit)) {
+                units.add(unit);
+            }
+        }
+        return ProviderRegistry.withPlugins(host, units);
+    }
+
+    private static String abbreviated(String sha) {
+        return sha == null ? "unreadable" : sha.length() > 16 ? sha.substring(0, 16) + "..." : sha;
+    }
+
+    /** The jar of that name in the folder or one sub-folder down; else one with the same bytes under another name. */
+    private static Path find(Path folder, BundleManifest.PluginRef ref) {
+        if (!Files.isDirectory(folder)) {
+            throw new MoeException("plugins folder not found: " + folder);
+        }
+        List<Path> jars;
+        try (Stream<Path> files = Files.walk(folder, 2)) {
+            jars = files.filter(p -> p.getFileName().toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
+        } catch (IOException e) {
+            throw new MoeException("cannot list plugins folder " + folder + ": " + e.getMessage());
+        }
+        for (Path jar : jars) {
+            if (jar.getFileName().toString().equals(ref.jar())) {
+                return jar;
+            }
+        }
+        for (Path jar : jars) {
+            if (ref.sha256().equalsIgnoreCase(String.valueOf(Origins.sha256Of(jar)))) {
+                return jar;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.moe.runtime.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.moe.runtime.MoeException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared corpus of odd CSV files ({@code src/test/resources/csv-corpus}): {@code accept-*} files must be read
+ * with the rows below, {@code refuse-*} files refused with the line below. moe-spark's {@code CsvCorpusEnginesTest}
+ * runs the same files through both engines and requires the same answer from each.
+ */
+class CsvCorpusTest {
+
+    static final Path CORPUS = Path.of("src/test/resources/csv-corpus");
+
+    /** Rows of each accepted file, and its first row's four features. */
+    static final Map<String, Integer> ACCEPTED_ROWS = Map.of(
+            "accept-quoted-comma.csv", 3, "accept-doubled-quotes.csv", 2, "accept-crlf.csv", 3, "accept-bom.csv", 2,
+            "accept-quoted-values.csv", 2, "accept-blank-lines.csv", 2, "accept-spaces.csv", 2, "accept-stray-quote.csv", 2);
+
+    static final Map<String, String> REFUSALS = Map.ofEntries(
+            Map.entry("refuse-unterminated-quote.csv", "line 3: a quoted field is never closed (a \" without its closing \")"),
+            Map.entry("refuse-short-row.csv", "line 3: 4 fields, the header has 5"),
+            Map.entry("refuse-long-row.csv", "line 3: 6 fields, the header has 5"),
+            Map.entry("refuse-not-a-number.csv", "line 3, column 'feature1': not a number: 'abc'"),
+            Map.entry("refuse-empty-label.csv", "line 3: empty label"),
+            Map.entry("refuse-nan.csv", "line 3, column 'feature2': NaN is not a finite number"),
+            Map.entry("refuse-line-break-in-quotes.csv", "line 2, column 'note': a line break inside a quoted field; moe reads one record per line"),
+            Map.entry("refuse-header-only.csv", "no data rows after the header"),
+            Map.entry("refuse-empty.csv", "the file is empty (expected a header row)"),
+            Map.entry("refuse-missing-feature.csv", "no column 'feature3'"),
+            Map.entry("refuse-unknown-label.csv", "label '7'"),
+            Map.entry("refuse-empty-value.csv", "line 2, column 'feature3': not a number: ''"));
+
+    static List<Path> corpus() throws IOException {
+        try (Stream<Path> files = Files.list(CORPUS)) {
+            return files.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        }
+    }
+
+    /** Reads a corpus file as the local engine's evaluation does: the four seed features and the label, by name. */
+    static int read(Path file) {
+        try (CsvSource.Rows rows = CsvSource.Rows.open(file)) {
+            List<String> header = rows.header();
+            int[] features = new int[4];
+            for (int k = 0; k < 4; k++) {
+                features[k] = header.indexOf("feature" + k);
+                if (features[k] < 0) {
+                    throw new MoeException(file + ": no column 'feature" + k + "' in the header");
+                }
+            }
+            int total = 0;
+            for (CsvSource.Block b = rows.next(2, features, header.indexOf("label")); b != null; b = rows.next(2, features, header.indexOf("label"))) {
+                for (String label : b.labels()) {
+                    if (!List.of("0", "1", "2").contains(label)) {
+                        throw new MoeException(file + ": label '" + label + "' is known to no expert");
+                    }
+                }
+                total += b.rows();
+            }
+            if (total == 0) {
+                throw new MoeException(file + ": no data rows after the header");
+            }
+            return total;
+        }
+    }
+
+    @Test
+    void everyFileOfTheCorpusIsAcceptedOrRefusedAsListed() throws IOException {
+        List<Path> files = corpus();
+        assertEquals(ACCEPTED_ROWS.size() + REFUSALS.size(), files.size(), "every corpus file has an expectation");
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.startsWith("accept-")) {
+                assertEquals(ACCEPTED_ROWS.get(name), read(file), name);
+            } else {
+                MoeException e = assertThrows(MoeException.class, () -> read(file), name);
+                String expected = REFUSALS.get(name);
+                assertEquals(true, e.getMessage().startsWith(file + ": ") && e.getMessage().contains(expected),
+                        name + ": " + e.getMessage());
+                assertEquals(-1, e.getMessage().indexOf('\n'), "one line: " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void quotesEscapesAndTheByteOrderMarkAreReadAsRfc4180Says() {
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-bom.csv"))) {
+            assertEquals("feature0", rows.header().get(0));
+        }
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-doubled-quotes.csv"))) {
+            CsvSource.Block b = rows.next(10, new int[] {0}, 5);
+            assertEquals(List.of("he said \"hi\"", "\""), b.labels());
+        }
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-quoted-comma.csv"))) {
+            CsvSource.Block b = rows.next(10, new int[] {1, 2}, 6);
+            assertEquals(List.of("a, b", "plain", "c,d,e"), b.labels());
+            assertEquals(0.5f, b.features().get(0, 0));
+            assertEquals(List.of(2, 3, 4).stream().mapToInt(Integer::intValue).boxed().toList(),
+                    java.util.Arrays.stream(b.lines()).boxed().toList());
+        }
+    }
+
+    @Test
+    void theDecimalFastPathGivesFloatParseFloatsBits() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 200_000; i++) {
+            String s = String.format(java.util.Locale.ROOT, "%." + random.nextInt(0, 11) + "f", (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-3, 8)));
+            float fast = Decimals.parse(s.toCharArray(), 0, s.length());
+            if (!Float.isNaN(fast)) {
+                assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(fast), s);
+            }
+        }
+        assertEquals(true, Float.isNaN(Decimals.parse("1e5".toCharArray(), 0, 3)));
+        assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Decimals.parse("-0".toCharArray(), 0, 2)));
+    }
+}

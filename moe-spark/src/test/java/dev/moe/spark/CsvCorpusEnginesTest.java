@@ -1,0 +1,95 @@
+package dev.moe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.CsvEvaluation;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared corpus of odd CSV files (moe-runtime's {@code src/test/resources/csv-corpus}) through both engines:
+ * each file is accepted by both, with the same rows and accuracy, or refused by both with one line.
+ */
+class CsvCorpusEnginesTest {
+
+    static final Path CORPUS = Path.of("../moe-runtime/src/test/resources/csv-corpus");
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Path model;
+    static SavedMixture single;
+
+    @BeforeAll
+    static void setUp() {
+        model = dir.resolve("corpus.moe");
+        SparkFixtures.writeModel(model);
+        single = new BundleReader(ProviderRegistry.fromClassPath()).read(model);
+        spark = SparkFixtures.localSpark("CsvCorpusEnginesTest");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        spark.stop();
+    }
+
+    /** "rows N accuracy A" or "refused: MESSAGE". */
+    private static String local(Path file) {
+        try {
+            CsvEvaluation.Result r = CsvEvaluation.evaluate(single, file);
+            return "rows " + r.rows() + " accuracy " + r.accuracy().get("moe");
+        } catch (MoeException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    private static String onSpark(Path file) {
+        try {
+            SparkEvaluation r = SparkMixture.load(spark, model).evaluate(SparkMixture.read(spark, file.toString()));
+            return "rows " + r.rows() + " accuracy " + r.accuracy().get("moe");
+        } catch (Exception e) {
+            String message = SparkScoring.message(e);
+            assertNotNull(message, () -> file + ": Spark failed without a one-line message: " + e);
+            return "refused: " + message;
+        }
+    }
+
+    @Test
+    void bothEnginesAcceptOrRefuseEveryCorpusFileAlike() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(CORPUS)) {
+            files = s.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+        }
+        assertTrue(files.size() >= 20, files.toString());
+        List<String> differences = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            String local = local(file);
+            String spark = onSpark(file);
+            boolean refusedLocally = local.startsWith("refused: ");
+            boolean refusedOnSpark = spark.startsWith("refused: ");
+            assertEquals(name.startsWith("refuse-"), refusedLocally, name + " locally: " + local);
+            if (refusedLocally != refusedOnSpark || (!refusedLocally && !local.equals(spark))) {
+                differences.add(name + ": local " + local + " | spark " + spark);
+            }
+            assertFalse(spark.contains("\n"), spark);
+        }
+        assertEquals(List.of(), differences);
+    }
+}
