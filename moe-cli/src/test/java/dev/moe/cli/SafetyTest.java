@@ -598,7 +598,8 @@ class SafetyTest {
     @Test
     void aValidationFractionThatLeavesNoRowsToTrainOn() throws Exception {
         Path vf = Files.writeString(dir.resolve("vf.yaml"), PredictCommandTest.SEED.replace("gate: { hidden: [],",
-                "gate: { validation-fraction: 0.999, patience: 5, hidden: [],"));
+                "gate: { validation-fraction: 0.999, patience: 5, hidden: [],").replace("split: { balance-experts: true }",
+                "split: { experts: 0.5, gate: 0.4, test: 0.1, balance-experts: true }"));
         refusedMatching(Pattern.quote(vf + ": line " + BadInputTest.lineOf(vf, "validation-fraction") + ": gate.validation-fraction: a "
                 + "validation fraction of 0.999 leaves no rows to train on of ") + "\\d+; lower it", "evaluate", vf.toString());
     }

@@ -67,7 +67,8 @@ public record ExpertCalibration(double temperature, double floor) {
             double fixedT = Math.exp(logT);
             floor = goldenSection(f -> losses.at(fixedT, f), 0, MAX_FLOOR);
         }
-        ExpertCalibration fitted = new ExpertCalibration(Math.exp(logT), floor);
+        // Single precision, as bundles store it: a saved mixture predicts exactly what the trained one did.
+        ExpertCalibration fitted = new ExpertCalibration((float) Math.exp(logT), (float) floor);
         return losses.at(fitted.temperature, fitted.floor) < losses.at(1, 0) ? fitted : IDENTITY;
     }
 

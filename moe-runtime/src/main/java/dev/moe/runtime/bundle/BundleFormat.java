@@ -31,6 +31,8 @@ public final class BundleFormat {
     public static final String GATE_MEANS = "gate/means.f32";
     public static final String GATE_SCALES = "gate/scales.f32";
     public static final String GATE_PARAMETERS = "gate/parameters.f32";
+    /** Each expert's calibration as float32 pairs (temperature, floor), in the gate's order; only when calibrated. */
+    public static final String GATE_CALIBRATION = "gate/calibration.f32";
     public static final String CONFIG = "config.yaml";
     public static final String EMBEDDED = "embedded";
     public static final String REFERENCE = "reference";

@@ -56,14 +56,13 @@ public record BundleManifest(
      *
      * @param inputs      what the gate reads ({@code features}, {@code signals}, {@code experts}, {@code both}); absent
      *                    means features (format version 1)
-     * @param calibration per expert in the gate's order, its calibration; absent means none
+     * @param calibration the entry holding each expert's calibration, float32 pairs (temperature, floor) in the
+     *                    gate's order ({@code q = (1 - floor) p^(1/temperature) / sum + floor / labels}); absent
+     *                    means uncalibrated experts. An entry, not manifest numbers, so that its checksum covers it.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Gate(List<Integer> sizes, List<String> activations, Double dropout, String means, String scales,
-                       String parameters, String inputs, List<Calibration> calibration) { }
-
-    /** An expert's calibration: {@code q = (1 - floor) * p^(1/temperature) / sum + floor / labels}. */
-    public record Calibration(Double temperature, Double floor) { }
+                       String parameters, String inputs, String calibration) { }
 
     /**
      * One expert.

@@ -187,6 +187,9 @@ public final class BundleReader {
             }
         }
         List<String> needed = new ArrayList<>(List.of(m.gate().means(), m.gate().scales(), m.gate().parameters()));
+        if (m.gate().calibration() != null) {
+            needed.add(m.gate().calibration());
+        }
         for (BundleManifest.ExpertEntry e : m.experts()) {
             if (BundleFormat.EMBEDDED.equals(e.storage())) {
                 needed.add(e.entry());
@@ -217,7 +220,8 @@ public final class BundleReader {
                     + " experts: the bundle is corrupt");
         }
         RoutingStrategy strategy = strategy(m, experts.size(), file);
-        return new MixtureModel(gate, strategy, experts, calibrations(m, experts.size(), file), m.labelNames());
+        return new MixtureModel(gate, strategy, experts, calibrations(m, contents, experts.size(), file),
+                m.labelNames());
     }
 
     /** All missing providers and strategies at once, with the plugin each came from, before anything is built. */
@@ -248,18 +252,22 @@ public final class BundleReader {
         return origin == null ? "" : " (from " + origin + ")";
     }
 
-    private static List<ExpertCalibration> calibrations(BundleManifest m, int experts, Path file) {
-        List<BundleManifest.Calibration> saved = m.gate().calibration();
-        if (saved == null) {
+    private static List<ExpertCalibration> calibrations(BundleManifest m, Map<String, byte[]> contents, int experts, Path file) {
+        if (m.gate().calibration() == null) {
             return ExpertCalibration.identities(experts);
         }
-        if (saved.size() != experts) {
-            throw new MoeException(file + ": the gate has " + saved.size() + " calibrations for " + experts + " experts: the bundle is corrupt");
-        }
         try {
-            return saved.stream().map(c -> new ExpertCalibration(c.temperature(), c.floor())).toList();
+            float[] pairs = BundleFormat.floats(contents.get(m.gate().calibration()));
+            if (pairs.length != 2 * experts) {
+                throw new IllegalArgumentException(pairs.length / 2 + " calibrations for " + experts + " experts");
+            }
+            List<ExpertCalibration> calibrations = new ArrayList<>();
+            for (int k = 0; k < experts; k++) {
+                calibrations.add(new ExpertCalibration(pairs[2 * k], pairs[2 * k + 1]));
+            }
+            return calibrations;
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MoeException(file + ": an expert's calibration is corrupt: " + e.getMessage());
+            throw new MoeException(file + ": the experts' calibration is corrupt: " + e.getMessage());
         }
     }
 

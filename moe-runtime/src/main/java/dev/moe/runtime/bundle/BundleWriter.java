@@ -73,6 +73,14 @@ public final class BundleWriter {
             put(zip, entries, time, BundleFormat.GATE_MEANS, BundleFormat.floats(gate.scaler().means()));
             put(zip, entries, time, BundleFormat.GATE_SCALES, BundleFormat.floats(gate.scaler().scales()));
             put(zip, entries, time, BundleFormat.GATE_PARAMETERS, BundleFormat.floats(network.parameterValues()));
+            if (calibrated(model)) {
+                float[] pairs = new float[2 * model.calibrations().size()];
+                for (int k = 0; k < model.calibrations().size(); k++) {
+                    pairs[2 * k] = (float) model.calibrations().get(k).temperature();
+                    pairs[2 * k + 1] = (float) model.calibrations().get(k).floor();
+                }
+                put(zip, entries, time, BundleFormat.GATE_CALIBRATION, BundleFormat.floats(pairs));
+            }
             List<BundleManifest.ExpertEntry> experts = new ArrayList<>();
             for (int i = 0; i < plan.size(); i++) {
                 Planned p = plan.get(i);
@@ -195,11 +203,13 @@ public final class BundleWriter {
         Mlp network = model.gate().network();
         List<Integer> sizes = Arrays.stream(network.sizes()).boxed().toList();
         List<String> activations = network.activations().stream().map(Activation::configName).toList();
-        boolean calibrated = model.calibrations().stream().anyMatch(c -> !c.isIdentity());
         return new BundleManifest.Gate(sizes, activations, network.dropout(), BundleFormat.GATE_MEANS,
                 BundleFormat.GATE_SCALES, BundleFormat.GATE_PARAMETERS, model.gate().inputs().configName(),
-                calibrated ? model.calibrations().stream()
-                        .map(c -> new BundleManifest.Calibration(c.temperature(), c.floor())).toList() : null);
+                calibrated(model) ? BundleFormat.GATE_CALIBRATION : null);
+    }
+
+    private static boolean calibrated(MixtureModel model) {
+        return model.calibrations().stream().anyMatch(c -> !c.isIdentity());
     }
 
     private static BundleManifest.Provenance provenance(SaveRequest request) {

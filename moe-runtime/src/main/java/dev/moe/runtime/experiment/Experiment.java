@@ -127,13 +127,12 @@ public final class Experiment {
                 ? "choosing how to combine the experts (" + String.join(", ", candidates.stream().map(GateSelection.Candidate::name).toList())
                         + "; " + SELECTION_FOLDS + "-fold cross-validation on the gate's rows)"
                 : "training the gate (" + strategy.name() + ")"));
-        GateSelection.Result selection;
-        try {
-            selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(), built.experts(), candidates,
-                    SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
-        } catch (IllegalArgumentException e) {
-            throw new MoeException(config.source() + ": gate: " + e.getMessage());
+        if (candidates.size() > 1 && built.gateData().rows() < SELECTION_FOLDS) {
+            throw new MoeException(config.source() + ": gate: " + built.gateData().rows() + " gate rows are too few to choose"
+                    + " a combiner by " + SELECTION_FOLDS + "-fold cross-validation; use more data or set gate.choose: gate");
         }
+        GateSelection.Result selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(),
+                built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
         GateTrainer.TrainedMixture trained = selection.chosen();
         GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
                 trained.validationLossHistory().length == 0 ? Double.NaN

@@ -85,7 +85,8 @@ class BundleReaderTest {
             Path file = dir.resolve(inputs + ".moe");
             BundleManifest manifest = writer.write(trained.request(), file);
             assertEquals(inputs, manifest.gate().inputs());
-            assertEquals(3, manifest.gate().calibration().size());
+            assertEquals(BundleFormat.GATE_CALIBRATION, manifest.gate().calibration());
+            assertTrue(manifest.entries().containsKey(BundleFormat.GATE_CALIBRATION), "the calibration is checksummed");
             SavedMixture loaded = reader.read(file);
             assertEquals(model.calibrations(), loaded.model().calibrations());
             assertEquals(model.gate().inputs(), loaded.model().gate().inputs());
@@ -97,9 +98,13 @@ class BundleReaderTest {
     void aVersionOneBundleReadsAsAFeaturesGateOverUncalibratedExperts() throws Exception {
         Path file = saved();
         Path old = dir.resolve("v1.moe");
-        rewriteWithManifest(file, old, (name, b) -> b, manifest -> {
+        rewriteWithManifest(file, old, (name, b) -> name.equals(BundleFormat.GATE_CALIBRATION) ? null : b, manifest -> {
             manifest.put("formatVersion", 1);
+            if (manifest.get("sizes") instanceof com.fasterxml.jackson.databind.node.ObjectNode sizes) {
+                sizes.remove(BundleFormat.GATE_CALIBRATION);
+            }
             ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("gate")).remove(List.of("inputs", "calibration"));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("entries")).remove(BundleFormat.GATE_CALIBRATION);
         });
         SavedMixture loaded = reader.read(old);
         assertEquals("features", loaded.model().gate().inputs().configName());
@@ -156,7 +161,7 @@ class BundleReaderTest {
 
         Map<String, byte[]> entries = entries(file);
         assertEquals(BundleFixtures.CONFIG, new String(entries.get("config.yaml"), StandardCharsets.UTF_8));
-        assertEquals(List.of("gate/means.f32", "gate/scales.f32", "gate/parameters.f32", "experts/0-expert1.bin",
+        assertEquals(List.of("gate/means.f32", "gate/scales.f32", "gate/parameters.f32", "gate/calibration.f32", "experts/0-expert1.bin",
                 "experts/1-expert2.bin", "experts/2-expert3.bin", "config.yaml"), List.copyOf(m.entries().keySet()));
         for (Map.Entry<String, String> e : m.entries().entrySet()) {
             assertEquals(BundleFormat.sha256(entries.get(e.getKey())), e.getValue(), e.getKey());
