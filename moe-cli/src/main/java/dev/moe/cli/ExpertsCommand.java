@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "experts", mixinStandardHelpOptions = true,
+@Command(name = "experts", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "List every expert provider found on the class path and in the plugins folder.")
 final class ExpertsCommand implements Callable<Integer> {
 

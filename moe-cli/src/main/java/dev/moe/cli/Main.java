@@ -12,12 +12,20 @@ import picocli.CommandLine.Command;
  * The {@code moe} command. Exit status: 0 success, 2 a user error (one line on stderr naming the problem),
  * 1 an internal error. {@code --debug} adds the stack trace.
  */
-@Command(name = "moe", mixinStandardHelpOptions = true, version = "moe 0.1.0",
+@Command(name = "moe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mixtures of experts over pluggable, pretrained classifiers.",
         subcommands = {EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, TrainCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int USER_ERROR = 2;
+
+    /** {@code moe --version}: the version the build has, the one a saved bundle records in createdBy. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"moe " + dev.moe.runtime.MoeVersion.get()};
+        }
+    }
 
     /** Tribuo's trainers log progress at INFO through java.util.logging; stderr is for our own lines. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");

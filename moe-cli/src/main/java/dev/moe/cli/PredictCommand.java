@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Predict every row of a CSV file with a saved mixture (from `moe train`).",
                 "The output has a header row, then one row per input row, in input order: the predicted label, its "
                         + "probability, each label's probability (p:LABEL) and each expert's routing weight (weight:EXPERT, "

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "strategies", mixinStandardHelpOptions = true,
+@Command(name = "strategies", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "List the routing strategies a config can name in routing.strategy, with their parameters.")
 final class StrategiesCommand implements Callable<Integer> {
 
