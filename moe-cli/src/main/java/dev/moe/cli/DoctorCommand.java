@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe doctor --plugins plugins/",
         description = "Report Java, the ND4J backend and BLAS, threads, the OpenBLAS kernel, memory, and every provider and strategy found.")
 final class DoctorCommand implements Callable<Integer> {
 

@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe evaluate examples/seed-experiment.yaml --repeat 3 --html report.html",
         description = "Train the configured experts and gate, and report test accuracy of each expert and the mixture.")
 final class EvaluateCommand implements Callable<Integer> {
 

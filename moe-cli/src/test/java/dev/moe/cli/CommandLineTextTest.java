@@ -42,4 +42,46 @@ class CommandLineTextTest {
         String first = doctor.out().lines().findFirst().orElseThrow();
         assertEquals(createdBy, first.replaceAll("\\s+", " "));
     }
+
+    @Test
+    void everyCommandsHelpHasItsExitCodesAndAnExample() {
+        java.util.Set<String> names = new picocli.CommandLine(new Main()).getSubcommands().keySet();
+        assertTrue(names.containsAll(java.util.List.of("evaluate", "train", "predict", "experts", "strategies", "doctor")), names.toString());
+        for (String name : names) {
+            if (name.equals("help")) {
+                continue; // picocli's own `moe help COMMAND`, which prints the help below
+            }
+            MainTest.Result r = moe(name, "--help");
+            assertEquals(0, r.status(), name + ": " + r.err());
+            String help = r.out();
+            assertTrue(help.contains("Exit codes:"), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^  0 +success$").matcher(help).find(), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^  1 +an internal error").matcher(help).find(), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^  2 +a user error").matcher(help).find(), name + ":\n" + help);
+            assertTrue(help.contains("Example:\n  moe " + name + " ") || help.contains("Example:" + System.lineSeparator() + "  moe " + name),
+                    name + ":\n" + help);
+        }
+        String top = moe("--help").out();
+        assertTrue(top.contains("Exit codes:") && top.contains("Example:"), top);
+    }
+
+    @Test
+    void helpTextsSayWhatEachCommandDoes() {
+        String predict = moe("predict", "--help").out();
+        // predict has no config: its plugins come from --plugins or $MOE_PLUGINS, never from beside anything
+        assertTrue(!predict.contains("beside the config"), predict);
+        assertTrue(predict.contains("$MOE_PLUGINS"), predict);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  141 +standard output closed").matcher(predict).find(), predict);
+        assertTrue(predict.contains("--allow-referenced-files"), predict);
+        String train = moe("train", "--help").out();
+        assertTrue(train.contains("beside the config"), train);
+        assertTrue(!train.contains("--allow-referenced-files"), train); // train reads no saved mixture
+        assertTrue(!train.contains("141"), train);
+        for (String listing : java.util.List.of("experts", "strategies", "doctor")) {
+            String help = moe(listing, "--help").out();
+            assertTrue(help.contains("plugins/ in the current folder") && !help.contains("beside the config"), listing + ":\n" + help);
+        }
+        // Hidden is not removed: a script that passes it still runs.
+        assertEquals(0, moe("strategies", "--allow-referenced-files").status());
+    }
 }
