@@ -58,8 +58,7 @@ class CommandLineTextTest {
             assertTrue(java.util.regex.Pattern.compile("(?m)^  0 +success$").matcher(help).find(), name + ":\n" + help);
             assertTrue(java.util.regex.Pattern.compile("(?m)^  1 +an internal error").matcher(help).find(), name + ":\n" + help);
             assertTrue(java.util.regex.Pattern.compile("(?m)^  2 +a user error").matcher(help).find(), name + ":\n" + help);
-            assertTrue(help.contains("Example:\n  moe " + name + " ") || help.contains("Example:" + System.lineSeparator() + "  moe " + name),
-                    name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^Examples?:\\R  moe " + name + "( |$)").matcher(help).find(), name + ":\n" + help);
         }
         String top = moe("--help").out();
         assertTrue(top.contains("Exit codes:") && top.contains("Example:"), top);
@@ -83,5 +82,48 @@ class CommandLineTextTest {
         }
         // Hidden is not removed: a script that passes it still runs.
         assertEquals(0, moe("strategies", "--allow-referenced-files").status());
+    }
+
+    @Test
+    void evaluateTakesASavedMixturesDataAsDataAndRefusesAConfigThere() throws Exception {
+        Path config = Files.writeString(dir.resolve("exp.yaml"), MainTest.SMALL);
+        Path model = dir.resolve("m.moe");
+        assertEquals(0, moe("train", config.toString(), "-o", model.toString(), "-q").status());
+        Path csv = dir.resolve("labelled.csv");
+        StringBuilder rows = new StringBuilder("feature0,feature1,feature2,feature3,label\n");
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            for (int f = 0; f < 4; f++) {
+                rows.append(random.nextGaussian()).append(',');
+            }
+            rows.append(i % 3).append('\n');
+        }
+        Files.writeString(csv, rows);
+
+        MainTest.Result byOption = moe("evaluate", "-m", model.toString(), "--data", csv.toString());
+        MainTest.Result byPosition = moe("evaluate", "-m", model.toString(), csv.toString());
+        assertEquals(0, byOption.status(), byOption.err());
+        assertEquals(0, byPosition.status(), byPosition.err());
+        assertEquals(byPosition.out(), byOption.out());
+        assertTrue(byOption.out().contains("60"), byOption.out());
+
+        for (String yaml : java.util.List.of(config.toString(), dir.resolve("other.YML").toString())) {
+            MainTest.Result r = moe("evaluate", "-m", model.toString(), yaml);
+            assertEquals(2, r.status(), r.err());
+            assertEquals("moe: " + yaml + ": with -m the argument is the labelled CSV to evaluate on, not a config (moe evaluate -m "
+                    + model + " --data DATA.csv)" + System.lineSeparator(), r.err());
+        }
+        MainTest.Result both = moe("evaluate", "-m", model.toString(), "--data", csv.toString(), csv.toString());
+        assertEquals(2, both.status());
+        assertEquals(1, both.err().lines().count(), both.err());
+        MainTest.Result none = moe("evaluate", "-m", model.toString());
+        assertEquals(2, none.status());
+        assertTrue(none.err().startsWith("moe: with -m, give the labelled CSV file"), none.err());
+        MainTest.Result dataWithoutModel = moe("evaluate", config.toString(), "--data", csv.toString());
+        assertEquals(2, dataWithoutModel.status());
+        assertTrue(dataWithoutModel.err().startsWith("moe: --data applies with -m"), dataWithoutModel.err());
+        MainTest.Result nothing = moe("evaluate");
+        assertEquals(2, nothing.status());
+        assertEquals(1, nothing.err().lines().count(), nothing.err());
     }
 }
