@@ -126,4 +126,29 @@ class CommandLineTextTest {
         assertEquals(2, nothing.status());
         assertEquals(1, nothing.err().lines().count(), nothing.err());
     }
+
+    @Test
+    void theBashCompletionScriptRegistersACompletionFunctionForMoe() throws Exception {
+        MainTest.Result r = moe("completion", "bash");
+        assertEquals(0, r.status(), r.err());
+        Path script = Files.writeString(dir.resolve("moe-completion.bash"), r.out());
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p moe", "bash", script.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, bash.waitFor(), said);
+        assertTrue(said.matches("(?s)complete .*-F \\S+ .*moe\\s*"), said);
+        // The function knows the commands, the new one included.
+        for (String word : java.util.List.of("evaluate", "predict", "train", "completion", "--data")) {
+            assertTrue(r.out().contains(word), word);
+        }
+
+        MainTest.Result zsh = moe("completion", "zsh");
+        assertEquals(0, zsh.status(), zsh.err());
+        assertTrue(zsh.out().contains("autoload -U +X bashcompinit && bashcompinit"), zsh.out());
+        assertTrue(zsh.out().endsWith(r.out()), "zsh gets the same script");
+
+        MainTest.Result fish = moe("completion", "fish");
+        assertEquals(2, fish.status());
+        assertEquals(1, fish.err().lines().count(), fish.err());
+    }
 }
