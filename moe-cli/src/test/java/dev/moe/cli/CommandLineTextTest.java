@@ -151,4 +151,12 @@ class CommandLineTextTest {
         assertEquals(2, fish.status());
         assertEquals(1, fish.err().lines().count(), fish.err());
     }
+
+    @Test
+    void theLauncherSaysHowLongItsBuildTakes() throws Exception {
+        Path launcher = Path.of(System.getProperty("moe.examplesFolder")).resolveSibling("moe");
+        java.util.List<String> lines = Files.readAllLines(launcher);
+        assertTrue(lines.stream().anyMatch(l -> l.strip().equals("echo \"moe: building (about a minute, once)...\" >&2")), launcher.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("since the last build")), launcher.toString());
+    }
 }
