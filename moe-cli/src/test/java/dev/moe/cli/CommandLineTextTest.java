@@ -159,4 +159,38 @@ class CommandLineTextTest {
         assertTrue(lines.stream().anyMatch(l -> l.strip().equals("echo \"moe: building (about a minute, once)...\" >&2")), launcher.toString());
         assertTrue(lines.stream().noneMatch(l -> l.contains("since the last build")), launcher.toString());
     }
+
+    @Test
+    void aTextColumnStopsARunWithItsNameAndDataIgnoreLeavesItOut() throws Exception {
+        StringBuilder rows = new StringBuilder("id,a,name,b,label\n");
+        java.util.Random random = new java.util.Random(2);
+        for (int i = 0; i < 90; i++) {
+            int label = i % 3;
+            rows.append("r").append(i).append(',').append(label + random.nextGaussian() * 0.3).append(",person ").append(i).append(',')
+                    .append(random.nextGaussian()).append(',').append(label).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("people.csv"), rows);
+        String experts = """
+                experts:
+                  - { id: e1, provider: nd4j-mlp, params: { hidden: 4, epochs: 5 } }
+                  - { id: e2, provider: nd4j-mlp, params: { hidden: 4, epochs: 5 } }
+                gate: { hidden: [], epochs: 5 }
+                """;
+        Path stops = Files.writeString(dir.resolve("stops.yaml"), "data: { source: csv, path: people.csv, ignore: [id] }\n" + experts);
+        MainTest.Result r = moe("evaluate", stops.toString(), "-q");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("moe: " + csv + ": line 2, column 'name': not a number: 'person 0'; if 'name' is not a feature, add it to data.ignore "
+                + "in the config (data: { ignore: [name] })" + System.lineSeparator(), r.err());
+
+        Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "data: { source: csv, path: people.csv, ignore: [id, nmae] }\n" + experts);
+        r = moe("evaluate", unknown.toString(), "-q");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("moe: " + csv + ": data.ignore names column 'nmae', which the file does not have; its columns: id, a, name, b, label"
+                + System.lineSeparator(), r.err());
+
+        Path runs = Files.writeString(dir.resolve("runs.yaml"), "data: { source: csv, path: people.csv, ignore: [id, name] }\n" + experts);
+        r = moe("evaluate", runs.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("e1") && r.out().contains("moe"), r.out());
+    }
 }
