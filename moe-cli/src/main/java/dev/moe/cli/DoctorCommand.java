@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe doctor --plugins plugins/",
         description = "Report Java, the ND4J backend and BLAS, threads, the OpenBLAS kernel, memory, and every provider and strategy found.")
 final class DoctorCommand implements Callable<Integer> {
 
@@ -23,6 +25,7 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         Path here = Path.of("").toAbsolutePath();
         ProviderRegistry registry = pluginOptions.registry(here);
+        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "%-20s %s%n", "moe", dev.moe.runtime.MoeVersion.get());
         spec.commandLine().getOut().print(EnvironmentReport.render(registry, pluginOptions.folder(here)));
         spec.commandLine().getOut().flush();
         return 0;

@@ -22,15 +22,25 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Train the configured experts and gate, and report test accuracy of each expert and the mixture.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = "%nExamples:%n",
+        description = {"Train the configured experts and gate, and report test accuracy of each expert and the mixture.",
+                "With -m FILE --data DATA.csv: evaluate a saved mixture (from `moe train`) on labelled rows instead, without training."},
+        footer = {"  moe evaluate examples/seed-experiment.yaml --repeat 3 --html report.html",
+                "  moe evaluate -m model.moe --data examples/data/wine.csv"})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "The experiment's YAML config.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
+            description = "The experiment's YAML config (without -m). With -m, a labelled CSV is accepted here too, as --data.")
     Path config;
+
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "With -m: the labelled CSV file (with the mixture's feature columns and its label column) to evaluate on.")
+    Path data;
 
     @Option(names = "--repeat", paramLabel = "N", description = "Run N seeds and report mean ± std (default: the config's, else 1).")
     Integer repeat;
@@ -51,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
-            description = "Evaluate this saved mixture (from `moe train`) instead of training: CONFIG is then a labelled CSV file.")
+            description = "Evaluate this saved mixture (from `moe train`) on --data instead of training a config.")
     Path model;
 
     @Mixin
@@ -67,8 +77,16 @@ final class EvaluateCommand implements Callable<Integer> {
             if (html != null) {
                 throw new dev.moe.runtime.MoeException("--html applies to training a config; with -m, use --json");
             }
-            return SavedMixtureEvaluation.run(spec, model, config, json, pluginOptions, outputOptions.overwrite,
+            return SavedMixtureEvaluation.run(spec, model, labelledData(), json, pluginOptions, outputOptions.overwrite,
                     repeat != null || seed != null || strategy != null);
+        }
+        if (data != null) {
+            throw new dev.moe.runtime.MoeException("--data applies with -m (a saved mixture); to train and evaluate, give the config: "
+                    + "moe evaluate CONFIG");
+        }
+        if (config == null) {
+            throw new dev.moe.runtime.MoeException("give the config to train and evaluate (moe evaluate CONFIG), "
+                    + "or a saved mixture and labelled data (moe evaluate -m FILE --data DATA.csv)");
         }
         MoeConfig c = ConfigLoader.load(config);
         if (repeat != null) {
@@ -111,5 +129,24 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The labelled CSV for -m: {@code --data}, or the positional argument as before (kept for scripts). A config
+     * there is the old mistake of reading the positional argument as a config: refused in one line.
+     */
+    private Path labelledData() {
+        if (data != null && config != null) {
+            throw new dev.moe.runtime.MoeException("give the labelled data once: --data " + data + " or " + config + ", not both");
+        }
+        if (data == null && config == null) {
+            throw new dev.moe.runtime.MoeException("with -m, give the labelled CSV file to evaluate on: moe evaluate -m " + model + " --data DATA.csv");
+        }
+        Path csv = data != null ? data : config;
+        if (csv.getFileName() != null && csv.getFileName().toString().matches("(?i).*\\.ya?ml")) {
+            throw new dev.moe.runtime.MoeException(csv + ": with -m the argument is the labelled CSV to evaluate on, not a config "
+                    + "(moe evaluate -m " + model + " --data DATA.csv)");
+        }
+        return csv;
     }
 }

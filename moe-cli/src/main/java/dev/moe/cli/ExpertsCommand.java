@@ -10,7 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "experts", mixinStandardHelpOptions = true,
+@Command(name = "experts", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe experts --plugins plugins/",
         description = "List every expert provider found on the class path and in the plugins folder.")
 final class ExpertsCommand implements Callable<Integer> {
 

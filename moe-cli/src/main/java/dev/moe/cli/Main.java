@@ -12,12 +12,30 @@ import picocli.CommandLine.Command;
  * The {@code moe} command. Exit status: 0 success, 2 a user error (one line on stderr naming the problem),
  * 1 an internal error. {@code --debug} adds the stack trace.
  */
-@Command(name = "moe", mixinStandardHelpOptions = true, version = "moe 0.1.0",
+@Command(name = "moe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mixtures of experts over pluggable, pretrained classifiers.",
-        subcommands = {EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, TrainCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe evaluate examples/seed-experiment.yaml",
+        subcommands = {EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, TrainCommand.class, PredictCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int USER_ERROR = 2;
+
+    // Every command's help ends with its exit codes and one example (issue 16): a reader needs no guide.
+    static final String EXIT_CODES = "%nExit codes:%n";
+    static final String EXIT_OK = "0:success";
+    static final String EXIT_INTERNAL = "1:an internal error, or the Java VM ran out of memory or stack (one line on stderr; --debug adds the stack trace)";
+    static final String EXIT_USER = "2:a user error: a bad option, config, input or file (one line on stderr naming it)";
+    static final String EXIT_CLOSED_PIPE = "141:standard output closed before the end (--output - | head): the reader had what it wanted";
+    static final String EXAMPLE = "%nExample:%n";
+
+    /** {@code moe --version}: the version the build has, the one a saved bundle records in createdBy. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"moe " + dev.moe.runtime.MoeVersion.get()};
+        }
+    }
 
     /** Tribuo's trainers log progress at INFO through java.util.logging; stderr is for our own lines. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
@@ -37,6 +55,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        PluginOptions.fitHelp(cli);
         // A mistyped option is a user error like any other: one line and exit 2, not the whole usage text.
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine command = e.getCommandLine();

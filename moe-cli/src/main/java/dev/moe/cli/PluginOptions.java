@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class PluginOptions {
 
     @Option(names = "--plugins", paramLabel = "DIR",
-            description = "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS, else plugins/ beside the config).")
+            description = "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS).")
     Path plugins;
 
     @Option(names = "--debug", description = "Print stack traces of errors.")
@@ -24,6 +24,37 @@ final class PluginOptions {
             description = "Let a saved mixture's experts stored by reference read files their parameters name outside any plugin "
                     + "(refused by default: a bundle from elsewhere could name any file).")
     boolean allowReferencedFiles;
+
+    /**
+     * Fits the shared options' help to each command: where {@code --plugins} defaults to differs (beside the config,
+     * the current folder, or nowhere for a saved mixture), and {@code --allow-referenced-files} means something only
+     * to the commands that read a saved mixture (elsewhere it is still accepted, and hidden).
+     */
+    static void fitHelp(picocli.CommandLine cli) {
+        for (picocli.CommandLine sub : cli.getSubcommands().values()) {
+            picocli.CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            String name = spec.name();
+            picocli.CommandLine.Model.OptionSpec plugins = spec.findOption("--plugins");
+            String where = switch (name) {
+                case "train" -> "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS, else plugins/ beside the config).";
+                case "evaluate" -> "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS, else plugins/ beside the config). "
+                        + "With -m, the jars the saved mixture records are loaded from here or $MOE_PLUGINS only, never from beside the bundle.";
+                case "predict" -> "Folder holding the plugin jars the saved mixture records (default: $MOE_PLUGINS); "
+                        + "only those jars are loaded, and never from a folder beside the bundle.";
+                case "experts", "strategies", "doctor" -> "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS, else plugins/ in the current folder).";
+                default -> null;
+            };
+            if (plugins != null && where != null) {
+                spec.remove(plugins);
+                spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(plugins).description(where).build());
+            }
+            picocli.CommandLine.Model.OptionSpec referenced = spec.findOption("--allow-referenced-files");
+            if (referenced != null && !name.equals("predict") && !name.equals("evaluate")) {
+                spec.remove(referenced);
+                spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(referenced).hidden(true).build());
+            }
+        }
+    }
 
     /**
      * A saved mixture, with exactly the plugins it records (checked by SHA-256), from {@code --plugins} or

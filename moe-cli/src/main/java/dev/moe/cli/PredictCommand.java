@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "predict", mixinStandardHelpOptions = true,
+@Command(name = "predict", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER, Main.EXIT_CLOSED_PIPE},
+        footerHeading = Main.EXAMPLE, footer = "  moe predict -m model.moe -i new-rows.csv -o predictions.csv",
         description = {"Predict every row of a CSV file with a saved mixture (from `moe train`).",
                 "The output has a header row, then one row per input row, in input order: the predicted label, its "
                         + "probability, each label's probability (p:LABEL) and each expert's routing weight (weight:EXPERT, "

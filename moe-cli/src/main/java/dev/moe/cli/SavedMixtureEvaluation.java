@@ -21,16 +21,13 @@ final class SavedMixtureEvaluation {
     }
 
     /**
-     * @param data            the labelled CSV (the positional argument, a config otherwise)
+     * @param data            the labelled CSV (--data, or the positional argument; EvaluateCommand refuses a config there)
      * @param json            where to write the figures as JSON, or null
      * @param trainingOptions whether options that only apply to training were given (they are refused)
      */
     static int run(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, boolean overwrite, boolean trainingOptions) {
         if (trainingOptions) {
             throw new MoeException("--repeat, --seed and --strategy apply to training; with -m the saved mixture is evaluated as it is");
-        }
-        if (data.getFileName().toString().matches("(?i).*\\.ya?ml")) {
-            throw new MoeException(data + ": with -m, give a labelled CSV file to evaluate on, not a config");
         }
         try (OutputTarget target = json == null ? null
                 : OutputTarget.claim(json, "JSON report", overwrite, CommandInputs.ofModel(model, data, plugins.folder(null)))) {

@@ -12,7 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "strategies", mixinStandardHelpOptions = true,
+@Command(name = "strategies", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe strategies",
         description = "List the routing strategies a config can name in routing.strategy, with their parameters.")
 final class StrategiesCommand implements Callable<Integer> {
 

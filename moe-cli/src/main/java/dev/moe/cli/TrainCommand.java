@@ -27,7 +27,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = "  moe train examples/seed-experiment.yaml -o model.moe",
         description = {"Train the configured experts and gate on one seed and save the mixture as a bundle "
                 + "(a zip: manifest, gate, experts), for `moe predict` and `moe evaluate -m`.",
                 "An existing file is replaced only with --overwrite, atomically: an interrupted run leaves the previous one intact."})

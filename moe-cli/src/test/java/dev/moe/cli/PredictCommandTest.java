@@ -141,7 +141,8 @@ class PredictCommandTest {
         Path yaml = Files.writeString(dir.resolve("exp.yaml"), SEED);
         r = TrainCommandTest.moe("evaluate", "-m", model.toString(), yaml.toString());
         assertEquals(2, r.status());
-        assertEquals("moe: " + yaml + ": with -m, give a labelled CSV file to evaluate on, not a config" + System.lineSeparator(), r.err());
+        assertEquals("moe: " + yaml + ": with -m the argument is the labelled CSV to evaluate on, not a config (moe evaluate -m " + model
+                + " --data DATA.csv)" + System.lineSeparator(), r.err());
     }
 
     @Test

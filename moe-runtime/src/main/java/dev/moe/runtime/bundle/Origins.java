@@ -74,7 +74,7 @@ final class Origins {
     /** The program's and the numeric libraries' versions, as far as the class path says them. */
     static Map<String, String> libraries() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put("moe", mavenVersion("dev.moe", "moe-runtime", "development build"));
+        out.put("moe", dev.moe.runtime.MoeVersion.get());
         out.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         put(out, "nd4j", "org.nd4j", "nd4j-api");
         put(out, "tribuo", "org.tribuo", "tribuo-core");

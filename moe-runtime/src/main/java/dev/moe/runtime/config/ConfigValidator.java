@@ -22,6 +22,16 @@ final class ConfigValidator {
         if (c.data() == null || c.data().source() == null) {
             throw new MoeException(file + ": data.source is required (synthetic-seed or csv)");
         }
+        if (!c.data().ignore().isEmpty()) {
+            if (!"csv".equals(c.data().source())) {
+                throw new MoeException(file + ": data.ignore names columns of a csv file; data.source is " + c.data().source());
+            }
+            for (String column : c.data().ignore()) {
+                if (column == null || column.isBlank()) {
+                    throw new MoeException(file + ": data.ignore: every entry is a column name; got an empty one");
+                }
+            }
+        }
         if (c.experts().isEmpty()) {
             throw new MoeException(file + ": experts: at least one expert is required");
         }

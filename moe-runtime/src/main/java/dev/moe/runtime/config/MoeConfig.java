@@ -88,7 +88,23 @@ public record MoeConfig(
      * @param rows   synthetic-seed: how many rows (default 5000); csv: use a seeded random sample of this many rows,
      *               a new one for every repeat (default: every row)
      */
-    public record DataConfig(String source, String path, String label, Integer rows) { }
+    /**
+     * Where the rows come from.
+     *
+     * @param ignore columns of a CSV file that are neither features nor the label (an id, a name): dropped before
+     *               any value is parsed as a number; empty when none
+     */
+    public record DataConfig(String source, String path, String label, Integer rows, List<String> ignore) {
+
+        public DataConfig {
+            // not List.copyOf: a null entry (ignore: [~]) is the validator's one-line error, not a NullPointerException here
+            ignore = ignore == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(ignore));
+        }
+
+        public DataConfig(String source, String path, String label, Integer rows) {
+            this(source, path, label, rows, null);
+        }
+    }
 
     /**
      * How the rows are used. Either cross-fitting (the default when neither {@code experts} nor {@code gate} is

@@ -40,7 +40,14 @@ public final class CsvSource implements DataSource {
             throw new MoeException("data.rows must be at least 3, got " + config.rows());
         }
         Path file = baseDirectory.resolve(config.path()).normalize();
-        Dataset data = read(file, config.label() == null ? "label" : config.label());
+        Dataset data;
+        try {
+            data = read(file, config.label() == null ? "label" : config.label(), config.ignore());
+        } catch (NotANumber e) {
+            // In a config's run, a text column is most often an id or a name: say how to leave it out.
+            throw new MoeException(e.getMessage() + "; if '" + e.column() + "' is not a feature, add it to data.ignore in the config "
+                    + "(data: { ignore: [" + e.column() + "] })", e);
+        }
         // rows: a seeded random sample, to try a large file quickly; a new sample for every repeat's seed.
         if (config.rows() != null && config.rows() < data.rows()) {
             int[] sample = java.util.Arrays.copyOf(
@@ -52,6 +59,16 @@ public final class CsvSource implements DataSource {
     }
 
     public static Dataset read(Path file, String labelColumn) {
+        return read(file, labelColumn, List.of());
+    }
+
+    /**
+     * The file's rows, every column but the label and the {@code ignore}d ones a numeric feature.
+     *
+     * @param ignore columns dropped before parsing (an id, a name); each must be in the header, and not the label
+     * @throws NotANumber when a feature column holds text, naming the file, line and column
+     */
+    public static Dataset read(Path file, String labelColumn, List<String> ignore) {
         try (Rows reader = Rows.open(file)) {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
@@ -59,13 +76,28 @@ public final class CsvSource implements DataSource {
                 throw new MoeException(file + ": no label column '" + labelColumn + "' in the header ("
                         + String.join(", ", columns) + ")");
             }
+            java.util.Set<Integer> ignored = new java.util.HashSet<>();
+            for (String name : ignore) {
+                int j = columns.indexOf(name);
+                if (j < 0) {
+                    throw new MoeException(file + ": data.ignore names column '" + name + "', which the file does not have; its columns: "
+                            + String.join(", ", columns));
+                }
+                if (j == labelIndex) {
+                    throw new MoeException(file + ": data.ignore names '" + name + "', the label column; a run needs its labels");
+                }
+                ignored.add(j);
+            }
             List<String> featureNames = new ArrayList<>();
-            int[] featureColumns = new int[columns.size() - 1];
+            int[] featureColumns = new int[columns.size() - 1 - ignored.size()];
             for (int j = 0; j < columns.size(); j++) {
-                if (j != labelIndex) {
+                if (j != labelIndex && !ignored.contains(j)) {
                     featureColumns[featureNames.size()] = j;
                     featureNames.add(columns.get(j));
                 }
+            }
+            if (featureNames.isEmpty() && !ignored.isEmpty()) {
+                throw new MoeException(file + ": no feature columns left besides the label and data.ignore");
             }
             Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex);
             if (all == null) {
@@ -356,13 +388,28 @@ public final class CsvSource implements DataSource {
         try {
             v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
-            throw new MoeException(file + ": line " + line + ", column '" + column + "': not a number: '" + cell + "'");
+            throw new NotANumber(file + ": line " + line + ", column '" + column + "': not a number: '" + cell + "'", column);
         }
         if (!Float.isFinite(v)) {
             // Policy: non-finite features are rejected; a mixture cannot score them meaningfully.
             throw new MoeException(file + ": line " + line + ", column '" + column + "': " + cell + " is not a finite number");
         }
         return v;
+    }
+
+    /** A cell of a feature column that is not a number; {@link #column} names the column. */
+    public static final class NotANumber extends MoeException {
+
+        private final String column;
+
+        NotANumber(String message, String column) {
+            super(message);
+            this.column = column;
+        }
+
+        public String column() {
+            return column;
+        }
     }
 
     static List<String> orderedLabels(List<String> raw) {

@@ -62,4 +62,15 @@ class ConfigLoaderTest {
         assertEquals("config file not found: no/such.yaml",
                 assertThrows(MoeException.class, () -> ConfigLoader.load(Path.of("no/such.yaml"))).getMessage());
     }
+
+    @Test
+    void dataIgnoreListsColumnsToLeaveOut() {
+        MoeConfig c = ConfigLoader.parse("data: { source: csv, path: d.csv, ignore: [id, name] }\n" + EXPERTS, FILE);
+        assertEquals(java.util.List.of("id", "name"), c.data().ignore());
+        assertEquals(java.util.List.of(), ConfigLoader.parse("data: { source: csv, path: d.csv }\n" + EXPERTS, FILE).data().ignore());
+        assertEquals("exp.yaml: data.ignore names columns of a csv file; data.source is synthetic-seed",
+                error("data: { source: synthetic-seed, ignore: [id] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+        assertEquals("exp.yaml: data.ignore: every entry is a column name; got an empty one",
+                error("data: { source: csv, path: d.csv, ignore: [~] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+    }
 }

@@ -55,4 +55,31 @@ class CsvSourceTest {
         assertEquals("data file not found: " + dir.resolve("none.csv"),
                 assertThrows(MoeException.class, () -> CsvSource.read(dir.resolve("none.csv"), "label")).getMessage());
     }
+
+    @Test
+    void ignoredColumnsAreDroppedBeforeAnyNumberIsParsed() throws Exception {
+        Path file = write("people.csv", "id,a,name,label,b\nx-1,1,Ann,10,2\nx-2,3,Bob,9,4\n");
+        Dataset d = CsvSource.read(file, "label", List.of("id", "name"));
+        assertEquals(List.of("a", "b"), d.featureNames());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, d.features().values());
+        assertArrayEquals(new int[] {1, 0}, d.labels());
+
+        assertEquals(file + ": data.ignore names column 'nmae', which the file does not have; its columns: id, a, name, label, b",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("id", "nmae"))).getMessage());
+        assertEquals(file + ": data.ignore names 'label', the label column; a run needs its labels",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("label"))).getMessage());
+    }
+
+    @Test
+    void aTextColumnInAConfigsRunSaysToIgnoreIt() throws Exception {
+        Path file = write("people.csv", "id,a,name,label\n1,1,Ann,10\n2,3,Bob,9\n");
+        dev.moe.runtime.config.MoeConfig.DataConfig data = new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "people.csv", null, null,
+                List.of("id"));
+        MoeException e = assertThrows(MoeException.class, () -> new CsvSource().load(data, dir, 1));
+        // Still the file, line and column, as before; then what to do about it.
+        assertEquals(file + ": line 2, column 'name': not a number: 'Ann'; if 'name' is not a feature, add it to data.ignore in the config "
+                + "(data: { ignore: [name] })", e.getMessage());
+        assertEquals(2, new CsvSource().load(new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "people.csv", null, null,
+                List.of("id", "name")), dir, 1).rows());
+    }
 }

@@ -1,0 +1,196 @@
+package dev.moe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the command line says about itself: its version, its help, its completion script (issue 16). */
+class CommandLineTextTest {
+
+    @TempDir
+    Path dir;
+
+    static MainTest.Result moe(String... args) {
+        return MainTest.moe(args);
+    }
+
+    @Test
+    void versionIsTheOneASavedBundleRecords() throws Exception {
+        Path config = Files.writeString(dir.resolve("exp.yaml"), MainTest.SMALL);
+        Path model = dir.resolve("m.moe");
+        MainTest.Result trained = moe("train", config.toString(), "-o", model.toString(), "-q");
+        assertEquals(0, trained.status(), trained.err());
+        String createdBy = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null))
+                .read(model).manifest().createdBy();
+
+        MainTest.Result version = moe("--version");
+        assertEquals(0, version.status(), version.err());
+        assertEquals(createdBy, version.out().strip());
+        // ... and it is the project's version as Maven has it, not a constant in the code.
+        assertEquals("moe " + System.getProperty("moe.projectVersion"), createdBy);
+
+        // Every subcommand says the same, and doctor says it first.
+        assertEquals(createdBy, moe("train", "--version").out().strip());
+        MainTest.Result doctor = moe("doctor");
+        assertEquals(0, doctor.status(), doctor.err());
+        String first = doctor.out().lines().findFirst().orElseThrow();
+        assertEquals(createdBy, first.replaceAll("\\s+", " "));
+    }
+
+    @Test
+    void everyCommandsHelpHasItsExitCodesAndAnExample() {
+        java.util.Set<String> names = new picocli.CommandLine(new Main()).getSubcommands().keySet();
+        assertTrue(names.containsAll(java.util.List.of("evaluate", "train", "predict", "experts", "strategies", "doctor")), names.toString());
+        for (String name : names) {
+            if (name.equals("help")) {
+                continue; // picocli's own `moe help COMMAND`, which prints the help below
+            }
+            MainTest.Result r = moe(name, "--help");
+            assertEquals(0, r.status(), name + ": " + r.err());
+            String help = r.out();
+            assertTrue(help.contains("Exit codes:"), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^  0 +success$").matcher(help).find(), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^  1 +an internal error").matcher(help).find(), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^  2 +a user error").matcher(help).find(), name + ":\n" + help);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^Examples?:\\R  moe " + name + "( |$)").matcher(help).find(), name + ":\n" + help);
+        }
+        String top = moe("--help").out();
+        assertTrue(top.contains("Exit codes:") && top.contains("Example:"), top);
+    }
+
+    @Test
+    void helpTextsSayWhatEachCommandDoes() {
+        String predict = moe("predict", "--help").out();
+        // predict has no config: its plugins come from --plugins or $MOE_PLUGINS, never from beside anything
+        assertTrue(!predict.contains("beside the config"), predict);
+        assertTrue(predict.contains("$MOE_PLUGINS"), predict);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  141 +standard output closed").matcher(predict).find(), predict);
+        assertTrue(predict.contains("--allow-referenced-files"), predict);
+        String train = moe("train", "--help").out();
+        assertTrue(train.contains("beside the config"), train);
+        assertTrue(!train.contains("--allow-referenced-files"), train); // train reads no saved mixture
+        assertTrue(!train.contains("141"), train);
+        for (String listing : java.util.List.of("experts", "strategies", "doctor")) {
+            String help = moe(listing, "--help").out();
+            assertTrue(help.contains("plugins/ in the current folder") && !help.contains("beside the config"), listing + ":\n" + help);
+        }
+        // Hidden is not removed: a script that passes it still runs.
+        assertEquals(0, moe("strategies", "--allow-referenced-files").status());
+    }
+
+    @Test
+    void evaluateTakesASavedMixturesDataAsDataAndRefusesAConfigThere() throws Exception {
+        Path config = Files.writeString(dir.resolve("exp.yaml"), MainTest.SMALL);
+        Path model = dir.resolve("m.moe");
+        assertEquals(0, moe("train", config.toString(), "-o", model.toString(), "-q").status());
+        Path csv = dir.resolve("labelled.csv");
+        StringBuilder rows = new StringBuilder("feature0,feature1,feature2,feature3,label\n");
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            for (int f = 0; f < 4; f++) {
+                rows.append(random.nextGaussian()).append(',');
+            }
+            rows.append(i % 3).append('\n');
+        }
+        Files.writeString(csv, rows);
+
+        MainTest.Result byOption = moe("evaluate", "-m", model.toString(), "--data", csv.toString());
+        MainTest.Result byPosition = moe("evaluate", "-m", model.toString(), csv.toString());
+        assertEquals(0, byOption.status(), byOption.err());
+        assertEquals(0, byPosition.status(), byPosition.err());
+        assertEquals(byPosition.out(), byOption.out());
+        assertTrue(byOption.out().contains("60"), byOption.out());
+
+        for (String yaml : java.util.List.of(config.toString(), dir.resolve("other.YML").toString())) {
+            MainTest.Result r = moe("evaluate", "-m", model.toString(), yaml);
+            assertEquals(2, r.status(), r.err());
+            assertEquals("moe: " + yaml + ": with -m the argument is the labelled CSV to evaluate on, not a config (moe evaluate -m "
+                    + model + " --data DATA.csv)" + System.lineSeparator(), r.err());
+        }
+        MainTest.Result both = moe("evaluate", "-m", model.toString(), "--data", csv.toString(), csv.toString());
+        assertEquals(2, both.status());
+        assertEquals(1, both.err().lines().count(), both.err());
+        MainTest.Result none = moe("evaluate", "-m", model.toString());
+        assertEquals(2, none.status());
+        assertTrue(none.err().startsWith("moe: with -m, give the labelled CSV file"), none.err());
+        MainTest.Result dataWithoutModel = moe("evaluate", config.toString(), "--data", csv.toString());
+        assertEquals(2, dataWithoutModel.status());
+        assertTrue(dataWithoutModel.err().startsWith("moe: --data applies with -m"), dataWithoutModel.err());
+        MainTest.Result nothing = moe("evaluate");
+        assertEquals(2, nothing.status());
+        assertEquals(1, nothing.err().lines().count(), nothing.err());
+    }
+
+    @Test
+    void theBashCompletionScriptRegistersACompletionFunctionForMoe() throws Exception {
+        MainTest.Result r = moe("completion", "bash");
+        assertEquals(0, r.status(), r.err());
+        Path script = Files.writeString(dir.resolve("moe-completion.bash"), r.out());
+        Process bash = new ProcessBuilder("bash", "-c", "source \"$1\" && complete -p moe", "bash", script.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, bash.waitFor(), said);
+        assertTrue(said.matches("(?s)complete .*-F \\S+ .*moe\\s*"), said);
+        // The function knows the commands, the new one included.
+        for (String word : java.util.List.of("evaluate", "predict", "train", "completion", "--data")) {
+            assertTrue(r.out().contains(word), word);
+        }
+
+        MainTest.Result zsh = moe("completion", "zsh");
+        assertEquals(0, zsh.status(), zsh.err());
+        assertTrue(zsh.out().contains("autoload -U +X bashcompinit && bashcompinit"), zsh.out());
+        assertTrue(zsh.out().endsWith(r.out()), "zsh gets the same script");
+
+        MainTest.Result fish = moe("completion", "fish");
+        assertEquals(2, fish.status());
+        assertEquals(1, fish.err().lines().count(), fish.err());
+    }
+
+    @Test
+    void theLauncherSaysHowLongItsBuildTakes() throws Exception {
+        Path launcher = Path.of(System.getProperty("moe.examplesFolder")).resolveSibling("moe");
+        java.util.List<String> lines = Files.readAllLines(launcher);
+        assertTrue(lines.stream().anyMatch(l -> l.strip().equals("echo \"moe: building (about a minute, once)...\" >&2")), launcher.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains("since the last build")), launcher.toString());
+    }
+
+    @Test
+    void aTextColumnStopsARunWithItsNameAndDataIgnoreLeavesItOut() throws Exception {
+        StringBuilder rows = new StringBuilder("id,a,name,b,label\n");
+        java.util.Random random = new java.util.Random(2);
+        for (int i = 0; i < 90; i++) {
+            int label = i % 3;
+            rows.append("r").append(i).append(',').append(label + random.nextGaussian() * 0.3).append(",person ").append(i).append(',')
+                    .append(random.nextGaussian()).append(',').append(label).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("people.csv"), rows);
+        String experts = """
+                experts:
+                  - { id: e1, provider: nd4j-mlp, params: { hidden: 4, epochs: 5 } }
+                  - { id: e2, provider: nd4j-mlp, params: { hidden: 4, epochs: 5 } }
+                gate: { hidden: [], epochs: 5 }
+                """;
+        Path stops = Files.writeString(dir.resolve("stops.yaml"), "data: { source: csv, path: people.csv, ignore: [id] }\n" + experts);
+        MainTest.Result r = moe("evaluate", stops.toString(), "-q");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("moe: " + csv + ": line 2, column 'name': not a number: 'person 0'; if 'name' is not a feature, add it to data.ignore "
+                + "in the config (data: { ignore: [name] })" + System.lineSeparator(), r.err());
+
+        Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "data: { source: csv, path: people.csv, ignore: [id, nmae] }\n" + experts);
+        r = moe("evaluate", unknown.toString(), "-q");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("moe: " + csv + ": data.ignore names column 'nmae', which the file does not have; its columns: id, a, name, b, label"
+                + System.lineSeparator(), r.err());
+
+        Path runs = Files.writeString(dir.resolve("runs.yaml"), "data: { source: csv, path: people.csv, ignore: [id, name] }\n" + experts);
+        r = moe("evaluate", runs.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("e1") && r.out().contains("moe"), r.out());
+    }
+}
