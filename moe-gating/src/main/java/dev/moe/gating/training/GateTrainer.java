@@ -30,9 +30,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * auxiliary losses the options ask for; or by EM. Deterministic: the same options (seed included) give the
  * same numbers.
  *
- * <p>Frozen experts (the default) are run once over the gate-train rows before the first epoch; each
- * step then reuses their probabilities of the true label. With fine-tuning on, experts that implement
- * {@link dev.moe.gating.mixture.FineTunableExpert} run every step and take their own Adam step too.
+ * <p>Frozen experts (the default) give their outputs once, before the first epoch ({@link GateData}: computed here,
+ * or out-of-fold ones from cross-fitting); each step then reuses their probabilities of the true label. Before the
+ * gate, the options may fit each expert's calibration and build the gate's inputs from the experts' outputs
+ * ({@link GateInputs}); weight decay, a uniform start and early stopping hold the gate back. With fine-tuning on,
+ * experts that implement {@link dev.moe.gating.mixture.FineTunableExpert} run every step and take their own Adam
+ * step too.
  *
  * <p>Strategies that need more than logits are handled here: {@link NoisyTopKRouting} gets its noise from a
  * training-only noise network; a {@link RowIndependentRouting} gets a gate whose logits are its output bias.

@@ -134,9 +134,9 @@ public final class Experiment {
         GateSelection.Result selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(),
                 built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
         GateTrainer.TrainedMixture trained = selection.chosen();
+        double[] validation = trained.validationLossHistory();
         GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
-                trained.validationLossHistory().length == 0 ? Double.NaN
-                        : trained.validationLossHistory()[trained.bestEpoch() - 1 < 0 ? 0 : trained.bestEpoch() - 1],
+                validation.length == 0 || trained.bestEpoch() < 1 ? Double.NaN : validation[trained.bestEpoch() - 1],
                 trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
                 trained.model().calibrations().stream().map(c -> c.floor()).toList());
         return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate);
