@@ -118,6 +118,11 @@ final class TrainCommand implements Callable<Integer> {
                 run.model().experts().size(), experts);
         out.printf(Locale.ROOT, "strategy %s (%s); %d features, %d labels; seed %d%n", manifest.strategy().name(),
                 manifest.strategy().description(), manifest.featureNames().size(), manifest.labelNames().size(), run.seed());
+        if (!run.gate().candidates().isEmpty()) {
+            out.printf(Locale.ROOT, "combiner %s, chosen by cross-validation on the training rows among %s%n",
+                    run.gate().chosen(), String.join(", ", run.gate().candidates().stream()
+                            .map(dev.moe.gating.training.GateSelection.Score::candidate).toList()));
+        }
         BundleManifest.Provenance p = manifest.provenance();
         if (p.testAccuracy() != null) {
             out.printf(Locale.ROOT, "test accuracy %.3f on %d held-out rows of %s%n", p.testAccuracy(), p.testRows(), p.data());
