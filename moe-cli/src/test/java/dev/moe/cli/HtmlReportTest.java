@@ -36,7 +36,7 @@ class HtmlReportTest {
 
         Document page = Jsoup.parse(html.toFile());
         Elements images = page.select("img");
-        assertEquals(5, images.size(), "accuracy, confusion, utilization, gate weights, loss");
+        assertEquals(6, images.size(), "accuracy, paired differences, confusion, utilization, gate weights, loss");
         for (Element img : images) {
             String src = img.attr("src");
             assertTrue(src.startsWith("data:image/png;base64,"), "embedded, not linked: " + src.substring(0, 30));
@@ -70,6 +70,34 @@ class HtmlReportTest {
                     c.get("accuracyStandardError").asDouble()), cells.get(6).text());
         }
         assertTrue(page.select("pre").text().contains("baselines:"), "the config is shown");
+
+        // The paired differences shown on their own: the best expert and every baseline, each as the JSON has it.
+        Elements paired = page.select("table#paired tbody tr");
+        int baselines = 0;
+        for (JsonNode c : comparisons) {
+            baselines += c.get("kind").asText().equals("expert") ? 0 : 1;
+        }
+        assertEquals(baselines + 1, paired.size(), "the best expert and every baseline");
+        double bestExpert = Double.POSITIVE_INFINITY;
+        for (JsonNode c : comparisons) {
+            if (c.get("kind").asText().equals("expert")) {
+                bestExpert = Math.min(bestExpert, c.get("accuracyDifference").asDouble());
+            }
+        }
+        for (Element row : paired) {
+            Elements cells = row.select("td");
+            String model = cells.get(0).text().replace(" (best expert)", "");
+            JsonNode c = null;
+            for (JsonNode candidate : comparisons) {
+                c = candidate.get("model").asText().equals(model) ? candidate : c;
+            }
+            assertTrue(c != null, "no comparison in the JSON for " + model);
+            assertEquals(String.format(Locale.ROOT, "%+.3f", c.get("accuracyDifference").asDouble()), cells.get(1).text(), model);
+            assertEquals(f(c.get("accuracyStandardError").asDouble()), cells.get(2).text(), model);
+            if (c.get("kind").asText().equals("expert")) {
+                assertEquals(bestExpert, c.get("accuracyDifference").asDouble(), 0.0, "the expert shown is the best one");
+            }
+        }
     }
 
     private static String f(double v) {

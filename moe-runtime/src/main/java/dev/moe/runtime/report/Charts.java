@@ -9,6 +9,7 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.Histogram;
@@ -35,12 +36,40 @@ final class Charts {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Test accuracy (mean ± std over repeats)")
                 .xAxisTitle("model").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(1.0);
+        // Zoomed to the values (with a margin): on a 0-1 axis differences of 0.01-0.03 cannot be seen.
+        double low = results.stream().mapToDouble(r -> r.accuracy() - r.std()).min().orElse(0);
+        double high = results.stream().mapToDouble(r -> r.accuracy() + r.std()).max().orElse(1);
+        double margin = Math.max(0.01, (high - low) * 0.15);
+        chart.getStyler().setYAxisMin(Math.max(0.0, Math.floor((low - margin) * 100) / 100));
+        chart.getStyler().setYAxisMax(Math.min(1.0, Math.ceil((high + margin) * 100) / 100));
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
+        // Points with whiskers, not bars: on an axis that does not start at 0 a bar's length would mislead.
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(10);
         chart.addSeries("accuracy", results.stream().map(ModelResult::model).toList(),
                 results.stream().map(r -> (Number) r.accuracy()).toList(),
                 results.stream().map(r -> (Number) r.std()).toList());
+        return png(chart);
+    }
+
+    /** The mixture minus each model of {@code shown}, paired over the repeats, ± one standard error. */
+    static byte[] pairedDifferences(List<EvaluationReport.Comparison> shown) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - 60)
+                .title("Mixture minus model: accuracy, paired over repeats (± 1 s.e.; above 0: moe is better)")
+                .xAxisTitle("compared with").yAxisTitle("moe − model accuracy").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(12f));
+        chart.getStyler().setYAxisDecimalPattern("+0.000;-0.000");
+        chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
+        double extent = shown.stream().mapToDouble(c -> Math.abs(c.accuracyDifference()) + c.accuracyStandardError()).max().orElse(0.01);
+        extent = Math.max(0.01, extent * 1.15);
+        chart.getStyler().setYAxisMin(-extent);
+        chart.getStyler().setYAxisMax(extent);
+        chart.addSeries("difference", shown.stream().map(c -> c.model() + (c.kind().equals("expert") ? " (best expert)" : "")).toList(),
+                shown.stream().map(c -> (Number) c.accuracyDifference()).toList(),
+                shown.stream().map(c -> (Number) c.accuracyStandardError()).toList());
         return png(chart);
     }
 

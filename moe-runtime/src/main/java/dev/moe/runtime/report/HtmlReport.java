@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /** One self-contained HTML page (charts embedded as PNG data) describing an evaluation. */
@@ -55,6 +56,20 @@ public final class HtmlReport {
             h.append("</tbody></table>\n");
         }
         image(h, "Accuracy per model", Charts.accuracy(report.results()));
+        List<EvaluationReport.Comparison> paired = pairedShown(report.comparisons());
+        if (!paired.isEmpty()) {
+            h.append("<p>The mixture against its best expert and the baselines, repeat by repeat on the same test rows")
+                    .append(" (mean difference in accuracy ± its standard error over ").append(report.repeats())
+                    .append(" repeat(s); above 0 the mixture is better):</p>\n<table id=\"paired\"><thead><tr><th>compared with</th>")
+                    .append("<th>moe − model accuracy</th><th>standard error</th></tr></thead><tbody>\n");
+            for (EvaluationReport.Comparison c : paired) {
+                h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
+                        .append("</td><td>").append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
+                        .append(f(c.accuracyStandardError())).append("</td></tr>\n");
+            }
+            h.append("</tbody></table>\n");
+            image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired));
+        }
 
         h.append("<h2>The mixture per label</h2>\n<table><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
                 .append("<th>test rows</th></tr></thead><tbody>\n");
@@ -102,6 +117,15 @@ public final class HtmlReport {
     private static void image(StringBuilder h, String alt, byte[] png) {
         h.append("<img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(png)).append("\">\n");
+    }
+
+    /** The best expert (the one the mixture is closest to or behind most) and every baseline. */
+    static List<EvaluationReport.Comparison> pairedShown(List<EvaluationReport.Comparison> comparisons) {
+        List<EvaluationReport.Comparison> shown = new java.util.ArrayList<>();
+        comparisons.stream().filter(c -> c.kind().equals("expert"))
+                .min(java.util.Comparator.comparingDouble(EvaluationReport.Comparison::accuracyDifference)).ifPresent(shown::add);
+        comparisons.stream().filter(c -> !c.kind().equals("expert")).forEach(shown::add);
+        return shown;
     }
 
     private static String f(double v) {
