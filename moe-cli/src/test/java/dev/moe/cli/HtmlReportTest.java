@@ -98,6 +98,20 @@ class HtmlReportTest {
                 assertEquals(bestExpert, c.get("accuracyDifference").asDouble(), 0.0, "the expert shown is the best one");
             }
         }
+
+        // Per repeat, the gate's best epoch and validation loss, as the JSON has them.
+        JsonNode gate = report.get("gate");
+        Elements gateRows = page.select("table#gate-repeats tbody tr");
+        assertEquals(gate.get("bestEpoch").size(), gateRows.size());
+        assertEquals(report.get("repeats").asInt(), gateRows.size());
+        for (int i = 0; i < gateRows.size(); i++) {
+            Elements cells = gateRows.get(i).select("td");
+            assertEquals(report.get("seeds").get(i).asText(), cells.get(1).text());
+            assertEquals(gate.get("chosen").get(i).asText(), cells.get(2).text());
+            assertEquals(gate.get("bestEpoch").get(i).asText(), cells.get(3).text(), "best epoch, repeat " + (i + 1));
+            double loss = gate.get("validationLoss").get(i).asDouble();
+            assertEquals(Double.isNaN(loss) ? "none (no early stopping)" : f(loss), cells.get(4).text(), "validation loss, repeat " + (i + 1));
+        }
     }
 
     private static String f(double v) {

@@ -15,6 +15,9 @@ import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.Histogram;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
@@ -150,20 +153,52 @@ final class Charts {
         return png(chart);
     }
 
-    static byte[] loss(List<Double> lossPerEpoch) {
+    static byte[] loss(List<Double> lossPerEpoch, int bestEpoch) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Gate training loss (first repeat)")
                 .xAxisTitle("epoch").yAxisTitle("mixture negative log-likelihood").build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setMarkerSize(0);
-        chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        chart.getStyler().setMarkerSize(9);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        // Round epoch ticks (1, 2 or 5 times a power of ten, about eight of them) on an axis from 0: XChart's own
+        // ticks for integer data ran together into one string of digits.
+        int epochs = Math.max(1, lossPerEpoch.size());
+        double step = niceStep(epochs / 8.0);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(Math.ceil(epochs / step) * step);
+        chart.getStyler().setXAxisTickMarkSpacingHint(Math.max(40, (WIDTH - 120) / 9));
+        chart.getStyler().setXAxisDecimalPattern("#0");
         double[] x = new double[lossPerEpoch.size()];
         double[] y = new double[lossPerEpoch.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = i + 1;
             y[i] = lossPerEpoch.get(i);
         }
-        chart.addSeries("loss", x.length == 0 ? new double[] {0} : x, y.length == 0 ? new double[] {0} : y);
+        XYSeries training = chart.addSeries("training loss", x.length == 0 ? new double[] {0} : x, y.length == 0 ? new double[] {0} : y);
+        training.setMarker(SeriesMarkers.NONE);
+        // XChart puts the ticks of equally spaced x values (epochs 1, 2, 3...) at every n-th value, which gave
+        // 1, 14, 27... and, with more epochs, labels that ran into each other. One invisible point between two
+        // epochs makes it use its round-number ticks instead.
+        XYSeries spacer = chart.addSeries(" ", new double[] {0.5}, new double[] {y.length == 0 ? 0 : y[0]});
+        spacer.setMarker(SeriesMarkers.NONE);
+        spacer.setLineStyle(SeriesLines.NONE);
+        spacer.setShowInLegend(false);
+        if (bestEpoch >= 1 && bestEpoch <= y.length) {
+            XYSeries best = chart.addSeries("epoch kept (" + bestEpoch + ")", new double[] {bestEpoch}, new double[] {y[bestEpoch - 1]});
+            best.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            best.setMarker(SeriesMarkers.DIAMOND);
+            best.setMarkerColor(Color.RED);
+        }
         return png(chart);
+    }
+
+    static double niceStep(double raw) {
+        double power = Math.pow(10, Math.floor(Math.log10(Math.max(1, raw))));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * power >= raw) {
+                return m * power;
+            }
+        }
+        return 10 * power;
     }
 
     private static byte[] png(Chart<?, ?> chart) {

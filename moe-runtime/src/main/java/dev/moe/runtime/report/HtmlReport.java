@@ -11,6 +11,8 @@ import java.util.Locale;
 /** One self-contained HTML page (charts embedded as PNG data) describing an evaluation. */
 public final class HtmlReport {
 
+    static final String NO_VALIDATION = "none (no early stopping)";
+
     private HtmlReport() {
     }
 
@@ -96,8 +98,20 @@ public final class HtmlReport {
         h.append("</tbody></table>\n");
         image(h, "Expert utilization", Charts.utilization(routing.experts(), routing.fairShare()));
         image(h, "Gate weights per expert", Charts.gateWeights(report.gateWeights()));
-        h.append("<h2>Gate training</h2>\n");
-        image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat()));
+        h.append("<h2>Gate training</h2>\n<table id=\"gate-repeats\"><thead><tr><th>repeat</th><th>seed</th><th>combiner</th>")
+                .append("<th>best epoch</th><th>validation loss</th></tr></thead><tbody>\n");
+        EvaluationReport.Gate gate = report.gate();
+        for (int r = 0; r < gate.bestEpoch().size(); r++) {
+            double loss = r < gate.validationLoss().size() ? gate.validationLoss().get(r) : Double.NaN;
+            h.append("<tr><td>").append(r + 1).append("</td><td>").append(r < report.seeds().size() ? report.seeds().get(r) : "")
+                    .append("</td><td>").append(r < gate.chosen().size() ? escape(gate.chosen().get(r)) : "").append("</td><td>")
+                    .append(gate.bestEpoch().get(r)).append("</td><td>").append(Double.isNaN(loss) ? NO_VALIDATION : f(loss))
+                    .append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n<p>Best epoch: the epochs the final gate trained (with early stopping, the epoch kept);")
+                .append(" validation loss: the early-stopping rows' log-loss at that epoch.</p>\n");
+        image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat(),
+                gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0)));
 
         h.append("<h2>Config</h2>\n<p>").append(escape(report.config())).append("</p>\n<pre>").append(escape(configText)).append("</pre>\n");
         h.append("</body></html>\n");
