@@ -112,6 +112,21 @@ class HtmlReportTest {
             double loss = gate.get("validationLoss").get(i).asDouble();
             assertEquals(Double.isNaN(loss) ? "none (no early stopping)" : f(loss), cells.get(4).text(), "validation loss, repeat " + (i + 1));
         }
+
+        // The test rows per label are counts: all repeats together, and per repeat without a fraction when whole.
+        Elements labelRows = page.select("table#per-label tbody tr");
+        JsonNode perClass = report.get("moePerClass");
+        assertEquals(perClass.size(), labelRows.size());
+        long total = 0;
+        for (int i = 0; i < labelRows.size(); i++) {
+            Elements cells = labelRows.get(i).select("td");
+            double support = perClass.get(i).get("support").asDouble();
+            assertEquals(String.valueOf(Math.round(support * 2)), cells.get(4).text());
+            String perRepeat = cells.get(5).text();
+            assertEquals(support == Math.rint(support) ? String.valueOf((long) support) : String.format(Locale.ROOT, "%.1f", support), perRepeat);
+            total += Long.parseLong(cells.get(4).text());
+        }
+        assertEquals(report.get("testRows").asLong() * 2, total, "every test row of both repeats has its label");
     }
 
     private static String f(double v) {

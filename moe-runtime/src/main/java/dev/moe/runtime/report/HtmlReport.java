@@ -73,12 +73,13 @@ public final class HtmlReport {
             image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired));
         }
 
-        h.append("<h2>The mixture per label</h2>\n<table><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
-                .append("<th>test rows</th></tr></thead><tbody>\n");
+        h.append("<h2>The mixture per label</h2>\n<table id=\"per-label\"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
+                .append("<th>test rows, all ").append(report.repeats()).append(" repeat(s)</th><th>test rows per repeat</th></tr></thead><tbody>\n");
         for (EvaluationReport.ClassSummary c : report.moePerClass()) {
             h.append("<tr><td>").append(escape(c.label())).append("</td><td>").append(f(c.precision())).append("</td><td>")
                     .append(f(c.recall())).append("</td><td>").append(f(c.f1())).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.1f", c.support())).append("</td></tr>\n");
+                    .append(Math.round(c.support() * report.repeats())).append("</td><td>").append(count(c.support()))
+                    .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
         image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion()));
@@ -140,6 +141,11 @@ public final class HtmlReport {
                 .min(java.util.Comparator.comparingDouble(EvaluationReport.Comparison::accuracyDifference)).ifPresent(shown::add);
         comparisons.stream().filter(c -> !c.kind().equals("expert")).forEach(shown::add);
         return shown;
+    }
+
+    /** A mean count: whole numbers as such, one decimal otherwise. */
+    static String count(double v) {
+        return Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String f(double v) {
