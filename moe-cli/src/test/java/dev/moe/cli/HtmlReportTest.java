@@ -127,6 +127,34 @@ class HtmlReportTest {
             total += Long.parseLong(cells.get(4).text());
         }
         assertEquals(report.get("testRows").asLong() * 2, total, "every test row of both repeats has its label");
+
+        // Header: version, date and the command; the config as run above the file as written.
+        String provenance = page.select("#provenance").text();
+        assertTrue(provenance.contains(dev.moe.runtime.MoeVersion.get()), provenance);
+        assertTrue(provenance.matches(".*\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC.*"), provenance);
+        assertTrue(provenance.contains("moe evaluate " + config + " --html " + html), provenance);
+        Elements asRun = page.select("table#as-run tbody tr");
+        assertEquals("repeats", asRun.get(0).select("td").get(0).text());
+        assertEquals("2", asRun.get(0).select("td").get(1).text());
+        assertEquals(report.get("seeds").get(0).asText() + ", " + report.get("seeds").get(1).asText(), asRun.get(1).select("td").get(1).text());
+        assertTrue(asRun.get(2).select("td").get(1).text().startsWith(report.get("strategy").asText()));
+    }
+
+    /** The file says repeat: 2; --repeat 1 ran: the page says what ran, above the file as it is written. */
+    @Test
+    void theConfigSectionShowsWhatRanNotOnlyTheFile() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        Files.writeString(config, MainTest.SMALL + "repeat: 2\n");
+        Path html = dir.resolve("report.html");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--repeat", "1", "--seed", "7", "--html", html.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        Document page = Jsoup.parse(html.toFile());
+        Elements asRun = page.select("table#as-run tbody tr");
+        assertEquals("1", asRun.get(0).select("td").get(1).text(), "repeats as run");
+        assertEquals("7", asRun.get(1).select("td").get(1).text(), "seeds as run");
+        assertTrue(page.select("pre").text().contains("repeat: 2"), "the file as written is still shown");
+        assertTrue(page.select("#provenance").text().contains("--repeat 1 --seed 7"), page.select("#provenance").text());
+        assertEquals(1, page.select("table#gate-repeats tbody tr").size());
     }
 
     private static String f(double v) {

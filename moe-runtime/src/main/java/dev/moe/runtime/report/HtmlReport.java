@@ -1,9 +1,13 @@
 package dev.moe.runtime.report;
 
+import dev.moe.runtime.MoeVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -17,15 +21,31 @@ public final class HtmlReport {
     }
 
     public static String render(EvaluationReport report, String configText) {
+        return render(report, configText, null, null);
+    }
+
+    /**
+     * @param commandLine the command that produced the report, shown in the header; null when not known
+     * @param createdAt   when the report was written; null for now
+     */
+    public static String render(EvaluationReport report, String configText, String commandLine, Instant createdAt) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>moe report: ")
                 .append(escape(report.dataset())).append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
                 .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
+                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
+        h.append("<p id=\"provenance\" class=\"meta\">moe ").append(escape(MoeVersion.get())).append(" · ")
+                .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+                        .format(createdAt == null ? Instant.now() : createdAt));
+        if (commandLine != null && !commandLine.isBlank()) {
+            h.append(" · <code>").append(escape(commandLine)).append("</code>");
+        }
+        h.append("</p>\n");
         h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
                 .append("), ").append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds())
                 .append(", ").append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows())
@@ -114,19 +134,33 @@ public final class HtmlReport {
         image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat(),
                 gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0)));
 
-        h.append("<h2>Config</h2>\n<p>").append(escape(report.config())).append("</p>\n<pre>").append(escape(configText)).append("</pre>\n");
+        h.append("<h2>Config</h2>\n<h3>As run</h3>\n<table id=\"as-run\"><tbody>\n")
+                .append("<tr><td>repeats</td><td>").append(report.repeats()).append("</td></tr>\n")
+                .append("<tr><td>seeds</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ")))).append("</td></tr>\n")
+                .append("<tr><td>routing strategy</td><td>").append(escape(report.strategy())).append(" (")
+                .append(escape(report.strategyParameters())).append(")</td></tr>\n")
+                .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n")
+                .append("</tbody></table>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
+                .append("<h3>The file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
+                .append(escape(configText)).append("</pre>\n");
         h.append("</body></html>\n");
         return h.toString();
     }
 
     public static void write(EvaluationReport report, Path configFile, Path target) {
+        write(report, configFile, target, null);
+    }
+
+    /** As {@link #write(EvaluationReport, Path, Path)}, with the command line shown in the page's header (may be null). */
+    public static void write(EvaluationReport report, Path configFile, Path target, String commandLine) {
         String configText;
         try {
             configText = Files.readString(configFile);
         } catch (IOException e) {
             configText = "(config file not readable: " + e.getMessage() + ")";
         }
-        ReportWriter.writeAtomically(target, render(report, configText).getBytes(StandardCharsets.UTF_8), "HTML report");
+        ReportWriter.writeAtomically(target, render(report, configText, commandLine, Instant.now()).getBytes(StandardCharsets.UTF_8), "HTML report");
     }
 
     private static void image(StringBuilder h, String alt, byte[] png) {
