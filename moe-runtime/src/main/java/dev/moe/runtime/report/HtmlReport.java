@@ -35,7 +35,7 @@ public final class HtmlReport {
                 .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
                 .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
-                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}")
+                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3){text-align:left}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
