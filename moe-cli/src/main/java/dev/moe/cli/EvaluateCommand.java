@@ -125,10 +125,19 @@ final class EvaluateCommand implements Callable<Integer> {
                 ReportWriter.writeJson(report, json);
             }
             if (html != null) {
-                HtmlReport.write(report, config, html);
+                HtmlReport.write(report, config, html, commandLine());
             }
         }
         return 0;
+    }
+
+    /** How this command was typed, for the HTML report's header: moe and its arguments (the top-level ones), quoted where needed. */
+    private String commandLine() {
+        StringBuilder b = new StringBuilder("moe");
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            b.append(' ').append(arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+        }
+        return b.toString();
     }
 
     /**

@@ -36,7 +36,7 @@ class HtmlReportTest {
 
         Document page = Jsoup.parse(html.toFile());
         Elements images = page.select("img");
-        assertEquals(5, images.size(), "accuracy, confusion, utilization, gate weights, loss");
+        assertEquals(6, images.size(), "accuracy, paired differences, confusion, utilization, gate weights, loss");
         for (Element img : images) {
             String src = img.attr("src");
             assertTrue(src.startsWith("data:image/png;base64,"), "embedded, not linked: " + src.substring(0, 30));
@@ -70,6 +70,91 @@ class HtmlReportTest {
                     c.get("accuracyStandardError").asDouble()), cells.get(6).text());
         }
         assertTrue(page.select("pre").text().contains("baselines:"), "the config is shown");
+
+        // The paired differences shown on their own: the best expert and every baseline, each as the JSON has it.
+        Elements paired = page.select("table#paired tbody tr");
+        int baselines = 0;
+        for (JsonNode c : comparisons) {
+            baselines += c.get("kind").asText().equals("expert") ? 0 : 1;
+        }
+        assertEquals(baselines + 1, paired.size(), "the best expert and every baseline");
+        double bestExpert = Double.POSITIVE_INFINITY;
+        for (JsonNode c : comparisons) {
+            if (c.get("kind").asText().equals("expert")) {
+                bestExpert = Math.min(bestExpert, c.get("accuracyDifference").asDouble());
+            }
+        }
+        for (Element row : paired) {
+            Elements cells = row.select("td");
+            String model = cells.get(0).text().replace(" (best expert)", "");
+            JsonNode c = null;
+            for (JsonNode candidate : comparisons) {
+                c = candidate.get("model").asText().equals(model) ? candidate : c;
+            }
+            assertTrue(c != null, "no comparison in the JSON for " + model);
+            assertEquals(String.format(Locale.ROOT, "%+.3f", c.get("accuracyDifference").asDouble()), cells.get(1).text(), model);
+            assertEquals(f(c.get("accuracyStandardError").asDouble()), cells.get(2).text(), model);
+            if (c.get("kind").asText().equals("expert")) {
+                assertEquals(bestExpert, c.get("accuracyDifference").asDouble(), 0.0, "the expert shown is the best one");
+            }
+        }
+
+        // Per repeat, the gate's best epoch and validation loss, as the JSON has them.
+        JsonNode gate = report.get("gate");
+        Elements gateRows = page.select("table#gate-repeats tbody tr");
+        assertEquals(gate.get("bestEpoch").size(), gateRows.size());
+        assertEquals(report.get("repeats").asInt(), gateRows.size());
+        for (int i = 0; i < gateRows.size(); i++) {
+            Elements cells = gateRows.get(i).select("td");
+            assertEquals(report.get("seeds").get(i).asText(), cells.get(1).text());
+            assertEquals(gate.get("chosen").get(i).asText(), cells.get(2).text());
+            assertEquals(gate.get("bestEpoch").get(i).asText(), cells.get(3).text(), "best epoch, repeat " + (i + 1));
+            double loss = gate.get("validationLoss").get(i).asDouble();
+            assertEquals(Double.isNaN(loss) ? "none (no early stopping)" : f(loss), cells.get(4).text(), "validation loss, repeat " + (i + 1));
+        }
+
+        // The test rows per label are counts: all repeats together, and per repeat without a fraction when whole.
+        Elements labelRows = page.select("table#per-label tbody tr");
+        JsonNode perClass = report.get("moePerClass");
+        assertEquals(perClass.size(), labelRows.size());
+        long total = 0;
+        for (int i = 0; i < labelRows.size(); i++) {
+            Elements cells = labelRows.get(i).select("td");
+            double support = perClass.get(i).get("support").asDouble();
+            assertEquals(String.valueOf(Math.round(support * 2)), cells.get(4).text());
+            String perRepeat = cells.get(5).text();
+            assertEquals(support == Math.rint(support) ? String.valueOf((long) support) : String.format(Locale.ROOT, "%.1f", support), perRepeat);
+            total += Long.parseLong(cells.get(4).text());
+        }
+        assertEquals(report.get("testRows").asLong() * 2, total, "every test row of both repeats has its label");
+
+        // Header: version, date and the command; the config as run above the file as written.
+        String provenance = page.select("#provenance").text();
+        assertTrue(provenance.contains(dev.moe.runtime.MoeVersion.get()), provenance);
+        assertTrue(provenance.matches(".*\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC.*"), provenance);
+        assertTrue(provenance.contains("moe evaluate " + config + " --html " + html), provenance);
+        Elements asRun = page.select("table#as-run tbody tr");
+        assertEquals("repeats", asRun.get(0).select("td").get(0).text());
+        assertEquals("2", asRun.get(0).select("td").get(1).text());
+        assertEquals(report.get("seeds").get(0).asText() + ", " + report.get("seeds").get(1).asText(), asRun.get(1).select("td").get(1).text());
+        assertTrue(asRun.get(2).select("td").get(1).text().startsWith(report.get("strategy").asText()));
+    }
+
+    /** The file says repeat: 2; --repeat 1 ran: the page says what ran, above the file as it is written. */
+    @Test
+    void theConfigSectionShowsWhatRanNotOnlyTheFile() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        Files.writeString(config, MainTest.SMALL + "repeat: 2\n");
+        Path html = dir.resolve("report.html");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--repeat", "1", "--seed", "7", "--html", html.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        Document page = Jsoup.parse(html.toFile());
+        Elements asRun = page.select("table#as-run tbody tr");
+        assertEquals("1", asRun.get(0).select("td").get(1).text(), "repeats as run");
+        assertEquals("7", asRun.get(1).select("td").get(1).text(), "seeds as run");
+        assertTrue(page.select("pre").text().contains("repeat: 2"), "the file as written is still shown");
+        assertTrue(page.select("#provenance").text().contains("--repeat 1 --seed 7"), page.select("#provenance").text());
+        assertEquals(1, page.select("table#gate-repeats tbody tr").size());
     }
 
     private static String f(double v) {

@@ -1,28 +1,51 @@
 package dev.moe.runtime.report;
 
+import dev.moe.runtime.MoeVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /** One self-contained HTML page (charts embedded as PNG data) describing an evaluation. */
 public final class HtmlReport {
 
+    static final String NO_VALIDATION = "none (no early stopping)";
+
     private HtmlReport() {
     }
 
     public static String render(EvaluationReport report, String configText) {
+        return render(report, configText, null, null);
+    }
+
+    /**
+     * @param commandLine the command that produced the report, shown in the header; null when not known
+     * @param createdAt   when the report was written; null for now
+     */
+    public static String render(EvaluationReport report, String configText, String commandLine, Instant createdAt) {
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>moe report: ")
                 .append(escape(report.dataset())).append("</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
                 .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
+                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3){text-align:left}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
+        h.append("<p id=\"provenance\" class=\"meta\">moe ").append(escape(MoeVersion.get())).append(" · ")
+                .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+                        .format(createdAt == null ? Instant.now() : createdAt));
+        if (commandLine != null && !commandLine.isBlank()) {
+            h.append(" · <code>").append(escape(commandLine)).append("</code>");
+        }
+        h.append("</p>\n");
         h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
                 .append("), ").append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds())
                 .append(", ").append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows())
@@ -55,13 +78,28 @@ public final class HtmlReport {
             h.append("</tbody></table>\n");
         }
         image(h, "Accuracy per model", Charts.accuracy(report.results()));
+        List<EvaluationReport.Comparison> paired = pairedShown(report.comparisons());
+        if (!paired.isEmpty()) {
+            h.append("<p>The mixture against its best expert and the baselines, repeat by repeat on the same test rows")
+                    .append(" (mean difference in accuracy ± its standard error over ").append(report.repeats())
+                    .append(" repeat(s); above 0 the mixture is better):</p>\n<table id=\"paired\"><thead><tr><th>compared with</th>")
+                    .append("<th>moe − model accuracy</th><th>standard error</th></tr></thead><tbody>\n");
+            for (EvaluationReport.Comparison c : paired) {
+                h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
+                        .append("</td><td>").append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
+                        .append(f(c.accuracyStandardError())).append("</td></tr>\n");
+            }
+            h.append("</tbody></table>\n");
+            image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired));
+        }
 
-        h.append("<h2>The mixture per label</h2>\n<table><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
-                .append("<th>test rows</th></tr></thead><tbody>\n");
+        h.append("<h2>The mixture per label</h2>\n<table id=\"per-label\"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
+                .append("<th>test rows, all ").append(report.repeats()).append(" repeat(s)</th><th>test rows per repeat</th></tr></thead><tbody>\n");
         for (EvaluationReport.ClassSummary c : report.moePerClass()) {
             h.append("<tr><td>").append(escape(c.label())).append("</td><td>").append(f(c.precision())).append("</td><td>")
                     .append(f(c.recall())).append("</td><td>").append(f(c.f1())).append("</td><td>")
-                    .append(String.format(Locale.ROOT, "%.1f", c.support())).append("</td></tr>\n");
+                    .append(Math.round(c.support() * report.repeats())).append("</td><td>").append(count(c.support()))
+                    .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
         image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion()));
@@ -81,27 +119,67 @@ public final class HtmlReport {
         h.append("</tbody></table>\n");
         image(h, "Expert utilization", Charts.utilization(routing.experts(), routing.fairShare()));
         image(h, "Gate weights per expert", Charts.gateWeights(report.gateWeights()));
-        h.append("<h2>Gate training</h2>\n");
-        image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat()));
+        h.append("<h2>Gate training</h2>\n<table id=\"gate-repeats\"><thead><tr><th>repeat</th><th>seed</th><th>combiner</th>")
+                .append("<th>best epoch</th><th>validation loss</th></tr></thead><tbody>\n");
+        EvaluationReport.Gate gate = report.gate();
+        for (int r = 0; r < gate.bestEpoch().size(); r++) {
+            double loss = r < gate.validationLoss().size() ? gate.validationLoss().get(r) : Double.NaN;
+            h.append("<tr><td>").append(r + 1).append("</td><td>").append(r < report.seeds().size() ? report.seeds().get(r) : "")
+                    .append("</td><td>").append(r < gate.chosen().size() ? escape(gate.chosen().get(r)) : "").append("</td><td>")
+                    .append(gate.bestEpoch().get(r)).append("</td><td>").append(Double.isNaN(loss) ? NO_VALIDATION : f(loss))
+                    .append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n<p>Best epoch: the epochs the final gate trained (with early stopping, the epoch kept);")
+                .append(" validation loss: the early-stopping rows' log-loss at that epoch.</p>\n");
+        image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat(),
+                gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0)));
 
-        h.append("<h2>Config</h2>\n<p>").append(escape(report.config())).append("</p>\n<pre>").append(escape(configText)).append("</pre>\n");
+        h.append("<h2>Config</h2>\n<h3>As run</h3>\n<table id=\"as-run\"><tbody>\n")
+                .append("<tr><td>repeats</td><td>").append(report.repeats()).append("</td></tr>\n")
+                .append("<tr><td>seeds</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", ")))).append("</td></tr>\n")
+                .append("<tr><td>routing strategy</td><td>").append(escape(report.strategy())).append(" (")
+                .append(escape(report.strategyParameters())).append(")</td></tr>\n")
+                .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n")
+                .append("</tbody></table>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
+                .append("<h3>The file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
+                .append(escape(configText)).append("</pre>\n");
         h.append("</body></html>\n");
         return h.toString();
     }
 
     public static void write(EvaluationReport report, Path configFile, Path target) {
+        write(report, configFile, target, null);
+    }
+
+    /** As {@link #write(EvaluationReport, Path, Path)}, with the command line shown in the page's header (may be null). */
+    public static void write(EvaluationReport report, Path configFile, Path target, String commandLine) {
         String configText;
         try {
             configText = Files.readString(configFile);
         } catch (IOException e) {
             configText = "(config file not readable: " + e.getMessage() + ")";
         }
-        ReportWriter.writeAtomically(target, render(report, configText).getBytes(StandardCharsets.UTF_8), "HTML report");
+        ReportWriter.writeAtomically(target, render(report, configText, commandLine, Instant.now()).getBytes(StandardCharsets.UTF_8), "HTML report");
     }
 
     private static void image(StringBuilder h, String alt, byte[] png) {
         h.append("<img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(png)).append("\">\n");
+    }
+
+    /** The best expert (the one the mixture is closest to or behind most) and every baseline. */
+    static List<EvaluationReport.Comparison> pairedShown(List<EvaluationReport.Comparison> comparisons) {
+        List<EvaluationReport.Comparison> shown = new java.util.ArrayList<>();
+        comparisons.stream().filter(c -> c.kind().equals("expert"))
+                .min(java.util.Comparator.comparingDouble(EvaluationReport.Comparison::accuracyDifference)).ifPresent(shown::add);
+        comparisons.stream().filter(c -> !c.kind().equals("expert")).forEach(shown::add);
+        return shown;
+    }
+
+    /** A mean count: whole numbers as such, one decimal otherwise. */
+    static String count(double v) {
+        return Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static String f(double v) {
