@@ -83,4 +83,13 @@ public final class Permutations {
         }
         return rows;
     }
+
+    /** {@code values[indices[i]]} for each i: e.g. the labels of a subset of rows. */
+    public static int[] select(int[] values, int[] indices) {
+        int[] out = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = values[indices[i]];
+        }
+        return out;
+    }
 }

@@ -2,6 +2,7 @@ package dev.moe.gating.training;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.nn.Permutations;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,15 +44,7 @@ public record GateData(FloatMatrix features, int[] labels, List<FloatMatrix> exp
 
     /** The given rows only. */
     public GateData select(int[] rows) {
-        return new GateData(features.selectRows(rows), select(labels, rows),
+        return new GateData(features.selectRows(rows), Permutations.select(labels, rows),
                 expertProbabilities.stream().map(p -> p.selectRows(rows)).toList());
-    }
-
-    static int[] select(int[] values, int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
-        return out;
     }
 }

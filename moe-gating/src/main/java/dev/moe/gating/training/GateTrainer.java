@@ -221,7 +221,7 @@ public final class GateTrainer {
         }
 
         int[] selectTrain(int[] all) {
-            return validation.length == 0 ? all : GateData.select(all, train);
+            return validation.length == 0 ? all : Permutations.select(all, train);
         }
     }
 
@@ -283,9 +283,9 @@ public final class GateTrainer {
 
             boolean everyRow = parts.validation.length == 0;
             this.rows = everyRow ? allFeatures : allFeatures.selectRows(parts.train);
-            this.labels = everyRow ? allLabels : select(allLabels, parts.train);
+            this.labels = everyRow ? allLabels : Permutations.select(allLabels, parts.train);
             this.input = Nd4jMatrices.toNd4j(scaler.apply(parts.selectTrain(allInputs)), DataType.FLOAT);
-            this.validationLabels = select(allLabels, parts.validation);
+            this.validationLabels = Permutations.select(allLabels, parts.validation);
             this.validationInput = everyRow ? null
                     : Nd4jMatrices.toNd4j(scaler.apply(allInputs.selectRows(parts.validation)), DataType.FLOAT);
 
@@ -369,7 +369,7 @@ public final class GateTrainer {
             FloatMatrix weights = routed.weights();
             float[] w = weights.values();
 
-            int[] batchLabels = select(labels, batchRows);
+            int[] batchLabels = Permutations.select(labels, batchRows);
             float[] p = batchProbabilities(batchRows, batchLabels);
             double loss = 0;
             float[] weightGradient = new float[b * e];
@@ -534,14 +534,6 @@ public final class GateTrainer {
         for (int i = 0; i < labels.length; i++) {
             out[i * e + expert] = p.get(i, labels[i]);
         }
-    }
-
-    private static int[] select(int[] values, int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
-        return out;
     }
 
     private static boolean isIdentity(int[] order) {

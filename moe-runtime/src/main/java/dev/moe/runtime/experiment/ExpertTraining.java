@@ -55,13 +55,13 @@ final class ExpertTraining {
         }
         List<AlignedExpert> experts = runAll(fits);
         FloatMatrix gateFeatures = data.features().selectRows(plan.gateRows());
-        int[] gateLabels = select(data.labels(), plan.gateRows());
+        int[] gateLabels = Permutations.select(data.labels(), plan.gateRows());
         return new Result(experts, GateData.of(gateFeatures, gateLabels, experts));
     }
 
     Result crossFitted(Dataset data, SplitPlan plan, int folds, long seed, ProgressListener progress, String prefix) {
         int[] rows = plan.gateRows();
-        int[] labels = select(data.labels(), rows);
+        int[] labels = Permutations.select(data.labels(), rows);
         int[] fold = Permutations.stratifiedFolds(labels, folds, new SplittableRandom(Experiment.mix(seed, 3)));
         int e = config.experts().size();
         boolean[] trains = new boolean[e];
@@ -154,19 +154,8 @@ final class ExpertTraining {
 
     /** {@code rows[positions[i]]} for each i: fold positions back to data set rows. */
     private static int[] positions(int[] rows, int[] positions) {
-        int[] out = new int[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            out[i] = rows[positions[i]];
-        }
+        int[] out = Permutations.select(rows, positions);
         Arrays.sort(out);
-        return out;
-    }
-
-    private static int[] select(int[] values, int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = values[indices[i]];
-        }
         return out;
     }
 }
