@@ -10,7 +10,7 @@ import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.data.SyntheticSeedSource;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.experiment.ProgressListener;
-import dev.moe.runtime.experiment.Metrics;
+import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -39,7 +39,7 @@ public final class SeedBenchmark {
 
         MixtureModel model = run.model();
         Dataset test = run.data().subset(run.plan().testRows());
-        double accuracy = Metrics.accuracy(model.predict(test.features()).probabilities(), test.labels());
+        double accuracy = TribuoEvaluation.evaluate(model.predict(test.features()).probabilities(), test.labels(), test.labelNames()).accuracy();
 
         FloatMatrix rows = SyntheticSeedSource.generate(inferRows, 7).features();
         predictAll(model, rows.selectRows(range(Math.min(8192, inferRows)))); // warm-up
@@ -54,7 +54,8 @@ public final class SeedBenchmark {
             for (int i = 1; i < seeds; i++) {
                 Experiment.TrainedRun other = experiment.train(config.seedOrDefault() + i, "", ProgressListener.SILENT);
                 Dataset otherTest = other.data().subset(other.plan().testRows());
-                accuracies[i] = Metrics.accuracy(other.model().predict(otherTest.features()).probabilities(), otherTest.labels());
+                accuracies[i] = TribuoEvaluation.evaluate(other.model().predict(otherTest.features()).probabilities(), otherTest.labels(),
+                        otherTest.labelNames()).accuracy();
             }
             double mean = java.util.Arrays.stream(accuracies).average().orElse(Double.NaN);
             double std = Math.sqrt(java.util.Arrays.stream(accuracies).map(a -> (a - mean) * (a - mean)).sum() / (seeds - 1));

@@ -7,7 +7,7 @@ import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.experiment.ExpertSubsets;
 import dev.moe.runtime.experiment.Experiment;
-import dev.moe.runtime.experiment.Metrics;
+import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
@@ -47,7 +47,8 @@ public final class SeedSplits {
             write(data.subset(run.plan().gateRows()), out.resolve("gate.csv"));
             Dataset test = data.subset(run.plan().testRows());
             write(test, out.resolve("test.csv"));
-            double accuracy = Metrics.accuracy(run.model().predict(test.features()).probabilities(), test.labels());
+            double accuracy = TribuoEvaluation.evaluate(run.model().predict(test.features()).probabilities(), test.labels(),
+                    data.labelNames()).accuracy();
             System.out.printf(Locale.ROOT, "{\"engine\": \"moe\", \"seed\": %d, \"accuracy\": %.4f}%n", seed, accuracy);
         }
     }

@@ -1,7 +1,7 @@
 package dev.moe.cli;
 
 import dev.moe.runtime.io.OutputTarget;
-import dev.moe.runtime.bundle.CsvPredictions;
+import dev.moe.runtime.scoring.CsvPredictions;
 import dev.moe.runtime.bundle.SavedMixture;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

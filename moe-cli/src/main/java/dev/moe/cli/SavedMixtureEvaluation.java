@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.AtomicFiles;
-import dev.moe.runtime.bundle.CsvEvaluation;
+import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.io.OutputTarget;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.bundle.BundleReader;
-import dev.moe.runtime.bundle.CsvEvaluation;
+import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.data.SyntheticSeedSource;

@@ -4,11 +4,14 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.evaluation.EvaluationCounts;
 import dev.moe.runtime.bundle.BundleReader;
-import dev.moe.runtime.bundle.CsvPredictions;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.scoring.CsvPredictions;
+import dev.moe.runtime.scoring.EvaluationCounts;
+import dev.moe.runtime.scoring.InputColumns;
+import dev.moe.runtime.scoring.PredictionFormat;
+import dev.moe.runtime.scoring.RowValues;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -16,11 +19,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import org.apache.spark.TaskContext;
@@ -47,10 +48,9 @@ import org.apache.spark.util.LongAccumulator;
  * {@code moe predict}. Evaluation sums per-partition counts (correct rows, confusion counts, log-loss) with a
  * fold: no row is collected to the driver.
  *
- * <p>Features are found by column name (any order, other columns ignored), as {@code moe predict} does. A column
- * may hold text (CSV read without schema inference; parsed with {@link Float#parseFloat}, as the CSV reader of the
- * runtime does) or numbers (Parquet; converted with {@link Number#floatValue()}). Missing, non-numeric and
- * non-finite values are refused, naming the column and the value.
+ * <p>Rows are adapted to the runtime's scoring package, which owns the rules: columns found by name
+ * ({@link InputColumns}), cells checked and parsed ({@link RowValues}: text as the CSV reader parses it, or numbers
+ * from Parquet), the output format ({@link PredictionFormat}) and the counts ({@link EvaluationCounts}).
  */
 public final class SparkMixture implements Serializable {
 
@@ -58,6 +58,9 @@ public final class SparkMixture implements Serializable {
 
     /** Rows per block, as the single-process runtime. */
     public static final int BATCH_ROWS = CsvPredictions.BATCH_ROWS;
+
+    /** How messages name a DataFrame. */
+    private static final String INPUT = "the input";
 
     private final String name;
     private final Broadcast<byte[]> bundle;
@@ -122,13 +125,8 @@ public final class SparkMixture implements Serializable {
     /** The schema of {@link #predict}'s result: {@code predicted, probability, p:LABEL..., weight:EXPERT...}. */
     public StructType predictionSchema() {
         List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField("predicted", DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField("probability", DataTypes.FloatType, false));
-        for (String label : labelNames) {
-            fields.add(DataTypes.createStructField("p:" + label, DataTypes.FloatType, false));
-        }
-        for (String id : expertIds) {
-            fields.add(DataTypes.createStructField("weight:" + id, DataTypes.FloatType, false));
+        for (String column : PredictionFormat.columns(labelNames, expertIds)) {
+            fields.add(DataTypes.createStructField(column, fields.isEmpty() ? DataTypes.StringType : DataTypes.FloatType, false));
         }
         return DataTypes.createStructType(fields);
     }
@@ -155,21 +153,23 @@ public final class SparkMixture implements Serializable {
         write(input.sparkSession().createDataFrame(out, textSchema(predictionSchema())), path);
     }
 
-    /** Accuracy of each expert and of the mixture, confusion counts and log-loss, aggregated across partitions. */
+    /** Every expert's, their average's and the mixture's figures, counted per partition and summed. */
     public SparkEvaluation evaluate(Dataset<Row> input) {
-        if (!Arrays.asList(input.columns()).contains(labelColumn)) {
-            throw new MoeException("the input has no label column '" + labelColumn + "' (" + String.join(", ", input.columns())
-                    + "); the saved mixture was trained with that label column");
+        List<String> header = Arrays.asList(input.columns());
+        int label = InputColumns.label(INPUT, header, labelColumn);
+        int[] features = InputColumns.features(INPUT, header, featureNames);
+        Column[] columns = new Column[featureNames.size() + 1];
+        for (int k = 0; k < features.length; k++) {
+            columns[k] = functions.col(quoted(header.get(features[k])));
         }
-        Column[] columns = Arrays.copyOf(featureColumns(input), featureNames.size() + 1);
-        columns[featureNames.size()] = functions.col(quoted(labelColumn));
+        columns[featureNames.size()] = functions.col(quoted(header.get(label)));
         EvaluationCounts total = input.select(columns).javaRDD()
                 .mapPartitions(new EvaluatePartition(this))
-                .fold(new EvaluationCounts(expertIds.size(), labelNames.size()), EvaluationCounts::plus);
+                .fold(new EvaluationCounts(expertIds, labelNames), EvaluationCounts::plus);
         if (total.rows() == 0) {
             throw new MoeException("the input has no data rows");
         }
-        return SparkEvaluation.of(total, expertIds, labelNames);
+        return new SparkEvaluation(total);
     }
 
     /** A CSV file (header, comma separated), or Parquet when the path ends in {@code .parquet}; every CSV column as text. */
@@ -246,7 +246,7 @@ public final class SparkMixture implements Serializable {
             Object[] cells = new Object[row.size()];
             for (int i = 0; i < cells.length; i++) {
                 Object v = row.get(i);
-                cells[i] = v instanceof Float f ? number(f) : String.valueOf(v);
+                cells[i] = v instanceof Float f ? PredictionFormat.number(f) : String.valueOf(v);
             }
             return RowFactory.create(cells);
         });
@@ -272,37 +272,10 @@ public final class SparkMixture implements Serializable {
                 .csv(path);
     }
 
-    /** As {@code moe predict}: the shortest decimal that reads back as the same float; plain 0 and 1. */
-    static String number(float v) {
-        if (v == 0f) {
-            return "0";
-        }
-        if (v == 1f) {
-            return "1";
-        }
-        return Float.toString(v).toLowerCase(Locale.ROOT);
-    }
-
     private Column[] featureColumns(Dataset<Row> input) {
-        Map<String, Integer> count = new HashMap<>();
-        for (String c : input.columns()) {
-            count.merge(c, 1, Integer::sum);
-        }
-        List<String> missing = new ArrayList<>();
-        for (String f : featureNames) {
-            Integer n = count.get(f);
-            if (n == null) {
-                missing.add(f);
-            } else if (n > 1) {
-                throw new MoeException("the input's column '" + f + "' appears twice in the header");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new MoeException("the input has no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
-                    + "'; the model reads " + featureNames.size() + " features (" + String.join(", ", featureNames)
-                    + "), the input has " + String.join(", ", input.columns()));
-        }
-        return featureNames.stream().map(f -> functions.col(quoted(f))).toArray(Column[]::new);
+        List<String> header = Arrays.asList(input.columns());
+        return Arrays.stream(InputColumns.features(INPUT, header, featureNames))
+                .mapToObj(j -> functions.col(quoted(header.get(j)))).toArray(Column[]::new);
     }
 
     private static String quoted(String column) {
@@ -315,9 +288,9 @@ public final class SparkMixture implements Serializable {
 
     /**
      * The next block of up to {@code batchRows} rows' features (the first {@code featureNames.size()} columns),
-     * or null at the end; labels, when wanted, go to {@code labels}.
+     * or null at the end; when {@code labels} is given, each row's label (the next column) goes there.
      */
-    private FloatMatrix nextBlock(Iterator<Row> rows, List<String> labels) {
+    private FloatMatrix nextBlock(Iterator<Row> rows, RowValues labelValues, List<Integer> labels) {
         int f = featureNames.size();
         float[] values = new float[Math.min(batchRows, 1024) * f];
         int n = 0;
@@ -327,37 +300,14 @@ public final class SparkMixture implements Serializable {
                 values = Arrays.copyOf(values, Math.min(batchRows, 2 * (n + 1)) * f);
             }
             for (int k = 0; k < f; k++) {
-                values[n * f + k] = value(row.get(k), featureNames.get(k));
+                values[n * f + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
             }
             if (labels != null) {
-                Object label = row.get(f);
-                if (label == null || label.toString().isEmpty()) {
-                    throw new MoeException(where() + "empty label in column '" + labelColumn + "'");
-                }
-                labels.add(label.toString());
+                labels.add(labelValues.label(row.get(f), where()));
             }
             n++;
         }
         return n == 0 ? null : new FloatMatrix(n, f, Arrays.copyOf(values, n * f));
-    }
-
-    private static float value(Object cell, String column) {
-        float v;
-        if (cell == null) {
-            throw new MoeException(where() + "column '" + column + "': missing value");
-        } else if (cell instanceof Number number) {
-            v = number.floatValue();
-        } else {
-            try {
-                v = Float.parseFloat(cell.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new MoeException(where() + "column '" + column + "': not a number: '" + cell + "'");
-            }
-        }
-        if (!Float.isFinite(v)) {
-            throw new MoeException(where() + "column '" + column + "': " + cell + " is not a finite number");
-        }
-        return v;
     }
 
     private static String where() {
@@ -380,10 +330,6 @@ public final class SparkMixture implements Serializable {
             this.text = text;
         }
 
-        private Object cell(float v) {
-            return text ? number(v) : (Object) v;
-        }
-
         @Override
         public Iterator<Row> call(Iterator<Row> input) {
             MixtureModel model = mixture.model();
@@ -397,7 +343,7 @@ public final class SparkMixture implements Serializable {
                     if (prediction != null && next < prediction.probabilities().rows()) {
                         return true;
                     }
-                    FloatMatrix block = mixture.nextBlock(input, null);
+                    FloatMatrix block = mixture.nextBlock(input, null, null);
                     if (block == null) {
                         prediction = null;
                         return false;
@@ -415,20 +361,7 @@ public final class SparkMixture implements Serializable {
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    int r = next++;
-                    FloatMatrix p = prediction.probabilities();
-                    FloatMatrix w = prediction.weights();
-                    Object[] cells = new Object[2 + p.columns() + w.columns()];
-                    int best = p.argMaxOfRow(r);
-                    cells[0] = labels.get(best);
-                    cells[1] = cell(p.get(r, best));
-                    for (int j = 0; j < p.columns(); j++) {
-                        cells[2 + j] = cell(p.get(r, j));
-                    }
-                    for (int k = 0; k < w.columns(); k++) {
-                        cells[2 + p.columns() + k] = cell(w.get(r, k));
-                    }
-                    return RowFactory.create(cells);
+                    return RowFactory.create(PredictionFormat.cells(labels, prediction, next++, text));
                 }
             };
         }
@@ -447,26 +380,12 @@ public final class SparkMixture implements Serializable {
         @Override
         public Iterator<EvaluationCounts> call(Iterator<Row> input) {
             MixtureModel model = mixture.model();
-            int experts = model.experts().size();
-            Map<String, Integer> labelIndex = new HashMap<>();
-            for (int i = 0; i < model.labelNames().size(); i++) {
-                labelIndex.put(model.labelNames().get(i), i);
-            }
-            Set<String> known = Set.copyOf(mixture.knownLabels);
-            EvaluationCounts counts = new EvaluationCounts(experts, model.labelNames().size());
-            List<String> labelText = new ArrayList<>();
-            for (FloatMatrix block = mixture.nextBlock(input, labelText); block != null;
-                 labelText.clear(), block = mixture.nextBlock(input, labelText)) {
-                int[] labels = new int[block.rows()];
-                for (int r = 0; r < labels.length; r++) {
-                    String label = labelText.get(r);
-                    if (!known.contains(label)) {
-                        throw new MoeException(where() + "column '" + mixture.labelColumn + "': label '" + label
-                                + "' is known to no expert of the mixture (they know: " + String.join(", ", mixture.knownLabels) + ")");
-                    }
-                    labels[r] = labelIndex.get(label);
-                }
-                counts.add(model, block, labels);
+            RowValues values = new RowValues(mixture.labelNames, mixture.labelColumn, Set.copyOf(mixture.knownLabels));
+            EvaluationCounts counts = EvaluationCounts.of(model);
+            List<Integer> labels = new ArrayList<>();
+            for (FloatMatrix block = mixture.nextBlock(input, values, labels); block != null;
+                 labels.clear(), block = mixture.nextBlock(input, values, labels)) {
+                counts.add(model, block, labels.stream().mapToInt(Integer::intValue).toArray());
             }
             return List.of(counts).iterator();
         }

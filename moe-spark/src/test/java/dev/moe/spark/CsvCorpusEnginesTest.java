@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
-import dev.moe.runtime.bundle.CsvEvaluation;
+import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;

@@ -57,66 +57,115 @@ public record RoutingDiagnostics(
      * @param labels              each row's true label index
      */
     public static RoutingDiagnostics compute(FloatMatrix weights, List<FloatMatrix> expertProbabilities, int[] labels) {
-        int n = weights.rows();
-        int e = weights.columns();
-        if (expertProbabilities.size() != e) {
-            throw new IllegalArgumentException(e + " weight columns but " + expertProbabilities.size() + " experts' probabilities");
+        Counts counts = new Counts(weights.columns());
+        counts.add(weights, expertProbabilities, labels);
+        return counts.diagnostics();
+    }
+
+    /**
+     * The sums behind the diagnostics, so that blocks of rows (file blocks, Spark partitions) can be counted apart and
+     * merged with {@link #plus}: only these numbers travel, never the rows.
+     */
+    public static final class Counts implements java.io.Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private long rows;
+        private final long[] routed;
+        private final long[] routedRight;
+        private final long[] top;
+        private final double[] weightSum;
+        private double entropy;
+        private long oracle;
+
+        public Counts(int experts) {
+            routed = new long[experts];
+            routedRight = new long[experts];
+            top = new long[experts];
+            weightSum = new double[experts];
         }
-        if (labels.length != n) {
-            throw new IllegalArgumentException(n + " rows of weights but " + labels.length + " labels");
-        }
-        boolean[][] right = new boolean[e][n];
-        for (int k = 0; k < e; k++) {
-            FloatMatrix p = expertProbabilities.get(k);
-            if (p.rows() != n) {
-                throw new IllegalArgumentException("expert " + k + " has " + p.rows() + " rows of probabilities for " + n + " rows");
+
+        /** Counts one block of rows; the arguments as {@link RoutingDiagnostics#compute}'s. */
+        public void add(FloatMatrix weights, List<FloatMatrix> expertProbabilities, int[] labels) {
+            int n = weights.rows();
+            int e = weights.columns();
+            if (e != routed.length) {
+                throw new IllegalArgumentException(e + " weight columns for " + routed.length + " experts");
             }
-            for (int r = 0; r < n; r++) {
-                right[k][r] = p.argMaxOfRow(r) == labels[r];
+            if (expertProbabilities.size() != e) {
+                throw new IllegalArgumentException(e + " weight columns but " + expertProbabilities.size() + " experts' probabilities");
             }
-        }
-        float[] w = weights.values();
-        int[] routed = new int[e];
-        int[] routedRight = new int[e];
-        int[] top = new int[e];
-        double[] weightSum = new double[e];
-        double entropy = 0;
-        int oracle = 0;
-        for (int r = 0; r < n; r++) {
-            boolean anyRight = false;
+            if (labels.length != n) {
+                throw new IllegalArgumentException(n + " rows of weights but " + labels.length + " labels");
+            }
+            boolean[][] right = new boolean[e][n];
             for (int k = 0; k < e; k++) {
-                double v = w[r * e + k];
-                weightSum[k] += v;
-                if (v > 0) {
-                    routed[k]++;
-                    routedRight[k] += right[k][r] ? 1 : 0;
-                    entropy -= v * Math.log(v);
+                FloatMatrix p = expertProbabilities.get(k);
+                if (p.rows() != n) {
+                    throw new IllegalArgumentException("expert " + k + " has " + p.rows() + " rows of probabilities for " + n + " rows");
                 }
-                anyRight |= right[k][r];
+                for (int r = 0; r < n; r++) {
+                    right[k][r] = p.argMaxOfRow(r) == labels[r];
+                }
             }
-            top[weights.argMaxOfRow(r)]++;
-            oracle += anyRight ? 1 : 0;
+            float[] w = weights.values();
+            for (int r = 0; r < n; r++) {
+                boolean anyRight = false;
+                for (int k = 0; k < e; k++) {
+                    double v = w[r * e + k];
+                    weightSum[k] += v;
+                    if (v > 0) {
+                        routed[k]++;
+                        routedRight[k] += right[k][r] ? 1 : 0;
+                        entropy -= v * Math.log(v);
+                    }
+                    anyRight |= right[k][r];
+                }
+                top[weights.argMaxOfRow(r)]++;
+                oracle += anyRight ? 1 : 0;
+            }
+            rows += n;
         }
-        int routedTotal = 0;
-        for (int count : routed) {
-            routedTotal += count;
+
+        /** The counts of both parts together (this one's rows first; the sums do not depend on the order). */
+        public Counts plus(Counts other) {
+            Counts sum = new Counts(routed.length);
+            for (int k = 0; k < routed.length; k++) {
+                sum.routed[k] = routed[k] + other.routed[k];
+                sum.routedRight[k] = routedRight[k] + other.routedRight[k];
+                sum.top[k] = top[k] + other.top[k];
+                sum.weightSum[k] = weightSum[k] + other.weightSum[k];
+            }
+            sum.rows = rows + other.rows;
+            sum.entropy = entropy + other.entropy;
+            sum.oracle = oracle + other.oracle;
+            return sum;
         }
-        double expertsPerRow = n == 0 ? 0 : (double) routedTotal / n;
-        double fairShare = expertsPerRow / e;
-        List<ExpertRouting> experts = new ArrayList<>();
-        double[] shares = new double[e];
-        double[] meanWeights = new double[e];
-        int dead = 0;
-        for (int k = 0; k < e; k++) {
-            shares[k] = n == 0 ? 0 : (double) routed[k] / n;
-            meanWeights[k] = n == 0 ? 0 : weightSum[k] / n;
-            dead += routed[k] == 0 ? 1 : 0;
-            experts.add(new ExpertRouting(shares[k], fairShare == 0 ? 0 : shares[k] / fairShare,
-                    n == 0 ? 0 : (double) top[k] / n, routed[k] == 0, meanWeights[k], routed[k],
-                    routed[k] == 0 ? null : (double) routedRight[k] / routed[k]));
+
+        public RoutingDiagnostics diagnostics() {
+            int e = routed.length;
+            long n = rows;
+            long routedTotal = 0;
+            for (long count : routed) {
+                routedTotal += count;
+            }
+            double expertsPerRow = n == 0 ? 0 : (double) routedTotal / n;
+            double fairShare = expertsPerRow / e;
+            List<ExpertRouting> experts = new ArrayList<>();
+            double[] shares = new double[e];
+            double[] meanWeights = new double[e];
+            int dead = 0;
+            for (int k = 0; k < e; k++) {
+                shares[k] = n == 0 ? 0 : (double) routed[k] / n;
+                meanWeights[k] = n == 0 ? 0 : weightSum[k] / n;
+                dead += routed[k] == 0 ? 1 : 0;
+                experts.add(new ExpertRouting(shares[k], fairShare == 0 ? 0 : shares[k] / fairShare,
+                        n == 0 ? 0 : (double) top[k] / n, routed[k] == 0, meanWeights[k], (int) routed[k],
+                        routed[k] == 0 ? null : (double) routedRight[k] / routed[k]));
+            }
+            return new RoutingDiagnostics((int) n, expertsPerRow, fairShare, experts, dead, n == 0 ? 0 : entropy / n,
+                    coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n);
         }
-        return new RoutingDiagnostics(n, expertsPerRow, fairShare, experts, dead, n == 0 ? 0 : entropy / n,
-                coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n);
     }
 
     /** std / mean over the values (population std); 0 when the mean is 0. */

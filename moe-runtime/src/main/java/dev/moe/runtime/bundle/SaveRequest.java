@@ -1,11 +1,11 @@
 package dev.moe.runtime.bundle;
 
-import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
@@ -90,12 +90,8 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         Double testAccuracy = null;
         if (testRows.length > 0) {
             Dataset test = data.subset(testRows);
-            FloatMatrix p = model.predict(test.features()).probabilities();
-            int correct = 0;
-            for (int r = 0; r < test.rows(); r++) {
-                correct += p.argMaxOfRow(r) == test.labels()[r] ? 1 : 0;
-            }
-            testAccuracy = (double) correct / test.rows();
+            testAccuracy = TribuoEvaluation.evaluate(model.predict(test.features()).probabilities(), test.labels(),
+                    data.labelNames()).accuracy();
         }
         String dataFileSha = null;
         if (CsvSource.NAME.equals(config.data().source()) && config.data().path() != null) {

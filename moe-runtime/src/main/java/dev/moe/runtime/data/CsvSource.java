@@ -384,15 +384,29 @@ public final class CsvSource implements DataSource {
     }
 
     private static float parse(String cell, Path file, int line, String column) {
+        return parseFeature(cell, file + ": line " + line + ", ", column);
+    }
+
+    /**
+     * A feature cell as a float, with the one policy every reader applies (the CSV reader, Spark's rows): text that is
+     * not a number, and non-finite values, are refused.
+     *
+     * @param where put before the message, e.g. {@code "data.csv: line 3, "}
+     */
+    public static float parseFeature(String cell, String where, String column) {
         float v;
         try {
             v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
-            throw new NotANumber(file + ": line " + line + ", column '" + column + "': not a number: '" + cell + "'", column);
+            throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
         }
+        return requireFinite(v, cell, where, column);
+    }
+
+    /** Policy: non-finite features are rejected; a mixture cannot score them meaningfully. */
+    public static float requireFinite(float v, Object cell, String where, String column) {
         if (!Float.isFinite(v)) {
-            // Policy: non-finite features are rejected; a mixture cannot score them meaningfully.
-            throw new MoeException(file + ": line " + line + ", column '" + column + "': " + cell + " is not a finite number");
+            throw new MoeException(where + "column '" + column + "': " + cell + " is not a finite number");
         }
         return v;
     }

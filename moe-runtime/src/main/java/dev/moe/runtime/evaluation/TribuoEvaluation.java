@@ -5,21 +5,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tribuo.Model;
-import org.tribuo.MutableDataset;
+import org.tribuo.ImmutableOutputInfo;
+import org.tribuo.MutableOutputInfo;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.classification.baseline.DummyClassifierTrainer;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-import org.tribuo.classification.evaluation.LabelEvaluator;
+import org.tribuo.classification.evaluation.ConfusionMetrics;
+import org.tribuo.classification.evaluation.LabelConfusionMatrix;
+import org.tribuo.evaluation.metrics.MetricTarget;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /**
- * Classification metrics through Tribuo's {@link LabelEvaluator}: any model's probability rows (an expert,
- * a baseline, the mixture) become Tribuo predictions and are scored by Tribuo's own code. Log-loss, which
- * Tribuo does not compute, is added here.
+ * Classification metrics through Tribuo's own code: any model's probability rows (an expert, a baseline, the
+ * mixture) become Tribuo predictions, counted in a {@link LabelConfusionMatrix} over the data set's label domain and
+ * scored by {@link ConfusionMetrics} (no model needed). Log-loss, which Tribuo does not compute, is added here.
  */
 public final class TribuoEvaluation {
 
@@ -35,7 +34,6 @@ public final class TribuoEvaluation {
             throw new IllegalArgumentException(probabilities + " for " + n + " rows and " + c + " labels");
         }
         List<Label> domain = labelNames.stream().map(Label::new).toList();
-        Model<Label> domainModel = domainModel(domain);
         List<Prediction<Label>> predictions = new ArrayList<>(n);
         double logLoss = 0;
         for (int r = 0; r < n; r++) {
@@ -48,37 +46,32 @@ public final class TribuoEvaluation {
             predictions.add(new Prediction<>(output, scores, 0, new ArrayExample<>(domain.get(labels[r])), true));
             logLoss -= Math.log(Math.max(MIN_PROBABILITY, probabilities.get(r, labels[r])));
         }
-        LabelEvaluation evaluation = new LabelEvaluator().evaluate(domainModel, predictions,
-                new SimpleDataSourceProvenance("moe test rows", new LabelFactory()));
+        LabelConfusionMatrix matrix = new LabelConfusionMatrix(domain(domain), predictions);
 
         List<ClassificationMetrics.ClassMetrics> perClass = new ArrayList<>();
         int[][] confusion = new int[c][c];
         double weightedF1 = 0;
         for (int t = 0; t < c; t++) {
             Label label = domain.get(t);
-            int support = (int) Math.round(evaluation.getConfusionMatrix().support(label));
-            double f1 = evaluation.f1(label);
-            perClass.add(new ClassificationMetrics.ClassMetrics(label.getLabel(), evaluation.precision(label),
-                    evaluation.recall(label), f1, support));
+            MetricTarget<Label> target = new MetricTarget<>(label);
+            int support = (int) Math.round(matrix.support(label));
+            double f1 = ConfusionMetrics.f1(target, matrix);
+            perClass.add(new ClassificationMetrics.ClassMetrics(label.getLabel(), ConfusionMetrics.precision(target, matrix),
+                    ConfusionMetrics.recall(target, matrix), f1, support));
             weightedF1 += n == 0 ? 0 : f1 * support / n;
             for (int p = 0; p < c; p++) {
-                confusion[t][p] = (int) Math.round(evaluation.getConfusionMatrix().confusion(domain.get(p), label));
+                confusion[t][p] = (int) Math.round(matrix.confusion(domain.get(p), label));
             }
         }
-        return new ClassificationMetrics(evaluation.accuracy(), evaluation.macroAveragedF1(), weightedF1,
+        return new ClassificationMetrics(ConfusionMetrics.accuracy(MetricTarget.<Label>microAverageTarget(), matrix),
+                ConfusionMetrics.f1(MetricTarget.<Label>macroAverageTarget(), matrix), weightedF1,
                 n == 0 ? Double.NaN : logLoss / n, perClass, confusion);
     }
 
-    /**
-     * Tribuo's evaluator takes a model for its label domain and provenance only; a dummy classifier fitted on
-     * one example per label carries exactly the data set's labels.
-     */
-    private static Model<Label> domainModel(List<Label> domain) {
-        MutableDataset<Label> dataset = new MutableDataset<>(new SimpleDataSourceProvenance("label domain", new LabelFactory()),
-                new LabelFactory());
-        for (Label label : domain) {
-            dataset.add(new ArrayExample<>(label, new String[] {"bias"}, new double[] {1}));
-        }
-        return DummyClassifierTrainer.createMostFrequentTrainer().train(dataset);
+    /** The label domain: exactly the data set's labels, whether or not the rows show each one. */
+    private static ImmutableOutputInfo<Label> domain(List<Label> labels) {
+        MutableOutputInfo<Label> info = new LabelFactory().generateInfo();
+        labels.forEach(info::observe);
+        return info.generateImmutableOutputInfo();
     }
 }

@@ -7,7 +7,7 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.training.GateData;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.ParallelBlocks;
+import dev.moe.runtime.scoring.ParallelBlocks;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
 import java.util.ArrayList;

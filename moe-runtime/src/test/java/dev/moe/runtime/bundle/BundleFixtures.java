@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** A small trained seed mixture (three nd4j-mlp experts, linear gate), trained once per test JVM. */
-final class BundleFixtures {
+public final class BundleFixtures {
 
-    static final String CONFIG = """
+    public static final String CONFIG = """
             seed: 5
             data: { source: synthetic-seed, rows: 600 }
             split: { experts: 0.5, gate: 0.3, test: 0.2, balance-experts: true }
@@ -27,21 +27,21 @@ final class BundleFixtures {
             gate: { choose: gate, hidden: [6], activations: [leaky-relu], epochs: 30, learning-rate: 0.05 }
             """;
 
-    static final ProviderRegistry REGISTRY = ProviderRegistry.fromClassPath();
+    public static final ProviderRegistry REGISTRY = ProviderRegistry.fromClassPath();
 
     private static Trained trained;
 
-    record Trained(MoeConfig config, Experiment.TrainedRun run) {
-        MixtureModel model() {
+    public record Trained(MoeConfig config, Experiment.TrainedRun run) {
+        public MixtureModel model() {
             return run.model();
         }
 
-        SaveRequest request() {
+        public SaveRequest request() {
             return SaveRequest.of(config, run, REGISTRY, CONFIG);
         }
 
         /** The same gate and experts under another strategy, created by name through the registry. */
-        SaveRequest request(String strategy, Map<String, Object> params) {
+        public SaveRequest request(String strategy, Map<String, Object> params) {
             RoutingStrategy routing = REGISTRY.routingProviders().get(strategy).provider()
                     .create(new Parameters("routing.params", params), model().experts().size());
             MixtureModel m = new MixtureModel(model().gate(), routing, model().experts(), model().labelNames());
@@ -54,21 +54,21 @@ final class BundleFixtures {
     private BundleFixtures() {
     }
 
-    static synchronized Trained seedMixture() {
+    public static synchronized Trained seedMixture() {
         if (trained == null) {
             trained = train(CONFIG);
         }
         return trained;
     }
 
-    static Trained train(String yaml) {
+    public static Trained train(String yaml) {
         MoeConfig config = ConfigLoader.parse(yaml, Path.of("seed-small.yaml"));
         Experiment experiment = Guice.createInjector(new MoeModule(config, REGISTRY)).getInstance(Experiment.class);
         return new Trained(config, experiment.train(config.seedOrDefault(), "", ProgressListener.SILENT));
     }
 
     /** The largest absolute difference between two equally long arrays. */
-    static double maxAbsDifference(float[] a, float[] b) {
+    public static double maxAbsDifference(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError(a.length + " values against " + b.length);
         }

@@ -19,6 +19,7 @@ import dev.moe.runtime.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +66,7 @@ class ExperimentRoutingTest {
     }
 
     private static double accuracy(FloatMatrix probabilities) {
-        return Metrics.accuracy(probabilities, test.labels());
+        return TribuoEvaluation.evaluate(probabilities, test.labels(), test.labelNames()).accuracy();
     }
 
     @Test

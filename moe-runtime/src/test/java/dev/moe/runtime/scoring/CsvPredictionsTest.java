@@ -1,4 +1,4 @@
-package dev.moe.runtime.bundle;
+package dev.moe.runtime.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleFixtures;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,13 +149,13 @@ class CsvPredictionsTest {
 
     @Test
     void labelsAndIdsThatNeedQuotingAreQuoted() {
-        assertEquals("\"build wind, float\"", CsvPredictions.cell("build wind, float"));
-        assertEquals("\"say \"\"hi\"\"\"", CsvPredictions.cell("say \"hi\""));
-        assertEquals("build wind float", CsvPredictions.cell("build wind float"));
-        assertEquals("0.1", CsvPredictions.number(0.1f));
-        assertEquals("1.0e-5", CsvPredictions.number(1e-5f));
-        assertEquals(0.33333334f, Float.parseFloat(CsvPredictions.number(1f / 3)));
-        assertTrue(CsvPredictions.number(1f / 3).toLowerCase(Locale.ROOT).startsWith("0.3333333"));
+        assertEquals("\"build wind, float\"", PredictionFormat.cell("build wind, float"));
+        assertEquals("\"say \"\"hi\"\"\"", PredictionFormat.cell("say \"hi\""));
+        assertEquals("build wind float", PredictionFormat.cell("build wind float"));
+        assertEquals("0.1", PredictionFormat.number(0.1f));
+        assertEquals("1.0e-5", PredictionFormat.number(1e-5f));
+        assertEquals(0.33333334f, Float.parseFloat(PredictionFormat.number(1f / 3)));
+        assertTrue(PredictionFormat.number(1f / 3).toLowerCase(Locale.ROOT).startsWith("0.3333333"));
     }
 
     private List<String> sortedFiles() throws Exception {

@@ -1,4 +1,4 @@
-package dev.moe.runtime.bundle;
+package dev.moe.runtime.scoring;
 
 import dev.moe.runtime.MoeException;
 import java.util.ArrayDeque;

@@ -1,10 +1,14 @@
-package dev.moe.runtime.bundle;
+package dev.moe.runtime.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleFixtures;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.api.FloatMatrix;
 import java.nio.file.Files;
@@ -43,7 +47,7 @@ class CsvEvaluationTest {
         SavedMixture mixture = saved();
         CsvEvaluation.Result result = CsvEvaluation.evaluate(mixture, testCsv(test), 50);
         assertEquals(test.rows(), result.rows());
-        assertEquals(List.of("expert1", "expert2", "expert3", "moe"), List.copyOf(result.accuracy().keySet()));
+        assertEquals(List.of("expert1", "expert2", "expert3", "uniform", "moe"), List.copyOf(result.accuracy().keySet()));
         assertEquals(accuracy(trained.model().predict(test.features()).probabilities(), test.labels()),
                 result.accuracy().get("moe"), 1e-12);
         assertEquals(accuracy(trained.model().experts().get(1).predict(test.features()), test.labels()),

@@ -1,10 +1,11 @@
-package dev.moe.runtime.bundle;
+package dev.moe.runtime.scoring;
 
 import dev.moe.api.ExpertException;
-import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.AtomicFiles;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.io.OutputTarget;
 import java.io.BufferedWriter;
@@ -14,21 +15,10 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs a saved mixture over a CSV file, a block of rows at a time, and writes one output row per input row, in
- * input order:
- * <pre>
- * predicted,probability,p:LABEL1,...,p:LABELn,weight:EXPERT1,...,weight:EXPERTm
- * </pre>
- * {@code predicted} is the most probable label (the first on ties), {@code probability} its probability, then every
- * label's probability and every expert's routing weight (0 for an expert the strategy did not choose for that
- * row). Numbers are written as the shortest decimal that reads back as the same float.
+ * input order, in the {@link PredictionFormat}.
  *
  * <p>The input's columns are found by name: it needs every feature the mixture reads, in any order; other columns
  * (a label column, ids) are ignored but must be present on every row. The output is written to a temporary file
@@ -58,7 +48,7 @@ public final class CsvPredictions {
         MixtureModel model = mixture.model();
         long[] rows = new long[1];
         try (CsvSource.Rows reader = CsvSource.Rows.open(input)) {
-            int[] columns = featureColumns(reader, mixture.featureNames());
+            int[] columns = InputColumns.features(reader.file().toString(), reader.header(), mixture.featureNames());
             AtomicFiles.write(output, "predictions", out -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 writer.write(header(model));
@@ -100,7 +90,7 @@ public final class CsvPredictions {
     private static String format(MixtureModel model, MixtureModel.Prediction prediction, int rows) {
         StringBuilder text = new StringBuilder(rows * 64);
         for (int r = 0; r < rows; r++) {
-            appendRow(text, model, prediction, r);
+            PredictionFormat.appendCsvRow(text, model.labelNames(), prediction, r);
         }
         return text.toString();
     }
@@ -113,78 +103,7 @@ public final class CsvPredictions {
         }
     }
 
-    /**
-     * The header index of each of the mixture's features, in the mixture's order.
-     *
-     * @throws MoeException naming the file and every feature it lacks
-     */
-    static int[] featureColumns(CsvSource.Rows reader, List<String> features) {
-        Map<String, Integer> index = new HashMap<>();
-        List<String> header = reader.header();
-        for (int j = 0; j < header.size(); j++) {
-            Integer previous = index.put(header.get(j), j);
-            if (previous != null && features.contains(header.get(j))) {
-                throw new MoeException(reader.file() + ": column '" + header.get(j) + "' appears twice in the header");
-            }
-        }
-        int[] columns = new int[features.size()];
-        List<String> missing = new ArrayList<>();
-        for (int i = 0; i < columns.length; i++) {
-            Integer j = index.get(features.get(i));
-            if (j == null) {
-                missing.add(features.get(i));
-            } else {
-                columns[i] = j;
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new MoeException(reader.file() + ": no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
-                    + "' in the header; the model reads " + features.size() + " features (" + String.join(", ", features)
-                    + "), the file has " + String.join(", ", header));
-        }
-        return columns;
-    }
-
     static String header(MixtureModel model) {
-        StringBuilder h = new StringBuilder("predicted,probability");
-        for (String label : model.labelNames()) {
-            h.append(',').append(cell("p:" + label));
-        }
-        for (AlignedExpert e : model.experts()) {
-            h.append(',').append(cell("weight:" + e.id()));
-        }
-        return h.append('\n').toString();
-    }
-
-    private static void appendRow(StringBuilder line, MixtureModel model, MixtureModel.Prediction prediction, int r) {
-        FloatMatrix p = prediction.probabilities();
-        FloatMatrix w = prediction.weights();
-        int best = p.argMaxOfRow(r);
-        line.append(cell(model.labelNames().get(best))).append(',').append(number(p.get(r, best)));
-        for (int j = 0; j < p.columns(); j++) {
-            line.append(',').append(number(p.get(r, j)));
-        }
-        for (int k = 0; k < w.columns(); k++) {
-            line.append(',').append(number(w.get(r, k)));
-        }
-        line.append('\n');
-    }
-
-    /** The shortest decimal that reads back as the same float; plain 0 and 1 for the common exact values. */
-    static String number(float v) {
-        if (v == 0f) {
-            return "0";
-        }
-        if (v == 1f) {
-            return "1";
-        }
-        return Float.toString(v).toLowerCase(Locale.ROOT);
-    }
-
-    /** A CSV field, quoted when it holds a comma, a quote, a line break or surrounding spaces. */
-    static String cell(String s) {
-        boolean quote = s.isEmpty() ? false : s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0
-                || s.indexOf('\r') >= 0 || Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1));
-        return quote ? '"' + s.replace("\"", "\"\"") + '"' : s;
+        return PredictionFormat.header(model.labelNames(), model.experts().stream().map(AlignedExpert::id).toList());
     }
 }

@@ -1,0 +1,63 @@
+package dev.moe.runtime.scoring;
+
+import dev.moe.runtime.MoeException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds a saved mixture's columns in an input by name, for every engine (a CSV header, a Spark DataFrame's columns):
+ * the features in any order, other columns ignored, a missing or doubled feature refused with one line.
+ */
+public final class InputColumns {
+
+    private InputColumns() {
+    }
+
+    /**
+     * The header index of each of the mixture's features, in the mixture's order.
+     *
+     * @param source names the input in messages (a file name, "the input")
+     * @throws MoeException naming the input and every feature it lacks
+     */
+    public static int[] features(String source, List<String> header, List<String> features) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int j = 0; j < header.size(); j++) {
+            Integer previous = index.put(header.get(j), j);
+            if (previous != null && features.contains(header.get(j))) {
+                throw new MoeException(source + ": column '" + header.get(j) + "' appears twice in the header");
+            }
+        }
+        int[] columns = new int[features.size()];
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < columns.length; i++) {
+            Integer j = index.get(features.get(i));
+            if (j == null) {
+                missing.add(features.get(i));
+            } else {
+                columns[i] = j;
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MoeException(source + ": no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
+                    + "' in the header; the model reads " + features.size() + " features (" + String.join(", ", features)
+                    + "), the file has " + String.join(", ", header));
+        }
+        return columns;
+    }
+
+    /**
+     * The header index of the label column the mixture was trained with.
+     *
+     * @throws MoeException naming the input when it has no such column
+     */
+    public static int label(String source, List<String> header, String labelColumn) {
+        int column = header.indexOf(labelColumn);
+        if (column < 0) {
+            throw new MoeException(source + ": no label column '" + labelColumn + "' in the header (" + String.join(", ", header)
+                    + "); the saved mixture was trained with that label column");
+        }
+        return column;
+    }
+}

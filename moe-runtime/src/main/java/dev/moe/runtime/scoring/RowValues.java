@@ -1,0 +1,75 @@
+package dev.moe.runtime.scoring;
+
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.data.CsvSource;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The checks on the cells of one input row for engines that hand over typed cells (Spark's rows): a feature cell is
+ * text (parsed as the CSV reader parses it) or a number; a label must be one some expert of the mixture knows.
+ * The CSV reader applies the same value policy ({@link CsvSource#parseFeature}).
+ */
+public final class RowValues implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String labelColumn;
+    /** The labels some expert knows, in the mixture's order, with their index there. */
+    private final LinkedHashMap<String, Integer> known = new LinkedHashMap<>();
+
+    /**
+     * @param labelNames  the mixture's labels, in its order
+     * @param labelColumn the column the labels are read from, for messages
+     * @param known       the labels some expert of the mixture knows
+     */
+    public RowValues(List<String> labelNames, String labelColumn, Set<String> known) {
+        this.labelColumn = labelColumn;
+        for (int i = 0; i < labelNames.size(); i++) {
+            if (known.contains(labelNames.get(i))) {
+                this.known.put(labelNames.get(i), i);
+            }
+        }
+    }
+
+    /**
+     * A feature cell as a float: a number as it is, text parsed; missing, non-numeric and non-finite values refused.
+     *
+     * @param where put before the message, e.g. {@code "input partition 3: "}
+     */
+    public static float feature(Object cell, String where, String column) {
+        if (cell == null) {
+            throw new MoeException(where + "column '" + column + "': missing value");
+        }
+        if (cell instanceof Number number) {
+            return CsvSource.requireFinite(number.floatValue(), cell, where, column);
+        }
+        return CsvSource.parseFeature(cell.toString().strip(), where, column);
+    }
+
+    /**
+     * A label cell as the index of the mixture's label.
+     *
+     * @throws MoeException for an empty label and one no expert of the mixture knows (no weighting of the experts could
+     *                      ever get it right)
+     */
+    public int label(Object cell, String where) {
+        String label = cell == null ? "" : cell.toString().strip();
+        if (label.isEmpty()) {
+            throw new MoeException(where + "empty label in column '" + labelColumn + "'");
+        }
+        return label(label, where);
+    }
+
+    /** As {@link #label(Object, String)} for a label already read as text. */
+    public int label(String label, String where) {
+        Integer index = known.get(label);
+        if (index == null) {
+            throw new MoeException(where + "column '" + labelColumn + "': label '" + label
+                    + "' is known to no expert of the mixture (they know: " + String.join(", ", known.keySet()) + ")");
+        }
+        return index;
+    }
+}
