@@ -8,7 +8,7 @@ import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.experiment.ProgressListener;
-import dev.moe.runtime.report.EvaluationReport;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.report.HtmlReport;
 import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.io.OutputTarget;
@@ -112,7 +112,8 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));
                 Experiment experiment = injector.getInstance(Experiment.class);
-                report = experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+                report = EvaluationReport.aggregate(c, experiment.strategy(),
+                        experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal()));
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }

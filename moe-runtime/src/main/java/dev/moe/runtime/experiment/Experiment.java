@@ -16,8 +16,10 @@ import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.Baselines;
 import dev.moe.runtime.evaluation.ClassificationMetrics;
+import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.evaluation.GateSummary;
+import dev.moe.runtime.evaluation.RunResult;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
-import dev.moe.runtime.report.EvaluationReport;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,9 +32,6 @@ import java.util.TreeSet;
  * Every random choice of repeat r derives from {@code seed + r}, so a run is reproducible.
  */
 public final class Experiment {
-
-    /** The mixture's row in reports. */
-    public static final String MOE = "moe";
 
     private final MoeConfig config;
     private final Map<String, DataSource> dataSources;
@@ -50,13 +49,19 @@ public final class Experiment {
         this.gateTrainer = gateTrainer;
     }
 
-    public EvaluationReport run(ProgressListener progress) {
+    /** Every repeat's figures, in order; the caller reports them ({@link EvaluationReport#aggregate}). */
+    public List<RunResult> run(ProgressListener progress) {
         int repeats = config.repeatOrDefault();
         List<RunResult> runs = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             runs.add(runOnce(r, config.seedOrDefault() + r, progress));
         }
-        return EvaluationReport.aggregate(config, strategy, runs);
+        return runs;
+    }
+
+    /** The configured routing strategy, for the report. */
+    public RoutingStrategy strategy() {
+        return strategy;
     }
 
     RunResult runOnce(int repeat, long seed, ProgressListener progress) {
@@ -86,7 +91,7 @@ public final class Experiment {
             metrics.put(baseline.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
         MixtureModel.Prediction mixture = run.model().predict(test.features(), expertProbabilities);
-        metrics.put(MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
+        metrics.put(EvaluationReport.MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
         RoutingDiagnostics routing = RoutingDiagnostics.compute(mixture.weights(), expertProbabilities, test.labels());
         return new RunResult(seed, run.data().name(), labels, test.rows(), run.plan().gateRows().length, metrics,
                 run.gateLoss(), mixture.weights(), expertIds(run.model()), routing, run.gate());
@@ -155,20 +160,6 @@ public final class Experiment {
     public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss, GateData gateData,
                              GateSummary gate) { }
 
-    /**
-     * How the combiner came about in one repeat.
-     *
-     * @param chosen         the candidate used ({@code uniform}, {@code constant}, a gate by its inputs)
-     * @param candidates     every candidate's cross-validated log-loss and accuracy on the gate's rows; empty when
-     *                       nothing was chosen
-     * @param bestEpoch      the epochs the final gate trained (with early stopping, the epoch it went back to)
-     * @param validationLoss the early-stopping rows' log-loss at that epoch; NaN without early stopping
-     * @param temperatures   each expert's calibration temperature (1 when not calibrated)
-     * @param floors         each expert's calibration floor (0 when not calibrated)
-     */
-    public record GateSummary(String chosen, List<GateSelection.Score> candidates, int bestEpoch, double validationLoss,
-                              List<Double> temperatures, List<Double> floors) { }
-
     private DataSource dataSource() {
         DataSource source = dataSources.get(config.data().source());
         if (source == null) {
@@ -185,17 +176,4 @@ public final class Experiment {
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
-
-    /**
-     * One repeat's figures.
-     *
-     * @param metrics     by model: each expert's id, the baselines, then {@code moe}
-     * @param testWeights the gate's weights on the test rows (rows x experts)
-     * @param routing     how the gate routed the test rows
-     * @param gate        how the combiner was chosen and trained
-     */
-    public record RunResult(long seed, String dataset, List<String> labelNames, int testRows, int gateRows,
-                            Map<String, ClassificationMetrics> metrics, double[] gateLoss, FloatMatrix testWeights,
-                            List<String> expertIds, RoutingDiagnostics routing, GateSummary gate) { }
-
 }

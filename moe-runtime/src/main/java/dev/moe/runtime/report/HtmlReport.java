@@ -1,5 +1,7 @@
 package dev.moe.runtime.report;
 
+import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.evaluation.ModelResult;
 import dev.moe.runtime.MoeVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.moe.runtime.report;
 
+import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.evaluation.ModelResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;

@@ -8,7 +8,7 @@ import dev.moe.runtime.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.plugins.ProviderRegistry;
-import dev.moe.runtime.report.EvaluationReport;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +27,9 @@ class ExperimentTest {
 
     private static EvaluationReport run(String yaml) {
         MoeConfig config = ConfigLoader.parse(yaml, Path.of("small.yaml"));
-        return Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath()))
-                .getInstance(Experiment.class).run(ProgressListener.SILENT);
+        Experiment experiment = Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath()))
+                .getInstance(Experiment.class);
+        return EvaluationReport.aggregate(config, experiment.strategy(), experiment.run(ProgressListener.SILENT));
     }
 
     @Test

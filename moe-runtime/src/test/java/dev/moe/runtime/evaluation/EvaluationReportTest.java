@@ -1,4 +1,4 @@
-package dev.moe.runtime.report;
+package dev.moe.runtime.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

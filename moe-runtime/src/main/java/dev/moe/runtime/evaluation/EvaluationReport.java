@@ -1,10 +1,8 @@
-package dev.moe.runtime.report;
+package dev.moe.runtime.evaluation;
 
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.diagnostics.RoutingDiagnostics;
 import dev.moe.runtime.config.MoeConfig;
-import dev.moe.runtime.evaluation.ClassificationMetrics;
-import dev.moe.runtime.experiment.Experiment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,18 +94,31 @@ public record EvaluationReport(
 
     public record ClassSummary(String label, double precision, double recall, double f1, double support) { }
 
-    public static EvaluationReport aggregate(MoeConfig config, RoutingStrategy strategy, List<Experiment.RunResult> runs) {
-        Experiment.RunResult first = runs.get(0);
+    /** The mixture's row in reports. */
+    public static final String MOE = "moe";
+
+    public static EvaluationReport aggregate(MoeConfig config, RoutingStrategy strategy, List<RunResult> runs) {
+        return aggregate(String.valueOf(config.source()), strategy.name(), strategy.describe(), runs);
+    }
+
+    /**
+     * The report of one or more repeats.
+     *
+     * @param config             names where the run came from (a config file, a saved mixture)
+     * @param strategyParameters the strategy's parameters in words
+     */
+    public static EvaluationReport aggregate(String config, String strategy, String strategyParameters, List<RunResult> runs) {
+        RunResult first = runs.get(0);
         Map<String, List<ClassificationMetrics>> byModel = new LinkedHashMap<>();
         List<Long> seeds = new ArrayList<>();
-        for (Experiment.RunResult run : runs) {
+        for (RunResult run : runs) {
             seeds.add(run.seed());
             run.metrics().forEach((model, m) -> byModel.computeIfAbsent(model, k -> new ArrayList<>()).add(m));
         }
         List<ModelResult> results = new ArrayList<>();
         byModel.forEach((model, values) -> results.add(ModelResult.of(model, values)));
 
-        List<ClassificationMetrics> moe = byModel.get(Experiment.MOE);
+        List<ClassificationMetrics> moe = byModel.get(MOE);
         int c = first.labelNames().size();
         int[][] confusion = new int[c][c];
         for (ClassificationMetrics m : moe) {
@@ -144,14 +155,14 @@ public record EvaluationReport(
         List<Comparison> comparisons = compare(results, first.expertIds());
         Gate gate = gate(runs);
         String chosenStrategy = String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
-        return new EvaluationReport(String.valueOf(config.source()), first.dataset(), strategy.name(), strategy.describe(),
+        return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
                 routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate);
     }
 
     /** Every model but the mixture, against the mixture, repeat by repeat. */
     static List<Comparison> compare(List<ModelResult> results, List<String> expertIds) {
-        ModelResult moe = results.stream().filter(r -> r.model().equals(Experiment.MOE)).findFirst().orElseThrow();
+        ModelResult moe = results.stream().filter(r -> r.model().equals(MOE)).findFirst().orElseThrow();
         List<Comparison> out = new ArrayList<>();
         for (ModelResult other : results) {
             if (other == moe || other.perRepeat().size() != moe.perRepeat().size()) {
@@ -190,7 +201,7 @@ public record EvaluationReport(
         return values.size() < 2 ? 0 : ModelResult.std(values) / Math.sqrt(values.size());
     }
 
-    private static Gate gate(List<Experiment.RunResult> runs) {
+    private static Gate gate(List<RunResult> runs) {
         List<String> chosen = runs.stream().map(r -> r.gate().chosen()).toList();
         List<CandidateScore> candidates = new ArrayList<>();
         List<dev.moe.gating.training.GateSelection.Score> firstScores = runs.get(0).gate().candidates();
@@ -215,8 +226,8 @@ public record EvaluationReport(
                 runs.stream().map(r -> r.gate().candidates()).toList());
     }
 
-    private static Routing averageRouting(List<Experiment.RunResult> runs) {
-        List<RoutingDiagnostics> all = runs.stream().map(Experiment.RunResult::routing).toList();
+    private static Routing averageRouting(List<RunResult> runs) {
+        List<RoutingDiagnostics> all = runs.stream().map(RunResult::routing).toList();
         List<ExpertRouting> experts = new ArrayList<>();
         List<String> ids = runs.get(0).expertIds();
         for (int k = 0; k < ids.size(); k++) {

@@ -1,6 +1,5 @@
-package dev.moe.runtime.report;
+package dev.moe.runtime.evaluation;
 
-import dev.moe.runtime.evaluation.ClassificationMetrics;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
