@@ -74,11 +74,8 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         BackendNotice.logFallback(spec.commandLine().getErr());
         if (model != null) {
-            if (html != null) {
-                throw new dev.moe.runtime.MoeException("--html applies to training a config; with -m, use --json");
-            }
-            return SavedMixtureEvaluation.run(spec, model, labelledData(), json, pluginOptions, outputOptions.overwrite,
-                    repeat != null || seed != null || strategy != null);
+            return SavedMixtureEvaluation.run(spec, model, labelledData(), json, html, commandLine(), pluginOptions,
+                    outputOptions.overwrite, repeat != null || seed != null || strategy != null);
         }
         if (data != null) {
             throw new dev.moe.runtime.MoeException("--data applies with -m (a saved mixture); to train and evaluate, give the config: "

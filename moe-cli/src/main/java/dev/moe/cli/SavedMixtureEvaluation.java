@@ -1,73 +1,57 @@
 package dev.moe.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.AtomicFiles;
-import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.io.OutputTarget;
+import dev.moe.runtime.report.HtmlReport;
+import dev.moe.runtime.report.ReportWriter;
+import dev.moe.runtime.scoring.CsvEvaluation;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code moe evaluate -m model.moe data.csv}: a saved mixture's accuracy (and each expert's) on a labelled CSV file. */
+/**
+ * {@code moe evaluate -m model.moe --data data.csv}: a saved mixture (every expert alone, their average and the
+ * mixture) on a labelled CSV file, reported as {@code moe evaluate} reports a trained config: the console table,
+ * {@code --json}, {@code --html}.
+ */
 final class SavedMixtureEvaluation {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SavedMixtureEvaluation() {
     }
 
     /**
      * @param data            the labelled CSV (--data, or the positional argument; EvaluateCommand refuses a config there)
-     * @param json            where to write the figures as JSON, or null
+     * @param json            where to write the report as JSON, or null
+     * @param html            where to write the report as an HTML page, or null
+     * @param commandLine     the command as typed, for the HTML page's header
      * @param trainingOptions whether options that only apply to training were given (they are refused)
      */
-    static int run(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, boolean overwrite, boolean trainingOptions) {
+    static int run(CommandSpec spec, Path model, Path data, Path json, Path html, String commandLine, PluginOptions plugins,
+                   boolean overwrite, boolean trainingOptions) {
         if (trainingOptions) {
             throw new MoeException("--repeat, --seed and --strategy apply to training; with -m the saved mixture is evaluated as it is");
         }
-        try (OutputTarget target = json == null ? null
-                : OutputTarget.claim(json, "JSON report", overwrite, CommandInputs.ofModel(model, data, plugins.folder(null)))) {
-            return evaluate(spec, model, data, json, plugins, target);
-        }
-    }
-
-    private static int evaluate(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, OutputTarget target) {
-        SavedMixture mixture = plugins.readBundle(model);
-        CsvEvaluation.Result result = CsvEvaluation.evaluate(mixture, data);
-        if (target == null || !target.isStdout()) {
-            spec.commandLine().getOut().print(result.table(mixture));
-            spec.commandLine().getOut().flush();
-        }
-        if (json != null) {
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("model", model.toString());
-            report.put("data", data.toString());
-            report.put("rows", result.rows());
-            report.put("strategy", mixture.manifest().strategy().name());
-            report.put("accuracy", result.accuracy());
-            AtomicFiles.write(json, "JSON report", out -> JSON.writeValue(new NonClosing(out), report));
+        CommandInputs.distinct(json, "--json", html, "--html");
+        List<OutputTarget.Input> inputs = CommandInputs.ofModel(model, data, plugins.folder(null));
+        // Both outputs are checked and locked before the rows are read, so that a bad one fails first.
+        try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", overwrite, inputs);
+             OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", overwrite, inputs)) {
+            SavedMixture mixture = plugins.readBundle(model);
+            EvaluationReport report = CsvEvaluation.evaluate(mixture, data).report(mixture);
+            boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
+            if (tableToStdout) {
+                spec.commandLine().getOut().print(ReportWriter.table(report));
+                spec.commandLine().getOut().flush();
+            }
+            if (json != null) {
+                ReportWriter.writeJson(report, json);
+            }
+            if (html != null) {
+                HtmlReport.writeSaved(report, null, html, commandLine);
+            }
         }
         return 0;
-    }
-
-    /** Jackson closes what it writes to; the atomic writer closes the file itself. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(java.io.OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            flush();
-        }
     }
 }

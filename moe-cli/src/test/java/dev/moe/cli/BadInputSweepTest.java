@@ -213,7 +213,7 @@ class BadInputSweepTest {
                 {"predict", "-m", m, "--input", d, "--output", dir.resolve("folder").toString()},
                 {"predict", "-m", m, "--input", d, "--output", "/dev/new-file"},
                 {"evaluate", "-m", m, d, "--json", m}, {"evaluate", "-m", m, d, "--json", d}, {"evaluate", "-m", m, c},
-                {"evaluate", "-m", m, d, "--html", dir.resolve("out.html").toString()}, {"evaluate", "-m", m, d, "--seed", "3"},
+                {"evaluate", "-m", m, d, "--html", m}, {"evaluate", "-m", m, d, "--seed", "3"},
                 {"evaluate", c, "--repeat", "0"}, {"evaluate", c, "--repeat", "-1"}, {"evaluate", c, "--seed", "x"},
                 {"evaluate", c, "--strategy", "nope"}, {"predict", "-m", m}, {"predict"}, {"nonsense"}, {"train", c},
                 {"predict", "-m", m, "--input", d, "--output", dir.resolve("out.csv").toString(), "--plugins", dir.resolve("absent").toString()},

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.Dataset;
@@ -114,21 +115,30 @@ class PredictCommandTest {
         MainTest.Result r = TrainCommandTest.moe("evaluate", "-m", model.toString(), input.toString(), "--json", json.toString());
         assertEquals(0, r.status(), r.err());
         CsvEvaluation.Result expected = CsvEvaluation.evaluate(load(model), input);
+        // The report moe evaluate writes for a trained config, from the saved mixture's counts.
+        assertEquals(ReportWriter.table(expected.report(load(model))), r.out());
         String n = System.lineSeparator();
-        assertEquals("model    accuracy        (saved mixture seed.moe, rows 600, data labelled.csv)" + n
-                + String.format(Locale.ROOT, "expert1  %.3f", expected.accuracy().get("expert1")) + n
-                + String.format(Locale.ROOT, "expert2  %.3f", expected.accuracy().get("expert2")) + n
-                + String.format(Locale.ROOT, "expert3  %.3f", expected.accuracy().get("expert3")) + n
-                + String.format(Locale.ROOT, "moe      %.3f           strategy top-k (k=2)", expected.accuracy().get("moe")) + n, r.out());
+        assertTrue(r.out().startsWith("model    accuracy        macro-F1  log-loss  moe - model       (1 repeat, test rows 600, data labelled.csv)" + n
+                + String.format(Locale.ROOT, "expert1  %-16.3f", expected.accuracy().get("expert1"))), r.out());
+        assertTrue(r.out().contains("strategy top-k (k=2)"), r.out());
         // The specialists each miss a class; the mixture of them does not.
         assertTrue(expected.accuracy().get("moe") > 0.6, r.out());
         for (String e : List.of("expert1", "expert2", "expert3")) {
             assertTrue(expected.accuracy().get("moe") > expected.accuracy().get(e) + 0.05, r.out());
         }
         JsonNode report = new ObjectMapper().readTree(json.toFile());
-        assertEquals(600, report.get("rows").asInt());
+        assertEquals(600, report.get("testRows").asInt());
         assertEquals("top-k", report.get("strategy").asText());
-        assertEquals(expected.accuracy().get("moe"), report.get("accuracy").get("moe").asDouble(), 1e-12);
+        JsonNode moe = report.get("results").get(4);
+        assertEquals("moe", moe.get("model").asText());
+        assertEquals(expected.accuracy().get("moe"), moe.get("accuracy").asDouble(), 1e-12);
+
+        // --html writes the page too (it used to exit 0 without writing it).
+        Path html = dir.resolve("report.html");
+        r = TrainCommandTest.moe("evaluate", "-m", model.toString(), "--data", input.toString(), "--html", html.toString());
+        assertEquals(0, r.status(), r.err());
+        String page = Files.readString(html);
+        assertTrue(page.contains("<table id=\"results\">") && page.contains("labelled.csv"), page);
     }
 
     @Test

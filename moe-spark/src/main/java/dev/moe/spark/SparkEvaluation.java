@@ -3,12 +3,11 @@ package dev.moe.spark;
 import dev.moe.runtime.scoring.EvaluationCounts;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * A saved mixture's figures on a labelled DataFrame, counted per partition and summed ({@link EvaluationCounts}, the
- * counts {@code moe evaluate -m} keeps for a CSV file).
+ * counts {@code moe evaluate -m} keeps for a CSV file); {@link SparkMixture#report} makes the same report of them.
  */
 public record SparkEvaluation(EvaluationCounts counts) {
 
@@ -42,19 +41,5 @@ public record SparkEvaluation(EvaluationCounts counts) {
 
     public List<String> labelNames() {
         return counts.labelNames();
-    }
-
-    /** A console table like {@code moe evaluate}'s, then the mixture's log-loss and macro F1. */
-    public String table(String model, String data) {
-        Map<String, Double> accuracy = accuracy();
-        int width = Math.max(8, accuracy.keySet().stream().mapToInt(String::length).max().orElse(0) + 2);
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s(saved mixture %s, rows %d, data %s, Spark)%n", "model",
-                "accuracy", model, rows(), data));
-        for (Map.Entry<String, Double> e : accuracy.entrySet()) {
-            out.append(String.format(Locale.ROOT, "%-" + width + "s%.3f%n", e.getKey(), e.getValue()));
-        }
-        out.append(String.format(Locale.ROOT, "moe log-loss %.6f, macro F1 %.4f%n", logLoss(), macroF1()));
-        return out.toString();
     }
 }

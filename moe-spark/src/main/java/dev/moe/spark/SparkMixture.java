@@ -12,6 +12,8 @@ import dev.moe.runtime.scoring.EvaluationCounts;
 import dev.moe.runtime.scoring.InputColumns;
 import dev.moe.runtime.scoring.PredictionFormat;
 import dev.moe.runtime.scoring.RowValues;
+import dev.moe.runtime.scoring.SavedMixtureReport;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -70,8 +72,11 @@ public final class SparkMixture implements Serializable {
     private final String labelColumn;
     private final List<String> knownLabels;
     private final int batchRows;
+    /** The driver's copy, for the report; executors load their own from the broadcast bytes. */
+    private final transient SavedMixture driverMixture;
 
     private SparkMixture(String name, Broadcast<byte[]> bundle, SavedMixture mixture, int batchRows) {
+        this.driverMixture = mixture;
         this.name = name;
         this.bundle = bundle;
         this.featureNames = List.copyOf(mixture.featureNames());
@@ -170,6 +175,15 @@ public final class SparkMixture implements Serializable {
             throw new MoeException("the input has no data rows");
         }
         return new SparkEvaluation(total);
+    }
+
+    /**
+     * The report {@code moe evaluate -m} writes for the same rows (console table, JSON, HTML), from the summed counts.
+     *
+     * @param data names the input in the report
+     */
+    public EvaluationReport report(SparkEvaluation evaluation, String data) {
+        return SavedMixtureReport.of(driverMixture, data, evaluation.counts());
     }
 
     /** A CSV file (header, comma separated), or Parquet when the path ends in {@code .parquet}; every CSV column as text. */

@@ -1,10 +1,10 @@
 package dev.moe.spark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.AtomicFiles;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.io.OutputTarget;
+import dev.moe.runtime.report.HtmlReport;
+import dev.moe.runtime.report.ReportWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +20,10 @@ import org.apache.spark.util.LongAccumulator;
  * {@code moe predict} and {@code moe evaluate} for a saved mixture on Spark:
  * <pre>
  * SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--master URL] [--batch-rows N]
- * SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--master URL] [--batch-rows N]
+ * SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--html FILE] [--master URL] [--batch-rows N]
  * </pre>
- * {@code predict} writes a folder of CSV part files (Spark's layout) whose rows, in order, are {@code moe predict}'s.
+ * {@code predict} writes a folder of CSV part files (Spark's layout) whose rows, in order, are {@code moe predict}'s;
+ * {@code evaluate} prints and writes the report {@code moe evaluate -m} does. {@code --data} is {@code --input}.
  * Without {@code --master} the master is spark-submit's, or {@code local[*]}. Bad input ends in one line and exit
  * status 2; bad usage, exit status 64.
  */
@@ -72,14 +73,22 @@ public final class SparkScoring {
                             o.model, spark.sparkContext().master(), input.javaRDD().getNumPartitions(), seconds, o.output);
                 }
             } else {
-                try (OutputTarget json = o.json == null ? null : OutputTarget.claim(Path.of(o.json), "JSON report", o.overwrite,
-                        List.of(OutputTarget.input(o.model, "the model"), OutputTarget.input(Path.of(o.input), "the input")))) {
+                List<OutputTarget.Input> inputs = List.of(OutputTarget.input(o.model, "the model"),
+                        OutputTarget.input(Path.of(o.input), "the input"));
+                try (OutputTarget json = o.json == null ? null : OutputTarget.claim(Path.of(o.json), "JSON report", o.overwrite, inputs);
+                     OutputTarget html = o.html == null ? null : OutputTarget.claim(Path.of(o.html), "HTML report", o.overwrite, inputs)) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
-                    SparkEvaluation result = mixture.evaluate(input);
-                    out.print(result.table(o.model.getFileName().toString(), o.input));
+                    EvaluationReport report = mixture.report(mixture.evaluate(input), dataName(o.input));
+                    if ((json == null || !json.isStdout()) && (html == null || !html.isStdout())) {
+                        out.print(ReportWriter.table(report));
+                        out.flush();
+                    }
                     if (o.json != null) {
-                        writeJson(o, mixture, result);
+                        ReportWriter.writeJson(report, Path.of(o.json));
+                    }
+                    if (o.html != null) {
+                        HtmlReport.writeSaved(report, null, Path.of(o.html), "moe evaluate --engine spark " + String.join(" ", args));
                     }
                 }
             }
@@ -134,26 +143,17 @@ public final class SparkScoring {
         return null;
     }
 
-    private static void writeJson(Options o, SparkMixture mixture, SparkEvaluation result) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", o.model.toString());
-        report.put("data", o.input);
-        report.put("engine", "spark");
-        report.put("rows", result.rows());
-        report.put("accuracy", result.accuracy());
-        report.put("logLoss", result.logLoss());
-        report.put("macroF1", result.macroF1());
-        report.put("labels", mixture.labelNames());
-        report.put("confusion", result.confusion());
-        AtomicFiles.write(Path.of(o.json), "JSON report",
-                out -> out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(report)));
+    /** The input's file name, as the single-process report names its CSV file. */
+    static String dataName(String input) {
+        String trimmed = input.endsWith("/") ? input.substring(0, input.length() - 1) : input;
+        return trimmed.substring(trimmed.lastIndexOf('/') + 1);
     }
 
     static final String USAGE = """
             usage: SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--overwrite] [--master URL] [--batch-rows N]
-                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--overwrite] [--master URL] [--batch-rows N]""";
+                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--html FILE] [--overwrite] [--master URL] [--batch-rows N]""";
 
-    record Options(String command, Path model, String input, String output, String json, String master, int batchRows,
+    record Options(String command, Path model, String input, String output, String json, String html, String master, int batchRows,
                    boolean overwrite, boolean debug) {
 
         static Options parse(String[] args) {
@@ -176,9 +176,10 @@ public final class SparkScoring {
                 }
                 String key = switch (a) {
                     case "-m", "--model" -> "model";
-                    case "-i", "--input" -> "input";
+                    case "-i", "--input", "--data" -> "input";
                     case "-o", "--output" -> "output";
                     case "--json" -> "json";
+                    case "--html" -> "html";
                     case "--master" -> "master";
                     case "--batch-rows" -> "batch-rows";
                     default -> null;
@@ -206,11 +207,11 @@ public final class SparkScoring {
                     throw new IllegalArgumentException(command + " needs --" + required);
                 }
             }
-            if (command.equals("predict") && values.containsKey("json")) {
-                throw new IllegalArgumentException("--json applies to evaluate");
+            if (command.equals("predict") && (values.containsKey("json") || values.containsKey("html"))) {
+                throw new IllegalArgumentException("--json and --html apply to evaluate");
             }
             if (command.equals("evaluate") && values.containsKey("output")) {
-                throw new IllegalArgumentException("--output applies to predict (evaluate takes --json)");
+                throw new IllegalArgumentException("--output applies to predict (evaluate takes --json and --html)");
             }
             int batch;
             try {
@@ -222,7 +223,7 @@ public final class SparkScoring {
                 throw new IllegalArgumentException("--batch-rows takes a positive whole number");
             }
             return new Options(command, Path.of(values.get("model")), values.get("input"), values.get("output"),
-                    values.get("json"), values.get("master"), batch, overwrite, debug);
+                    values.get("json"), values.get("html"), values.get("master"), batch, overwrite, debug);
         }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.scoring.CsvPredictions;
 import dev.moe.runtime.bundle.SavedMixture;
@@ -80,16 +82,25 @@ class SparkScoringTest {
         assertEquals(0, r.status, r.err);
         CsvEvaluation.Result expected = CsvEvaluation.evaluate(single, csv);
         JsonNode report = new ObjectMapper().readTree(json.toFile());
-        assertEquals(ROWS, report.get("rows").asLong());
-        assertEquals(expected.accuracy().get("moe"), report.get("accuracy").get("moe").asDouble());
-        assertTrue(r.out.contains("moe log-loss"), r.out);
+        // The report moe evaluate -m writes for the same rows: labels and counts exactly, numbers to 1e-6.
+        EvaluationReport singleReport = expected.report(single);
+        assertEquals(ROWS, report.get("testRows").asLong());
+        assertEquals(singleReport.results().size(), report.get("results").size());
+        for (int i = 0; i < singleReport.results().size(); i++) {
+            JsonNode row = report.get("results").get(i);
+            assertEquals(singleReport.results().get(i).model(), row.get("model").asText());
+            assertEquals(singleReport.results().get(i).accuracy(), row.get("accuracy").asDouble(), 1e-12);
+            assertEquals(singleReport.results().get(i).logLoss(), row.get("logLoss").asDouble(), 1e-6);
+        }
         long total = 0;
-        for (JsonNode row : report.get("confusion")) {
+        for (JsonNode row : report.get("moeConfusion")) {
             for (JsonNode cell : row) {
                 total += cell.asLong();
             }
         }
         assertEquals(ROWS, total);
+        assertEquals(ReportWriter.table(singleReport).lines().findFirst(), r.out.lines().findFirst());
+        assertTrue(r.out.contains("strategy "), r.out);
     }
 
     @Test

@@ -49,9 +49,12 @@ public final class HtmlReport {
         }
         h.append("</p>\n");
         h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
-                .append("), ").append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds())
-                .append(", ").append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows())
-                .append(" test rows per repeat.</p>\n");
+                .append("), ").append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds()).append(", ");
+        if (savedMixture(report)) {
+            h.append(report.testRows()).append(" labelled rows, scored by the saved mixture as it is.</p>\n");
+        } else {
+            h.append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows()).append(" test rows per repeat.</p>\n");
+        }
 
         for (String notice : report.notices()) {
             h.append("<p class=\"notice\"><b>Notice:</b> ").append(escape(notice)).append("</p>\n");
@@ -120,6 +123,11 @@ public final class HtmlReport {
         }
         h.append("</tbody></table>\n");
         image(h, "Expert utilization", Charts.utilization(routing.experts(), routing.fairShare()));
+        if (savedMixture(report)) {
+            // A saved mixture's evaluation streams its rows: neither row weights nor a training history are kept.
+            appendConfig(h, report, configText);
+            return h.append("</body></html>\n").toString();
+        }
         image(h, "Gate weights per expert", Charts.gateWeights(report.gateWeights()));
         h.append("<h2>Gate training</h2>\n<table id=\"gate-repeats\"><thead><tr><th>repeat</th><th>seed</th><th>combiner</th>")
                 .append("<th>best epoch</th><th>validation loss</th></tr></thead><tbody>\n");
@@ -136,6 +144,17 @@ public final class HtmlReport {
         image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat(),
                 gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0)));
 
+        appendConfig(h, report, configText);
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    /** Whether the report is a saved mixture's evaluation (no gate was trained in it). */
+    private static boolean savedMixture(EvaluationReport report) {
+        return report.gateTrainRows() == 0 && report.gateLossFirstRepeat().isEmpty();
+    }
+
+    private static void appendConfig(StringBuilder h, EvaluationReport report, String configText) {
         h.append("<h2>Config</h2>\n<h3>As run</h3>\n<table id=\"as-run\"><tbody>\n")
                 .append("<tr><td>repeats</td><td>").append(report.repeats()).append("</td></tr>\n")
                 .append("<tr><td>seeds</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
@@ -145,9 +164,13 @@ public final class HtmlReport {
                 .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n")
                 .append("</tbody></table>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
                 .append("<h3>The file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
-                .append(escape(configText)).append("</pre>\n");
-        h.append("</body></html>\n");
-        return h.toString();
+                .append(escape(configText == null ? "(none recorded)" : configText)).append("</pre>\n");
+    }
+
+    /** A saved mixture's report: the config text is the one its bundle recorded, or null. */
+    public static void writeSaved(EvaluationReport report, String configText, Path target, String commandLine) {
+        ReportWriter.writeAtomically(target, render(report, configText, commandLine, Instant.now()).getBytes(StandardCharsets.UTF_8),
+                "HTML report");
     }
 
     public static void write(EvaluationReport report, Path configFile, Path target) {

@@ -3,12 +3,11 @@ package dev.moe.runtime.scoring;
 import dev.moe.api.ExpertException;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,26 +37,9 @@ public final class CsvEvaluation {
             return accuracy;
         }
 
-        /** A console table like {@code moe evaluate}'s. */
-        public String table(SavedMixture mixture) {
-            Map<String, Double> accuracy = accuracy();
-            int width = Math.max(8, accuracy.keySet().stream().mapToInt(String::length).max().orElse(0) + 2);
-            StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s(saved mixture %s, rows %d, data %s)%n", "model", "accuracy",
-                    mixture.file().getFileName(), rows(), data));
-            for (Map.Entry<String, Double> e : accuracy.entrySet()) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s%-16s", e.getKey(),
-                        String.format(Locale.ROOT, "%.3f", e.getValue())));
-                if (e.getKey().equals("moe")) {
-                    BundleManifest.Strategy s = mixture.manifest().strategy();
-                    line.append("strategy ").append(s.name());
-                    if (s.description() != null && !s.description().isEmpty()) {
-                        line.append(" (").append(s.description()).append(')');
-                    }
-                }
-                out.append(line.toString().stripTrailing()).append(System.lineSeparator());
-            }
-            return out.toString();
+        /** The report {@code moe evaluate} writes, for these rows. */
+        public EvaluationReport report(SavedMixture mixture) {
+            return SavedMixtureReport.of(mixture, data, counts);
         }
     }
 

@@ -10,6 +10,8 @@ import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.report.ReportWriter;
 import dev.moe.api.FloatMatrix;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,10 +55,13 @@ class CsvEvaluationTest {
         assertEquals(accuracy(trained.model().experts().get(1).predict(test.features()), test.labels()),
                 result.accuracy().get("expert2"), 1e-12);
         assertEquals(trained.request().provenance().testAccuracy(), result.accuracy().get("moe"), 1e-12);
-        String table = result.table(mixture);
-        assertTrue(table.startsWith("model    accuracy        (saved mixture seed.moe, rows " + test.rows() + ", data test.csv)"
-                + System.lineSeparator() + "expert1  " + String.format(java.util.Locale.ROOT, "%.3f", result.accuracy().get("expert1"))
-                + System.lineSeparator()), table);
+        EvaluationReport report = result.report(mixture);
+        assertEquals(test.rows(), report.testRows());
+        assertEquals(result.accuracy().get("moe"), report.result("moe").accuracy(), 1e-12);
+        String table = ReportWriter.table(report);
+        assertTrue(table.startsWith("model    accuracy        macro-F1  log-loss  moe - model       (1 repeat, test rows " + test.rows()
+                + ", data test.csv)" + System.lineSeparator() + "expert1  "
+                + String.format(java.util.Locale.ROOT, "%-16.3f", result.accuracy().get("expert1"))), table);
         assertTrue(table.contains("strategy softmax-dense (temperature=1.0)"), table);
     }
 

@@ -1,0 +1,47 @@
+package dev.moe.runtime.scoring;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.ExpertCalibration;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.bundle.BundleManifest;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.evaluation.ClassificationMetrics;
+import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.evaluation.GateSummary;
+import dev.moe.runtime.evaluation.RunResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A saved mixture's counts on labelled rows as the report {@code moe evaluate} writes for a trained config (console
+ * table, JSON, HTML), one "repeat" on the given rows. What a saved mixture cannot tell (how its gate was chosen and
+ * trained, the weight of every row) is left empty, and the renderers leave those parts out.
+ */
+public final class SavedMixtureReport {
+
+    private SavedMixtureReport() {
+    }
+
+    /**
+     * @param data   names the labelled rows (a file name)
+     * @param counts what was counted on them
+     */
+    public static EvaluationReport of(SavedMixture mixture, String data, EvaluationCounts counts) {
+        MixtureModel model = mixture.model();
+        Map<String, ClassificationMetrics> metrics = new LinkedHashMap<>();
+        for (String m : counts.models()) {
+            metrics.put(m, counts.metrics(m));
+        }
+        List<String> expertIds = counts.models().subList(0, model.experts().size());
+        BundleManifest.Strategy strategy = mixture.manifest().strategy();
+        GateSummary gate = new GateSummary(strategy.name(), List.of(), 0, Double.NaN,
+                model.calibrations().stream().map(ExpertCalibration::temperature).toList(),
+                model.calibrations().stream().map(ExpertCalibration::floor).toList());
+        Long seed = mixture.manifest().provenance() == null ? null : mixture.manifest().provenance().seed();
+        RunResult run = new RunResult(seed == null ? 0 : seed, data, counts.labelNames(), Math.toIntExact(counts.rows()), 0,
+                metrics, new double[0], FloatMatrix.zeros(0, expertIds.size()), expertIds, counts.routing(), gate);
+        return EvaluationReport.aggregate("saved mixture " + mixture.file().getFileName(), strategy.name(),
+                strategy.description() == null ? "" : strategy.description(), List.of(run));
+    }
+}
