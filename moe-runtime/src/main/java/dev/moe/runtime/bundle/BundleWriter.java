@@ -12,6 +12,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -43,14 +44,14 @@ public final class BundleWriter {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final ProviderRegistry registry;
-    private final AtomicFiles.Commit commit;
+    private final dev.moe.api.io.AtomicFiles.Commit commit;
 
     public BundleWriter(ProviderRegistry registry) {
-        this(registry, AtomicFiles.RENAME);
+        this(registry, dev.moe.api.io.AtomicFiles.RENAME);
     }
 
     /** With another last step than the rename, for tests that fail between writing and renaming. */
-    BundleWriter(ProviderRegistry registry, AtomicFiles.Commit commit) {
+    BundleWriter(ProviderRegistry registry, dev.moe.api.io.AtomicFiles.Commit commit) {
         this.registry = registry;
         this.commit = commit;
     }

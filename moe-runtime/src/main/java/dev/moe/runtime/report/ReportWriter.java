@@ -5,7 +5,7 @@ import dev.moe.runtime.evaluation.ModelResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.AtomicFiles;
+import dev.moe.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import dev.moe.api.ExpertException;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.AtomicFiles;
+import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.io.OutputTarget;

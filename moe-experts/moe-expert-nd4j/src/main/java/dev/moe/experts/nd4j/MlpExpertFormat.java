@@ -1,6 +1,7 @@
 package dev.moe.experts.nd4j;
 
 import dev.moe.api.ExpertException;
+import dev.moe.api.io.AtomicFiles;
 import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.nn.Mlp;
@@ -12,11 +13,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,24 +34,10 @@ public final class MlpExpertFormat {
     private MlpExpertFormat() {
     }
 
-    /** Writes atomically: a temporary file beside the target, then a rename, so a crash leaves no half file. */
+    /** Writes atomically ({@link AtomicFiles}): a crash or an error leaves no half file, and the old one as it was. */
     public static void save(MlpExpert expert, Path file) {
-        Path parent = file.toAbsolutePath().getParent();
         try {
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream out = Files.newOutputStream(tmp)) {
-                    write(expert, out);
-                }
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, out -> write(expert, out));
         } catch (IOException e) {
             throw new ExpertException("cannot write expert '" + expert.id() + "' to " + file + ": " + e.getMessage(), e);
         }

@@ -1,14 +1,13 @@
 package dev.moe.experts.tribuo;
 
 import dev.moe.api.ExpertException;
+import dev.moe.api.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.classification.Label;
@@ -109,23 +108,10 @@ public final class TribuoModelFiles {
         return c;
     }
 
-    /** Writes atomically: a temporary file beside the target, then a rename, so a crash leaves no half file. */
+    /** Writes atomically ({@link AtomicFiles}): a crash or an error leaves no half file, and the old one as it was. */
     public static void save(Model<Label> model, Path file) {
-        Path target = file.toAbsolutePath();
-        Path parent = target.getParent();
         try {
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".tmp");
-            try {
-                model.serializeToFile(tmp);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, model::serializeToStream);
         } catch (IOException e) {
             throw new ExpertException("cannot write Tribuo model to " + file + ": " + e.getMessage(), e);
         }

@@ -1,4 +1,4 @@
-package dev.moe.runtime.bundle;
+package dev.moe.runtime.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
