@@ -1,15 +1,16 @@
 package dev.moe.runtime.evaluation;
 
+import dev.moe.api.BaselineProvider;
+import dev.moe.api.Expert;
 import dev.moe.api.FloatMatrix;
-import dev.moe.experts.tribuo.TribuoExpert;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.training.GateData;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -21,21 +22,18 @@ import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
 import org.tribuo.math.optimisers.AdaGrad;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.ensemble.FullyWeightedVotingCombiner;
-import org.tribuo.ensemble.WeightedEnsembleModel;
 import org.tribuo.impl.ArrayExample;
 
 /**
  * The answers to "was the gate worth it": the same experts without a gate. {@code uniform} averages their
  * probabilities; {@code stacking} is a Tribuo logistic regression on the experts' probabilities (Wolpert's stacked
- * generalisation), trained on the very rows and expert outputs the gate learned from; {@code tribuo-ensemble} is
- * Tribuo's own {@link WeightedEnsembleModel} with a {@link FullyWeightedVotingCombiner} over the experts' Tribuo
- * models, when every expert is one.
+ * generalisation), trained on the very rows and expert outputs the gate learned from. Baselines tied to one kind of
+ * expert come from their provider's module through {@link BaselineProvider} ({@link #provided}), e.g.
+ * {@code tribuo-ensemble} from the Tribuo provider.
  */
 public final class Baselines {
 
     public static final String UNIFORM = "uniform";
-    public static final String TRIBUO_ENSEMBLE = "tribuo-ensemble";
     public static final String STACKING = "stacking";
 
     private Baselines() {
@@ -125,40 +123,19 @@ public final class Baselines {
     }
 
     /**
-     * Tribuo's weighted ensemble (equal weights, soft vote) of the experts that are Tribuo models, on rows of the data
-     * set whose columns are {@code featureNames}: what a Tribuo user gets from those models without moe. Empty unless
-     * at least two experts are Tribuo models and Tribuo accepts them as one ensemble: it requires equal feature and
-     * label domains (experts on different feature or label subsets are refused).
+     * The baselines the class path offers through {@link BaselineProvider} (e.g. {@code tribuo-ensemble}, which lives
+     * with the Tribuo provider), each applied to the experts where it applies.
+     *
+     * @param rows rows x features, the columns named by {@code featureNames}
+     * @return by baseline name, its probabilities (rows x labels)
      */
-    public static Optional<FloatMatrix> tribuoEnsemble(List<AlignedExpert> experts, FloatMatrix rows,
-                                                       List<String> featureNames, List<String> labelNames) {
-        List<Model<Label>> models = new ArrayList<>();
-        for (AlignedExpert expert : experts) {
-            if (expert.expert() instanceof TribuoExpert tribuo) {
-                models.add(tribuo.model());
-            }
+    public static Map<String, FloatMatrix> provided(List<AlignedExpert> experts, FloatMatrix rows, List<String> featureNames,
+                                                    List<String> labelNames) {
+        List<Expert> underlying = experts.stream().map(AlignedExpert::expert).toList();
+        Map<String, FloatMatrix> out = new TreeMap<>();
+        for (BaselineProvider provider : ServiceLoader.load(BaselineProvider.class, Baselines.class.getClassLoader())) {
+            provider.predict(underlying, rows, featureNames, labelNames).ifPresent(p -> out.put(provider.name(), p));
         }
-        if (models.size() < 2) {
-            return Optional.empty();
-        }
-        float[] weights = new float[models.size()];
-        Arrays.fill(weights, 1f / models.size());
-        WeightedEnsembleModel<Label> ensemble;
-        try {
-            ensemble = WeightedEnsembleModel.createEnsembleFromExistingModels("moe-experts", models,
-                    new FullyWeightedVotingCombiner(), weights);
-        } catch (IllegalArgumentException differentDomains) {
-            return Optional.empty();
-        }
-        String[] names = featureNames.toArray(String[]::new);
-        List<Example<Label>> examples = new ArrayList<>(rows.rows());
-        for (int r = 0; r < rows.rows(); r++) {
-            double[] values = new double[rows.columns()];
-            for (int j = 0; j < values.length; j++) {
-                values[j] = rows.get(r, j);
-            }
-            examples.add(new ArrayExample<>(new Label(labelNames.get(0)), names, values));
-        }
-        return Optional.of(scores(ensemble.predict(examples), labelNames));
+        return out;
     }
 }

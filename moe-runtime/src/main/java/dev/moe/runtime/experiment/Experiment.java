@@ -80,8 +80,8 @@ public final class Experiment {
         metrics.put(Baselines.UNIFORM, TribuoEvaluation.evaluate(Baselines.uniform(expertProbabilities), test.labels(), labels));
         metrics.put(Baselines.STACKING, TribuoEvaluation.evaluate(
                 Baselines.stacking(run.gateData(), expertProbabilities, labels, mix(seed, 4)), test.labels(), labels));
-        Baselines.tribuoEnsemble(run.model().experts(), test.features(), run.data().featureNames(), labels)
-                .ifPresent(p -> metrics.put(Baselines.TRIBUO_ENSEMBLE, TribuoEvaluation.evaluate(p, test.labels(), labels)));
+        Baselines.provided(run.model().experts(), test.features(), run.data().featureNames(), labels)
+                .forEach((name, p) -> metrics.put(name, TribuoEvaluation.evaluate(p, test.labels(), labels)));
         for (int b = 0; b < config.baselines().size(); b++) {
             MoeConfig.ExpertConfig baseline = config.baselines().get(b);
             progress.step(prefix + "training baseline " + baseline.id());

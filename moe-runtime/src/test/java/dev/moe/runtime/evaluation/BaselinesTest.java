@@ -37,7 +37,8 @@ class BaselinesTest {
                 Map.of("algorithm", "knn", "k", 4, "probabilities", "scores")), wine, rows, Path.of("."), 1);
         List<AlignedExpert> experts = List.of(AlignedExpert.align(lr, wine.featureNames(), wine.labelNames()),
                 AlignedExpert.align(knn, wine.featureNames(), wine.labelNames()));
-        FloatMatrix ensemble = Baselines.tribuoEnsemble(experts, wine.features(), wine.featureNames(), wine.labelNames()).orElseThrow();
+        // Found through the BaselineProvider SPI: the baseline lives with the Tribuo provider.
+        FloatMatrix ensemble = Baselines.provided(experts, wine.features(), wine.featureNames(), wine.labelNames()).get("tribuo-ensemble");
         FloatMatrix mean = Baselines.uniform(List.of(experts.get(0).predict(wine.features()), experts.get(1).predict(wine.features())));
         assertArrayEquals(mean.values(), ensemble.values(), 1e-5f);
         assertTrue(TribuoEvaluation.evaluate(ensemble, wine.labels(), wine.labelNames()).accuracy() > 0.9);
@@ -45,7 +46,7 @@ class BaselinesTest {
         // Tribuo refuses experts that read different features: no row rather than a wrong one.
         Expert fewFeatures = factory.create(new MoeConfig.ExpertConfig("few", "tribuo", null,
                 new MoeConfig.SubsetConfig(null, List.of("alcohol", "hue"), null), Map.of("algorithm", "cart")), wine, rows, Path.of("."), 1);
-        assertTrue(Baselines.tribuoEnsemble(List.of(experts.get(0), AlignedExpert.align(fewFeatures, wine.featureNames(), wine.labelNames())),
+        assertTrue(Baselines.provided(List.of(experts.get(0), AlignedExpert.align(fewFeatures, wine.featureNames(), wine.labelNames())),
                 wine.features(), wine.featureNames(), wine.labelNames()).isEmpty());
     }
 
@@ -58,7 +59,7 @@ class BaselinesTest {
             public Map<String, String> provenance() { return Map.of(); }
             public FloatMatrix predict(FloatMatrix f) { return FloatMatrix.zeros(f.rows(), 1); }
         };
-        assertTrue(Baselines.tribuoEnsemble(List.of(AlignedExpert.align(plain, List.of("x"), List.of("a"))),
+        assertTrue(Baselines.provided(List.of(AlignedExpert.align(plain, List.of("x"), List.of("a"))),
                 FloatMatrix.zeros(1, 1), List.of("x"), List.of("a")).isEmpty());
     }
 
