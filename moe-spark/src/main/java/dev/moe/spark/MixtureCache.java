@@ -4,6 +4,7 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,32 +62,11 @@ final class MixtureCache {
         return LOADS.get();
     }
 
+    /** The broadcast bytes read as a stream: the same reader and checks as a file, no temporary file. */
     private static SavedMixture load(String name, byte[] bytes) {
-        Path folder = null;
-        Path file = null;
-        try {
-            folder = Files.createTempDirectory("moe-spark-");
-            file = folder.resolve(name);
-            Files.write(file, bytes);
-            SavedMixture mixture = new BundleReader(ProviderRegistry.fromClassPath()).read(file);
-            LOADS.incrementAndGet();
-            return mixture;
-        } catch (IOException e) {
-            throw new MoeException("cannot unpack the broadcast model " + name + " on this executor: " + e.getMessage());
-        } finally {
-            deleteQuietly(file);
-            deleteQuietly(folder);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        if (p != null) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // A temporary file: the OS cleans it up.
-            }
-        }
+        SavedMixture mixture = new BundleReader(ProviderRegistry.fromClassPath()).read(name, new ByteArrayInputStream(bytes));
+        LOADS.incrementAndGet();
+        return mixture;
     }
 
     static String sha256(byte[] bytes) {

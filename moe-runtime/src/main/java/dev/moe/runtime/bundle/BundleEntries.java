@@ -3,21 +3,26 @@ package dev.moe.runtime.bundle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moe.runtime.MoeException;
+import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.Enumeration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -34,9 +39,80 @@ final class BundleEntries {
     private BundleEntries() {
     }
 
+    /** A zip's entries: from a file (random access) or from bytes in memory (scanned; no temporary file). */
+    interface Source {
+        /** Every entry, in the zip's order. */
+        List<ZipEntry> entries() throws IOException;
+
+        /** The entry of that name, or null. */
+        ZipEntry entry(String name) throws IOException;
+
+        InputStream open(ZipEntry entry) throws IOException;
+
+        static Source of(ZipFile zip) {
+            return new Source() {
+                @Override
+                public List<ZipEntry> entries() {
+                    return Collections.list(zip.entries()).stream().map(e -> (ZipEntry) e).toList();
+                }
+
+                @Override
+                public ZipEntry entry(String name) {
+                    return zip.getEntry(name);
+                }
+
+                @Override
+                public InputStream open(ZipEntry entry) throws IOException {
+                    return zip.getInputStream(entry);
+                }
+            };
+        }
+
+        /**
+         * A zip held in memory (a bundle broadcast to Spark executors). Scanning it fills each entry's size and CRC from
+         * its data descriptor; {@link ZipInputStream} checks the CRC again as an entry is read.
+         */
+        static Source of(byte[] bytes) {
+            return new Source() {
+                private List<ZipEntry> entries;
+
+                @Override
+                public List<ZipEntry> entries() throws IOException {
+                    if (entries == null) {
+                        List<ZipEntry> all = new ArrayList<>();
+                        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+                            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                                all.add(e);
+                            }
+                        }
+                        entries = all;
+                    }
+                    return entries;
+                }
+
+                @Override
+                public ZipEntry entry(String name) throws IOException {
+                    return entries().stream().filter(e -> e.getName().equals(name)).findFirst().orElse(null);
+                }
+
+                @Override
+                public InputStream open(ZipEntry entry) throws IOException {
+                    ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes));
+                    for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                        if (e.getName().equals(entry.getName())) {
+                            return in;
+                        }
+                    }
+                    in.close();
+                    throw new ZipException("no entry " + entry.getName());
+                }
+            };
+        }
+    }
+
     /** @return every listed entry's bytes, the manifest's under {@link BundleFormat#MANIFEST} */
-    static Map<String, byte[]> read(ZipFile zip, Path file, ObjectMapper json) throws IOException {
-        ZipEntry manifestEntry = zip.getEntry(BundleFormat.MANIFEST);
+    static Map<String, byte[]> read(Source zip, Path file, ObjectMapper json) throws IOException {
+        ZipEntry manifestEntry = zip.entry(BundleFormat.MANIFEST);
         if (manifestEntry == null) {
             throw new MoeException(file + ": no " + BundleFormat.MANIFEST + " inside: not a moe model bundle");
         }
@@ -57,8 +133,7 @@ final class BundleEntries {
 
         // Every entry of the zip must be listed: nothing else is read, or even inflated.
         Set<String> names = new HashSet<>();
-        for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-            ZipEntry entry = e.nextElement();
+        for (ZipEntry entry : zip.entries()) {
             if (entry.isDirectory()) {
                 continue;
             }
@@ -77,7 +152,7 @@ final class BundleEntries {
         long budget = Runtime.getRuntime().maxMemory() / 2;
         long used = 0;
         for (String name : listed) {
-            ZipEntry entry = zip.getEntry(name);
+            ZipEntry entry = zip.entry(name);
             if (entry == null) {
                 continue; // the reader names the missing entry
             }
@@ -120,13 +195,13 @@ final class BundleEntries {
     }
 
     /** An entry's bytes, refused as soon as it holds more than {@code cap}; checked against the zip's CRC-32. */
-    private static byte[] readCapped(ZipFile zip, ZipEntry entry, long cap, Path file, String limit) throws IOException {
+    private static byte[] readCapped(Source zip, ZipEntry entry, long cap, Path file, String limit) throws IOException {
         if (entry.getSize() > cap) {
             throw new MoeException(file + ": entry '" + entry.getName() + "' holds " + entry.getSize() + " bytes, more than "
                     + limit + ": the bundle is corrupt");
         }
         byte[] bytes;
-        try (InputStream in = zip.getInputStream(entry)) {
+        try (InputStream in = zip.open(entry)) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
         } catch (IOException e) {
             throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (" + e.getMessage() + "): the bundle is corrupt");

@@ -41,6 +41,31 @@ public record BundleManifest(
         List<PluginRef> plugins,
         Map<String, Long> sizes) {
 
+    /** The fields a bundle cannot be read without; a manifest that lacks one is corrupt. */
+    public BundleManifest {
+        required(featureNames, "featureNames");
+        required(labelNames, "labelNames");
+        required(strategy, "strategy");
+        required(gate, "gate");
+        required(experts, "experts");
+        required(entries, "entries");
+        if (experts.isEmpty() || labelNames.isEmpty()) {
+            throw new IllegalArgumentException("no experts or no labels");
+        }
+        for (ExpertEntry e : experts) {
+            required(e, "experts[]");
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException {@code 'KEY' is missing}, which the reader reports as a corrupt manifest
+     */
+    static void required(Object value, String key) {
+        if (value == null) {
+            throw new IllegalArgumentException("'" + key + "' is missing");
+        }
+    }
+
     /**
      * @param name        the strategy's name, created again through the strategy provider of that name
      * @param params      the parameters it was created with ({@code routing.params})
@@ -48,7 +73,11 @@ public record BundleManifest(
      * @param origin      where its provider was found: {@code classpath (...)} or a plugin's jar or folder
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Strategy(String name, Map<String, Object> params, String description, String origin) { }
+    public record Strategy(String name, Map<String, Object> params, String description, String origin) {
+        public Strategy {
+            required(name, "strategy.name");
+        }
+    }
 
     /**
      * The gate: its inputs, standardised, then an MLP with one output per expert. Each named entry holds
@@ -62,7 +91,12 @@ public record BundleManifest(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Gate(List<Integer> sizes, List<String> activations, Double dropout, String means, String scales,
-                       String parameters, String inputs, String calibration) { }
+                       String parameters, String inputs, String calibration) {
+        public Gate {
+            required(sizes, "gate.sizes");
+            required(activations, "gate.activations");
+        }
+    }
 
     /**
      * One expert.
@@ -80,7 +114,15 @@ public record BundleManifest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ExpertEntry(String id, String provider, String storage, String entry, Map<String, Object> params,
                               String baseDirectory, String origin, PluginRef plugin, List<String> featureNames,
-                              List<String> labelNames, Map<String, String> provenance) { }
+                              List<String> labelNames, Map<String, String> provenance) {
+        public ExpertEntry {
+            required(id, "experts[].id");
+            required(provider, "experts[" + id + "].provider");
+            required(storage, "experts[" + id + "].storage");
+            required(featureNames, "experts[" + id + "].featureNames");
+            required(labelNames, "experts[" + id + "].labelNames");
+        }
+    }
 
     /**
      * A provider's jar: its file name, its Maven artifact and version when the jar says them, and the SHA-256 of its

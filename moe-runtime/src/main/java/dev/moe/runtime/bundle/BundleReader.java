@@ -1,51 +1,22 @@
 package dev.moe.runtime.bundle;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.moe.api.Expert;
-import dev.moe.api.ExpertException;
-import dev.moe.api.ExpertProvider;
-import dev.moe.api.ExpertSpec;
-import dev.moe.api.ParameterException;
-import dev.moe.api.Parameters;
-import dev.moe.api.RoutingStrategy;
-import dev.moe.api.RoutingStrategyProvider;
-import dev.moe.gating.mixture.AlignedExpert;
-import dev.moe.gating.mixture.FeatureScaler;
-import dev.moe.gating.mixture.ExpertCalibration;
-import dev.moe.gating.mixture.GateInputs;
-import dev.moe.gating.mixture.GateNetwork;
-import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.gating.nn.Activation;
-import dev.moe.gating.nn.Mlp;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.plugins.ProviderRegistry;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Loads a saved mixture ({@link BundleFormat}) and checks it on the way: the format and its version (a newer
- * bundle is refused with a clear message), every entry's SHA-256 (a truncated or corrupted file is refused), and
- * that the providers and strategy it names are installed (a missing plugin is named). Experts come back through
- * their providers: embedded ones are read from the bundle, referenced ones loaded again, and each must read and
- * predict the features and labels the bundle recorded.
+ * Loads a saved mixture ({@link BundleFormat}), from a file or a stream, in three steps: reading the zip's entries
+ * ({@link BundleEntries}: the manifest first, then only what it lists, each capped), validating the manifest
+ * ({@link ManifestReader}: format, version, required fields, every entry's SHA-256), and assembling the model
+ * ({@link MixtureAssembly}: installed providers, experts through them, the strategy).
  *
  * <p>Every error is a {@link MoeException} whose message starts with the bundle's path.
  */
@@ -53,9 +24,6 @@ public final class BundleReader {
 
     /** No entry of a sane bundle comes near this; a larger one is refused before it is read into memory. */
     static final long MAX_ENTRY_BYTES = 1L << 30;
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final ProviderRegistry registry;
     /** Chooses the registry from the manifest (plugin consent); null: {@link #registry} as given. */
@@ -98,7 +66,7 @@ public final class BundleReader {
         }
         Map<String, byte[]> contents;
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            contents = BundleEntries.read(zip, file, JSON);
+            contents = BundleEntries.read(BundleEntries.Source.of(zip), file, ManifestReader.JSON);
         } catch (NoSuchFileException e) {
             throw new MoeException("model file not found: " + file);
         } catch (ZipException e) {
@@ -106,301 +74,38 @@ public final class BundleReader {
         } catch (IOException e) {
             throw new MoeException("cannot read model bundle " + file + ": " + e.getMessage());
         }
-        BundleManifest manifest = manifest(contents, file);
-        verifyEntries(manifest, contents, file);
-        BundleReader reader = plugins == null ? this : new BundleReader(plugins.apply(manifest, file), null, referencedFilesAllowed);
-        return new SavedMixture(file, manifest, reader.build(manifest, contents, file));
-    }
-
-    private static BundleManifest manifest(Map<String, byte[]> contents, Path file) {
-        byte[] bytes = contents.get(BundleFormat.MANIFEST);
-        if (bytes == null) {
-            throw new MoeException(file + ": no " + BundleFormat.MANIFEST + " inside: not a moe model bundle");
-        }
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is not valid JSON: the bundle is corrupt ("
-                    + firstLine(e) + ")");
-        }
-        if (tree == null || !tree.isObject() || !BundleFormat.FORMAT.equals(tree.path("format").asText(null))) {
-            throw new MoeException(file + ": not a moe model bundle (its manifest's format is not '" + BundleFormat.FORMAT + "')");
-        }
-        JsonNode version = tree.get("formatVersion");
-        if (version == null || !version.canConvertToInt() || version.asInt() < 1) {
-            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " has no valid formatVersion: the bundle is corrupt");
-        }
-        if (version.asInt() > BundleFormat.VERSION) {
-            throw new MoeException(file + ": bundle format version " + version.asInt() + " is newer than this program reads (up to "
-                    + BundleFormat.VERSION + "); it was written by " + tree.path("createdBy").asText("a newer moe")
-                    + ": update moe to load it");
-        }
-        BundleManifest m;
-        try {
-            m = JSON.treeToValue(tree, BundleManifest.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: " + firstLine(e));
-        }
-        require(m.featureNames(), "featureNames", file);
-        require(m.labelNames(), "labelNames", file);
-        require(m.strategy(), "strategy", file);
-        require(m.strategy().name(), "strategy.name", file);
-        require(m.gate(), "gate", file);
-        require(m.gate().sizes(), "gate.sizes", file);
-        require(m.gate().activations(), "gate.activations", file);
-        require(m.experts(), "experts", file);
-        require(m.entries(), "entries", file);
-        if (m.experts().isEmpty() || m.labelNames().isEmpty()) {
-            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: no experts or no labels");
-        }
-        for (BundleManifest.ExpertEntry e : m.experts()) {
-            require(e, "experts[]", file);
-            require(e.id(), "experts[].id", file);
-            require(e.provider(), "experts[" + e.id() + "].provider", file);
-            require(e.storage(), "experts[" + e.id() + "].storage", file);
-            require(e.featureNames(), "experts[" + e.id() + "].featureNames", file);
-            require(e.labelNames(), "experts[" + e.id() + "].labelNames", file);
-        }
-        return m;
-    }
-
-    private static void require(Object value, String key, Path file) {
-        if (value == null) {
-            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: '" + key + "' is missing");
-        }
-    }
-
-    private static void verifyEntries(BundleManifest m, Map<String, byte[]> contents, Path file) {
-        for (Map.Entry<String, String> e : m.entries().entrySet()) {
-            byte[] bytes = contents.get(e.getKey());
-            if (bytes == null) {
-                throw new MoeException(file + ": entry '" + e.getKey() + "' is missing: the bundle is incomplete or corrupt");
-            }
-            if (!BundleFormat.sha256(bytes).equalsIgnoreCase(String.valueOf(e.getValue()))) {
-                throw new MoeException(file + ": entry '" + e.getKey() + "' fails its SHA-256 check: the bundle is corrupt");
-            }
-        }
-        for (String name : contents.keySet()) {
-            if (!name.equals(BundleFormat.MANIFEST) && !m.entries().containsKey(name)) {
-                throw new MoeException(file + ": entry '" + name + "' is not listed in the manifest: the bundle is corrupt");
-            }
-        }
-        List<String> needed = new ArrayList<>(List.of(m.gate().means(), m.gate().scales(), m.gate().parameters()));
-        if (m.gate().calibration() != null) {
-            needed.add(m.gate().calibration());
-        }
-        for (BundleManifest.ExpertEntry e : m.experts()) {
-            if (BundleFormat.EMBEDDED.equals(e.storage())) {
-                needed.add(e.entry());
-            }
-        }
-        for (String name : needed) {
-            if (name == null || !m.entries().containsKey(name)) {
-                throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: it names no checked entry '" + name + "'");
-            }
-        }
-    }
-
-    private MixtureModel build(BundleManifest m, Map<String, byte[]> contents, Path file) {
-        checkProvidersPresent(m, file);
-        GateNetwork gate = gate(m, contents, file);
-        List<AlignedExpert> experts = new ArrayList<>();
-        for (int i = 0; i < m.experts().size(); i++) {
-            BundleManifest.ExpertEntry entry = m.experts().get(i);
-            Expert expert = expert(entry, contents, file);
-            try {
-                experts.add(AlignedExpert.align(expert, m.featureNames(), m.labelNames()));
-            } catch (ExpertException e) {
-                throw new MoeException(file + ": " + e.getMessage());
-            }
-        }
-        if (gate.network().outputSize() != experts.size()) {
-            throw new MoeException(file + ": the gate has " + gate.network().outputSize() + " outputs for " + experts.size()
-                    + " experts: the bundle is corrupt");
-        }
-        RoutingStrategy strategy = strategy(m, experts.size(), file);
-        return new MixtureModel(gate, strategy, experts, calibrations(m, contents, experts.size(), file),
-                m.labelNames());
-    }
-
-    /** All missing providers and strategies at once, with the plugin each came from, before anything is built. */
-    private void checkProvidersPresent(BundleManifest m, Path file) {
-        List<String> missing = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (BundleManifest.ExpertEntry e : m.experts()) {
-            if (!registry.expertProviders().containsKey(e.provider()) && seen.add(e.provider())) {
-                missing.add("expert provider '" + e.provider() + "'" + from(e.plugin(), e.origin()));
-            }
-        }
-        if (!registry.routingProviders().containsKey(m.strategy().name())) {
-            missing.add("routing strategy '" + m.strategy().name() + "'" + from(null, m.strategy().origin()));
-        }
-        if (!missing.isEmpty()) {
-            throw new MoeException(file + ": needs " + String.join(" and ", missing) + ", not installed here (known expert providers: "
-                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar to the plugins folder, --plugins DIR)");
-        }
-    }
-
-    private static String from(BundleManifest.PluginRef plugin, String origin) {
-        if (plugin != null && plugin.artifact() != null) {
-            return " (plugin " + plugin.artifact() + (plugin.version() == null ? "" : " " + plugin.version()) + ", " + plugin.jar() + ")";
-        }
-        if (plugin != null) {
-            return " (from " + plugin.jar() + ")";
-        }
-        return origin == null ? "" : " (from " + origin + ")";
-    }
-
-    private static List<ExpertCalibration> calibrations(BundleManifest m, Map<String, byte[]> contents, int experts, Path file) {
-        if (m.gate().calibration() == null) {
-            return ExpertCalibration.identities(experts);
-        }
-        try {
-            float[] pairs = BundleFormat.floats(contents.get(m.gate().calibration()));
-            if (pairs.length != 2 * experts) {
-                throw new IllegalArgumentException(pairs.length / 2 + " calibrations for " + experts + " experts");
-            }
-            List<ExpertCalibration> calibrations = new ArrayList<>();
-            for (int k = 0; k < experts; k++) {
-                calibrations.add(new ExpertCalibration(pairs[2 * k], pairs[2 * k + 1]));
-            }
-            return calibrations;
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MoeException(file + ": the experts' calibration is corrupt: " + e.getMessage());
-        }
-    }
-
-    private static GateNetwork gate(BundleManifest m, Map<String, byte[]> contents, Path file) {
-        BundleManifest.Gate g = m.gate();
-        try {
-            int[] sizes = g.sizes().stream().mapToInt(Integer::intValue).toArray();
-            List<Activation> activations = g.activations().stream().map(Activation::fromConfigName).toList();
-            float[] means = BundleFormat.floats(contents.get(g.means()));
-            float[] scales = BundleFormat.floats(contents.get(g.scales()));
-            float[] parameters = BundleFormat.floats(contents.get(g.parameters()));
-            GateInputs inputs = g.inputs() == null ? GateInputs.FEATURES : GateInputs.fromConfigName(g.inputs());
-            int width = inputs.width(m.featureNames().size(), m.experts().size(), m.labelNames().size());
-            if (means.length != width) {
-                throw new IllegalArgumentException(means.length + " means for " + width + " gate inputs (" + inputs.configName() + ")");
-            }
-            Mlp network = Mlp.fromParameters(sizes, activations, g.dropout() == null ? 0.0 : g.dropout(), parameters, DataType.FLOAT);
-            return new GateNetwork(new FeatureScaler(means, scales), network, inputs);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new MoeException(file + ": the gate is corrupt: " + e.getMessage());
-        }
-    }
-
-    private Expert expert(BundleManifest.ExpertEntry entry, Map<String, byte[]> contents, Path file) {
-        ProviderRegistry.Found<ExpertProvider> found = registry.expertProviders().get(entry.provider());
-        ExpertProvider provider = found.provider();
-        String where = file + ": expert '" + entry.id() + "'";
-        Expert expert;
-        try {
-            if (BundleFormat.EMBEDDED.equals(entry.storage())) {
-                byte[] bytes = contents.get(entry.entry());
-                ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(), Parameters.empty(entry.entry()),
-                        file.toAbsolutePath().getParent(), 0L);
-                expert = Origins.withLoaderOf(provider, () -> {
-                    try (InputStream in = new ByteArrayInputStream(bytes)) {
-                        return provider.read(spec, in);
-                    }
-                });
-            } else if (BundleFormat.REFERENCE.equals(entry.storage())) {
-                checkPluginVersion(entry, provider, where);
-                Path base = entry.baseDirectory() == null ? file.toAbsolutePath().getParent() : Path.of(entry.baseDirectory());
-                if (!referencedFilesAllowed) {
-                    checkReferencedFiles(entry.params(), base, where, "params");
-                }
-                ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(),
-                        new Parameters("experts[" + entry.id() + "].params", entry.params() == null ? Map.of() : entry.params()),
-                        base, 0L);
-                expert = Origins.withLoaderOf(provider, () -> provider.load(spec));
-            } else {
-                throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: expert '" + entry.id()
-                        + "' has unknown storage '" + entry.storage() + "'");
-            }
-        } catch (MoeException e) {
-            throw e;
-        } catch (ExpertException | ParameterException e) {
-            throw new MoeException(where + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MoeException(where + ": cannot read it: " + e.getMessage(), e);
-        } catch (RuntimeException | LinkageError e) {
-            throw new MoeException(where + ": provider '" + entry.provider() + "'" + from(Origins.jarOf(provider.getClass()), found.origin())
-                    + " failed while loading it: " + e, e);
-        }
-        if (expert == null) {
-            throw new MoeException(where + ": provider '" + entry.provider() + "' returned no expert");
-        }
-        if (!expert.featureNames().equals(entry.featureNames())) {
-            throw new MoeException(where + " now reads " + expert.featureNames().size() + " features " + expert.featureNames()
-                    + ", but was saved reading " + entry.featureNames().size() + " " + entry.featureNames()
-                    + "; its provider '" + entry.provider() + "' has changed");
-        }
-        if (!expert.labelNames().equals(entry.labelNames())) {
-            throw new MoeException(where + " now predicts labels " + expert.labelNames() + ", but was saved predicting "
-                    + entry.labelNames() + "; its provider '" + entry.provider() + "' has changed");
-        }
-        return expert;
+        return read(file, contents);
     }
 
     /**
-     * An expert stored by reference is loaded again from its parameters: a bundle from elsewhere could make moe open
-     * any file through them. Only resources inside plugins ({@code classpath:}) pass, unless the user allowed files.
+     * A bundle from a stream (e.g. bytes broadcast to Spark executors), with the same checks, and no temporary file.
+     *
+     * @param name the bundle's file name, for messages; embedded experts see the current folder as theirs
      */
-    private static void checkReferencedFiles(Object value, Path base, String where, String key) {
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> checkReferencedFiles(v, base, where, key + "." + k));
-        } else if (value instanceof List<?> list) {
-            for (int i = 0; i < list.size(); i++) {
-                checkReferencedFiles(list.get(i), base, where, key + "[" + i + "]");
-            }
-        } else if (value instanceof String s && !s.startsWith("classpath:")) {
-            boolean file = s.contains("/") || s.contains("\\") || s.startsWith("~") || s.equals("..");
-            try {
-                file = file || (!s.isBlank() && Files.exists(base.resolve(s)));
-            } catch (RuntimeException ignored) {
-                // not a path at all
-            }
-            if (file) {
-                throw new MoeException(where + ": " + key + " names the file '" + s + "', outside any plugin; a bundle may "
-                        + "reference only resources inside its plugins (classpath:...). If you trust this bundle, pass "
-                        + "--allow-referenced-files");
-            }
-        }
-    }
-
-    /** A referenced expert lives in its plugin's jar: another version of the plugin may hold another model. */
-    private static void checkPluginVersion(BundleManifest.ExpertEntry entry, ExpertProvider provider, String where) {
-        BundleManifest.PluginRef saved = entry.plugin();
-        BundleManifest.PluginRef now = Origins.jarOf(provider.getClass());
-        if (saved != null && now != null && saved.version() != null && now.version() != null
-                && !saved.version().equals(now.version())) {
-            throw new MoeException(where + " was saved with " + (saved.artifact() == null ? saved.jar() : saved.artifact())
-                    + " " + saved.version() + ", but the installed " + (now.artifact() == null ? now.jar() : now.artifact())
-                    + " is " + now.version() + "; its model lives in the plugin, so install version " + saved.version());
-        }
-    }
-
-    private RoutingStrategy strategy(BundleManifest m, int expertCount, Path file) {
-        RoutingStrategyProvider provider = registry.routingProviders().get(m.strategy().name()).provider();
-        Map<String, Object> params = m.strategy().params() == null ? Map.of() : m.strategy().params();
+    public SavedMixture read(String name, InputStream in) {
+        Path file = Path.of(name);
+        byte[] bytes;
         try {
-            return Origins.withLoaderOf(provider, () -> provider.create(new Parameters(file + ": strategy.params", params), expertCount));
-        } catch (ParameterException | ExpertException e) {
-            throw new MoeException(e.getMessage(), e);
-        } catch (RuntimeException | LinkageError e) {
-            throw new MoeException(file + ": routing strategy '" + m.strategy().name() + "' failed while loading: " + e, e);
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 2));
+        } catch (IOException e) {
+            throw new MoeException("cannot read model bundle " + name + ": " + e.getMessage());
         }
+        Map<String, byte[]> contents;
+        try {
+            contents = BundleEntries.read(BundleEntries.Source.of(bytes), file, ManifestReader.JSON);
+        } catch (ZipException e) {
+            throw new MoeException(file + ": not a moe model bundle, or truncated (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new MoeException("cannot read model bundle " + name + ": " + e.getMessage());
+        }
+        return read(file, contents);
     }
 
-    private static String firstLine(Exception e) {
-        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        if (m == null) {
-            return e.getClass().getSimpleName();
-        }
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
+    /** Reading, then validation, then assembly. */
+    private SavedMixture read(Path file, Map<String, byte[]> contents) {
+        BundleManifest manifest = ManifestReader.read(contents, file);
+        ManifestReader.verifyEntries(manifest, contents, file);
+        ProviderRegistry providers = plugins == null ? registry : plugins.apply(manifest, file);
+        return new SavedMixture(file, manifest, new MixtureAssembly(providers, referencedFilesAllowed).build(manifest, contents, file));
     }
 }

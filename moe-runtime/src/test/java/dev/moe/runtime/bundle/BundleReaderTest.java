@@ -74,6 +74,31 @@ class BundleReaderTest {
         }
     }
 
+    /** From a stream (Spark's broadcast bytes), the same model and the same checks, without a temporary file. */
+    @Test
+    void aBundleReadFromAStreamIsTheSameAndCheckedTheSame() throws Exception {
+        Path file = saved();
+        SavedMixture fromStream = reader.read("seed.moe", new java.io.ByteArrayInputStream(Files.readAllBytes(file)));
+        assertEquals(reader.read(file).manifest(), fromStream.manifest());
+        assertSamePredictions(reader.read(file).model(), fromStream.model(), BundleFixtures.seedMixture().run().data().features(),
+                "from a stream");
+
+        Path tampered = dir.resolve("tampered.moe");
+        rewrite(file, tampered, (name, b) -> {
+            if (name.equals("gate/parameters.f32")) {
+                float[] f = BundleFormat.floats(b);
+                f[0] += 0.25f;
+                return BundleFormat.floats(f);
+            }
+            return b;
+        });
+        assertEquals("tampered.moe: entry 'gate/parameters.f32' fails its SHA-256 check: the bundle is corrupt",
+                assertThrows(MoeException.class, () -> reader.read("tampered.moe",
+                        new java.io.ByteArrayInputStream(Files.readAllBytes(tampered)))).getMessage());
+        assertTrue(assertThrows(MoeException.class, () -> reader.read("junk.moe", new java.io.ByteArrayInputStream(new byte[] {1, 2, 3})))
+                .getMessage().startsWith("junk.moe: "));
+    }
+
     @Test
     void aGateOnTheExpertsOutputsRoundTripsWithItsInputsAndCalibrations() {
         for (String inputs : List.of("signals", "both")) {
