@@ -10,7 +10,7 @@ import dev.moe.experts.tribuo.TribuoExpert;
 import dev.moe.experts.tribuo.TribuoExpertProvider;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;

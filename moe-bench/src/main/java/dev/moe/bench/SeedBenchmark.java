@@ -3,7 +3,7 @@ package dev.moe.bench;
 import com.google.inject.Guice;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;

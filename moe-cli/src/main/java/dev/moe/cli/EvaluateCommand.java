@@ -2,7 +2,7 @@ package dev.moe.cli;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;

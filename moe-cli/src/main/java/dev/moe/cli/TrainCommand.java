@@ -2,7 +2,7 @@ package dev.moe.cli;
 
 import com.google.inject.Guice;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.BundleWriter;
@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }
-            BundleManifest manifest = new BundleWriter(registry).write(SaveRequest.of(c, run, registry, configText), output);
+            BundleManifest manifest = new BundleWriter(registry).write(run.saveRequest(c, registry, configText), output);
             if (!quiet) {
                 summary(spec.commandLine().getOut(), run, manifest);
             }

@@ -9,7 +9,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.api.Parameters;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.BundleWriter;
@@ -93,7 +93,7 @@ class TrainCommandTest {
         MoeConfig config = ConfigLoader.parse(WINE_ALL_KINDS.formatted(wine), dir.resolve("wine.yaml"));
         Experiment.TrainedRun run = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
                 .train(config.seedOrDefault(), "", ProgressListener.SILENT);
-        SaveRequest trained = SaveRequest.of(config, run, registry, null);
+        SaveRequest trained = run.saveRequest(config, registry, null);
         FloatMatrix rows = run.data().features();
         double worst = 0;
         for (String strategy : registry.routingProviders().keySet()) {

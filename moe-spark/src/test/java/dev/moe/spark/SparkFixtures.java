@@ -5,7 +5,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.api.Parameters;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.config.ConfigLoader;
@@ -51,7 +51,7 @@ final class SparkFixtures {
         RoutingStrategy topK = registry.routingProviders().get("top-k").provider()
                 .create(new Parameters("routing.params", Map.of("k", 2)), trained.experts().size());
         MixtureModel m = new MixtureModel(trained.gate(), topK, trained.experts(), trained.labelNames());
-        SaveRequest base = SaveRequest.of(config, run, registry, CONFIG);
+        SaveRequest base = run.saveRequest(config, registry, CONFIG);
         new BundleWriter(registry).write(new SaveRequest(m, base.featureNames(), Map.of("k", 2), base.experts(),
                 base.labelColumn(), base.provenance(), base.configText()), model);
     }

@@ -6,7 +6,6 @@ import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
-import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,12 +69,12 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
 
     /**
      * What to save for one trained run of a config: the strategy's and experts' config entries, the data's hashes,
-     * the seed and the mixture's accuracy on the run's test rows.
+     * the seed and the mixture's accuracy on the run's test rows ({@code testRows} of {@code data}).
      *
      * @param configText the config file's text (null when it has none)
      */
-    public static SaveRequest of(MoeConfig config, Experiment.TrainedRun run, ProviderRegistry registry, String configText) {
-        MixtureModel model = run.model();
+    public static SaveRequest of(MoeConfig config, MixtureModel model, Dataset data, int[] testRows, long seed,
+                                 ProviderRegistry registry, String configText) {
         List<ExpertSource> experts = new ArrayList<>();
         for (int i = 0; i < config.experts().size(); i++) {
             MoeConfig.ExpertConfig e = config.experts().get(i);
@@ -85,8 +84,6 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
             boolean trained = e.trainOrDefault(registry.expertProvider(e.provider()).canTrain());
             experts.add(new ExpertSource(e.provider(), e.params(), config.baseDirectory(), trained));
         }
-        Dataset data = run.data();
-        int[] testRows = run.plan().testRows();
         Double testAccuracy = null;
         if (testRows.length > 0) {
             Dataset test = data.subset(testRows);
@@ -100,7 +97,7 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         BundleManifest.Provenance provenance = new BundleManifest.Provenance(
                 config.source() == null ? null : config.source().toAbsolutePath().normalize().toString(),
                 configText == null ? null : BundleFormat.CONFIG,
-                run.seed(), config.data().source(), data.name(), data.rows(), datasetSha256(data), dataFileSha,
+                seed, config.data().source(), data.name(), data.rows(), datasetSha256(data), dataFileSha,
                 testRows.length, testAccuracy, null);
         String labelColumn = config.data().label() == null ? "label" : config.data().label();
         // The configured strategy's parameters belong to it alone: a chosen averaging or constant combiner has none.

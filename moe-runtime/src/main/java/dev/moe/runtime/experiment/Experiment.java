@@ -11,6 +11,8 @@ import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateSelection;
 import dev.moe.gating.training.GateTrainer;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.SaveRequest;
+import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
@@ -158,7 +160,13 @@ public final class Experiment {
      * @param gate     how the combiner was chosen and trained
      */
     public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss, GateData gateData,
-                             GateSummary gate) { }
+                             GateSummary gate) {
+
+        /** What to save of this run ({@code moe train}); the config's text is stored verbatim, or null. */
+        public SaveRequest saveRequest(MoeConfig config, ProviderRegistry registry, String configText) {
+            return SaveRequest.of(config, model, data, plan.testRows(), seed, registry, configText);
+        }
+    }
 
     private DataSource dataSource() {
         DataSource source = dataSources.get(config.data().source());

@@ -4,7 +4,7 @@ import com.google.inject.Guice;
 import dev.moe.api.Parameters;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
@@ -37,7 +37,7 @@ public final class BundleFixtures {
         }
 
         public SaveRequest request() {
-            return SaveRequest.of(config, run, REGISTRY, CONFIG);
+            return run.saveRequest(config, REGISTRY, CONFIG);
         }
 
         /** The same gate and experts under another strategy, created by name through the registry. */

@@ -15,7 +15,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.training.GateExtension;
 import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateTrainer;
-import dev.moe.runtime.MoeModule;
+import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;

@@ -1,4 +1,4 @@
-package dev.moe.runtime;
+package dev.moe.runtime.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package dev.moe.runtime;
+package dev.moe.runtime.experiment;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -11,7 +11,6 @@ import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.SyntheticSeedSource;
-import dev.moe.runtime.experiment.RoutingStrategies;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.util.Objects;
 
