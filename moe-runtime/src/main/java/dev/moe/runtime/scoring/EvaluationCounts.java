@@ -6,6 +6,7 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.evaluation.Baselines;
 import dev.moe.runtime.evaluation.ClassificationMetrics;
+import dev.moe.runtime.evaluation.EvaluationReport;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class EvaluationCounts implements Serializable {
     private static final long serialVersionUID = 2L;
 
     /** The mixture's name among the models, as in {@code moe evaluate}'s report. */
-    public static final String MOE = "moe";
+    public static final String MOE = EvaluationReport.MOE;
 
     /** Probabilities are clipped here before the log, as in {@code TribuoEvaluation}. */
     static final double MIN_PROBABILITY = 1e-15;
