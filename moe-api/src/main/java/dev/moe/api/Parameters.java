@@ -55,6 +55,33 @@ public final class Parameters {
         return this;
     }
 
+    /**
+     * Fails on a key that {@code declared} does not name, or a value of the wrong type for its declaration, with a
+     * message that starts with {@link #where()} and the key (so the runtime can add the config's file and line).
+     * An empty declaration checks nothing: the provider declared no parameters.
+     */
+    public Parameters checkDeclared(List<ParameterSpec> declared) {
+        if (declared.isEmpty()) {
+            return this;
+        }
+        Map<String, ParameterSpec> byName = new LinkedHashMap<>();
+        for (ParameterSpec spec : declared) {
+            byName.put(spec.name(), spec);
+        }
+        requireOnly(byName.keySet().toArray(String[]::new));
+        for (String key : values.keySet()) {
+            switch (byName.get(key).type()) {
+                case STRING, PATH -> string(key, null);
+                case INTEGER -> longInteger(key, 0);
+                case NUMBER -> real(key, 0);
+                case BOOLEAN -> bool(key, false);
+                case INTEGER_LIST -> integers(key, List.of());
+                case STRING_LIST -> strings(key, List.of());
+            }
+        }
+        return this;
+    }
+
     public String string(String key, String defaultValue) {
         Object v = values.get(key);
         if (v == null) {

@@ -1,14 +1,13 @@
-package dev.moe.gating.mixture;
-
-import dev.moe.api.Expert;
-import dev.moe.api.FloatMatrix;
+package dev.moe.api;
 
 /**
- * An expert whose parameters can be trained further together with the gate (the article's joint
- * training). The expert itself stays immutable: tuning works on a copy and yields a new expert.
+ * A capability: an expert whose parameters can be trained further together with the gate (the article's joint
+ * training, {@code gate.fine-tune-experts}). The expert itself stays immutable: tuning works on a copy and yields a
+ * new expert. Experts without this capability stay frozen.
  */
 public interface FineTunableExpert extends Expert {
 
+    /** A tuner over a copy of this expert, stepping with Adam at {@code learningRate}. */
     Tuner tuner(double learningRate, long seed);
 
     /** Trains a copy of the expert, one batch at a time. Not thread-safe. */
