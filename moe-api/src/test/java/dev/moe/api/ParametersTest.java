@@ -32,8 +32,10 @@ class ParametersTest {
     @Test
     void anUnknownKeyIsNamedWithWhereItSitsAndTheKnownOnes() {
         ParameterException e = assertThrows(ParameterException.class, () -> params(Map.of("epoch", 10)).checkDeclared(DECLARED));
-        assertEquals("experts[mlp].params: unknown key 'epoch'; known keys: epochs, hidden, learning-rate, model, standardise",
-                e.getMessage());
+        assertEquals("experts[mlp].params.epoch: unknown key (did you mean 'epochs'?); known keys: epochs, hidden,"
+                + " learning-rate, model, standardise", e.getMessage());
+        assertEquals("experts[mlp].params.colour: unknown key; known keys: epochs, hidden, learning-rate, model, standardise",
+                assertThrows(ParameterException.class, () -> params(Map.of("colour", 1)).checkDeclared(DECLARED)).getMessage());
     }
 
     @Test

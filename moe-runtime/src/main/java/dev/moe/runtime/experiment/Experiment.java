@@ -31,6 +31,8 @@ import java.util.TreeSet;
  */
 public final class Experiment {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Experiment.class);
+
     /** The mixture's row in reports. */
     public static final String MOE = "moe";
 
@@ -107,6 +109,8 @@ public final class Experiment {
      * @param prefix put before each progress step (e.g. "repeat 2/10: ")
      */
     public TrainedRun train(long seed, String prefix, ProgressListener progress) {
+        expertFactory.checkParameters(config.experts());
+        expertFactory.checkParameters(config.baselines());
         progress.step(prefix + "loading data");
         Dataset data = dataSource().load(config.data(), config.baseDirectory(), seed);
         SplitPlan plan;
@@ -134,6 +138,12 @@ public final class Experiment {
         GateSelection.Result selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(),
                 built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
         GateTrainer.TrainedMixture trained = selection.chosen();
+        if (LOG.isInfoEnabled()) {
+            LOG.info("seed {}: combiner '{}' chosen{}; {} epochs, strategy {}", seed, selection.name(),
+                    selection.scores().stream().map(s -> String.format(java.util.Locale.ROOT, "%s %.4f", s.candidate(), s.logLoss()))
+                            .collect(java.util.stream.Collectors.joining(", ", " (cross-validated log-loss: ", ")")),
+                    trained.bestEpoch(), trained.model().strategy().name());
+        }
         double[] validation = trained.validationLossHistory();
         GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
                 validation.length == 0 || trained.bestEpoch() < 1 ? Double.NaN : validation[trained.bestEpoch() - 1],

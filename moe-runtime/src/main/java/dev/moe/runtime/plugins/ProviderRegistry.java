@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  */
 public final class ProviderRegistry {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderRegistry.class);
+
     /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
     public record Found<T>(T provider, String origin) { }
 
@@ -72,6 +74,7 @@ public final class ProviderRegistry {
                     throw new MoeException(plugin + ": no expert provider or routing strategy in this plugin"
                             + " (it needs META-INF/services/dev.moe.api.ExpertProvider or dev.moe.api.RoutingStrategyProvider)");
                 }
+                LOG.info("plugin {}: {} provider(s) loaded", plugin, found);
             }
         }
         return new ProviderRegistry(experts, strategies);
@@ -132,6 +135,7 @@ public final class ProviderRegistry {
                 if (previous != null) {
                     throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
                 }
+                LOG.debug("{} '{}' ({}) from {}", kind, name, provider.getClass().getName(), origin);
                 count++;
             }
         } catch (ServiceConfigurationError | LinkageError e) {

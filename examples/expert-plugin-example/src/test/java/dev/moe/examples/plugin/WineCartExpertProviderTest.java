@@ -96,7 +96,7 @@ class WineCartExpertProviderTest {
 
     @Test
     void refusesParametersItDoesNotKnow() {
-        assertEquals("experts[wine].params: unknown key 'model'; known keys: probabilities",
+        assertEquals("experts[wine].params.model: unknown key; known keys: probabilities",
                 assertThrows(ParameterException.class, () -> load(Map.of("model", "x.tribuo"))).getMessage());
         assertEquals("experts[wine].params.probabilities: unknown value 'auto'; known values: scores, one-hot",
                 assertThrows(ParameterException.class, () -> load(Map.of("probabilities", "auto"))).getMessage());
