@@ -62,6 +62,26 @@ public final class TestJars {
         return jar;
     }
 
+    /** A copy of {@code source} with the given resources added or replaced: another build of the same classes. */
+    public static Path copyWith(Path source, Path target, Map<String, String> resources) throws IOException {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(source.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(target))) {
+            for (JarEntry entry : java.util.Collections.list(in.entries())) {
+                if (!resources.containsKey(entry.getName())) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.getInputStream(entry).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+            for (Map.Entry<String, String> e : resources.entrySet()) {
+                out.putNextEntry(new JarEntry(e.getKey()));
+                write(out, e.getValue());
+                out.closeEntry();
+            }
+        }
+        return target;
+    }
+
     private static void write(OutputStream out, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
     }
