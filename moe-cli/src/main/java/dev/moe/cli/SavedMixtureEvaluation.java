@@ -36,18 +36,22 @@ final class SavedMixtureEvaluation {
     }
 
     private static int evaluate(CommandSpec spec, Path model, Path data, Path json, PluginOptions plugins, OutputTarget target) {
-        SavedMixture mixture = plugins.readBundle(model);
-        CsvEvaluation.Result result = CsvEvaluation.evaluate(mixture, data);
-        if (target == null || !target.isStdout()) {
-            spec.commandLine().getOut().print(result.table(mixture));
-            spec.commandLine().getOut().flush();
+        CsvEvaluation.Result result;
+        String strategy;
+        try (SavedMixture mixture = plugins.readBundle(model)) {
+            result = CsvEvaluation.evaluate(mixture, data);
+            strategy = mixture.manifest().strategy().name();
+            if (target == null || !target.isStdout()) {
+                spec.commandLine().getOut().print(result.table(mixture));
+                spec.commandLine().getOut().flush();
+            }
         }
         if (json != null) {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("model", model.toString());
             report.put("data", data.toString());
             report.put("rows", result.rows());
-            report.put("strategy", mixture.manifest().strategy().name());
+            report.put("strategy", strategy);
             report.put("accuracy", result.accuracy());
             AtomicFiles.write(json, "JSON report", out -> JSON.writeValue(new NonClosing(out), report));
         }

@@ -64,6 +64,12 @@ public final class Experiment {
     RunResult runOnce(int repeat, long seed, ProgressListener progress) {
         String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
         TrainedRun run = train(seed, prefix, progress);
+        try (MixtureModel done = run.model()) {
+            return evaluate(run, seed, prefix, progress);
+        }
+    }
+
+    private RunResult evaluate(TrainedRun run, long seed, String prefix, ProgressListener progress) {
         progress.step(prefix + "evaluating");
         Dataset test = run.data().subset(run.plan().testRows());
         List<String> labels = run.data().labelNames();
@@ -83,8 +89,10 @@ public final class Experiment {
             MoeConfig.ExpertConfig baseline = config.baselines().get(b);
             progress.step(prefix + "training baseline " + baseline.id());
             int[] allTrainingRows = union(run.plan().expertPool(), run.plan().gateRows());
-            Expert model = expertFactory.create(baseline, run.data(), allTrainingRows, config.baseDirectory(), mix(seed, 1000 + b));
-            FloatMatrix p = AlignedExpert.align(model, run.data().featureNames(), labels).predict(test.features());
+            FloatMatrix p;
+            try (Expert model = expertFactory.create(baseline, run.data(), allTrainingRows, config.baseDirectory(), mix(seed, 1000 + b))) {
+                p = AlignedExpert.align(model, run.data().featureNames(), labels).predict(test.features());
+            }
             metrics.put(baseline.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
         MixtureModel.Prediction mixture = run.model().predict(test.features(), expertProbabilities);
