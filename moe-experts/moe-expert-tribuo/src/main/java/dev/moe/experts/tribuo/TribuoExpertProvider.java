@@ -45,6 +45,20 @@ public final class TribuoExpertProvider implements ExpertProvider {
     public static final String NAME = "tribuo";
     static final String PROVIDER = "provider";
 
+    /**
+     * Tribuo's trainers log at INFO through java.util.logging ("Training SGD model with 135 examples"), once per fit:
+     * dozens of lines per run under cross-fitting. Quieted to warnings, but only when nobody chose a level for
+     * {@code org.tribuo} (a {@code logging.properties} line {@code org.tribuo.level = INFO} brings them back). Held
+     * here because java.util.logging keeps its loggers only weakly.
+     */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    static {
+        if (TRIBUO_LOG.getLevel() == null) {
+            TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     @Override
     public String name() {
         return NAME;
