@@ -23,12 +23,13 @@ public abstract class AbstractExpert implements Expert {
     private final ExpertSignature signature;
     private final Map<String, String> provenanceMap;
 
+    /** @param signature the id, features, labels and provenance this expert answers with */
     protected AbstractExpert(ExpertSignature signature) {
         this.signature = Objects.requireNonNull(signature, "signature");
         this.provenanceMap = signature.provenance().asMap();
     }
 
-    /** The id, features, labels and provenance this expert was built with. */
+    /** @return the id, features, labels and provenance this expert was built with */
     public final ExpertSignature signature() {
         return signature;
     }
@@ -53,7 +54,11 @@ public abstract class AbstractExpert implements Expert {
         return provenanceMap;
     }
 
-    /** Fails, naming this expert, unless {@code features} has one column per feature name. */
+    /**
+     * Fails, naming this expert, unless {@code features} has one column per feature name.
+     *
+     * @param features the batch {@link #predict} was given
+     */
     protected final void requireColumns(FloatMatrix features) {
         if (features.columns() != signature.featureNames().size()) {
             throw new IllegalArgumentException("expert '" + id() + "' expects " + signature.featureNames().size()

@@ -14,10 +14,18 @@ import java.util.Objects;
  */
 public record ExpertProvenance(String provider, String model, Map<String, String> details) {
 
-    /** The keys {@link #asMap} gives the typed fields; {@link #fromMap} reads them back. */
+    /** The key {@link #asMap} gives {@link #provider}; {@link #fromMap} reads it back. */
     public static final String PROVIDER = "provider";
+    /** The key {@link #asMap} gives {@link #model}; {@link #fromMap} reads it back. */
     public static final String MODEL = "model";
 
+    /**
+     * Copies the details; they may not use the fields' keys.
+     *
+     * @param provider the provider's name
+     * @param model    the file or resource the model was loaded from, or null
+     * @param details  anything else, in order
+     */
     public ExpertProvenance {
         Objects.requireNonNull(provider, "provider");
         details = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(details, "details")));
@@ -26,24 +34,41 @@ public record ExpertProvenance(String provider, String model, Map<String, String
         }
     }
 
-    /** An expert trained in this run, with its hyperparameters and the like. */
+    /**
+     * An expert trained in this run.
+     *
+     * @param provider the provider's name
+     * @param details  its hyperparameters and the like, in order
+     * @return a provenance without a model file
+     */
     public static ExpertProvenance trained(String provider, Map<String, String> details) {
         return new ExpertProvenance(provider, null, details);
     }
 
-    /** An expert loaded from {@code model} (a path or a resource). */
+    /**
+     * An expert loaded from a file or resource.
+     *
+     * @param provider the provider's name
+     * @param model    the path or resource it was loaded from
+     * @param details  anything else, in order
+     * @return a provenance naming the model
+     */
     public static ExpertProvenance loaded(String provider, String model, Map<String, String> details) {
         return new ExpertProvenance(provider, Objects.requireNonNull(model, "model"), details);
     }
 
-    /** This provenance with one more detail (replacing one of the same key). */
+    /**
+     * @param key   the detail's name (not {@code provider} or {@code model})
+     * @param value its value
+     * @return this provenance with one more detail, replacing one of the same key
+     */
     public ExpertProvenance with(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(details);
         more.put(key, value);
         return new ExpertProvenance(provider, model, more);
     }
 
-    /** As one flat map, for reports and saved mixtures: {@code provider}, then {@code model} when known, then the details. */
+    /** @return one flat map, for reports and saved mixtures: {@code provider}, then {@code model} when known, then the details */
     public Map<String, String> asMap() {
         Map<String, String> out = new LinkedHashMap<>();
         out.put(PROVIDER, provider);
@@ -55,8 +80,11 @@ public record ExpertProvenance(String provider, String model, Map<String, String
     }
 
     /**
-     * The inverse of {@link #asMap}, for maps saved by older formats; a map without {@code provider} gets
-     * {@code fallbackProvider}.
+     * The inverse of {@link #asMap}, for maps saved by older formats.
+     *
+     * @param map              a flat provenance map
+     * @param fallbackProvider the provider when the map names none
+     * @return the typed provenance
      */
     public static ExpertProvenance fromMap(Map<String, String> map, String fallbackProvider) {
         Map<String, String> details = new LinkedHashMap<>(map);

@@ -25,6 +25,8 @@ public interface ExpertProvider {
      * Every parameter this provider takes, for {@code moe experts} and for checking configs: the runtime refuses a
      * key not declared here, or a value of the wrong type, naming the config's file and line, before calling
      * {@link #load} or {@link #train}. Empty (the default): nothing declared, nothing checked by the runtime.
+     *
+     * @return the declarations, in the order {@code moe experts} lists them
      */
     default List<ParameterSpec> parameters() {
         return List.of();
@@ -35,7 +37,7 @@ public interface ExpertProvider {
         return false;
     }
 
-    /** Whether {@link #load} is supported; a provider that only trains says false (and need not implement it). */
+    /** @return whether {@link #load} is supported; a provider that only trains says false (and need not implement it) */
     default boolean canLoad() {
         return true;
     }

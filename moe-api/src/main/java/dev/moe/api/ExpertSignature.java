@@ -15,6 +15,14 @@ import java.util.Objects;
  */
 public record ExpertSignature(String id, List<String> featureNames, List<String> labelNames, ExpertProvenance provenance) {
 
+    /**
+     * Copies the lists and refuses duplicate names and an empty label space.
+     *
+     * @param id           the expert's id
+     * @param featureNames the columns it reads, in order
+     * @param labelNames   the columns it returns, in order
+     * @param provenance   where it came from
+     */
     public ExpertSignature {
         Objects.requireNonNull(id, "id");
         featureNames = List.copyOf(featureNames);
@@ -28,12 +36,18 @@ public record ExpertSignature(String id, List<String> featureNames, List<String>
         }
     }
 
-    /** The same expert under another id (a saved model loaded by a config entry of another name). */
+    /**
+     * @param newId the id of the config entry that loaded a saved model
+     * @return the same signature under that id
+     */
     public ExpertSignature withId(String newId) {
         return new ExpertSignature(newId, featureNames, labelNames, provenance);
     }
 
-    /** The same expert with another provenance (e.g. one more detail after fine-tuning). */
+    /**
+     * @param newProvenance e.g. the old one with one more detail after fine-tuning
+     * @return the same signature with that provenance
+     */
     public ExpertSignature withProvenance(ExpertProvenance newProvenance) {
         return new ExpertSignature(id, featureNames, labelNames, newProvenance);
     }

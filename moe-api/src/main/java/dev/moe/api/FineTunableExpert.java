@@ -7,19 +7,30 @@ package dev.moe.api;
  */
 public interface FineTunableExpert extends Expert {
 
-    /** A tuner over a copy of this expert, stepping with Adam at {@code learningRate}. */
+    /**
+     * @param learningRate the optimizer's step size
+     * @param seed         for anything random in training (dropout, say)
+     * @return a tuner over a copy of this expert
+     */
     Tuner tuner(double learningRate, long seed);
 
     /** Trains a copy of the expert, one batch at a time. Not thread-safe. */
     interface Tuner {
 
-        /** Probabilities (own label order) for rows in the expert's own feature order, kept for {@link #backwardAndStep}. */
+        /**
+         * @param features rows in the expert's own feature order
+         * @return probabilities in its own label order, kept for {@link #backwardAndStep}
+         */
         FloatMatrix forward(FloatMatrix features);
 
-        /** Back-propagates dLoss/dProbabilities of the last forward call and takes one optimizer step. */
+        /**
+         * Back-propagates through the last forward call and takes one optimizer step.
+         *
+         * @param probabilityGradient dLoss/dProbabilities, the shape of the last forward's result
+         */
         void backwardAndStep(FloatMatrix probabilityGradient);
 
-        /** The tuned expert, independent of this tuner. */
+        /** @return the tuned expert, independent of this tuner */
         Expert result();
     }
 }

@@ -16,11 +16,17 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
 
     /** The value types the config's YAML can give, as {@link Parameters}' getters read them. */
     public enum Type {
+        /** Any scalar, read as text (names, choices). */
         STRING("string"),
+        /** A whole number. */
         INTEGER("integer"),
+        /** Any number. */
         NUMBER("number"),
+        /** {@code true} or {@code false}. */
         BOOLEAN("true|false"),
+        /** A list of whole numbers, or one. */
         INTEGER_LIST("integers"),
+        /** A list of scalars, or one. */
         STRING_LIST("strings"),
         /** A file relative to the config's folder (or a resource, as the description says). */
         PATH("path");
@@ -31,12 +37,20 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
             this.label = label;
         }
 
-        /** How {@code moe experts} shows the type. */
+        /** @return how {@code moe experts} shows the type */
         public String label() {
             return label;
         }
     }
 
+    /**
+     * Checks that name, type and description are given.
+     *
+     * @param name         the key
+     * @param type         the kind of value
+     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param description  one short line
+     */
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -46,6 +60,15 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
         }
     }
 
+    /**
+     * The same as the constructor, shorter in a provider's list of declarations.
+     *
+     * @param name         the key
+     * @param type         the kind of value
+     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param description  one short line
+     * @return the declaration
+     */
     public static ParameterSpec of(String name, Type type, String defaultValue, String description) {
         return new ParameterSpec(name, type, defaultValue, description);
     }

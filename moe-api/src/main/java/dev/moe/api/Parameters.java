@@ -59,6 +59,9 @@ public final class Parameters {
      * Fails on a key that {@code declared} does not name, or a value of the wrong type for its declaration, with a
      * message that starts with {@link #where()} and the key (so the runtime can add the config's file and line).
      * An empty declaration checks nothing: the provider declared no parameters.
+     *
+     * @param declared the provider's {@link ExpertProvider#parameters()}
+     * @return these parameters
      */
     public Parameters checkDeclared(List<ParameterSpec> declared) {
         if (declared.isEmpty()) {

@@ -8,6 +8,6 @@ package dev.moe.api;
  */
 public interface TrainingNoiseRouting extends RoutingStrategy {
 
-    /** How many experts a row keeps: the smooth load estimate of Shazeer's load loss needs it. */
+    /** @return how many experts a row keeps: the smooth load estimate of Shazeer's load loss needs it */
     int k();
 }
