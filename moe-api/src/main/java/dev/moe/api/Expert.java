@@ -11,9 +11,12 @@ import java.util.Map;
  * before calling. The columns of the result are this expert's {@link #labelNames()} in that order; the
  * runtime aligns them to the data set's labels (labels an expert never saw get probability 0).
  *
- * <p>Implementations must be safe for concurrent calls to {@code predict}.
+ * <p>Implementations must be safe for concurrent calls to {@code predict}. Extend {@link AbstractExpert} to get
+ * the id, names and provenance from an {@link ExpertSignature} and write {@code predict} only.
+ *
+ * <p>Capabilities the runtime looks for: {@link FineTunableExpert} (trained further with the gate).
  */
-public interface Expert {
+public interface Expert extends AutoCloseable {
 
     /** The id the config gave this expert; names it in reports. */
     String id();
@@ -34,4 +37,13 @@ public interface Expert {
      * @return rows x {@code labelNames().size()}, each row non-negative and summing to 1
      */
     FloatMatrix predict(FloatMatrix features);
+
+    /**
+     * Frees what the expert holds outside the Java heap (native memory, files, threads). Called once the mixture
+     * that uses it is done; an expert must not be used after. The default does nothing: heap-only experts need
+     * nothing here.
+     */
+    @Override
+    default void close() {
+    }
 }

@@ -3,6 +3,7 @@ package dev.moe.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * Turns an expert entry of the config into an {@link Expert}. Found with {@link java.util.ServiceLoader}:
@@ -20,9 +21,25 @@ public interface ExpertProvider {
         return "";
     }
 
+    /**
+     * Every parameter this provider takes, for {@code moe experts} and for checking configs: the runtime refuses a
+     * key not declared here, or a value of the wrong type, naming the config's file and line, before calling
+     * {@link #load} or {@link #train}. Empty (the default): nothing declared, nothing checked by the runtime.
+     *
+     * @return the declarations, in the order {@code moe experts} lists them
+     */
+    default List<ParameterSpec> parameters() {
+        return List.of();
+    }
+
     /** Whether {@link #train} is supported. */
     default boolean canTrain() {
         return false;
+    }
+
+    /** @return whether {@link #load} is supported; a provider that only trains says false (and need not implement it) */
+    default boolean canLoad() {
+        return true;
     }
 
     /**
@@ -30,7 +47,10 @@ public interface ExpertProvider {
      *
      * @throws ExpertException with a message a user can act on when the spec is wrong or the model is unreadable
      */
-    Expert load(ExpertSpec spec);
+    default Expert load(ExpertSpec spec) {
+        throw new ExpertException("provider '" + name() + "' only trains experts; it cannot load a pretrained model"
+                + " (leave out train: false)");
+    }
 
     /**
      * Trains a new expert on {@code data}, the rows and features the config chose for it.

@@ -55,6 +55,75 @@ public final class Parameters {
         return this;
     }
 
+    /**
+     * Fails on a key that {@code declared} does not name, or a value of the wrong type for its declaration, with a
+     * message that starts with {@link #where()} and the key (so the runtime can add the config's file and line).
+     * An empty declaration checks nothing: the provider declared no parameters.
+     *
+     * @param declared the provider's {@link ExpertProvider#parameters()}
+     * @return these parameters
+     */
+    public Parameters checkDeclared(List<ParameterSpec> declared) {
+        if (declared.isEmpty()) {
+            return this;
+        }
+        Map<String, ParameterSpec> byName = new LinkedHashMap<>();
+        for (ParameterSpec spec : declared) {
+            byName.put(spec.name(), spec);
+        }
+        for (String key : values.keySet()) {
+            if (!byName.containsKey(key)) {
+                String closest = closest(key, byName.keySet());
+                throw new ParameterException(where + "." + key + ": unknown key" + (closest == null ? "" : " (did you mean '"
+                        + closest + "'?)") + "; known keys: " + String.join(", ", new TreeSet<>(byName.keySet())));
+            }
+        }
+        for (String key : values.keySet()) {
+            switch (byName.get(key).type()) {
+                case STRING, PATH -> string(key, null);
+                case INTEGER -> longInteger(key, 0);
+                case NUMBER -> real(key, 0);
+                case BOOLEAN -> bool(key, false);
+                case INTEGER_LIST -> integers(key, List.of());
+                case STRING_LIST -> strings(key, List.of());
+            }
+        }
+        return this;
+    }
+
+    /** The known key within two edits of {@code key}, the nearest; null when none is that close. */
+    private static String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = 3;
+        for (String candidate : new TreeSet<>(known)) {
+            int d = editDistance(key, candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     public String string(String key, String defaultValue) {
         Object v = values.get(key);
         if (v == null) {

@@ -37,20 +37,6 @@ public final class Main {
         }
     }
 
-    /** Tribuo's trainers log progress at INFO through java.util.logging; stderr is for our own lines. */
-    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
-    /**
-     * Tribuo's per-label metrics warn once per label, model and repeat when a test set has no prediction of a rare
-     * label ("accuracy ill-defined"): hundreds of lines on shuttle. The report shows such a label's figures as 0.
-     */
-    private static final java.util.logging.Logger TRIBUO_METRICS_LOG =
-            java.util.logging.Logger.getLogger("org.tribuo.classification.evaluation");
-
-    static {
-        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
-        TRIBUO_METRICS_LOG.setLevel(java.util.logging.Level.SEVERE);
-    }
-
     public static void main(String[] args) {
         ExitGuard.install();
         int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
@@ -59,6 +45,7 @@ public final class Main {
 
     /** Runs the command line with the given streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Logging.configure(java.util.Arrays.asList(args));
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

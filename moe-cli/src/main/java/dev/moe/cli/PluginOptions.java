@@ -17,8 +17,12 @@ final class PluginOptions {
             description = "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS).")
     Path plugins;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
+    @Option(names = "--debug", description = "Log at debug level on stderr, and print stack traces of errors.")
     boolean debug;
+
+    /** Read by {@link Logging} from the arguments, before any logger exists; here for help and parsing. */
+    @Option(names = "--verbose", description = "Log what moe does on stderr: plugins loaded, experts trained, gate chosen.")
+    boolean verbose;
 
     @Option(names = "--allow-referenced-files",
             description = "Let a saved mixture's experts stored by reference read files their parameters name outside any plugin "

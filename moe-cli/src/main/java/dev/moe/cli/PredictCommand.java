@@ -48,8 +48,10 @@ final class PredictCommand implements Callable<Integer> {
         BackendNotice.logFallback(spec.commandLine().getErr());
         try (OutputTarget target = OutputTarget.claim(output, "predictions", outputOptions.overwrite,
                 CommandInputs.ofModel(model, input, pluginOptions.folder(null)))) {
-            SavedMixture mixture = pluginOptions.readBundle(model);
-            long rows = CsvPredictions.write(mixture, input, output);
+            long rows;
+            try (SavedMixture mixture = pluginOptions.readBundle(model)) {
+                rows = CsvPredictions.write(mixture, input, output);
+            }
             if (!quiet && !target.isStdout()) {
                 spec.commandLine().getOut().printf("predicted %d rows of %s with %s: %s%n", rows, input, model, output);
                 spec.commandLine().getOut().flush();

@@ -38,8 +38,10 @@ final class SavedMixtureEvaluation {
         // Both outputs are checked and locked before the rows are read, so that a bad one fails first.
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", overwrite, inputs);
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", overwrite, inputs)) {
-            SavedMixture mixture = plugins.readBundle(model);
-            EvaluationReport report = CsvEvaluation.evaluate(mixture, data).report(mixture);
+            EvaluationReport report;
+            try (SavedMixture mixture = plugins.readBundle(model)) {
+                report = CsvEvaluation.evaluate(mixture, data).report(mixture);
+            }
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {
                 spec.commandLine().getOut().print(ReportWriter.table(report));

@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import com.google.inject.Guice;
+import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.bundle.BundleFormat;
@@ -85,9 +86,11 @@ final class TrainCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }
-            BundleManifest manifest = new BundleWriter(registry).write(run.saveRequest(c, registry, configText), output);
-            if (!quiet) {
-                summary(spec.commandLine().getOut(), run, manifest);
+            try (MixtureModel trained = run.model()) {
+                BundleManifest manifest = new BundleWriter(registry).write(run.saveRequest(c, registry, configText), output);
+                if (!quiet) {
+                    summary(spec.commandLine().getOut(), run, manifest);
+                }
             }
         }
         return 0;

@@ -1,5 +1,6 @@
 package dev.moe.gating.mixture;
 
+import dev.moe.api.FineTunableExpert;
 import dev.moe.api.FloatMatrix;
 
 /**

@@ -13,7 +13,7 @@ import java.util.Objects;
  * k, not the number of experts; a gate that reads the experts' outputs runs every expert first. Immutable and
  * safe for concurrent use.
  */
-public final class MixtureModel {
+public final class MixtureModel implements AutoCloseable {
 
     private final GateNetwork gate;
     private final RoutingStrategy strategy;
@@ -51,6 +51,17 @@ public final class MixtureModel {
 
     public List<AlignedExpert> experts() {
         return experts;
+    }
+
+    /**
+     * Closes every expert ({@link dev.moe.api.Expert#close}): native memory, files. Call it once this mixture, and
+     * any other sharing its experts, is done.
+     */
+    @Override
+    public void close() {
+        for (AlignedExpert expert : experts) {
+            expert.expert().close();
+        }
     }
 
     public List<ExpertCalibration> calibrations() {

@@ -1,6 +1,7 @@
 package dev.moe.gating.routing;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.RowIndependentRouting;
 import dev.moe.api.RoutingStrategy;
 
 /**

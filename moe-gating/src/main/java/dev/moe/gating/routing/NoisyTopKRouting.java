@@ -1,7 +1,7 @@
 package dev.moe.gating.routing;
 
 import dev.moe.api.FloatMatrix;
-import dev.moe.api.RoutingStrategy;
+import dev.moe.api.TrainingNoiseRouting;
 
 /**
  * Noisy top-k gating (Shazeer et al. 2017): while the gate trains, each logit gets Gaussian noise whose
@@ -11,7 +11,7 @@ import dev.moe.api.RoutingStrategy;
  * {@code W_noise}, adds the noise and hands the noisy logits to {@link #route}. At inference there is no
  * noise, so a saved mixture needs nothing beyond the gate network: {@code route} is plain top-k.
  */
-public final class NoisyTopKRouting implements RoutingStrategy {
+public final class NoisyTopKRouting implements TrainingNoiseRouting {
 
     public static final String NAME = "noisy-top-k";
 
@@ -21,6 +21,7 @@ public final class NoisyTopKRouting implements RoutingStrategy {
         this.topK = new TopKRouting(k, 1.0);
     }
 
+    @Override
     public int k() {
         return topK.k();
     }

@@ -1,6 +1,7 @@
 package dev.moe.gating.routing;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.RowIndependentRouting;
 
 /** Plain averaging: weight 1/E for every expert on every row, whatever the logits; nothing to learn. */
 public final class UniformRouting implements RowIndependentRouting {

@@ -3,6 +3,8 @@ package dev.moe.gating.training;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.ParameterException;
 import dev.moe.api.RoutingStrategy;
+import dev.moe.api.RowIndependentRouting;
+import dev.moe.api.TrainingNoiseRouting;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.ExpertCalibration;
 import dev.moe.gating.mixture.GateInputs;
@@ -14,8 +16,6 @@ import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
 import dev.moe.gating.nn.Permutations;
-import dev.moe.gating.routing.NoisyTopKRouting;
-import dev.moe.gating.routing.RowIndependentRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,10 +34,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * or out-of-fold ones from cross-fitting); each step then reuses their probabilities of the true label. Before the
  * gate, the options may fit each expert's calibration and build the gate's inputs from the experts' outputs
  * ({@link GateInputs}); weight decay, a uniform start and early stopping hold the gate back. With fine-tuning on,
- * experts that implement {@link dev.moe.gating.mixture.FineTunableExpert} run every step and take their own Adam
+ * experts that implement {@link dev.moe.api.FineTunableExpert} run every step and take their own Adam
  * step too.
  *
- * <p>Strategies that need more than logits are handled here: {@link NoisyTopKRouting} gets its noise from a
+ * <p>Strategies that need more than logits are handled here: a {@link TrainingNoiseRouting} gets its noise from a
  * training-only noise network; a {@link RowIndependentRouting} gets a gate whose logits are its output bias.
  */
 public final class GateTrainer {
@@ -271,14 +271,14 @@ public final class GateTrainer {
             this.random = random;
             this.e = experts.size();
             GateOptions.AuxiliaryLosses aux = options.auxiliaryLosses();
-            if (aux.load() > 0 && !(strategy instanceof NoisyTopKRouting)) {
+            if (aux.load() > 0 && !(strategy instanceof TrainingNoiseRouting)) {
                 throw new ParameterException("gate.load-coefficient: Shazeer's load loss needs noisy-top-k routing (its smooth"
                         + " load estimate comes from the noise), not " + strategy.name());
             }
             this.optimizer = new AdamOptimizer(network.parameters(), options.learningRate());
             this.trainableMask = strategy instanceof RowIndependentRouting ? biasOnly(network) : null;
             this.decay = options.weightDecay() > 0 && trainableMask == null ? weightsOnly(network, options.weightDecay()) : null;
-            this.noise = strategy instanceof NoisyTopKRouting
+            this.noise = strategy instanceof TrainingNoiseRouting
                     ? new NoisyGating(allInputs.columns(), e, options.learningRate()) : null;
 
             boolean everyRow = parts.validation.length == 0;
@@ -408,7 +408,7 @@ public final class GateTrainer {
             if (noisy != null) {
                 float[] dStd = new float[b * e];
                 if (aux.load() > 0) {
-                    RouterLosses.smoothLoad(z, noisy.noise(), noisy.std(), ((NoisyTopKRouting) strategy).k(), aux.load(), dz, dStd);
+                    RouterLosses.smoothLoad(z, noisy.noise(), noisy.std(), ((TrainingNoiseRouting) strategy).k(), aux.load(), dz, dStd);
                 }
                 noise.step(noisy, routedGradient, dStd);
             }

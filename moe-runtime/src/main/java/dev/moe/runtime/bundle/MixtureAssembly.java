@@ -142,6 +142,7 @@ final class MixtureAssembly {
         Expert expert;
         try {
             if (BundleFormat.EMBEDDED.equals(entry.storage())) {
+                checkPluginMajorVersion(entry, provider, where);
                 byte[] bytes = contents.get(entry.entry());
                 ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(), Parameters.empty(entry.entry()),
                         file.toAbsolutePath().getParent(), 0L);
@@ -213,6 +214,35 @@ final class MixtureAssembly {
                         + "--allow-referenced-files");
             }
         }
+    }
+
+    /**
+     * An embedded expert is read by its provider's own format: a plugin of another major version may read it
+     * differently, or not at all, so it is refused in one line; a minor or patch version is trusted to read it.
+     */
+    private static void checkPluginMajorVersion(BundleManifest.ExpertEntry entry, ExpertProvider provider, String where) {
+        BundleManifest.PluginRef saved = entry.plugin();
+        BundleManifest.PluginRef now = Origins.jarOf(provider.getClass());
+        if (saved == null || now == null) {
+            return;
+        }
+        String savedMajor = major(saved.version());
+        String nowMajor = major(now.version());
+        if (savedMajor != null && nowMajor != null && !savedMajor.equals(nowMajor)) {
+            String name = saved.artifact() == null ? saved.jar() : saved.artifact();
+            throw new MoeException(where + " was saved with plugin " + name + " " + saved.version() + ", but the installed "
+                    + (now.artifact() == null ? now.jar() : now.artifact()) + " is " + now.version() + ", another major version"
+                    + " that may read it differently; install " + name + " " + savedMajor + ".x, or train the mixture again");
+        }
+    }
+
+    /** The major version: the digits before the first dot ({@code 1} of {@code 1.0.2-SNAPSHOT}); null when not a number. */
+    static String major(String version) {
+        if (version == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d{1,9})(?:[.\\-]|$)").matcher(version.trim());
+        return m.find() ? String.valueOf(Integer.parseInt(m.group(1))) : null;
     }
 
     /** A referenced expert lives in its plugin's jar: another version of the plugin may hold another model. */

@@ -16,12 +16,18 @@ import java.util.Set;
  * @param manifest its manifest
  * @param model    the mixture, ready to predict
  */
-public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model) {
+public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model) implements AutoCloseable {
 
     public SavedMixture {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(model, "model");
+    }
+
+    /** Closes the mixture's experts: once done predicting. */
+    @Override
+    public void close() {
+        model.close();
     }
 
     /** The columns the mixture reads, by name, in the order {@code model().predict} takes them. */

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  */
 public final class Experiment {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Experiment.class);
+
     private final MoeConfig config;
     private final Map<String, DataSource> dataSources;
     private final ExpertFactory expertFactory;
@@ -69,6 +71,12 @@ public final class Experiment {
     RunResult runOnce(int repeat, long seed, ProgressListener progress) {
         String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
         TrainedRun run = train(seed, prefix, progress);
+        try (MixtureModel done = run.model()) {
+            return evaluate(run, seed, prefix, progress);
+        }
+    }
+
+    private RunResult evaluate(TrainedRun run, long seed, String prefix, ProgressListener progress) {
         progress.step(prefix + "evaluating");
         Dataset test = run.data().subset(run.plan().testRows());
         List<String> labels = run.data().labelNames();
@@ -88,8 +96,10 @@ public final class Experiment {
             MoeConfig.ExpertConfig baseline = config.baselines().get(b);
             progress.step(prefix + "training baseline " + baseline.id());
             int[] allTrainingRows = union(run.plan().expertPool(), run.plan().gateRows());
-            Expert model = expertFactory.create(baseline, run.data(), allTrainingRows, config.baseDirectory(), mix(seed, 1000 + b));
-            FloatMatrix p = AlignedExpert.align(model, run.data().featureNames(), labels).predict(test.features());
+            FloatMatrix p;
+            try (Expert model = expertFactory.create(baseline, run.data(), allTrainingRows, config.baseDirectory(), mix(seed, 1000 + b))) {
+                p = AlignedExpert.align(model, run.data().featureNames(), labels).predict(test.features());
+            }
             metrics.put(baseline.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
         MixtureModel.Prediction mixture = run.model().predict(test.features(), expertProbabilities);
@@ -114,6 +124,8 @@ public final class Experiment {
      * @param prefix put before each progress step (e.g. "repeat 2/10: ")
      */
     public TrainedRun train(long seed, String prefix, ProgressListener progress) {
+        expertFactory.checkParameters(config.experts());
+        expertFactory.checkParameters(config.baselines());
         progress.step(prefix + "loading data");
         Dataset data = dataSource().load(config.data(), config.baseDirectory(), seed);
         SplitPlan plan;
@@ -141,6 +153,12 @@ public final class Experiment {
         GateSelection.Result selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(),
                 built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
         GateTrainer.TrainedMixture trained = selection.chosen();
+        if (LOG.isInfoEnabled()) {
+            LOG.info("seed {}: combiner '{}' chosen{}; {} epochs, strategy {}", seed, selection.name(),
+                    selection.scores().stream().map(s -> String.format(java.util.Locale.ROOT, "%s %.4f", s.candidate(), s.logLoss()))
+                            .collect(java.util.stream.Collectors.joining(", ", " (cross-validated log-loss: ", ")")),
+                    trained.bestEpoch(), trained.model().strategy().name());
+        }
         double[] validation = trained.validationLossHistory();
         GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
                 validation.length == 0 || trained.bestEpoch() < 1 ? Double.NaN : validation[trained.bestEpoch() - 1],

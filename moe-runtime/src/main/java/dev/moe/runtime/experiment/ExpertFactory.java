@@ -14,9 +14,13 @@ import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds each configured expert through its provider: trains it on its subset, or loads it. */
 public final class ExpertFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExpertFactory.class);
 
     private final ProviderRegistry registry;
 
@@ -35,10 +39,16 @@ public final class ExpertFactory {
      */
     public Expert create(MoeConfig.ExpertConfig config, Dataset data, int[] rows, Path baseDirectory, long seed) {
         ExpertProvider provider = registry.expertProvider(config.provider());
-        ExpertSpec spec = new ExpertSpec(config.id(), config.provider(),
-                new Parameters("experts[" + config.id() + "].params", config.params()), baseDirectory, seed);
+        ExpertSpec spec = new ExpertSpec(config.id(), config.provider(), parameters(config), baseDirectory, seed);
+        spec.parameters().checkDeclared(provider.parameters());
         if (!config.trainOrDefault(provider.canTrain())) {
-            return withPluginClassLoader(provider, () -> provider.load(spec));
+            if (!provider.canLoad()) {
+                throw new MoeException("experts[" + config.id() + "]: provider '" + provider.name()
+                        + "' only trains experts; it cannot load one (remove train: false)");
+            }
+            Expert loaded = withPluginClassLoader(provider, () -> provider.load(spec));
+            LOG.debug("expert '{}' loaded by provider '{}'", config.id(), provider.name());
+            return loaded;
         }
         if (!provider.canTrain()) {
             throw new MoeException("experts[" + config.id() + "]: provider '" + provider.name()
@@ -48,7 +58,25 @@ public final class ExpertFactory {
             throw new MoeException("experts[" + config.id() + "]: its subset of the training rows is empty");
         }
         TrainingSet training = trainingSet(config, data, rows);
-        return withPluginClassLoader(provider, () -> provider.train(spec, training));
+        long start = System.nanoTime();
+        Expert trained = withPluginClassLoader(provider, () -> provider.train(spec, training));
+        LOG.info("expert '{}' trained by provider '{}' on {} rows, {} features in {} ms", config.id(), provider.name(),
+                training.rows(), training.featureNames().size(), (System.nanoTime() - start) / 1_000_000);
+        return trained;
+    }
+
+    /**
+     * Checks every expert's parameters against what its provider declares (unknown keys, wrong types), before
+     * anything is trained: a typo in the last expert stops the run at once, naming its key.
+     */
+    public void checkParameters(List<MoeConfig.ExpertConfig> experts) {
+        for (MoeConfig.ExpertConfig config : experts) {
+            parameters(config).checkDeclared(registry.expertProvider(config.provider()).parameters());
+        }
+    }
+
+    private static Parameters parameters(MoeConfig.ExpertConfig config) {
+        return new Parameters("experts[" + config.id() + "].params", config.params());
     }
 
     private static TrainingSet trainingSet(MoeConfig.ExpertConfig config, Dataset data, int[] rows) {

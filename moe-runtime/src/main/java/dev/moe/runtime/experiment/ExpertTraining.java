@@ -107,6 +107,11 @@ final class ExpertTraining {
             scoring.add(() -> outOfFold(foldExperts, features, fold, data.labelNames().size()));
         }
         List<FloatMatrix> outputs = runAll(scoring);
+        for (AlignedExpert fit : built) {
+            if (!experts.contains(fit)) {
+                fit.expert().close(); // a fold's fit: its out-of-fold outputs are all it was for
+            }
+        }
         return new Result(experts, new GateData(features, labels, outputs));
     }
 

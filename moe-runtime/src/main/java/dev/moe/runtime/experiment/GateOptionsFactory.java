@@ -4,7 +4,7 @@ import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.routing.ConstantRouting;
-import dev.moe.gating.routing.RowIndependentRouting;
+import dev.moe.api.RowIndependentRouting;
 import dev.moe.gating.routing.UniformRouting;
 import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateSelection;

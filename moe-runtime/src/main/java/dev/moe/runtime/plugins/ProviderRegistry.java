@@ -6,7 +6,6 @@ import dev.moe.runtime.MoeException;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -23,10 +22,13 @@ import java.util.stream.Stream;
 
 /**
  * Every expert provider and routing strategy the program can use: those on the class path, and those in
- * a plugins folder. Each jar in the folder, and each sub-folder of jars, gets its own class loader whose
- * parent is the host's, so plugins see moe-api but not each other. Providers are found by ServiceLoader.
+ * a plugins folder. Each jar in the folder, and each sub-folder of jars, gets its own {@link PluginClassLoader}:
+ * the SPI from moe, everything else from the plugin first, so plugins see moe-api but not each other, and may
+ * bring their own versions of libraries moe also uses. Providers are found by ServiceLoader.
  */
 public final class ProviderRegistry {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderRegistry.class);
 
     /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
     public record Found<T>(T provider, String origin) { }
@@ -72,6 +74,7 @@ public final class ProviderRegistry {
                     throw new MoeException(plugin + ": no expert provider or routing strategy in this plugin"
                             + " (it needs META-INF/services/dev.moe.api.ExpertProvider or dev.moe.api.RoutingStrategyProvider)");
                 }
+                LOG.info("plugin {}: {} provider(s) loaded", plugin, found);
             }
         }
         return new ProviderRegistry(experts, strategies);
@@ -113,7 +116,7 @@ public final class ProviderRegistry {
                 throw new MoeException(jar + ": not a readable jar: " + e.getMessage());
             }
         }
-        return new URLClassLoader("moe-plugin-" + plugin.getFileName(), urls, parent);
+        return new PluginClassLoader("moe-plugin-" + plugin.getFileName(), urls, parent);
     }
 
     /** Loads the providers defined by {@code loader} itself (not its parents); returns how many. */
@@ -132,6 +135,7 @@ public final class ProviderRegistry {
                 if (previous != null) {
                     throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
                 }
+                LOG.debug("{} '{}' ({}) from {}", kind, name, provider.getClass().getName(), origin);
                 count++;
             }
         } catch (ServiceConfigurationError | LinkageError e) {

@@ -31,6 +31,7 @@ class ExpertTrainingTest {
 
     static final AtomicInteger TRAININGS = new AtomicInteger();
     static final AtomicInteger LOADS = new AtomicInteger();
+    static final AtomicInteger CLOSES = new AtomicInteger();
 
     /** Says "seen" (probability 1) for a row whose id it trained on, "unseen" otherwise. */
     public static final class Memorising implements ExpertProvider {
@@ -79,6 +80,11 @@ class ExpertTrainingTest {
         }
 
         @Override
+        public void close() {
+            CLOSES.incrementAndGet();
+        }
+
+        @Override
         public FloatMatrix predict(FloatMatrix rows) {
             FloatMatrix p = FloatMatrix.zeros(rows.rows(), 2);
             for (int r = 0; r < rows.rows(); r++) {
@@ -122,9 +128,11 @@ class ExpertTrainingTest {
         assertEquals(80, plan.gateRows().length);
         TRAININGS.set(0);
         LOADS.set(0);
+        CLOSES.set(0);
         ExpertTraining.Result result = new ExpertTraining(factory(), config).crossFitted(data, plan, 4, 5, ProgressListener.SILENT, "");
         assertEquals(4 + 1, TRAININGS.get(), "four folds and the final fit");
         assertEquals(1, LOADS.get(), "a pretrained expert is loaded once and used as it is");
+        assertEquals(4, CLOSES.get(), "each fold's fit is closed once its out-of-fold outputs are in; the final ones stay open");
 
         int seen = data.labelNames().indexOf("seen");
         FloatMatrix outOfFold = result.gateData().expertProbabilities().get(0);

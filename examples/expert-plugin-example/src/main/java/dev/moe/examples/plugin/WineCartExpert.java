@@ -1,6 +1,7 @@
 package dev.moe.examples.plugin;
 
-import dev.moe.api.Expert;
+import dev.moe.api.AbstractExpert;
+import dev.moe.api.ExpertSignature;
 import dev.moe.api.FloatMatrix;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,56 +19,34 @@ import org.tribuo.impl.ArrayExample;
  * A Tribuo classification model as an expert: the whole batch becomes Tribuo examples, one batch call to the
  * model, then each prediction's label scores (normalised) or a one-hot row. Immutable and thread-safe.
  */
-final class WineCartExpert implements Expert {
+final class WineCartExpert extends AbstractExpert {
 
-    private final String id;
     private final Model<Label> model;
-    private final List<String> featureNames;
     private final String[] names;
-    private final List<String> labelNames = new ArrayList<>();
     private final Map<String, Integer> labelColumn = new HashMap<>();
     private final boolean scores;
-    private final Map<String, String> provenance;
 
-    WineCartExpert(String id, Model<Label> model, List<String> featureNames, boolean scores, Map<String, String> provenance) {
-        this.id = Objects.requireNonNull(id, "id");
+    /** @param signature with the model's labels in its output id order (see {@link #labelsOf}) */
+    WineCartExpert(ExpertSignature signature, Model<Label> model, boolean scores) {
+        super(signature);
         this.model = Objects.requireNonNull(model, "model");
-        this.featureNames = List.copyOf(featureNames);
-        this.names = featureNames.toArray(String[]::new);
+        this.names = signature.featureNames().toArray(String[]::new);
         this.scores = scores;
-        this.provenance = Map.copyOf(provenance);
-        model.getOutputIDInfo().forEach(pair -> {
-            labelColumn.put(pair.getB().getLabel(), labelNames.size());
-            labelNames.add(pair.getB().getLabel());
-        });
+        for (String label : signature.labelNames()) {
+            labelColumn.put(label, labelColumn.size());
+        }
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<String> featureNames() {
-        return featureNames;
-    }
-
-    @Override
-    public List<String> labelNames() {
-        return List.copyOf(labelNames);
-    }
-
-    @Override
-    public Map<String, String> provenance() {
-        return provenance;
+    /** The model's labels in its output id order: the columns of {@link #predict}. */
+    static List<String> labelsOf(Model<Label> model) {
+        List<String> labels = new ArrayList<>();
+        model.getOutputIDInfo().forEach(pair -> labels.add(pair.getB().getLabel()));
+        return labels;
     }
 
     @Override
     public FloatMatrix predict(FloatMatrix features) {
-        if (features.columns() != names.length) {
-            throw new IllegalArgumentException("expert '" + id + "' expects " + names.length + " feature columns, got "
-                    + features.columns());
-        }
+        requireColumns(features);
         List<Example<Label>> examples = new ArrayList<>(features.rows());
         for (int r = 0; r < features.rows(); r++) {
             double[] values = new double[names.length];
@@ -76,7 +55,7 @@ final class WineCartExpert implements Expert {
             }
             examples.add(new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, names, values));
         }
-        FloatMatrix out = FloatMatrix.zeros(features.rows(), labelNames.size());
+        FloatMatrix out = FloatMatrix.zeros(features.rows(), labelColumn.size());
         List<Prediction<Label>> predictions = examples.isEmpty() ? List.of() : model.predict(examples);
         for (int r = 0; r < predictions.size(); r++) {
             Prediction<Label> prediction = predictions.get(r);

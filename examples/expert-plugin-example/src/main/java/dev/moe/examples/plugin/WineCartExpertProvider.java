@@ -2,7 +2,10 @@ package dev.moe.examples.plugin;
 
 import dev.moe.api.Expert;
 import dev.moe.api.ExpertException;
+import dev.moe.api.ExpertProvenance;
 import dev.moe.api.ExpertProvider;
+import dev.moe.api.ExpertSignature;
+import dev.moe.api.ParameterSpec;
 import dev.moe.api.ExpertSpec;
 import dev.moe.api.ParameterException;
 import dev.moe.api.Parameters;
@@ -44,17 +47,24 @@ public final class WineCartExpertProvider implements ExpertProvider {
     }
 
     @Override
+    public List<ParameterSpec> parameters() {
+        return List.of(ParameterSpec.of("probabilities", ParameterSpec.Type.STRING, "scores",
+                "scores (the tree's leaf class frequencies) or one-hot (its predicted label)"));
+    }
+
+    @Override
     public Expert load(ExpertSpec spec) {
-        Parameters p = spec.parameters().requireOnly("probabilities");
+        Parameters p = spec.parameters().checkDeclared(parameters());
         String probabilities = p.string("probabilities", "scores");
         if (!probabilities.equals("scores") && !probabilities.equals("one-hot")) {
             throw new ParameterException(p.where() + ".probabilities: unknown value '" + probabilities
                     + "'; known values: scores, one-hot");
         }
         Model<Label> model = loadModel();
-        return new WineCartExpert(spec.id(), model, FEATURES, probabilities.equals("scores"),
-                Map.of("provider", NAME, "model", "classpath:" + MODEL_RESOURCE.substring(1),
-                        "model-class", model.getClass().getName(), "probabilities", probabilities));
+        ExpertProvenance provenance = ExpertProvenance.loaded(NAME, "classpath:" + MODEL_RESOURCE.substring(1),
+                Map.of("model-class", model.getClass().getName(), "probabilities", probabilities));
+        return new WineCartExpert(new ExpertSignature(spec.id(), FEATURES, WineCartExpert.labelsOf(model), provenance),
+                model, probabilities.equals("scores"));
     }
 
     /** The shipped model, read with Tribuo's protobuf format through this class's own loader. */

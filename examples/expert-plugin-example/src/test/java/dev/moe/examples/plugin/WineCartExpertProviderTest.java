@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.Expert;
+import dev.moe.api.ExpertProvenance;
+import dev.moe.api.ExpertSignature;
 import dev.moe.api.ExpertProvider;
 import dev.moe.api.ExpertSpec;
 import dev.moe.api.FloatMatrix;
@@ -83,8 +85,10 @@ class WineCartExpertProviderTest {
     void theShippedModelIsReproducibleFromItsGenerator() {
         Model<Label> shipped = WineCartExpertProvider.loadModel();
         Model<Label> fresh = WineCartModelGenerator.train();
-        Expert shippedExpert = new WineCartExpert("a", shipped, WineCartExpertProvider.FEATURES, true, Map.of());
-        Expert freshExpert = new WineCartExpert("b", fresh, WineCartExpertProvider.FEATURES, true, Map.of());
+        Expert shippedExpert = new WineCartExpert(new ExpertSignature("a", WineCartExpertProvider.FEATURES, WineCartExpert.labelsOf(shipped),
+                ExpertProvenance.trained("test", Map.of())), shipped, true);
+        Expert freshExpert = new WineCartExpert(new ExpertSignature("b", WineCartExpertProvider.FEATURES, WineCartExpert.labelsOf(fresh),
+                ExpertProvenance.trained("test", Map.of())), fresh, true);
         assertEquals(shippedExpert.labelNames(), freshExpert.labelNames());
         FloatMatrix rows = WineData.read().features();
         assertEquals(freshExpert.predict(rows), shippedExpert.predict(rows));
@@ -92,7 +96,7 @@ class WineCartExpertProviderTest {
 
     @Test
     void refusesParametersItDoesNotKnow() {
-        assertEquals("experts[wine].params: unknown key 'model'; known keys: probabilities",
+        assertEquals("experts[wine].params.model: unknown key; known keys: probabilities",
                 assertThrows(ParameterException.class, () -> load(Map.of("model", "x.tribuo"))).getMessage());
         assertEquals("experts[wine].params.probabilities: unknown value 'auto'; known values: scores, one-hot",
                 assertThrows(ParameterException.class, () -> load(Map.of("probabilities", "auto"))).getMessage());

@@ -1,14 +1,16 @@
 package dev.moe.experts.nd4j;
 
+import dev.moe.api.AbstractExpert;
 import dev.moe.api.Expert;
+import dev.moe.api.ExpertProvenance;
+import dev.moe.api.ExpertSignature;
+import dev.moe.api.FineTunableExpert;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.FeatureScaler;
-import dev.moe.gating.mixture.FineTunableExpert;
 import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
 import dev.moe.gating.nn.Softmax;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,47 +21,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * An MLP classifier on ND4J: standardised inputs, dense layers, softmax output. Immutable once built;
  * training and fine-tuning work on copies of the network.
  */
-public final class MlpExpert implements FineTunableExpert {
+public final class MlpExpert extends AbstractExpert implements FineTunableExpert {
 
-    private final String id;
-    private final List<String> featureNames;
-    private final List<String> labelNames;
-    private final Map<String, String> provenance;
     private final FeatureScaler scaler;
     private final Mlp network;
 
-    public MlpExpert(String id, List<String> featureNames, List<String> labelNames, Map<String, String> provenance,
-                     FeatureScaler scaler, Mlp network) {
-        this.id = Objects.requireNonNull(id, "id");
-        this.featureNames = List.copyOf(featureNames);
-        this.labelNames = List.copyOf(labelNames);
-        this.provenance = Map.copyOf(provenance);
+    public MlpExpert(ExpertSignature signature, FeatureScaler scaler, Mlp network) {
+        super(signature);
         this.scaler = Objects.requireNonNull(scaler, "scaler");
         this.network = Objects.requireNonNull(network, "network");
-        if (network.inputSize() != this.featureNames.size() || network.outputSize() != this.labelNames.size()) {
+        if (network.inputSize() != featureNames().size() || network.outputSize() != labelNames().size()) {
             throw new IllegalArgumentException("network " + network.inputSize() + " -> " + network.outputSize()
-                    + " does not match " + this.featureNames.size() + " features and " + this.labelNames.size() + " labels");
+                    + " does not match " + featureNames().size() + " features and " + labelNames().size() + " labels");
         }
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<String> featureNames() {
-        return featureNames;
-    }
-
-    @Override
-    public List<String> labelNames() {
-        return labelNames;
-    }
-
-    @Override
-    public Map<String, String> provenance() {
-        return provenance;
+    /** The same, from loose parts (the provenance as a flat map: {@link ExpertProvenance#fromMap}). */
+    public MlpExpert(String id, List<String> featureNames, List<String> labelNames, Map<String, String> provenance,
+                     FeatureScaler scaler, Mlp network) {
+        this(new ExpertSignature(id, featureNames, labelNames, ExpertProvenance.fromMap(provenance, MlpExpertProvider.NAME)),
+                scaler, network);
     }
 
     FeatureScaler scaler() {
@@ -72,15 +53,12 @@ public final class MlpExpert implements FineTunableExpert {
 
     /** The same model under another id (a loaded file named by the config). */
     MlpExpert withId(String newId) {
-        return new MlpExpert(newId, featureNames, labelNames, provenance, scaler, network);
+        return new MlpExpert(signature().withId(newId), scaler, network);
     }
 
     @Override
     public FloatMatrix predict(FloatMatrix features) {
-        if (features.columns() != featureNames.size()) {
-            throw new IllegalArgumentException("expert '" + id + "' expects " + featureNames.size()
-                    + " feature columns, got " + features.columns());
-        }
+        requireColumns(features);
         return Softmax.rows(network.predictLogits(scaler.apply(features)));
     }
 
@@ -156,9 +134,11 @@ public final class MlpExpert implements FineTunableExpert {
         }
 
         MlpExpert resultWith(Map<String, String> extraProvenance) {
-            Map<String, String> provenance = new LinkedHashMap<>(original.provenance);
-            provenance.putAll(extraProvenance);
-            return new MlpExpert(original.id, original.featureNames, original.labelNames, provenance, original.scaler, network.copy());
+            ExpertProvenance provenance = original.signature().provenance();
+            for (Map.Entry<String, String> e : extraProvenance.entrySet()) {
+                provenance = provenance.with(e.getKey(), e.getValue());
+            }
+            return new MlpExpert(original.signature().withProvenance(provenance), original.scaler, network.copy());
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.moe.experts.nd4j;
 
 import dev.moe.api.ExpertException;
 import dev.moe.api.io.AtomicFiles;
+import dev.moe.api.ExpertProvenance;
+import dev.moe.api.ExpertSignature;
 import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.nn.Mlp;
@@ -111,7 +113,8 @@ public final class MlpExpertFormat {
                 provenance.put(in.readUTF(), in.readUTF());
             }
             Mlp network = Mlp.fromParameters(sizes, activations, 0.0, parameters, DataType.FLOAT);
-            return new MlpExpert(id, features, labels, provenance, scaler, network);
+            return new MlpExpert(new ExpertSignature(id, features, labels,
+                    ExpertProvenance.fromMap(provenance, MlpExpertProvider.NAME)), scaler, network);
         } catch (EOFException e) {
             throw new ExpertException(source + " is truncated");
         } catch (IllegalArgumentException e) {

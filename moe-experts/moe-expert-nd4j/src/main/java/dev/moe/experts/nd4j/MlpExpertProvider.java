@@ -5,13 +5,17 @@ import dev.moe.api.ExpertProvider;
 import dev.moe.api.ExpertSpec;
 import dev.moe.api.Parameters;
 import dev.moe.api.ParameterException;
+import dev.moe.api.ParameterSpec;
+import dev.moe.api.ParameterSpec.Type;
 import dev.moe.api.TrainingSet;
 import dev.moe.gating.nn.Activation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * {@code nd4j-mlp}: trains an MLP classifier (the article's expert by default: one hidden layer of 32,
@@ -24,7 +28,15 @@ import java.util.List;
 public final class MlpExpertProvider implements ExpertProvider {
 
     public static final String NAME = "nd4j-mlp";
-    private static final String[] KEYS = {"model", "save", "hidden", "activation", "epochs", "learning-rate", "batch-size"};
+    private static final List<ParameterSpec> PARAMETERS = List.of(
+            ParameterSpec.of("model", Type.PATH, null, "load: an nd4j-mlp file written by save (then nothing is trained)"),
+            ParameterSpec.of("save", Type.PATH, null, "train: write the trained expert to this file"),
+            ParameterSpec.of("hidden", Type.INTEGER_LIST, "[32]", "train: hidden layer sizes ([] = linear)"),
+            ParameterSpec.of("activation", Type.STRING, "relu", "train: of every hidden layer: "
+                    + Arrays.stream(Activation.values()).map(Activation::configName).collect(Collectors.joining(" | "))),
+            ParameterSpec.of("epochs", Type.INTEGER, "500", "train: passes over the expert's rows"),
+            ParameterSpec.of("learning-rate", Type.NUMBER, "0.001", "train: Adam's step size"),
+            ParameterSpec.of("batch-size", Type.INTEGER, "0", "train: rows per step; 0 = full batch"));
 
     @Override
     public String name() {
@@ -33,7 +45,12 @@ public final class MlpExpertProvider implements ExpertProvider {
 
     @Override
     public String description() {
-        return "MLP classifier on ND4J; trains (hidden, activation, epochs, learning-rate, batch-size; save) or loads (model)";
+        return "MLP classifier on ND4J: trains one, or loads one written by save (model)";
+    }
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return PARAMETERS;
     }
 
     @Override
@@ -43,14 +60,14 @@ public final class MlpExpertProvider implements ExpertProvider {
 
     @Override
     public Expert load(ExpertSpec spec) {
-        Parameters p = spec.parameters().requireOnly(KEYS);
+        Parameters p = spec.parameters().checkDeclared(PARAMETERS);
         Path file = spec.resolvePath(p.requireString("model"));
         return MlpExpertFormat.load(file).withId(spec.id());
     }
 
     @Override
     public Expert train(ExpertSpec spec, TrainingSet data) {
-        Parameters p = spec.parameters().requireOnly(KEYS);
+        Parameters p = spec.parameters().checkDeclared(PARAMETERS);
         List<Integer> hidden = p.integers("hidden", List.of(32));
         for (int h : hidden) {
             if (h <= 0) {

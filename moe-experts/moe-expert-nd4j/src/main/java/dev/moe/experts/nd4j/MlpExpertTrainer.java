@@ -1,5 +1,7 @@
 package dev.moe.experts.nd4j;
 
+import dev.moe.api.ExpertProvenance;
+import dev.moe.api.ExpertSignature;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.TrainingSet;
 import dev.moe.gating.mixture.FeatureScaler;
@@ -49,7 +51,6 @@ public final class MlpExpertTrainer {
                 0.0, DataType.FLOAT, random.nextLong());
 
         Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("provider", MlpExpertProvider.NAME);
         provenance.put("layers", Arrays.toString(sizes));
         provenance.put("activation", settings.activation().configName());
         provenance.put("epochs", Integer.toString(settings.epochs()));
@@ -57,7 +58,8 @@ public final class MlpExpertTrainer {
         provenance.put("batch-size", Integer.toString(settings.batchSize()));
         provenance.put("seed", Long.toString(settings.seed()));
         provenance.put("training-rows", Integer.toString(data.rows()));
-        MlpExpert untrained = new MlpExpert(id, data.featureNames(), data.labelNames(), provenance, scaler, network);
+        MlpExpert untrained = new MlpExpert(new ExpertSignature(id, data.featureNames(), data.labelNames(),
+                ExpertProvenance.trained(MlpExpertProvider.NAME, provenance)), scaler, network);
 
         MlpExpert.MlpTuner tuner = new MlpExpert.MlpTuner(untrained, network, settings.learningRate(), random.nextLong());
         int n = data.rows();

@@ -84,7 +84,8 @@ class MlpExpertProviderTest {
         assertEquals("experts[e1].params.hidden: layer sizes must be positive, got [0]",
                 assertThrows(ParameterException.class, () -> provider.train(spec(Map.of("hidden", 0)), data)).getMessage());
         assertTrue(assertThrows(ParameterException.class, () -> provider.train(spec(Map.of("epoch", 3)), data))
-                .getMessage().startsWith("experts[e1].params: unknown key 'epoch'; known keys: activation, batch-size, epochs"));
+                .getMessage().startsWith("experts[e1].params.epoch: unknown key (did you mean 'epochs'?); known keys: activation,"
+                        + " batch-size, epochs"));
         assertEquals("experts[e1].params: missing required key 'model'",
                 assertThrows(ParameterException.class, () -> provider.load(spec(Map.of()))).getMessage());
     }

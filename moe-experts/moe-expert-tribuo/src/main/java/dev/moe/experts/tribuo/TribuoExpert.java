@@ -1,17 +1,17 @@
 package dev.moe.experts.tribuo;
 
-import dev.moe.api.Expert;
+import dev.moe.api.AbstractExpert;
 import dev.moe.api.ExpertException;
+import dev.moe.api.ExpertProvenance;
+import dev.moe.api.ExpertSignature;
 import dev.moe.api.FloatMatrix;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.tribuo.Example;
 import org.tribuo.Model;
@@ -21,20 +21,18 @@ import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
 
 /**
- * A Tribuo classification model as an {@link Expert}. Each {@link #predict} call splits its rows into blocks of a
+ * A Tribuo classification model as an {@link dev.moe.api.Expert}. Each {@link #predict} call splits its rows into blocks of a
  * fixed size, turns each block into Tribuo examples and scores the blocks side by side on the machine's cores
  * ({@link BlockParallel}): one batch call to the model per block (Tribuo's batch path where the model has one,
  * such as XGBoost's), or, for a kNN model, {@link KnnScorer}, which gives Tribuo's own neighbours and votes from
  * a batched distance product. The blocks do not depend on the core count, nor do the results. Immutable;
  * Tribuo models are safe for concurrent predictions, so this expert is too.
  */
-public final class TribuoExpert implements Expert {
+public final class TribuoExpert extends AbstractExpert {
 
-    private final String id;
     private final Model<Label> model;
     private final List<String> featureNames;
     private final List<String> labelNames;
-    private final Map<String, String> provenance;
     private final boolean usesScores;
     /** Feature names in Tribuo's order (sorted), and for each the column of the input block that holds it. */
     private final String[] sortedNames;
@@ -64,22 +62,18 @@ public final class TribuoExpert implements Expert {
     /**
      * @param featureNames the columns {@link #predict} takes, in order; must include every feature the model knows
      * @param labelNames   the columns {@link #predict} returns; exactly the labels of the model's domain
-     * @param provenance   where the model came from; {@code probabilities} is added here
+     * @param provenance   where the model came from, as a flat map ({@link ExpertProvenance#fromMap});
+     *                     {@code probabilities} is added here
      */
     TribuoExpert(String id, Model<Label> model, List<String> featureNames, List<String> labelNames,
                  Map<String, String> provenance, ProbabilityMode mode) {
-        this.id = Objects.requireNonNull(id, "id");
-        this.model = Objects.requireNonNull(model, "model");
-        this.featureNames = List.copyOf(featureNames);
-        this.labelNames = List.copyOf(labelNames);
+        super(new ExpertSignature(id, featureNames, labelNames, ExpertProvenance.fromMap(provenance, TribuoExpertProvider.NAME)
+                .with("probabilities", mode.usesScores(model.generatesProbabilities()) ? "scores" : "one-hot")));
+        this.model = model;
+        this.featureNames = featureNames();
+        this.labelNames = labelNames();
         this.usesScores = mode.usesScores(model.generatesProbabilities());
-        Map<String, String> p = new LinkedHashMap<>(provenance);
-        p.put("probabilities", usesScores ? "scores" : "one-hot");
-        this.provenance = java.util.Collections.unmodifiableMap(p);
 
-        if (new HashSet<>(this.featureNames).size() != this.featureNames.size()) {
-            throw new IllegalArgumentException("duplicate feature names " + this.featureNames);
-        }
         Integer[] order = new Integer[this.featureNames.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -121,26 +115,6 @@ public final class TribuoExpert implements Expert {
         return names;
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public List<String> featureNames() {
-        return featureNames;
-    }
-
-    @Override
-    public List<String> labelNames() {
-        return labelNames;
-    }
-
-    @Override
-    public Map<String, String> provenance() {
-        return provenance;
-    }
-
     /** Whether rows are the model's normalised scores ({@code true}) or one-hot predicted labels. */
     boolean usesScores() {
         return usesScores;
@@ -153,11 +127,8 @@ public final class TribuoExpert implements Expert {
 
     @Override
     public FloatMatrix predict(FloatMatrix features) {
+        requireColumns(features);
         int columns = featureNames.size();
-        if (features.columns() != columns) {
-            throw new IllegalArgumentException("expert '" + id + "' expects " + columns
-                    + " feature columns, got " + features.columns());
-        }
         int rows = features.rows();
         int labels = labelNames.size();
         FloatMatrix out = FloatMatrix.zeros(rows, labels);
@@ -170,7 +141,7 @@ public final class TribuoExpert implements Expert {
             for (int i = 0; i < columns; i++) {
                 float v = in[r * columns + sortedColumns[i]];
                 if (!Float.isFinite(v)) {
-                    throw new ExpertException("expert '" + id + "': row " + r + ", feature '" + sortedNames[i]
+                    throw new ExpertException("expert '" + id() + "': row " + r + ", feature '" + sortedNames[i]
                             + "' is " + v + "; Tribuo models take finite values only");
                 }
             }
@@ -283,14 +254,14 @@ public final class TribuoExpert implements Expert {
             }
             if (!usesScores || !(sum > 0)) {
                 if (usesScores && !valid) {
-                    throw new ExpertException("expert '" + id + "': the model's scores on row " + row
+                    throw new ExpertException("expert '" + id() + "': the model's scores on row " + row
                             + " are not probabilities; use probabilities: one-hot");
                 }
                 o[offset + idColumns[winner]] = 1f;
                 continue;
             }
             if (!valid) {
-                throw new ExpertException("expert '" + id + "': the model's scores on row " + row
+                throw new ExpertException("expert '" + id() + "': the model's scores on row " + row
                         + " are not probabilities; use probabilities: one-hot");
             }
             for (int id = 0; id < p[i].length; id++) {
@@ -336,7 +307,7 @@ public final class TribuoExpert implements Expert {
         for (Label score : prediction.getOutputScores().values()) {
             double s = score.getScore();
             if (!(s >= 0) || Double.isInfinite(s)) {
-                throw new ExpertException("expert '" + id + "': the model's score for label '" + score.getLabel()
+                throw new ExpertException("expert '" + id() + "': the model's score for label '" + score.getLabel()
                         + "' on row " + row + " is " + s + ", not a probability; use probabilities: one-hot");
             }
             sum += s;
@@ -354,7 +325,7 @@ public final class TribuoExpert implements Expert {
     private int column(String label) {
         Integer c = labelIndex.get(label);
         if (c == null) {
-            throw new IllegalStateException("expert '" + id + "': model predicted label '" + label
+            throw new IllegalStateException("expert '" + id() + "': model predicted label '" + label
                     + "' outside its domain " + labelNames);
         }
         return c;
@@ -362,7 +333,7 @@ public final class TribuoExpert implements Expert {
 
     @Override
     public String toString() {
-        return "TribuoExpert[" + id + ", " + provenance.get("model-class") + ", " + featureNames.size() + " features, "
+        return "TribuoExpert[" + id() + ", " + provenance().get("model-class") + ", " + featureNames.size() + " features, "
                 + labelNames + "]";
     }
 }

@@ -5,6 +5,8 @@ import dev.moe.api.ExpertException;
 import dev.moe.api.ExpertProvider;
 import dev.moe.api.ExpertSpec;
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.ParameterSpec;
+import dev.moe.api.ParameterSpec.Type;
 import dev.moe.api.Parameters;
 import dev.moe.api.TrainingSet;
 import java.io.IOException;
@@ -43,6 +45,20 @@ public final class TribuoExpertProvider implements ExpertProvider {
     public static final String NAME = "tribuo";
     static final String PROVIDER = "provider";
 
+    /**
+     * Tribuo's trainers log at INFO through java.util.logging ("Training SGD model with 135 examples"), once per fit:
+     * dozens of lines per run under cross-fitting. Quieted to warnings, but only when nobody chose a level for
+     * {@code org.tribuo} (a {@code logging.properties} line {@code org.tribuo.level = INFO} brings them back). Held
+     * here because java.util.logging keeps its loggers only weakly.
+     */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    static {
+        if (TRIBUO_LOG.getLevel() == null) {
+            TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -50,8 +66,46 @@ public final class TribuoExpertProvider implements ExpertProvider {
 
     @Override
     public String description() {
-        return "Tribuo 4.3 classifier; loads (model: file or classpath:resource, protobuf format) or trains (algorithm: "
-                + TrainingAlgorithm.knownNames() + "; save); probabilities: auto|scores|one-hot";
+        return "Tribuo 4.3 classifier: loads a model file (model, protobuf format) or trains one (algorithm: "
+                + TrainingAlgorithm.knownNames() + ")";
+    }
+
+    /**
+     * Every key of every mode and algorithm; the description says which ones take it. Each algorithm still refuses
+     * the keys of the others ({@link TrainingAlgorithm#allowedKeys}); a test keeps the two lists in step.
+     */
+    static final List<ParameterSpec> PARAMETERS = List.of(
+            ParameterSpec.of("model", Type.PATH, null, "load: a Tribuo model file (protobuf), or classpath:resource"),
+            ParameterSpec.of(ProbabilityMode.KEY, Type.STRING, "auto", "auto (scores when Tribuo says they are "
+                    + "probabilities, else one-hot) | scores | one-hot"),
+            ParameterSpec.of("algorithm", Type.STRING, null, "train: " + TrainingAlgorithm.knownNames()),
+            ParameterSpec.of("save", Type.PATH, null, "train: write the trained model to this file (protobuf)"),
+            ParameterSpec.of("standardise", Type.BOOLEAN, "true for knn, logistic-regression; else false",
+                    "train: scale features to mean 0, variance 1 inside the model"),
+            ParameterSpec.of("seed", Type.INTEGER, "the expert's seed", "cart, logistic-regression, xgboost: the trainer's seed"),
+            ParameterSpec.of("epochs", Type.INTEGER, "50", "logistic-regression: passes over the rows"),
+            ParameterSpec.of("learning-rate", Type.NUMBER, "0.5", "logistic-regression: AdaGrad's step size"),
+            ParameterSpec.of("minibatch-size", Type.INTEGER, "1", "logistic-regression: rows per step"),
+            ParameterSpec.of("max-depth", Type.INTEGER, "unlimited (cart), 6 (xgboost)", "cart, xgboost: tree depth"),
+            ParameterSpec.of("min-child-weight", Type.NUMBER, "5.0 (cart), 1.0 (xgboost)",
+                    "cart, xgboost: least weight of rows in a leaf"),
+            ParameterSpec.of("min-impurity-decrease", Type.NUMBER, "0.0", "cart: least impurity decrease of a split"),
+            ParameterSpec.of("fraction-features", Type.NUMBER, "1.0", "cart: fraction of features tried per split"),
+            ParameterSpec.of("impurity", Type.STRING, "gini", "cart: gini | entropy"),
+            ParameterSpec.of("k", Type.INTEGER, "5", "knn: neighbours that vote"),
+            ParameterSpec.of("distance", Type.STRING, "l2", "knn: l2 | l1 | cosine"),
+            ParameterSpec.of("trees", Type.INTEGER, "50", "xgboost: boosting rounds"),
+            ParameterSpec.of("eta", Type.NUMBER, "0.3", "xgboost: shrinkage per tree"),
+            ParameterSpec.of("gamma", Type.NUMBER, "0.0", "xgboost: least loss reduction of a split"),
+            ParameterSpec.of("subsample", Type.NUMBER, "1.0", "xgboost: fraction of rows per tree"),
+            ParameterSpec.of("feature-subsample", Type.NUMBER, "1.0", "xgboost: fraction of features per tree"),
+            ParameterSpec.of("lambda", Type.NUMBER, "1.0", "xgboost: L2 regularisation"),
+            ParameterSpec.of("alpha", Type.NUMBER, "0.0", "xgboost: L1 regularisation"),
+            ParameterSpec.of("threads", Type.INTEGER, "1", "xgboost: threads per training"));
+
+    @Override
+    public List<ParameterSpec> parameters() {
+        return PARAMETERS;
     }
 
     @Override

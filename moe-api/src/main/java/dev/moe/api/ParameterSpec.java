@@ -1,0 +1,75 @@
+package dev.moe.api;
+
+import java.util.Objects;
+
+/**
+ * One parameter a provider takes ({@code params:} in the config): declared so that {@code moe experts} can list it
+ * and the runtime can refuse unknown keys and wrong types, naming the file and line, before the provider runs.
+ *
+ * @param name         the key in {@code params:}
+ * @param type         the kind of value it takes
+ * @param defaultValue the value in force when the key is absent, as people read it ({@code 500}, {@code [32]},
+ *                     {@code unlimited}); null when there is none (a required key, or one whose absence means "off")
+ * @param description  one short line: what it does, and for which mode or algorithm
+ */
+public record ParameterSpec(String name, Type type, String defaultValue, String description) {
+
+    /** The value types the config's YAML can give, as {@link Parameters}' getters read them. */
+    public enum Type {
+        /** Any scalar, read as text (names, choices). */
+        STRING("string"),
+        /** A whole number. */
+        INTEGER("integer"),
+        /** Any number. */
+        NUMBER("number"),
+        /** {@code true} or {@code false}. */
+        BOOLEAN("true|false"),
+        /** A list of whole numbers, or one. */
+        INTEGER_LIST("integers"),
+        /** A list of scalars, or one. */
+        STRING_LIST("strings"),
+        /** A file relative to the config's folder (or a resource, as the description says). */
+        PATH("path");
+
+        private final String label;
+
+        Type(String label) {
+            this.label = label;
+        }
+
+        /** @return how {@code moe experts} shows the type */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Checks that name, type and description are given.
+     *
+     * @param name         the key
+     * @param type         the kind of value
+     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param description  one short line
+     */
+    public ParameterSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(description, "description");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("a parameter needs a name");
+        }
+    }
+
+    /**
+     * The same as the constructor, shorter in a provider's list of declarations.
+     *
+     * @param name         the key
+     * @param type         the kind of value
+     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param description  one short line
+     * @return the declaration
+     */
+    public static ParameterSpec of(String name, Type type, String defaultValue, String description) {
+        return new ParameterSpec(name, type, defaultValue, description);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.moe.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ParametersTest {
+
+    private static final List<ParameterSpec> DECLARED = List.of(
+            ParameterSpec.of("epochs", ParameterSpec.Type.INTEGER, "500", "passes"),
+            ParameterSpec.of("learning-rate", ParameterSpec.Type.NUMBER, "0.001", "Adam's step"),
+            ParameterSpec.of("hidden", ParameterSpec.Type.INTEGER_LIST, "[32]", "layer sizes"),
+            ParameterSpec.of("standardise", ParameterSpec.Type.BOOLEAN, null, "scale features"),
+            ParameterSpec.of("model", ParameterSpec.Type.PATH, null, "file to load"));
+
+    private static Parameters params(Map<String, ?> values) {
+        return new Parameters("experts[mlp].params", values);
+    }
+
+    @Test
+    void declaredKeysOfTheRightTypePass() {
+        Parameters p = params(Map.of("epochs", 10, "learning-rate", 0.5, "hidden", List.of(8, 4), "standardise", true,
+                "model", "m.bin"));
+        assertEquals(p, p.checkDeclared(DECLARED));
+        // A whole number is a valid real, and a single integer a one-element list.
+        params(Map.of("learning-rate", 1, "hidden", 16)).checkDeclared(DECLARED);
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithWhereItSitsAndTheKnownOnes() {
+        ParameterException e = assertThrows(ParameterException.class, () -> params(Map.of("epoch", 10)).checkDeclared(DECLARED));
+        assertEquals("experts[mlp].params.epoch: unknown key (did you mean 'epochs'?); known keys: epochs, hidden,"
+                + " learning-rate, model, standardise", e.getMessage());
+        assertEquals("experts[mlp].params.colour: unknown key; known keys: epochs, hidden, learning-rate, model, standardise",
+                assertThrows(ParameterException.class, () -> params(Map.of("colour", 1)).checkDeclared(DECLARED)).getMessage());
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsKey() {
+        assertEquals("experts[mlp].params.epochs: expected an integer, got 'ten'", assertThrows(ParameterException.class,
+                () -> params(Map.of("epochs", "ten")).checkDeclared(DECLARED)).getMessage());
+        assertEquals("experts[mlp].params.standardise: expected true or false, got 'yes'", assertThrows(ParameterException.class,
+                () -> params(Map.of("standardise", "yes")).checkDeclared(DECLARED)).getMessage());
+        assertThrows(ParameterException.class, () -> params(Map.of("hidden", List.of("a"))).checkDeclared(DECLARED));
+        assertThrows(ParameterException.class, () -> params(Map.of("model", List.of("a"))).checkDeclared(DECLARED));
+    }
+
+    @Test
+    void nothingDeclaredChecksNothing() {
+        params(Map.of("anything", "goes")).checkDeclared(List.of());
+    }
+}

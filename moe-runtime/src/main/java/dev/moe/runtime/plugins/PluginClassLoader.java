@@ -1,0 +1,90 @@
+package dev.moe.runtime.plugins;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * A plugin's class loader, plugin first (as Trino's {@code PluginClassLoader}): the SPI ({@code dev.moe.api.*}) always
+ * comes from moe, so that moe and the plugin mean the same {@code Expert}; the JDK comes from the JDK; every other
+ * class and resource comes from the plugin's own jars first, and only when the plugin does not ship it from moe's
+ * class path. So a plugin can bring its own version of a library moe also uses (its Tribuo, Jackson, protobuf), and a
+ * thin plugin jar still runs on the libraries moe ships.
+ */
+final class PluginClassLoader extends URLClassLoader {
+
+    private static final String SPI_PACKAGE = "dev.moe.api.";
+    private static final String SPI_RESOURCES = "dev/moe/api/";
+
+    static {
+        ClassLoader.registerAsParallelCapable();
+    }
+
+    private final ClassLoader host;
+
+    /**
+     * @param urls the plugin's jars
+     * @param host moe's class loader: the SPI, and what the plugin does not ship
+     */
+    PluginClassLoader(String name, URL[] urls, ClassLoader host) {
+        super(name, urls, ClassLoader.getPlatformClassLoader());
+        this.host = host;
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> type = findLoadedClass(name);
+            if (type == null) {
+                type = name.startsWith(SPI_PACKAGE) ? host.loadClass(name) : pluginFirst(name);
+            }
+            if (resolve) {
+                resolveClass(type);
+            }
+            return type;
+        }
+    }
+
+    private Class<?> pluginFirst(String name) throws ClassNotFoundException {
+        try {
+            return getParent().loadClass(name); // the JDK's own classes: never replaced by a plugin
+        } catch (ClassNotFoundException notJdk) {
+            try {
+                return findClass(name);
+            } catch (ClassNotFoundException notInPlugin) {
+                return host.loadClass(name);
+            }
+        }
+    }
+
+    @Override
+    public URL getResource(String name) {
+        if (name.startsWith(SPI_RESOURCES)) {
+            return host.getResource(name);
+        }
+        URL url = getParent().getResource(name);
+        if (url == null) {
+            url = findResource(name);
+        }
+        return url != null ? url : host.getResource(name);
+    }
+
+    /** The plugin's resources, then moe's: ServiceLoader sees the plugin's service files first. */
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        if (!name.startsWith(SPI_RESOURCES)) {
+            urls.addAll(Collections.list(findResources(name)));
+        }
+        for (URL url : Collections.list(host.getResources(name))) {
+            if (!urls.contains(url)) {
+                urls.add(url);
+            }
+        }
+        return Collections.enumeration(urls);
+    }
+}

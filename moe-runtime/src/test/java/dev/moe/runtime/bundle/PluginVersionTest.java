@@ -1,0 +1,105 @@
+package dev.moe.runtime.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.ExpertSpec;
+import dev.moe.api.Parameters;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.plugins.TestJars;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bundle records its plugins' versions; an embedded expert is refused by a plugin of another major version. */
+class PluginVersionTest {
+
+    private static final String PROVIDER = """
+            package versioned;
+            import dev.moe.api.*;
+            import java.util.List;
+            import java.util.Map;
+            public final class VersionedProvider implements ExpertProvider {
+                public String name() { return "versioned"; }
+                public Expert load(ExpertSpec spec) { return new Flat(spec.id()); }
+                public boolean canSave(Expert e) { return e instanceof Flat; }
+                public void save(Expert e, java.io.OutputStream out) throws java.io.IOException { out.write(7); }
+                public Expert read(ExpertSpec spec, java.io.InputStream in) throws java.io.IOException {
+                    if (in.read() != 7) throw new ExpertException(spec.parameters().where() + " is not mine");
+                    return new Flat(spec.id());
+                }
+                static final class Flat extends AbstractExpert {
+                    Flat(String id) {
+                        super(new ExpertSignature(id, List.of("feature0", "feature1"), List.of("0", "1", "2"),
+                                ExpertProvenance.trained("versioned", Map.of())));
+                    }
+                    public FloatMatrix predict(FloatMatrix x) {
+                        requireColumns(x);
+                        FloatMatrix out = FloatMatrix.zeros(x.rows(), 3);
+                        java.util.Arrays.fill(out.values(), 1f / 3);
+                        return out;
+                    }
+                }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path compiled;
+
+    /** The same classes built as another version: only pom.properties differs. */
+    private Path plugin(String version) throws Exception {
+        if (compiled == null) {
+            compiled = TestJars.jar(dir.resolve("compiled.jar"), Map.of("versioned.VersionedProvider", PROVIDER),
+                    Map.of("META-INF/services/dev.moe.api.ExpertProvider", "versioned.VersionedProvider\n"), List.of());
+        }
+        Path folder = Files.createDirectories(dir.resolve("v" + version));
+        return TestJars.copyWith(compiled, folder.resolve("versioned-plugin-" + version + ".jar"),
+                Map.of("META-INF/maven/test/versioned-plugin/pom.properties",
+                        "groupId=test\nartifactId=versioned-plugin\nversion=" + version + "\n"));
+    }
+
+    private static ProviderRegistry registry(Path jar) {
+        return ProviderRegistry.withPlugins(PluginVersionTest.class.getClassLoader(), List.of(jar));
+    }
+
+    @Test
+    void anotherMinorVersionReadsTheBundleAnotherMajorIsRefusedInOneLine() throws Exception {
+        ProviderRegistry saving = registry(plugin("1.0.0"));
+        ExpertProvider provider = saving.expertProvider("versioned");
+        List<Expert> experts = List.of(
+                provider.load(new ExpertSpec("a", "versioned", Parameters.empty("a"), dir, 1)),
+                provider.load(new ExpertSpec("b", "versioned", Parameters.empty("b"), dir, 1)));
+        SaveRequest.ExpertSource source = new SaveRequest.ExpertSource("versioned", Map.of(), dir, true);
+        Path bundle = dir.resolve("m.moe");
+        BundleManifest written = new BundleWriter(saving).write(
+                TestProviders.request(TestProviders.mixture(experts, 3), List.of(source, source)), bundle);
+        assertEquals("1.0.0", written.experts().get(0).plugin().version());
+        assertEquals("versioned-plugin", written.plugins().get(0).artifact());
+
+        assertEquals(2, new BundleReader(registry(plugin("1.2.5"))).read(bundle).model().experts().size());
+        MoeException e = assertThrows(MoeException.class, () -> new BundleReader(registry(plugin("2.0.0"))).read(bundle));
+        assertEquals(bundle + ": expert 'a' was saved with plugin versioned-plugin 1.0.0, but the installed versioned-plugin"
+                + " is 2.0.0, another major version that may read it differently; install versioned-plugin 1.x, or train the"
+                + " mixture again", e.getMessage());
+    }
+
+    @Test
+    void majorVersions() {
+        assertEquals("1", MixtureAssembly.major("1.0.2-SNAPSHOT"));
+        assertEquals("0", MixtureAssembly.major("0.1.0-SNAPSHOT"));
+        assertEquals("12", MixtureAssembly.major("12"));
+        assertEquals("3", MixtureAssembly.major("03.1"));
+        assertNull(MixtureAssembly.major("v1.0"));
+        assertNull(MixtureAssembly.major("1a.0"));
+        assertNull(MixtureAssembly.major(null));
+    }
+}
