@@ -13,27 +13,78 @@ import dev.moe.runtime.plugins.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
-/** Builds each configured expert through its provider: trains it on its subset, or loads it. */
+/**
+ * Builds each configured expert through its provider: trains it on its subset, or loads it. An entry whose provider
+ * is {@link #IN_MEMORY} is an expert given in code (the Java API): it is taken from {@code inMemory} by its id.
+ */
 public final class ExpertFactory {
 
+    /** The provider name of experts given in code rather than built by a provider; never a provider's name. */
+    public static final String IN_MEMORY = "(in-memory)";
+
+    /**
+     * An expert given in code: one already trained, or a function that trains one on the rows it is handed (under
+     * cross-fitting once per fold, and once on every training row).
+     */
+    public interface InMemoryExpert {
+
+        /** Whether {@link #build} trains (and so uses its rows); else it returns the same expert every time. */
+        boolean trains();
+
+        /**
+         * @param rows the expert's training rows; null when it does not train
+         * @param seed for anything random in the training
+         */
+        Expert build(TrainingSet rows, long seed);
+    }
+
     private final ProviderRegistry registry;
+    private final Map<String, InMemoryExpert> inMemory;
 
     @Inject
     public ExpertFactory(ProviderRegistry registry) {
+        this(registry, Map.of());
+    }
+
+    /** @param inMemory experts given in code, by id: the entries whose provider is {@link #IN_MEMORY} */
+    public ExpertFactory(ProviderRegistry registry, Map<String, InMemoryExpert> inMemory) {
         this.registry = registry;
+        this.inMemory = Map.copyOf(inMemory);
     }
 
     /** Whether this config entry trains its expert (else the provider loads it). */
     public boolean trains(MoeConfig.ExpertConfig config) {
+        if (IN_MEMORY.equals(config.provider())) {
+            return inMemory(config).trains();
+        }
         return config.trainOrDefault(registry.expertProvider(config.provider()).canTrain());
+    }
+
+    private InMemoryExpert inMemory(MoeConfig.ExpertConfig config) {
+        InMemoryExpert expert = inMemory.get(config.id());
+        if (expert == null) {
+            throw new IllegalStateException("no in-memory expert '" + config.id() + "' was given");
+        }
+        return expert;
     }
 
     /**
      * @param rows the expert's training rows (ignored when it is loaded)
      */
     public Expert create(MoeConfig.ExpertConfig config, Dataset data, int[] rows, Path baseDirectory, long seed) {
+        if (IN_MEMORY.equals(config.provider())) {
+            InMemoryExpert given = inMemory(config);
+            if (!given.trains()) {
+                return given.build(null, seed);
+            }
+            if (rows.length == 0) {
+                throw new MoeException("experts[" + config.id() + "]: its subset of the training rows is empty");
+            }
+            return given.build(trainingSet(config, data, rows), seed);
+        }
         ExpertProvider provider = registry.expertProvider(config.provider());
         ExpertSpec spec = new ExpertSpec(config.id(), config.provider(),
                 new Parameters("experts[" + config.id() + "].params", config.params()), baseDirectory, seed);
