@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record Predictions(List<String> labelNames, List<String> expertIds, FloatMatrix probabilities, FloatMatrix weights) {
 
-    /** Checks that the shapes agree with the names. */
+    /**
+     * Checks that the shapes agree with the names.
+     *
+     * @param labelNames    the labels, in the order of {@code probabilities}' columns
+     * @param expertIds     the experts, in the order of {@code weights}' columns
+     * @param probabilities rows x labels
+     * @param weights       rows x experts
+     */
     public Predictions {
         labelNames = List.copyOf(labelNames);
         expertIds = List.copyOf(expertIds);
