@@ -33,4 +33,16 @@ class LibraryUsageTest {
         String text = printed.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("moe, loaded") && text.contains("accuracy"), text);
     }
+
+    /** The README shows this example whole: the first java block of its section is this file, word for word. */
+    @Test
+    void theReadmeShowsThisExample() throws Exception {
+        String readme = Files.readString(Path.of("../../README.md"));
+        int section = readme.indexOf("## Using moe from Java");
+        assertTrue(section >= 0, "README.md lacks the section 'Using moe from Java'");
+        int start = readme.indexOf("```java\n", section) + "```java\n".length();
+        String shown = readme.substring(start, readme.indexOf("```", start));
+        String source = Files.readString(Path.of("src/main/java/dev/moe/examples/library/LibraryUsage.java"));
+        assertEquals(source.strip(), shown.strip(), "README.md's example and LibraryUsage.java differ: make them the same");
+    }
 }
