@@ -57,26 +57,23 @@ public final class ExpertFactory {
 
     /** Whether this config entry trains its expert (else the provider loads it). */
     public boolean trains(MoeConfig.ExpertConfig config) {
-        if (IN_MEMORY.equals(config.provider())) {
-            return inMemory(config).trains();
+        if (isInMemory(config)) {
+            return inMemory.get(config.id()).trains();
         }
         return config.trainOrDefault(registry.expertProvider(config.provider()).canTrain());
     }
 
-    private InMemoryExpert inMemory(MoeConfig.ExpertConfig config) {
-        InMemoryExpert expert = inMemory.get(config.id());
-        if (expert == null) {
-            throw new IllegalStateException("no in-memory expert '" + config.id() + "' was given");
-        }
-        return expert;
+    /** Whether the entry is an expert given in code (a config naming the reserved provider gets the unknown-provider error). */
+    private boolean isInMemory(MoeConfig.ExpertConfig config) {
+        return IN_MEMORY.equals(config.provider()) && inMemory.containsKey(config.id());
     }
 
     /**
      * @param rows the expert's training rows (ignored when it is loaded)
      */
     public Expert create(MoeConfig.ExpertConfig config, Dataset data, int[] rows, Path baseDirectory, long seed) {
-        if (IN_MEMORY.equals(config.provider())) {
-            InMemoryExpert given = inMemory(config);
+        if (isInMemory(config)) {
+            InMemoryExpert given = inMemory.get(config.id());
             if (!given.trains()) {
                 return given.build(null, seed);
             }
