@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole experiment: data, split, experts, gate, evaluation on held-out rows; repeated over seeds.
@@ -42,15 +43,31 @@ public final class Experiment {
     private final ExpertFactory expertFactory;
     private final RoutingStrategy strategy;
     private final GateTrainer gateTrainer;
+    /** Applied to the gate options the config gives (the Java API's way to set them); identity by default. */
+    private final UnaryOperator<GateOptions> gateOptions;
 
     @Inject
     public Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
                       RoutingStrategy strategy, GateTrainer gateTrainer) {
+        this(config, dataSources, expertFactory, strategy, gateTrainer, UnaryOperator.identity());
+    }
+
+    private Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
+                       RoutingStrategy strategy, GateTrainer gateTrainer, UnaryOperator<GateOptions> gateOptions) {
         this.config = config;
         this.dataSources = dataSources;
         this.expertFactory = expertFactory;
         this.strategy = strategy;
         this.gateTrainer = gateTrainer;
+        this.gateOptions = gateOptions;
+    }
+
+    /**
+     * This experiment with the gate options changed after the config's defaults are worked out (they depend on the
+     * number of gate rows); the averaging candidate still trains nothing.
+     */
+    public Experiment withGateOptions(UnaryOperator<GateOptions> change) {
+        return new Experiment(config, dataSources, expertFactory, strategy, gateTrainer, change);
     }
 
     /** Every repeat's figures, in order; the caller reports them ({@link EvaluationReport#aggregate}). */
@@ -134,13 +151,22 @@ public final class Experiment {
         } catch (IllegalArgumentException e) {
             throw new MoeException(config.source() + ": split: " + e.getMessage());
         }
+        return train(data, plan, seed, prefix, progress);
+    }
+
+    /**
+     * Builds the experts and trains the gate on the given rows of a data set already loaded.
+     *
+     * @param plan which rows train the experts and the gate (its test rows are not used here)
+     */
+    public TrainedRun train(Dataset data, SplitPlan plan, long seed, String prefix, ProgressListener progress) {
         ExpertTraining training = new ExpertTraining(expertFactory, config);
         int folds = config.split().crossFitFolds(plan.gateRows().length);
         ExpertTraining.Result built = folds > 0
                 ? training.crossFitted(data, plan, folds, seed, progress, prefix)
                 : training.threeWay(data, plan, seed, progress, prefix);
 
-        GateOptions options = GateOptionsFactory.from(config.gate(), mix(seed, 0), built.gateData().rows());
+        GateOptions options = gateOptions.apply(GateOptionsFactory.from(config.gate(), mix(seed, 0), built.gateData().rows()));
         List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(config, strategy, options);
         progress.step(prefix + (candidates.size() > 1
                 ? "choosing how to combine the experts (" + String.join(", ", candidates.stream().map(GateSelection.Candidate::name).toList())

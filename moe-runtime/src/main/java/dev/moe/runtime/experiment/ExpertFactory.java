@@ -13,31 +13,78 @@ import dev.moe.runtime.plugins.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds each configured expert through its provider: trains it on its subset, or loads it. */
+/**
+ * Builds each configured expert through its provider: trains it on its subset, or loads it. An entry whose provider
+ * is {@link #IN_MEMORY} is an expert given in code (the Java API): it is taken from {@code inMemory} by its id.
+ */
 public final class ExpertFactory {
 
+    /** The provider name of experts given in code rather than built by a provider; never a provider's name. */
+    public static final String IN_MEMORY = "(in-memory)";
+
+    /**
+     * An expert given in code: one already trained, or a function that trains one on the rows it is handed (under
+     * cross-fitting once per fold, and once on every training row).
+     */
+    public interface InMemoryExpert {
+
+        /** Whether {@link #build} trains (and so uses its rows); else it returns the same expert every time. */
+        boolean trains();
+
+        /**
+         * @param rows the expert's training rows; null when it does not train
+         * @param seed for anything random in the training
+         */
+        Expert build(TrainingSet rows, long seed);
+    }
     private static final Logger LOG = LoggerFactory.getLogger(ExpertFactory.class);
 
     private final ProviderRegistry registry;
+    private final Map<String, InMemoryExpert> inMemory;
 
     @Inject
     public ExpertFactory(ProviderRegistry registry) {
+        this(registry, Map.of());
+    }
+
+    /** @param inMemory experts given in code, by id: the entries whose provider is {@link #IN_MEMORY} */
+    public ExpertFactory(ProviderRegistry registry, Map<String, InMemoryExpert> inMemory) {
         this.registry = registry;
+        this.inMemory = Map.copyOf(inMemory);
     }
 
     /** Whether this config entry trains its expert (else the provider loads it). */
     public boolean trains(MoeConfig.ExpertConfig config) {
+        if (isInMemory(config)) {
+            return inMemory.get(config.id()).trains();
+        }
         return config.trainOrDefault(registry.expertProvider(config.provider()).canTrain());
+    }
+
+    /** Whether the entry is an expert given in code (a config naming the reserved provider gets the unknown-provider error). */
+    private boolean isInMemory(MoeConfig.ExpertConfig config) {
+        return IN_MEMORY.equals(config.provider()) && inMemory.containsKey(config.id());
     }
 
     /**
      * @param rows the expert's training rows (ignored when it is loaded)
      */
     public Expert create(MoeConfig.ExpertConfig config, Dataset data, int[] rows, Path baseDirectory, long seed) {
+        if (isInMemory(config)) {
+            InMemoryExpert given = inMemory.get(config.id());
+            if (!given.trains()) {
+                return given.build(null, seed);
+            }
+            if (rows.length == 0) {
+                throw new MoeException("experts[" + config.id() + "]: its subset of the training rows is empty");
+            }
+            return given.build(trainingSet(config, data, rows), seed);
+        }
         ExpertProvider provider = registry.expertProvider(config.provider());
         ExpertSpec spec = new ExpertSpec(config.id(), config.provider(), parameters(config), baseDirectory, seed);
         spec.parameters().checkDeclared(provider.parameters());

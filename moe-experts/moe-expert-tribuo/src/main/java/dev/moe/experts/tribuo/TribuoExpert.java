@@ -5,17 +5,21 @@ import dev.moe.api.ExpertException;
 import dev.moe.api.ExpertProvenance;
 import dev.moe.api.ExpertSignature;
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.TrainingSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.Prediction;
+import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.impl.ArrayExample;
@@ -98,6 +102,57 @@ public final class TribuoExpert extends AbstractExpert {
         for (int i = 0; i < idColumns.length; i++) {
             idColumns[i] = column(model.getOutputIDInfo().getOutput(i).getLabel());
         }
+    }
+
+    /**
+     * A Tribuo model already trained in memory, as an expert (for the Java API: no file needed). It reads the model's
+     * features and predicts its labels, as the {@code tribuo} provider's {@code load} would, with its default
+     * {@code probabilities: auto}: the model's scores where Tribuo says they are probabilities, else one-hot rows.
+     * Saved into a mixture by the {@code tribuo} provider like any of its experts.
+     *
+     * @param id names the expert in reports and saved mixtures
+     */
+    public static TribuoExpert of(String id, Model<Label> model) {
+        Objects.requireNonNull(model, "model");
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(TribuoExpertProvider.PROVIDER, TribuoExpertProvider.NAME);
+        provenance.put("model", "in memory");
+        ModelMetadata.algorithm(model).ifPresent(a -> provenance.put("algorithm", a));
+        TribuoExpertProvider.describeModel(model, provenance);
+        return new TribuoExpert(id, model, ModelMetadata.featureNames(model), ModelMetadata.labelNames(model), provenance,
+                ProbabilityMode.AUTO);
+    }
+
+    /**
+     * Trains a Tribuo trainer on moe's rows and wraps the model as an expert (for the Java API: experts given as
+     * trainers, trained once per cross-fitting fold). The model records the rows' feature and label names as the
+     * {@code tribuo} provider's trained models do, so it saves and loads the same way.
+     *
+     * @param invocationCount the trainer's invocation count for this fit (Tribuo derives its random draws from it),
+     *                        so that fits run side by side stay reproducible
+     * @throws ExpertException when Tribuo refuses the rows
+     */
+    public static TribuoExpert train(String id, Trainer<Label> trainer, TrainingSet rows, int invocationCount) {
+        Objects.requireNonNull(trainer, "trainer");
+        List<String> labels = TribuoExpertProvider.seenLabels(rows);
+        String algorithm = trainer.getClass().getSimpleName();
+        Model<Label> model;
+        try {
+            // One fit at a time per trainer: a Tribuo trainer keeps its random state and invocation count in itself.
+            synchronized (trainer) {
+                model = trainer.train(TribuoExpertProvider.dataset(id, rows),
+                        ModelMetadata.instanceProvenance(rows.featureNames(), labels, algorithm), invocationCount);
+            }
+        } catch (RuntimeException e) {
+            throw new ExpertException("expert '" + id + "': Tribuo could not train " + algorithm + " on " + rows.rows()
+                    + " rows: " + e.getMessage(), e);
+        }
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(TribuoExpertProvider.PROVIDER, TribuoExpertProvider.NAME);
+        provenance.put("algorithm", algorithm);
+        provenance.put("training-rows", String.valueOf(rows.rows()));
+        TribuoExpertProvider.describeModel(model, provenance);
+        return new TribuoExpert(id, model, rows.featureNames(), labels, provenance, ProbabilityMode.AUTO);
     }
 
     /** The model's label names in Tribuo's id order. */

@@ -239,7 +239,7 @@ public final class TribuoExpertProvider implements ExpertProvider {
     }
 
     /** The labels that occur in the rows, in the training set's label order: the trained model's label space. */
-    private static List<String> seenLabels(TrainingSet data) {
+    static List<String> seenLabels(TrainingSet data) {
         Set<Integer> seen = new HashSet<>();
         for (int label : data.labels()) {
             seen.add(label);
@@ -253,7 +253,7 @@ public final class TribuoExpertProvider implements ExpertProvider {
         return names;
     }
 
-    private static void describeModel(Model<Label> model, Map<String, String> provenance) {
+    static void describeModel(Model<Label> model, Map<String, String> provenance) {
         Model<Label> inner = model instanceof TransformedModel<Label> t ? t.getInnerModel() : model;
         provenance.put("model-class", inner.getClass().getName());
         if (inner != model) {

@@ -1,0 +1,290 @@
+package dev.moe.library;
+
+import dev.moe.api.Expert;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.UniformRouting;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleFormat;
+import dev.moe.runtime.bundle.BundleManifest;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SaveRequest;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.io.OutputTarget;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Model;
+import org.tribuo.classification.Label;
+import org.tribuo.provenance.DatasetProvenance;
+import org.tribuo.provenance.TrainerProvenance;
+import org.tribuo.provenance.impl.EmptyDatasetProvenance;
+import org.tribuo.provenance.impl.EmptyTrainerProvenance;
+
+/**
+ * A trained mixture of experts: predicts, saves itself as a bundle that {@code moe predict} reads too, and is a
+ * Tribuo {@code Model<Label>} on request ({@link #asTribuoModel()}). Immutable and safe for concurrent predictions.
+ *
+ * <pre>{@code
+ * Mixture mixture = Mixture.builder().expert("lr", lrModel).expert("cart", cartModel).train(train);
+ * Predictions p = mixture.predict(rows);       // rows: columns in mixture.featureNames() order
+ * mixture.save(Path.of("model.moe"));
+ * Mixture again = Mixture.load(Path.of("model.moe"));
+ * }</pre>
+ */
+public final class Mixture {
+
+    /**
+     * Where one expert came from, for saving.
+     *
+     * @param provider its provider's name; null for an expert given in code (the provider that can save it is
+     *                 looked for when saving)
+     * @param trained  whether it was trained (else loaded, and a provider that cannot save it loads it again)
+     */
+    record ExpertOrigin(String provider, Map<String, Object> params, Path baseDirectory, boolean trained) { }
+
+    /**
+     * What Tribuo's view of the mixture shows.
+     *
+     * @param featureMap the training data's feature map; null when it did not come from Tribuo
+     */
+    record TribuoOrigin(ImmutableFeatureMap featureMap, DatasetProvenance dataset, TrainerProvenance trainer) { }
+
+    private final MixtureModel model;
+    private final List<String> featureNames;
+    private final List<ExpertOrigin> origins;
+    private final Map<String, Object> routingParams;
+    private final String labelColumn;
+    private final BundleManifest.Provenance provenance;
+    private final String combiner;
+    private final Path pluginsFolder;
+    private final OffsetDateTime createdAt;
+    private final TribuoOrigin tribuo;
+
+    Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
+            String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
+            OffsetDateTime createdAt, TribuoOrigin tribuo) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.featureNames = List.copyOf(featureNames);
+        this.origins = List.copyOf(origins);
+        this.routingParams = Map.copyOf(routingParams);
+        this.labelColumn = labelColumn;
+        this.provenance = provenance;
+        this.combiner = combiner;
+        this.pluginsFolder = pluginsFolder;
+        this.createdAt = createdAt;
+        this.tribuo = tribuo;
+    }
+
+    /** @return a builder for a new mixture, with the defaults of {@code moe train} */
+    public static MixtureBuilder builder() {
+        return new MixtureBuilder();
+    }
+
+    /**
+     * Predicts a block of rows.
+     *
+     * @param rows rows x {@link #featureNames()}, in that order
+     * @return the probabilities and each expert's weight per row
+     * @throws IllegalArgumentException when the number of columns is not the number of features
+     */
+    public Predictions predict(FloatMatrix rows) {
+        if (rows.columns() != featureNames.size()) {
+            throw new IllegalArgumentException("the mixture reads " + featureNames.size() + " features " + featureNames
+                    + ", got " + rows.columns() + " columns");
+        }
+        MixtureModel.Prediction p = model.predict(rows);
+        return new Predictions(labelNames(), expertIds(), p.probabilities(), p.weights());
+    }
+
+    /** @return the features the mixture reads, in the order {@link #predict} takes them */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** @return the labels it predicts, in the order of the probability columns */
+    public List<String> labelNames() {
+        return model.labelNames();
+    }
+
+    /** @return the experts' ids, in the order of the weight columns */
+    public List<String> expertIds() {
+        return model.experts().stream().map(AlignedExpert::id).toList();
+    }
+
+    /** @return the experts themselves, in order */
+    public List<Expert> experts() {
+        return model.experts().stream().map(AlignedExpert::expert).toList();
+    }
+
+    /**
+     * @return how the experts are combined, as {@code moe evaluate} reports it: {@code uniform} (averaging),
+     *         {@code constant} (one weight per expert), or a gate by what it reads ({@code features}, {@code signals},
+     *         {@code experts}, {@code both}) routing through {@link #strategy()}
+     */
+    public String combiner() {
+        return combiner;
+    }
+
+    /** @return the routing strategy's name ({@code uniform} and {@code constant} are strategies too) */
+    public String strategy() {
+        return model.strategy().name();
+    }
+
+    /** @return the trained model underneath (gate, strategy, calibrated experts), for what this class does not offer */
+    public MixtureModel model() {
+        return model;
+    }
+
+    /**
+     * Saves the mixture as a bundle ({@code moe predict -m FILE} reads it too); refuses an existing file.
+     *
+     * @param file where to write it
+     * @throws MoeException when the file exists, an expert cannot be saved, or the file cannot be written
+     */
+    public void save(Path file) {
+        save(file, false);
+    }
+
+    /**
+     * Saves the mixture as a bundle, atomically: an interrupted write leaves the previous file as it was. Experts
+     * are saved by their providers; an expert given in code is saved by the provider that says it can save it
+     * (the built-in ones save their own experts, Tribuo models among them).
+     *
+     * @param file      where to write it
+     * @param overwrite whether an existing file may be replaced
+     * @throws MoeException when the file exists and {@code overwrite} is false, an expert cannot be saved, or the
+     *                      file cannot be written
+     */
+    public void save(Path file, boolean overwrite) {
+        Objects.requireNonNull(file, "file");
+        if (Files.exists(file) && !overwrite) {
+            throw new MoeException(file + ": exists; save(file, true) replaces it");
+        }
+        ProviderRegistry registry = registry(pluginsFolder);
+        List<SaveRequest.ExpertSource> sources = new ArrayList<>();
+        for (int i = 0; i < origins.size(); i++) {
+            ExpertOrigin origin = origins.get(i);
+            String provider = origin.provider() != null ? origin.provider() : savingProvider(registry, model.experts().get(i).expert(), file);
+            sources.add(new SaveRequest.ExpertSource(provider, origin.params(), origin.baseDirectory(), origin.trained()));
+        }
+        try (OutputTarget target = OutputTarget.claim(file, "model bundle", true, List.of())) {
+            if (target.kind() != OutputTarget.Kind.FILE) {
+                throw new MoeException(file + ": a model bundle is a zip file; give a file name for it");
+            }
+            new BundleWriter(registry).write(new SaveRequest(model, featureNames, routingParams, sources, labelColumn,
+                    provenance, null), file);
+            target.written();
+        }
+    }
+
+    private static String savingProvider(ProviderRegistry registry, Expert expert, Path file) {
+        for (ProviderRegistry.Found<ExpertProvider> found : registry.expertProviders().values()) {
+            if (found.provider().canSave(expert)) {
+                return found.provider().name();
+            }
+        }
+        throw new MoeException("cannot save " + file + ": expert '" + expert.id() + "' (" + expert.getClass().getName()
+                + ") was given in code and no expert provider found can save it; known providers: "
+                + String.join(", ", registry.expertProviders().keySet()));
+    }
+
+    /**
+     * Loads a saved mixture with the providers on the class path.
+     *
+     * @param file a bundle written by {@link #save} or {@code moe train}
+     * @return the mixture
+     * @throws MoeException when the file is missing, corrupt, newer than this moe, or needs a plugin
+     */
+    public static Mixture load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Loads a saved mixture, with the plugins it records taken from a folder (each checked against the SHA-256 the
+     * bundle recorded, as {@code moe predict --plugins} does).
+     *
+     * @param file          a bundle written by {@link #save} or {@code moe train}
+     * @param pluginsFolder the plugins folder; null for the class path only
+     * @return the mixture
+     * @throws MoeException when the file is missing, corrupt, newer than this moe, or a plugin is missing or differs
+     */
+    public static Mixture load(Path file, Path pluginsFolder) {
+        SavedMixture saved = BundleReader.withPluginConsent(pluginsFolder, Mixture.class.getClassLoader()).read(file);
+        BundleManifest manifest = saved.manifest();
+        List<ExpertOrigin> origins = new ArrayList<>();
+        for (BundleManifest.ExpertEntry e : manifest.experts()) {
+            boolean embedded = BundleFormat.EMBEDDED.equals(e.storage());
+            Path base = e.baseDirectory() == null ? Path.of("").toAbsolutePath() : Path.of(e.baseDirectory());
+            origins.add(new ExpertOrigin(e.provider(), e.params(), base, embedded));
+        }
+        BundleManifest.Provenance p = manifest.provenance();
+        // The config's text is not carried over: a bundle saved again names no config entry.
+        BundleManifest.Provenance kept = p == null ? null : new BundleManifest.Provenance(p.configFile(), null, p.seed(),
+                p.dataSource(), p.data(), p.dataRows(), p.dataSha256(), p.dataFileSha256(), p.testRows(), p.testAccuracy(),
+                null);
+        return new Mixture(saved.model(), saved.featureNames(), origins,
+                manifest.strategy().params() == null ? Map.of() : manifest.strategy().params(), saved.labelColumn(), kept,
+                combiner(saved.model()), pluginsFolder, createdAt(manifest.createdAt()),
+                new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()));
+    }
+
+    /** What the run called the combiner: averaging and constant weights by their strategy, a gate by its inputs. */
+    private static String combiner(MixtureModel model) {
+        String strategy = model.strategy().name();
+        return strategy.equals(UniformRouting.NAME) || strategy.equals(ConstantRouting.NAME) ? strategy
+                : model.gate().inputs().configName();
+    }
+
+    private static OffsetDateTime createdAt(String instant) {
+        try {
+            return instant == null ? OffsetDateTime.now() : OffsetDateTime.parse(instant);
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.now();
+        }
+    }
+
+    /**
+     * This mixture as a Tribuo model: predictions with every label's probability, the training data's feature map
+     * (for a mixture trained on a Tribuo data set) and provenance, so Tribuo's evaluators take it as any other model.
+     *
+     * @return a new Tribuo model backed by this mixture
+     */
+    public Model<Label> asTribuoModel() {
+        return new TribuoMixtureModel(this);
+    }
+
+    TribuoOrigin tribuoOrigin() {
+        return tribuo;
+    }
+
+    OffsetDateTime createdAt() {
+        return createdAt;
+    }
+
+    BundleManifest.Provenance provenance() {
+        return provenance;
+    }
+
+    private static ProviderRegistry registry(Path pluginsFolder) {
+        return pluginsFolder == null ? ProviderRegistry.fromClassPath()
+                : ProviderRegistry.discover(Mixture.class.getClassLoader(), pluginsFolder);
+    }
+
+    @Override
+    public String toString() {
+        return "Mixture[" + String.join(", ", expertIds()) + "; " + combiner + "; " + featureNames.size() + " features, "
+                + labelNames().size() + " labels]";
+    }
+}

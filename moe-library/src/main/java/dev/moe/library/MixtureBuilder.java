@@ -1,0 +1,361 @@
+package dev.moe.library;
+
+import dev.moe.api.Expert;
+import dev.moe.api.FloatMatrix;
+import dev.moe.api.RoutingStrategy;
+import dev.moe.api.TrainingSet;
+import dev.moe.experts.tribuo.TribuoExpert;
+import dev.moe.gating.training.GateOptions;
+import dev.moe.gating.training.GateTrainer;
+import dev.moe.runtime.bundle.BundleManifest;
+import dev.moe.runtime.bundle.SaveRequest;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.ExpertFactory;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.experiment.RoutingStrategies;
+import dev.moe.runtime.experiment.SplitPlan;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
+import org.tribuo.Model;
+import org.tribuo.Trainer;
+import org.tribuo.classification.Label;
+import org.tribuo.provenance.TrainerProvenance;
+import org.tribuo.provenance.impl.EmptyDatasetProvenance;
+
+/**
+ * Describes a mixture to train: its experts and how to combine them. Everything not set is what {@code moe train}
+ * does with a config that leaves it out: experts cross-fitted (10 folds below 1000 rows, else 5), calibrated, and
+ * the combiner chosen by 5-fold cross-validation among {@code uniform}, {@code constant} and {@code signals}.
+ *
+ * <pre>{@code
+ * Mixture mixture = Mixture.builder()
+ *         .expert("logistic", logisticModel)         // a Tribuo Model<Label> already trained
+ *         .expert("cart", new CARTClassificationTrainer(8))   // a Tribuo trainer: trained by moe, cross-fitted
+ *         .expert("mlp", "nd4j-mlp", Map.of("hidden", List.of(32)))   // a provider, as in a config
+ *         .train(trainingData);                     // a Tribuo Dataset<Label>
+ * }</pre>
+ *
+ * A builder is not thread-safe; {@link #train} may be called again (each call trains a new mixture).
+ */
+public final class MixtureBuilder {
+
+    /** One expert as given: a config entry, and for an expert given in code, how to get it. */
+    private record ExpertEntry(MoeConfig.ExpertConfig config, ExpertFactory.InMemoryExpert inMemory) { }
+
+    private final List<ExpertEntry> experts = new ArrayList<>();
+    private long seed = MoeConfig.DEFAULT_SEED;
+    private Integer crossFitFolds;
+    private List<String> candidates;
+    private String strategy;
+    private Map<String, Object> strategyParams = Map.of();
+    private UnaryOperator<GateOptions.Builder> gate = UnaryOperator.identity();
+    private Path pluginsFolder;
+    private ProgressListener progress = ProgressListener.SILENT;
+
+    MixtureBuilder() {
+    }
+
+    /** A builder with the same settings and experts, independent of this one from now on. */
+    MixtureBuilder copy() {
+        MixtureBuilder copy = new MixtureBuilder();
+        copy.experts.addAll(experts);
+        copy.seed = seed;
+        copy.crossFitFolds = crossFitFolds;
+        copy.candidates = candidates;
+        copy.strategy = strategy;
+        copy.strategyParams = strategyParams;
+        copy.gate = gate;
+        copy.pluginsFolder = pluginsFolder;
+        copy.progress = progress;
+        return copy;
+    }
+
+    /**
+     * Adds an expert already trained, used as it is (never trained again). Its id names it.
+     *
+     * @param expert any implementation of moe's SPI; to be saved, a provider on the class path (or in the plugins
+     *               folder) must be able to save it, as the built-in ones save their own experts
+     * @return this builder
+     */
+    public MixtureBuilder expert(Expert expert) {
+        Objects.requireNonNull(expert, "expert");
+        return add(expert.id(), new ExpertFactory.InMemoryExpert() {
+            @Override
+            public boolean trains() {
+                return false;
+            }
+
+            @Override
+            public Expert build(TrainingSet rows, long seed) {
+                return expert;
+            }
+        });
+    }
+
+    /**
+     * Adds a Tribuo classification model already trained, used as it is: it reads the model's features by name and
+     * predicts its labels (probabilities where Tribuo says the model gives them, else one-hot rows).
+     *
+     * @param id    names the expert
+     * @param model the model
+     * @return this builder
+     */
+    public MixtureBuilder expert(String id, Model<Label> model) {
+        return expert(TribuoExpert.of(id, model));
+    }
+
+    /**
+     * Adds a Tribuo trainer: moe trains it on the training rows, once per cross-fitting fold and once on all of them,
+     * each fit with its own invocation count, so that the result does not depend on the number of cores.
+     *
+     * @param id      names the expert
+     * @param trainer a Tribuo classification trainer
+     * @return this builder
+     */
+    public MixtureBuilder expert(String id, Trainer<Label> trainer) {
+        Objects.requireNonNull(trainer, "trainer");
+        return add(id, new ExpertFactory.InMemoryExpert() {
+            @Override
+            public boolean trains() {
+                return true;
+            }
+
+            @Override
+            public Expert build(TrainingSet rows, long seed) {
+                // Tribuo replays its random draws up to the invocation count: keep it small, but seed-dependent.
+                return TribuoExpert.train(id, trainer, rows, (int) Math.floorMod(seed, 1000L));
+            }
+        });
+    }
+
+    /**
+     * Adds an expert built by a provider, exactly as an entry of a config's {@code experts:} list: it trains on the
+     * training rows, or loads a model when {@code params} names one ({@code model:}). Relative paths resolve against
+     * the working directory.
+     *
+     * @param id       names the expert
+     * @param provider the provider's name ({@code nd4j-mlp}, {@code tribuo}, a plugin's)
+     * @param params   the provider's parameters, as in a config ({@code moe experts} lists them)
+     * @return this builder
+     */
+    public MixtureBuilder expert(String id, String provider, Map<String, ?> params) {
+        Objects.requireNonNull(provider, "provider");
+        checkNewId(id);
+        experts.add(new ExpertEntry(new MoeConfig.ExpertConfig(id, provider, null, null, new LinkedHashMap<>(params)), null));
+        return this;
+    }
+
+    private MixtureBuilder add(String id, ExpertFactory.InMemoryExpert expert) {
+        checkNewId(id);
+        experts.add(new ExpertEntry(new MoeConfig.ExpertConfig(id, ExpertFactory.IN_MEMORY, null, null, Map.of()), expert));
+        return this;
+    }
+
+    private void checkNewId(String id) {
+        Objects.requireNonNull(id, "id");
+        if (experts.stream().anyMatch(e -> e.config().id().equals(id))) {
+            throw new IllegalArgumentException("two experts named '" + id + "': expert ids must be unique");
+        }
+    }
+
+    /**
+     * @param value the seed every random choice of the training derives from (default 42, as {@code moe train})
+     * @return this builder
+     */
+    public MixtureBuilder seed(long value) {
+        this.seed = value;
+        return this;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    /**
+     * @param folds folds of cross-fitting, at least 2 (default: 10 below 1000 rows, else 5)
+     * @return this builder
+     */
+    public MixtureBuilder crossFitFolds(int folds) {
+        if (folds < 2) {
+            throw new IllegalArgumentException("cross-fitting needs at least 2 folds, got " + folds);
+        }
+        this.crossFitFolds = folds;
+        return this;
+    }
+
+    /**
+     * The combiners to choose among by cross-validation, as {@code gate.candidates} in a config: {@code uniform},
+     * {@code constant}, and gates by what they read ({@code features}, {@code signals}, {@code experts},
+     * {@code both}). Default {@code uniform, constant, signals}; one name trains that one.
+     *
+     * @param names the candidates, simplest first (ties go to the earlier)
+     * @return this builder
+     */
+    public MixtureBuilder candidates(String... names) {
+        if (names.length == 0) {
+            throw new IllegalArgumentException("at least one candidate");
+        }
+        this.candidates = List.of(names);
+        return this;
+    }
+
+    /**
+     * Routes with a named strategy ({@code moe strategies} lists them), as {@code routing:} in a config: naming one
+     * trains a gate with it instead of choosing a combiner, unless {@link #candidates} are set too.
+     *
+     * @param name   the strategy's name, e.g. {@code top-k}
+     * @param params its parameters, e.g. {@code Map.of("k", 2)}
+     * @return this builder
+     */
+    public MixtureBuilder strategy(String name, Map<String, ?> params) {
+        this.strategy = Objects.requireNonNull(name, "name");
+        this.strategyParams = new LinkedHashMap<>(params);
+        return this;
+    }
+
+    /**
+     * Changes the gate's network and training options, starting from the defaults {@code moe train} would use for
+     * these rows (a linear gate, 300 epochs, Adam at 0.01, weight decay, early stopping from 100 gate rows on,
+     * calibrated experts). The averaging candidate is never trained, whatever this says.
+     *
+     * @param change e.g. {@code g -> g.hidden(List.of(16), List.of(Activation.RELU)).epochs(500)}
+     * @return this builder
+     */
+    public MixtureBuilder gate(UnaryOperator<GateOptions.Builder> change) {
+        this.gate = Objects.requireNonNull(change, "change");
+        return this;
+    }
+
+    /**
+     * @param folder a folder of plugin jars whose providers and strategies the experts may name (default: the class
+     *               path only); a saved mixture records the plugins it uses
+     * @return this builder
+     */
+    public MixtureBuilder plugins(Path folder) {
+        this.pluginsFolder = Objects.requireNonNull(folder, "folder");
+        return this;
+    }
+
+    /**
+     * @param listener told of each step and gate epoch (default: silent)
+     * @return this builder
+     */
+    public MixtureBuilder progress(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Trains the mixture on every example of a Tribuo data set (none is held out). Features are read by name; an
+     * example that lacks one has 0 there, as Tribuo reads sparse examples.
+     *
+     * @param data labelled examples
+     * @return the trained mixture
+     * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
+     */
+    public Mixture train(org.tribuo.Dataset<Label> data) {
+        return train(data, new MixtureTrainer(this).getProvenance());
+    }
+
+    Mixture train(org.tribuo.Dataset<Label> data, TrainerProvenance trainer) {
+        return train(TribuoRows.dataset(data), new Mixture.TribuoOrigin(data.getFeatureIDMap(), data.getProvenance(), trainer));
+    }
+
+    /**
+     * Trains the mixture on every row given (none is held out).
+     *
+     * @param features     rows x features
+     * @param featureNames the features' names: experts read columns by name
+     * @param labels       each row's label, an index into {@code labelNames}
+     * @param labelNames   the labels
+     * @return the trained mixture
+     * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
+     */
+    public Mixture train(FloatMatrix features, List<String> featureNames, int[] labels, List<String> labelNames) {
+        TrainingSet checked = new TrainingSet(features, labels, featureNames, labelNames);
+        Dataset data = new Dataset("in-memory rows", checked.features(), checked.labels(), checked.featureNames(),
+                checked.labelNames());
+        return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()));
+    }
+
+    Mixture train(Dataset data, Mixture.TribuoOrigin origin) {
+        if (experts.isEmpty()) {
+            throw new IllegalStateException("no experts: add at least one with expert(...)");
+        }
+        MoeConfig config = config();
+        int rows = data.rows();
+        int folds = config.split().crossFitFolds(rows);
+        if (rows < 2 * folds) {
+            throw new IllegalArgumentException(rows + " rows are too few for " + folds + "-fold cross-fitting");
+        }
+        ProviderRegistry registry = pluginsFolder == null ? ProviderRegistry.fromClassPath()
+                : ProviderRegistry.discover(MixtureBuilder.class.getClassLoader(), pluginsFolder);
+        Map<String, ExpertFactory.InMemoryExpert> inMemory = new LinkedHashMap<>();
+        for (ExpertEntry e : experts) {
+            if (e.inMemory() != null) {
+                inMemory.put(e.config().id(), e.inMemory());
+            }
+        }
+        ExpertFactory factory = new ExpertFactory(registry, inMemory);
+        RoutingStrategy routing = new RoutingStrategies(registry.routingProvidersByName()).create(config.routing(), experts.size());
+        UnaryOperator<GateOptions.Builder> change = gate;
+        Experiment experiment = new Experiment(config, Map.of(), factory, routing, new GateTrainer())
+                .withGateOptions(options -> change.apply(options.toBuilder()).build());
+        int[] all = IntStream.range(0, rows).toArray();
+        Experiment.TrainedRun run = experiment.train(data, new SplitPlan(all, all, new int[0]), seed, "", progress);
+
+        List<Mixture.ExpertOrigin> origins = new ArrayList<>();
+        for (ExpertEntry e : experts) {
+            MoeConfig.ExpertConfig c = e.config();
+            origins.add(e.inMemory() != null ? new Mixture.ExpertOrigin(null, Map.of(), config.baseDirectory(), true)
+                    : new Mixture.ExpertOrigin(c.provider(), c.params(), config.baseDirectory(), factory.trains(c)));
+        }
+        Map<String, Object> routingParams = run.model().strategy().name().equals(config.routing().strategyOrDefault())
+                ? config.routing().params() : Map.of();
+        BundleManifest.Provenance provenance = new BundleManifest.Provenance(null, null, seed, "java-api", data.name(),
+                rows, SaveRequest.datasetSha256(data), null, 0, null, null);
+        return new Mixture(run.model(), data.featureNames(), origins, routingParams, "label", provenance, run.gate().chosen(),
+                pluginsFolder, OffsetDateTime.now(), origin);
+    }
+
+    /** The config {@code moe train} would run for these settings. */
+    private MoeConfig config() {
+        MoeConfig.GateConfig gateConfig = new MoeConfig.GateConfig(null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, candidates, null, null, null, null);
+        MoeConfig.RoutingConfig routing = new MoeConfig.RoutingConfig(strategy, strategyParams);
+        MoeConfig.SplitConfig split = new MoeConfig.SplitConfig(null, null, null, null, crossFitFolds);
+        return new MoeConfig(null, null, split, experts.stream().map(ExpertEntry::config).toList(), gateConfig, routing,
+                List.of(), seed, 1);
+    }
+
+    /** @return a Tribuo trainer that trains mixtures described by a copy of this builder as it is now */
+    public MixtureTrainer asTribuoTrainer() {
+        return new MixtureTrainer(this);
+    }
+
+    /** @return the experts' ids, in order */
+    List<String> expertIds() {
+        return experts.stream().map(e -> e.config().id()).toList();
+    }
+
+    /** @return a description of the settings, for the Tribuo provenance */
+    Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("experts", String.join(", ", expertIds()));
+        out.put("seed", String.valueOf(seed));
+        out.put("cross-fit-folds", crossFitFolds == null ? "default" : String.valueOf(crossFitFolds));
+        out.put("candidates", candidates == null ? String.join(", ", MoeConfig.GateConfig.DEFAULT_CANDIDATES) : String.join(", ", candidates));
+        out.put("strategy", strategy == null ? "default" : strategy + " " + strategyParams);
+        return out;
+    }
+}
