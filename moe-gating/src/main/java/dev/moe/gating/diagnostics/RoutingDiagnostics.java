@@ -31,10 +31,27 @@ public record RoutingDiagnostics(
         double gateEntropy,
         double loadCv,
         double importanceCv,
-        double oracleAccuracy) {
+        double oracleAccuracy,
+        List<ClassRouting> classes) {
 
     public RoutingDiagnostics {
         experts = List.copyOf(experts);
+        classes = List.copyOf(classes);
+    }
+
+    /**
+     * The rows of one true label: how the gate weighted each expert there, and how often each expert was right
+     * there. Shows whom the gate trusts for which class, and whether that trust is deserved.
+     *
+     * @param rows           rows whose true label is this one
+     * @param meanWeight     per expert, its mean gate weight over those rows (0 when there are none)
+     * @param expertAccuracy per expert, its accuracy (arg max = label) on those rows (0 when there are none)
+     */
+    public record ClassRouting(int rows, List<Double> meanWeight, List<Double> expertAccuracy) {
+        public ClassRouting {
+            meanWeight = List.copyOf(meanWeight);
+            expertAccuracy = List.copyOf(expertAccuracy);
+        }
     }
 
     /**
@@ -54,7 +71,7 @@ public record RoutingDiagnostics(
     /**
      * @param weights             rows x experts, the routing weights (e.g. {@code MixtureModel.Prediction.weights()})
      * @param expertProbabilities per expert, rows x labels: its probabilities on every row, in the data set's label order
-     * @param labels              each row's true label index
+     * @param labels              each row's true label index, below {@code expertProbabilities}' column count
      */
     public static RoutingDiagnostics compute(FloatMatrix weights, List<FloatMatrix> expertProbabilities, int[] labels) {
         int n = weights.rows();
@@ -116,7 +133,33 @@ public record RoutingDiagnostics(
                     routed[k] == 0 ? null : (double) routedRight[k] / routed[k]));
         }
         return new RoutingDiagnostics(n, expertsPerRow, fairShare, experts, dead, n == 0 ? 0 : entropy / n,
-                coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n);
+                coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n,
+                perClass(w, e, right, labels, expertProbabilities.isEmpty() ? 0 : expertProbabilities.get(0).columns()));
+    }
+
+    private static List<ClassRouting> perClass(float[] w, int e, boolean[][] right, int[] labels, int classes) {
+        int[] rows = new int[classes];
+        double[][] weightSum = new double[classes][e];
+        int[][] rightCount = new int[classes][e];
+        for (int r = 0; r < labels.length; r++) {
+            int c = labels[r];
+            rows[c]++;
+            for (int k = 0; k < e; k++) {
+                weightSum[c][k] += w[r * e + k];
+                rightCount[c][k] += right[k][r] ? 1 : 0;
+            }
+        }
+        List<ClassRouting> out = new ArrayList<>(classes);
+        for (int c = 0; c < classes; c++) {
+            List<Double> weight = new ArrayList<>(e);
+            List<Double> accuracy = new ArrayList<>(e);
+            for (int k = 0; k < e; k++) {
+                weight.add(rows[c] == 0 ? 0 : weightSum[c][k] / rows[c]);
+                accuracy.add(rows[c] == 0 ? 0 : (double) rightCount[c][k] / rows[c]);
+            }
+            out.add(new ClassRouting(rows[c], weight, accuracy));
+        }
+        return out;
     }
 
     /** std / mean over the values (population std); 0 when the mean is 0. */

@@ -66,7 +66,7 @@ public final class TribuoEvaluation {
             }
         }
         return new ClassificationMetrics(evaluation.accuracy(), evaluation.macroAveragedF1(), weightedF1,
-                n == 0 ? Double.NaN : logLoss / n, perClass, confusion);
+                n == 0 ? Double.NaN : logLoss / n, perClass, confusion, Reliability.of(probabilities, labels));
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param gateLossFirstRepeat the gate's mean training loss per epoch, first repeat
  * @param comparisons      the mixture against every other row, paired over the repeats
  * @param notices          plain sentences for a person: where the mixture lost, and to what
+ * @param notes            plain sentences on baseline rows left out, and why
  * @param gate             how the combiner was chosen and trained in each repeat
  */
 public record EvaluationReport(
@@ -41,7 +42,8 @@ public record EvaluationReport(
         List<Double> gateLossFirstRepeat,
         List<Comparison> comparisons,
         List<String> notices,
-        Gate gate) {
+        Gate gate,
+        List<String> notes) {
 
     /**
      * The mixture minus another model, repeat by repeat on the same test rows (a paired comparison).
@@ -80,9 +82,10 @@ public record EvaluationReport(
      * @param loadCv         coefficient of variation of the experts' shares of rows (0 for dense routing)
      * @param importanceCv   coefficient of variation of the experts' mean weights
      * @param oracleAccuracy share of rows that at least one expert gets right: the ceiling of any gate
+     * @param classes        per true label, whom the gate weighted most there and how right that expert was
      */
     public record Routing(double fairShare, double gateEntropy, double loadCv, double importanceCv, double oracleAccuracy,
-                          double deadExperts, List<ExpertRouting> experts) { }
+                          double deadExperts, List<ExpertRouting> experts, List<ClassRouting> classes) { }
 
     /**
      * @param share          share of test rows routed to it (weight above 0)
@@ -127,7 +130,7 @@ public record EvaluationReport(
                     ModelResult.mean(moe.stream().map(m -> (double) m.perClass().get(label).support()).toList())));
         }
 
-        Routing routing = averageRouting(runs);
+        Routing routing = averageRouting(runs, confusion);
         Map<String, List<Float>> weights = new LinkedHashMap<>();
         for (int k = 0; k < first.expertIds().size(); k++) {
             List<Float> column = new ArrayList<>();
@@ -146,7 +149,8 @@ public record EvaluationReport(
         String chosenStrategy = String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
         return new EvaluationReport(String.valueOf(config.source()), first.dataset(), strategy.name(), strategy.describe(),
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
-                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate);
+                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
+                BaselineNotes.of(config, results, runs.size()));
     }
 
     /** Every model but the mixture, against the mixture, repeat by repeat. */
@@ -215,7 +219,7 @@ public record EvaluationReport(
                 runs.stream().map(r -> r.gate().candidates()).toList());
     }
 
-    private static Routing averageRouting(List<Experiment.RunResult> runs) {
+    private static Routing averageRouting(List<Experiment.RunResult> runs, int[][] moeConfusion) {
         List<RoutingDiagnostics> all = runs.stream().map(Experiment.RunResult::routing).toList();
         List<ExpertRouting> experts = new ArrayList<>();
         List<String> ids = runs.get(0).expertIds();
@@ -238,7 +242,7 @@ public record EvaluationReport(
                 ModelResult.mean(all.stream().map(RoutingDiagnostics::importanceCv).toList()),
                 ModelResult.mean(all.stream().map(RoutingDiagnostics::oracleAccuracy).toList()),
                 ModelResult.mean(all.stream().map(d -> (double) d.deadExperts()).toList()),
-                experts);
+                experts, ClassRouting.of(all, runs.get(0).labelNames(), ids, moeConfusion));
     }
 
     public ModelResult result(String model) {

@@ -1,0 +1,34 @@
+package dev.moe.runtime.report;
+
+import dev.moe.experts.tribuo.TribuoExpertProvider;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.evaluation.Baselines;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A sentence for each baseline row that a report leaves out, saying why: no row disappears without a word. */
+final class BaselineNotes {
+
+    private BaselineNotes() {
+    }
+
+    static List<String> of(MoeConfig config, List<ModelResult> results, int repeats) {
+        List<String> notes = new ArrayList<>();
+        // Tribuo's ensemble is built from the experts of the built-in tribuo provider (TribuoExpert) only.
+        long tribuoExperts = config.experts().stream().filter(e -> TribuoExpertProvider.NAME.equals(e.provider())).count();
+        Optional<ModelResult> ensemble = results.stream().filter(r -> r.model().equals(Baselines.TRIBUO_ENSEMBLE)).findFirst();
+        if (tribuoExperts < 2) {
+            notes.add(Baselines.TRIBUO_ENSEMBLE + " is not shown: Tribuo's soft vote needs at least two experts of the tribuo"
+                    + " provider, and " + (tribuoExperts == 0 ? "none is" : "only one is"));
+        } else if (ensemble.isEmpty()) {
+            notes.add(Baselines.TRIBUO_ENSEMBLE + " is left out: Tribuo refused the " + tribuoExperts + " tribuo experts as one"
+                    + " ensemble (it takes only models trained on the same features and labels)");
+        } else if (ensemble.get().perRepeat().size() < repeats) {
+            notes.add(Baselines.TRIBUO_ENSEMBLE + " is left out of " + (repeats - ensemble.get().perRepeat().size()) + " of "
+                    + repeats + " repeats, where Tribuo refused the experts as one ensemble (their features or labels"
+                    + " differed), so it has no paired difference");
+        }
+        return notes;
+    }
+}
