@@ -77,6 +77,9 @@ public final class ReportWriter {
         for (String notice : report.notices()) {
             out.append("notice: ").append(notice).append(System.lineSeparator());
         }
+        for (String note : report.notes()) {
+            out.append("note: ").append(note).append(System.lineSeparator());
+        }
         return out.toString();
     }
 
