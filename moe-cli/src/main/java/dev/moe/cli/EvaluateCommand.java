@@ -120,6 +120,11 @@ final class EvaluateCommand implements Callable<Integer> {
             if (tableToStdout) {
                 spec.commandLine().getOut().print(ReportWriter.table(report));
                 spec.commandLine().getOut().flush();
+                if (!quiet && System.console() != null) {
+                    // A hint for a person at a terminal, on stderr: stdout stays the report alone.
+                    spec.commandLine().getErr().println("what a figure means: moe explain (or e.g. moe explain 'oracle accuracy')");
+                    spec.commandLine().getErr().flush();
+                }
             }
             if (json != null) {
                 ReportWriter.writeJson(report, json);
