@@ -40,11 +40,15 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private int repeat;
     private double stageStart;
     private double stageEnd = LOADED;
-    private String stage = "starting";
     /** Gate trainings expected in this stage (the combiner's cross-validation and the final one), and seen so far. */
     private int trainingsExpected = 1;
     private int trainingsSeen;
     private int lastEpoch;
+
+    /** For tests: draws on {@code err} as on a terminal. */
+    static ConsoleProgress drawingOn(PrintStream err) {
+        return new ConsoleProgress(err);
+    }
 
     private ConsoleProgress(PrintStream err) {
         this.bar = new ProgressBarBuilder().setTaskName("moe").setInitialMax(UNITS)
@@ -103,8 +107,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         } else if (text.startsWith("evaluating") || text.startsWith("training baseline")) {
             enter(Math.max(stageStart, COMBINER_DONE), 1.0);
         }
-        stage = shorten(text);
-        bar.setExtraMessage(stage);
+        bar.setExtraMessage(shorten(text));
         moveTo(0);
     }
 
@@ -113,7 +116,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         if (bar == null) {
             return;
         }
-        bar.setExtraMessage(String.format(Locale.ROOT, "%s %s %d/%d fits", stage, miniBar(done, total), done, total));
+        bar.setExtraMessage(String.format(Locale.ROOT, "experts %s %d/%d fits", miniBar(done, total), done, total));
         moveTo(total == 0 ? 1 : (double) done / total);
     }
 
@@ -130,7 +133,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         double within = (training - 1 + (double) epoch / Math.max(1, epochs)) / trainingsExpected;
         String what = trainingsExpected > 1
                 ? String.format(Locale.ROOT, "combiner: gate %d/%d", training, trainingsExpected)
-                : "training the gate";
+                : "gate";
         bar.setExtraMessage(String.format(Locale.ROOT, "%s %s epoch %d/%d, loss %.3f", what, miniBar(epoch, epochs), epoch, epochs, loss));
         moveTo(within);
     }
@@ -212,7 +215,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
      * The library's console line, one column short of the terminal: a line as wide as the terminal moves the cursor
      * to the next row on some terminals, and the redraw in place would then scroll.
      */
-    private static final class TerminalLine extends ConsoleProgressBarConsumer {
+    static final class TerminalLine extends ConsoleProgressBarConsumer {
         TerminalLine(PrintStream out) {
             super(out);
         }
