@@ -36,8 +36,9 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private static final Pattern CANDIDATES = Pattern.compile("\\(([^;)]*); (\\d+)-fold");
 
     private final ProgressBar bar;
-    private int repeats = 1;
-    private int repeat;
+    // Read by the library's drawing thread.
+    private volatile int repeats = 1;
+    private volatile int repeat;
     private double stageStart;
     private double stageEnd = LOADED;
     /** Gate trainings expected in this stage (the combiner's cross-validation and the final one), and seen so far. */
@@ -192,7 +193,8 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         public String render(ProgressState state, int maxLength) {
             double done = state.getMax() == 0 ? 0 : (double) state.getCurrent() / state.getMax();
             Duration elapsed = state.getTotalElapsed();
-            String left = done < 0.01 ? "time left ?" : duration(elapsed.multipliedBy(Math.round((1 - done) * 1000)).dividedBy(Math.round(done * 1000))) + " left";
+            // Below 5% the rate says little yet (the first expert fits include the JIT's warm-up).
+            String left = done < 0.05 ? "time left ?" : duration(elapsed.multipliedBy(Math.round((1 - done) * 1000)).dividedBy(Math.round(done * 1000))) + " left";
             String head = String.format(Locale.ROOT, "moe %3d%% ", (int) Math.floor(done * 100));
             String tail = " " + left + (repeats > 1 ? " · repeat " + (repeat + 1) + "/" + repeats : "") + " · " + state.getExtraMessage();
             // One bar width for the whole run, from the terminal's: the stage's text is cut instead.
