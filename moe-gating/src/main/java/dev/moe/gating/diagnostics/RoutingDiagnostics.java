@@ -134,32 +134,14 @@ public record RoutingDiagnostics(
         }
         return new RoutingDiagnostics(n, expertsPerRow, fairShare, experts, dead, n == 0 ? 0 : entropy / n,
                 coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n,
-                perClass(w, e, right, labels, expertProbabilities.isEmpty() ? 0 : expertProbabilities.get(0).columns()));
+                perClass(weights, expertProbabilities, labels));
     }
 
-    private static List<ClassRouting> perClass(float[] w, int e, boolean[][] right, int[] labels, int classes) {
-        int[] rows = new int[classes];
-        double[][] weightSum = new double[classes][e];
-        int[][] rightCount = new int[classes][e];
-        for (int r = 0; r < labels.length; r++) {
-            int c = labels[r];
-            rows[c]++;
-            for (int k = 0; k < e; k++) {
-                weightSum[c][k] += w[r * e + k];
-                rightCount[c][k] += right[k][r] ? 1 : 0;
-            }
-        }
-        List<ClassRouting> out = new ArrayList<>(classes);
-        for (int c = 0; c < classes; c++) {
-            List<Double> weight = new ArrayList<>(e);
-            List<Double> accuracy = new ArrayList<>(e);
-            for (int k = 0; k < e; k++) {
-                weight.add(rows[c] == 0 ? 0 : weightSum[c][k] / rows[c]);
-                accuracy.add(rows[c] == 0 ? 0 : (double) rightCount[c][k] / rows[c]);
-            }
-            out.add(new ClassRouting(rows[c], weight, accuracy));
-        }
-        return out;
+    private static List<ClassRouting> perClass(FloatMatrix weights, List<FloatMatrix> expertProbabilities, int[] labels) {
+        ClassRoutingCounts counts = new ClassRoutingCounts(expertProbabilities.isEmpty() ? 0 : expertProbabilities.get(0).columns(),
+                weights.columns());
+        counts.add(weights, expertProbabilities, labels);
+        return counts.classes();
     }
 
     /** std / mean over the values (population std); 0 when the mean is 0. */

@@ -75,6 +75,18 @@ class RoutingDiagnosticsTest {
     }
 
     @Test
+    void perClassCountsOfTwoBlocksAddUpToThoseOfAllRows() {
+        FloatMatrix w = new FloatMatrix(4, 3, new float[] {1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0});
+        int[] labels = {0, 1, 1, 0};
+        List<FloatMatrix> p = List.of(says(0, 1, 0, 1), says(1, 1, 1, 0), says(1, 0, 0, 1));
+        ClassRoutingCounts first = new ClassRoutingCounts(2, 3);
+        first.add(w.selectRows(new int[] {0, 1}), p.stream().map(m -> m.selectRows(new int[] {0, 1})).toList(), new int[] {0, 1});
+        ClassRoutingCounts second = new ClassRoutingCounts(2, 3);
+        second.add(w.selectRows(new int[] {2, 3}), p.stream().map(m -> m.selectRows(new int[] {2, 3})).toList(), new int[] {1, 0});
+        assertEquals(RoutingDiagnostics.compute(w, p, labels).classes(), first.plus(second).classes());
+    }
+
+    @Test
     void denseRoutingRoutesEveryRowToEveryExpertWithEntropy() {
         FloatMatrix w = new FloatMatrix(2, 2, new float[] {0.5f, 0.5f, 0.9f, 0.1f});
         RoutingDiagnostics d = RoutingDiagnostics.compute(w, List.of(says(0, 0), says(0, 0)), new int[] {1, 0});

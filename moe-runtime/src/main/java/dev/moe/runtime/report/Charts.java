@@ -1,5 +1,6 @@
 package dev.moe.runtime.report;
 
+import dev.moe.runtime.evaluation.Calibration;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -85,7 +85,8 @@ public record EvaluationReport(
      * @param classes        per true label, whom the gate weighted most there and how right that expert was
      */
     public record Routing(double fairShare, double gateEntropy, double loadCv, double importanceCv, double oracleAccuracy,
-                          double deadExperts, List<ExpertRouting> experts, List<ClassRouting> classes) { }
+                          double deadExperts, List<ExpertRouting> experts,
+                          List<dev.moe.runtime.evaluation.ClassRouting> classes) { }
 
     /**
      * @param share          share of test rows routed to it (weight above 0)
@@ -150,7 +151,13 @@ public record EvaluationReport(
         return new EvaluationReport(String.valueOf(config.source()), first.dataset(), strategy.name(), strategy.describe(),
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
                 routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
-                BaselineNotes.of(config, results, runs.size()));
+                dev.moe.runtime.evaluation.BaselineNotes.of(config, repeatsPerModel(results), runs.size()));
+    }
+
+    private static Map<String, Integer> repeatsPerModel(List<ModelResult> results) {
+        Map<String, Integer> repeats = new LinkedHashMap<>();
+        results.forEach(r -> repeats.put(r.model(), r.perRepeat().size()));
+        return repeats;
     }
 
     /** Every model but the mixture, against the mixture, repeat by repeat. */
@@ -242,7 +249,7 @@ public record EvaluationReport(
                 ModelResult.mean(all.stream().map(RoutingDiagnostics::importanceCv).toList()),
                 ModelResult.mean(all.stream().map(RoutingDiagnostics::oracleAccuracy).toList()),
                 ModelResult.mean(all.stream().map(d -> (double) d.deadExperts()).toList()),
-                experts, ClassRouting.of(all, runs.get(0).labelNames(), ids, moeConfusion));
+                experts, dev.moe.runtime.evaluation.ClassRouting.of(all, runs.get(0).labelNames(), ids, moeConfusion));
     }
 
     public ModelResult result(String model) {

@@ -1,6 +1,8 @@
 package dev.moe.runtime.report;
 
 import dev.moe.runtime.MoeVersion;
+import dev.moe.runtime.evaluation.Calibration;
+import dev.moe.runtime.evaluation.ClassRouting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.moe.runtime.report;
 
 import dev.moe.runtime.evaluation.ClassificationMetrics;
+import dev.moe.runtime.evaluation.Calibration;
 import dev.moe.runtime.evaluation.Reliability;
 import java.util.List;
 import java.util.function.ToDoubleFunction;

@@ -2,6 +2,7 @@ package dev.moe.runtime.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.moe.runtime.evaluation.Calibration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.diagnostics.RoutingDiagnostics;
+import dev.moe.runtime.evaluation.Calibration;
+import dev.moe.runtime.evaluation.ClassRouting;
 import dev.moe.runtime.evaluation.Reliability;
 import java.util.List;
 import org.junit.jupiter.api.Test;

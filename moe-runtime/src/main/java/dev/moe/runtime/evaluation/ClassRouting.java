@@ -1,4 +1,4 @@
-package dev.moe.runtime.report;
+package dev.moe.runtime.evaluation;
 
 import dev.moe.gating.diagnostics.RoutingDiagnostics;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public record ClassRouting(String label, int rows, List<Double> meanWeight, List
      * @param perRepeat    each repeat's routing diagnostics of its test rows
      * @param moeConfusion the mixture's confusion matrix summed over the repeats (rows: true label)
      */
-    static List<ClassRouting> of(List<RoutingDiagnostics> perRepeat, List<String> labels, List<String> experts,
+    public static List<ClassRouting> of(List<RoutingDiagnostics> perRepeat, List<String> labels, List<String> experts,
                                  int[][] moeConfusion) {
         List<ClassRouting> out = new ArrayList<>();
         for (int c = 0; c < labels.size(); c++) {

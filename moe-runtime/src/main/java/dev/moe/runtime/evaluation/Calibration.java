@@ -1,6 +1,5 @@
-package dev.moe.runtime.report;
+package dev.moe.runtime.evaluation;
 
-import dev.moe.runtime.evaluation.Reliability;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +27,7 @@ public record Calibration(List<Bin> bins, double expectedCalibrationError) {
      */
     public record Bin(double low, double high, int rows, double meanConfidence, double accuracy) { }
 
-    static Calibration of(Reliability counts) {
+    public static Calibration of(Reliability counts) {
         List<Bin> bins = new ArrayList<>();
         int total = 0;
         for (int rows : counts.rows()) {
