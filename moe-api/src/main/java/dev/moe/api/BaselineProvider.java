@@ -23,4 +23,14 @@ public interface BaselineProvider {
      * @return rows x labels
      */
     Optional<FloatMatrix> predict(List<Expert> experts, FloatMatrix rows, List<String> featureNames, List<String> labelNames);
+
+    /**
+     * When the baseline applies, as the end of a sentence, so that a report that leaves its row out can say why,
+     * e.g. {@code "needs at least two experts that are Tribuo models, with the same features and labels"}.
+     *
+     * @return a phrase starting with a verb
+     */
+    default String requirement() {
+        return "applies only to some experts";
+    }
 }

@@ -7,7 +7,6 @@ import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
-import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.report.HtmlReport;
 import dev.moe.runtime.report.ReportWriter;
@@ -72,6 +71,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // The progress line from the start: ND4J's backend alone takes seconds to load. Not for -m, which trains nothing.
+        try (ConsoleProgress progress = ConsoleProgress.forTerminal(quiet || model != null)) {
+            return run(progress);
+        }
+    }
+
+    private Integer run(ConsoleProgress progress) {
         BackendNotice.logFallback(spec.commandLine().getErr());
         if (model != null) {
             return SavedMixtureEvaluation.run(spec, model, labelledData(), json, html, commandLine(), pluginOptions,
@@ -101,6 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
         CommandInputs.distinct(json, "--json", html, "--html");
         List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
         // Both outputs are checked and locked before the run, so that a bad one fails before minutes of training.
+        progress.repeats(c.repeatOrDefault());
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", outputOptions.overwrite, inputs);
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs);
              CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
@@ -109,15 +116,20 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));
                 Experiment experiment = injector.getInstance(Experiment.class);
-                report = EvaluationReport.aggregate(c, experiment.strategy(),
-                        experiment.run(quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal()));
+                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress));
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }
+            progress.close(); // the line is cleared before the results are printed
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {
                 spec.commandLine().getOut().print(ReportWriter.table(report));
                 spec.commandLine().getOut().flush();
+                if (!quiet && ConsoleProgress.stderrIsTerminal()) {
+                    // A hint for a person at a terminal, on stderr: stdout stays the report alone.
+                    spec.commandLine().getErr().println("what a figure means: moe explain (or e.g. moe explain 'oracle accuracy')");
+                    spec.commandLine().getErr().flush();
+                }
             }
             if (json != null) {
                 ReportWriter.writeJson(report, json);

@@ -11,7 +11,6 @@ import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
-import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.io.OutputTarget;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
@@ -80,9 +79,9 @@ final class TrainCommand implements Callable<Integer> {
             String configText = readConfig();
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
             Experiment.TrainedRun run;
-            try {
+            try (ConsoleProgress progress = ConsoleProgress.forTerminal(quiet)) {
                 Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);
-                run = experiment.train(c.seedOrDefault(), "", quiet ? ProgressListener.SILENT : ConsoleProgress.forTerminal());
+                run = experiment.train(c.seedOrDefault(), "", progress);
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }

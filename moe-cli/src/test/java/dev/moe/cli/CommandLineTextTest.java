@@ -193,4 +193,23 @@ class CommandLineTextTest {
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("e1") && r.out().contains("moe"), r.out());
     }
+
+    /** Every figure the console table prints has its sentence, found by any spelling a reader may type. */
+    @Test
+    void explainSaysWhatEachFigureOfTheReportMeans() {
+        MainTest.Result all = moe("explain");
+        assertEquals(0, all.status(), all.err());
+        for (String figure : java.util.List.of("accuracy:", "macro-F1:", "log-loss:", "moe - model:", "oracle accuracy:", "load CV:",
+                "utilization:", "combiner:", "mean gate weight:", "calibration:", "notice:", "note:")) {
+            assertTrue(all.out().contains(System.lineSeparator() + figure) || all.out().startsWith(figure), figure + "\n" + all.out());
+        }
+        MainTest.Result one = moe("explain", "Load-CV");
+        assertEquals(0, one.status(), one.err());
+        assertEquals(1, one.out().lines().count(), one.out());
+        assertTrue(one.out().startsWith("load CV: "), one.out());
+        assertTrue(moe("explain", "moe − model").out().startsWith("moe - model: "));
+        MainTest.Result unknown = moe("explain", "accuracy-ish");
+        assertEquals(2, unknown.status());
+        assertTrue(unknown.err().startsWith("moe: no figure called 'accuracy-ish'; known: accuracy, macro-F1,"), unknown.err());
+    }
 }

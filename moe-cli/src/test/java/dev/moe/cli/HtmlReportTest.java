@@ -36,14 +36,16 @@ class HtmlReportTest {
 
         Document page = Jsoup.parse(html.toFile());
         Elements images = page.select("img");
-        assertEquals(6, images.size(), "accuracy, paired differences, confusion, utilization, gate weights, loss");
+        assertEquals(6, page.select("img:not(.small)").size(), "accuracy, paired differences, confusion, utilization, gate weights, loss");
+        assertEquals(7, page.select("img.small").size(), "a reliability diagram for each of the 7 models");
         for (Element img : images) {
             String src = img.attr("src");
             assertTrue(src.startsWith("data:image/png;base64,"), "embedded, not linked: " + src.substring(0, 30));
             byte[] png = Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1));
             assertTrue(png.length > 5_000, img.attr("alt") + " is only " + png.length + " bytes");
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-            assertTrue(image != null && image.getWidth() >= 700 && image.getHeight() >= 300, img.attr("alt"));
+            int minWidth = img.hasClass("small") ? 350 : 700;
+            assertTrue(image != null && image.getWidth() >= minWidth && image.getHeight() >= 300, img.attr("alt"));
         }
 
         JsonNode report = new ObjectMapper().readTree(json.toFile());

@@ -56,7 +56,9 @@ class MainTest {
         Path json = dir.resolve("out/report.json");
         Result r = moe("evaluate", config(SMALL).toString(), "--repeat", "2", "--strategy", "top-k", "--json", json.toString(), "-q");
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().startsWith("model"), r.out());
+        assertTrue(r.out().startsWith("2 repeats, "), r.out());
+        assertTrue(r.out().lines().skip(1).findFirst().orElse("").startsWith("model"), r.out());
+        assertTrue(r.out().lines().allMatch(l -> l.length() <= 100), "every line fits 100 columns:\n" + r.out());
         assertTrue(r.out().contains("strategy top-k (k=2)"), r.out());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         assertEquals(2, report.get("repeats").asInt());

@@ -31,10 +31,27 @@ public record RoutingDiagnostics(
         double gateEntropy,
         double loadCv,
         double importanceCv,
-        double oracleAccuracy) {
+        double oracleAccuracy,
+        List<ClassRouting> classes) {
 
     public RoutingDiagnostics {
         experts = List.copyOf(experts);
+        classes = List.copyOf(classes);
+    }
+
+    /**
+     * The rows of one true label: how the gate weighted each expert there, and how often each expert was right
+     * there. Shows whom the gate trusts for which class, and whether that trust is deserved.
+     *
+     * @param rows           rows whose true label is this one
+     * @param meanWeight     per expert, its mean gate weight over those rows (0 when there are none)
+     * @param expertAccuracy per expert, its accuracy (arg max = label) on those rows (0 when there are none)
+     */
+    public record ClassRouting(int rows, List<Double> meanWeight, List<Double> expertAccuracy) {
+        public ClassRouting {
+            meanWeight = List.copyOf(meanWeight);
+            expertAccuracy = List.copyOf(expertAccuracy);
+        }
     }
 
     /**
@@ -77,6 +94,8 @@ public record RoutingDiagnostics(
         private final double[] weightSum;
         private double entropy;
         private long oracle;
+        /** Per true label; made on the first block, when the label count is known (null before). */
+        private ClassRoutingCounts classes;
 
         public Counts(int experts) {
             routed = new long[experts];
@@ -109,6 +128,14 @@ public record RoutingDiagnostics(
                 }
             }
             float[] w = weights.values();
+            if (classes == null) {
+                int labelCount = expertProbabilities.isEmpty() ? 0 : expertProbabilities.get(0).columns();
+                for (int label : labels) {
+                    labelCount = Math.max(labelCount, label + 1);
+                }
+                classes = new ClassRoutingCounts(labelCount, e);
+            }
+            classes.add(weights, expertProbabilities, labels);
             for (int r = 0; r < n; r++) {
                 boolean anyRight = false;
                 for (int k = 0; k < e; k++) {
@@ -139,6 +166,7 @@ public record RoutingDiagnostics(
             sum.rows = rows + other.rows;
             sum.entropy = entropy + other.entropy;
             sum.oracle = oracle + other.oracle;
+            sum.classes = classes == null ? other.classes : other.classes == null ? classes : classes.plus(other.classes);
             return sum;
         }
 
@@ -164,7 +192,8 @@ public record RoutingDiagnostics(
                         routed[k] == 0 ? null : (double) routedRight[k] / routed[k]));
             }
             return new RoutingDiagnostics((int) n, expertsPerRow, fairShare, experts, dead, n == 0 ? 0 : entropy / n,
-                    coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n);
+                    coefficientOfVariation(shares), coefficientOfVariation(meanWeights), n == 0 ? 0 : (double) oracle / n,
+                    classes == null ? List.of() : classes.classes());
         }
     }
 

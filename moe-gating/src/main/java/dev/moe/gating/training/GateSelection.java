@@ -71,6 +71,7 @@ public final class GateSelection {
      */
     public Result select(GateData data, List<String> labelNames, List<AlignedExpert> experts, List<Candidate> candidates,
                          int folds, long seed, GateTrainer.EpochListener listener) {
+        // The listener hears every training's epochs: each candidate's on each fold, then the chosen one's.
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("no gate candidates to choose from");
         }
@@ -94,7 +95,7 @@ public final class GateSelection {
             for (int i = 0; i < candidates.size(); i++) {
                 Candidate candidate = candidates.get(i);
                 MixtureModel model = trainer.train(train, labelNames, experts, candidate.strategy(),
-                        candidate.options().withSeed(foldSeed), GateTrainer.EpochListener.NONE).model();
+                        candidate.options().withSeed(foldSeed), listener).model();
                 FloatMatrix p = model.predict(test.features(), test.expertProbabilities()).probabilities();
                 for (int r = 0; r < heldOut.length; r++) {
                     int label = test.labels()[r];

@@ -56,6 +56,37 @@ class RoutingDiagnosticsTest {
     }
 
     @Test
+    void perClassTheGatesWeightsAndEachExpertsAccuracyOnThatClassRows() {
+        // Same rows as above. Label 0: rows 0 and 3; label 1: rows 1 and 2.
+        FloatMatrix w = new FloatMatrix(4, 3, new float[] {1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0});
+        int[] labels = {0, 1, 1, 0};
+        List<FloatMatrix> p = List.of(says(0, 1, 0, 1), says(1, 1, 1, 0), says(1, 0, 0, 1));
+        RoutingDiagnostics d = RoutingDiagnostics.compute(w, p, labels);
+        assertEquals(2, d.classes().size());
+        RoutingDiagnostics.ClassRouting zero = d.classes().get(0);
+        assertEquals(2, zero.rows());
+        assertEquals(List.of(0.5, 0.5, 0.0), zero.meanWeight());
+        // Row 0: expert 0 says 0 (right), expert 1 says 1, expert 2 says 1. Row 3: experts say 1, 0, 1.
+        assertEquals(List.of(0.5, 0.5, 0.0), zero.expertAccuracy());
+        RoutingDiagnostics.ClassRouting one = d.classes().get(1);
+        assertEquals(List.of(1.0, 0.0, 0.0), one.meanWeight());
+        // Row 1: experts say 1, 1, 0. Row 2: experts say 0, 1, 0.
+        assertEquals(List.of(0.5, 1.0, 0.0), one.expertAccuracy());
+    }
+
+    @Test
+    void perClassCountsOfTwoBlocksAddUpToThoseOfAllRows() {
+        FloatMatrix w = new FloatMatrix(4, 3, new float[] {1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0});
+        int[] labels = {0, 1, 1, 0};
+        List<FloatMatrix> p = List.of(says(0, 1, 0, 1), says(1, 1, 1, 0), says(1, 0, 0, 1));
+        ClassRoutingCounts first = new ClassRoutingCounts(2, 3);
+        first.add(w.selectRows(new int[] {0, 1}), p.stream().map(m -> m.selectRows(new int[] {0, 1})).toList(), new int[] {0, 1});
+        ClassRoutingCounts second = new ClassRoutingCounts(2, 3);
+        second.add(w.selectRows(new int[] {2, 3}), p.stream().map(m -> m.selectRows(new int[] {2, 3})).toList(), new int[] {1, 0});
+        assertEquals(RoutingDiagnostics.compute(w, p, labels).classes(), first.plus(second).classes());
+    }
+
+    @Test
     void denseRoutingRoutesEveryRowToEveryExpertWithEntropy() {
         FloatMatrix w = new FloatMatrix(2, 2, new float[] {0.5f, 0.5f, 0.9f, 0.1f});
         RoutingDiagnostics d = RoutingDiagnostics.compute(w, List.of(says(0, 0), says(0, 0)), new int[] {1, 0});

@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param confusion rows: true label, columns: predicted label, in the data set's label order
  * @param logLoss   mean negative log-probability of the true label (probabilities clipped at 1e-15)
+ * @param reliability the rows binned by confidence, with how many were right: the model's calibration
  */
 public record ClassificationMetrics(
         double accuracy,
@@ -14,7 +15,8 @@ public record ClassificationMetrics(
         double weightedF1,
         double logLoss,
         List<ClassMetrics> perClass,
-        int[][] confusion) {
+        int[][] confusion,
+        Reliability reliability) {
 
     public ClassificationMetrics {
         perClass = List.copyOf(perClass);

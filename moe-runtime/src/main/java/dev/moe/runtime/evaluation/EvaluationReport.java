@@ -19,6 +19,7 @@ import java.util.Map;
  * @param gateLossFirstRepeat the gate's mean training loss per epoch, first repeat
  * @param comparisons      the mixture against every other row, paired over the repeats
  * @param notices          plain sentences for a person: where the mixture lost, and to what
+ * @param notes            plain sentences on baseline rows left out, and why
  * @param gate             how the combiner was chosen and trained in each repeat
  */
 public record EvaluationReport(
@@ -39,7 +40,8 @@ public record EvaluationReport(
         List<Double> gateLossFirstRepeat,
         List<Comparison> comparisons,
         List<String> notices,
-        Gate gate) {
+        Gate gate,
+        List<String> notes) {
 
     /**
      * The mixture minus another model, repeat by repeat on the same test rows (a paired comparison).
@@ -78,9 +80,11 @@ public record EvaluationReport(
      * @param loadCv         coefficient of variation of the experts' shares of rows (0 for dense routing)
      * @param importanceCv   coefficient of variation of the experts' mean weights
      * @param oracleAccuracy share of rows that at least one expert gets right: the ceiling of any gate
+     * @param classes        per true label, whom the gate weighted most there and how right that expert was
      */
     public record Routing(double fairShare, double gateEntropy, double loadCv, double importanceCv, double oracleAccuracy,
-                          double deadExperts, List<ExpertRouting> experts) { }
+                          double deadExperts, List<ExpertRouting> experts,
+                          List<dev.moe.runtime.evaluation.ClassRouting> classes) { }
 
     /**
      * @param share          share of test rows routed to it (weight above 0)
@@ -138,7 +142,7 @@ public record EvaluationReport(
                     ModelResult.mean(moe.stream().map(m -> (double) m.perClass().get(label).support()).toList())));
         }
 
-        Routing routing = averageRouting(runs);
+        Routing routing = averageRouting(runs, confusion);
         Map<String, List<Float>> weights = new LinkedHashMap<>();
         for (int k = 0; k < first.expertIds().size(); k++) {
             List<Float> column = new ArrayList<>();
@@ -157,7 +161,14 @@ public record EvaluationReport(
         String chosenStrategy = String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
         return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
-                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate);
+                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
+                BaselineNotes.of(repeatsPerModel(results), runs.size()));
+    }
+
+    private static Map<String, Integer> repeatsPerModel(List<ModelResult> results) {
+        Map<String, Integer> repeats = new LinkedHashMap<>();
+        results.forEach(r -> repeats.put(r.model(), r.perRepeat().size()));
+        return repeats;
     }
 
     /** Every model but the mixture, against the mixture, repeat by repeat. */
@@ -226,7 +237,7 @@ public record EvaluationReport(
                 runs.stream().map(r -> r.gate().candidates()).toList());
     }
 
-    private static Routing averageRouting(List<RunResult> runs) {
+    private static Routing averageRouting(List<RunResult> runs, int[][] moeConfusion) {
         List<RoutingDiagnostics> all = runs.stream().map(RunResult::routing).toList();
         List<ExpertRouting> experts = new ArrayList<>();
         List<String> ids = runs.get(0).expertIds();
@@ -249,7 +260,7 @@ public record EvaluationReport(
                 ModelResult.mean(all.stream().map(RoutingDiagnostics::importanceCv).toList()),
                 ModelResult.mean(all.stream().map(RoutingDiagnostics::oracleAccuracy).toList()),
                 ModelResult.mean(all.stream().map(d -> (double) d.deadExperts()).toList()),
-                experts);
+                experts, dev.moe.runtime.evaluation.ClassRouting.of(all, runs.get(0).labelNames(), ids, moeConfusion));
     }
 
     public ModelResult result(String model) {

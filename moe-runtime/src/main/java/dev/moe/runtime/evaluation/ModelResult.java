@@ -10,6 +10,7 @@ import java.util.function.ToDoubleFunction;
  * @param accuracy  mean test accuracy
  * @param perRepeat each repeat's accuracy, in order
  * @param logLossPerRepeat each repeat's log-loss, in order
+ * @param calibration how confident it was and how often right, over all repeats' test rows
  */
 public record ModelResult(
         String model,
@@ -22,7 +23,8 @@ public record ModelResult(
         double weightedF1Std,
         double logLoss,
         double logLossStd,
-        List<Double> logLossPerRepeat) {
+        List<Double> logLossPerRepeat,
+        Calibration calibration) {
 
     public ModelResult {
         perRepeat = List.copyOf(perRepeat);
@@ -34,8 +36,9 @@ public record ModelResult(
         List<Double> macro = values(repeats, ClassificationMetrics::macroF1);
         List<Double> weighted = values(repeats, ClassificationMetrics::weightedF1);
         List<Double> logLoss = values(repeats, ClassificationMetrics::logLoss);
+        Reliability reliability = repeats.stream().map(ClassificationMetrics::reliability).reduce(Reliability::plus).orElseThrow();
         return new ModelResult(model, mean(accuracy), std(accuracy), accuracy, mean(macro), std(macro),
-                mean(weighted), std(weighted), mean(logLoss), std(logLoss), logLoss);
+                mean(weighted), std(weighted), mean(logLoss), std(logLoss), logLoss, Calibration.of(reliability));
     }
 
     private static List<Double> values(List<ClassificationMetrics> repeats, ToDoubleFunction<ClassificationMetrics> f) {

@@ -65,7 +65,7 @@ public final class TribuoEvaluation {
         }
         return new ClassificationMetrics(ConfusionMetrics.accuracy(MetricTarget.<Label>microAverageTarget(), matrix),
                 ConfusionMetrics.f1(MetricTarget.<Label>macroAverageTarget(), matrix), weightedF1,
-                n == 0 ? Double.NaN : logLoss / n, perClass, confusion);
+                n == 0 ? Double.NaN : logLoss / n, perClass, confusion, Reliability.of(probabilities, labels));
     }
 
     /** The label domain: exactly the data set's labels, whether or not the rows show each one. */

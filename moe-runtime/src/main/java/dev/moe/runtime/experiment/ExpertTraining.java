@@ -53,7 +53,7 @@ final class ExpertTraining {
             int index = e;
             fits.add(() -> build(index, data, subsets.get(index), seed));
         }
-        List<AlignedExpert> experts = runAll(fits);
+        List<AlignedExpert> experts = runAll(fits, progress);
         FloatMatrix gateFeatures = data.features().selectRows(plan.gateRows());
         int[] gateLabels = Permutations.select(data.labels(), plan.gateRows());
         return new Result(experts, GateData.of(gateFeatures, gateLabels, experts));
@@ -89,7 +89,7 @@ final class ExpertTraining {
         }
         progress.step(prefix + describe("cross-fitting", trained, fitsPerTrainedExpert)
                 + (trained < e ? ", loading " + (e - trained) : ""));
-        List<AlignedExpert> built = runAll(fits);
+        List<AlignedExpert> built = runAll(fits, progress);
 
         FloatMatrix features = data.features().selectRows(rows);
         List<AlignedExpert> experts = new ArrayList<>();
@@ -106,7 +106,7 @@ final class ExpertTraining {
             next += folds;
             scoring.add(() -> outOfFold(foldExperts, features, fold, data.labelNames().size()));
         }
-        List<FloatMatrix> outputs = runAll(scoring);
+        List<FloatMatrix> outputs = runAll(scoring, ProgressListener.SILENT);
         for (AlignedExpert fit : built) {
             if (!experts.contains(fit)) {
                 fit.expert().close(); // a fold's fit: its out-of-fold outputs are all it was for
@@ -145,10 +145,17 @@ final class ExpertTraining {
                 + " on " + threads + " thread" + (threads == 1 ? "" : "s");
     }
 
-    /** Runs the tasks on one thread per core; results in the tasks' order, the first failure rethrown. */
-    private static <T> List<T> runAll(List<Callable<T>> tasks) {
+    /**
+     * Runs the tasks on one thread per core; results in the tasks' order, the first failure rethrown. Each result
+     * is counted to {@code progress} as an expert's fit.
+     */
+    private static <T> List<T> runAll(List<Callable<T>> tasks, ProgressListener progress) {
         List<T> results = new ArrayList<>(tasks.size());
-        try (ParallelBlocks<T> pool = new ParallelBlocks<>(results::add)) {
+        progress.expertFit(0, tasks.size());
+        try (ParallelBlocks<T> pool = new ParallelBlocks<>(result -> {
+            results.add(result);
+            progress.expertFit(results.size(), tasks.size());
+        })) {
             for (Callable<T> task : tasks) {
                 pool.submit(task);
             }

@@ -7,7 +7,11 @@ public interface ProgressListener {
     default void step(String description) {
     }
 
-    /** The gate finished an epoch. */
+    /** Of the experts' fits of this step (cross-fitting: K folds and the final one per expert), {@code done} are done. */
+    default void expertFit(int done, int total) {
+    }
+
+    /** A gate finished an epoch: while the combiner is chosen, a candidate on one fold; then the final gate. */
     default void gateEpoch(int epoch, int epochs, double loss) {
     }
 

@@ -2,12 +2,14 @@ package dev.moe.runtime.report;
 
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
+import dev.moe.runtime.evaluation.Calibration;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -28,6 +30,8 @@ final class Charts {
 
     private static final int WIDTH = 760;
     private static final int HEIGHT = 380;
+    /** Small charts, two to a row on the page. */
+    static final int SMALL_WIDTH = 370;
 
     static {
         // Reports are written on servers and in CI: never look for a display.
@@ -142,11 +146,11 @@ final class Charts {
                 .title("Distribution of gate weights per expert (first repeat's test rows)").xAxisTitle("gate weight").yAxisTitle("rows").build();
         // Side by side, not overlapped: translucent bars drawn over each other blur into one another.
         chart.getStyler().setOverlapped(false);
-        chart.getStyler().setXAxisLabelRotation(30);
+        // Short, level labels: rotated ones ran off the chart's left edge.
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         List<String> bins = new ArrayList<>();
         for (int b = 0; b < 10; b++) {
-            bins.add(String.format(java.util.Locale.ROOT, "%.2f–%.2f", b / 10.0, (b + 1) / 10.0));
+            bins.add(String.format(java.util.Locale.ROOT, "%.1f–%.1f", b / 10.0, (b + 1) / 10.0));
         }
         for (Map.Entry<String, List<Float>> e : weights.entrySet()) {
             Histogram h = new Histogram(e.getValue(), 10, 0.0, 1.0);
@@ -189,6 +193,42 @@ final class Charts {
             best.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             best.setMarker(SeriesMarkers.DIAMOND);
             best.setMarkerColor(Color.RED);
+        }
+        return png(chart);
+    }
+
+    /**
+     * One model's reliability diagram: per confidence bin, its mean confidence against how often it was right there,
+     * each point labelled with its rows; the diagonal is a perfectly calibrated model.
+     */
+    static byte[] reliability(String model, Calibration calibration) {
+        XYChart chart = new XYChartBuilder().width(SMALL_WIDTH).height(SMALL_WIDTH)
+                .title(String.format(java.util.Locale.ROOT, "%s (ECE %.3f)", model, calibration.expectedCalibrationError()))
+                .xAxisTitle("confidence (probability of its answer)").yAxisTitle("accuracy").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(1.0);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        chart.getStyler().setXAxisDecimalPattern("0.0");
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
+        XYSeries diagonal = chart.addSeries("calibrated", new double[] {0, 1}, new double[] {0, 1});
+        diagonal.setMarker(SeriesMarkers.NONE);
+        diagonal.setLineStyle(SeriesLines.DASH_DASH);
+        diagonal.setLineColor(Color.GRAY);
+        List<Calibration.Bin> bins = calibration.bins();
+        double[] x = bins.stream().mapToDouble(Calibration.Bin::meanConfidence).toArray();
+        double[] y = bins.stream().mapToDouble(Calibration.Bin::accuracy).toArray();
+        XYSeries points = chart.addSeries(model, x.length == 0 ? new double[] {0} : x, y.length == 0 ? new double[] {0} : y);
+        points.setMarker(SeriesMarkers.CIRCLE);
+        points.setLineColor(new Color(0x2171b5));
+        points.setMarkerColor(new Color(0x2171b5));
+        for (Calibration.Bin bin : bins) {
+            // The rows behind each point: a bin of 3 rows says little, one of 300 a lot.
+            AnnotationText count = new AnnotationText(String.valueOf(bin.rows()), bin.meanConfidence(),
+                    Math.min(0.97, bin.accuracy() + 0.05), false);
+            chart.addAnnotation(count);
         }
         return png(chart);
     }

@@ -3,6 +3,8 @@ package dev.moe.runtime.report;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
 import dev.moe.runtime.MoeVersion;
+import dev.moe.runtime.evaluation.Calibration;
+import dev.moe.runtime.evaluation.ClassRouting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,8 +39,9 @@ public final class HtmlReport {
                 .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
                 .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
-                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3){text-align:left}")
+                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3),#calibration td:nth-child(3),#class-routing td:nth-child(3),#class-routing td:nth-child(6){text-align:left}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
+                .append("img.small{display:inline-block;max-width:49%;margin:.5em 0}.note{color:#444;border-left:4px solid #bbb;padding:.2em 1em}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
         h.append("<p id=\"provenance\" class=\"meta\">moe ").append(escape(MoeVersion.get())).append(" · ")
@@ -58,6 +61,9 @@ public final class HtmlReport {
 
         for (String notice : report.notices()) {
             h.append("<p class=\"notice\"><b>Notice:</b> ").append(escape(notice)).append("</p>\n");
+        }
+        for (String note : report.notes()) {
+            h.append("<p class=\"note\">Note: ").append(escape(note)).append("</p>\n");
         }
         h.append("<h2>Results</h2>\n<table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
                 .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th><th>moe − model (paired)</th></tr></thead><tbody>\n");
@@ -109,6 +115,8 @@ public final class HtmlReport {
         h.append("</tbody></table>\n");
         image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion()));
 
+        calibration(h, report.results());
+
         h.append("<h2>Routing</h2>\n");
         EvaluationReport.Routing routing = report.routing();
         h.append("<p>Gate entropy ").append(f(routing.gateEntropy())).append(" nats, load CV ").append(f(routing.loadCv()))
@@ -122,6 +130,7 @@ public final class HtmlReport {
                     .append(f(e.routedAccuracy())).append("</td><td>").append(e.deadRepeats()).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
+        classRouting(h, routing.classes());
         image(h, "Expert utilization", Charts.utilization(routing.experts(), routing.fairShare()));
         if (savedMixture(report)) {
             // A saved mixture's evaluation streams its rows: neither row weights nor a training history are kept.
@@ -186,6 +195,48 @@ public final class HtmlReport {
             configText = "(config file not readable: " + e.getMessage() + ")";
         }
         ReportWriter.writeAtomically(target, render(report, configText, commandLine, Instant.now()).getBytes(StandardCharsets.UTF_8), "HTML report");
+    }
+
+    /** Per model, a reliability diagram, and a table of the same bins with their counts. */
+    private static void calibration(StringBuilder h, List<ModelResult> results) {
+        h.append("<h2>Calibration</h2>\n<p>Is each model right as often as it is sure? The test rows of all repeats, binned")
+                .append(" by the probability a model gave its answer (confidence): in each bin its mean confidence against")
+                .append(" how often it was right, with the rows in the bin. On the dashed diagonal a model is calibrated;")
+                .append(" below it, over-confident. ECE: the expected calibration error, the rows-weighted mean gap.</p>\n");
+        for (ModelResult r : results) {
+            h.append("<img class=\"small\" alt=\"").append(escape("Reliability of " + r.model())).append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(Charts.reliability(r.model(), r.calibration()))).append("\">");
+        }
+        h.append("\n<table id=\"calibration\"><thead><tr><th>model</th><th>ECE</th>")
+                .append("<th>per bin: mean confidence → accuracy (rows)</th></tr></thead><tbody>\n");
+        for (ModelResult r : results) {
+            h.append("<tr><td>").append(escape(r.model())).append("</td><td>").append(f(r.calibration().expectedCalibrationError()))
+                    .append("</td><td>");
+            List<Calibration.Bin> bins = r.calibration().bins();
+            for (int b = 0; b < bins.size(); b++) {
+                Calibration.Bin bin = bins.get(b);
+                h.append(b == 0 ? "" : " · ").append(String.format(Locale.ROOT, "%.2f → %.2f (%d)", bin.meanConfidence(),
+                        bin.accuracy(), bin.rows()));
+            }
+            h.append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    /** Per true label: the expert the gate weights most there, how right it is there, and the one most often right. */
+    private static void classRouting(StringBuilder h, List<ClassRouting> classes) {
+        h.append("<h3>Whom the gate trusts, per class</h3>\n<p>The test rows of each true label (all repeats): the expert")
+                .append(" with the largest mean gate weight there and its accuracy there, against the expert most often right")
+                .append(" there, and the mixture's accuracy there.</p>\n<table id=\"class-routing\"><thead><tr><th>true label</th>")
+                .append("<th>test rows</th><th>weighted most</th><th>its mean weight</th><th>its accuracy here</th>")
+                .append("<th>most accurate here</th><th>its accuracy</th><th>moe's accuracy</th></tr></thead><tbody>\n");
+        for (ClassRouting c : classes) {
+            h.append("<tr><td>").append(escape(c.label())).append("</td><td>").append(c.rows()).append("</td><td>")
+                    .append(escape(c.mostWeighted())).append("</td><td>").append(f(c.mostWeightedWeight())).append("</td><td>")
+                    .append(f(c.mostWeightedAccuracy())).append("</td><td>").append(escape(c.mostAccurate())).append("</td><td>")
+                    .append(f(c.mostAccurateAccuracy())).append("</td><td>").append(f(c.moeAccuracy())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
     }
 
     private static void image(StringBuilder h, String alt, byte[] png) {

@@ -8,7 +8,9 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -44,42 +46,68 @@ public final class ReportWriter {
         int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
         boolean repeated = report.repeats() > 1;
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s%-18s(%d repeat%s, test rows %d, data %s)%n", "model",
-                "accuracy", "macro-F1", "log-loss", repeated ? "moe - model" : "moe - model", report.repeats(),
+        // Every line fits 100 columns (a long sentence is wrapped): a wrapped table reads badly.
+        out.append(String.format(Locale.ROOT, "%d repeat%s, %d test rows each, data %s%n", report.repeats(),
                 repeated ? "s" : "", report.testRows(), report.dataset()));
+        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s%s%n", "model", "accuracy", "macro-F1", "log-loss",
+                "moe - model"));
         for (ModelResult r : report.results()) {
             String figure = repeated
                     ? String.format(Locale.ROOT, "%.3f ± %.3f", r.accuracy(), r.std())
                     : String.format(Locale.ROOT, "%.3f", r.accuracy());
-            out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10.3f%-10.3f", r.model(), figure, r.macroF1(), r.logLoss()));
+            String row = String.format(Locale.ROOT, "%-" + width + "s%-16s%-10.3f%-10.3f", r.model(), figure, r.macroF1(), r.logLoss());
             EvaluationReport.Comparison c = report.comparisons().stream().filter(x -> x.model().equals(r.model())).findFirst().orElse(null);
             if (c != null) {
-                out.append(String.format(Locale.ROOT, "%-18s", repeated
+                row += repeated
                         ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError())
-                        : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())));
-            } else if (r.model().equals("moe")) {
-                out.append(String.format(Locale.ROOT, "%-18s", "")).append(combiner(report));
+                        : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference());
             }
-            out.append(System.lineSeparator());
+            out.append(row.stripTrailing()).append(System.lineSeparator());
         }
+        wrapped(out, combiner(report));
         EvaluationReport.Routing routing = report.routing();
-        out.append("mean gate weight:");
+        StringBuilder weights = new StringBuilder("mean gate weight:");
         for (EvaluationReport.ExpertRouting e : routing.experts()) {
-            out.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? " (dead)" : ""));
+            weights.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? " (dead)" : ""));
         }
-        out.append(String.format(Locale.ROOT, "; oracle accuracy %.3f (a row counts when any expert is right)%n", routing.oracleAccuracy()));
+        wrapped(out, weights.toString());
+        wrapped(out, String.format(Locale.ROOT, "oracle accuracy %.3f (a row counts when any expert is right)", routing.oracleAccuracy()));
         if (!report.gate().candidates().isEmpty()) {
-            out.append("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy):");
+            out.append("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy):").append(System.lineSeparator());
+            List<String> candidates = new ArrayList<>();
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
-                out.append(String.format(Locale.ROOT, " %s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
+                candidates.add(String.format(Locale.ROOT, "%s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
                         c.timesChosen() > 0 ? " [chosen " + c.timesChosen() + "x]" : ""));
             }
-            out.append(System.lineSeparator());
+            wrapped(out, "  " + String.join(" · ", candidates));
         }
         for (String notice : report.notices()) {
-            out.append("notice: ").append(notice).append(System.lineSeparator());
+            wrapped(out, "notice: " + notice);
+        }
+        for (String note : report.notes()) {
+            wrapped(out, "note: " + note);
         }
         return out.toString();
+    }
+
+    /** Lines of the console table are at most this wide. */
+    static final int WIDTH = 100;
+
+    /** {@code text} as lines of at most {@link #WIDTH} characters, broken between words, continued two spaces in. */
+    static void wrapped(StringBuilder out, String text) {
+        String indent = "";
+        String rest = text;
+        while (indent.length() + rest.length() > WIDTH) {
+            int room = WIDTH - indent.length();
+            int cut = rest.lastIndexOf(' ', room);
+            if (cut <= 0) {
+                break; // one word longer than the line: left whole
+            }
+            out.append(indent).append(rest, 0, cut).append(System.lineSeparator());
+            rest = rest.substring(cut + 1);
+            indent = "  ";
+        }
+        out.append(indent).append(rest).append(System.lineSeparator());
     }
 
     /** "strategy softmax-dense", or which candidate was chosen how often when the combiner was chosen. */

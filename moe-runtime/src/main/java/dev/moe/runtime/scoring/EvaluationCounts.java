@@ -6,6 +6,7 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.evaluation.Baselines;
 import dev.moe.runtime.evaluation.ClassificationMetrics;
+import dev.moe.runtime.evaluation.Reliability;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class EvaluationCounts implements Serializable {
     /** [model][true label][predicted label]. */
     private final long[][][] confusion;
     private final double[] logLossSum;
+    /** Per model, its confidence bins (the reliability chart). */
+    private final Reliability[] reliability;
     private final RoutingDiagnostics.Counts routing;
 
     /**
@@ -50,6 +53,8 @@ public final class EvaluationCounts implements Serializable {
         int c = labelNames.size();
         confusion = new long[models.size()][c][c];
         logLossSum = new double[models.size()];
+        reliability = new Reliability[models.size()];
+        java.util.Arrays.fill(reliability, Reliability.empty());
         this.routing = routing;
     }
 
@@ -93,6 +98,7 @@ public final class EvaluationCounts implements Serializable {
             loss -= Math.log(Math.max(MIN_PROBABILITY, probabilities.get(r, labels[r])));
         }
         logLossSum[model] += loss;
+        reliability[model] = reliability[model].plus(Reliability.of(probabilities, labels));
     }
 
     /** The counts of both parts together. */
@@ -109,6 +115,7 @@ public final class EvaluationCounts implements Serializable {
                 }
             }
             sum.logLossSum[m] = logLossSum[m] + other.logLossSum[m];
+            sum.reliability[m] = reliability[m].plus(other.reliability[m]);
         }
         return sum;
     }
@@ -181,7 +188,8 @@ public final class EvaluationCounts implements Serializable {
             macroF1 += f1 / c;
             weightedF1 += rows == 0 ? 0 : f1 * support / rows;
         }
-        return new ClassificationMetrics(accuracy(model), macroF1, weightedF1, logLoss(model), perClass, matrix);
+        return new ClassificationMetrics(accuracy(model), macroF1, weightedF1, logLoss(model), perClass, matrix,
+                reliability[index(model)]);
     }
 
     private int index(String model) {

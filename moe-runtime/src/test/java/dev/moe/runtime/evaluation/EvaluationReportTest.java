@@ -2,6 +2,7 @@ package dev.moe.runtime.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.moe.runtime.evaluation.Calibration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ class EvaluationReportTest {
         List<Double> values = java.util.Arrays.stream(accuracy).boxed().toList();
         List<Double> logLoss = values.stream().map(a -> 1 - a).toList();
         return new ModelResult(name, ModelResult.mean(values), ModelResult.std(values), values, 0, 0, 0, 0,
-                ModelResult.mean(logLoss), 0, logLoss);
+                ModelResult.mean(logLoss), 0, logLoss, new Calibration(List.of(), 0));
     }
 
     @Test

@@ -33,6 +33,12 @@ public final class TribuoEnsembleBaseline implements BaselineProvider {
     }
 
     @Override
+    public String requirement() {
+        return "needs at least two experts that are Tribuo models (the tribuo provider's), which Tribuo accepts as one"
+                + " ensemble only with the same features and labels";
+    }
+
+    @Override
     public Optional<FloatMatrix> predict(List<Expert> experts, FloatMatrix rows, List<String> featureNames, List<String> labelNames) {
         List<Model<Label>> models = new ArrayList<>();
         for (Expert expert : experts) {
