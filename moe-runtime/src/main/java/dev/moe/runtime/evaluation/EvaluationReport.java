@@ -102,7 +102,7 @@ public record EvaluationReport(
     public static final String MOE = "moe";
 
     public static EvaluationReport aggregate(MoeConfig config, RoutingStrategy strategy, List<RunResult> runs) {
-        return aggregate(String.valueOf(config.source()), strategy.name(), strategy.describe(), runs);
+        return aggregate(String.valueOf(config.source()), strategy.name(), strategy.describe(), runs, true);
     }
 
     /**
@@ -110,8 +110,11 @@ public record EvaluationReport(
      *
      * @param config             names where the run came from (a config file, a saved mixture)
      * @param strategyParameters the strategy's parameters in words
+     * @param baselinesRun       whether the baselines were run (a trained config), so that a missing one gets a note;
+     *                           a saved mixture is scored with its experts and uniform only
      */
-    public static EvaluationReport aggregate(String config, String strategy, String strategyParameters, List<RunResult> runs) {
+    public static EvaluationReport aggregate(String config, String strategy, String strategyParameters, List<RunResult> runs,
+                                             boolean baselinesRun) {
         RunResult first = runs.get(0);
         Map<String, List<ClassificationMetrics>> byModel = new LinkedHashMap<>();
         List<Long> seeds = new ArrayList<>();
@@ -162,7 +165,7 @@ public record EvaluationReport(
         return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
                 routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
-                BaselineNotes.of(repeatsPerModel(results), runs.size()));
+                baselinesRun ? BaselineNotes.of(repeatsPerModel(results), runs.size()) : List.of());
     }
 
     private static Map<String, Integer> repeatsPerModel(List<ModelResult> results) {

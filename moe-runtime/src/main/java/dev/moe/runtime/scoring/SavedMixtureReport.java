@@ -42,6 +42,6 @@ public final class SavedMixtureReport {
         RunResult run = new RunResult(seed == null ? 0 : seed, data, counts.labelNames(), Math.toIntExact(counts.rows()), 0,
                 metrics, new double[0], FloatMatrix.zeros(0, expertIds.size()), expertIds, counts.routing(), gate);
         return EvaluationReport.aggregate("saved mixture " + mixture.file().getFileName(), strategy.name(),
-                strategy.description() == null ? "" : strategy.description(), List.of(run));
+                strategy.description() == null ? "" : strategy.description(), List.of(run), false);
     }
 }
