@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public interface BaselineProvider {
 
-    /** The baseline's row in reports, e.g. {@code tribuo-ensemble}. */
+    /** {@return the baseline's row in reports, e.g. {@code tribuo-ensemble}} */
     String name();
 
     /**
@@ -19,6 +19,7 @@ public interface BaselineProvider {
      *
      * @param experts      the mixture's experts, in its order (as their providers made them)
      * @param rows         rows x features, the columns named by {@code featureNames}
+     * @param featureNames the names of {@code rows}' columns, in order; select an expert's own columns by name
      * @param labelNames   the data set's labels: the columns of the result, in this order
      * @return rows x labels
      */

@@ -18,16 +18,19 @@ import java.util.Map;
  */
 public interface Expert extends AutoCloseable {
 
-    /** The id the config gave this expert; names it in reports. */
+    /** {@return the id the config gave this expert; it names the expert in reports} */
     String id();
 
-    /** The features this expert reads, in the order {@link #predict} expects them. */
+    /** {@return the features this expert reads, in the order {@link #predict} expects them as columns} */
     List<String> featureNames();
 
-    /** The labels this expert predicts, in the order of {@link #predict}'s columns. */
+    /** {@return the labels this expert predicts, in the order of {@link #predict}'s columns} */
     List<String> labelNames();
 
-    /** Where this expert came from (provider, file, hyperparameters, data): shown in reports, saved with models. */
+    /**
+     * {@return where this expert came from (provider, file, hyperparameters, data): shown in reports, saved with
+     * models}
+     */
     Map<String, String> provenance();
 
     /**

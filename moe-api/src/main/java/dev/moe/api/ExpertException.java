@@ -3,10 +3,15 @@ package dev.moe.api;
 /** A problem with an expert that the user can fix: a bad parameter, a missing or unreadable model file. */
 public class ExpertException extends RuntimeException {
 
+    /** @param message what is wrong and, where it helps, how to fix it: the user reads it as it is */
     public ExpertException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what is wrong and, where it helps, how to fix it: the user reads it as it is
+     * @param cause   the underlying failure, e.g. the {@code IOException} that reading the model file threw
+     */
     public ExpertException(String message, Throwable cause) {
         super(message, cause);
     }

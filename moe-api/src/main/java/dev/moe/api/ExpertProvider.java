@@ -13,10 +13,15 @@ import java.util.List;
  */
 public interface ExpertProvider {
 
-    /** The name a config uses in {@code provider:}, e.g. {@code nd4j-mlp}. Unique among all providers found. */
+    /**
+     * {@return the name a config uses in {@code provider:}, e.g. {@code nd4j-mlp}; unique among all providers found}
+     */
     String name();
 
-    /** One line for {@code moe experts}: what this provider offers and its main parameters. */
+    /**
+     * {@return one line for {@code moe experts}: what this provider offers and its main parameters; empty by
+     * default}
+     */
     default String description() {
         return "";
     }
@@ -32,7 +37,7 @@ public interface ExpertProvider {
         return List.of();
     }
 
-    /** Whether {@link #train} is supported. */
+    /** {@return whether {@link #train} is supported; false by default} */
     default boolean canTrain() {
         return false;
     }
@@ -44,7 +49,10 @@ public interface ExpertProvider {
 
     /**
      * Loads a pretrained expert described by {@code spec} (a file, a resource, ...).
+     * A provider whose {@link #canLoad()} is false need not implement it; the default refuses.
      *
+     * @param spec the config entry; resolve relative paths with {@link ExpertSpec#resolvePath}
+     * @return the expert, ready to predict
      * @throws ExpertException with a message a user can act on when the spec is wrong or the model is unreadable
      */
     default Expert load(ExpertSpec spec) {
@@ -54,7 +62,12 @@ public interface ExpertProvider {
 
     /**
      * Trains a new expert on {@code data}, the rows and features the config chose for it.
-     * Called only when the config asks for training and {@link #canTrain()} is true.
+     * Called only when the config asks for training and {@link #canTrain()} is true; the default refuses.
+     *
+     * @param spec the config entry; its seed is for anything random in training
+     * @param data the labelled rows, its columns named by {@code data.featureNames()}
+     * @return the trained expert, predicting {@code data.labelNames()}
+     * @throws ExpertException with a message a user can act on when the spec is wrong
      */
     default Expert train(ExpertSpec spec, TrainingSet data) {
         throw new ExpertException("provider '" + name() + "' cannot train experts; give it a pretrained model");
@@ -64,6 +77,9 @@ public interface ExpertProvider {
      * Whether {@link #save} can write {@code expert} (one this provider built) into a saved mixture. A provider
      * that cannot save is still usable in a saved mixture when its expert was loaded, not trained: the mixture
      * then records the provider's name and the expert's parameters, and {@link #load}s it again.
+     *
+     * @param expert one this provider built (by {@link #load}, {@link #train} or {@link #read})
+     * @return whether {@link #save} can write it; false by default
      */
     default boolean canSave(Expert expert) {
         return false;
@@ -74,6 +90,10 @@ public interface ExpertProvider {
      * gives back an expert with the same features, labels and probabilities. Never Java serialization: saved
      * mixtures are shared, and reading one must not run code from it. Must not close {@code out}.
      * Called only when {@link #canSave} is true.
+     *
+     * @param expert one this provider built, for which {@link #canSave} said true
+     * @param out    the saved mixture's entry for this expert
+     * @throws IOException when writing to {@code out} fails
      */
     default void save(Expert expert, OutputStream out) throws IOException {
         throw new ExpertException("provider '" + name() + "' cannot save experts");
@@ -85,6 +105,8 @@ public interface ExpertProvider {
      * @param spec the expert's id and this provider's name; {@code spec.parameters().where()} names the stream (the
      *             saved mixture's entry) for messages, and the caller adds the mixture's path; no parameters otherwise
      * @param in   exactly the bytes {@link #save} wrote; the caller closes it
+     * @return an expert with the features, labels and probabilities of the one saved
+     * @throws IOException when reading {@code in} fails
      * @throws ExpertException naming {@code spec.parameters().where()} when the data is truncated, corrupt or newer
      */
     default Expert read(ExpertSpec spec, InputStream in) throws IOException {

@@ -27,23 +27,45 @@ public final class Parameters {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(values, "values")));
     }
 
+    /**
+     * {@return parameters without any key: every getter gives its default}
+     *
+     * @param where where these parameters would sit in the config, for messages
+     */
     public static Parameters empty(String where) {
         return new Parameters(where, Map.of());
     }
 
+    /**
+     * {@return where these parameters sit in the config, e.g. {@code experts[expert1].params}; every message about
+     * them starts with it}
+     */
     public String where() {
         return where;
     }
 
+    /** {@return the raw values, unmodifiable, in the order they were given} */
     public Map<String, Object> asMap() {
         return values;
     }
 
+    /**
+     * {@return whether {@code key} is given, even with a null value (which the getters read as absent)}
+     *
+     * @param key a parameter's name
+     */
     public boolean has(String key) {
         return values.containsKey(key);
     }
 
-    /** Fails on any key not in {@code known}, naming it and the known ones: catches typos in configs. */
+    /**
+     * Fails on any key not in {@code known}, naming it and the known ones: catches typos in configs. Checks no types;
+     * {@link #checkDeclared} does both for a provider that declares its parameters.
+     *
+     * @param known every key allowed
+     * @return these parameters
+     * @throws ParameterException on the first unknown key
+     */
     public Parameters requireOnly(String... known) {
         Set<String> allowed = Set.of(known);
         for (String key : values.keySet()) {
@@ -124,6 +146,14 @@ public final class Parameters {
         return previous[b.length()];
     }
 
+    /**
+     * A scalar as text: a number or a boolean gives its {@code toString()}.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null; may be null
+     * @return the value as text, or {@code defaultValue}
+     * @throws ParameterException when the value is a list or a map
+     */
     public String string(String key, String defaultValue) {
         Object v = values.get(key);
         if (v == null) {
@@ -135,6 +165,13 @@ public final class Parameters {
         throw wrongType(key, "a string", v);
     }
 
+    /**
+     * A scalar as text, which must be given.
+     *
+     * @param key the parameter's name
+     * @return the value as text, as {@link #string} reads it
+     * @throws ParameterException when the key is absent or null, or the value is a list or a map
+     */
     public String requireString(String key) {
         String v = string(key, null);
         if (v == null) {
@@ -143,6 +180,14 @@ public final class Parameters {
         return v;
     }
 
+    /**
+     * A whole number that fits an int. A number with a fraction ({@code 3.0}) or in quotes is refused, not rounded.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null
+     * @return the value, or {@code defaultValue}
+     * @throws ParameterException when the value is not a whole number or lies outside the int range
+     */
     public int integer(String key, int defaultValue) {
         Object v = values.get(key);
         if (v == null) {
@@ -157,6 +202,14 @@ public final class Parameters {
         throw wrongType(key, "an integer", v);
     }
 
+    /**
+     * A whole number above 0, as {@link #integer} reads it.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null; checked too, so it must be positive
+     * @return the value, or {@code defaultValue}
+     * @throws ParameterException when the value is not a whole number or is 0 or less
+     */
     public int positiveInteger(String key, int defaultValue) {
         int v = integer(key, defaultValue);
         if (v <= 0) {
@@ -165,6 +218,14 @@ public final class Parameters {
         return v;
     }
 
+    /**
+     * Any number, whole or not, as a double.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null
+     * @return the value, or {@code defaultValue}
+     * @throws ParameterException when the value is not a number (a number in quotes is text)
+     */
     public double real(String key, double defaultValue) {
         Object v = values.get(key);
         if (v == null) {
@@ -176,6 +237,14 @@ public final class Parameters {
         throw wrongType(key, "a number", v);
     }
 
+    /**
+     * A whole number, as a long. A number with a fraction ({@code 3.0}) or in quotes is refused, not rounded.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null
+     * @return the value, or {@code defaultValue}
+     * @throws ParameterException when the value is not a whole number
+     */
     public long longInteger(String key, long defaultValue) {
         Object v = values.get(key);
         if (v == null) {
@@ -187,6 +256,14 @@ public final class Parameters {
         throw wrongType(key, "an integer", v);
     }
 
+    /**
+     * {@code true} or {@code false}, as the parser gives booleans; text such as {@code "yes"} is refused.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null
+     * @return the value, or {@code defaultValue}
+     * @throws ParameterException when the value is not a boolean
+     */
     public boolean bool(String key, boolean defaultValue) {
         Object v = values.get(key);
         if (v == null) {
@@ -198,7 +275,14 @@ public final class Parameters {
         throw wrongType(key, "true or false", v);
     }
 
-    /** A list of integers; a single integer is read as a one-element list. */
+    /**
+     * A list of integers; a single integer is read as a one-element list.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned as it is when the key is absent or null
+     * @return an unmodifiable list in the config's order, or {@code defaultValue}
+     * @throws ParameterException when any element is not an int-sized whole number
+     */
     public List<Integer> integers(String key, List<Integer> defaultValue) {
         Object v = values.get(key);
         if (v == null) {
@@ -215,7 +299,14 @@ public final class Parameters {
         return List.copyOf(out);
     }
 
-    /** A list of strings; a single scalar is read as a one-element list. */
+    /**
+     * A list of strings; a single scalar is read as a one-element list. Numbers and booleans give their text.
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned as it is when the key is absent or null
+     * @return an unmodifiable list in the config's order, or {@code defaultValue}
+     * @throws ParameterException when an element is itself a list or a map
+     */
     public List<String> strings(String key, List<String> defaultValue) {
         Object v = values.get(key);
         if (v == null) {

@@ -9,10 +9,10 @@ package dev.moe.api;
  */
 public interface RoutingStrategy {
 
-    /** The name the config uses, e.g. {@code top-k}. */
+    /** {@return the name the config uses, e.g. {@code top-k}} */
     String name();
 
-    /** The parameters in force, as {@code key=value} for reports. */
+    /** {@return the parameters in force, as {@code key=value} for reports} */
     String describe();
 
     /**
@@ -25,7 +25,7 @@ public interface RoutingStrategy {
     /** The result of routing one batch. */
     interface Routing {
 
-        /** rows x experts; a zero means the expert does not run on that row. */
+        /** {@return rows x experts; a zero means the expert does not run on that row} */
         FloatMatrix weights();
 
         /**

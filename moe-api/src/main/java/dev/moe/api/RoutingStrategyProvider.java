@@ -8,18 +8,19 @@ import java.util.Map;
  */
 public interface RoutingStrategyProvider {
 
-    /** The name a config uses in {@code routing.strategy}. */
+    /** {@return the name a config uses in {@code routing.strategy}} */
     String name();
 
-    /** One line for {@code moe strategies}. */
+    /** {@return one line for {@code moe strategies}} */
     String description();
 
-    /** Each parameter the strategy takes, with a short description including its default. */
+    /** {@return each parameter the strategy takes, by name, with a short description including its default} */
     Map<String, String> parameters();
 
     /**
      * @param parameters  the {@code routing.params} entry of the config
      * @param expertCount how many experts the mixture has, for checks such as {@code k <= experts}
+     * @return a strategy for a mixture of {@code expertCount} experts
      * @throws ParameterException naming the key when a parameter is wrong
      */
     RoutingStrategy create(Parameters parameters, int expertCount);

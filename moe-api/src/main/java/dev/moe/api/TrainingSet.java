@@ -13,6 +13,15 @@ import java.util.Objects;
  */
 public record TrainingSet(FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames) {
 
+    /**
+     * Copies the name lists and checks that the shapes agree and that every label indexes {@code labelNames}.
+     * {@code features} and {@code labels} are kept, not copied.
+     *
+     * @param features     rows x featureNames.size()
+     * @param labels       per row, an index into {@code labelNames}
+     * @param featureNames the names of the feature columns, in order
+     * @param labelNames   the label space the expert should predict
+     */
     public TrainingSet {
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(labels, "labels");
@@ -32,6 +41,7 @@ public record TrainingSet(FloatMatrix features, int[] labels, List<String> featu
         }
     }
 
+    /** {@return the number of labelled rows} */
     public int rows() {
         return features.rows();
     }

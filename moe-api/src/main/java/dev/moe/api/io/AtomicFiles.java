@@ -26,12 +26,25 @@ public final class AtomicFiles {
     /** Writes the content; may throw any exception, which aborts the write. Closing the stream is allowed. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the temporary file, buffered; closing it only flushes, so it may be handed to code that closes
+         * @throws IOException when the content cannot be produced; the target stays as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** The last step, renaming the complete temporary file over the target; replaceable in tests. */
     @FunctionalInterface
     public interface Commit {
+        /**
+         * Puts the complete file in the target's place.
+         *
+         * @param complete the temporary file, complete and flushed to the disk
+         * @param target   the file to create or replace
+         * @throws IOException when the move fails; the caller then deletes {@code complete}
+         */
         void move(Path complete, Path target) throws IOException;
     }
 
@@ -49,7 +62,15 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code target} (its folder is created when missing) through a temporary file beside it. */
+    /**
+     * Writes {@code target} (its folder is created when missing) through a temporary file beside it, committed with
+     * {@link #RENAME}.
+     *
+     * @param target  the file to create or replace; a relative path resolves against the working directory
+     * @param content writes the bytes; called once
+     * @throws IOException when creating the folder or the temporary file, writing the content or renaming fails; the
+     *                     target is then unchanged, as it is when the content throws anything else
+     */
     public static void write(Path target, Content content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
@@ -57,7 +78,16 @@ public final class AtomicFiles {
     }
 
     /**
-     * @param temporary a path beside the target that does not exist yet (see {@link #temporarySibling})
+     * The steps of {@link #write(Path, Content)} with the temporary file and the last step given, for tests and for
+     * callers that name the temporary file themselves. Unlike that method, it creates no folder.
+     *
+     * @param target    the file to create or replace; its folder must exist
+     * @param temporary a path beside the target that does not exist yet (see {@link #temporarySibling}); it is
+     *                  created here and deleted on any error after that
+     * @param content   writes the bytes; called once
+     * @param commit    moves the complete temporary file over the target, usually {@link #RENAME}
+     * @throws IOException when the temporary file exists already or cannot be created, or when the content, the
+     *                     flush to the disk or the commit fails; the target is then unchanged
      */
     public static void write(Path target, Path temporary, Content content, Commit commit) throws IOException {
         Objects.requireNonNull(content, "content");
@@ -89,7 +119,13 @@ public final class AtomicFiles {
         }
     }
 
-    /** A fresh name beside the target: {@code .NAME.RANDOM.tmp}. */
+    /**
+     * A fresh name beside the target: {@code .NAME.RANDOM.tmp}, hidden on Unix and random (64 bits) so that concurrent
+     * writers of the same target do not collide. Creates nothing.
+     *
+     * @param target the file to be written
+     * @return a path in the target's folder
+     */
     public static Path temporarySibling(Path target) {
         return target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
     }
