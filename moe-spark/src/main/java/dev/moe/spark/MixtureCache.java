@@ -3,7 +3,6 @@ package dev.moe.spark;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,8 @@ final class MixtureCache {
             folder = Files.createTempDirectory("moe-spark-");
             file = folder.resolve(name);
             Files.write(file, bytes);
-            SavedMixture mixture = new BundleReader(ProviderRegistry.fromClassPath()).read(file);
+            // The plugins the bundle records come with the job (ShippedPlugins), loaded as the CLI loads them.
+            SavedMixture mixture = ShippedPlugins.executorReader().read(file);
             LOADS.incrementAndGet();
             return mixture;
         } catch (IOException e) {
