@@ -57,7 +57,10 @@ public final class SparkScoring {
             long start = System.nanoTime();
             if (o.command.equals("predict")) {
                 // Checked and locked before anything is read or written: Spark would empty the folder first.
-                try (SparkOutput output = SparkOutput.claim(o.output, List.of(o.input, o.model.toString()), o.overwrite,
+                // The plugins folder is an input too: the job must not write beside the jars it runs.
+                List<String> inputs = o.plugins == null ? List.of(o.input, o.model.toString())
+                        : List.of(o.input, o.model.toString(), o.plugins.toString());
+                try (SparkOutput output = SparkOutput.claim(o.output, inputs, o.overwrite,
                         spark.sparkContext().hadoopConfiguration())) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);

@@ -70,6 +70,13 @@ class ShippedPluginsTest {
         assertEquals(1, r.err.lines().count(), r.err);
         assertTrue(r.err.contains("needs expert provider 'wine-cart-example' (plugin moe-expert-plugin-example"), r.err);
         assertTrue(Files.notExists(out));
+
+        // The plugins folder is an input: no predictions inside it, even with --overwrite.
+        r = run("predict", "-m", model.toString(), "--input", csv.toString(), "--output", plugins.resolve("out").toString(),
+                "--master", "local[1]", "--plugins", plugins.toString(), "--overwrite");
+        assertEquals(2, r.status, r.err);
+        assertTrue(r.err.contains("the predictions folder would be inside " + plugins + ", an input of this command"), r.err);
+        assertTrue(Files.notExists(plugins.resolve("out")));
     }
 
     record Run(int status, String out, String err) { }
