@@ -112,6 +112,25 @@ class ClusterScoringIT {
         assertEquals(want.accuracy(), evaluation.accuracy());
     }
 
+    /** The Spark ML stage on the cluster: the plugin-expert mixture's labels and probabilities are moe predict's. */
+    @Test
+    void theMlStageScoresThePluginMixtureOnTheExecutors() throws IOException {
+        Path expected = dir.resolve("stage.single.csv");
+        CsvPredictions.write(PluginFixtures.read(wineModel, plugins), wineCsv, expected);
+        List<String> want = Files.readAllLines(expected);
+        MixtureTransformer stage = MixtureTransformer.fromBundle(wineModel, plugins);
+        List<Row> rows = stage.transform(SparkMixture.read(spark, wineCsv.toString())).select("prediction", "probability").collectAsList();
+        assertEquals(want.size() - 1, rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            String[] w = want.get(i + 1).split(",");
+            assertEquals(w[0], rows.get(i).getString(0), "row " + i);
+            double[] p = ((org.apache.spark.ml.linalg.Vector) rows.get(i).get(1)).toArray();
+            for (int j = 0; j < p.length; j++) {
+                assertEquals(Double.parseDouble(w[2 + j]), p[j], 1e-6, "row " + i + ", class " + j);
+            }
+        }
+    }
+
     /**
      * The executors are two JVMs other than the driver, and the OpenBLAS kernel reaches them with the one line the
      * README gives ({@code spark.executorEnv.OPENBLAS_CORETYPE}): OpenBLAS there reports that kernel as the one it runs,
