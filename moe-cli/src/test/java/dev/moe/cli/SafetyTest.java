@@ -526,7 +526,7 @@ class SafetyTest {
                 + "\"a, b\",0,0.1,0.2,0.3,0.4\n\"he said \"\"hi\"\"\",1,1,2,3,4\n");
         MainTest.Result r = MainTest.moe("evaluate", "-m", model.toString(), quoted.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("rows 2"), r.out());
+        assertTrue(r.out().contains(" 2 test rows"), r.out());
     }
 
     @Test
@@ -542,7 +542,7 @@ class SafetyTest {
         Files.write(bom, ("\uFEFF" + Files.readString(data)).getBytes(StandardCharsets.UTF_8));
         MainTest.Result r = MainTest.moe("evaluate", "-m", model.toString(), bom.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("rows 30"), r.out());
+        assertTrue(r.out().contains(" 30 test rows"), r.out());
     }
 
     // ---------------------------------------------------------------------------------------------------------------

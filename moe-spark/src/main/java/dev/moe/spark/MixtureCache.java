@@ -3,7 +3,6 @@ package dev.moe.spark;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +63,8 @@ final class MixtureCache {
 
     /** The broadcast bytes read as a stream: the same reader and checks as a file, no temporary file. */
     private static SavedMixture load(String name, byte[] bytes) {
-        SavedMixture mixture = new BundleReader(ProviderRegistry.fromClassPath()).read(name, new ByteArrayInputStream(bytes));
+        // The plugins the bundle records come with the job (ShippedPlugins), loaded as the CLI loads them.
+        SavedMixture mixture = ShippedPlugins.executorReader().read(name, new ByteArrayInputStream(bytes));
         LOADS.incrementAndGet();
         return mixture;
     }

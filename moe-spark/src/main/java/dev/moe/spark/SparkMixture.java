@@ -93,6 +93,14 @@ public final class SparkMixture implements Serializable {
     }
 
     public static SparkMixture load(SparkSession spark, Path model, int batchRows) {
+        return load(spark, model, batchRows, null);
+    }
+
+    /**
+     * @param pluginsFolder where the plugins the bundle records are (null: {@value ShippedPlugins#PLUGINS_CONF}, else
+     *                      {@code $MOE_PLUGINS}, else none); they are shipped to the executors with the job
+     */
+    public static SparkMixture load(SparkSession spark, Path model, int batchRows, Path pluginsFolder) {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
         }
@@ -105,8 +113,9 @@ public final class SparkMixture implements Serializable {
             throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
         }
         // The driver's checks name the real file; the executors then load exactly these bytes.
-        SavedMixture mixture = MixtureCache.getOrRead(model, bytes,
-                () -> new BundleReader(ProviderRegistry.fromClassPath()).read(model));
+        Path plugins = ShippedPlugins.folder(spark, pluginsFolder);
+        SavedMixture mixture = MixtureCache.getOrRead(model, bytes, () -> ShippedPlugins.read(model, plugins));
+        ShippedPlugins.ship(spark, model, mixture, plugins);
         Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
         return new SparkMixture(model.getFileName().toString(), broadcast, mixture, batchRows);
     }

@@ -19,12 +19,13 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * {@code moe predict} and {@code moe evaluate} for a saved mixture on Spark:
  * <pre>
- * SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--master URL] [--batch-rows N]
- * SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--html FILE] [--master URL] [--batch-rows N]
+ * SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--master URL] [--batch-rows N] [--plugins DIR]
+ * SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--html FILE] [--master URL] [--batch-rows N] [--plugins DIR]
  * </pre>
  * {@code predict} writes a folder of CSV part files (Spark's layout) whose rows, in order, are {@code moe predict}'s;
  * {@code evaluate} prints and writes the report {@code moe evaluate -m} does. {@code --data} is {@code --input}.
- * Without {@code --master} the master is spark-submit's, or {@code local[*]}. Bad input ends in one line and exit
+ * Without {@code --master} the master is spark-submit's, or {@code local[*]}. The plugins the bundle records are read
+ * from {@code --plugins} (else {@code $MOE_PLUGINS}) and shipped to the executors ({@link ShippedPlugins}). Bad input ends in one line and exit
  * status 2; bad usage, exit status 64.
  */
 public final class SparkScoring {
@@ -57,9 +58,12 @@ public final class SparkScoring {
             long start = System.nanoTime();
             if (o.command.equals("predict")) {
                 // Checked and locked before anything is read or written: Spark would empty the folder first.
-                try (SparkOutput output = SparkOutput.claim(o.output, List.of(o.input, o.model.toString()), o.overwrite,
+                // The plugins folder is an input too: the job must not write beside the jars it runs.
+                List<String> inputs = o.plugins == null ? List.of(o.input, o.model.toString())
+                        : List.of(o.input, o.model.toString(), o.plugins.toString());
+                try (SparkOutput output = SparkOutput.claim(o.output, inputs, o.overwrite,
                         spark.sparkContext().hadoopConfiguration())) {
-                    SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
+                    SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
                     LongAccumulator rows = spark.sparkContext().longAccumulator("rows");
                     output.write(folder -> {
@@ -77,7 +81,7 @@ public final class SparkScoring {
                         OutputTarget.input(Path.of(o.input), "the input"));
                 try (OutputTarget json = o.json == null ? null : OutputTarget.claim(Path.of(o.json), "JSON report", o.overwrite, inputs);
                      OutputTarget html = o.html == null ? null : OutputTarget.claim(Path.of(o.html), "HTML report", o.overwrite, inputs)) {
-                    SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows);
+                    SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
                     EvaluationReport report = mixture.report(mixture.evaluate(input), dataName(o.input));
                     if ((json == null || !json.isStdout()) && (html == null || !html.isStdout())) {
@@ -150,11 +154,11 @@ public final class SparkScoring {
     }
 
     static final String USAGE = """
-            usage: SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--overwrite] [--master URL] [--batch-rows N]
-                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--html FILE] [--overwrite] [--master URL] [--batch-rows N]""";
+            usage: SparkScoring predict  -m model.moe --input data.csv|data.parquet --output DIR [--overwrite] [--master URL] [--batch-rows N] [--plugins DIR]
+                   SparkScoring evaluate -m model.moe --input labelled.csv|.parquet [--json FILE] [--html FILE] [--overwrite] [--master URL] [--batch-rows N] [--plugins DIR]""";
 
     record Options(String command, Path model, String input, String output, String json, String html, String master, int batchRows,
-                   boolean overwrite, boolean debug) {
+                   boolean overwrite, boolean debug, Path plugins) {
 
         static Options parse(String[] args) {
             if (args.length == 0 || !(args[0].equals("predict") || args[0].equals("evaluate"))) {
@@ -182,6 +186,7 @@ public final class SparkScoring {
                     case "--html" -> "html";
                     case "--master" -> "master";
                     case "--batch-rows" -> "batch-rows";
+                    case "--plugins" -> "plugins";
                     default -> null;
                 };
                 if (key == null) {
@@ -223,7 +228,8 @@ public final class SparkScoring {
                 throw new IllegalArgumentException("--batch-rows takes a positive whole number");
             }
             return new Options(command, Path.of(values.get("model")), values.get("input"), values.get("output"),
-                    values.get("json"), values.get("html"), values.get("master"), batch, overwrite, debug);
+                    values.get("json"), values.get("html"), values.get("master"), batch, overwrite, debug,
+                    values.containsKey("plugins") ? Path.of(values.get("plugins")) : null);
         }
     }
 }

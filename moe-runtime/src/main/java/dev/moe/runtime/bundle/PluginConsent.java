@@ -47,6 +47,17 @@ public final class PluginConsent {
      * @throws MoeException when a jar of the recorded name has other bytes, or the bundle names plugins without hashes
      */
     public static ProviderRegistry registryFor(BundleManifest m, Path bundle, Path pluginsFolder, ClassLoader host) {
+        return ProviderRegistry.withPlugins(host, pluginUnits(m, bundle, pluginsFolder));
+    }
+
+    /**
+     * The plugins a bundle records, as found in {@code pluginsFolder}: each a jar directly in the folder, or the
+     * sub-folder holding it (a plugin with its libraries). What {@link #registryFor} loads, and what moe-spark ships to
+     * executors. A recorded plugin that is not in the folder is left out (the reader then names it as not installed).
+     *
+     * @throws MoeException when a jar of the recorded name has other bytes, or the bundle names plugins without hashes
+     */
+    public static List<Path> pluginUnits(BundleManifest m, Path bundle, Path pluginsFolder) {
         List<BundleManifest.PluginRef> needed = m.plugins();
         if (needed == null) {
             needed = new ArrayList<>();
@@ -60,7 +71,7 @@ public final class PluginConsent {
             throw new MoeException("plugins folder not found: " + pluginsFolder);
         }
         if (needed.isEmpty() || pluginsFolder == null) {
-            return ProviderRegistry.withPlugins(host, List.of());
+            return List.of();
         }
         List<Path> units = new ArrayList<>();
         for (BundleManifest.PluginRef ref : needed) {
@@ -83,7 +94,7 @@ public final class PluginConsent {
                 units.add(unit);
             }
         }
-        return ProviderRegistry.withPlugins(host, units);
+        return units;
     }
 
     private static String abbreviated(String sha) {

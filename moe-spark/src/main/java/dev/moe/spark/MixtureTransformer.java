@@ -1,0 +1,483 @@
+package dev.moe.spark;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.SavedMixture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NumericAttribute;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+
+/**
+ * A saved mixture as a Spark ML stage: a {@link Model} that adds, to every row, the predicted label
+ * ({@code predictionCol}, text), every class's probability ({@code probabilityCol}, a vector in the bundle's label
+ * order) and each expert's weight ({@code weightsCol}, a vector in the bundle's expert order; 0: not chosen). Both
+ * vectors carry their labels and expert ids as ML attributes. Features come from a vector column
+ * ({@code featuresCol}, in the bundle's feature order) or, when that is not set, from the columns named as the
+ * bundle's features (any order; numbers, or text that parses as numbers), as {@code moe predict} reads them.
+ *
+ * <p>Scoring is {@link SparkMixture}'s: the bundle's bytes broadcast, loaded once per executor JVM with the plugins it
+ * records shipped with the job, rows scored in blocks through {@link MixtureModel#predict}. ML persistence
+ * ({@link #write()}, {@link #read()}, and so inside a saved {@code PipelineModel}) stores the params as Spark's
+ * default writer does, and the bundle itself, checked again on every load. Plugins are never stored with it: they
+ * come from {@link #setPluginsFolder}, else the conf {@value ShippedPlugins#PLUGINS_CONF}, else {@code $MOE_PLUGINS}.
+ */
+public final class MixtureTransformer extends Model<MixtureTransformer> implements MLWritable {
+
+    private static final long serialVersionUID = 1L;
+    private static final String BUNDLE_ENTRY = "bundle/model.moe";
+
+    private final String uid;
+    private final byte[] bundle;
+    private final String bundleName;
+    private final List<String> featureNames;
+    private final List<String> labelNames;
+    private final List<String> expertIds;
+    private transient Path pluginsFolder;
+
+    // Made in the constructor, after uid: a param takes its owner's uid when it is made.
+    private final Param<String> featuresCol;
+    private final Param<String> predictionCol;
+    private final Param<String> probabilityCol;
+    private final Param<String> weightsCol;
+    private final IntParam batchRows;
+
+    private MixtureTransformer(String uid, byte[] bundle, String bundleName, List<String> featureNames, List<String> labelNames,
+                               List<String> expertIds) {
+        this.uid = uid;
+        this.bundle = bundle;
+        this.bundleName = bundleName;
+        this.featureNames = List.copyOf(featureNames);
+        this.labelNames = List.copyOf(labelNames);
+        this.expertIds = List.copyOf(expertIds);
+        featuresCol = new Param<>(this, "featuresCol",
+                "vector column of the model's features, in the bundle's order; unset: the columns named as the features");
+        predictionCol = new Param<>(this, "predictionCol", "output column: the predicted label");
+        probabilityCol = new Param<>(this, "probabilityCol", "output column: a vector of every class's probability, in the bundle's label order");
+        weightsCol = new Param<>(this, "weightsCol",
+                "output column: a vector of each expert's weight, in the bundle's expert order (0: not chosen)");
+        batchRows = new IntParam(this, "batchRows", "rows scored together", ParamValidators.gtEq(1));
+        setDefault(predictionCol, "prediction");
+        setDefault(probabilityCol, "probability");
+        setDefault(weightsCol, "expertWeights");
+        setDefault(batchRows, SparkMixture.BATCH_ROWS);
+    }
+
+    /** The stage for a saved mixture; its plugins (if it records any) from {@code $MOE_PLUGINS} or the session's conf. */
+    public static MixtureTransformer fromBundle(Path model) {
+        return fromBundle(model, null);
+    }
+
+    /**
+     * Reads and checks the bundle now, as {@code moe predict} does (a missing plugin is one clear error here).
+     *
+     * @param pluginsFolder where the plugins the bundle records are; null: the conf or {@code $MOE_PLUGINS}
+     */
+    public static MixtureTransformer fromBundle(Path model, Path pluginsFolder) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(model);
+        } catch (NoSuchFileException e) {
+            throw new MoeException("model file not found: " + model);
+        } catch (IOException e) {
+            throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
+        }
+        Path plugins = pluginsFolder != null ? pluginsFolder : envPlugins();
+        SavedMixture mixture = MixtureCache.getOrRead(model, bytes, () -> ShippedPlugins.read(model, plugins));
+        MixtureTransformer stage = new MixtureTransformer(Identifiable.randomUID("moeMixture"), bytes, model.getFileName().toString(),
+                mixture.featureNames(), mixture.labelNames(), mixture.model().experts().stream().map(AlignedExpert::id).toList());
+        stage.pluginsFolder = pluginsFolder;
+        return stage;
+    }
+
+    private static Path envPlugins() {
+        String env = System.getenv("MOE_PLUGINS");
+        return env == null || env.isBlank() ? null : Path.of(env);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    public List<String> labelNames() {
+        return labelNames;
+    }
+
+    public List<String> expertIds() {
+        return expertIds;
+    }
+
+    public Param<String> featuresCol() {
+        return featuresCol;
+    }
+
+    public Param<String> predictionCol() {
+        return predictionCol;
+    }
+
+    public Param<String> probabilityCol() {
+        return probabilityCol;
+    }
+
+    public Param<String> weightsCol() {
+        return weightsCol;
+    }
+
+    public IntParam batchRows() {
+        return batchRows;
+    }
+
+    public MixtureTransformer setFeaturesCol(String value) {
+        set(featuresCol, value);
+        return this;
+    }
+
+    public MixtureTransformer setPredictionCol(String value) {
+        set(predictionCol, value);
+        return this;
+    }
+
+    public MixtureTransformer setProbabilityCol(String value) {
+        set(probabilityCol, value);
+        return this;
+    }
+
+    public MixtureTransformer setWeightsCol(String value) {
+        set(weightsCol, value);
+        return this;
+    }
+
+    public MixtureTransformer setBatchRows(int value) {
+        set(batchRows, value);
+        return this;
+    }
+
+    /** Where the plugins the bundle records are, on the driver (not saved with the stage: a path of this machine). */
+    public MixtureTransformer setPluginsFolder(Path folder) {
+        this.pluginsFolder = folder;
+        return this;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        List<String> columns = Arrays.asList(schema.fieldNames());
+        if (isDefined(featuresCol)) {
+            String column = getOrDefault(featuresCol);
+            if (!columns.contains(column)) {
+                throw new MoeException("the input has no features column '" + column + "' (" + String.join(", ", columns) + ")");
+            }
+            if (!schema.apply(column).dataType().equals(SQLDataTypes.VectorType())) {
+                throw new MoeException("the features column '" + column + "' is " + schema.apply(column).dataType().simpleString()
+                        + ", not a vector");
+            }
+        } else {
+            List<String> missing = featureNames.stream().filter(f -> !columns.contains(f)).toList();
+            if (!missing.isEmpty()) {
+                throw new MoeException("the input has no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
+                        + "'; the model reads " + featureNames.size() + " features (" + String.join(", ", featureNames)
+                        + "), the input has " + String.join(", ", columns) + " (or set featuresCol to a vector column)");
+            }
+        }
+        List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
+        for (Param<String> out : List.of(predictionCol, probabilityCol, weightsCol)) {
+            if (columns.contains(getOrDefault(out))) {
+                throw new MoeException("the input already has a column '" + getOrDefault(out) + "' (" + out.name() + "): choose another name");
+            }
+        }
+        fields.add(DataTypes.createStructField(getOrDefault(predictionCol), DataTypes.StringType, false));
+        fields.add(named(getOrDefault(probabilityCol), labelNames));
+        fields.add(named(getOrDefault(weightsCol), expertIds));
+        return DataTypes.createStructType(fields);
+    }
+
+    private static StructField named(String column, List<String> names) {
+        Attribute[] attributes = names.stream().map(n -> NumericAttribute.defaultAttr().withName(n)).toArray(Attribute[]::new);
+        return new AttributeGroup(column, attributes).toStructField();
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType schema = transformSchema(dataset.schema());
+        SparkSession spark = dataset.sparkSession();
+        Path plugins = ShippedPlugins.folder(spark, pluginsFolder);
+        Path file = driverCopy();
+        try {
+            SavedMixture mixture = MixtureCache.getOrRead(file, bundle, () -> ShippedPlugins.read(file, plugins));
+            ShippedPlugins.ship(spark, file, mixture, plugins);
+        } finally {
+            deleteQuietly(file);
+        }
+        Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bundle);
+        StructType in = dataset.schema();
+        int[] columns = isDefined(featuresCol) ? new int[] {in.fieldIndex(getOrDefault(featuresCol))}
+                : featureNames.stream().mapToInt(in::fieldIndex).toArray();
+        ScorePartition score = new ScorePartition(bundleName, broadcast, featureNames, columns, isDefined(featuresCol),
+                (Integer) getOrDefault(batchRows));
+        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(score);
+        return spark.createDataFrame(rows, schema);
+    }
+
+    /** The bundle as a file of its own name (the reader checks files; its messages name the bundle). */
+    private Path driverCopy() {
+        try {
+            Path folder = Files.createTempDirectory("moe-stage-");
+            return Files.write(folder.resolve(bundleName), bundle);
+        } catch (IOException e) {
+            throw new MoeException("cannot write a temporary copy of " + bundleName + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.getParent());
+        } catch (IOException ignored) {
+            // A temporary file: the OS cleans it up.
+        }
+    }
+
+    @Override
+    public MixtureTransformer copy(ParamMap extra) {
+        MixtureTransformer copy = new MixtureTransformer(uid, bundle, bundleName, featureNames, labelNames, expertIds);
+        copy.pluginsFolder = pluginsFolder;
+        return copyValues(copy, extra).setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<MixtureTransformer> read() {
+        return new Reader();
+    }
+
+    public static MixtureTransformer load(String path) {
+        return read().load(path);
+    }
+
+    /** Spark's default params metadata, and the bundle's bytes beside it. */
+    private static final class Writer extends MLWriter {
+        private final MixtureTransformer stage;
+
+        Writer(MixtureTransformer stage) {
+            this.stage = stage;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(stage, path, sc(), Option.empty(), Option.empty());
+            org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path, BUNDLE_ENTRY);
+            try {
+                FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
+                try (OutputStream out = fs.create(target, false)) {
+                    out.write(stage.bundle);
+                }
+            } catch (IOException e) {
+                throw new MoeException("cannot write " + target + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The params as saved, and the bundle, checked again as {@code moe predict} checks it (plugins included). */
+    private static final class Reader extends MLReader<MixtureTransformer> {
+        @Override
+        public MixtureTransformer load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sc(), MixtureTransformer.class.getName());
+            org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path, BUNDLE_ENTRY);
+            Path local;
+            try {
+                FileSystem fs = source.getFileSystem(sc().hadoopConfiguration());
+                local = Files.createTempDirectory("moe-stage-").resolve("model.moe");
+                try (InputStream in = fs.open(source)) {
+                    Files.copy(in, local);
+                }
+            } catch (IOException e) {
+                throw new MoeException("cannot read the saved mixture " + source + ": " + e.getMessage());
+            }
+            try {
+                MixtureTransformer stage = fromBundle(local, ShippedPlugins.folder(sparkSession(), null));
+                MixtureTransformer loaded = new MixtureTransformer(metadata.uid(), stage.bundle, stage.bundleName,
+                        stage.featureNames, stage.labelNames, stage.expertIds);
+                metadata.getAndSetParams(loaded, Option.empty());
+                return loaded;
+            } finally {
+                deleteQuietly(local);
+            }
+        }
+    }
+
+    /** Scores a partition block by block, lazily, keeping every input column of every row. */
+    private static final class ScorePartition implements FlatMapFunction<Iterator<Row>, Row>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+        private final Broadcast<byte[]> bundle;
+        private final List<String> featureNames;
+        private final int[] columns;
+        private final boolean vector;
+        private final int batchRows;
+
+        ScorePartition(String name, Broadcast<byte[]> bundle, List<String> featureNames, int[] columns, boolean vector, int batchRows) {
+            this.name = name;
+            this.bundle = bundle;
+            this.featureNames = featureNames;
+            this.columns = columns;
+            this.vector = vector;
+            this.batchRows = batchRows;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> input) {
+            MixtureModel model = MixtureCache.get(name, bundle.value()).model();
+            int f = featureNames.size();
+            return new Iterator<>() {
+                private final List<Row> block = new ArrayList<>();
+                private MixtureModel.Prediction prediction;
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    if (next < block.size()) {
+                        return true;
+                    }
+                    block.clear();
+                    next = 0;
+                    float[] values = new float[Math.min(batchRows, 1024) * f];
+                    while (block.size() < batchRows && input.hasNext()) {
+                        Row row = input.next();
+                        int r = block.size();
+                        if ((r + 1) * f > values.length) {
+                            values = Arrays.copyOf(values, Math.min(batchRows, 2 * (r + 1)) * f);
+                        }
+                        features(row, values, r * f);
+                        block.add(row);
+                    }
+                    if (block.isEmpty()) {
+                        return false;
+                    }
+                    prediction = model.predict(new FloatMatrix(block.size(), f, Arrays.copyOf(values, block.size() * f)));
+                    return true;
+                }
+
+                @Override
+                public Row next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    int r = next;
+                    Row row = block.get(next++);
+                    FloatMatrix p = prediction.probabilities();
+                    FloatMatrix w = prediction.weights();
+                    Object[] cells = Arrays.copyOf(toArray(row), row.size() + 3);
+                    cells[row.size()] = model.labelNames().get(p.argMaxOfRow(r));
+                    cells[row.size() + 1] = Vectors.dense(doubles(p, r));
+                    cells[row.size() + 2] = Vectors.dense(doubles(w, r));
+                    return RowFactory.create(cells);
+                }
+            };
+        }
+
+        private static Object[] toArray(Row row) {
+            Object[] cells = new Object[row.size()];
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = row.get(i);
+            }
+            return cells;
+        }
+
+        private static double[] doubles(FloatMatrix m, int r) {
+            double[] out = new double[m.columns()];
+            for (int j = 0; j < out.length; j++) {
+                out[j] = m.get(r, j);
+            }
+            return out;
+        }
+
+        private void features(Row row, float[] into, int at) {
+            if (vector) {
+                Object cell = row.get(columns[0]);
+                if (!(cell instanceof Vector v)) {
+                    throw new MoeException("the features column holds no vector in a row: " + cell);
+                }
+                if (v.size() != featureNames.size()) {
+                    throw new MoeException("a features vector has " + v.size() + " values; the model reads " + featureNames.size()
+                            + " (" + String.join(", ", featureNames) + ")");
+                }
+                for (int k = 0; k < v.size(); k++) {
+                    into[at + k] = finite((float) v.apply(k), featureNames.get(k), v.apply(k));
+                }
+                return;
+            }
+            for (int k = 0; k < columns.length; k++) {
+                Object cell = row.get(columns[k]);
+                String column = featureNames.get(k);
+                if (cell == null) {
+                    throw new MoeException("column '" + column + "': missing value");
+                }
+                float v;
+                if (cell instanceof Number number) {
+                    v = number.floatValue();
+                } else {
+                    try {
+                        v = Float.parseFloat(cell.toString().trim());
+                    } catch (NumberFormatException e) {
+                        throw new MoeException("column '" + column + "': not a number: '" + cell + "'");
+                    }
+                }
+                into[at + k] = finite(v, column, cell);
+            }
+        }
+
+        private static float finite(float v, String column, Object cell) {
+            if (!Float.isFinite(v)) {
+                throw new MoeException("column '" + column + "': " + cell + " is not a finite number");
+            }
+            return v;
+        }
+    }
+}
