@@ -211,7 +211,7 @@ public enum Kernels {
 
         /**
          * The direct kernels want one OpenBLAS thread per product (they use a second core per layer themselves:
-         * {@link TwoCores}); ND4J gives OpenBLAS one per core unless told otherwise. So unless the user set
+         * {@link ParallelHalves}); ND4J gives OpenBLAS one per core unless told otherwise. So unless the user set
          * OMP_NUM_THREADS or OPENBLAS_NUM_THREADS, OpenBLAS gets one thread here, as ./moe would give it: seed training
          * took 3.3 s instead of 2.3 s without this in a JVM not started by ./moe.
          */
