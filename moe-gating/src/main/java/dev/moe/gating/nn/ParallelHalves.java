@@ -1,32 +1,38 @@
 package dev.moe.gating.nn;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs two independent halves of a step at once: the first is offered to a pool of one thread per further core,
- * the second runs on the caller's thread. OpenBLAS runs each product on one thread here (two threads per product
- * were slower on moe's shapes), so this is how a large layer uses a second core.
+ * Runs two independent halves of a step at once: the first on a pool of one thread per further core, the second on
+ * the caller's thread. OpenBLAS runs each product on one thread here (two threads per product were slower on moe's
+ * shapes), so this is how a large layer uses the other cores.
  *
- * <p>Whoever starts the offered half first runs it: a pool thread, or the caller itself once its own half is done.
- * So a caller never waits on work still queued, only on work running on another thread: nested and concurrent
- * callers cannot deadlock, and when every core is busy already (one scoring thread per core, several Spark tasks)
- * callers simply run both halves in turn instead of queueing on a helper. The work is split the same way whoever
- * runs it, so results do not depend on the core count or the timing.
+ * <p>At most as many halves are handed to the pool as it has threads; a caller that finds them all taken (one
+ * scoring thread per core, several Spark tasks, a half that splits again) runs both halves in turn itself. So a
+ * handed-off half never waits in a queue, every wait is on a half that a pool thread is free to run, and nested
+ * and concurrent callers cannot deadlock. The work is split the same way whoever runs it, so results do not depend
+ * on the core count or the timing.
  */
 final class ParallelHalves {
 
+    private static final int HELPERS = Runtime.getRuntime().availableProcessors() - 1;
+
     /** One thread per core beyond the caller's; none on a one-core machine. */
-    private static final ForkJoinPool POOL = Runtime.getRuntime().availableProcessors() > 1
-            ? new ForkJoinPool(Runtime.getRuntime().availableProcessors() - 1, pool -> {
+    private static final ForkJoinPool POOL = HELPERS > 0
+            ? new ForkJoinPool(HELPERS, pool -> {
                 ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
                 t.setName("moe-halves-" + t.getPoolIndex());
                 t.setDaemon(true);
                 return t;
             }, null, false)
             : null;
+
+    /** Halves handed to the pool and not finished: never more than {@link #HELPERS}. */
+    private static final AtomicInteger HANDED_OFF = new AtomicInteger();
 
     /** Products below this many floating-point operations are not worth a hand-off (a few microseconds). */
     static final double MIN_SPLIT_FLOPS = 8e6;
@@ -41,16 +47,20 @@ final class ParallelHalves {
 
     /** Runs both and returns when both are done; a failure in either is rethrown after both have finished. */
     static void run(Runnable first, Runnable second) {
-        if (POOL == null) {
-            first.run();
-            second.run();
+        if (POOL == null || HANDED_OFF.incrementAndGet() > HELPERS) {
+            if (POOL != null) {
+                HANDED_OFF.decrementAndGet();
+            }
+            inTurn(first, second);
             return;
         }
-        Offered offered = new Offered(first);
-        if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == POOL) {
-            offered.fork(); // a half that splits again: onto this worker's own queue, where idle workers steal
-        } else {
-            POOL.execute(offered);
+        HandedOff handedOff = new HandedOff(first);
+        try {
+            POOL.execute(handedOff);
+        } catch (RuntimeException e) { // the pool refused it (shut down at exit): nothing runs it but us
+            HANDED_OFF.decrementAndGet();
+            inTurn(first, second);
+            return;
         }
         Throwable failure = null;
         try {
@@ -59,16 +69,9 @@ final class ParallelHalves {
             failure = e;
         }
         // Wait even when second failed: first writes into arrays the caller is about to reuse.
-        if (offered.claim()) {
-            try {
-                first.run();
-            } catch (RuntimeException | Error e) {
-                failure = failure == null ? e : failure;
-            }
-        } else {
-            offered.join(); // running on another thread: its failure is kept in the task, not thrown by join
-            failure = failure == null ? offered.failure : failure;
-        }
+        handedOff.awaitDone();
+        HANDED_OFF.decrementAndGet();
+        failure = failure == null ? handedOff.failure : failure;
         if (failure instanceof RuntimeException r) {
             throw r;
         }
@@ -77,30 +80,53 @@ final class ParallelHalves {
         }
     }
 
-    /** The offered half: runs only for whoever claims it first. */
-    private static final class Offered extends ForkJoinTask<Void> {
+    private static void inTurn(Runnable first, Runnable second) {
+        try {
+            first.run();
+        } finally {
+            second.run();
+        }
+    }
+
+    /** The half a pool thread runs; its failure is kept for the caller. */
+    private static final class HandedOff extends ForkJoinTask<Void> {
         private final Runnable work;
-        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CountDownLatch done = new CountDownLatch(1);
         private volatile Throwable failure;
 
-        Offered(Runnable work) {
+        HandedOff(Runnable work) {
             this.work = work;
-        }
-
-        boolean claim() {
-            return claimed.compareAndSet(false, true);
         }
 
         @Override
         protected boolean exec() {
-            if (claim()) {
-                try {
-                    work.run();
-                } catch (RuntimeException | Error e) {
-                    failure = e;
-                }
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+            } finally {
+                done.countDown();
             }
             return true;
+        }
+
+        /**
+         * Waits on a latch, not through {@code join}: a join from outside the pool may take a queued task back and run
+         * it on the caller, one half after the other.
+         */
+        void awaitDone() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
