@@ -10,10 +10,13 @@ import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.AdamOptimizer;
+import dev.moe.gating.nn.Blas;
+import dev.moe.gating.nn.Kernels;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -226,9 +229,10 @@ public final class GateTrainer {
         private final FeatureScaler scaler;
         private final Mlp network;
         private final AdamOptimizer optimizer;
-        private final INDArray trainableMask;
+        /** 1 for each parameter trained, 0 for the others; null when all are. */
+        private final float[] trainableMask;
         /** The weight decay times 1 for each weight, 0 for each bias; null without weight decay. */
-        private final INDArray decay;
+        private final float[] decay;
         private final GateInputs inputs;
         private final List<ExpertCalibration> calibrations;
         private final FloatMatrix rows;
@@ -364,11 +368,8 @@ public final class GateTrainer {
             }
 
             Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, batch.logitGradient));
-            if (decay != null) {
-                gradients.parameters().addi(network.parameters().mul(decay));
-            }
-            if (trainableMask != null) {
-                gradients.parameters().muli(trainableMask);
+            if (decay != null || trainableMask != null) {
+                decayAndMask(gradients.parameters(), network.parameters(), decay, trainableMask);
             }
             optimizer.step(gradients.parameters());
 
@@ -447,8 +448,46 @@ public final class GateTrainer {
         }
     }
 
+    /**
+     * {@code gradient = (gradient + parameters * decay) * mask}, element by element, either factor optional. With the
+     * direct kernels a Java loop over the arrays' memory, so that a step makes no ND4J array (mul did, every step).
+     */
+    private static void decayAndMask(INDArray gradient, INDArray parameters, float[] decay, float[] mask) {
+        if (Kernels.forBackend() != Kernels.DIRECT) {
+            if (decay != null) {
+                gradient.addi(parameters.mul(Nd4j.create(decay, new long[] {1, decay.length}, 'c')));
+            }
+            if (mask != null) {
+                gradient.muli(Nd4j.create(mask, new long[] {1, mask.length}, 'c'));
+            }
+            return;
+        }
+        FloatBuffer g = Blas.floats(gradient);
+        FloatBuffer p = Blas.floats(parameters);
+        int n = (int) gradient.length();
+        int chunk = 2048;
+        float[] gs = new float[Math.min(chunk, n)];
+        float[] ps = new float[gs.length];
+        for (int start = 0; start < n; start += chunk) {
+            int length = Math.min(chunk, n - start);
+            g.get(start, gs, 0, length);
+            if (decay != null) {
+                p.get(start, ps, 0, length);
+                for (int i = 0; i < length; i++) {
+                    gs[i] += ps[i] * decay[start + i];
+                }
+            }
+            if (mask != null) {
+                for (int i = 0; i < length; i++) {
+                    gs[i] *= mask[start + i];
+                }
+            }
+            g.put(start, gs, 0, length);
+        }
+    }
+
     /** {@code decay} for each weight, 0 for each bias, in the network's flat layout (per layer: weights, then bias). */
-    private static INDArray weightsOnly(Mlp network, double decay) {
+    private static float[] weightsOnly(Mlp network, double decay) {
         float[] mask = new float[network.parameterCount()];
         int[] sizes = network.sizes();
         int offset = 0;
@@ -457,14 +496,14 @@ public final class GateTrainer {
             Arrays.fill(mask, offset, offset + weights, (float) decay);
             offset += weights + sizes[layer + 1];
         }
-        return Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(network.dataType());
+        return mask;
     }
 
     /** 1 for the output layer's bias, 0 for every other parameter, in the network's flat layout (bias last). */
-    private static INDArray biasOnly(Mlp network) {
+    private static float[] biasOnly(Mlp network) {
         float[] mask = new float[network.parameterCount()];
         Arrays.fill(mask, mask.length - network.outputSize(), mask.length, 1f);
-        return Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(network.dataType());
+        return mask;
     }
 
     /** Writes column {@code expert} of the row-major rows x e block {@code out}: each row's true-label probability. */
