@@ -1,5 +1,6 @@
 # Sourced by the seed benchmark scripts: builds moe-bench when stale and picks the config and PyTorch's
-# matching arguments for a gate ("article" or "linear"). Sets: jar, config, torch_args.
+# matching arguments for a gate ("article", "linear", or "finetune": the article's gate with its experts trained
+# jointly). Sets: jar, config, torch_args.
 bench_setup() {
   local gate="$1"
   jar=moe-bench/target/moe-bench-0.1.0-SNAPSHOT.jar
@@ -11,6 +12,7 @@ bench_setup() {
   case "$gate" in
     article) config=examples/seed-experiment-article-gate.yaml; torch_args=() ;;
     linear) config=examples/seed-experiment.yaml; torch_args=(--linear-gate --gate-epochs 1000 --gate-lr 0.01) ;;
-    *) echo "unknown gate '$gate': article or linear" >&2; return 2 ;;
+    finetune) config=bench/seed-article-finetune.yaml; torch_args=(--fine-tune) ;;
+    *) echo "unknown gate '$gate': article, linear or finetune" >&2; return 2 ;;
   esac
 }

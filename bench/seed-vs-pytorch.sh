@@ -2,13 +2,16 @@
 # The seed experiment in moe and in PyTorch on this machine, side by side: training seconds, inference
 # rows/s on 200k rows, accuracy, and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
 #   apt-get install -y python3-torch libopenblas0-pthread
-# Usage: [PYTORCH_TUNED=1] bench/seed-vs-pytorch.sh [article|linear [SEEDS]]   (the gate, default article; with
-# SEEDS > 1 both also train with seeds 43.. and the accuracy line compares the means over SEEDS seeds)
+# Usage: [PYTORCH_TUNED=1] [PYTORCH_THREADS=N] bench/seed-vs-pytorch.sh [article|linear|finetune [SEEDS]]
+# (the gate, default article; finetune: the article's gate trained jointly with its experts; with SEEDS > 1 both
+# also train with seeds 43.. and the accuracy line compares the means over SEEDS seeds; PYTORCH_THREADS: PyTorch's
+# thread count, default 2; PYTORCH_TUNED=1 PYTORCH_THREADS=1 is its best setting on this 2-core machine)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 gate="${1:-article}"
 seeds="${2:-1}"
+threads="${PYTORCH_THREADS:-2}"
 source bench/common.sh
 bench_setup "$gate"
 # moe with the native settings ./moe chooses (bin/native-env.sh); PyTorch with this machine's environment as it is.
@@ -17,10 +20,10 @@ moe=$(source bin/native-env.sh && moe_native_env \
 # PYTORCH_TUNED=1: PyTorch with the settings that suit it best here, as moe gets its own: OpenMP threads that
 # sleep rather than spin while waiting (they competed for the 2 cores), and OpenBLAS's own kernel choice.
 if [[ "${PYTORCH_TUNED:-0}" == 1 ]]; then
-  torch=$(env -u OPENBLAS_CORETYPE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 \
-    /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
+  torch=$(env -u OPENBLAS_CORETYPE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS="$threads" \
+    /usr/bin/python3 bench/seed_pytorch.py --threads "$threads" --seeds "$seeds" "${torch_args[@]}")
 else
-  torch=$(OMP_NUM_THREADS=2 /usr/bin/python3 bench/seed_pytorch.py --threads 2 --seeds "$seeds" "${torch_args[@]}")
+  torch=$(OMP_NUM_THREADS="$threads" /usr/bin/python3 bench/seed_pytorch.py --threads "$threads" --seeds "$seeds" "${torch_args[@]}")
 fi
 echo "$moe"
 echo "$torch"

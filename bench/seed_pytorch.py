@@ -6,7 +6,9 @@ The article's modules and protocol: 5000 rows, 4 standard normal features, 3 equ
 MLP experts (4 -> 32 ReLU -> 3) on one class pair each, cut to equal size; of the rest 80% trains the
 gate and 20% is the test set. Adam, 500 full-batch epochs, lr 0.001. Experts frozen after their own
 training; the gate (128-256-128, dropout 0.1, ReLU then LeakyReLU, or linear with --linear-gate) is
-trained on the mixture's negative log-likelihood, as moe does.
+trained on the mixture's negative log-likelihood, as moe does. With --fine-tune the experts are not frozen: their
+parameters join the gate's in the optimiser (the article's joint training; moe's fine-tune-experts: true), each
+expert recomputed every step.
 
 Prints one JSON line: seconds to train (experts + gate), inference rows/s on --infer-rows rows, accuracy.
 Run with Debian's python3-torch: /usr/bin/python3 bench/seed_pytorch.py --threads 2
@@ -81,6 +83,7 @@ def main():
     p.add_argument("--gate-epochs", type=int, default=500)
     p.add_argument("--gate-lr", type=float, default=0.001)
     p.add_argument("--linear-gate", action="store_true")
+    p.add_argument("--fine-tune", action="store_true", help="train the experts jointly with the gate (same lr)")
     p.add_argument("--infer-rows", type=int, default=200_000)
     p.add_argument("--split-dir", help="train and test on the rows moe used (written by moe-bench's SeedSplits):"
                    " expert1..3.csv, gate.csv, test.csv; prints the accuracy only")
@@ -112,6 +115,8 @@ def read_csv(path):
 
 def train_gate(experts, xg, yg, a):
     """The gate on the mixture's negative log-likelihood, the experts frozen (their outputs computed once)."""
+    if a.fine_tune:
+        return train_jointly(experts, xg, yg, a)
     with torch.no_grad():
         probs = torch.stack([torch.softmax(e(xg), dim=1) for e in experts], dim=1)  # n x E x C
         p_true = probs[torch.arange(len(yg)), :, yg]  # n x E
@@ -124,6 +129,27 @@ def train_gate(experts, xg, yg, a):
         loss.backward()
         opt.step()
     gate.eval()
+    return gate
+
+
+def train_jointly(experts, xg, yg, a):
+    """The article's joint training: the experts' parameters in the optimiser beside the gate's, every step."""
+    gate = Gate(len(experts), a.linear_gate)
+    params = list(gate.parameters()) + [p for e in experts for p in e.parameters()]
+    opt = torch.optim.Adam(params, lr=a.gate_lr)
+    for e in experts:
+        e.train()
+    rows = torch.arange(len(yg))
+    for _ in range(a.gate_epochs):
+        opt.zero_grad()
+        w = gate(xg)
+        p_true = torch.stack([torch.softmax(e(xg), dim=1)[rows, yg] for e in experts], dim=1)  # n x E
+        loss = -torch.log((w * p_true).sum(dim=1).clamp_min(1e-7)).mean()
+        loss.backward()
+        opt.step()
+    gate.eval()
+    for e in experts:
+        e.eval()
     return gate
 
 
@@ -178,7 +204,7 @@ def run(a, seed, timed):
         infer_seconds = time.perf_counter() - start
 
     return {"engine": "pytorch " + torch.__version__, "threads": a.threads,
-            "gate": "linear" if a.linear_gate else "128-256-128",
+            "gate": "linear" if a.linear_gate else "128-256-128", "fine_tune": a.fine_tune,
             "train_seconds": round(train_seconds, 3),
             "infer_rows_per_second": round(a.infer_rows / infer_seconds),
             "accuracy": round(accuracy, 4)}

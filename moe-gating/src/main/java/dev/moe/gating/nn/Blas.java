@@ -1,9 +1,11 @@
 package dev.moe.gating.nn;
 
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -97,6 +99,13 @@ public final class Blas {
     public static FloatBuffer floats(INDArray a) {
         requireDense(a, "the array");
         return pointer(a).asBuffer();
+    }
+
+    /** {@link #floats} as the bit patterns of the floats: for writing floats made by int arithmetic. */
+    static IntBuffer ints(INDArray a) {
+        requireDense(a, "the array");
+        long length = a.length();
+        return new IntPointer(a.data().addressPointer()).position(0).capacity(length).limit(length).asBuffer();
     }
 
     /**

@@ -190,7 +190,7 @@ public final class Mlp {
     /**
      * Logits for inference (no dropout), block by block through the calling thread's own fixed buffers: memory stays
      * the same whatever the row count, and nothing is allocated per call but the result. From two blocks on, half of
-     * them run on a second core ({@link TwoCores}). Safe from several threads.
+     * them run on a second core ({@link ParallelHalves}). Safe from several threads.
      */
     public FloatMatrix predictLogits(FloatMatrix input) {
         if (input.columns() != inputSize()) {
@@ -205,7 +205,7 @@ public final class Mlp {
         if (blocks >= 2) {
             // Two or more blocks: half of them on the second core, each thread with its own buffers.
             int half = blocks / 2;
-            TwoCores.run(() -> predictBlocks(input, half, blocks, logits), () -> predictBlocks(input, 0, half, logits));
+            ParallelHalves.run(() -> predictBlocks(input, half, blocks, logits), () -> predictBlocks(input, 0, half, logits));
         } else {
             predictBlocks(input, 0, blocks, logits);
         }
@@ -278,7 +278,7 @@ public final class Mlp {
             INDArray mask = training ? buffers.masks[layer] : null; // null for the output layer and without dropout
             Activation f = activation(layer);
             int l = layer;
-            if (kernels == Kernels.DIRECT && TwoCores.splits(rows, sizes[layer], sizes[layer + 1])) {
+            if (kernels == Kernels.DIRECT && ParallelHalves.splits(rows, sizes[layer], sizes[layer + 1])) {
                 // The rows in two halves, each with its own dropout stream, drawn here in a fixed order.
                 int half = rows / 2;
                 SplittableRandom firstRandom = mask == null ? null : random.split();
@@ -286,7 +286,7 @@ public final class Mlp {
                 INDArray secondIn = rowsFrom(in, half);
                 INDArray secondZ = rowsFrom(z, half);
                 INDArray secondMask = mask == null ? null : rowsFrom(mask, half);
-                TwoCores.run(
+                ParallelHalves.run(
                         () -> kernels.layer(secondIn, weights[l], biases[l], secondZ, rows - half, f, secondMask, dropout, secondRandom),
                         () -> kernels.layer(in, weights[l], biases[l], z, half, f, mask, dropout, firstRandom));
             } else {
@@ -297,6 +297,24 @@ public final class Mlp {
             a = z;
         }
         return new Pass(a, layerInputs, masks, buffers);
+    }
+
+    /**
+     * {@link #forward(INDArray, boolean, SplittableRandom)} on rows from the heap, copied into an input array this
+     * network reuses with the direct kernels: a training step then allocates no ND4J memory (a new ND4J array is
+     * zero-filled native memory, and cost more than a small expert's products).
+     */
+    public Pass forward(FloatMatrix input, boolean training, SplittableRandom random) {
+        if (kernels != Kernels.DIRECT) {
+            return forward(Nd4jMatrices.toNd4j(input, DataType.FLOAT), training, random);
+        }
+        if (input.columns() != inputSize()) {
+            throw new IllegalArgumentException("expected rows x " + inputSize() + " input, got " + input.rows() + " x "
+                    + input.columns());
+        }
+        INDArray reused = buffersFor(input.rows()).input();
+        Blas.floats(reused).put(0, input.values(), 0, input.rows() * inputSize());
+        return forward(reused, training, random);
     }
 
     private TrainingBuffers buffersFor(long rows) {
@@ -327,8 +345,19 @@ public final class Mlp {
         final INDArray ones;
         /** The logits' gradient when it comes as a heap matrix. */
         final INDArray logitGradient;
+        private final long rows;
+        /** The input when it comes as a heap matrix; made on first use. */
+        private INDArray input;
+
+        INDArray input() {
+            if (input == null) {
+                input = Nd4j.createUninitialized(DataType.FLOAT, rows, inputSize());
+            }
+            return input;
+        }
 
         TrainingBuffers(long rows) {
+            this.rows = rows;
             ones = Nd4j.ones(DataType.FLOAT, rows, 1);
             logitGradient = Nd4j.createUninitialized(DataType.FLOAT, rows, outputSize());
             for (int layer = 0; layer < layerCount(); layer++) {
@@ -401,8 +430,8 @@ public final class Mlp {
                     kernels.backprop(activations.get(l - 1), below, in, pass.masks[l - 1]);
                 }
             };
-            if (kernels == Kernels.DIRECT && TwoCores.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
-                TwoCores.run(parameterGradients, inputGradient);
+            if (kernels == Kernels.DIRECT && ParallelHalves.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
+                ParallelHalves.run(parameterGradients, inputGradient);
             } else {
                 parameterGradients.run();
                 inputGradient.run();

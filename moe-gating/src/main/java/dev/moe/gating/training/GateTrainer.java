@@ -1,10 +1,7 @@
 package dev.moe.gating.training;
 
 import dev.moe.api.FloatMatrix;
-import dev.moe.api.ParameterException;
 import dev.moe.api.RoutingStrategy;
-import dev.moe.api.RowIndependentRouting;
-import dev.moe.api.TrainingNoiseRouting;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.ExpertCalibration;
 import dev.moe.gating.mixture.GateInputs;
@@ -13,10 +10,13 @@ import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.AdamOptimizer;
+import dev.moe.gating.nn.Blas;
+import dev.moe.gating.nn.Kernels;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,9 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trains the gate on the mixture's negative log-likelihood {@code -log sum_k w_k p_k(y)} with Adam, plus the
- * auxiliary losses the options ask for; or by EM. Deterministic: the same options (seed included) give the
- * same numbers.
+ * Trains the gate with Adam on the terms of a {@link GateObjective}: the mixture's negative log-likelihood
+ * {@code -log sum_k w_k p_k(y)} (or EM's M-step), plus the auxiliary losses the options ask for. This class is the
+ * loop around them: epochs, batches, the dense warm-up, early stopping and the optimiser. Deterministic: the same
+ * options (seed included) give the same numbers.
  *
  * <p>Frozen experts (the default) give their outputs once, before the first epoch ({@link GateData}: computed here,
  * or out-of-fold ones from cross-fitting); each step then reuses their probabilities of the true label. Before the
@@ -37,13 +38,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * experts that implement {@link dev.moe.api.FineTunableExpert} run every step and take their own Adam
  * step too.
  *
- * <p>Strategies that need more than logits are handled here: a {@link TrainingNoiseRouting} gets its noise from a
- * training-only noise network; a {@link RowIndependentRouting} gets a gate whose logits are its output bias.
+ * <p>Strategies that need more than logits are told apart by {@link RoutingNeeds}: noisy top-k gets its noise from
+ * a training-only noise network; a row-independent strategy gets a gate whose logits are its output bias.
  */
 public final class GateTrainer {
-
-    /** Keeps log() finite when every chosen expert gives the true label probability 0. */
-    private static final float MIN_LIKELIHOOD = 1e-7f;
 
     /** Called after each epoch, e.g. for a progress bar. */
     public interface EpochListener {
@@ -108,7 +106,7 @@ public final class GateTrainer {
             }
         }
         // A row-independent strategy's logits are its bias: reading the experts would only cost their runs.
-        boolean rowIndependent = strategy instanceof RowIndependentRouting;
+        boolean rowIndependent = RoutingNeeds.of(strategy).rowIndependent();
         GateInputs inputs = rowIndependent ? GateInputs.FEATURES : options.inputs();
         FloatMatrix gateInput = inputs.build(data.features(), calibrated);
         FeatureScaler scaler = FeatureScaler.fit(parts.selectTrain(gateInput));
@@ -231,9 +229,10 @@ public final class GateTrainer {
         private final FeatureScaler scaler;
         private final Mlp network;
         private final AdamOptimizer optimizer;
-        private final INDArray trainableMask;
+        /** 1 for each parameter trained, 0 for the others; null when all are. */
+        private final float[] trainableMask;
         /** The weight decay times 1 for each weight, 0 for each bias; null without weight decay. */
-        private final INDArray decay;
+        private final float[] decay;
         private final GateInputs inputs;
         private final List<ExpertCalibration> calibrations;
         private final FloatMatrix rows;
@@ -248,13 +247,12 @@ public final class GateTrainer {
         private final GateOptions options;
         private final SplittableRandom random;
         private final NoisyGating noise;
+        private final GateObjective objective;
         private final List<ExpertTuning> tunings = new ArrayList<>();
         private final int e;
         /** p_k(y_i) of the frozen experts, row-major rows x e: on the training rows, and on the held-out rows. */
         private final float[] trueLabelProbability;
         private final float[] validationProbability;
-        /** EM's responsibilities, n x e, from the last E-step. */
-        private float[] responsibilities;
 
         Session(FeatureScaler scaler, Mlp network, GateInputs inputs, FloatMatrix allInputs, FloatMatrix allFeatures,
                 int[] allLabels, List<FloatMatrix> allProbabilities, List<ExpertCalibration> calibrations, Parts parts,
@@ -270,16 +268,11 @@ public final class GateTrainer {
             this.options = options;
             this.random = random;
             this.e = experts.size();
-            GateOptions.AuxiliaryLosses aux = options.auxiliaryLosses();
-            if (aux.load() > 0 && !(strategy instanceof TrainingNoiseRouting)) {
-                throw new ParameterException("gate.load-coefficient: Shazeer's load loss needs noisy-top-k routing (its smooth"
-                        + " load estimate comes from the noise), not " + strategy.name());
-            }
+            RoutingNeeds needs = RoutingNeeds.of(strategy);
             this.optimizer = new AdamOptimizer(network.parameters(), options.learningRate());
-            this.trainableMask = strategy instanceof RowIndependentRouting ? biasOnly(network) : null;
+            this.trainableMask = needs.rowIndependent() ? biasOnly(network) : null;
             this.decay = options.weightDecay() > 0 && trainableMask == null ? weightsOnly(network, options.weightDecay()) : null;
-            this.noise = strategy instanceof TrainingNoiseRouting
-                    ? new NoisyGating(allInputs.columns(), e, options.learningRate()) : null;
+            this.noise = needs.trainsWithNoise() ? new NoisyGating(allInputs.columns(), e, options.learningRate()) : null;
 
             boolean everyRow = parts.validation.length == 0;
             this.rows = everyRow ? allFeatures : allFeatures.selectRows(parts.train);
@@ -292,6 +285,7 @@ public final class GateTrainer {
             int n = rows.rows();
             this.trueLabelProbability = new float[n * e];
             this.validationProbability = new float[validationLabels.length * e];
+            this.objective = GateObjective.of(options, needs, strategy.name(), trueLabelProbability, e);
             for (int k = 0; k < e; k++) {
                 ExpertTuning tuning = options.fineTuneExperts()
                         ? ExpertTuning.start(experts.get(k), options.expertLearningRate(), random.nextLong())
@@ -317,10 +311,7 @@ public final class GateTrainer {
             int epoch = 0;
             while (epoch < options.epochs()) {
                 RoutingStrategy routing = epoch < options.denseWarmupEpochs() ? warmup : strategy;
-                if (options.method() == GateOptions.Method.EM
-                        && (epoch % options.emStepEpochs() == 0 || epoch == options.denseWarmupEpochs())) {
-                    responsibilities = responsibilities(routing);
-                }
+                objective.startEpoch(epoch, () -> trainingWeights(routing));
                 if (batch < n) {
                     Permutations.shuffle(order, random);
                 }
@@ -366,69 +357,29 @@ public final class GateTrainer {
             FloatMatrix z = pass.logitValues();
             NoisyGating.Sample noisy = noise != null && routing == strategy ? noise.sample(batchInput, z, random) : null;
             RoutingStrategy.Routing routed = routing.route(noisy == null ? z : noisy.noisyLogits(), true);
-            FloatMatrix weights = routed.weights();
-            float[] w = weights.values();
-
             int[] batchLabels = Permutations.select(labels, batchRows);
-            float[] p = batchProbabilities(batchRows, batchLabels);
-            double loss = 0;
-            float[] weightGradient = new float[b * e];
-            float[] probabilityGradient = new float[b * e];
-            for (int i = 0; i < b; i++) {
-                double mixture = 0;
-                for (int k = 0; k < e; k++) {
-                    mixture += (double) w[i * e + k] * p[i * e + k];
-                }
-                double m = Math.max(mixture, MIN_LIKELIHOOD);
-                loss -= Math.log(m);
-                double minusInverse = -1 / (m * b); // one division a row, not two per expert
-                for (int k = 0; k < e; k++) {
-                    probabilityGradient[i * e + k] = (float) (w[i * e + k] * minusInverse);
-                    if (responsibilities == null) {
-                        weightGradient[i * e + k] = (float) (p[i * e + k] * minusInverse);
-                    } else if (w[i * e + k] > 0) {
-                        // EM's M-step: cross-entropy of the weights against the responsibilities, -sum_k r_k log w_k.
-                        weightGradient[i * e + k] = -responsibilities[batchRows[i] * e + k] / (w[i * e + k] * b);
-                    }
-                }
-            }
+            GateBatch batch = new GateBatch(batchRows, z, noisy, routed.weights(), batchProbabilities(batchRows, batchLabels));
 
-            GateOptions.AuxiliaryLosses aux = options.auxiliaryLosses();
-            if (aux.importance() > 0) {
-                RouterLosses.importance(weights, aux.importance(), weightGradient);
-            }
-            FloatMatrix routedGradient = routed.backward(new FloatMatrix(b, e, weightGradient));
-            float[] dz = routedGradient.values().clone();
-            if (aux.loadBalance() > 0) {
-                RouterLosses.switchLoadBalance(z, weights, aux.loadBalance(), dz);
-            }
-            if (aux.zLoss() > 0) {
-                RouterLosses.zLoss(z, aux.zLoss(), dz);
-            }
+            double loss = objective.addWeightGradients(batch);
+            batch.routed(routed.backward(new FloatMatrix(b, e, batch.weightGradient)));
+            objective.addLogitGradients(batch);
             if (noisy != null) {
-                float[] dStd = new float[b * e];
-                if (aux.load() > 0) {
-                    RouterLosses.smoothLoad(z, noisy.noise(), noisy.std(), ((TrainingNoiseRouting) strategy).k(), aux.load(), dz, dStd);
-                }
-                noise.step(noisy, routedGradient, dStd);
+                noise.step(noisy, batch.noisyLogitGradient, batch.stdGradient);
             }
 
-            Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, dz));
-            if (decay != null) {
-                gradients.parameters().addi(network.parameters().mul(decay));
-            }
-            if (trainableMask != null) {
-                gradients.parameters().muli(trainableMask);
+            Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, batch.logitGradient));
+            if (decay != null || trainableMask != null) {
+                decayAndMask(gradients.parameters(), network.parameters(), decay, trainableMask);
             }
             optimizer.step(gradients.parameters());
 
             for (int k = 0; k < e; k++) {
                 ExpertTuning tuning = tunings.get(k);
                 if (tuning != null) {
-                    tuning.backwardAndStep(probabilityGradient, k, e, batchLabels);
+                    tuning.backwardAndStep(batch.probabilityGradient, k, e, batchLabels);
                 }
             }
-            return loss / b;
+            return loss;
         }
 
         /** p_k(y_i) for the batch's rows: cached for frozen experts, a forward pass for fine-tuned ones. */
@@ -455,21 +406,9 @@ public final class GateTrainer {
             return p;
         }
 
-        /** EM's E-step over every training row with the current gate: {@code r_ik ∝ w_k(x_i) p_k(y_i|x_i)}. */
-        private float[] responsibilities(RoutingStrategy routing) {
-            float[] w = routing.route(Nd4jMatrices.toFloatMatrix(network.predictLogits(input)), false).weights().values();
-            float[] r = new float[w.length];
-            for (int i = 0; i < rows.rows(); i++) {
-                double sum = 0;
-                for (int k = 0; k < e; k++) {
-                    sum += (double) w[i * e + k] * trueLabelProbability[i * e + k];
-                }
-                for (int k = 0; k < e; k++) {
-                    // No expert gives the label any probability: the row says nothing, keep the gate's weights.
-                    r[i * e + k] = sum > 0 ? (float) (w[i * e + k] * trueLabelProbability[i * e + k] / sum) : w[i * e + k];
-                }
-            }
-            return r;
+        /** The weights of every training row under the given routing, as at inference. */
+        private float[] trainingWeights(RoutingStrategy routing) {
+            return routing.route(Nd4jMatrices.toFloatMatrix(network.predictLogits(input)), false).weights().values();
         }
 
         /** The mixture's mean negative log-likelihood on the held-out rows, routed as at inference. */
@@ -482,7 +421,7 @@ public final class GateTrainer {
                 for (int k = 0; k < e; k++) {
                     mixture += (double) w[i * e + k] * validationProbability[i * e + k];
                 }
-                loss -= Math.log(Math.max(mixture, MIN_LIKELIHOOD));
+                loss -= Math.log(Math.max(mixture, MixtureLikelihood.MIN_LIKELIHOOD));
             }
             return loss / v;
         }
@@ -509,8 +448,46 @@ public final class GateTrainer {
         }
     }
 
+    /**
+     * {@code gradient = (gradient + parameters * decay) * mask}, element by element, either factor optional. With the
+     * direct kernels a Java loop over the arrays' memory, so that a step makes no ND4J array (mul did, every step).
+     */
+    private static void decayAndMask(INDArray gradient, INDArray parameters, float[] decay, float[] mask) {
+        if (Kernels.forBackend() != Kernels.DIRECT) {
+            if (decay != null) {
+                gradient.addi(parameters.mul(Nd4j.create(decay, new long[] {1, decay.length}, 'c')));
+            }
+            if (mask != null) {
+                gradient.muli(Nd4j.create(mask, new long[] {1, mask.length}, 'c'));
+            }
+            return;
+        }
+        FloatBuffer g = Blas.floats(gradient);
+        FloatBuffer p = Blas.floats(parameters);
+        int n = (int) gradient.length();
+        int chunk = 2048;
+        float[] gs = new float[Math.min(chunk, n)];
+        float[] ps = new float[gs.length];
+        for (int start = 0; start < n; start += chunk) {
+            int length = Math.min(chunk, n - start);
+            g.get(start, gs, 0, length);
+            if (decay != null) {
+                p.get(start, ps, 0, length);
+                for (int i = 0; i < length; i++) {
+                    gs[i] += ps[i] * decay[start + i];
+                }
+            }
+            if (mask != null) {
+                for (int i = 0; i < length; i++) {
+                    gs[i] *= mask[start + i];
+                }
+            }
+            g.put(start, gs, 0, length);
+        }
+    }
+
     /** {@code decay} for each weight, 0 for each bias, in the network's flat layout (per layer: weights, then bias). */
-    private static INDArray weightsOnly(Mlp network, double decay) {
+    private static float[] weightsOnly(Mlp network, double decay) {
         float[] mask = new float[network.parameterCount()];
         int[] sizes = network.sizes();
         int offset = 0;
@@ -519,14 +496,14 @@ public final class GateTrainer {
             Arrays.fill(mask, offset, offset + weights, (float) decay);
             offset += weights + sizes[layer + 1];
         }
-        return Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(network.dataType());
+        return mask;
     }
 
     /** 1 for the output layer's bias, 0 for every other parameter, in the network's flat layout (bias last). */
-    private static INDArray biasOnly(Mlp network) {
+    private static float[] biasOnly(Mlp network) {
         float[] mask = new float[network.parameterCount()];
         Arrays.fill(mask, mask.length - network.outputSize(), mask.length, 1f);
-        return Nd4j.create(mask, new long[] {1, mask.length}, 'c').castTo(network.dataType());
+        return mask;
     }
 
     /** Writes column {@code expert} of the row-major rows x e block {@code out}: each row's true-label probability. */

@@ -107,10 +107,29 @@ class MlpTest {
         assertArrayEquals(nd4j.predictLogits(x).reshape(-1).toFloatVector(), direct.predictLogits(x).reshape(-1).toFloatVector(), 1e-4f);
     }
 
+    /** Heap rows go through a reused input array: the same pass and gradients as an ND4J input, step after step. */
+    @ParameterizedTest
+    @EnumSource(Kernels.class)
+    void aHeapInputGivesTheSamePassAsAnNd4jInput(Kernels kernels) {
+        Mlp mlp = Mlp.initialise(new int[] {5, 16, 3}, List.of(Activation.RELU), 0.2, DataType.FLOAT, 14).withKernels(kernels);
+        for (int step = 0; step < 3; step++) {
+            INDArray x = randomMatrix(40, 5, 20 + step);
+            INDArray probe = randomMatrix(40, 3, 30 + step);
+            FloatMatrix heap = Nd4jMatrices.toFloatMatrix(x);
+            float[] expectedLogits = mlp.forward(x, true, new SplittableRandom(step)).logits().reshape(-1).toFloatVector();
+            float[] expectedGradient = mlp.backward(mlp.forward(x, true, new SplittableRandom(step)), probe)
+                    .parameters().reshape(-1).toFloatVector();
+            Mlp.Pass pass = mlp.forward(heap, true, new SplittableRandom(step));
+            assertArrayEquals(expectedLogits, pass.logits().reshape(-1).toFloatVector());
+            assertArrayEquals(expectedGradient, mlp.backward(pass, probe).parameters().reshape(-1).toFloatVector());
+        }
+        assertThrows(IllegalArgumentException.class, () -> mlp.forward(new FloatMatrix(2, 4, new float[8]), true, new SplittableRandom(1)));
+    }
+
     @Test
-    void layersSplitAcrossTwoCoresComputeTheSameNetwork() {
+    void layersSplitInTwoHalvesComputeTheSameNetwork() {
         int[] sizes = {5, 128, 160, 4};
-        assertTrue(TwoCores.splits(200, 128, 160), "the middle layer must be large enough to be split");
+        assertTrue(ParallelHalves.splits(200, 128, 160), "the middle layer must be large enough to be split");
         Mlp direct = Mlp.initialise(sizes, List.of(Activation.RELU, Activation.LEAKY_RELU), 0, DataType.FLOAT, 12)
                 .withKernels(Kernels.DIRECT);
         Mlp nd4j = direct.withKernels(Kernels.ND4J);

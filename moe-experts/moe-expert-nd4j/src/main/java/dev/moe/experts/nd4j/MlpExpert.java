@@ -85,7 +85,10 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
 
         @Override
         public FloatMatrix forward(FloatMatrix features) {
-            return forwardStandardised(standardise(features));
+            // Through the network's reused input array: no ND4J allocation per fine-tuning step.
+            pass = network.forward(original.scaler.apply(features), true, random);
+            probabilities = Softmax.rows(pass.logitValues());
+            return probabilities;
         }
 
         /** The network's input for these rows: scaled by the expert's scaler, as an ND4J array. */
