@@ -6,7 +6,6 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.scoring.CsvPredictions;
 import dev.moe.runtime.scoring.EvaluationCounts;
 import dev.moe.runtime.scoring.InputColumns;

@@ -28,6 +28,21 @@ public final class ClassRoutingCounts implements java.io.Serializable {
      * @param labels              each row's true label index
      */
     public void add(FloatMatrix weights, List<FloatMatrix> expertProbabilities, int[] labels) {
+        boolean[][] expertRight = new boolean[weights.columns()][labels.length];
+        for (int k = 0; k < expertRight.length; k++) {
+            for (int r = 0; r < labels.length; r++) {
+                expertRight[k][r] = expertProbabilities.get(k).argMaxOfRow(r) == labels[r];
+            }
+        }
+        add(weights, expertRight, labels);
+    }
+
+    /**
+     * The same, with each expert's right/wrong per row already known (the routing counts work it out once for both).
+     *
+     * @param expertRight per expert, per row: whether its arg max is the row's label
+     */
+    void add(FloatMatrix weights, boolean[][] expertRight, int[] labels) {
         int e = weights.columns();
         float[] w = weights.values();
         for (int r = 0; r < labels.length; r++) {
@@ -35,7 +50,7 @@ public final class ClassRoutingCounts implements java.io.Serializable {
             rows[c]++;
             for (int k = 0; k < e; k++) {
                 weightSum[c][k] += w[r * e + k];
-                right[c][k] += expertProbabilities.get(k).argMaxOfRow(r) == c ? 1 : 0;
+                right[c][k] += expertRight[k][r] ? 1 : 0;
             }
         }
     }

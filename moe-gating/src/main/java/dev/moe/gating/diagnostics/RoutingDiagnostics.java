@@ -135,7 +135,7 @@ public record RoutingDiagnostics(
                 }
                 classes = new ClassRoutingCounts(labelCount, e);
             }
-            classes.add(weights, expertProbabilities, labels);
+            classes.add(weights, right, labels);
             for (int r = 0; r < n; r++) {
                 boolean anyRight = false;
                 for (int k = 0; k < e; k++) {
