@@ -211,7 +211,8 @@ public record MoeConfig(
      * @param patience               epochs without a better validation loss before stopping
      * @param choose                 {@code auto} or {@code gate} (default: see {@link MoeConfig#gateChoice()})
      * @param candidates             what {@code auto} chooses among: {@code uniform}, {@code constant}, and gates by
-     *                               their inputs ({@code features}, {@code signals}, {@code experts}, {@code both})
+     *                               their inputs ({@code features}, {@code signals}, {@code experts}, {@code both});
+     *                               a learned one with {@code -raw} appended uses the experts uncalibrated
      * @param inputs                 what the gate reads with {@code choose: gate} (default {@code features})
      * @param weightDecay            L2 penalty on the gate's weights (default {@link #DEFAULT_WEIGHT_DECAY})
      * @param uniformStart           start the gate at equal weights (default true)
@@ -246,7 +247,13 @@ public record MoeConfig(
         public static final String EM_TRAINER = "em";
         public static final String CHOOSE_AUTO = "auto";
         public static final String CHOOSE_GATE = "gate";
-        public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "constant", "signals");
+        /**
+         * Each learned combiner with and without the experts' calibration: calibration fitted on a few hundred rows
+         * sometimes costs more than it brings (vowel), and the cross-validation sees which (README, "Real data").
+         */
+        public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "constant", "signals", "constant-raw", "signals-raw");
+        /** A candidate's name ending: the combiner on the experts' own outputs, not calibrated. */
+        public static final String RAW_SUFFIX = "-raw";
         public static final String DEFAULT_INPUTS = "features";
         public static final int DEFAULT_EPOCHS = 300;
         public static final double DEFAULT_LEARNING_RATE = 0.01;

@@ -84,15 +84,22 @@ final class GateOptionsFactory {
             return List.of(new GateSelection.Candidate(strategy instanceof RowIndependentRouting ? strategy.name()
                     : options.inputs().configName(), strategy, options));
         }
+        List<String> names = c.candidatesOrDefault();
         List<GateSelection.Candidate> candidates = new ArrayList<>();
-        for (String name : c.candidatesOrDefault()) {
-            switch (name) {
+        for (String name : names) {
+            boolean raw = name.endsWith(MoeConfig.GateConfig.RAW_SUFFIX);
+            String combiner = raw ? name.substring(0, name.length() - MoeConfig.GateConfig.RAW_SUFFIX.length()) : name;
+            if (raw && !options.calibrate() && names.contains(combiner)) {
+                continue; // with calibration off the two are the same combiner: train it once
+            }
+            GateOptions own = raw ? options.toBuilder().calibrate(false).build() : options;
+            switch (combiner) {
                 // Averaging exactly as the uniform baseline does it: raw outputs, nothing fitted.
                 case UniformRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new UniformRouting(),
                         options.toBuilder().epochs(0).calibrate(false).earlyStopping(GateOptions.EarlyStopping.NONE).build()));
-                case ConstantRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ConstantRouting(), options));
+                case ConstantRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ConstantRouting(), own));
                 default -> candidates.add(new GateSelection.Candidate(name, strategy,
-                        options.toBuilder().inputs(GateInputs.fromConfigName(name)).build()));
+                        own.toBuilder().inputs(GateInputs.fromConfigName(combiner)).build()));
             }
         }
         return candidates;

@@ -111,6 +111,21 @@ class GateOptionsFactoryRoutingTest {
         assertEquals(GateInputs.SIGNALS, candidates.get(2).options().inputs());
         assertEquals(GateInputs.BOTH, candidates.get(3).options().inputs());
 
+        // By default each learned combiner is tried with and without the experts' calibration.
+        MoeConfig byDefault = parse("  epochs: 10\n");
+        List<GateSelection.Candidate> defaults = GateOptionsFactory.candidates(byDefault, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(byDefault.gate(), 9, 1000));
+        assertEquals(List.of("uniform", "constant", "signals", "constant-raw", "signals-raw"),
+                defaults.stream().map(GateSelection.Candidate::name).toList());
+        assertEquals(List.of(false, true, true, false, false), defaults.stream().map(d -> d.options().calibrate()).toList());
+        assertTrue(defaults.get(3).strategy() instanceof ConstantRouting);
+        assertEquals(GateInputs.SIGNALS, defaults.get(4).options().inputs());
+        assertEquals("softmax-dense", defaults.get(4).strategy().name());
+        // With calibration off a -raw candidate is its plain twin: trained once; alone it stays.
+        MoeConfig uncalibrated = parse("  calibrate: false\n  candidates: [uniform, constant, constant-raw, experts-raw]\n");
+        assertEquals(List.of("uniform", "constant", "experts-raw"), GateOptionsFactory.candidates(uncalibrated, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(uncalibrated.gate(), 9, 1000)).stream().map(GateSelection.Candidate::name).toList());
+
         MoeConfig fixed = parse("  choose: gate\n  inputs: signals\n");
         List<GateSelection.Candidate> one = GateOptionsFactory.candidates(fixed, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(fixed.gate(), 9, 1000));
@@ -140,8 +155,11 @@ class GateOptionsFactoryRoutingTest {
         assertEquals("exp.yaml: gate.patience needs gate.validation-fraction above 0 (the rows it watches)",
                 error("  validation-fraction: 0\n  patience: 10\n"));
         assertEquals("exp.yaml: gate.choose must be auto or gate, got 'best'", error("  choose: best\n"));
-        assertEquals("exp.yaml: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, features, signals, experts, both",
+        assertEquals("exp.yaml: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, features, signals, experts, both,"
+                        + " constant-raw, features-raw, signals-raw, experts-raw, both-raw",
                 error("  candidates: [uniform, stacking]\n"));
+        // Averaging reads the experts' own outputs already: there is no calibrated one to set it against.
+        assertTrue(error("  candidates: [uniform-raw]\n").startsWith("exp.yaml: gate.candidates: unknown candidate 'uniform-raw'"));
         assertEquals("exp.yaml: gate.candidates: 'uniform' is listed twice", error("  candidates: [uniform, uniform]\n"));
         assertEquals("exp.yaml: gate.candidates are what choose: auto chooses among; with choose: gate set gate.inputs",
                 error("  choose: gate\n  candidates: [uniform]\n"));
