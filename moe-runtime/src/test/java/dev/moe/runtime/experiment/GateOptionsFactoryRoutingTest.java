@@ -111,16 +111,16 @@ class GateOptionsFactoryRoutingTest {
         assertEquals(GateInputs.SIGNALS, candidates.get(2).options().inputs());
         assertEquals(GateInputs.BOTH, candidates.get(3).options().inputs());
 
-        // By default each learned combiner is tried with and without the experts' calibration.
-        MoeConfig byDefault = parse("  epochs: 10\n");
-        List<GateSelection.Candidate> defaults = GateOptionsFactory.candidates(byDefault, new SoftmaxDenseRouting(1),
-                GateOptionsFactory.from(byDefault.gate(), 9, 1000));
+        // A -raw candidate is the same combiner on the experts' uncalibrated outputs.
+        MoeConfig withRaw = parse("  candidates: [uniform, constant, signals, constant-raw, signals-raw]\n");
+        List<GateSelection.Candidate> raw = GateOptionsFactory.candidates(withRaw, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(withRaw.gate(), 9, 1000));
         assertEquals(List.of("uniform", "constant", "signals", "constant-raw", "signals-raw"),
-                defaults.stream().map(GateSelection.Candidate::name).toList());
-        assertEquals(List.of(false, true, true, false, false), defaults.stream().map(d -> d.options().calibrate()).toList());
-        assertTrue(defaults.get(3).strategy() instanceof ConstantRouting);
-        assertEquals(GateInputs.SIGNALS, defaults.get(4).options().inputs());
-        assertEquals("softmax-dense", defaults.get(4).strategy().name());
+                raw.stream().map(GateSelection.Candidate::name).toList());
+        assertEquals(List.of(false, true, true, false, false), raw.stream().map(d -> d.options().calibrate()).toList());
+        assertTrue(raw.get(3).strategy() instanceof ConstantRouting);
+        assertEquals(GateInputs.SIGNALS, raw.get(4).options().inputs());
+        assertEquals("softmax-dense", raw.get(4).strategy().name());
         // With calibration off a -raw candidate is its plain twin: trained once; alone it stays.
         MoeConfig uncalibrated = parse("  calibrate: false\n  candidates: [uniform, constant, constant-raw, experts-raw]\n");
         assertEquals(List.of("uniform", "constant", "experts-raw"), GateOptionsFactory.candidates(uncalibrated, new SoftmaxDenseRouting(1),
