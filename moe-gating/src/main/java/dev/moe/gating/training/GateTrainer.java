@@ -367,11 +367,13 @@ public final class GateTrainer {
                 noise.step(noisy, batch.noisyLogitGradient, batch.stdGradient);
             }
 
-            Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, batch.logitGradient));
-            if (decay != null || trainableMask != null) {
-                decayAndMask(gradients.parameters(), network.parameters(), decay, trainableMask);
-            }
-            optimizer.step(gradients.parameters());
+            optimizer.beginStep();
+            network.backwardAndUpdate(pass, new FloatMatrix(b, e, batch.logitGradient), (gradient, from, to) -> {
+                if (decay != null || trainableMask != null) {
+                    decayAndMask(gradient, network.parameters(), decay, trainableMask, from, to);
+                }
+                optimizer.update(gradient, from, to);
+            });
 
             for (int k = 0; k < e; k++) {
                 ExpertTuning tuning = tunings.get(k);
@@ -449,11 +451,15 @@ public final class GateTrainer {
     }
 
     /**
-     * {@code gradient = (gradient + parameters * decay) * mask}, element by element, either factor optional. With the
-     * direct kernels a Java loop over the arrays' memory, so that a step makes no ND4J array (mul did, every step).
+     * {@code gradient = (gradient + parameters * decay) * mask} on elements {@code from..to-1}, either factor optional.
+     * With the direct kernels a Java loop over the arrays' memory, so that a step makes no ND4J array (mul did, every
+     * step); ND4J's ops (other backends) take the whole arrays.
      */
-    private static void decayAndMask(INDArray gradient, INDArray parameters, float[] decay, float[] mask) {
+    private static void decayAndMask(INDArray gradient, INDArray parameters, float[] decay, float[] mask, int from, int to) {
         if (Kernels.forBackend() != Kernels.DIRECT) {
+            if (from != 0 || to != gradient.length()) {
+                throw new IllegalArgumentException("ND4J's ops take the whole gradient, not " + from + ".." + to);
+            }
             if (decay != null) {
                 gradient.addi(parameters.mul(Nd4j.create(decay, new long[] {1, decay.length}, 'c')));
             }
@@ -464,12 +470,11 @@ public final class GateTrainer {
         }
         FloatBuffer g = Blas.floats(gradient);
         FloatBuffer p = Blas.floats(parameters);
-        int n = (int) gradient.length();
         int chunk = 2048;
-        float[] gs = new float[Math.min(chunk, n)];
+        float[] gs = new float[Math.min(chunk, to - from)];
         float[] ps = new float[gs.length];
-        for (int start = 0; start < n; start += chunk) {
-            int length = Math.min(chunk, n - start);
+        for (int start = from; start < to; start += chunk) {
+            int length = Math.min(chunk, to - start);
             g.get(start, gs, 0, length);
             if (decay != null) {
                 p.get(start, ps, 0, length);
