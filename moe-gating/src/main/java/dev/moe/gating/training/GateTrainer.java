@@ -473,18 +473,22 @@ public final class GateTrainer {
         int chunk = 2048;
         float[] gs = new float[Math.min(chunk, to - from)];
         float[] ps = new float[gs.length];
+        // Chunks indexed from 0, as the JIT vectorises them (not with the factors read at start + i).
+        float[] factors = new float[gs.length];
         for (int start = from; start < to; start += chunk) {
             int length = Math.min(chunk, to - start);
             g.get(start, gs, 0, length);
             if (decay != null) {
                 p.get(start, ps, 0, length);
+                System.arraycopy(decay, start, factors, 0, length);
                 for (int i = 0; i < length; i++) {
-                    gs[i] += ps[i] * decay[start + i];
+                    gs[i] += ps[i] * factors[i];
                 }
             }
             if (mask != null) {
+                System.arraycopy(mask, start, factors, 0, length);
                 for (int i = 0; i < length; i++) {
-                    gs[i] *= mask[start + i];
+                    gs[i] *= factors[i];
                 }
             }
             g.put(start, gs, 0, length);
