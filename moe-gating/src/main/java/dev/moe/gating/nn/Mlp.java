@@ -274,8 +274,10 @@ public final class Mlp {
         int rows = (int) input.rows();
         int layer = 0;
         while (layer < layerCount()) {
-            int end = layer;
-            while (kernels == Kernels.DIRECT && end < layerCount() && ParallelHalves.splits(rows, sizes[end], sizes[end + 1])) {
+            // A run of layers large enough to split, and the small layer just before it (the first layer, say).
+            boolean lead = kernels == Kernels.DIRECT && layer + 1 < layerCount() && !splits(rows, layer) && splits(rows, layer + 1);
+            int end = lead ? layer + 1 : layer;
+            while (kernels == Kernels.DIRECT && end < layerCount() && splits(rows, end)) {
                 end++;
             }
             if (end > layer) {
@@ -288,10 +290,16 @@ public final class Mlp {
                 SplittableRandom[] secondRandoms = new SplittableRandom[last];
                 INDArray in = a;
                 for (int l = first; l < last; l++) {
-                    // Each half of each layer has its own dropout stream, drawn here in a fixed order.
                     INDArray mask = training ? buffers.masks[l] : null; // null for the output layer and without dropout
-                    firstRandoms[l] = mask == null ? null : random.split();
-                    secondRandoms[l] = mask == null ? null : random.split();
+                    if (mask != null && lead && l == first) {
+                        // A layer too small to split draws one mask for all its rows: drawn here, whole, as it always
+                        // was (the halves then apply it), so the masks stay the same.
+                        Kernels.drawDropoutMask(mask, rows * sizes[l + 1], dropout, random);
+                    } else if (mask != null) {
+                        // Each half of a split layer has its own dropout stream, drawn here in a fixed order.
+                        firstRandoms[l] = random.split();
+                        secondRandoms[l] = random.split();
+                    }
                     layerInputs[l] = in;
                     masks[l] = mask;
                     in = buffers.outputs[l];
@@ -313,7 +321,15 @@ public final class Mlp {
         return new Pass(a, layerInputs, masks, buffers);
     }
 
-    /** Rows {@code from..to-1} through layers {@code first..last-1} of a forward pass (their arrays set up by it). */
+    /** Whether layer {@code layer} on {@code rows} rows is large enough to split in two row halves. */
+    private boolean splits(long rows, int layer) {
+        return ParallelHalves.splits(rows, sizes[layer], sizes[layer + 1]);
+    }
+
+    /**
+     * Rows {@code from..to-1} through layers {@code first..last-1} of a forward pass (their arrays set up by it); a null
+     * random with a mask applies the mask drawn already.
+     */
     private void forwardRows(INDArray[] layerInputs, INDArray[] masks, TrainingBuffers buffers, int first, int last,
                              int from, int to, SplittableRandom[] randoms) {
         for (int l = first; l < last; l++) {

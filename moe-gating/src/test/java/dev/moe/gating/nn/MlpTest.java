@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class MlpTest {
 
@@ -170,6 +171,34 @@ class MlpTest {
             // Gradients here are about 1e-2; rounding in the differences about 1e-4.
             assertEquals(numeric, g[i], 5e-4 + 0.02 * Math.abs(numeric), "parameter " + i);
         }
+    }
+
+    /** A mask drawn beforehand for the whole layer, then applied to its rows in two parts: the layer drawing its own. */
+    @Test
+    void aMaskDrawnBeforehandIsTheMaskTheLayerWouldDraw() {
+        int rows = 333;
+        INDArray input = randomMatrix(rows, 4, 60);
+        INDArray w = randomMatrix(4, 50, 61);
+        INDArray b = randomMatrix(1, 50, 62);
+        INDArray z = Nd4j.createUninitialized(DataType.FLOAT, rows, 50);
+        INDArray mask = Nd4j.createUninitialized(DataType.FLOAT, rows, 50);
+        Kernels.DIRECT.layer(input, w, b, z, rows, Activation.LEAKY_RELU, mask, 0.3, new SplittableRandom(5));
+        INDArray zParts = Nd4j.createUninitialized(DataType.FLOAT, rows, 50);
+        INDArray maskParts = Nd4j.createUninitialized(DataType.FLOAT, rows, 50);
+        Kernels.drawDropoutMask(maskParts, rows * 50, 0.3, new SplittableRandom(5));
+        int half = 100;
+        Kernels.DIRECT.layer(input, w, b, zParts, half, Activation.LEAKY_RELU, maskParts, 0.3, null);
+        Kernels.DIRECT.layer(input.get(NDArrayIndex.interval(half, rows), NDArrayIndex.all()), w, b,
+                zParts.get(NDArrayIndex.interval(half, rows), NDArrayIndex.all()), rows - half, Activation.LEAKY_RELU,
+                maskParts.get(NDArrayIndex.interval(half, rows), NDArrayIndex.all()), 0.3, null);
+        float[] drawn = mask.reshape(-1).toFloatVector();
+        assertArrayEquals(drawn, maskParts.reshape(-1).toFloatVector());
+        assertArrayEquals(z.reshape(-1).toFloatVector(), zParts.reshape(-1).toFloatVector());
+        int dropped = 0;
+        for (float m : drawn) {
+            dropped += m == 0 ? 1 : 0;
+        }
+        assertTrue(dropped > 0.2 * drawn.length && dropped < 0.4 * drawn.length, dropped + " of " + drawn.length + " dropped");
     }
 
     /**
