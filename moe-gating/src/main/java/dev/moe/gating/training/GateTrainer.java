@@ -14,6 +14,7 @@ import dev.moe.gating.nn.Blas;
 import dev.moe.gating.nn.Kernels;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
+import dev.moe.gating.nn.ParallelHalves;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import java.nio.FloatBuffer;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -249,6 +252,8 @@ public final class GateTrainer {
         private final NoisyGating noise;
         private final GateObjective objective;
         private final List<ExpertTuning> tunings = new ArrayList<>();
+        /** The indices of the fine-tuned experts (those with a tuning). */
+        private final int[] tuned;
         private final int e;
         /** p_k(y_i) of the frozen experts, row-major rows x e: on the training rows, and on the held-out rows. */
         private final float[] trueLabelProbability;
@@ -299,6 +304,7 @@ public final class GateTrainer {
                     }
                 }
             }
+            this.tuned = IntStream.range(0, e).filter(k -> tunings.get(k) != null).toArray();
         }
 
         TrainedMixture run(EpochListener listener) {
@@ -375,12 +381,7 @@ public final class GateTrainer {
                 optimizer.update(gradient, from, to);
             });
 
-            for (int k = 0; k < e; k++) {
-                ExpertTuning tuning = tunings.get(k);
-                if (tuning != null) {
-                    tuning.backwardAndStep(batch.probabilityGradient, k, e, batchLabels);
-                }
-            }
+            sideBySide(tuned, k -> tunings.get(k).backwardAndStep(batch.probabilityGradient, k, e, batchLabels));
             return loss;
         }
 
@@ -388,24 +389,47 @@ public final class GateTrainer {
         private float[] batchProbabilities(int[] batchRows, int[] batchLabels) {
             int b = batchRows.length;
             float[] p = new float[b * e];
-            FloatMatrix batchFeatures = null;
             for (int k = 0; k < e; k++) {
-                ExpertTuning tuning = tunings.get(k);
-                if (tuning == null) {
+                if (tunings.get(k) == null) {
                     for (int i = 0; i < b; i++) {
                         p[i * e + k] = trueLabelProbability[batchRows[i] * e + k];
                     }
-                } else {
-                    if (batchFeatures == null) {
-                        batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
-                    }
-                    FloatMatrix probabilities = tuning.forward(batchFeatures);
+                }
+            }
+            if (tuned.length > 0) {
+                FloatMatrix batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
+                // Each expert writes its own column of p.
+                sideBySide(tuned, k -> {
+                    FloatMatrix probabilities = tunings.get(k).forward(batchFeatures);
                     for (int i = 0; i < b; i++) {
                         p[i * e + k] = probabilities.get(i, batchLabels[i]);
                     }
-                }
+                });
             }
             return p;
+        }
+
+        /**
+         * {@code work} for each of the given experts, in two groups side by side on the cores: fine-tuned experts are
+         * independent of each other, and each is small (one core idled while they ran one after the other).
+         */
+        private static void sideBySide(int[] experts, IntConsumer work) {
+            if (experts.length < 2) {
+                for (int k : experts) {
+                    work.accept(k);
+                }
+                return;
+            }
+            int half = experts.length / 2;
+            ParallelHalves.run(() -> {
+                for (int i = half; i < experts.length; i++) {
+                    work.accept(experts[i]);
+                }
+            }, () -> {
+                for (int i = 0; i < half; i++) {
+                    work.accept(experts[i]);
+                }
+            });
         }
 
         /** The weights of every training row under the given routing, as at inference. */
