@@ -446,7 +446,7 @@ public final class Mlp {
      * array this network reuses rather than a new ND4J array each step.
      */
     public Gradients backward(Pass pass, FloatMatrix logitGradient) {
-        return backward(pass, logitArray(pass, logitGradient), true, null);
+        return backward(pass, logitArray(pass, logitGradient), true, null, null);
     }
 
     /**
@@ -456,7 +456,7 @@ public final class Mlp {
      *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
      */
     public Gradients backward(Pass pass, INDArray logitGradient) {
-        return backward(pass, logitGradient, true, null);
+        return backward(pass, logitGradient, true, null, null);
     }
 
     /**
@@ -466,8 +466,16 @@ public final class Mlp {
      * layer's products (that layer is too small to split, and its products left the other core idle).
      */
     public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update) {
+        backwardAndUpdate(pass, logitGradient, update, null);
+    }
+
+    /**
+     * {@link #backwardAndUpdate(Pass, FloatMatrix, ParameterUpdate)} with independent work ({@code beside}, e.g. other
+     * networks' steps) run on a second core beside this network's output layer, which is mostly too small to split.
+     */
+    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update, Runnable beside) {
         Objects.requireNonNull(update, "update");
-        backward(pass, logitArray(pass, logitGradient), false, update);
+        backward(pass, logitArray(pass, logitGradient), false, update, beside);
     }
 
     /** The logits' gradient in the pass's reused array (direct kernels) or a new ND4J array. */
@@ -484,8 +492,15 @@ public final class Mlp {
         return pass.buffers.logitGradient;
     }
 
-    private Gradients backward(Pass pass, INDArray logitGradient, boolean inputGradientWanted, ParameterUpdate updateOrNull) {
+    private Gradients backward(Pass pass, INDArray logitGradient, boolean inputGradientWanted, ParameterUpdate updateOrNull,
+                               Runnable besideOrNull) {
         TrainingBuffers buffers = pass.buffers;
+        int top = layerCount() - 1;
+        boolean besideTop = besideOrNull != null && kernels == Kernels.DIRECT && top > 0
+                && !ParallelHalves.splits(pass.layerInputs[top].rows(), sizes[top], sizes[top + 1]);
+        if (besideOrNull != null && !besideTop) {
+            besideOrNull.run();
+        }
         // Every weight and bias gradient is written below (products with beta 0, column sums): no zeroing needed.
         INDArray d = Blas.dense(logitGradient);
         int upperParameters = parameterCount() - (sizes[0] * sizes[1] + sizes[1]);
@@ -514,6 +529,12 @@ public final class Mlp {
                 }
                 parameterGradients.run();
                 d = null;
+            } else if (layer == top && besideTop) {
+                ParallelHalves.run(besideOrNull, () -> {
+                    parameterGradients.run();
+                    inputGradient.run();
+                });
+                d = below;
             } else if (kernels == Kernels.DIRECT && ParallelHalves.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
                 ParallelHalves.run(parameterGradients, inputGradient);
                 d = below;

@@ -373,15 +373,16 @@ public final class GateTrainer {
                 noise.step(noisy, batch.noisyLogitGradient, batch.stdGradient);
             }
 
+            // The fine-tuned experts' steps depend on nothing the gate's backward pass does: beside its output layer.
+            Runnable expertSteps = tuned.length == 0 ? null
+                    : () -> sideBySide(tuned, k -> tunings.get(k).backwardAndStep(batch.probabilityGradient, k, e, batchLabels));
             optimizer.beginStep();
             network.backwardAndUpdate(pass, new FloatMatrix(b, e, batch.logitGradient), (gradient, from, to) -> {
                 if (decay != null || trainableMask != null) {
                     decayAndMask(gradient, network.parameters(), decay, trainableMask, from, to);
                 }
                 optimizer.update(gradient, from, to);
-            });
-
-            sideBySide(tuned, k -> tunings.get(k).backwardAndStep(batch.probabilityGradient, k, e, batchLabels));
+            }, expertSteps);
             return loss;
         }
 
