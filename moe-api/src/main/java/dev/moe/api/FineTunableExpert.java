@@ -14,7 +14,11 @@ public interface FineTunableExpert extends Expert {
      */
     Tuner tuner(double learningRate, long seed);
 
-    /** Trains a copy of the expert, one batch at a time. Not thread-safe. */
+    /**
+     * Trains a copy of the expert, one batch at a time. Not thread-safe: one thread at a time calls a tuner, though
+     * not always the same one, and the tuners of different experts may run at once (gate training runs them side by
+     * side on the cores), so tuners must not share mutable state.
+     */
     interface Tuner {
 
         /**

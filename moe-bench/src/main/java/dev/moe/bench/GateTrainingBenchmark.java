@@ -30,33 +30,57 @@ public final class GateTrainingBenchmark {
 
     static final int[] SIZES = {4, 128, 256, 128, 3};
 
+    /** The benchmark's rows (Gaussian features, random labels), three small MLP experts and the article's gate options. */
+    record Setup(FloatMatrix x, int[] labels, List<String> labelNames, List<AlignedExpert> experts, GateOptions options) {
+
+        static Setup article(int rows, int epochs) {
+            FloatMatrix x = ScalingBenchmark.gaussian(rows, SIZES[0], 1);
+            int[] labels = new int[rows];
+            SplittableRandom random = new SplittableRandom(2);
+            for (int i = 0; i < rows; i++) {
+                labels[i] = random.nextInt(3);
+            }
+            List<String> features = List.of("f0", "f1", "f2", "f3");
+            List<String> labelNames = List.of("0", "1", "2");
+            List<AlignedExpert> experts = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                Mlp net = Mlp.initialise(new int[] {4, 32, 3}, List.of(Activation.RELU), 0, DataType.FLOAT, k);
+                experts.add(AlignedExpert.align(new MlpExpert("e" + k, features, labelNames, Map.of(),
+                        FeatureScaler.identity(4), net), features, labelNames));
+            }
+            GateOptions options = new GateOptions(List.of(128, 256, 128),
+                    List.of(Activation.RELU, Activation.LEAKY_RELU, Activation.LEAKY_RELU), 0.1, epochs, 0.001, 0, 7, false, 0.001, 0);
+            return new Setup(x, labels, labelNames, experts, options);
+        }
+
+        GateTrainer.TrainedMixture train(GateOptions with) {
+            return new GateTrainer().train(x, labels, labelNames, experts, new SoftmaxDenseRouting(1), with,
+                    GateTrainer.EpochListener.NONE);
+        }
+    }
+
+    /** Products per epoch: forward, weight gradients, input gradients but the first layer's. */
+    static double flopsPerEpoch(int rows) {
+        double flops = 0;
+        for (int layer = 0; layer + 1 < SIZES.length; layer++) {
+            flops += 2.0 * rows * SIZES[layer] * SIZES[layer + 1] * (layer == 0 ? 2 : 3);
+        }
+        return flops;
+    }
+
     public static void main(String[] args) {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int cores = Runtime.getRuntime().availableProcessors();
         int startThreads = Nd4j.factory().blas().getMaxThreads();
         double peak = ScalingBenchmark.peakGflops();
-        double flopsPerEpoch = 0;
-        for (int layer = 0; layer + 1 < SIZES.length; layer++) {
-            double products = 2.0 * rows * SIZES[layer] * SIZES[layer + 1];
-            flopsPerEpoch += products * (layer == 0 ? 2 : 3);
-        }
-        FloatMatrix x = ScalingBenchmark.gaussian(rows, SIZES[0], 1);
-        int[] labels = new int[rows];
-        SplittableRandom random = new SplittableRandom(2);
-        for (int i = 0; i < rows; i++) {
-            labels[i] = random.nextInt(3);
-        }
-        List<String> features = List.of("f0", "f1", "f2", "f3");
-        List<String> labelNames = List.of("0", "1", "2");
-        List<AlignedExpert> experts = new ArrayList<>();
-        for (int k = 0; k < 3; k++) {
-            Mlp net = Mlp.initialise(new int[] {4, 32, 3}, List.of(Activation.RELU), 0, DataType.FLOAT, k);
-            experts.add(AlignedExpert.align(new MlpExpert("e" + k, features, labelNames, Map.of(),
-                    FeatureScaler.identity(4), net), features, labelNames));
-        }
-        GateOptions options = new GateOptions(List.of(128, 256, 128),
-                List.of(Activation.RELU, Activation.LEAKY_RELU, Activation.LEAKY_RELU), 0.1, epochs, 0.001, 0, 7, false, 0.001, 0);
+        double flopsPerEpoch = flopsPerEpoch(rows);
+        Setup setup = Setup.article(rows, epochs);
+        FloatMatrix x = setup.x();
+        int[] labels = setup.labels();
+        List<String> labelNames = setup.labelNames();
+        List<AlignedExpert> experts = setup.experts();
+        GateOptions options = setup.options();
         for (int threads : new int[] {1, cores}) {
             Nd4j.factory().blas().setMaxThreads(threads);
             GateTrainer trainer = new GateTrainer();

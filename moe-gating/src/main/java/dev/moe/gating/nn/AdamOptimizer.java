@@ -55,8 +55,32 @@ public final class AdamOptimizer {
 
     /** One step: {@code gradient} (same layout as the parameters) is consumed and may be overwritten. */
     public void step(INDArray gradient) {
+        beginStep();
+        update(gradient, 0, (int) parameters.length());
+    }
+
+    /**
+     * Starts the next step; {@link #update} then applies it to each range of the parameters once. Ranges may be
+     * updated in any order and, with the direct kernels, at once from different threads: each parameter's rule only
+     * reads its own gradient and moments.
+     */
+    public void beginStep() {
         iteration++;
+    }
+
+    /**
+     * The current step (see {@link #beginStep}) on parameters {@code from..to-1}; {@code gradient} has the parameters'
+     * layout, and its range is consumed and may be overwritten. ND4J's updater (non-CPU backends) takes whole steps only.
+     */
+    public void update(INDArray gradient, int from, int to) {
+        int n = (int) parameters.length();
+        if (from < 0 || from > to || to > n) {
+            throw new IllegalArgumentException("parameters " + from + ".." + to + " out of " + n);
+        }
         if (updater != null) {
+            if (from != 0 || to != n) {
+                throw new IllegalArgumentException("ND4J's Adam updates all " + n + " parameters at once, not " + from + ".." + to);
+            }
             updater.applyUpdater(gradient, iteration - 1, 0);
             parameters.subi(gradient);
             return;
@@ -69,26 +93,33 @@ public final class AdamOptimizer {
         float eps = (float) EPSILON;
         FloatBuffer p = Blas.floats(parameters);
         FloatBuffer g = Blas.floats(Blas.dense(gradient));
-        int n = firstMoment.length;
-        float[] ps = new float[Math.min(Kernels.CHUNK, n)];
+        // Every array of the loop is a chunk indexed from 0: C2 (Java 17) did not vectorise it while the moments were
+        // read at start + i (2.6 ns a parameter against 0.3).
+        float[] ps = new float[Math.min(Kernels.CHUNK, to - from)];
         float[] gs = new float[ps.length];
-        for (int start = 0; start < n; start += Kernels.CHUNK) {
-            int length = Math.min(Kernels.CHUNK, n - start);
+        float[] ms = new float[ps.length];
+        float[] vs = new float[ps.length];
+        for (int start = from; start < to; start += Kernels.CHUNK) {
+            int length = Math.min(Kernels.CHUNK, to - start);
             p.get(start, ps, 0, length);
             g.get(start, gs, 0, length);
-            update(ps, gs, firstMoment, secondMoment, start, length, stepSize, rootCorrection, b1, b2, eps);
+            System.arraycopy(firstMoment, start, ms, 0, length);
+            System.arraycopy(secondMoment, start, vs, 0, length);
+            update(ps, gs, ms, vs, length, stepSize, rootCorrection, b1, b2, eps);
+            System.arraycopy(ms, 0, firstMoment, start, length);
+            System.arraycopy(vs, 0, secondMoment, start, length);
             p.put(start, ps, 0, length);
         }
     }
 
-    private static void update(float[] p, float[] g, float[] m, float[] v, int offset, int length, float stepSize,
+    private static void update(float[] p, float[] g, float[] m, float[] v, int length, float stepSize,
                                float rootCorrection, float b1, float b2, float eps) {
         for (int i = 0; i < length; i++) {
             float gi = g[i];
-            float mi = b1 * m[offset + i] + (1 - b1) * gi;
-            float vi = b2 * v[offset + i] + (1 - b2) * gi * gi;
-            m[offset + i] = mi;
-            v[offset + i] = vi;
+            float mi = b1 * m[i] + (1 - b1) * gi;
+            float vi = b2 * v[i] + (1 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
             p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * rootCorrection + eps);
         }
     }

@@ -43,19 +43,23 @@ public enum Kernels {
             FloatBuffer mask = maskOrNull == null ? null : Blas.floats(maskOrNull);
             // The mask is written as bit patterns through an int view of its memory and read back as floats: C2 does
             // not vectorise an int-to-float step in Java 17, so this took 2-4 ns a value, int work about 0.1.
-            IntBuffer maskBits = maskOrNull == null ? null : Blas.ints(maskOrNull);
-            DropoutDraws draws = mask == null ? null : new DropoutDraws(dropout, random);
+            // Without a random, the mask was drawn beforehand (drawDropoutMask) and is only applied here.
+            boolean draw = mask != null && random != null;
+            IntBuffer maskBits = draw ? Blas.ints(maskOrNull) : null;
+            DropoutDraws draws = draw ? new DropoutDraws(dropout, random) : null;
             int n = rows * out;
             float[] chunk = new float[Math.min(CHUNK, n)];
             float[] factors = mask == null ? null : new float[chunk.length];
-            int[] bits = mask == null ? null : new int[chunk.length];
+            int[] bits = draw ? new int[chunk.length] : null;
             for (int start = 0; start < n; start += CHUNK) {
                 int length = Math.min(CHUNK, n - start);
                 values.get(start, chunk, 0, length);
                 activation.apply(chunk, length);
                 if (mask != null) {
-                    draws.nextBits(bits, length);
-                    maskBits.put(start, bits, 0, length);
+                    if (draw) {
+                        draws.nextBits(bits, length);
+                        maskBits.put(start, bits, 0, length);
+                    }
                     mask.get(start, factors, 0, length);
                     multiply(chunk, factors, length);
                 }
@@ -145,7 +149,8 @@ public enum Kernels {
 
     /**
      * One dense layer on the first {@code rows} rows of {@code input}: {@code z = activation(input W + b)}, then, with
-     * a mask array, dropout with the given probability (the mask used is written into it).
+     * a mask array, dropout with the given probability (the mask used is written into it). With the direct kernels a
+     * null {@code random} means the mask holds one already ({@link #drawDropoutMask}), which is applied as it is.
      */
     abstract void layer(INDArray input, INDArray weights, INDArray bias, INDArray z, int rows, Activation activation,
                         INDArray maskOrNull, double dropout, SplittableRandom random);
@@ -162,6 +167,22 @@ public enum Kernels {
     private static void multiply(float[] values, float[] factors, int n) {
         for (int i = 0; i < n; i++) {
             values[i] *= factors[i];
+        }
+    }
+
+    /**
+     * Writes into the first {@code n} values of the dense float array {@code mask} the mask that {@link #layer} would
+     * draw there from {@code random} (the direct kernels' layout): so that a layer's rows can be computed in parts
+     * with the very mask the whole layer would have drawn.
+     */
+    static void drawDropoutMask(INDArray mask, int n, double dropout, SplittableRandom random) {
+        IntBuffer maskBits = Blas.ints(mask);
+        DropoutDraws draws = new DropoutDraws(dropout, random);
+        int[] bits = new int[Math.min(CHUNK, n)];
+        for (int start = 0; start < n; start += CHUNK) {
+            int length = Math.min(CHUNK, n - start);
+            draws.nextBits(bits, length);
+            maskBits.put(start, bits, 0, length);
         }
     }
 

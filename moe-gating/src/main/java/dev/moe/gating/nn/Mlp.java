@@ -272,31 +272,72 @@ public final class Mlp {
         INDArray[] masks = new INDArray[layerCount()];
         INDArray a = Blas.dense(input);
         int rows = (int) input.rows();
-        for (int layer = 0; layer < layerCount(); layer++) {
-            INDArray in = a;
-            INDArray z = buffers.outputs[layer];
-            INDArray mask = training ? buffers.masks[layer] : null; // null for the output layer and without dropout
-            Activation f = activation(layer);
-            int l = layer;
-            if (kernels == Kernels.DIRECT && ParallelHalves.splits(rows, sizes[layer], sizes[layer + 1])) {
-                // The rows in two halves, each with its own dropout stream, drawn here in a fixed order.
-                int half = rows / 2;
-                SplittableRandom firstRandom = mask == null ? null : random.split();
-                SplittableRandom secondRandom = mask == null ? null : random.split();
-                INDArray secondIn = rowsFrom(in, half);
-                INDArray secondZ = rowsFrom(z, half);
-                INDArray secondMask = mask == null ? null : rowsFrom(mask, half);
-                ParallelHalves.run(
-                        () -> kernels.layer(secondIn, weights[l], biases[l], secondZ, rows - half, f, secondMask, dropout, secondRandom),
-                        () -> kernels.layer(in, weights[l], biases[l], z, half, f, mask, dropout, firstRandom));
-            } else {
-                kernels.layer(in, weights[layer], biases[layer], z, rows, f, mask, dropout, random);
+        int layer = 0;
+        while (layer < layerCount()) {
+            // A run of layers large enough to split, and the small layer just before it (the first layer, say).
+            boolean lead = kernels == Kernels.DIRECT && layer + 1 < layerCount() && !splits(rows, layer) && splits(rows, layer + 1);
+            int end = lead ? layer + 1 : layer;
+            while (kernels == Kernels.DIRECT && end < layerCount() && splits(rows, end)) {
+                end++;
             }
-            layerInputs[layer] = in;
-            masks[layer] = mask;
-            a = z;
+            if (end > layer) {
+                // Layers layer..end-1 in two row halves. Rows are independent, so each half goes through all of them
+                // without waiting for the other: one hand-off for the run, not one per layer.
+                int first = layer;
+                int last = end;
+                int half = rows / 2;
+                SplittableRandom[] firstRandoms = new SplittableRandom[last];
+                SplittableRandom[] secondRandoms = new SplittableRandom[last];
+                INDArray in = a;
+                for (int l = first; l < last; l++) {
+                    INDArray mask = training ? buffers.masks[l] : null; // null for the output layer and without dropout
+                    if (mask != null && lead && l == first) {
+                        // A layer too small to split draws one mask for all its rows: drawn here, whole, as it always
+                        // was (the halves then apply it), so the masks stay the same.
+                        Kernels.drawDropoutMask(mask, rows * sizes[l + 1], dropout, random);
+                    } else if (mask != null) {
+                        // Each half of a split layer has its own dropout stream, drawn here in a fixed order.
+                        firstRandoms[l] = random.split();
+                        secondRandoms[l] = random.split();
+                    }
+                    layerInputs[l] = in;
+                    masks[l] = mask;
+                    in = buffers.outputs[l];
+                }
+                ParallelHalves.run(() -> forwardRows(layerInputs, masks, buffers, first, last, half, rows, secondRandoms),
+                        () -> forwardRows(layerInputs, masks, buffers, first, last, 0, half, firstRandoms));
+                a = in;
+                layer = last;
+            } else {
+                INDArray z = buffers.outputs[layer];
+                INDArray mask = training ? buffers.masks[layer] : null;
+                kernels.layer(a, weights[layer], biases[layer], z, rows, activation(layer), mask, dropout, random);
+                layerInputs[layer] = a;
+                masks[layer] = mask;
+                a = z;
+                layer++;
+            }
         }
         return new Pass(a, layerInputs, masks, buffers);
+    }
+
+    /** Whether layer {@code layer} on {@code rows} rows is large enough to split in two row halves. */
+    private boolean splits(long rows, int layer) {
+        return ParallelHalves.splits(rows, sizes[layer], sizes[layer + 1]);
+    }
+
+    /**
+     * Rows {@code from..to-1} through layers {@code first..last-1} of a forward pass (their arrays set up by it); a null
+     * random with a mask applies the mask drawn already.
+     */
+    private void forwardRows(INDArray[] layerInputs, INDArray[] masks, TrainingBuffers buffers, int first, int last,
+                             int from, int to, SplittableRandom[] randoms) {
+        for (int l = first; l < last; l++) {
+            INDArray in = from == 0 ? layerInputs[l] : rowsFrom(layerInputs[l], from);
+            INDArray z = from == 0 ? buffers.outputs[l] : rowsFrom(buffers.outputs[l], from);
+            INDArray mask = masks[l] == null || from == 0 ? masks[l] : rowsFrom(masks[l], from);
+            kernels.layer(in, weights[l], biases[l], z, to - from, activation(l), mask, dropout, randoms[l]);
+        }
     }
 
     /**
@@ -388,18 +429,59 @@ public final class Mlp {
     }
 
     /**
-     * Back-propagates {@code dLoss/dLogits} through the pass.
-     *
-     * @return the gradient with respect to the parameters (1 x n, same layout as {@link #parameters()})
-     *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
+     * What to do with a part of the parameters' gradient as soon as the backward pass has finished it: typically the
+     * optimiser's step on those parameters. Parts are disjoint ranges {@code from..to-1} of the flat layout of
+     * {@link #parameters()}; two of them may be handled at once on different threads.
      */
+    @FunctionalInterface
+    public interface ParameterUpdate {
+        void update(INDArray gradient, int from, int to);
+    }
+
+    /** Below this many parameters above the first layer, updating them is not worth a hand-off to a second core. */
+    static final int MIN_OVERLAPPED_PARAMETERS = 8192;
+
     /**
      * {@link #backward(Pass, INDArray)} with the logits' gradient as a heap matrix (rows x outputs), copied into an
      * array this network reuses rather than a new ND4J array each step.
      */
     public Gradients backward(Pass pass, FloatMatrix logitGradient) {
+        return backward(pass, logitArray(pass, logitGradient), true, null, null);
+    }
+
+    /**
+     * Back-propagates {@code dLoss/dLogits} through the pass.
+     *
+     * @return the gradient with respect to the parameters (1 x n, same layout as {@link #parameters()})
+     *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
+     */
+    public Gradients backward(Pass pass, INDArray logitGradient) {
+        return backward(pass, logitGradient, true, null, null);
+    }
+
+    /**
+     * A training step's backward pass and update: the parameters' gradient as {@link #backward} computes it, handed to
+     * {@code update} in parts as they are finished; the input's gradient, which training does not use, is skipped.
+     * With the direct kernels the update of every layer above the first runs on a second core beside the first
+     * layer's products (that layer is too small to split, and its products left the other core idle).
+     */
+    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update) {
+        backwardAndUpdate(pass, logitGradient, update, null);
+    }
+
+    /**
+     * {@link #backwardAndUpdate(Pass, FloatMatrix, ParameterUpdate)} with independent work ({@code beside}, e.g. other
+     * networks' steps) run on a second core beside this network's output layer, which is mostly too small to split.
+     */
+    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update, Runnable beside) {
+        Objects.requireNonNull(update, "update");
+        backward(pass, logitArray(pass, logitGradient), false, update, beside);
+    }
+
+    /** The logits' gradient in the pass's reused array (direct kernels) or a new ND4J array. */
+    private INDArray logitArray(Pass pass, FloatMatrix logitGradient) {
         if (kernels != Kernels.DIRECT) {
-            return backward(pass, Nd4jMatrices.toNd4j(logitGradient, DataType.FLOAT));
+            return Nd4jMatrices.toNd4j(logitGradient, DataType.FLOAT);
         }
         INDArray logits = pass.logits;
         if (logitGradient.rows() != logits.rows() || logitGradient.columns() != logits.columns()) {
@@ -407,13 +489,21 @@ public final class Mlp {
                     + ", their gradient " + logitGradient.rows() + " x " + logitGradient.columns());
         }
         Blas.floats(pass.buffers.logitGradient).put(0, logitGradient.values());
-        return backward(pass, pass.buffers.logitGradient);
+        return pass.buffers.logitGradient;
     }
 
-    public Gradients backward(Pass pass, INDArray logitGradient) {
+    private Gradients backward(Pass pass, INDArray logitGradient, boolean inputGradientWanted, ParameterUpdate updateOrNull,
+                               Runnable besideOrNull) {
         TrainingBuffers buffers = pass.buffers;
+        int top = layerCount() - 1;
+        boolean besideTop = besideOrNull != null && kernels == Kernels.DIRECT && top > 0
+                && !ParallelHalves.splits(pass.layerInputs[top].rows(), sizes[top], sizes[top + 1]);
+        if (besideOrNull != null && !besideTop) {
+            besideOrNull.run();
+        }
         // Every weight and bias gradient is written below (products with beta 0, column sums): no zeroing needed.
         INDArray d = Blas.dense(logitGradient);
+        int upperParameters = parameterCount() - (sizes[0] * sizes[1] + sizes[1]);
         for (int layer = layerCount() - 1; layer >= 0; layer--) {
             INDArray in = pass.layerInputs[layer];
             INDArray above = d;
@@ -430,13 +520,32 @@ public final class Mlp {
                     kernels.backprop(activations.get(l - 1), below, in, pass.masks[l - 1]);
                 }
             };
-            if (kernels == Kernels.DIRECT && ParallelHalves.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
+            if (layer == 0 && !inputGradientWanted) {
+                if (updateOrNull != null && kernels == Kernels.DIRECT && upperParameters >= MIN_OVERLAPPED_PARAMETERS) {
+                    int first = parameterCount() - upperParameters;
+                    ParallelHalves.run(() -> updateOrNull.update(buffers.gradient, first, parameterCount()), parameterGradients);
+                    updateOrNull.update(buffers.gradient, 0, first);
+                    return new Gradients(buffers.gradient, null);
+                }
+                parameterGradients.run();
+                d = null;
+            } else if (layer == top && besideTop) {
+                ParallelHalves.run(besideOrNull, () -> {
+                    parameterGradients.run();
+                    inputGradient.run();
+                });
+                d = below;
+            } else if (kernels == Kernels.DIRECT && ParallelHalves.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
                 ParallelHalves.run(parameterGradients, inputGradient);
+                d = below;
             } else {
                 parameterGradients.run();
                 inputGradient.run();
+                d = below;
             }
-            d = below;
+        }
+        if (updateOrNull != null) {
+            updateOrNull.update(buffers.gradient, 0, parameterCount());
         }
         return new Gradients(buffers.gradient, d);
     }
@@ -473,7 +582,8 @@ public final class Mlp {
     /**
      * Both live in the network's reused arrays, like the pass: valid until its next {@code backward} with as many rows.
      *
-     * @param parameters 1 x n, the layout of {@link Mlp#parameters()}; @param input rows x inputSize
+     * @param parameters 1 x n, the layout of {@link Mlp#parameters()}; @param input rows x inputSize (null from
+     *                   {@link Mlp#backwardAndUpdate}, which skips it)
      */
     public record Gradients(INDArray parameters, INDArray input) { }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and concurrent callers cannot deadlock. The work is split the same way whoever runs it, so results do not depend
  * on the core count or the timing.
  */
-final class ParallelHalves {
+public final class ParallelHalves {
 
     private static final int HELPERS = Runtime.getRuntime().availableProcessors() - 1;
 
@@ -46,7 +46,7 @@ final class ParallelHalves {
     }
 
     /** Runs both and returns when both are done; a failure in either is rethrown after both have finished. */
-    static void run(Runnable first, Runnable second) {
+    public static void run(Runnable first, Runnable second) {
         if (POOL == null || HANDED_OFF.incrementAndGet() > HELPERS) {
             if (POOL != null) {
                 HANDED_OFF.decrementAndGet();

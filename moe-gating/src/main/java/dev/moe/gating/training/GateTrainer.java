@@ -14,6 +14,7 @@ import dev.moe.gating.nn.Blas;
 import dev.moe.gating.nn.Kernels;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
+import dev.moe.gating.nn.ParallelHalves;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import java.nio.FloatBuffer;
@@ -21,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -249,6 +252,8 @@ public final class GateTrainer {
         private final NoisyGating noise;
         private final GateObjective objective;
         private final List<ExpertTuning> tunings = new ArrayList<>();
+        /** The indices of the fine-tuned experts (those with a tuning). */
+        private final int[] tuned;
         private final int e;
         /** p_k(y_i) of the frozen experts, row-major rows x e: on the training rows, and on the held-out rows. */
         private final float[] trueLabelProbability;
@@ -299,6 +304,7 @@ public final class GateTrainer {
                     }
                 }
             }
+            this.tuned = IntStream.range(0, e).filter(k -> tunings.get(k) != null).toArray();
         }
 
         TrainedMixture run(EpochListener listener) {
@@ -367,18 +373,16 @@ public final class GateTrainer {
                 noise.step(noisy, batch.noisyLogitGradient, batch.stdGradient);
             }
 
-            Mlp.Gradients gradients = network.backward(pass, new FloatMatrix(b, e, batch.logitGradient));
-            if (decay != null || trainableMask != null) {
-                decayAndMask(gradients.parameters(), network.parameters(), decay, trainableMask);
-            }
-            optimizer.step(gradients.parameters());
-
-            for (int k = 0; k < e; k++) {
-                ExpertTuning tuning = tunings.get(k);
-                if (tuning != null) {
-                    tuning.backwardAndStep(batch.probabilityGradient, k, e, batchLabels);
+            // The fine-tuned experts' steps depend on nothing the gate's backward pass does: beside its output layer.
+            Runnable expertSteps = tuned.length == 0 ? null
+                    : () -> sideBySide(tuned, k -> tunings.get(k).backwardAndStep(batch.probabilityGradient, k, e, batchLabels));
+            optimizer.beginStep();
+            network.backwardAndUpdate(pass, new FloatMatrix(b, e, batch.logitGradient), (gradient, from, to) -> {
+                if (decay != null || trainableMask != null) {
+                    decayAndMask(gradient, network.parameters(), decay, trainableMask, from, to);
                 }
-            }
+                optimizer.update(gradient, from, to);
+            }, expertSteps);
             return loss;
         }
 
@@ -386,24 +390,47 @@ public final class GateTrainer {
         private float[] batchProbabilities(int[] batchRows, int[] batchLabels) {
             int b = batchRows.length;
             float[] p = new float[b * e];
-            FloatMatrix batchFeatures = null;
             for (int k = 0; k < e; k++) {
-                ExpertTuning tuning = tunings.get(k);
-                if (tuning == null) {
+                if (tunings.get(k) == null) {
                     for (int i = 0; i < b; i++) {
                         p[i * e + k] = trueLabelProbability[batchRows[i] * e + k];
                     }
-                } else {
-                    if (batchFeatures == null) {
-                        batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
-                    }
-                    FloatMatrix probabilities = tuning.forward(batchFeatures);
+                }
+            }
+            if (tuned.length > 0) {
+                FloatMatrix batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
+                // Each expert writes its own column of p.
+                sideBySide(tuned, k -> {
+                    FloatMatrix probabilities = tunings.get(k).forward(batchFeatures);
                     for (int i = 0; i < b; i++) {
                         p[i * e + k] = probabilities.get(i, batchLabels[i]);
                     }
-                }
+                });
             }
             return p;
+        }
+
+        /**
+         * {@code work} for each of the given experts, in two groups side by side on the cores: fine-tuned experts are
+         * independent of each other, and each is small (one core idled while they ran one after the other).
+         */
+        private static void sideBySide(int[] experts, IntConsumer work) {
+            if (experts.length < 2) {
+                for (int k : experts) {
+                    work.accept(k);
+                }
+                return;
+            }
+            int half = experts.length / 2;
+            ParallelHalves.run(() -> {
+                for (int i = half; i < experts.length; i++) {
+                    work.accept(experts[i]);
+                }
+            }, () -> {
+                for (int i = 0; i < half; i++) {
+                    work.accept(experts[i]);
+                }
+            });
         }
 
         /** The weights of every training row under the given routing, as at inference. */
@@ -449,11 +476,15 @@ public final class GateTrainer {
     }
 
     /**
-     * {@code gradient = (gradient + parameters * decay) * mask}, element by element, either factor optional. With the
-     * direct kernels a Java loop over the arrays' memory, so that a step makes no ND4J array (mul did, every step).
+     * {@code gradient = (gradient + parameters * decay) * mask} on elements {@code from..to-1}, either factor optional.
+     * With the direct kernels a Java loop over the arrays' memory, so that a step makes no ND4J array (mul did, every
+     * step); ND4J's ops (other backends) take the whole arrays.
      */
-    private static void decayAndMask(INDArray gradient, INDArray parameters, float[] decay, float[] mask) {
+    private static void decayAndMask(INDArray gradient, INDArray parameters, float[] decay, float[] mask, int from, int to) {
         if (Kernels.forBackend() != Kernels.DIRECT) {
+            if (from != 0 || to != gradient.length()) {
+                throw new IllegalArgumentException("ND4J's ops take the whole gradient, not " + from + ".." + to);
+            }
             if (decay != null) {
                 gradient.addi(parameters.mul(Nd4j.create(decay, new long[] {1, decay.length}, 'c')));
             }
@@ -464,22 +495,25 @@ public final class GateTrainer {
         }
         FloatBuffer g = Blas.floats(gradient);
         FloatBuffer p = Blas.floats(parameters);
-        int n = (int) gradient.length();
         int chunk = 2048;
-        float[] gs = new float[Math.min(chunk, n)];
+        float[] gs = new float[Math.min(chunk, to - from)];
         float[] ps = new float[gs.length];
-        for (int start = 0; start < n; start += chunk) {
-            int length = Math.min(chunk, n - start);
+        // Chunks indexed from 0, as the JIT vectorises them (not with the factors read at start + i).
+        float[] factors = new float[gs.length];
+        for (int start = from; start < to; start += chunk) {
+            int length = Math.min(chunk, to - start);
             g.get(start, gs, 0, length);
             if (decay != null) {
                 p.get(start, ps, 0, length);
+                System.arraycopy(decay, start, factors, 0, length);
                 for (int i = 0; i < length; i++) {
-                    gs[i] += ps[i] * decay[start + i];
+                    gs[i] += ps[i] * factors[i];
                 }
             }
             if (mask != null) {
+                System.arraycopy(mask, start, factors, 0, length);
                 for (int i = 0; i < length; i++) {
-                    gs[i] *= mask[start + i];
+                    gs[i] *= factors[i];
                 }
             }
             g.put(start, gs, 0, length);

@@ -1,5 +1,6 @@
 package dev.moe.runtime.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,8 @@ class ExperimentTest {
                 "gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05, fine-tune-experts: true, expert-learning-rate: 0.01 }");
         Experiment.TrainedRun frozen = experiment(SMALL_SEED).train(7, "", ProgressListener.SILENT);
         Experiment.TrainedRun joint = experiment(tuned).train(7, "", ProgressListener.SILENT);
+        // The experts are tuned side by side on the cores: the same seed still gives the same numbers, bit for bit.
+        assertArrayEquals(joint.gateLoss(), experiment(tuned).train(7, "", ProgressListener.SILENT).gateLoss());
         double frozenLoss = frozen.gateLoss()[frozen.gateLoss().length - 1];
         double jointLoss = joint.gateLoss()[joint.gateLoss().length - 1];
         // Experts that may learn the third class on the gate rows fit them better than frozen specialists can.

@@ -123,8 +123,8 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
         }
 
         void stepOnLogitGradient(FloatMatrix logitGradient) {
-            Mlp.Gradients gradients = network.backward(pass, logitGradient);
-            optimizer.step(gradients.parameters());
+            optimizer.beginStep();
+            network.backwardAndUpdate(pass, logitGradient, optimizer::update);
         }
 
         FloatMatrix lastProbabilities() {
