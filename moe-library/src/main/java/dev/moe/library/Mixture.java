@@ -6,6 +6,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.UniformRouting;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleFormat;
@@ -240,10 +241,10 @@ public final class Mixture {
                 new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()));
     }
 
-    /** What the run called the combiner: averaging and constant weights by their strategy, a gate by its inputs. */
+    /** What the run called the combiner: averaging, constant weights and the product by their strategy, a gate by its inputs. */
     private static String combiner(MixtureModel model) {
         String strategy = model.strategy().name();
-        return strategy.equals(UniformRouting.NAME) || strategy.equals(ConstantRouting.NAME) ? strategy
+        return strategy.equals(UniformRouting.NAME) || strategy.equals(ConstantRouting.NAME) || strategy.equals(ProductRouting.NAME) ? strategy
                 : model.gate().inputs().configName();
     }
 

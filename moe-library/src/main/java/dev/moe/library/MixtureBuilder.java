@@ -195,9 +195,9 @@ public final class MixtureBuilder {
 
     /**
      * The combiners to choose among by cross-validation, as {@code gate.candidates} in a config: {@code uniform},
-     * {@code constant}, and gates by what they read ({@code features}, {@code signals}, {@code experts},
+     * {@code constant}, {@code product}, and gates by what they read ({@code features}, {@code signals}, {@code experts},
      * {@code both}), each learned one also with {@code -raw} appended (on the experts' uncalibrated outputs). Default
-     * {@code uniform, constant, signals}; one name trains that one.
+     * {@code uniform, product}; one name trains that one.
      *
      * @param names the candidates, simplest first (ties go to the earlier)
      * @return this builder

@@ -48,7 +48,7 @@ class MixtureTest {
         assertEquals(List.of("logistic", "cart", "stump"), mixture.expertIds());
         assertEquals(4, mixture.featureNames().size());
         assertEquals(3, mixture.labelNames().size());
-        assertTrue(List.of("uniform", "constant", "signals").contains(mixture.combiner()), mixture.combiner());
+        assertTrue(List.of("uniform", "product").contains(mixture.combiner()), mixture.combiner());
 
         FloatMatrix rows = rows(IRIS.test, mixture.featureNames());
         Predictions p = mixture.predict(rows);
@@ -101,7 +101,7 @@ class MixtureTest {
 
         // 105 training rows: below 1000, so 10 folds of cross-fitting and the final fit.
         assertEquals(11, fits.get());
-        assertTrue(List.of("uniform", "constant", "signals").contains(mixture.combiner()), mixture.combiner());
+        assertTrue(List.of("uniform", "product").contains(mixture.combiner()), mixture.combiner());
         if (!mixture.combiner().equals("uniform")) {
             assertFalse(mixture.model().calibrations().stream().allMatch(ExpertCalibration::isIdentity),
                     "a learned combiner mixes calibrated experts");

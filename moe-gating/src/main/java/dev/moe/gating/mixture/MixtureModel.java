@@ -2,13 +2,15 @@ package dev.moe.gating.mixture;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.routing.ProductRouting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A trained mixture: {@code P(y|x) = sum_k w_k(x) q_k(y|x)}, where {@code q_k} is expert k's output through its
- * calibration and the weights come from the gate's logits through the routing strategy. With a gate on the
+ * calibration and the weights come from the gate's logits through the routing strategy; or, for
+ * {@link ProductRouting}, their weighted product {@code ∝ prod_k q_k(y|x)^(exp z_k)}. With a gate on the
  * features, an expert runs only on the rows whose weight for it is non-zero, so a sparse strategy's cost follows
  * k, not the number of experts; a gate that reads the experts' outputs runs every expert first. Immutable and
  * safe for concurrent use.
@@ -90,6 +92,11 @@ public final class MixtureModel implements AutoCloseable {
     }
 
     public Prediction predict(FloatMatrix rows) {
+        if (strategy instanceof ProductRouting) {
+            FloatMatrix logits = gate.logits(rows);
+            return new Prediction(ProductRouting.pool(logits, calibratedProbabilities(rows), labelNames.size()),
+                    strategy.route(logits, false).weights());
+        }
         if (gate.inputs().needsExperts()) {
             List<FloatMatrix> probabilities = calibratedProbabilities(rows);
             FloatMatrix weights = strategy.route(gate.logits(rows, probabilities), false).weights();
@@ -134,6 +141,9 @@ public final class MixtureModel implements AutoCloseable {
         }
         FloatMatrix logits = gate.inputs().needsExperts() ? gate.logits(rows, calibrated) : gate.logits(rows);
         FloatMatrix weights = strategy.route(logits, false).weights();
+        if (strategy instanceof ProductRouting) {
+            return new Prediction(ProductRouting.pool(logits, calibrated, labelNames.size()), weights);
+        }
         return new Prediction(mix(weights, calibrated, labelNames.size()), weights);
     }
 

@@ -16,6 +16,7 @@ import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
 import dev.moe.gating.nn.ParallelHalves;
 import dev.moe.gating.nn.Permutations;
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -95,6 +96,9 @@ public final class GateTrainer {
         if (frozen && data.expertProbabilities().size() != e) {
             throw new IllegalArgumentException(e + " experts but outputs of " + data.expertProbabilities().size());
         }
+        if (strategy instanceof ProductRouting) {
+            return trainProduct(data, labelNames, experts, strategy, options, listener);
+        }
         SplittableRandom random = new SplittableRandom(options.seed());
         Parts parts = Parts.split(n, options.earlyStopping(), random);
         List<ExpertCalibration> calibrations = new ArrayList<>(ExpertCalibration.identities(e));
@@ -132,6 +136,48 @@ public final class GateTrainer {
         return new Session(scaler, network, inputs, gateInput, data.features(), data.labels(), calibrated, calibrations, parts,
                 labelNames, experts, strategy, options, random).run(listener);
     }
+
+    /**
+     * A {@link ProductRouting} pool: each expert's calibration (when asked) and the exponents, both fitted on every
+     * row by maximum likelihood (a specialist's calibration too, see below); the exponents' logarithms become the output bias of a gate whose input weights are
+     * 0. No epochs, early stopping or weight decay: the fit is convex and has one parameter per expert.
+     */
+    private TrainedMixture trainProduct(GateData data, List<String> labelNames, List<AlignedExpert> experts,
+                                        RoutingStrategy strategy, GateOptions options, EpochListener listener) {
+        if (options.fineTuneExperts()) {
+            throw new IllegalArgumentException("the product pool is fitted to frozen experts' outputs: fine-tuning is off for it");
+        }
+        int e = experts.size();
+        List<ExpertCalibration> calibrations = new ArrayList<>(ExpertCalibration.identities(e));
+        List<FloatMatrix> calibrated = new ArrayList<>();
+        for (int k = 0; k < e; k++) {
+            FloatMatrix p = data.expertProbabilities().get(k);
+            if (options.calibrate()) {
+                // On every row, unlike a sum's calibration: in a product a specialist's near-zero for a label it
+                // never learned would veto that label, so its floor must learn how often that zero is wrong.
+                calibrations.set(k, ExpertCalibration.fit(p, data.labels()));
+            }
+            calibrated.add(calibrations.get(k).apply(p));
+        }
+        LogLinearPool.Fit fit = LogLinearPool.fit(calibrated, data.labels());
+        int columns = data.features().columns();
+        float[] parameters = new float[(columns + 1) * e];
+        for (int k = 0; k < e; k++) {
+            // An exponent of 0 becomes a logit of about -69: exp() gives 1e-30, no influence, and no infinity to save.
+            parameters[columns * e + k] = (float) Math.log(Math.max(fit.exponents()[k], MIN_EXPONENT));
+        }
+        Mlp network = Mlp.fromParameters(new int[] {columns, e}, List.of(), 0, parameters, DataType.FLOAT);
+        MixtureModel model = new MixtureModel(new GateNetwork(FeatureScaler.fit(data.features()), network, GateInputs.FEATURES),
+                strategy, experts, calibrations, labelNames);
+        double[] history = fit.lossHistory();
+        for (int step = 0; step < history.length; step++) {
+            listener.epochDone(step + 1, history.length, history[step]);
+        }
+        return new TrainedMixture(model, history);
+    }
+
+    /** The smallest exponent a product pool stores (a fitted 0 is stored as this). */
+    private static final double MIN_EXPONENT = 1e-30;
 
     /**
      * An expert's calibration, fitted on the rows whose label it names as its answer somewhere among these rows. A

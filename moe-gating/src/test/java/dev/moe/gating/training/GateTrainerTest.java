@@ -16,6 +16,7 @@ import dev.moe.gating.nn.Activation;
 import dev.moe.gating.routing.ConstantRouting;
 import dev.moe.gating.routing.ExpertChoiceRouting;
 import dev.moe.gating.routing.NoisyTopKRouting;
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import dev.moe.gating.routing.SwitchRouting;
 import dev.moe.gating.routing.TopKRouting;
@@ -339,6 +340,37 @@ class GateTrainerTest {
     }
 
     @Test
+    void theProductPoolIsFittedOnTheCalibratedOutputsAndPredictsTheirWeightedProduct() {
+        GateData data = GateSelectionTest.confidenceDecides(800, 2, 37);
+        List<AlignedExpert> experts = GateSelectionTest.experts(2);
+        GateTrainer.TrainedMixture trained = new GateTrainer().train(data, GateSelectionTest.LABELS, experts,
+                new ProductRouting(), GateOptions.builder().seed(38).calibrate(true).build(), GateTrainer.EpochListener.NONE);
+        MixtureModel model = trained.model();
+        List<FloatMatrix> calibrated = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            assertTrue(!model.calibrations().get(k).isIdentity(), model.calibrations().toString());
+            calibrated.add(model.calibrations().get(k).apply(data.expertProbabilities().get(k)));
+        }
+        LogLinearPool.Fit fit = LogLinearPool.fit(calibrated, data.labels());
+        // Only the output bias is set (the log of each exponent): a saved mixture needs nothing else.
+        float[] params = model.gate().network().parameterValues();
+        int inputs = data.features().columns();
+        for (int i = 0; i < inputs * 2; i++) {
+            assertEquals(0f, params[i]);
+        }
+        for (int k = 0; k < 2; k++) {
+            assertEquals(fit.exponents()[k], Math.exp(params[inputs * 2 + k]), 1e-6 * Math.max(1, fit.exponents()[k]));
+        }
+        FloatMatrix logits = model.gate().logits(data.features());
+        assertArrayEquals(ProductRouting.pool(logits, calibrated, 2).values(),
+                model.predict(data.features(), data.expertProbabilities()).probabilities().values(), 1e-6f);
+        assertEquals(fit.loss(), trained.lossHistory()[trained.lossHistory().length - 1], 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new GateTrainer().train(data.features(), data.labels(),
+                GateSelectionTest.LABELS, experts, new ProductRouting(), GateOptions.builder().fineTuneExperts(true, 0.001).build(),
+                GateTrainer.EpochListener.NONE));
+    }
+
+    @Test
     void fineTuningRefusesGatesOnTheExpertsAndCalibration() {
         assertThrows(IllegalArgumentException.class, () -> GateOptions.builder().fineTuneExperts(true, 0.001)
                 .inputs(dev.moe.gating.mixture.GateInputs.SIGNALS).build());
@@ -366,5 +398,43 @@ class GateTrainerTest {
         assertTrue(everyRow.floor() > 0.1, everyRow.toString());
         // On the rows it knows it stays as it is: probability about 0.9 for its answer, right 90% of the time.
         assertEquals(0.9, own.apply(p).get(0, p.argMaxOfRow(0)), 0.04);
+    }
+
+    @Test
+    void inAProductASpecialistIsCalibratedOnEveryRowSoItsZeroDoesNotVetoWhatItNeverLearned() {
+        // The specialist above (labels 0 and 1 only, almost nothing for 2) beside a generalist that is right on 80%
+        // of all rows. Calibrated on the rows it answers, the specialist's 0.0001 for label 2 would veto label 2.
+        SplittableRandom random = new SplittableRandom(39);
+        int n = 900;
+        int[] labels = new int[n];
+        FloatMatrix specialist = FloatMatrix.zeros(n, 3);
+        FloatMatrix generalist = FloatMatrix.zeros(n, 3);
+        for (int r = 0; r < n; r++) {
+            labels[r] = r % 3;
+            int answer = labels[r] == 2 ? random.nextInt(2) : (random.nextDouble() < 0.9 ? labels[r] : 1 - labels[r]);
+            specialist.set(r, answer, 0.9f);
+            specialist.set(r, 1 - answer, 0.0999f);
+            specialist.set(r, 2, 0.0001f);
+            int guess = random.nextDouble() < 0.8 ? labels[r] : (labels[r] + 1 + random.nextInt(2)) % 3;
+            for (int j = 0; j < 3; j++) {
+                generalist.set(r, j, j == guess ? 0.7f : 0.15f);
+            }
+        }
+        GateData data = new GateData(FloatMatrix.zeros(n, 1), labels, List.of(specialist, generalist));
+        List<String> names = List.of("x0");
+        List<String> three = List.of("a", "b", "c");
+        List<AlignedExpert> experts = List.of(AlignedExpert.align(FakeExperts.constant("S", names, three, 0), names, three),
+                AlignedExpert.align(FakeExperts.constant("G", names, three, 1), names, three));
+        MixtureModel model = new GateTrainer().train(data, three, experts, new ProductRouting(),
+                GateOptions.builder().seed(40).calibrate(true).build(), GateTrainer.EpochListener.NONE).model();
+        assertTrue(model.calibrations().get(0).floor() > 0.1, model.calibrations().toString());
+        FloatMatrix p = model.predict(data.features(), data.expertProbabilities()).probabilities();
+        int right = 0;
+        int generalistRight = 0;
+        for (int r = 2; r < n; r += 3) {
+            right += p.argMaxOfRow(r) == 2 ? 1 : 0;
+            generalistRight += generalist.argMaxOfRow(r) == 2 ? 1 : 0;
+        }
+        assertTrue(right >= generalistRight - 5, "label 2: product right on " + right + ", generalist on " + generalistRight);
     }
 }

@@ -11,11 +11,11 @@ final class ConfigValidator {
     static final java.util.List<String> RESERVED_IDS = java.util.List.of("moe", "uniform", "tribuo-ensemble", "stacking");
 
     /**
-     * What {@code gate.candidates} may name: the two row-independent combiners, then the gates by their inputs, then
+     * What {@code gate.candidates} may name: the three row-independent combiners, then the gates by their inputs, then
      * each learned one again on the experts' uncalibrated outputs ({@code -raw}; averaging is uncalibrated already).
      */
-    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "features", "signals", "experts", "both",
-            "constant-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
+    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "product", "features", "signals", "experts",
+            "both", "constant-raw", "product-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
     static final java.util.List<String> INPUTS = java.util.List.of("features", "signals", "experts", "both");
 
     private ConfigValidator() {

@@ -4,6 +4,7 @@ import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.api.RowIndependentRouting;
 import dev.moe.gating.routing.UniformRouting;
 import dev.moe.gating.training.GateOptions;
@@ -98,6 +99,7 @@ final class GateOptionsFactory {
                 case UniformRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new UniformRouting(),
                         options.toBuilder().epochs(0).calibrate(false).earlyStopping(GateOptions.EarlyStopping.NONE).build()));
                 case ConstantRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ConstantRouting(), own));
+                case ProductRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(), own));
                 default -> candidates.add(new GateSelection.Candidate(name, strategy,
                         own.toBuilder().inputs(GateInputs.fromConfigName(combiner)).build()));
             }

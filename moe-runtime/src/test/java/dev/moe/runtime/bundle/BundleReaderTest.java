@@ -137,6 +137,21 @@ class BundleReaderTest {
     }
 
     @Test
+    void theExpertsWeightedProductRoundTrips() {
+        BundleFixtures.Trained trained = BundleFixtures.train(BundleFixtures.CONFIG.replace("choose: gate,", "choose: auto,"
+                + " candidates: [product],"));
+        MixtureModel model = trained.model();
+        assertEquals("product", model.strategy().name());
+        Path file = dir.resolve("product.moe");
+        BundleManifest manifest = writer.write(trained.request(), file);
+        assertEquals("product", manifest.strategy().name());
+        SavedMixture loaded = reader.read(file);
+        assertEquals("product", loaded.model().strategy().name());
+        assertEquals(model.calibrations(), loaded.model().calibrations());
+        assertSamePredictions(model, loaded.model(), trained.run().data().features(), "product");
+    }
+
+    @Test
     void fineTunedExpertsUnderTopKRoundTrip() {
         BundleFixtures.Trained tuned = BundleFixtures.train(BundleFixtures.CONFIG.replace("learning-rate: 0.05 }",
                 "learning-rate: 0.05, fine-tune-experts: true, expert-learning-rate: 0.01 }") + "routing: { strategy: top-k, params: { k: 2 } }\n");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import dev.moe.gating.routing.TopKRouting;
 import dev.moe.gating.routing.UniformRouting;
@@ -126,6 +127,17 @@ class GateOptionsFactoryRoutingTest {
         assertEquals(List.of("uniform", "constant", "experts-raw"), GateOptionsFactory.candidates(uncalibrated, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(uncalibrated.gate(), 9, 1000)).stream().map(GateSelection.Candidate::name).toList());
 
+        // The default: averaging and the experts' weighted product (calibrated; product-raw is its raw twin).
+        MoeConfig defaults = parse("  inputs: features\n");
+        List<GateSelection.Candidate> byDefault = GateOptionsFactory.candidates(defaults, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(defaults.gate(), 9, 1000));
+        assertEquals(List.of("uniform", "product"), byDefault.stream().map(GateSelection.Candidate::name).toList());
+        assertTrue(byDefault.get(1).strategy() instanceof ProductRouting);
+        assertTrue(byDefault.get(1).options().calibrate());
+        MoeConfig productRaw = parse("  candidates: [product, product-raw]\n");
+        assertEquals(List.of(true, false), GateOptionsFactory.candidates(productRaw, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(productRaw.gate(), 9, 1000)).stream().map(d -> d.options().calibrate()).toList());
+
         MoeConfig fixed = parse("  choose: gate\n  inputs: signals\n");
         List<GateSelection.Candidate> one = GateOptionsFactory.candidates(fixed, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(fixed.gate(), 9, 1000));
@@ -155,8 +167,8 @@ class GateOptionsFactoryRoutingTest {
         assertEquals("exp.yaml: gate.patience needs gate.validation-fraction above 0 (the rows it watches)",
                 error("  validation-fraction: 0\n  patience: 10\n"));
         assertEquals("exp.yaml: gate.choose must be auto or gate, got 'best'", error("  choose: best\n"));
-        assertEquals("exp.yaml: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, features, signals, experts, both,"
-                        + " constant-raw, features-raw, signals-raw, experts-raw, both-raw",
+        assertEquals("exp.yaml: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, product, features, signals,"
+                        + " experts, both, constant-raw, product-raw, features-raw, signals-raw, experts-raw, both-raw",
                 error("  candidates: [uniform, stacking]\n"));
         // Averaging reads the experts' own outputs already: there is no calibrated one to set it against.
         assertTrue(error("  candidates: [uniform-raw]\n").startsWith("exp.yaml: gate.candidates: unknown candidate 'uniform-raw'"));
