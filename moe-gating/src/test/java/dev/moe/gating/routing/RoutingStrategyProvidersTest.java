@@ -19,6 +19,6 @@ class RoutingStrategyProvidersTest {
             names.add(provider.name());
             assertEquals(provider.name(), provider.create(Parameters.empty("routing.params"), 3).name());
         }
-        assertEquals(List.of("softmax-dense", "top-k", "noisy-top-k", "switch", "expert-choice", "constant", "uniform"), names);
+        assertEquals(List.of("softmax-dense", "top-k", "noisy-top-k", "switch", "expert-choice", "constant", "uniform", "product"), names);
     }
 }
