@@ -59,6 +59,8 @@ public final class MixtureBuilder {
     private String strategy;
     private Map<String, Object> strategyParams = Map.of();
     private UnaryOperator<GateOptions.Builder> gate = UnaryOperator.identity();
+    /** Whether {@link #gate} was called: then the gate it describes joins the default candidates. */
+    private boolean gateChanged;
     private Path pluginsFolder;
     private ProgressListener progress = ProgressListener.SILENT;
 
@@ -75,6 +77,7 @@ public final class MixtureBuilder {
         copy.strategy = strategy;
         copy.strategyParams = strategyParams;
         copy.gate = gate;
+        copy.gateChanged = gateChanged;
         copy.pluginsFolder = pluginsFolder;
         copy.progress = progress;
         return copy;
@@ -227,13 +230,15 @@ public final class MixtureBuilder {
     /**
      * Changes the gate's network and training options, starting from the defaults {@code moe train} would use for
      * these rows (a linear gate, 300 epochs, Adam at 0.01, weight decay, early stopping from 100 gate rows on,
-     * calibrated experts). The averaging candidate is never trained, whatever this says.
+     * calibrated experts). The averaging candidate is never trained, whatever this says; unless {@link #candidates}
+     * are set, a gate on the features with these options joins the default candidates.
      *
      * @param change e.g. {@code g -> g.hidden(List.of(16), List.of(Activation.RELU)).epochs(500)}
      * @return this builder
      */
     public MixtureBuilder gate(UnaryOperator<GateOptions.Builder> change) {
         this.gate = Objects.requireNonNull(change, "change");
+        this.gateChanged = true;
         return this;
     }
 
@@ -329,10 +334,24 @@ public final class MixtureBuilder {
                 pluginsFolder, OffsetDateTime.now(), origin);
     }
 
+    /**
+     * The candidates set, else null (the defaults); with {@link #gate} changed and no strategy named, the defaults and
+     * a gate on the features (as a config's gate section that describes a network does): the defaults train no gate
+     * network.
+     */
+    private List<String> candidatesToTry() {
+        if (candidates != null || !gateChanged || strategy != null) {
+            return candidates; // a named strategy trains that gate alone (no candidates)
+        }
+        List<String> withGate = new ArrayList<>(MoeConfig.GateConfig.DEFAULT_CANDIDATES);
+        withGate.add("features");
+        return withGate;
+    }
+
     /** The config {@code moe train} would run for these settings. */
     private MoeConfig config() {
         MoeConfig.GateConfig gateConfig = new MoeConfig.GateConfig(null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, candidates, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, candidatesToTry(), null, null, null, null);
         MoeConfig.RoutingConfig routing = new MoeConfig.RoutingConfig(strategy, strategyParams);
         MoeConfig.SplitConfig split = new MoeConfig.SplitConfig(null, null, null, null, crossFitFolds);
         return new MoeConfig(null, null, split, experts.stream().map(ExpertEntry::config).toList(), gateConfig, routing,
@@ -355,7 +374,7 @@ public final class MixtureBuilder {
         out.put("experts", String.join(", ", expertIds()));
         out.put("seed", String.valueOf(seed));
         out.put("cross-fit-folds", crossFitFolds == null ? "default" : String.valueOf(crossFitFolds));
-        out.put("candidates", candidates == null ? String.join(", ", MoeConfig.GateConfig.DEFAULT_CANDIDATES) : String.join(", ", candidates));
+        out.put("candidates", String.join(", ", config().gate().candidatesOrDefault()));
         out.put("strategy", strategy == null ? "default" : strategy + " " + strategyParams);
         return out;
     }

@@ -221,4 +221,14 @@ class MixtureTest {
             return inner.getProvenance();
         }
     }
+
+    @Test
+    void aGateDescribedInCodeJoinsTheDefaultCandidatesUnlessTheyOrAStrategyAreNamed() {
+        assertEquals("uniform, product", Mixture.builder().describe().get("candidates"));
+        assertEquals("uniform, product, features", Mixture.builder().gate(g -> g.epochs(50)).describe().get("candidates"));
+        assertEquals("uniform, constant", Mixture.builder().gate(g -> g.epochs(50)).candidates("uniform", "constant")
+                .describe().get("candidates"));
+        assertEquals("uniform, product", Mixture.builder().gate(g -> g.epochs(50)).strategy("top-k", Map.of("k", 2))
+                .describe().get("candidates"));
+    }
 }

@@ -210,9 +210,10 @@ public record MoeConfig(
      *                               {@link #DEFAULT_VALIDATION_FRACTION}; 0 turns early stopping off)
      * @param patience               epochs without a better validation loss before stopping
      * @param choose                 {@code auto} or {@code gate} (default: see {@link MoeConfig#gateChoice()})
-     * @param candidates             what {@code auto} chooses among: {@code uniform}, {@code constant}, and gates by
-     *                               their inputs ({@code features}, {@code signals}, {@code experts}, {@code both});
-     *                               a learned one with {@code -raw} appended uses the experts uncalibrated
+     * @param candidates             what {@code auto} chooses among: {@code uniform}, {@code constant}, {@code product},
+     *                               and gates by their inputs ({@code features}, {@code signals}, {@code experts},
+     *                               {@code both}); a learned one with {@code -raw} appended uses the experts
+     *                               uncalibrated (default: see {@link #candidatesOrDefault()})
      * @param inputs                 what the gate reads with {@code choose: gate} (default {@code features})
      * @param weightDecay            L2 penalty on the gate's weights (default {@link #DEFAULT_WEIGHT_DECAY})
      * @param uniformStart           start the gate at equal weights (default true)
@@ -280,8 +281,22 @@ public record MoeConfig(
             return patience == null ? DEFAULT_PATIENCE : patience;
         }
 
+        /**
+         * The candidates named, else the defaults; when the section describes a gate network (its layers, activations,
+         * dropout or inputs) that gate joins the defaults, named by its inputs, so that a setting the user wrote is
+         * tried rather than silently unused (the defaults train no gate network).
+         */
         public List<String> candidatesOrDefault() {
-            return candidates == null ? DEFAULT_CANDIDATES : candidates;
+            if (candidates != null) {
+                return candidates;
+            }
+            boolean describesGate = hidden != null || activations != null || dropout != null || inputs != null;
+            if (!describesGate || DEFAULT_CANDIDATES.contains(inputsOrDefault())) {
+                return DEFAULT_CANDIDATES;
+            }
+            List<String> withGate = new java.util.ArrayList<>(DEFAULT_CANDIDATES);
+            withGate.add(inputsOrDefault());
+            return List.copyOf(withGate);
         }
 
         public String inputsOrDefault() {

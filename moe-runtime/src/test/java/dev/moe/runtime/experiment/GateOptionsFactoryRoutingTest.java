@@ -128,12 +128,19 @@ class GateOptionsFactoryRoutingTest {
                 GateOptionsFactory.from(uncalibrated.gate(), 9, 1000)).stream().map(GateSelection.Candidate::name).toList());
 
         // The default: averaging and the experts' weighted product (calibrated; product-raw is its raw twin).
-        MoeConfig defaults = parse("  inputs: features\n");
+        MoeConfig defaults = parse("  calibrate: true\n");
         List<GateSelection.Candidate> byDefault = GateOptionsFactory.candidates(defaults, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(defaults.gate(), 9, 1000));
         assertEquals(List.of("uniform", "product"), byDefault.stream().map(GateSelection.Candidate::name).toList());
         assertTrue(byDefault.get(1).strategy() instanceof ProductRouting);
         assertTrue(byDefault.get(1).options().calibrate());
+        // A gate section that describes a network adds that gate (by its inputs) to the defaults: not left unused.
+        for (String[] section : new String[][] {{"  hidden: [16]\n", "features"}, {"  inputs: signals\n", "signals"},
+                {"  dropout: 0.1\n", "features"}}) {
+            MoeConfig described = parse(section[0]);
+            assertEquals(List.of("uniform", "product", section[1]), GateOptionsFactory.candidates(described, new SoftmaxDenseRouting(1),
+                    GateOptionsFactory.from(described.gate(), 9, 1000)).stream().map(GateSelection.Candidate::name).toList(), section[0]);
+        }
         MoeConfig productRaw = parse("  candidates: [product, product-raw]\n");
         assertEquals(List.of(true, false), GateOptionsFactory.candidates(productRaw, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(productRaw.gate(), 9, 1000)).stream().map(d -> d.options().calibrate()).toList());
