@@ -384,14 +384,7 @@ class GateTrainerTest {
         SplittableRandom random = new SplittableRandom(36);
         int n = 900;
         int[] labels = new int[n];
-        FloatMatrix p = FloatMatrix.zeros(n, 3);
-        for (int r = 0; r < n; r++) {
-            labels[r] = r % 3;
-            int answer = labels[r] == 2 ? random.nextInt(2) : (random.nextDouble() < 0.9 ? labels[r] : 1 - labels[r]);
-            p.set(r, answer, 0.9f);
-            p.set(r, 1 - answer, 0.0999f);
-            p.set(r, 2, 0.0001f);
-        }
+        FloatMatrix p = specialistOfLabels0And1(labels, random);
         dev.moe.gating.mixture.ExpertCalibration own = GateTrainer.calibration(p, labels);
         dev.moe.gating.mixture.ExpertCalibration everyRow = dev.moe.gating.mixture.ExpertCalibration.fit(p, labels);
         assertTrue(own.floor() < 0.01, own.toString());
@@ -407,14 +400,9 @@ class GateTrainerTest {
         SplittableRandom random = new SplittableRandom(39);
         int n = 900;
         int[] labels = new int[n];
-        FloatMatrix specialist = FloatMatrix.zeros(n, 3);
+        FloatMatrix specialist = specialistOfLabels0And1(labels, random);
         FloatMatrix generalist = FloatMatrix.zeros(n, 3);
         for (int r = 0; r < n; r++) {
-            labels[r] = r % 3;
-            int answer = labels[r] == 2 ? random.nextInt(2) : (random.nextDouble() < 0.9 ? labels[r] : 1 - labels[r]);
-            specialist.set(r, answer, 0.9f);
-            specialist.set(r, 1 - answer, 0.0999f);
-            specialist.set(r, 2, 0.0001f);
             int guess = random.nextDouble() < 0.8 ? labels[r] : (labels[r] + 1 + random.nextInt(2)) % 3;
             for (int j = 0; j < 3; j++) {
                 generalist.set(r, j, j == guess ? 0.7f : 0.15f);
@@ -436,5 +424,21 @@ class GateTrainerTest {
             generalistRight += generalist.argMaxOfRow(r) == 2 ? 1 : 0;
         }
         assertTrue(right >= generalistRight - 5, "label 2: product right on " + right + ", generalist on " + generalistRight);
+    }
+
+    /**
+     * Labels 0, 1, 2 in turn (written into {@code labels}) and a specialist's outputs on them: it knows 0 and 1 (right
+     * on 90% of their rows, probability 0.9), answers 0 or 1 at random on label 2's rows, and gives label 2 0.0001.
+     */
+    private static FloatMatrix specialistOfLabels0And1(int[] labels, SplittableRandom random) {
+        FloatMatrix p = FloatMatrix.zeros(labels.length, 3);
+        for (int r = 0; r < labels.length; r++) {
+            labels[r] = r % 3;
+            int answer = labels[r] == 2 ? random.nextInt(2) : (random.nextDouble() < 0.9 ? labels[r] : 1 - labels[r]);
+            p.set(r, answer, 0.9f);
+            p.set(r, 1 - answer, 0.0999f);
+            p.set(r, 2, 0.0001f);
+        }
+        return p;
     }
 }
