@@ -70,6 +70,19 @@ public final class MixtureModel implements AutoCloseable {
         return calibrations;
     }
 
+    /** For a {@link ProductRouting} mixture, each expert's exponent (the same for every row); else empty. */
+    public List<Double> productExponents() {
+        if (!(strategy instanceof ProductRouting)) {
+            return List.of();
+        }
+        float[] logits = gate.logits(FloatMatrix.zeros(1, gate.network().inputSize())).values();
+        List<Double> exponents = new ArrayList<>();
+        for (float z : logits) {
+            exponents.add(Math.exp(z));
+        }
+        return List.copyOf(exponents);
+    }
+
     public List<String> labelNames() {
         return labelNames;
     }

@@ -68,7 +68,8 @@ public record EvaluationReport(
      */
     public record Gate(List<String> chosen, List<CandidateScore> candidates, List<Integer> bestEpoch,
                        List<Double> validationLoss, Map<String, Double> temperatures, Map<String, Double> floors,
-                       List<List<dev.moe.gating.training.GateSelection.Score>> candidatesPerRepeat) { }
+                       List<List<dev.moe.gating.training.GateSelection.Score>> candidatesPerRepeat,
+                       Map<String, Double> productExponents, int productRepeats) { }
 
     public record CandidateScore(String candidate, double logLoss, double accuracy, int timesChosen) { }
 
@@ -235,9 +236,16 @@ public record EvaluationReport(
             temperatures.put(ids.get(k), ModelResult.mean(runs.stream().map(r -> r.gate().temperatures().get(expert)).toList()));
             floors.put(ids.get(k), ModelResult.mean(runs.stream().map(r -> r.gate().floors().get(expert)).toList()));
         }
+        // The product's exponents, as means over the repeats whose combiner was a product.
+        List<RunResult> products = runs.stream().filter(r -> !r.gate().exponents().isEmpty()).toList();
+        Map<String, Double> exponents = new LinkedHashMap<>();
+        for (int k = 0; k < ids.size() && !products.isEmpty(); k++) {
+            int expert = k;
+            exponents.put(ids.get(k), ModelResult.mean(products.stream().map(r -> r.gate().exponents().get(expert)).toList()));
+        }
         return new Gate(chosen, candidates, runs.stream().map(r -> r.gate().bestEpoch()).toList(),
                 runs.stream().map(r -> r.gate().validationLoss()).toList(), temperatures, floors,
-                runs.stream().map(r -> r.gate().candidates()).toList());
+                runs.stream().map(r -> r.gate().candidates()).toList(), exponents, products.size());
     }
 
     private static Routing averageRouting(List<RunResult> runs, int[][] moeConfusion) {

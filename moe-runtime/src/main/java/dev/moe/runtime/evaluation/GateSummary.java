@@ -13,6 +13,7 @@ import java.util.List;
  * @param validationLoss the early-stopping rows' log-loss at that epoch; NaN without early stopping
  * @param temperatures   each expert's calibration temperature (1 when not calibrated)
  * @param floors         each expert's calibration floor (0 when not calibrated)
+ * @param exponents      each expert's exponent when the combiner is the experts' weighted product; else empty
  */
 public record GateSummary(String chosen, List<GateSelection.Score> candidates, int bestEpoch, double validationLoss,
-                          List<Double> temperatures, List<Double> floors) { }
+                          List<Double> temperatures, List<Double> floors, List<Double> exponents) { }

@@ -189,7 +189,7 @@ public final class Experiment {
         GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
                 validation.length == 0 || trained.bestEpoch() < 1 ? Double.NaN : validation[trained.bestEpoch() - 1],
                 trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
-                trained.model().calibrations().stream().map(c -> c.floor()).toList());
+                trained.model().calibrations().stream().map(c -> c.floor()).toList(), trained.model().productExponents());
         return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate);
     }
 

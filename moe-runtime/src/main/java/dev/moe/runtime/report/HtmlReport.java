@@ -88,6 +88,11 @@ public final class HtmlReport {
             }
             h.append("</tbody></table>\n");
         }
+        String exponents = ReportWriter.productExponents(report);
+        if (!exponents.isEmpty()) {
+            h.append("<p>").append(escape(exponents.replaceFirst("^product exponents", "The product's exponents"))).append(". The mixture is the experts' weighted product, each expert's")
+                    .append(" probabilities raised to its exponent; an exponent of 0 leaves an expert out.</p>\n");
+        }
         image(h, "Accuracy per model", Charts.accuracy(report.results()));
         List<EvaluationReport.Comparison> paired = pairedShown(report.comparisons());
         if (!paired.isEmpty()) {

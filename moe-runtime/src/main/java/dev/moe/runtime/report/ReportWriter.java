@@ -71,6 +71,10 @@ public final class ReportWriter {
             weights.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? " (dead)" : ""));
         }
         wrapped(out, weights.toString());
+        String exponents = productExponents(report);
+        if (!exponents.isEmpty()) {
+            wrapped(out, exponents);
+        }
         wrapped(out, String.format(Locale.ROOT, "oracle accuracy %.3f (a row counts when any expert is right)", routing.oracleAccuracy()));
         if (!report.gate().candidates().isEmpty()) {
             out.append("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy):").append(System.lineSeparator());
@@ -88,6 +92,29 @@ public final class ReportWriter {
             wrapped(out, "note: " + note);
         }
         return out.toString();
+    }
+
+    /**
+     * The product's exponents (the gate weights above are their shares), or "" when no repeat's combiner was a
+     * product; their sum above 1 sharpens the experts' agreement, below 1 softens it.
+     */
+    static String productExponents(EvaluationReport report) {
+        EvaluationReport.Gate gate = report.gate();
+        if (gate.productExponents().isEmpty()) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder("product exponents");
+        if (report.repeats() > 1) {
+            line.append(String.format(Locale.ROOT, " (mean over %d repeat%s)", gate.productRepeats(),
+                    gate.productRepeats() == 1 ? "" : "s"));
+        }
+        line.append(':');
+        double sum = 0;
+        for (Map.Entry<String, Double> e : gate.productExponents().entrySet()) {
+            line.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), e.getValue()));
+            sum += e.getValue();
+        }
+        return line.append(String.format(Locale.ROOT, " (sum %.2f)", sum)).toString();
     }
 
     /** Lines of the console table are at most this wide. */

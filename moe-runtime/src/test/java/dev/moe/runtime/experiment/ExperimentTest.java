@@ -78,4 +78,22 @@ class ExperimentTest {
         assertEquals(2, a.result("moe").perRepeat().size());
         assertEquals(java.util.List.of(7L, 8L), a.seeds());
     }
+
+    @Test
+    void aProductsExponentsReachTheReport() {
+        String yaml = SMALL_SEED.replace("epochs: 150", "epochs: 20")
+                .replace("gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05 }", "gate: { candidates: [product] }")
+                + "repeat: 2\n";
+        Experiment.TrainedRun run = experiment(yaml).train(7, "", ProgressListener.SILENT);
+        java.util.List<Double> exponents = run.model().productExponents();
+        assertEquals(3, exponents.size());
+        assertEquals(exponents, run.gate().exponents());
+        EvaluationReport report = run(yaml);
+        assertEquals(2, report.gate().productRepeats());
+        assertEquals(java.util.List.of("expert1", "expert2", "expert3"), java.util.List.copyOf(report.gate().productExponents().keySet()));
+        assertTrue(dev.moe.runtime.report.ReportWriter.table(report).contains("product exponents (mean over 2 repeats): expert1 "));
+        // Any other combiner has none.
+        assertEquals(java.util.List.of(), experiment(SMALL_SEED.replace("epochs: 150", "epochs: 20")).train(7, "", ProgressListener.SILENT)
+                .gate().exponents());
+    }
 }
