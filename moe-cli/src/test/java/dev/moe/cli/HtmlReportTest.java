@@ -157,6 +157,9 @@ class HtmlReportTest {
         assertTrue(page.select("pre").text().contains("repeat: 2"), "the file as written is still shown");
         assertTrue(page.select("#provenance").text().contains("--repeat 1 --seed 7"), page.select("#provenance").text());
         assertEquals(1, page.select("table#gate-repeats tbody tr").size());
+        // Chosen by cross-validation: the header names the combiner that ran, not only the routing for gates.
+        String chosen = asRun.get(3).select("td").get(1).text();
+        assertTrue(page.text().contains("Combiner " + chosen + " (routing softmax-dense for gates), 1 repeat(s)"), page.text());
     }
 
     private static String f(double v) {

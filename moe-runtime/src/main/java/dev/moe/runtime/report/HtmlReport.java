@@ -51,8 +51,15 @@ public final class HtmlReport {
             h.append(" · <code>").append(escape(commandLine)).append("</code>");
         }
         h.append("</p>\n");
-        h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
-                .append("), ").append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds()).append(", ");
+        if (report.gate().candidates().isEmpty()) {
+            h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
+                    .append("), ");
+        } else {
+            // Chosen by cross-validation: the strategy applies only to gate candidates, so name what was chosen first.
+            String combiner = ReportWriter.combiner(report);
+            h.append("<p>Combiner <b>").append(escape(combiner.substring("combiner ".length()))).append("</b>, ");
+        }
+        h.append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds()).append(", ");
         if (savedMixture(report)) {
             h.append(report.testRows()).append(" labelled rows, scored by the saved mixture as it is.</p>\n");
         } else {
