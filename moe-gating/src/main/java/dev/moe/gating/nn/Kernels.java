@@ -164,6 +164,23 @@ public enum Kernels {
     /** Writes the column sums of {@code d} into the 1 x columns {@code into}; {@code ones}: at least rows ones. */
     abstract void columnSums(INDArray d, INDArray ones, INDArray into);
 
+    /** {@code into += add} on elements {@code from..to-1} of two dense float arrays (the direct kernels' memory). */
+    static void addInto(INDArray into, INDArray add, int from, int to) {
+        FloatBuffer target = Blas.floats(into);
+        FloatBuffer source = Blas.floats(add);
+        float[] sums = new float[Math.min(CHUNK, Math.max(0, to - from))];
+        float[] addends = new float[sums.length];
+        for (int start = from; start < to; start += CHUNK) {
+            int length = Math.min(CHUNK, to - start);
+            target.get(start, sums, 0, length);
+            source.get(start, addends, 0, length);
+            for (int i = 0; i < length; i++) {
+                sums[i] += addends[i];
+            }
+            target.put(start, sums, 0, length);
+        }
+    }
+
     private static void multiply(float[] values, float[] factors, int n) {
         for (int i = 0; i < n; i++) {
             values[i] *= factors[i];

@@ -146,8 +146,10 @@ class MlpTest {
         Mlp.Pass a = direct.forward(x, true, new SplittableRandom(3));
         Mlp.Pass b = nd4j.forward(x, true, new SplittableRandom(3));
         assertArrayEquals(b.logits().reshape(-1).toFloatVector(), a.logits().reshape(-1).toFloatVector(), 1e-4f);
-        assertArrayEquals(nd4j.backward(b, probe).parameters().reshape(-1).toFloatVector(),
-                direct.backward(a, probe).parameters().reshape(-1).toFloatVector(), 1e-3f);
+        Mlp.Gradients expected = nd4j.backward(b, probe);
+        Mlp.Gradients got = direct.backward(a, probe);
+        assertArrayEquals(expected.parameters().reshape(-1).toFloatVector(), got.parameters().reshape(-1).toFloatVector(), 1e-3f);
+        assertArrayEquals(expected.input().reshape(-1).toFloatVector(), got.input().reshape(-1).toFloatVector(), 1e-4f);
     }
 
     /** The split path with dropout: each half draws its own masks, and the gradients still match the loss. */
@@ -204,11 +206,19 @@ class MlpTest {
 
     /**
      * Backward and update in one call (the optimiser on the upper layers beside the first layer's products, the input's
-     * gradient skipped) leaves the very parameters that backward then a whole Adam step leave, step after step.
+     * gradient skipped; or, on rows enough to split a layer, the backward pass in row halves and the parameters added up
+     * and updated in two ranges) leaves the very parameters that backward then a whole Adam step leave, step after step.
      */
     @ParameterizedTest
     @EnumSource(Kernels.class)
     void backwardAndUpdateEqualsBackwardThenAStep(Kernels kernels) {
+        assertTrue(!ParallelHalves.splits(120, 128, 160) && ParallelHalves.splits(240, 128, 160));
+        for (int rows : new int[] {120, 240}) {
+            backwardAndUpdateEqualsBackwardThenAStep(kernels, rows);
+        }
+    }
+
+    private void backwardAndUpdateEqualsBackwardThenAStep(Kernels kernels, int rows) {
         for (int[] sizes : new int[][] {{4, 128, 160, 3}, {4, 16, 3}, {4, 3}}) {
             assertEquals(sizes.length == 4, Mlp.parameterCount(sizes) - (4 * sizes[1] + sizes[1]) >= Mlp.MIN_OVERLAPPED_PARAMETERS,
                     "the large network's upper layers are updated beside its first layer");
@@ -221,14 +231,14 @@ class MlpTest {
             AdamOptimizer togetherAdam = new AdamOptimizer(together.parameters(), 0.01, kernels);
             AtomicInteger besides = new AtomicInteger();
             for (int step = 0; step < 3; step++) {
-                INDArray x = randomMatrix(120, 4, 40 + step);
-                FloatMatrix probe = Nd4jMatrices.toFloatMatrix(randomMatrix(120, sizes[sizes.length - 1], 50 + step));
+                INDArray x = randomMatrix(rows, 4, 40 + step);
+                FloatMatrix probe = Nd4jMatrices.toFloatMatrix(randomMatrix(rows, sizes[sizes.length - 1], 50 + step));
                 separateAdam.step(separate.backward(separate.forward(x, true, new SplittableRandom(step)), probe).parameters());
                 togetherAdam.beginStep();
                 // Other work beside the output layer (the trainer's fine-tuned experts) runs once and changes nothing here.
                 together.backwardAndUpdate(together.forward(x, true, new SplittableRandom(step)), probe, togetherAdam::update,
                         besides::incrementAndGet);
-                assertArrayEquals(separate.parameterValues(), together.parameterValues(), kernels + " " + sizes.length + " step " + step);
+                assertArrayEquals(separate.parameterValues(), together.parameterValues(), kernels + " " + rows + " rows " + sizes.length + " step " + step);
                 assertEquals(step + 1, besides.get());
             }
         }
