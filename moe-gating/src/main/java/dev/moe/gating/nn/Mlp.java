@@ -267,6 +267,16 @@ public final class Mlp {
      * @param random draws the dropout masks while training; unused when {@code training} is false
      */
     public Pass forward(INDArray input, boolean training, SplittableRandom random) {
+        return forward(input, training, random, null, null);
+    }
+
+    /**
+     * {@link #forward(INDArray, boolean, SplittableRandom)} with independent work (other networks' passes, say) run
+     * beside it, each part (either may be null) on its own core after one row half of the pass when the pass is split
+     * in halves, or beside the pass: one hand-off for all of it, and each core busy until it is done.
+     */
+    public Pass forward(INDArray input, boolean training, SplittableRandom random, Runnable besideFirst,
+                        Runnable besideSecond) {
         checkInput(input);
         TrainingBuffers buffers = buffersFor(input.rows());
         INDArray[] layerInputs = new INDArray[layerCount()];
@@ -292,15 +302,34 @@ public final class Mlp {
                 }
             }
             int half = rows / 2;
-            ParallelHalves.run(() -> forwardRows(layerInputs, masks, buffers, 1, half, rows, secondRandoms),
-                    () -> forwardRows(layerInputs, masks, buffers, 0, 0, half, firstRandoms));
+            ParallelHalves.run(() -> {
+                forwardRows(layerInputs, masks, buffers, 1, half, rows, secondRandoms);
+                runIfAny(besideSecond);
+            }, () -> {
+                forwardRows(layerInputs, masks, buffers, 0, 0, half, firstRandoms);
+                runIfAny(besideFirst);
+            });
         } else {
-            for (int layer = 0; layer < layerCount(); layer++) {
-                kernels.layer(layerInputs[layer], weights[layer], biases[layer], buffers.outputs[layer], rows,
-                        activation(layer), masks[layer], dropout, random);
+            Runnable pass = () -> {
+                for (int layer = 0; layer < layerCount(); layer++) {
+                    kernels.layer(layerInputs[layer], weights[layer], biases[layer], buffers.outputs[layer], rows,
+                            activation(layer), masks[layer], dropout, random);
+                }
+                runIfAny(besideFirst);
+            };
+            if (besideSecond != null) {
+                ParallelHalves.run(besideSecond, pass);
+            } else {
+                pass.run();
             }
         }
         return new Pass(buffers.outputs[layerCount() - 1], layerInputs, masks, buffers);
+    }
+
+    private static void runIfAny(Runnable work) {
+        if (work != null) {
+            work.run();
+        }
     }
 
     /** Whether some layer on {@code rows} rows is large enough to split in two row halves: then every layer is. */
@@ -480,7 +509,7 @@ public final class Mlp {
      * array this network reuses rather than a new ND4J array each step.
      */
     public Gradients backward(Pass pass, FloatMatrix logitGradient) {
-        return backward(pass, logitArray(pass, logitGradient), true, null, null);
+        return backward(pass, logitArray(pass, logitGradient), true, null, null, null);
     }
 
     /**
@@ -490,7 +519,7 @@ public final class Mlp {
      *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
      */
     public Gradients backward(Pass pass, INDArray logitGradient) {
-        return backward(pass, logitGradient, true, null, null);
+        return backward(pass, logitGradient, true, null, null, null);
     }
 
     /**
@@ -500,16 +529,18 @@ public final class Mlp {
      * layer's products (that layer is too small to split, and its products left the other core idle).
      */
     public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update) {
-        backwardAndUpdate(pass, logitGradient, update, null);
+        backwardAndUpdate(pass, logitGradient, update, null, null);
     }
 
     /**
-     * {@link #backwardAndUpdate(Pass, FloatMatrix, ParameterUpdate)} with independent work ({@code beside}, e.g. other
-     * networks' steps) run on a second core beside this network's output layer, which is mostly too small to split.
+     * {@link #backwardAndUpdate(Pass, FloatMatrix, ParameterUpdate)} with independent work (e.g. other networks'
+     * steps; either part may be null) run beside it: each part after one row half of the backward pass when it is
+     * split in halves, otherwise both on a second core beside this network's output layer.
      */
-    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update, Runnable beside) {
+    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update, Runnable besideFirst,
+                                  Runnable besideSecond) {
         Objects.requireNonNull(update, "update");
-        backward(pass, logitArray(pass, logitGradient), false, update, beside);
+        backward(pass, logitArray(pass, logitGradient), false, update, besideFirst, besideSecond);
     }
 
     /** The logits' gradient in the pass's reused array (direct kernels) or a new ND4J array. */
@@ -527,12 +558,16 @@ public final class Mlp {
     }
 
     private Gradients backward(Pass pass, INDArray logitGradient, boolean inputGradientWanted, ParameterUpdate updateOrNull,
-                               Runnable besideOrNull) {
+                               Runnable besideFirst, Runnable besideSecond) {
         TrainingBuffers buffers = pass.buffers;
         INDArray d = Blas.dense(logitGradient);
         if (kernels == Kernels.DIRECT && anyLayerSplits(d.rows())) {
-            return backwardInHalves(pass, d, inputGradientWanted, updateOrNull, besideOrNull);
+            return backwardInHalves(pass, d, inputGradientWanted, updateOrNull, besideFirst, besideSecond);
         }
+        Runnable besideOrNull = besideFirst == null ? besideSecond : besideSecond == null ? besideFirst : () -> {
+            besideFirst.run();
+            besideSecond.run();
+        };
         int top = layerCount() - 1;
         boolean besideTop = besideOrNull != null && kernels == Kernels.DIRECT && top > 0;
         if (besideOrNull != null && !besideTop) {
@@ -591,15 +626,16 @@ public final class Mlp {
      * gradient beside its input gradient and derivative pass was not).
      */
     private Gradients backwardInHalves(Pass pass, INDArray d, boolean inputGradientWanted, ParameterUpdate updateOrNull,
-                                       Runnable besideOrNull) {
+                                       Runnable besideFirst, Runnable besideSecond) {
         TrainingBuffers buffers = pass.buffers;
-        if (besideOrNull != null) {
-            besideOrNull.run();
-        }
         INDArray second = buffers.secondGradient();
-        ParallelHalves.run(() -> backwardRows(pass, d, 1, buffers.secondWeightGradients, buffers.secondBiasGradients,
-                        inputGradientWanted),
-                () -> backwardRows(pass, d, 0, buffers.weightGradients, buffers.biasGradients, inputGradientWanted));
+        ParallelHalves.run(() -> {
+            backwardRows(pass, d, 1, buffers.secondWeightGradients, buffers.secondBiasGradients, inputGradientWanted);
+            runIfAny(besideSecond);
+        }, () -> {
+            backwardRows(pass, d, 0, buffers.weightGradients, buffers.biasGradients, inputGradientWanted);
+            runIfAny(besideFirst);
+        });
         int n = parameterCount();
         if (updateOrNull != null && n >= 2 * MIN_OVERLAPPED_PARAMETERS) {
             // The parameters in two ranges, each added up and updated on its own core.

@@ -129,6 +129,23 @@ class MlpTest {
         assertThrows(IllegalArgumentException.class, () -> mlp.forward(new FloatMatrix(2, 4, new float[8]), true, new SplittableRandom(1)));
     }
 
+    /** Work handed to a forward pass runs once, beside it, and the pass is the pass without it, split in halves or not. */
+    @ParameterizedTest
+    @ValueSource(ints = {40, 400})
+    void workBesideAForwardPassRunsOnceAndChangesNothing(int rows) {
+        Mlp mlp = Mlp.initialise(new int[] {5, 128, 160, 4}, List.of(Activation.RELU, Activation.LEAKY_RELU), 0.2,
+                DataType.FLOAT, 15).withKernels(Kernels.DIRECT);
+        INDArray x = randomMatrix(rows, 5, 16);
+        float[] expected = mlp.forward(x, true, new SplittableRandom(4)).logits().reshape(-1).toFloatVector();
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger second = new AtomicInteger();
+        float[] got = mlp.forward(x, true, new SplittableRandom(4), first::incrementAndGet, second::incrementAndGet)
+                .logits().reshape(-1).toFloatVector();
+        assertArrayEquals(expected, got);
+        assertEquals(1, first.get());
+        assertEquals(1, second.get());
+    }
+
     /** One split layer, and two in a row (each half then goes through both without waiting for the other). */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -230,6 +247,7 @@ class MlpTest {
             AdamOptimizer separateAdam = new AdamOptimizer(separate.parameters(), 0.01, kernels);
             AdamOptimizer togetherAdam = new AdamOptimizer(together.parameters(), 0.01, kernels);
             AtomicInteger besides = new AtomicInteger();
+            AtomicInteger secondBesides = new AtomicInteger();
             for (int step = 0; step < 3; step++) {
                 INDArray x = randomMatrix(rows, 4, 40 + step);
                 FloatMatrix probe = Nd4jMatrices.toFloatMatrix(randomMatrix(rows, sizes[sizes.length - 1], 50 + step));
@@ -237,9 +255,10 @@ class MlpTest {
                 togetherAdam.beginStep();
                 // Other work beside the output layer (the trainer's fine-tuned experts) runs once and changes nothing here.
                 together.backwardAndUpdate(together.forward(x, true, new SplittableRandom(step)), probe, togetherAdam::update,
-                        besides::incrementAndGet);
+                        besides::incrementAndGet, secondBesides::incrementAndGet);
                 assertArrayEquals(separate.parameterValues(), together.parameterValues(), kernels + " " + rows + " rows " + sizes.length + " step " + step);
                 assertEquals(step + 1, besides.get());
+                assertEquals(step + 1, secondBesides.get());
             }
         }
     }
