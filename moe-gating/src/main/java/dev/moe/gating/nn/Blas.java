@@ -189,44 +189,42 @@ public final class Blas {
     /**
      * Each thread's pointers to the arrays it used last. ND4J's {@code addressPointer} is a native call and a new
      * JavaCPP pointer, about a microsecond (4% of gate training's samples), and a training step asks for about 150,
-     * mostly of the same reused arrays. An array's memory does not move while it lives; the arrays are held weakly.
+     * mostly of the same reused arrays (with fine-tuned experts, over a hundred of them a thread). An array's memory
+     * does not move while it lives; the arrays are held weakly.
      */
     private static final ThreadLocal<RecentPointers> RECENT_POINTERS = ThreadLocal.withInitial(RecentPointers::new);
 
+    /** A table indexed by the array's identity hash, one entry a slot: a new array takes its slot over. */
     private static final class RecentPointers {
-        private static final int SIZE = 64;
+        private static final int SLOTS = 512;
         @SuppressWarnings("unchecked")
-        private final WeakReference<INDArray>[] arrays = new WeakReference[SIZE];
-        private final FloatPointer[] pointers = new FloatPointer[SIZE];
+        private final WeakReference<INDArray>[] arrays = new WeakReference[SLOTS];
+        private final FloatPointer[] pointers = new FloatPointer[SLOTS];
         /** A buffer over each array's memory, made on first use (JavaCPP makes it by a native call too). */
-        private final FloatBuffer[] buffers = new FloatBuffer[SIZE];
-        private int next;
+        private final FloatBuffer[] buffers = new FloatBuffer[SLOTS];
 
         FloatPointer pointer(INDArray a) {
-            return pointers[index(a)];
+            return pointers[slot(a)];
         }
 
         FloatBuffer buffer(INDArray a) {
-            int i = index(a);
+            int i = slot(a);
             if (buffers[i] == null) {
                 buffers[i] = pointers[i].asBuffer();
             }
             return buffers[i];
         }
 
-        private int index(INDArray a) {
-            for (int i = 0; i < SIZE; i++) {
-                WeakReference<INDArray> known = arrays[i];
-                if (known != null && known.get() == a) {
-                    return i;
-                }
+        private int slot(INDArray a) {
+            int h = System.identityHashCode(a);
+            int i = (h ^ (h >>> 16)) & (SLOTS - 1);
+            WeakReference<INDArray> known = arrays[i];
+            if (known == null || known.get() != a) {
+                long length = a.length();
+                arrays[i] = new WeakReference<>(a);
+                pointers[i] = new FloatPointer(a.data().addressPointer()).position(0).capacity(length).limit(length);
+                buffers[i] = null;
             }
-            long length = a.length();
-            int i = next;
-            arrays[i] = new WeakReference<>(a);
-            pointers[i] = new FloatPointer(a.data().addressPointer()).position(0).capacity(length).limit(length);
-            buffers[i] = null;
-            next = (next + 1) % SIZE;
             return i;
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -621,38 +622,35 @@ public final class Mlp {
     /**
      * The backward pass of a network with a layer large enough to split, in two row halves: each half goes down every
      * layer for its rows without waiting for the other, as on the way forward, and sums its rows' share of the
-     * parameters' gradient into its own array; the two are added at the end (the sums' order, not the core count, so
-     * the result is the same on any machine). One hand-off instead of one per layer, and even halves (a layer's weight
-     * gradient beside its input gradient and derivative pass was not).
+     * parameters' gradient into its own array; the half that finishes last adds the two and updates the parameters
+     * (the sums' order, not the core count or the timing, decides the result). One hand-off a backward pass instead of
+     * one per layer, and even halves (a layer's weight gradient beside its input gradient and derivative pass was not).
      */
     private Gradients backwardInHalves(Pass pass, INDArray d, boolean inputGradientWanted, ParameterUpdate updateOrNull,
                                        Runnable besideFirst, Runnable besideSecond) {
         TrainingBuffers buffers = pass.buffers;
         INDArray second = buffers.secondGradient();
+        int n = parameterCount();
+        AtomicInteger halvesLeft = new AtomicInteger(2);
+        // The last half to finish its rows sees the other's gradient (the decrement orders their writes) and finishes the
+        // step, while the other core goes on to its work beside: no further hand-off.
+        Runnable finishIfLast = () -> {
+            if (halvesLeft.decrementAndGet() == 0) {
+                Kernels.addInto(buffers.gradient, second, 0, n);
+                if (updateOrNull != null) {
+                    updateOrNull.update(buffers.gradient, 0, n);
+                }
+            }
+        };
         ParallelHalves.run(() -> {
             backwardRows(pass, d, 1, buffers.secondWeightGradients, buffers.secondBiasGradients, inputGradientWanted);
+            finishIfLast.run();
             runIfAny(besideSecond);
         }, () -> {
             backwardRows(pass, d, 0, buffers.weightGradients, buffers.biasGradients, inputGradientWanted);
+            finishIfLast.run();
             runIfAny(besideFirst);
         });
-        int n = parameterCount();
-        if (updateOrNull != null && n >= 2 * MIN_OVERLAPPED_PARAMETERS) {
-            // The parameters in two ranges, each added up and updated on its own core.
-            int middle = n / 2;
-            ParallelHalves.run(() -> {
-                Kernels.addInto(buffers.gradient, second, middle, n);
-                updateOrNull.update(buffers.gradient, middle, n);
-            }, () -> {
-                Kernels.addInto(buffers.gradient, second, 0, middle);
-                updateOrNull.update(buffers.gradient, 0, middle);
-            });
-            return new Gradients(buffers.gradient, inputGradientWanted ? buffers.inputGradients[0] : null);
-        }
-        Kernels.addInto(buffers.gradient, second, 0, n);
-        if (updateOrNull != null) {
-            updateOrNull.update(buffers.gradient, 0, n);
-        }
         return new Gradients(buffers.gradient, inputGradientWanted ? buffers.inputGradients[0] : null);
     }
 

@@ -223,8 +223,8 @@ class MlpTest {
 
     /**
      * Backward and update in one call (the optimiser on the upper layers beside the first layer's products, the input's
-     * gradient skipped; or, on rows enough to split a layer, the backward pass in row halves and the parameters added up
-     * and updated in two ranges) leaves the very parameters that backward then a whole Adam step leave, step after step.
+     * gradient skipped; or, on rows enough to split a layer, the backward pass in row halves, the last half to finish
+     * adding the two halves' gradients and updating) leaves the very parameters that backward then a whole Adam step leave, step after step.
      */
     @ParameterizedTest
     @EnumSource(Kernels.class)
