@@ -3,13 +3,15 @@
 # checkout's (B), taking turns, then GateTrainingFingerprint on both (the same lines: bit for bit the same training).
 # This checkout's moe-bench runs both sides; only the moe modules and libraries under lib/ differ. Save A first:
 #   mvn -B -q -DskipTests package -pl moe-bench -am && mkdir -p /tmp/moe-a && cp -r moe-bench/target/lib /tmp/moe-a/
-# Usage: bench/gate-ab.sh A_DIR [ROUNDS [RUNS]]   (default 4 rounds of 3 timed trainings per side)
+# Usage: bench/gate-ab.sh A_DIR [ROUNDS [RUNS [finetune]]]   (default 4 rounds of 3 timed trainings per side; finetune:
+# the three experts fine-tuned with the gate every step, the article's joint training)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 a="$1"
 rounds="${2:-4}"
 runs="${3:-3}"
+mode="${4:-gate}"
 source bench/common.sh
 bench_setup article >/dev/null
 source bin/native-env.sh
@@ -19,7 +21,7 @@ log=$(mktemp)
 for i in $(seq "$rounds"); do
   for side in A B; do
     load=$(cut -d' ' -f1 /proc/loadavg)
-    java -cp "$(side_cp $side)" dev.moe.bench.GateTrainingRuns 2000 500 "$runs" 2>/dev/null | grep '^wall' \
+    java -cp "$(side_cp $side)" dev.moe.bench.GateTrainingRuns 2000 500 "$runs" "$mode" 2>/dev/null | grep '^wall' \
       | sed "s/^/$side load $load /" | tee -a "$log"
   done
 done

@@ -19,7 +19,7 @@ import java.util.Locale;
  * The seed experiment timed inside one JVM, the way bench/seed_pytorch.py times PyTorch: seconds to train
  * the three experts and the gate (one seed, after one warm-up run), inference rows/s of the trained mixture
  * on fresh rows in batches of 8192, and test accuracy. Prints one JSON line. With {@code seeds} above 1 it also
- * trains with the next seeds and adds the accuracy's mean and standard deviation over all of them.
+ * trains with the next seeds and adds the accuracy's mean and standard deviation over all of them, and each seed's.
  *
  * <p>Usage: SeedBenchmark CONFIG [inferRows [seeds]]
  */
@@ -59,7 +59,11 @@ public final class SeedBenchmark {
             }
             double mean = java.util.Arrays.stream(accuracies).average().orElse(Double.NaN);
             double std = Math.sqrt(java.util.Arrays.stream(accuracies).map(a -> (a - mean) * (a - mean)).sum() / (seeds - 1));
-            spread = String.format(Locale.ROOT, ", \"seeds\": %d, \"accuracy_mean\": %.4f, \"accuracy_std\": %.4f", seeds, mean, std);
+            // Each seed's accuracy too, for paired comparisons of two builds (bench/seed-accuracy-ab.sh).
+            String each = java.util.Arrays.stream(accuracies).mapToObj(a -> String.format(Locale.ROOT, "%.4f", a))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            spread = String.format(Locale.ROOT, ", \"seeds\": %d, \"accuracy_mean\": %.4f, \"accuracy_std\": %.4f, \"accuracies\": [%s]",
+                    seeds, mean, std, each);
         }
         System.out.printf(Locale.ROOT, "{\"engine\": \"moe\", \"config\": \"%s\", \"train_seconds\": %.3f, "
                         + "\"infer_rows_per_second\": %d, \"accuracy\": %.4f%s}%n",

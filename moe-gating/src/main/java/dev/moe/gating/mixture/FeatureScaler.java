@@ -58,9 +58,11 @@ public record FeatureScaler(float[] means, float[] scales) {
         int c = means.length;
         float[] in = rows.values();
         float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            int j = i % c;
-            out[i] = (in[i] - means[j]) / scales[j];
+        // Row by row rather than a remainder per value: fine-tuned experts scale their rows every step.
+        for (int base = 0; base < in.length; base += c) {
+            for (int j = 0; j < c; j++) {
+                out[base + j] = (in[base + j] - means[j]) / scales[j];
+            }
         }
         return new FloatMatrix(rows.rows(), c, out);
     }

@@ -1,5 +1,6 @@
 package dev.moe.gating.nn;
 
+import java.lang.ref.WeakReference;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.Arrays;
@@ -98,7 +99,7 @@ public final class Blas {
      */
     public static FloatBuffer floats(INDArray a) {
         requireDense(a, "the array");
-        return pointer(a).asBuffer();
+        return RECENT_POINTERS.get().buffer(a).duplicate();
     }
 
     /** {@link #floats} as the bit patterns of the floats: for writing floats made by int arithmetic. */
@@ -182,9 +183,50 @@ public final class Blas {
 
     /** The address of the array's first element (ND4J's address pointer already includes a view's offset). */
     private static FloatPointer pointer(INDArray a) {
-        long length = a.length();
-        FloatPointer p = new FloatPointer(a.data().addressPointer());
-        return p.position(0).capacity(length).limit(length);
+        return RECENT_POINTERS.get().pointer(a);
+    }
+
+    /**
+     * Each thread's pointers to the arrays it used last. ND4J's {@code addressPointer} is a native call and a new
+     * JavaCPP pointer, about a microsecond (4% of gate training's samples), and a training step asks for about 150,
+     * mostly of the same reused arrays (with fine-tuned experts, over a hundred of them a thread). An array's memory
+     * does not move while it lives; the arrays are held weakly.
+     */
+    private static final ThreadLocal<RecentPointers> RECENT_POINTERS = ThreadLocal.withInitial(RecentPointers::new);
+
+    /** A table indexed by the array's identity hash, one entry a slot: a new array takes its slot over. */
+    private static final class RecentPointers {
+        private static final int SLOTS = 512;
+        @SuppressWarnings("unchecked")
+        private final WeakReference<INDArray>[] arrays = new WeakReference[SLOTS];
+        private final FloatPointer[] pointers = new FloatPointer[SLOTS];
+        /** A buffer over each array's memory, made on first use (JavaCPP makes it by a native call too). */
+        private final FloatBuffer[] buffers = new FloatBuffer[SLOTS];
+
+        FloatPointer pointer(INDArray a) {
+            return pointers[slot(a)];
+        }
+
+        FloatBuffer buffer(INDArray a) {
+            int i = slot(a);
+            if (buffers[i] == null) {
+                buffers[i] = pointers[i].asBuffer();
+            }
+            return buffers[i];
+        }
+
+        private int slot(INDArray a) {
+            int h = System.identityHashCode(a);
+            int i = (h ^ (h >>> 16)) & (SLOTS - 1);
+            WeakReference<INDArray> known = arrays[i];
+            if (known == null || known.get() != a) {
+                long length = a.length();
+                arrays[i] = new WeakReference<>(a);
+                pointers[i] = new FloatPointer(a.data().addressPointer()).position(0).capacity(length).limit(length);
+                buffers[i] = null;
+            }
+            return i;
+        }
     }
 
     private static String shape(INDArray a, boolean transposed) {

@@ -54,14 +54,15 @@ public enum Kernels {
             for (int start = 0; start < n; start += CHUNK) {
                 int length = Math.min(CHUNK, n - start);
                 values.get(start, chunk, 0, length);
-                activation.apply(chunk, length);
                 if (mask != null) {
                     if (draw) {
                         draws.nextBits(bits, length);
                         maskBits.put(start, bits, 0, length);
                     }
                     mask.get(start, factors, 0, length);
-                    multiply(chunk, factors, length);
+                    activation.apply(chunk, factors, length);
+                } else {
+                    activation.apply(chunk, length);
                 }
                 values.put(start, chunk, 0, length);
             }
@@ -80,10 +81,11 @@ public enum Kernels {
                 int length = Math.min(CHUNK, n - start);
                 g.get(start, gs, 0, length);
                 out.get(start, outs, 0, length);
-                activation.backprop(gs, outs, length);
                 if (mask != null) {
                     mask.get(start, factors, 0, length);
-                    multiply(gs, factors, length);
+                    activation.backprop(gs, outs, factors, length);
+                } else {
+                    activation.backprop(gs, outs, length);
                 }
                 g.put(start, gs, 0, length);
             }
@@ -164,9 +166,20 @@ public enum Kernels {
     /** Writes the column sums of {@code d} into the 1 x columns {@code into}; {@code ones}: at least rows ones. */
     abstract void columnSums(INDArray d, INDArray ones, INDArray into);
 
-    private static void multiply(float[] values, float[] factors, int n) {
-        for (int i = 0; i < n; i++) {
-            values[i] *= factors[i];
+    /** {@code into += add} on elements {@code from..to-1} of two dense float arrays (the direct kernels' memory). */
+    static void addInto(INDArray into, INDArray add, int from, int to) {
+        FloatBuffer target = Blas.floats(into);
+        FloatBuffer source = Blas.floats(add);
+        float[] sums = new float[Math.min(CHUNK, Math.max(0, to - from))];
+        float[] addends = new float[sums.length];
+        for (int start = from; start < to; start += CHUNK) {
+            int length = Math.min(CHUNK, to - start);
+            target.get(start, sums, 0, length);
+            source.get(start, addends, 0, length);
+            for (int i = 0; i < length; i++) {
+                sums[i] += addends[i];
+            }
+            target.put(start, sums, 0, length);
         }
     }
 

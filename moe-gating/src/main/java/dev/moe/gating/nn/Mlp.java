@@ -3,11 +3,13 @@ package dev.moe.gating.nn;
 import dev.moe.api.FloatMatrix;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -266,59 +268,79 @@ public final class Mlp {
      * @param random draws the dropout masks while training; unused when {@code training} is false
      */
     public Pass forward(INDArray input, boolean training, SplittableRandom random) {
+        return forward(input, training, random, null, null);
+    }
+
+    /**
+     * {@link #forward(INDArray, boolean, SplittableRandom)} with independent work (other networks' passes, say) run
+     * beside it, each part (either may be null) on its own core after one row half of the pass when the pass is split
+     * in halves, or beside the pass: one hand-off for all of it, and each core busy until it is done.
+     */
+    public Pass forward(INDArray input, boolean training, SplittableRandom random, Runnable besideFirst,
+                        Runnable besideSecond) {
         checkInput(input);
         TrainingBuffers buffers = buffersFor(input.rows());
         INDArray[] layerInputs = new INDArray[layerCount()];
         INDArray[] masks = new INDArray[layerCount()];
         INDArray a = Blas.dense(input);
         int rows = (int) input.rows();
-        int layer = 0;
-        while (layer < layerCount()) {
-            // A run of layers large enough to split, and the small layer just before it (the first layer, say).
-            boolean lead = kernels == Kernels.DIRECT && layer + 1 < layerCount() && !splits(rows, layer) && splits(rows, layer + 1);
-            int end = lead ? layer + 1 : layer;
-            while (kernels == Kernels.DIRECT && end < layerCount() && splits(rows, end)) {
-                end++;
-            }
-            if (end > layer) {
-                // Layers layer..end-1 in two row halves. Rows are independent, so each half goes through all of them
-                // without waiting for the other: one hand-off for the run, not one per layer.
-                int first = layer;
-                int last = end;
-                int half = rows / 2;
-                SplittableRandom[] firstRandoms = new SplittableRandom[last];
-                SplittableRandom[] secondRandoms = new SplittableRandom[last];
-                INDArray in = a;
-                for (int l = first; l < last; l++) {
-                    INDArray mask = training ? buffers.masks[l] : null; // null for the output layer and without dropout
-                    if (mask != null && lead && l == first) {
-                        // A layer too small to split draws one mask for all its rows: drawn here, whole, as it always
-                        // was (the halves then apply it), so the masks stay the same.
-                        Kernels.drawDropoutMask(mask, rows * sizes[l + 1], dropout, random);
-                    } else if (mask != null) {
-                        // Each half of a split layer has its own dropout stream, drawn here in a fixed order.
-                        firstRandoms[l] = random.split();
-                        secondRandoms[l] = random.split();
-                    }
-                    layerInputs[l] = in;
-                    masks[l] = mask;
-                    in = buffers.outputs[l];
+        for (int layer = 0; layer < layerCount(); layer++) {
+            layerInputs[layer] = layer == 0 ? a : buffers.outputs[layer - 1];
+            masks[layer] = training ? buffers.masks[layer] : null; // null for the output layer and without dropout
+        }
+        if (kernels == Kernels.DIRECT && anyLayerSplits(rows)) {
+            // Rows are independent: each half goes through every layer without waiting for the other, one hand-off a
+            // pass. The masks are those the layers draw one after the other: a layer too small to split draws its
+            // whole mask here first (the halves then apply it), a split one gets a dropout stream per half.
+            SplittableRandom[] firstRandoms = new SplittableRandom[layerCount()];
+            SplittableRandom[] secondRandoms = new SplittableRandom[layerCount()];
+            for (int l = 0; l < layerCount(); l++) {
+                if (masks[l] != null && !splits(rows, l)) {
+                    Kernels.drawDropoutMask(masks[l], rows * sizes[l + 1], dropout, random);
+                } else if (masks[l] != null) {
+                    firstRandoms[l] = random.split();
+                    secondRandoms[l] = random.split();
                 }
-                ParallelHalves.run(() -> forwardRows(layerInputs, masks, buffers, first, last, half, rows, secondRandoms),
-                        () -> forwardRows(layerInputs, masks, buffers, first, last, 0, half, firstRandoms));
-                a = in;
-                layer = last;
+            }
+            int half = rows / 2;
+            ParallelHalves.run(() -> {
+                forwardRows(layerInputs, masks, buffers, 1, half, rows, secondRandoms);
+                runIfAny(besideSecond);
+            }, () -> {
+                forwardRows(layerInputs, masks, buffers, 0, 0, half, firstRandoms);
+                runIfAny(besideFirst);
+            });
+        } else {
+            Runnable pass = () -> {
+                for (int layer = 0; layer < layerCount(); layer++) {
+                    kernels.layer(layerInputs[layer], weights[layer], biases[layer], buffers.outputs[layer], rows,
+                            activation(layer), masks[layer], dropout, random);
+                }
+                runIfAny(besideFirst);
+            };
+            if (besideSecond != null) {
+                ParallelHalves.run(besideSecond, pass);
             } else {
-                INDArray z = buffers.outputs[layer];
-                INDArray mask = training ? buffers.masks[layer] : null;
-                kernels.layer(a, weights[layer], biases[layer], z, rows, activation(layer), mask, dropout, random);
-                layerInputs[layer] = a;
-                masks[layer] = mask;
-                a = z;
-                layer++;
+                pass.run();
             }
         }
-        return new Pass(a, layerInputs, masks, buffers);
+        return new Pass(buffers.outputs[layerCount() - 1], layerInputs, masks, buffers);
+    }
+
+    private static void runIfAny(Runnable work) {
+        if (work != null) {
+            work.run();
+        }
+    }
+
+    /** Whether some layer on {@code rows} rows is large enough to split in two row halves: then every layer is. */
+    private boolean anyLayerSplits(long rows) {
+        for (int layer = 0; layer < layerCount(); layer++) {
+            if (splits(rows, layer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether layer {@code layer} on {@code rows} rows is large enough to split in two row halves. */
@@ -327,16 +349,14 @@ public final class Mlp {
     }
 
     /**
-     * Rows {@code from..to-1} through layers {@code first..last-1} of a forward pass (their arrays set up by it); a null
-     * random with a mask applies the mask drawn already.
+     * Rows {@code from..to-1} (half {@code side} of them) through every layer of a forward pass whose arrays are set up;
+     * a null random with a mask applies the mask drawn already.
      */
-    private void forwardRows(INDArray[] layerInputs, INDArray[] masks, TrainingBuffers buffers, int first, int last,
-                             int from, int to, SplittableRandom[] randoms) {
-        for (int l = first; l < last; l++) {
-            INDArray in = from == 0 ? layerInputs[l] : rowsFrom(layerInputs[l], from);
-            INDArray z = from == 0 ? buffers.outputs[l] : rowsFrom(buffers.outputs[l], from);
-            INDArray mask = masks[l] == null || from == 0 ? masks[l] : rowsFrom(masks[l], from);
-            kernels.layer(in, weights[l], biases[l], z, to - from, activation(l), mask, dropout, randoms[l]);
+    private void forwardRows(INDArray[] layerInputs, INDArray[] masks, TrainingBuffers buffers, int side, int from, int to,
+                             SplittableRandom[] randoms) {
+        for (int l = 0; l < layerCount(); l++) {
+            kernels.layer(buffers.half(layerInputs[l], side), weights[l], biases[l], buffers.half(buffers.outputs[l], side),
+                    to - from, activation(l), buffers.half(masks[l], side), dropout, randoms[l]);
         }
     }
 
@@ -382,6 +402,13 @@ public final class Mlp {
         final INDArray gradient = Nd4j.createUninitialized(DataType.FLOAT, 1, parameterCount());
         final INDArray[] weightGradients = new INDArray[layerCount()];
         final INDArray[] biasGradients = new INDArray[layerCount()];
+        /**
+         * The second row half's share of the gradient when the backward pass runs in two row halves (the first half's
+         * goes into {@link #gradient}, then this is added to it); made on first use.
+         */
+        private INDArray secondGradient;
+        final INDArray[] secondWeightGradients = new INDArray[layerCount()];
+        final INDArray[] secondBiasGradients = new INDArray[layerCount()];
         /** A column of ones: the bias gradients are the products {@code d^T ones}. */
         final INDArray ones;
         /** The logits' gradient when it comes as a heap matrix. */
@@ -389,10 +416,16 @@ public final class Mlp {
         private final long rows;
         /** The input when it comes as a heap matrix; made on first use. */
         private INDArray input;
+        /**
+         * Views of the first and second row halves of these arrays, made once: a view costs microseconds, and a step
+         * takes about twenty. Read by both halves' threads, written only while the buffers are made.
+         */
+        private final Map<INDArray, INDArray[]> halves = new IdentityHashMap<>();
 
         INDArray input() {
             if (input == null) {
                 input = Nd4j.createUninitialized(DataType.FLOAT, rows, inputSize());
+                addHalves(input);
             }
             return input;
         }
@@ -401,20 +434,51 @@ public final class Mlp {
             this.rows = rows;
             ones = Nd4j.ones(DataType.FLOAT, rows, 1);
             logitGradient = Nd4j.createUninitialized(DataType.FLOAT, rows, outputSize());
+            addHalves(logitGradient);
             for (int layer = 0; layer < layerCount(); layer++) {
                 outputs[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer + 1]);
                 inputGradients[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer]);
+                addHalves(outputs[layer]);
+                addHalves(inputGradients[layer]);
                 if (layer + 1 < layerCount() && dropout > 0) {
                     masks[layer] = Nd4j.createUninitialized(DataType.FLOAT, rows, sizes[layer + 1]);
+                    addHalves(masks[layer]);
                 }
             }
             viewsInto(gradient, weightGradients, biasGradients);
         }
+
+        INDArray secondGradient() {
+            if (secondGradient == null) {
+                secondGradient = Nd4j.createUninitialized(DataType.FLOAT, 1, parameterCount());
+                viewsInto(secondGradient, secondWeightGradients, secondBiasGradients);
+            }
+            return secondGradient;
+        }
+
+        private void addHalves(INDArray a) {
+            if (rows >= 2) {
+                halves.put(a, new INDArray[] {rowRange(a, 0, (int) (rows / 2)), rowRange(a, (int) (rows / 2), (int) rows)});
+            }
+        }
+
+        /** Rows 0..rows/2-1 ({@code side} 0) or rows/2.. (side 1) of an array with these rows; null for null. */
+        INDArray half(INDArray a, int side) {
+            if (a == null) {
+                return null;
+            }
+            INDArray[] made = halves.get(a);
+            if (made != null) {
+                return made[side];
+            }
+            int half = (int) (a.rows() / 2);
+            return side == 0 ? rowRange(a, 0, half) : rowRange(a, half, (int) a.rows());
+        }
     }
 
-    /** Rows {@code first..} of a dense row-major matrix, as a view (dense too). */
-    private static INDArray rowsFrom(INDArray a, int first) {
-        return a.get(NDArrayIndex.interval(first, a.rows()), NDArrayIndex.all());
+    /** Rows {@code from..to-1} of a dense row-major matrix, as a view (dense too). */
+    private static INDArray rowRange(INDArray a, int from, int to) {
+        return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     /** The hidden layer's activation; the output layer's logits are linear. */
@@ -446,7 +510,7 @@ public final class Mlp {
      * array this network reuses rather than a new ND4J array each step.
      */
     public Gradients backward(Pass pass, FloatMatrix logitGradient) {
-        return backward(pass, logitArray(pass, logitGradient), true, null, null);
+        return backward(pass, logitArray(pass, logitGradient), true, null, null, null);
     }
 
     /**
@@ -456,7 +520,7 @@ public final class Mlp {
      *         and with respect to the input, in arrays this network reuses (see {@link Gradients})
      */
     public Gradients backward(Pass pass, INDArray logitGradient) {
-        return backward(pass, logitGradient, true, null, null);
+        return backward(pass, logitGradient, true, null, null, null);
     }
 
     /**
@@ -466,16 +530,18 @@ public final class Mlp {
      * layer's products (that layer is too small to split, and its products left the other core idle).
      */
     public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update) {
-        backwardAndUpdate(pass, logitGradient, update, null);
+        backwardAndUpdate(pass, logitGradient, update, null, null);
     }
 
     /**
-     * {@link #backwardAndUpdate(Pass, FloatMatrix, ParameterUpdate)} with independent work ({@code beside}, e.g. other
-     * networks' steps) run on a second core beside this network's output layer, which is mostly too small to split.
+     * {@link #backwardAndUpdate(Pass, FloatMatrix, ParameterUpdate)} with independent work (e.g. other networks'
+     * steps; either part may be null) run beside it: each part after one row half of the backward pass when it is
+     * split in halves, otherwise both on a second core beside this network's output layer.
      */
-    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update, Runnable beside) {
+    public void backwardAndUpdate(Pass pass, FloatMatrix logitGradient, ParameterUpdate update, Runnable besideFirst,
+                                  Runnable besideSecond) {
         Objects.requireNonNull(update, "update");
-        backward(pass, logitArray(pass, logitGradient), false, update, beside);
+        backward(pass, logitArray(pass, logitGradient), false, update, besideFirst, besideSecond);
     }
 
     /** The logits' gradient in the pass's reused array (direct kernels) or a new ND4J array. */
@@ -493,23 +559,28 @@ public final class Mlp {
     }
 
     private Gradients backward(Pass pass, INDArray logitGradient, boolean inputGradientWanted, ParameterUpdate updateOrNull,
-                               Runnable besideOrNull) {
+                               Runnable besideFirst, Runnable besideSecond) {
         TrainingBuffers buffers = pass.buffers;
+        INDArray d = Blas.dense(logitGradient);
+        if (kernels == Kernels.DIRECT && anyLayerSplits(d.rows())) {
+            return backwardInHalves(pass, d, inputGradientWanted, updateOrNull, besideFirst, besideSecond);
+        }
+        Runnable besideOrNull = besideFirst == null ? besideSecond : besideSecond == null ? besideFirst : () -> {
+            besideFirst.run();
+            besideSecond.run();
+        };
         int top = layerCount() - 1;
-        boolean besideTop = besideOrNull != null && kernels == Kernels.DIRECT && top > 0
-                && !ParallelHalves.splits(pass.layerInputs[top].rows(), sizes[top], sizes[top + 1]);
+        boolean besideTop = besideOrNull != null && kernels == Kernels.DIRECT && top > 0;
         if (besideOrNull != null && !besideTop) {
             besideOrNull.run();
         }
         // Every weight and bias gradient is written below (products with beta 0, column sums): no zeroing needed.
-        INDArray d = Blas.dense(logitGradient);
         int upperParameters = parameterCount() - (sizes[0] * sizes[1] + sizes[1]);
         for (int layer = layerCount() - 1; layer >= 0; layer--) {
             INDArray in = pass.layerInputs[layer];
             INDArray above = d;
             INDArray below = buffers.inputGradients[layer];
             int l = layer;
-            // The parameters' gradients and the gradient going down are independent: on two cores when large.
             Runnable parameterGradients = () -> {
                 kernels.gemm(in, true, above, false, buffers.weightGradients[l], 0f);
                 kernels.columnSums(above, buffers.ones, buffers.biasGradients[l]);
@@ -522,6 +593,7 @@ public final class Mlp {
             };
             if (layer == 0 && !inputGradientWanted) {
                 if (updateOrNull != null && kernels == Kernels.DIRECT && upperParameters >= MIN_OVERLAPPED_PARAMETERS) {
+                    // The first layer's products leave the second core to the optimiser's step on the layers above.
                     int first = parameterCount() - upperParameters;
                     ParallelHalves.run(() -> updateOrNull.update(buffers.gradient, first, parameterCount()), parameterGradients);
                     updateOrNull.update(buffers.gradient, 0, first);
@@ -535,9 +607,6 @@ public final class Mlp {
                     inputGradient.run();
                 });
                 d = below;
-            } else if (kernels == Kernels.DIRECT && ParallelHalves.splits(in.rows(), sizes[layer], sizes[layer + 1])) {
-                ParallelHalves.run(parameterGradients, inputGradient);
-                d = below;
             } else {
                 parameterGradients.run();
                 inputGradient.run();
@@ -548,6 +617,62 @@ public final class Mlp {
             updateOrNull.update(buffers.gradient, 0, parameterCount());
         }
         return new Gradients(buffers.gradient, d);
+    }
+
+    /**
+     * The backward pass of a network with a layer large enough to split, in two row halves: each half goes down every
+     * layer for its rows without waiting for the other, as on the way forward, and sums its rows' share of the
+     * parameters' gradient into its own array; the half that finishes last adds the two and updates the parameters
+     * (the sums' order, not the core count or the timing, decides the result). One hand-off a backward pass instead of
+     * one per layer, and even halves (a layer's weight gradient beside its input gradient and derivative pass was not).
+     */
+    private Gradients backwardInHalves(Pass pass, INDArray d, boolean inputGradientWanted, ParameterUpdate updateOrNull,
+                                       Runnable besideFirst, Runnable besideSecond) {
+        TrainingBuffers buffers = pass.buffers;
+        INDArray second = buffers.secondGradient();
+        int n = parameterCount();
+        AtomicInteger halvesLeft = new AtomicInteger(2);
+        // The last half to finish its rows sees the other's gradient (the decrement orders their writes) and finishes the
+        // step, while the other core goes on to its work beside: no further hand-off.
+        Runnable finishIfLast = () -> {
+            if (halvesLeft.decrementAndGet() == 0) {
+                Kernels.addInto(buffers.gradient, second, 0, n);
+                if (updateOrNull != null) {
+                    updateOrNull.update(buffers.gradient, 0, n);
+                }
+            }
+        };
+        ParallelHalves.run(() -> {
+            backwardRows(pass, d, 1, buffers.secondWeightGradients, buffers.secondBiasGradients, inputGradientWanted);
+            finishIfLast.run();
+            runIfAny(besideSecond);
+        }, () -> {
+            backwardRows(pass, d, 0, buffers.weightGradients, buffers.biasGradients, inputGradientWanted);
+            finishIfLast.run();
+            runIfAny(besideFirst);
+        });
+        return new Gradients(buffers.gradient, inputGradientWanted ? buffers.inputGradients[0] : null);
+    }
+
+    /** Row half {@code side} of a backward pass, its share of the parameters' gradient written into the given views. */
+    private void backwardRows(Pass pass, INDArray logitGradient, int side, INDArray[] weightGradients,
+                              INDArray[] biasGradients, boolean inputGradientWanted) {
+        TrainingBuffers buffers = pass.buffers;
+        INDArray above = buffers.half(logitGradient, side);
+        for (int l = layerCount() - 1; l >= 0; l--) {
+            INDArray in = buffers.half(pass.layerInputs[l], side);
+            kernels.gemm(in, true, above, false, weightGradients[l], 0f);
+            kernels.columnSums(above, buffers.ones, biasGradients[l]);
+            if (l == 0 && !inputGradientWanted) {
+                return;
+            }
+            INDArray below = buffers.half(buffers.inputGradients[l], side);
+            kernels.gemm(above, false, weights[l], true, below, 0f);
+            if (l > 0) {
+                kernels.backprop(activations.get(l - 1), below, in, buffers.half(pass.masks[l - 1], side));
+            }
+            above = below;
+        }
     }
 
     /** What a forward pass keeps for the backward pass. */

@@ -14,7 +14,6 @@ import dev.moe.gating.nn.Blas;
 import dev.moe.gating.nn.Kernels;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
-import dev.moe.gating.nn.ParallelHalves;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
@@ -405,12 +404,22 @@ public final class GateTrainer {
         /** One Adam step on one batch; returns the batch's mean negative log-likelihood. */
         private double step(RoutingStrategy routing, INDArray batchInput, int[] batchRows) {
             int b = batchRows.length;
-            Mlp.Pass pass = network.forward(batchInput, true, random);
+            int[] batchLabels = Permutations.select(labels, batchRows);
+            float[] probabilities = frozenProbabilities(batchRows);
+            // The fine-tuned experts' passes (each writes its column of the probabilities) run beside the gate's.
+            FloatMatrix batchFeatures = tuned.length == 0 ? null
+                    : b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
+            Runnable[] expertForwards = expertGroups(k -> {
+                FloatMatrix expertProbabilities = tunings.get(k).forward(batchFeatures);
+                for (int i = 0; i < b; i++) {
+                    probabilities[i * e + k] = expertProbabilities.get(i, batchLabels[i]);
+                }
+            });
+            Mlp.Pass pass = network.forward(batchInput, true, random, expertForwards[0], expertForwards[1]);
             FloatMatrix z = pass.logitValues();
             NoisyGating.Sample noisy = noise != null && routing == strategy ? noise.sample(batchInput, z, random) : null;
             RoutingStrategy.Routing routed = routing.route(noisy == null ? z : noisy.noisyLogits(), true);
-            int[] batchLabels = Permutations.select(labels, batchRows);
-            GateBatch batch = new GateBatch(batchRows, z, noisy, routed.weights(), batchProbabilities(batchRows, batchLabels));
+            GateBatch batch = new GateBatch(batchRows, z, noisy, routed.weights(), probabilities);
 
             double loss = objective.addWeightGradients(batch);
             batch.routed(routed.backward(new FloatMatrix(b, e, batch.weightGradient)));
@@ -419,21 +428,20 @@ public final class GateTrainer {
                 noise.step(noisy, batch.noisyLogitGradient, batch.stdGradient);
             }
 
-            // The fine-tuned experts' steps depend on nothing the gate's backward pass does: beside its output layer.
-            Runnable expertSteps = tuned.length == 0 ? null
-                    : () -> sideBySide(tuned, k -> tunings.get(k).backwardAndStep(batch.probabilityGradient, k, e, batchLabels));
+            // The fine-tuned experts' steps depend on nothing the gate's backward pass does: beside it.
+            Runnable[] expertSteps = expertGroups(k -> tunings.get(k).backwardAndStep(batch.probabilityGradient, k, e, batchLabels));
             optimizer.beginStep();
             network.backwardAndUpdate(pass, new FloatMatrix(b, e, batch.logitGradient), (gradient, from, to) -> {
                 if (decay != null || trainableMask != null) {
                     decayAndMask(gradient, network.parameters(), decay, trainableMask, from, to);
                 }
                 optimizer.update(gradient, from, to);
-            }, expertSteps);
+            }, expertSteps[0], expertSteps[1]);
             return loss;
         }
 
-        /** p_k(y_i) for the batch's rows: cached for frozen experts, a forward pass for fine-tuned ones. */
-        private float[] batchProbabilities(int[] batchRows, int[] batchLabels) {
+        /** p_k(y_i) of the frozen experts for the batch's rows (cached); the fine-tuned experts' columns are left 0. */
+        private float[] frozenProbabilities(int[] batchRows) {
             int b = batchRows.length;
             float[] p = new float[b * e];
             for (int k = 0; k < e; k++) {
@@ -443,40 +451,27 @@ public final class GateTrainer {
                     }
                 }
             }
-            if (tuned.length > 0) {
-                FloatMatrix batchFeatures = b == rows.rows() && isIdentity(batchRows) ? rows : rows.selectRows(batchRows);
-                // Each expert writes its own column of p.
-                sideBySide(tuned, k -> {
-                    FloatMatrix probabilities = tunings.get(k).forward(batchFeatures);
-                    for (int i = 0; i < b; i++) {
-                        p[i * e + k] = probabilities.get(i, batchLabels[i]);
-                    }
-                });
-            }
             return p;
         }
 
         /**
-         * {@code work} for each of the given experts, in two groups side by side on the cores: fine-tuned experts are
-         * independent of each other, and each is small (one core idled while they ran one after the other).
+         * {@code work} for each fine-tuned expert, in two groups (either null when empty) for the two cores: the experts
+         * are independent of each other and of the gate's pass, which runs each group beside one of its halves.
          */
-        private static void sideBySide(int[] experts, IntConsumer work) {
-            if (experts.length < 2) {
-                for (int k : experts) {
-                    work.accept(k);
-                }
-                return;
+        private Runnable[] expertGroups(IntConsumer work) {
+            int half = tuned.length / 2;
+            return new Runnable[] {group(0, half, work), group(half, tuned.length, work)};
+        }
+
+        private Runnable group(int from, int to, IntConsumer work) {
+            if (from == to) {
+                return null;
             }
-            int half = experts.length / 2;
-            ParallelHalves.run(() -> {
-                for (int i = half; i < experts.length; i++) {
-                    work.accept(experts[i]);
+            return () -> {
+                for (int i = from; i < to; i++) {
+                    work.accept(tuned[i]);
                 }
-            }, () -> {
-                for (int i = 0; i < half; i++) {
-                    work.accept(experts[i]);
-                }
-            });
+            };
         }
 
         /** The weights of every training row under the given routing, as at inference. */

@@ -129,6 +129,23 @@ class MlpTest {
         assertThrows(IllegalArgumentException.class, () -> mlp.forward(new FloatMatrix(2, 4, new float[8]), true, new SplittableRandom(1)));
     }
 
+    /** Work handed to a forward pass runs once, beside it, and the pass is the pass without it, split in halves or not. */
+    @ParameterizedTest
+    @ValueSource(ints = {40, 400})
+    void workBesideAForwardPassRunsOnceAndChangesNothing(int rows) {
+        Mlp mlp = Mlp.initialise(new int[] {5, 128, 160, 4}, List.of(Activation.RELU, Activation.LEAKY_RELU), 0.2,
+                DataType.FLOAT, 15).withKernels(Kernels.DIRECT);
+        INDArray x = randomMatrix(rows, 5, 16);
+        float[] expected = mlp.forward(x, true, new SplittableRandom(4)).logits().reshape(-1).toFloatVector();
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger second = new AtomicInteger();
+        float[] got = mlp.forward(x, true, new SplittableRandom(4), first::incrementAndGet, second::incrementAndGet)
+                .logits().reshape(-1).toFloatVector();
+        assertArrayEquals(expected, got);
+        assertEquals(1, first.get());
+        assertEquals(1, second.get());
+    }
+
     /** One split layer, and two in a row (each half then goes through both without waiting for the other). */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -146,8 +163,10 @@ class MlpTest {
         Mlp.Pass a = direct.forward(x, true, new SplittableRandom(3));
         Mlp.Pass b = nd4j.forward(x, true, new SplittableRandom(3));
         assertArrayEquals(b.logits().reshape(-1).toFloatVector(), a.logits().reshape(-1).toFloatVector(), 1e-4f);
-        assertArrayEquals(nd4j.backward(b, probe).parameters().reshape(-1).toFloatVector(),
-                direct.backward(a, probe).parameters().reshape(-1).toFloatVector(), 1e-3f);
+        Mlp.Gradients expected = nd4j.backward(b, probe);
+        Mlp.Gradients got = direct.backward(a, probe);
+        assertArrayEquals(expected.parameters().reshape(-1).toFloatVector(), got.parameters().reshape(-1).toFloatVector(), 1e-3f);
+        assertArrayEquals(expected.input().reshape(-1).toFloatVector(), got.input().reshape(-1).toFloatVector(), 1e-4f);
     }
 
     /** The split path with dropout: each half draws its own masks, and the gradients still match the loss. */
@@ -204,11 +223,19 @@ class MlpTest {
 
     /**
      * Backward and update in one call (the optimiser on the upper layers beside the first layer's products, the input's
-     * gradient skipped) leaves the very parameters that backward then a whole Adam step leave, step after step.
+     * gradient skipped; or, on rows enough to split a layer, the backward pass in row halves, the last half to finish
+     * adding the two halves' gradients and updating) leaves the very parameters that backward then a whole Adam step leave, step after step.
      */
     @ParameterizedTest
     @EnumSource(Kernels.class)
     void backwardAndUpdateEqualsBackwardThenAStep(Kernels kernels) {
+        assertTrue(!ParallelHalves.splits(120, 128, 160) && ParallelHalves.splits(240, 128, 160));
+        for (int rows : new int[] {120, 240}) {
+            backwardAndUpdateEqualsBackwardThenAStep(kernels, rows);
+        }
+    }
+
+    private void backwardAndUpdateEqualsBackwardThenAStep(Kernels kernels, int rows) {
         for (int[] sizes : new int[][] {{4, 128, 160, 3}, {4, 16, 3}, {4, 3}}) {
             assertEquals(sizes.length == 4, Mlp.parameterCount(sizes) - (4 * sizes[1] + sizes[1]) >= Mlp.MIN_OVERLAPPED_PARAMETERS,
                     "the large network's upper layers are updated beside its first layer");
@@ -220,16 +247,18 @@ class MlpTest {
             AdamOptimizer separateAdam = new AdamOptimizer(separate.parameters(), 0.01, kernels);
             AdamOptimizer togetherAdam = new AdamOptimizer(together.parameters(), 0.01, kernels);
             AtomicInteger besides = new AtomicInteger();
+            AtomicInteger secondBesides = new AtomicInteger();
             for (int step = 0; step < 3; step++) {
-                INDArray x = randomMatrix(120, 4, 40 + step);
-                FloatMatrix probe = Nd4jMatrices.toFloatMatrix(randomMatrix(120, sizes[sizes.length - 1], 50 + step));
+                INDArray x = randomMatrix(rows, 4, 40 + step);
+                FloatMatrix probe = Nd4jMatrices.toFloatMatrix(randomMatrix(rows, sizes[sizes.length - 1], 50 + step));
                 separateAdam.step(separate.backward(separate.forward(x, true, new SplittableRandom(step)), probe).parameters());
                 togetherAdam.beginStep();
                 // Other work beside the output layer (the trainer's fine-tuned experts) runs once and changes nothing here.
                 together.backwardAndUpdate(together.forward(x, true, new SplittableRandom(step)), probe, togetherAdam::update,
-                        besides::incrementAndGet);
-                assertArrayEquals(separate.parameterValues(), together.parameterValues(), kernels + " " + sizes.length + " step " + step);
+                        besides::incrementAndGet, secondBesides::incrementAndGet);
+                assertArrayEquals(separate.parameterValues(), together.parameterValues(), kernels + " " + rows + " rows " + sizes.length + " step " + step);
                 assertEquals(step + 1, besides.get());
+                assertEquals(step + 1, secondBesides.get());
             }
         }
     }
