@@ -16,3 +16,14 @@ bench_setup() {
     *) echo "unknown gate '$gate': article, linear or finetune" >&2; return 2 ;;
   esac
 }
+
+# The A/B scripts' set-up: A's saved build (folder), the config (default the article gate's), moe-bench built when
+# stale, and the native settings ./moe uses. Sets: a, config, jar.
+ab_setup() {
+  a="$1"
+  local chosen="${2:-examples/seed-experiment-article-gate.yaml}"
+  bench_setup article   # builds moe-bench when stale (and sets its own config: ours is kept)
+  config="$chosen"
+  source bin/native-env.sh
+  moe_native_env
+}

@@ -6,15 +6,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-a="$1"
-config="${2:-examples/seed-experiment-article-gate.yaml}"
 runs="${3:-3}"
 source bench/common.sh
-chosen="$config"
-bench_setup article   # builds moe-bench when stale (and sets its own config: ours is kept)
-config="$chosen"
-source bin/native-env.sh
-moe_native_env
+ab_setup "$1" "${2:-}"
 for i in $(seq "$runs"); do
   for side in A B; do
     if [[ "$side" == A ]]; then cp="$a/moe-bench-0.1.0-SNAPSHOT.jar:$a/lib/*"; else cp="$jar:moe-bench/target/lib/*"; fi
