@@ -81,6 +81,10 @@ final class GateOptionsFactory {
      */
     static List<GateSelection.Candidate> candidates(MoeConfig config, RoutingStrategy strategy, GateOptions options) {
         MoeConfig.GateConfig c = config.gate();
+        if (options.fineTuneExperts() && strategy instanceof ProductRouting) {
+            throw new MoeException(config.source() + ": gate.fine-tune-experts trains the experts with a gate, but the product"
+                    + " strategy fits its exponents to frozen experts' outputs: name another strategy, or turn fine-tuning off");
+        }
         if (!config.gateChoice().equals(MoeConfig.GateConfig.CHOOSE_AUTO) || strategy instanceof RowIndependentRouting) {
             return List.of(new GateSelection.Candidate(strategy instanceof RowIndependentRouting ? strategy.name()
                     : options.inputs().configName(), strategy, options));

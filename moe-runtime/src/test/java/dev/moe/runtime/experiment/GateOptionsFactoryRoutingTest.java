@@ -141,6 +141,11 @@ class GateOptionsFactoryRoutingTest {
             assertEquals(List.of("uniform", "product", section[1]), GateOptionsFactory.candidates(described, new SoftmaxDenseRouting(1),
                     GateOptionsFactory.from(described.gate(), 9, 1000)).stream().map(GateSelection.Candidate::name).toList(), section[0]);
         }
+        MoeConfig tuned = parse("  choose: gate\n  fine-tune-experts: true\n  calibrate: false\n");
+        assertEquals("exp.yaml: gate.fine-tune-experts trains the experts with a gate, but the product strategy fits its exponents"
+                + " to frozen experts' outputs: name another strategy, or turn fine-tuning off",
+                assertThrows(MoeException.class, () -> GateOptionsFactory.candidates(tuned, new ProductRouting(),
+                        GateOptionsFactory.from(tuned.gate(), 9, 1000))).getMessage());
         MoeConfig productRaw = parse("  candidates: [product, product-raw]\n");
         assertEquals(List.of(true, false), GateOptionsFactory.candidates(productRaw, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(productRaw.gate(), 9, 1000)).stream().map(d -> d.options().calibrate()).toList());
