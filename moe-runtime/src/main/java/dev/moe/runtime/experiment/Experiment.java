@@ -143,6 +143,7 @@ public final class Experiment {
     public TrainedRun train(long seed, String prefix, ProgressListener progress) {
         expertFactory.checkParameters(config.experts());
         expertFactory.checkParameters(config.baselines());
+        GateOptionsFactory.checkStrategy(config, strategy);
         progress.step(prefix + "loading data");
         Dataset data = dataSource().load(config.data(), config.baseDirectory(), seed);
         SplitPlan plan;

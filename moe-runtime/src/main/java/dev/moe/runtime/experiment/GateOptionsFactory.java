@@ -81,10 +81,7 @@ final class GateOptionsFactory {
      */
     static List<GateSelection.Candidate> candidates(MoeConfig config, RoutingStrategy strategy, GateOptions options) {
         MoeConfig.GateConfig c = config.gate();
-        if (options.fineTuneExperts() && strategy instanceof ProductRouting) {
-            throw new MoeException(config.source() + ": gate.fine-tune-experts trains the experts with a gate, but the product"
-                    + " strategy fits its exponents to frozen experts' outputs: name another strategy, or turn fine-tuning off");
-        }
+        checkStrategy(config, strategy);
         if (!config.gateChoice().equals(MoeConfig.GateConfig.CHOOSE_AUTO) || strategy instanceof RowIndependentRouting) {
             return List.of(new GateSelection.Candidate(strategy instanceof RowIndependentRouting ? strategy.name()
                     : options.inputs().configName(), strategy, options));
@@ -109,6 +106,14 @@ final class GateOptionsFactory {
             }
         }
         return candidates;
+    }
+
+    /** Refuses, before any work, a strategy the gate settings cannot train: the product with fine-tuned experts. */
+    static void checkStrategy(MoeConfig config, RoutingStrategy strategy) {
+        if (Boolean.TRUE.equals(config.gate().fineTuneExperts()) && strategy instanceof ProductRouting) {
+            throw new MoeException(config.source() + ": gate.fine-tune-experts trains the experts with a gate, but the product"
+                    + " strategy fits its exponents to frozen experts' outputs: name another strategy, or turn fine-tuning off");
+        }
     }
 
     private static double orZero(Double value) {
