@@ -106,9 +106,14 @@ public final class MixtureModel implements AutoCloseable {
 
     public Prediction predict(FloatMatrix rows) {
         if (strategy instanceof ProductRouting) {
+            // The exponents are the same for every row: an expert whose exponent is 0 never runs.
             FloatMatrix logits = gate.logits(rows);
-            return new Prediction(ProductRouting.pool(logits, calibratedProbabilities(rows), labelNames.size()),
-                    strategy.route(logits, false).weights());
+            List<FloatMatrix> probabilities = new ArrayList<>(experts.size());
+            for (int k = 0; k < experts.size(); k++) {
+                probabilities.add(rows.rows() > 0 && ProductRouting.negligible(logits.get(0, k)) ? null
+                        : calibrations.get(k).apply(experts.get(k).predict(rows)));
+            }
+            return new Prediction(ProductRouting.pool(logits, probabilities, labelNames.size()), strategy.route(logits, false).weights());
         }
         if (gate.inputs().needsExperts()) {
             List<FloatMatrix> probabilities = calibratedProbabilities(rows);

@@ -39,10 +39,21 @@ public final class ProductRouting implements RowIndependentRouting {
     }
 
     /**
+     * Whether an expert's exponent is too small to move any probability (a fitted 0 is stored as 1e-30): the
+     * mixture then need not run that expert at all.
+     */
+    public static boolean negligible(float logit) {
+        return logit < NEGLIGIBLE_LOGIT;
+    }
+
+    /** exp(-40) is about 4e-18: times a log-probability of at most 16 in size, far below a double's resolution of 1. */
+    private static final float NEGLIGIBLE_LOGIT = -40f;
+
+    /**
      * The pooled probabilities: per row {@code softmax_y(sum_k exp(z_k) log q_k(y))}.
      *
      * @param logits        rows x experts, the gate's logits (the log of each expert's exponent)
-     * @param probabilities per expert, rows x labels
+     * @param probabilities per expert, rows x labels; null for an expert whose exponent is {@link #negligible}
      */
     public static FloatMatrix pool(FloatMatrix logits, java.util.List<FloatMatrix> probabilities, int labels) {
         int n = logits.rows();
@@ -52,6 +63,9 @@ public final class ProductRouting implements RowIndependentRouting {
         for (int r = 0; r < n; r++) {
             java.util.Arrays.fill(z, 0);
             for (int k = 0; k < e; k++) {
+                if (probabilities.get(k) == null) {
+                    continue;
+                }
                 double exponent = Math.exp(logits.get(r, k));
                 float[] q = probabilities.get(k).values();
                 for (int j = 0; j < labels; j++) {

@@ -371,6 +371,24 @@ class GateTrainerTest {
     }
 
     @Test
+    void anExpertWhoseExponentIsZeroNeverRunsInTheProduct() {
+        Problem train = new Problem(400, 41);
+        FakeExperts.RuleExpert contrarian = new FakeExperts.RuleExpert("contrarian", FEATURES, LABELS, row -> row[0] >= 0 ? 0 : 1, 0.9f);
+        List<AlignedExpert> experts = new ArrayList<>(experts());
+        experts.add(AlignedExpert.align(contrarian, FEATURES, LABELS));
+        MixtureModel model = new GateTrainer().train(train.rows, train.labels, LABELS, experts, new ProductRouting(),
+                GateOptions.builder().seed(42).build(), GateTrainer.EpochListener.NONE).model();
+        // Always wrong: a negative exponent would help, but exponents stop at 0.
+        assertTrue(model.productExponents().get(2) < 1e-20, model.productExponents().toString());
+        Problem test = new Problem(50, 43);
+        List<FloatMatrix> outputs = experts.stream().map(e -> e.predict(test.rows)).toList();
+        int seen = contrarian.rowsSeen.get();
+        FloatMatrix p = model.predict(test.rows).probabilities();
+        assertEquals(seen, contrarian.rowsSeen.get(), "the contrarian ran");
+        assertArrayEquals(model.predict(test.rows, outputs).probabilities().values(), p.values(), 1e-6f);
+    }
+
+    @Test
     void fineTuningRefusesGatesOnTheExpertsAndCalibration() {
         assertThrows(IllegalArgumentException.class, () -> GateOptions.builder().fineTuneExperts(true, 0.001)
                 .inputs(dev.moe.gating.mixture.GateInputs.SIGNALS).build());
