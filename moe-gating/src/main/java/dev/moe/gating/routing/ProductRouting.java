@@ -39,6 +39,16 @@ public final class ProductRouting implements RowIndependentRouting {
     }
 
     /**
+     * The gate logit that stores an exponent: its logarithm, with 0 stored as 1e-30 (a logit of about -69, whose
+     * exp() moves nothing), so that a saved gate holds no infinity.
+     */
+    public static float logitOf(double exponent) {
+        return (float) Math.log(Math.max(exponent, MIN_EXPONENT));
+    }
+
+    private static final double MIN_EXPONENT = 1e-30;
+
+    /**
      * Whether an expert's exponent is too small to move any probability (a fitted 0 is stored as 1e-30): the
      * mixture then need not run that expert at all.
      */

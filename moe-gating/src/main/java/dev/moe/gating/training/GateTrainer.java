@@ -138,8 +138,9 @@ public final class GateTrainer {
 
     /**
      * A {@link ProductRouting} pool: each expert's calibration (when asked) and the exponents, both fitted on every
-     * row by maximum likelihood (a specialist's calibration too, see below); the exponents' logarithms become the output bias of a gate whose input weights are
-     * 0. No epochs, early stopping or weight decay: the fit is convex and has one parameter per expert.
+     * row by maximum likelihood (a specialist's calibration too, see below); the exponents become the output bias
+     * of a gate whose input weights are 0. No epochs, early stopping or weight decay: the fit is convex and has one
+     * parameter per expert.
      */
     private TrainedMixture trainProduct(GateData data, List<String> labelNames, List<AlignedExpert> experts,
                                         RoutingStrategy strategy, GateOptions options, EpochListener listener) {
@@ -162,8 +163,7 @@ public final class GateTrainer {
         int columns = data.features().columns();
         float[] parameters = new float[(columns + 1) * e];
         for (int k = 0; k < e; k++) {
-            // An exponent of 0 becomes a logit of about -69: exp() gives 1e-30, no influence, and no infinity to save.
-            parameters[columns * e + k] = (float) Math.log(Math.max(fit.exponents()[k], MIN_EXPONENT));
+            parameters[columns * e + k] = ProductRouting.logitOf(fit.exponents()[k]);
         }
         Mlp network = Mlp.fromParameters(new int[] {columns, e}, List.of(), 0, parameters, DataType.FLOAT);
         MixtureModel model = new MixtureModel(new GateNetwork(FeatureScaler.fit(data.features()), network, GateInputs.FEATURES),
@@ -174,9 +174,6 @@ public final class GateTrainer {
         }
         return new TrainedMixture(model, history);
     }
-
-    /** The smallest exponent a product pool stores (a fitted 0 is stored as this). */
-    private static final double MIN_EXPONENT = 1e-30;
 
     /**
      * An expert's calibration, fitted on the rows whose label it names as its answer somewhere among these rows. A
