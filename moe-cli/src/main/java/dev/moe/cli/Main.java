@@ -54,7 +54,7 @@ public final class Main {
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine command = e.getCommandLine();
             String help = command == null || command.getCommandName().equals("moe") ? "moe --help" : "moe " + command.getCommandName() + " --help";
-            err.println("moe: " + firstLine(String.valueOf(e.getMessage())) + " (" + help + " lists the options)");
+            err.println("moe: " + firstLine(String.valueOf(e.getMessage())) + didYouMean(e) + " (" + help + " lists the options)");
             err.flush();
             return USER_ERROR;
         });
@@ -92,6 +92,14 @@ public final class Main {
         }
         err.flush();
         return userError != null ? USER_ERROR : 1;
+    }
+
+    /** picocli's nearest names for a mistyped command or option ({@code evalute}, {@code --repat}), else nothing. */
+    static String didYouMean(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            return " (did you mean " + String.join(" or ", unmatched.getSuggestions().stream().map(n -> "'" + n + "'").toList()) + "?)";
+        }
+        return "";
     }
 
     private static String firstLine(String m) {

@@ -141,6 +141,19 @@ class MainTest {
     }
 
     @Test
+    void aMistypedCommandOrOptionIsOneLineNamingTheNearestOne() {
+        Result command = moe("evalute", "a.yaml");
+        assertEquals(2, command.status());
+        assertEquals(1, command.err().lines().count(), command.err());
+        assertTrue(command.err().contains("(did you mean 'evaluate'"), command.err());
+
+        Result option = moe("evaluate", "a.yaml", "--repat", "1");
+        assertEquals(2, option.status());
+        assertEquals(1, option.err().lines().count(), option.err());
+        assertTrue(option.err().contains("(did you mean '--repeat'"), option.err());
+    }
+
+    @Test
     void strategiesListsBuiltIns() {
         Result r = moe("strategies");
         assertEquals(0, r.status(), r.err());
