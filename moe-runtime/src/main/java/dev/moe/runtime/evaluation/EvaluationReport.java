@@ -203,10 +203,12 @@ public record EvaluationReport(
         for (Comparison c : comparisons) {
             boolean considered = c.kind().equals("baseline") || c.model().equals(bestExpert);
             if (considered && c.accuracyDifference() < 0) {
+                // One repeat has no standard error: "± 0.000" would claim a certainty that was never measured.
+                String error = repeats < 2 ? "" : String.format(java.util.Locale.ROOT, " ± %.3f", c.accuracyStandardError());
                 notices.add(String.format(java.util.Locale.ROOT,
-                        "the mixture (%s) is less accurate than %s%s: %+.3f ± %.3f (paired over %d repeat%s)", chosen,
+                        "the mixture (%s) is less accurate than %s%s: %+.3f%s (paired over %d repeat%s)", chosen,
                         c.kind().equals("expert") ? "its best expert, " : "", c.model(), c.accuracyDifference(),
-                        c.accuracyStandardError(), repeats, repeats == 1 ? "" : "s"));
+                        error, repeats, repeats == 1 ? "" : "s"));
             }
         }
         return notices;

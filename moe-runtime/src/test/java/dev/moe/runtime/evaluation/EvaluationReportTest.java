@@ -38,6 +38,10 @@ class EvaluationReportTest {
                 "the mixture (constant) is less accurate than its best expert, a: -0.020 ± 0.000 (paired over 2 repeats)",
                 "the mixture (constant) is less accurate than stacking: -0.010 ± 0.000 (paired over 2 repeats)"),
                 EvaluationReport.notices(c, 2, "constant"));
+        // One repeat (a saved mixture on its data, moe evaluate -m) has no standard error to show.
+        List<ModelResult> once = List.of(model("a", 0.80), model("uniform", 0.70), model("moe", 0.78));
+        assertEquals(List.of("the mixture (top-k) is less accurate than its best expert, a: -0.020 (paired over 1 repeat)"),
+                EvaluationReport.notices(EvaluationReport.compare(once, List.of("a")), 1, "top-k"));
         List<ModelResult> winning = List.of(model("a", 0.70, 0.72), model("uniform", 0.70, 0.70), model("moe", 0.78, 0.80));
         assertEquals(List.of(), EvaluationReport.notices(EvaluationReport.compare(winning, List.of("a")), 2, "constant"));
     }
