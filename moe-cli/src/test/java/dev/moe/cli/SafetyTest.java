@@ -2,9 +2,11 @@ package dev.moe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.Expert;
+import dev.moe.runtime.MoeException;
 import dev.moe.runtime.data.SyntheticSeedSource;
 import dev.moe.runtime.io.OutputTarget;
 import java.io.IOException;
@@ -353,6 +355,22 @@ class SafetyTest {
         try (OutputTarget other = OutputTarget.claim(bundle, "model bundle", false, List.of())) {
             refused(bundle + ": another moe process is writing it now (.same.moe.lock is locked); wait for it to finish, or choose "
                     + "another output", "train", config.toString(), "-o", bundle.toString(), "-q");
+        }
+    }
+
+    @Test
+    void twoWritersOfOneBundleInTwoProcesses() throws Exception {
+        // A lock of this process must hold against another process too (the OS lock, not the JVM's own bookkeeping).
+        Path bundle = dir.resolve("same.moe");
+        try (OutputTarget other = OutputTarget.claim(bundle, "model bundle", false, List.of())) {
+            Process p = process(null, List.of(), "train", config.toString(), "-o", bundle.toString(), "-q");
+            assertEquals(2, p.status(), p.err());
+            assertEquals(bundle + ": another moe process is writing it now (.same.moe.lock is locked); wait for it to finish, or "
+                    + "choose another output", p.err().strip().replaceFirst("^moe: ", ""));
+            assertFalse(Files.exists(bundle));
+            // A second claim in this process is refused too, and leaves the first one's lock held against others.
+            assertThrows(MoeException.class, () -> OutputTarget.claim(bundle, "model bundle", false, List.of()));
+            assertEquals(2, process(null, List.of(), "train", config.toString(), "-o", bundle.toString(), "-q").status());
         }
     }
 

@@ -106,6 +106,7 @@ public final class OutputTarget implements AutoCloseable {
     private final String what;
     private Path lockFile;
     private FileChannel lockChannel;
+    private FileChannel lockCheckChannel;
     private FileLock lock;
     private Path createdFolder;
     private boolean written;
@@ -272,6 +273,7 @@ public final class OutputTarget implements AutoCloseable {
         } catch (IOException ignored) {
             // Closing the channel releases the lock in any case.
         }
+        closeQuietly(lockCheckChannel);
         lock = null;
         if (!written && createdFolder != null) {
             for (Path p = real.getParent(); p != null && p.startsWith(createdFolder); p = p.getParent()) {
@@ -340,6 +342,11 @@ public final class OutputTarget implements AutoCloseable {
                     + describe(e) + ")");
         }
         lockFile = real.resolveSibling("." + real.getFileName() + ".lock");
+        // Held by this process already: opening (and closing) the lock file again would drop the OS lock that holds.
+        if (LOCKED.stream().anyMatch(t -> lockFile.equals(t.lockFile))) {
+            throw new MoeException(given + ": another moe process is writing it now (" + lockFile.getFileName()
+                    + " is locked); wait for it to finish, or choose another output");
+        }
         String token = Long.toUnsignedString(RANDOM.nextLong(), 36);
         for (int attempt = 0; attempt < 20; attempt++) {
             FileChannel channel = null;
@@ -360,17 +367,21 @@ public final class OutputTarget implements AutoCloseable {
                 channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + " " + token + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
                 channel.force(false);
                 // The file locked must still be the lock file: a writer that just finished deletes it under its lock.
-                String now;
+                // It is read through a channel kept open while the lock is held: closing any descriptor of a file
+                // drops this process's OS lock on it (POSIX record locks), and another process could then write too.
+                FileChannel check;
                 try {
-                    now = Files.readString(lockFile, StandardCharsets.US_ASCII);
+                    check = FileChannel.open(lockFile, StandardOpenOption.READ);
                 } catch (NoSuchFileException e) {
-                    now = "";
+                    check = null;
                 }
-                if (!now.contains(" " + token)) {
+                if (check == null || !readAll(check).contains(" " + token)) {
+                    closeQuietly(check);
                     acquired.release();
                     channel.close();
                     continue;
                 }
+                lockCheckChannel = check;
                 lockChannel = channel;
                 lock = acquired;
                 LOCKED.add(this);
@@ -388,6 +399,14 @@ public final class OutputTarget implements AutoCloseable {
             }
         }
         throw new MoeException(given + ": cannot lock it (" + lockFile + " keeps changing)");
+    }
+
+    private static String readAll(FileChannel channel) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(256); // "pid token\n": far shorter
+        while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) > 0) {
+            // read on until the end or the buffer is full
+        }
+        return new String(bytes.array(), 0, bytes.position(), StandardCharsets.US_ASCII);
     }
 
     private static void closeQuietly(FileChannel channel) {
