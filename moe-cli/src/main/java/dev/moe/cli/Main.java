@@ -94,10 +94,10 @@ public final class Main {
         return userError != null ? USER_ERROR : 1;
     }
 
-    /** picocli's nearest names for a mistyped command or option ({@code evalute}, {@code --repat}), else nothing. */
+    /** picocli's nearest name for a mistyped command or option ({@code evalute}, {@code --repat}), else nothing. */
     static String didYouMean(CommandLine.ParameterException e) {
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-            return " (did you mean " + String.join(" or ", unmatched.getSuggestions().stream().map(n -> "'" + n + "'").toList()) + "?)";
+            return " (did you mean '" + unmatched.getSuggestions().get(0) + "'?)"; // picocli lists the closest first
         }
         return "";
     }

@@ -145,12 +145,12 @@ class MainTest {
         Result command = moe("evalute", "a.yaml");
         assertEquals(2, command.status());
         assertEquals(1, command.err().lines().count(), command.err());
-        assertTrue(command.err().contains("(did you mean 'evaluate'"), command.err());
+        assertTrue(command.err().contains("(did you mean 'evaluate'?)"), command.err());
 
         Result option = moe("evaluate", "a.yaml", "--repat", "1");
         assertEquals(2, option.status());
         assertEquals(1, option.err().lines().count(), option.err());
-        assertTrue(option.err().contains("(did you mean '--repeat'"), option.err());
+        assertTrue(option.err().contains("(did you mean '--repeat'?)"), option.err());
     }
 
     @Test
