@@ -78,7 +78,7 @@ public final class MixtureModel implements AutoCloseable {
         float[] logits = gate.logits(FloatMatrix.zeros(1, gate.network().inputSize())).values();
         List<Double> exponents = new ArrayList<>();
         for (float z : logits) {
-            exponents.add(Math.exp(z));
+            exponents.add(ProductRouting.exponentOf(z));
         }
         return List.copyOf(exponents);
     }

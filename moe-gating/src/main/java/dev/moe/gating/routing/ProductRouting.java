@@ -43,10 +43,16 @@ public final class ProductRouting implements RowIndependentRouting {
      * exp() moves nothing), so that a saved gate holds no infinity.
      */
     public static float logitOf(double exponent) {
+        // The inverse of exponentOf: the gate's output bias holds log a_k.
         return (float) Math.log(Math.max(exponent, MIN_EXPONENT));
     }
 
     private static final double MIN_EXPONENT = 1e-30;
+
+    /** The exponent an expert's gate logit stores ({@link #logitOf}'s inverse). */
+    public static double exponentOf(float logit) {
+        return Math.exp(logit);
+    }
 
     /**
      * Whether an expert's exponent is too small to move any probability (a fitted 0 is stored as 1e-30): the
@@ -76,7 +82,7 @@ public final class ProductRouting implements RowIndependentRouting {
                 if (probabilities.get(k) == null) {
                     continue;
                 }
-                double exponent = Math.exp(logits.get(r, k));
+                double exponent = exponentOf(logits.get(r, k));
                 float[] q = probabilities.get(k).values();
                 for (int j = 0; j < labels; j++) {
                     z[j] += exponent * Math.log(Math.max(q[r * labels + j], MIN_PROBABILITY));
