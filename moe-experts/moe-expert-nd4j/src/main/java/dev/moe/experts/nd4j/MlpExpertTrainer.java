@@ -78,7 +78,7 @@ public final class MlpExpertTrainer {
                     y[i] = data.labels()[rows[i]];
                 }
                 FloatMatrix p = tuner.forwardStandardised(x);
-                float[] dz = new float[p.values().length];
+                float[] dz = tuner.logitGradient(p.values().length);
                 Softmax.crossEntropy(p, y, dz);
                 tuner.stepOnLogitGradient(new FloatMatrix(p.rows(), p.columns(), dz));
             }
