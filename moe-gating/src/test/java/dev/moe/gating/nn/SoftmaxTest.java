@@ -41,5 +41,8 @@ class SoftmaxTest {
         double loss = Softmax.crossEntropy(p, new int[] {1, 0}, g);
         assertEquals((-Math.log(0.75) - Math.log(0.5)) / 2, loss, 1e-6);
         assertArrayEquals(new float[] {0.125f, -0.125f, -0.25f, 0.25f}, g, 1e-6f);
+        float[] alone = new float[4];
+        Softmax.crossEntropyGradient(p, new int[] {1, 0}, alone);
+        assertArrayEquals(g, alone, "the gradient alone is the same");
     }
 }

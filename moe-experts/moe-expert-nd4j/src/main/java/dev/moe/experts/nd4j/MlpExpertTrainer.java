@@ -79,7 +79,7 @@ public final class MlpExpertTrainer {
                 }
                 FloatMatrix p = tuner.forwardStandardised(x);
                 float[] dz = tuner.logitGradient(p.values().length);
-                Softmax.crossEntropy(p, y, dz);
+                Softmax.crossEntropyGradient(p, y, dz); // the loss itself is not reported
                 tuner.stepOnLogitGradient(new FloatMatrix(p.rows(), p.columns(), dz));
             }
         }
