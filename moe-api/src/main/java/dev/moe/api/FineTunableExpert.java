@@ -30,7 +30,8 @@ public interface FineTunableExpert extends Expert {
         /**
          * Back-propagates through the last forward call and takes one optimizer step.
          *
-         * @param probabilityGradient dLoss/dProbabilities, the shape of the last forward's result
+         * @param probabilityGradient dLoss/dProbabilities, the shape of the last forward's result; read it during this
+         *                            call only (the caller reuses its array)
          */
         void backwardAndStep(FloatMatrix probabilityGradient);
 

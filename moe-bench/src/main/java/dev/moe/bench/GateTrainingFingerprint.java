@@ -1,5 +1,8 @@
 package dev.moe.bench;
 
+import dev.moe.api.TrainingSet;
+import dev.moe.experts.nd4j.MlpExpert;
+import dev.moe.experts.nd4j.MlpExpertTrainer;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.training.GateOptions;
@@ -12,7 +15,7 @@ import java.util.Map;
 
 /**
  * Hashes of what the gate trainer produces (the gate's parameters, fine-tuned experts' outputs, the loss history)
- * for several option sets, 30 epochs each: two builds that print the same lines train bit for bit alike
+ * for several option sets, 30 epochs each, and of an MLP expert's own training: two builds that print the same lines train bit for bit alike
  * (bench/gate-ab.sh compares them).
  */
 public final class GateTrainingFingerprint {
@@ -38,6 +41,14 @@ public final class GateTrainingFingerprint {
             double[] losses = trained.lossHistory();
             System.out.printf(Locale.ROOT, "%-22s parameters %08x losses %08x last loss %.9f%n", entry.getKey(), hash,
                     Arrays.hashCode(losses), losses[losses.length - 1]);
+        }
+        // The experts' own training (before any gate), full batch and in batches of 500.
+        for (int batch : new int[] {0, 500}) {
+            MlpExpert expert = new MlpExpertTrainer().train("e", new TrainingSet(setup.x(), setup.labels(),
+                    List.of("f0", "f1", "f2", "f3"), setup.labelNames()), new MlpExpertTrainer.Settings(List.of(32),
+                    Activation.RELU, 30, 0.001, batch, 5));
+            System.out.printf(Locale.ROOT, "%-22s outputs %08x%n", "expert-batch" + batch,
+                    Arrays.hashCode(expert.predict(setup.x()).values()));
         }
     }
 }

@@ -21,6 +21,8 @@ public final class AlignedExpert {
     private final int[] labelColumns;
     private final int datasetLabelCount;
     private final boolean identityFeatures;
+    /** Whether the expert's labels are the data set's, in the same order (no column to move). */
+    private final boolean identityLabels;
 
     private AlignedExpert(Expert expert, int[] featureColumns, int[] labelColumns, int datasetLabelCount, boolean identityFeatures) {
         this.expert = expert;
@@ -28,6 +30,11 @@ public final class AlignedExpert {
         this.labelColumns = labelColumns;
         this.datasetLabelCount = datasetLabelCount;
         this.identityFeatures = identityFeatures;
+        boolean identity = labelColumns.length == datasetLabelCount;
+        for (int j = 0; identity && j < labelColumns.length; j++) {
+            identity = labelColumns[j] == j;
+        }
+        this.identityLabels = identity;
     }
 
     /**
@@ -119,6 +126,21 @@ public final class AlignedExpert {
         return new FloatMatrix(expectedRows, datasetLabelCount, out);
     }
 
+    /**
+     * {@link #toDatasetLabels}, but {@code own} itself (checked all the same) when the expert's labels are the data set's
+     * in the same order: for a caller that only reads the result, as joint training does every step.
+     */
+    FloatMatrix toDatasetLabelsShared(FloatMatrix own, int expectedRows) {
+        if (!identityLabels) {
+            return toDatasetLabels(own, expectedRows);
+        }
+        if (own.rows() != expectedRows || own.columns() != labelColumns.length) {
+            return toDatasetLabels(own, expectedRows); // throws, naming the shapes
+        }
+        checkProbabilities(own.values(), expectedRows, labelColumns.length);
+        return own;
+    }
+
     /** How far a row's sum may stray from 1 (float rounding of a softmax over many labels stays far below). */
     static final float SUM_TOLERANCE = 1e-3f;
 
@@ -157,6 +179,9 @@ public final class AlignedExpert {
 
     /** The inverse of {@link #toDatasetLabels} for gradients: data set label order to the expert's own. */
     FloatMatrix toExpertLabels(FloatMatrix datasetGradient) {
+        if (identityLabels) {
+            return datasetGradient;
+        }
         int n = datasetGradient.rows();
         int c = labelColumns.length;
         float[] out = new float[n * c];

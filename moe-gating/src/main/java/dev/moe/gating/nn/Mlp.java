@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -623,7 +625,8 @@ public final class Mlp {
      * The backward pass of a network with a layer large enough to split, in two row halves: each half goes down every
      * layer for its rows without waiting for the other, as on the way forward, and sums its rows' share of the
      * parameters' gradient into its own array; the half that finishes last adds the two and updates the parameters
-     * (the sums' order, not the core count or the timing, decides the result). One hand-off a backward pass instead of
+     * (or the first half, when the second has work beside; the sums' order, not the core count or the timing, decides
+     * the result). One hand-off a backward pass instead of
      * one per layer, and even halves (a layer's weight gradient beside its input gradient and derivative pass was not).
      */
     private Gradients backwardInHalves(Pass pass, INDArray d, boolean inputGradientWanted, ParameterUpdate updateOrNull,
@@ -631,15 +634,42 @@ public final class Mlp {
         TrainingBuffers buffers = pass.buffers;
         INDArray second = buffers.secondGradient();
         int n = parameterCount();
+        Runnable finish = () -> {
+            Kernels.addInto(buffers.gradient, second, 0, n);
+            if (updateOrNull != null) {
+                updateOrNull.update(buffers.gradient, 0, n);
+            }
+        };
+        if (besideSecond != null) {
+            // Work beside the second half (callers give it the larger part, say two fine-tuned experts against one):
+            // the first half, once done with its own work beside, finishes the step, so that the optimiser's step does
+            // not lengthen the busier core's share. It waits for the second half's rows only, not its work beside.
+            CountDownLatch secondRowsDone = new CountDownLatch(1);
+            AtomicBoolean secondRowsFailed = new AtomicBoolean(true);
+            ParallelHalves.run(() -> {
+                try {
+                    backwardRows(pass, d, 1, buffers.secondWeightGradients, buffers.secondBiasGradients, inputGradientWanted);
+                    secondRowsFailed.set(false);
+                } finally {
+                    secondRowsDone.countDown(); // also on a failure, which ParallelHalves rethrows: the first half never hangs
+                }
+                besideSecond.run();
+            }, () -> {
+                backwardRows(pass, d, 0, buffers.weightGradients, buffers.biasGradients, inputGradientWanted);
+                runIfAny(besideFirst);
+                awaitUninterruptibly(secondRowsDone);
+                if (!secondRowsFailed.get()) {
+                    finish.run();
+                }
+            });
+            return new Gradients(buffers.gradient, inputGradientWanted ? buffers.inputGradients[0] : null);
+        }
         AtomicInteger halvesLeft = new AtomicInteger(2);
         // The last half to finish its rows sees the other's gradient (the decrement orders their writes) and finishes the
         // step, while the other core goes on to its work beside: no further hand-off.
         Runnable finishIfLast = () -> {
             if (halvesLeft.decrementAndGet() == 0) {
-                Kernels.addInto(buffers.gradient, second, 0, n);
-                if (updateOrNull != null) {
-                    updateOrNull.update(buffers.gradient, 0, n);
-                }
+                finish.run();
             }
         };
         ParallelHalves.run(() -> {
@@ -652,6 +682,21 @@ public final class Mlp {
             runIfAny(besideFirst);
         });
         return new Gradients(buffers.gradient, inputGradientWanted ? buffers.inputGradients[0] : null);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Row half {@code side} of a backward pass, its share of the parameters' gradient written into the given views. */

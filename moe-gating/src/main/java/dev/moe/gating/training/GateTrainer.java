@@ -453,7 +453,8 @@ public final class GateTrainer {
 
         /**
          * {@code work} for each fine-tuned expert, in two groups (either null when empty) for the two cores: the experts
-         * are independent of each other and of the gate's pass, which runs each group beside one of its halves.
+         * are independent of each other and of the gate's pass, which runs each group beside one of its halves. The
+         * second group is the larger, as the gate's backward pass expects (its first half then finishes the step).
          */
         private Runnable[] expertGroups(IntConsumer work) {
             int half = tuned.length / 2;

@@ -2,6 +2,7 @@ package dev.moe.gating.mixture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.moe.api.ExpertException;
@@ -89,5 +90,18 @@ class AlignedExpertTest {
         assertEquals(0.3334f, p.get(0, 0));
         AlignedExpert off = answering(new float[] {0.34f, 0.34f, 0.34f}, 3);
         assertThrows(ExpertException.class, () -> off.predict(FloatMatrix.zeros(1, 1)));
+    }
+
+    @Test
+    void theSharedConversionPassesAnExpertsOwnMatrixOnlyWhenItsLabelsAreTheDataSets() {
+        FloatMatrix own = new FloatMatrix(1, 3, new float[] {0.2f, 0.3f, 0.5f});
+        AlignedExpert same = answering(own.values(), 3);
+        assertSame(own, same.toDatasetLabelsShared(own, 1));
+        assertSame(own, same.toExpertLabels(own));
+        AlignedExpert fewer = answering(new float[] {0.4f, 0.6f}, 2); // labels x, y of x, y, z: moved into a new matrix
+        FloatMatrix two = new FloatMatrix(1, 2, new float[] {0.4f, 0.6f});
+        assertArrayEquals(new float[] {0.4f, 0.6f, 0f}, fewer.toDatasetLabelsShared(two, 1).values());
+        assertThrows(ExpertException.class, () -> same.toDatasetLabelsShared(new FloatMatrix(1, 3, new float[] {1f, 1f, 1f}), 1),
+                "checked all the same");
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  *       loaded once and used as it is.</li>
  * </ul>
  *
- * Independent fits run side by side, one per core; each has its own seed, so results do not depend on the cores.
+ * Independent fits run side by side on the cores; each has its own seed, so results do not depend on the cores.
  */
 final class ExpertTraining {
 
@@ -139,20 +139,24 @@ final class ExpertTraining {
     }
 
     private static String describe(String verb, int experts, int fitsEach) {
-        int threads = Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
         return verb + " " + experts + " expert" + (experts == 1 ? "" : "s")
                 + (fitsEach > 1 ? " (" + fitsEach + " fits each: " + (fitsEach - 1) + " folds and the final one)" : "")
-                + " on " + threads + " thread" + (threads == 1 ? "" : "s");
+                + " on " + cores + " core" + (cores == 1 ? "" : "s");
     }
 
     /**
-     * Runs the tasks on one thread per core; results in the tasks' order, the first failure rethrown. Each result
-     * is counted to {@code progress} as an expert's fit.
+     * Runs the tasks side by side; results in the tasks' order, the first failure rethrown. Each result is counted to
+     * {@code progress} as an expert's fit. Up to twice as many tasks as cores all run at once, the system sharing the
+     * cores out: three equal fits on two cores then take 1.5 fits' time, not two (two, then the third alone). More
+     * run one per core, so that memory stays a few fits' worth.
      */
     private static <T> List<T> runAll(List<Callable<T>> tasks, ProgressListener progress) {
         List<T> results = new ArrayList<>(tasks.size());
         progress.expertFit(0, tasks.size());
-        try (ParallelBlocks<T> pool = new ParallelBlocks<>(result -> {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = tasks.size() <= 2 * cores ? Math.max(1, tasks.size()) : cores;
+        try (ParallelBlocks<T> pool = new ParallelBlocks<>(threads, result -> {
             results.add(result);
             progress.expertFit(results.size(), tasks.size());
         })) {

@@ -17,16 +17,27 @@ import java.util.function.Consumer;
  */
 public final class ParallelBlocks<T> implements AutoCloseable {
 
-    private final int threads = Runtime.getRuntime().availableProcessors();
-    private final ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-        Thread t = new Thread(runnable, "moe-blocks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final int threads;
+    private final ExecutorService pool;
     private final Deque<Future<T>> inFlight = new ArrayDeque<>();
     private final Consumer<T> inOrder;
 
+    /** One thread per core. */
     public ParallelBlocks(Consumer<T> inOrder) {
+        this(Runtime.getRuntime().availableProcessors(), inOrder);
+    }
+
+    /** {@code threads} threads, whatever the core count (more than the cores lets the system share them out). */
+    public ParallelBlocks(int threads, Consumer<T> inOrder) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("at least one thread, not " + threads);
+        }
+        this.threads = threads;
+        this.pool = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread t = new Thread(runnable, "moe-blocks");
+            t.setDaemon(true);
+            return t;
+        });
         this.inOrder = inOrder;
     }
 

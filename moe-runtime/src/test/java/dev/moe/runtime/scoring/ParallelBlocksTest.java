@@ -35,6 +35,27 @@ class ParallelBlocksTest {
     }
 
     @Test
+    void aGivenThreadCountRunsThatManyBlocksAtOnceWhateverTheCores() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors() + 2;
+        java.util.concurrent.CountDownLatch allStarted = new java.util.concurrent.CountDownLatch(threads);
+        List<Integer> seen = new ArrayList<>();
+        try (ParallelBlocks<Integer> blocks = new ParallelBlocks<>(threads, seen::add)) {
+            for (int i = 0; i < threads; i++) {
+                int block = i;
+                blocks.submit(() -> {
+                    allStarted.countDown();
+                    // Every block waits for all of them: this finishes only if they all run at once.
+                    assertTrue(allStarted.await(10, java.util.concurrent.TimeUnit.SECONDS), "all blocks running at once");
+                    return block;
+                });
+            }
+            blocks.finish();
+        }
+        assertEquals(threads, seen.size());
+        assertThrows(IllegalArgumentException.class, () -> new ParallelBlocks<Integer>(0, x -> { }));
+    }
+
+    @Test
     void aFailingBlockIsRethrownAsThrown() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
             try (ParallelBlocks<Integer> blocks = new ParallelBlocks<>(x -> { })) {

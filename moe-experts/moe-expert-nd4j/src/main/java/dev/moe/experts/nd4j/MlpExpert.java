@@ -11,6 +11,7 @@ import dev.moe.gating.nn.AdamOptimizer;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.gating.nn.Nd4jMatrices;
 import dev.moe.gating.nn.Softmax;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,6 +76,11 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
         private final SplittableRandom random;
         private Mlp.Pass pass;
         private FloatMatrix probabilities;
+        /** The logits' gradient, reused from step to step (the network copies it into its own array). */
+        private float[] logitGradient = new float[0];
+        /** The rows of the last {@link #forward} call and their standardised copy (joint training repeats them). */
+        private float[] lastRows;
+        private FloatMatrix lastStandardised;
 
         MlpTuner(MlpExpert original, Mlp network, double learningRate, long seed) {
             this.original = original;
@@ -86,9 +92,22 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
         @Override
         public FloatMatrix forward(FloatMatrix features) {
             // Through the network's reused input array: no ND4J allocation per fine-tuning step.
-            pass = network.forward(original.scaler.apply(features), true, random);
-            probabilities = Softmax.rows(pass.logitValues());
+            pass = network.forward(standardisedOnce(features), true, random);
+            probabilities = Softmax.rowsInPlace(pass.logitValues());
             return probabilities;
+        }
+
+        /**
+         * The rows standardised, computed again only when they differ from the last call's: full-batch joint training
+         * passes the same rows every step, and comparing them costs a fraction of scaling them.
+         */
+        private FloatMatrix standardisedOnce(FloatMatrix features) {
+            if (lastStandardised == null || lastStandardised.columns() != features.columns()
+                    || !Arrays.equals(lastRows, features.values())) {
+                lastStandardised = original.scaler.apply(features);
+                lastRows = features.values().clone();
+            }
+            return lastStandardised;
         }
 
         /** The network's input for these rows: scaled by the expert's scaler, as an ND4J array. */
@@ -99,7 +118,7 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
         /** {@link #forward} on rows already standardised: training reuses one standardised copy for every epoch. */
         FloatMatrix forwardStandardised(INDArray input) {
             pass = network.forward(input, true, random);
-            probabilities = Softmax.rows(pass.logitValues());
+            probabilities = Softmax.rowsInPlace(pass.logitValues());
             return probabilities;
         }
 
@@ -109,7 +128,7 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
             float[] p = probabilities.values();
             float[] g = probabilityGradient.values();
             int c = probabilities.columns();
-            float[] dz = new float[p.length];
+            float[] dz = logitGradient(p.length);
             for (int r = 0; r < probabilities.rows(); r++) {
                 double dot = 0;
                 for (int j = 0; j < c; j++) {
@@ -120,6 +139,14 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
                 }
             }
             stepOnLogitGradient(new FloatMatrix(probabilities.rows(), c, dz));
+        }
+
+        /** The reused array for the logits' gradient, {@code length} long. */
+        float[] logitGradient(int length) {
+            if (logitGradient.length != length) {
+                logitGradient = new float[length];
+            }
+            return logitGradient;
         }
 
         void stepOnLogitGradient(FloatMatrix logitGradient) {

@@ -78,8 +78,8 @@ public final class MlpExpertTrainer {
                     y[i] = data.labels()[rows[i]];
                 }
                 FloatMatrix p = tuner.forwardStandardised(x);
-                float[] dz = new float[p.values().length];
-                Softmax.crossEntropy(p, y, dz);
+                float[] dz = tuner.logitGradient(p.values().length);
+                Softmax.crossEntropyGradient(p, y, dz); // the loss itself is not reported
                 tuner.stepOnLogitGradient(new FloatMatrix(p.rows(), p.columns(), dz));
             }
         }

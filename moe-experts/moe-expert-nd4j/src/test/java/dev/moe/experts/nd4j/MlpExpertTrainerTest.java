@@ -50,6 +50,22 @@ class MlpExpertTrainerTest {
     }
 
     @Test
+    void aTunerStandardisesRowsAgainWhenTheyChangeEvenInTheSameArray() {
+        TrainingSet train = Blobs.make(60, 7);
+        MlpExpert expert = new MlpExpertTrainer().train("e", train, SETTINGS);
+        var tuner = expert.tuner(0.01, 1);
+        FloatMatrix rows = new FloatMatrix(train.rows(), train.features().columns(), train.features().values().clone());
+        assertArrayEquals(expert.predict(rows).values(), tuner.forward(rows).values(), 1e-6f);
+        assertArrayEquals(expert.predict(rows).values(), tuner.forward(rows).values(), 1e-6f, "the same rows again");
+        FloatMatrix others = Blobs.make(60, 8).features();
+        assertArrayEquals(expert.predict(others).values(), tuner.forward(others).values(), 1e-6f, "other rows");
+        for (int i = 0; i < rows.values().length; i++) {
+            rows.values()[i] *= -2; // changed in place: the caller broke the read-only convention, still no stale answer
+        }
+        assertArrayEquals(expert.predict(rows).values(), tuner.forward(rows).values(), 1e-6f, "changed rows in the same array");
+    }
+
+    @Test
     void fineTuningLowersTheLossOnNewRows() {
         TrainingSet train = Blobs.make(60, 5);
         MlpExpert expert = new MlpExpertTrainer().train("e", train,
