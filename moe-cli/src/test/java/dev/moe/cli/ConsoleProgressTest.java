@@ -27,7 +27,7 @@ class ConsoleProgressTest {
                 progress.expertFit(fit, 33);
                 Thread.sleep(300); // the library redraws every 250 ms
             }
-            progress.step(prefix + "choosing how to combine the experts (uniform, product; 5-fold cross-validation on the gate's rows)");
+            progress.step(prefix + "choosing how to combine the experts (uniform, constant, signals; 5-fold cross-validation on the gate's rows)");
             for (int training = 0; training < 11; training++) {
                 for (int epoch = 1; epoch <= 300; epoch += 100) {
                     progress.gateEpoch(epoch, 300, 0.9);
