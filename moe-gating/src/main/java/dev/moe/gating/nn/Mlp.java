@@ -657,7 +657,7 @@ public final class Mlp {
             }, () -> {
                 backwardRows(pass, d, 0, buffers.weightGradients, buffers.biasGradients, inputGradientWanted);
                 runIfAny(besideFirst);
-                awaitUninterruptibly(secondRowsDone);
+                ParallelHalves.awaitUninterruptibly(secondRowsDone);
                 if (!secondRowsFailed.get()) {
                     finish.run();
                 }
@@ -682,21 +682,6 @@ public final class Mlp {
             runIfAny(besideFirst);
         });
         return new Gradients(buffers.gradient, inputGradientWanted ? buffers.inputGradients[0] : null);
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Row half {@code side} of a backward pass, its share of the parameters' gradient written into the given views. */

@@ -115,18 +115,7 @@ public final class ParallelHalves {
          * it on the caller, one half after the other.
          */
         void awaitDone() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            awaitUninterruptibly(done);
         }
 
         @Override
@@ -136,6 +125,22 @@ public final class ParallelHalves {
 
         @Override
         protected void setRawResult(Void value) {
+        }
+    }
+
+    /** Waits for the latch even when interrupted (a half must not be abandoned midway); keeps the interrupt flag. */
+    static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }
