@@ -50,10 +50,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--strategy", paramLabel = "NAME", description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
     String strategy;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON (- for standard output, instead of the table).")
+    @Option(names = "--json", paramLabel = "FILE", converter = OutputFile.class, description = "Also write the report as JSON (- for standard output, instead of the table).")
     Path json;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with charts.")
+    @Option(names = "--html", paramLabel = "FILE", converter = OutputFile.class, description = "Also write a self-contained HTML report with charts.")
     Path html;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")

@@ -31,7 +31,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true, description = "The rows to predict: a CSV file with a header row; - reads standard input.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the predictions (CSV); - writes standard output. An existing file is replaced only with --overwrite.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = OutputFile.class, required = true, description = "Where to write the predictions (CSV); - writes standard output. An existing file is replaced only with --overwrite.")
     Path output;
 
     @Option(names = {"-q", "--quiet"}, description = "No summary on stdout.")

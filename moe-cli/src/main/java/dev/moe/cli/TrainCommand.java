@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CONFIG", description = "The experiment's YAML config.")
     Path config;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to save the mixture, e.g. model.moe.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = OutputFile.class, required = true, description = "Where to save the mixture, e.g. model.moe.")
     Path output;
 
     @Option(names = "--seed", paramLabel = "N", description = "The seed to train with (default: the config's, else 42); the config's repeat is ignored.")

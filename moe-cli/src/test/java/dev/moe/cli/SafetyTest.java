@@ -332,6 +332,15 @@ class SafetyTest {
     }
 
     @Test
+    void aFolderThatDoesNotExistYetAsOutput() throws Exception {
+        // Path.of("out/") is "out": without the check a file named out would be written.
+        String folder = dir.resolve("out") + "/";
+        refusedMatching(".*'--output'.*" + Pattern.quote(folder + " ends with a separator, so it names a folder; give a file name") + ".*",
+                "train", config.toString(), "-o", folder);
+        refusedMatching(".*'--json'.*" + Pattern.quote(folder) + ".*", "evaluate", config.toString(), "--json", folder);
+    }
+
+    @Test
     void aDeviceNodeThatWouldBeCreatedUnderDev() throws Exception {
         refused("/dev/moe-test-output.csv: moe does not create files under /dev, /proc or /sys; choose another output",
                 "predict", "-m", model.toString(), "--input", data.toString(), "--output", "/dev/moe-test-output.csv");
