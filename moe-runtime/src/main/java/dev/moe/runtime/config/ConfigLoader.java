@@ -96,7 +96,7 @@ public final class ConfigLoader {
         try {
             config = YAML.readValue(yaml, MoeConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            String known = closest(e.getPropertyName(), e.getKnownPropertyIds());
+            String known = NearestName.closest(e.getPropertyName(), e.getKnownPropertyIds());
             throw new MoeException(file + where(e, yaml, e.getPropertyName()) + "unknown key '" + pathOf(e, e.getPropertyName()) + "'"
                     + (known == null ? "" : " (did you mean '" + known + "'?)"));
         } catch (MismatchedInputException e) {
@@ -196,45 +196,5 @@ public final class ConfigLoader {
         String m = message == null ? "invalid value" : message;
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /** The known key nearest to {@code key} by edit distance, when it is close enough to be a typo. */
-    static String closest(String key, java.util.Collection<Object> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        Set<String> seen = new HashSet<>();
-        List<String> candidates = new ArrayList<>();
-        for (Object k : known) {
-            if (seen.add(String.valueOf(k))) {
-                candidates.add(String.valueOf(k));
-            }
-        }
-        for (String candidate : candidates) {
-            int d = editDistance(key, candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? best : null;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -5,6 +5,7 @@ import dev.moe.api.RoutingStrategy;
 import dev.moe.api.RoutingStrategyProvider;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.config.NearestName;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeSet;
@@ -23,7 +24,7 @@ public final class RoutingStrategies {
         String name = config.strategyOrDefault();
         RoutingStrategyProvider provider = providers.get(name);
         if (provider == null) {
-            throw new MoeException("unknown routing strategy '" + name + "'; known: " + String.join(", ", new TreeSet<>(providers.keySet())));
+            throw new MoeException("unknown routing strategy '" + name + "'" + NearestName.didYouMean(name, providers.keySet()) + "; known: " + String.join(", ", new TreeSet<>(providers.keySet())));
         }
         return provider.create(new Parameters("routing.params", config.params()), expertCount);
     }

@@ -3,6 +3,7 @@ package dev.moe.runtime.plugins;
 import dev.moe.api.ExpertProvider;
 import dev.moe.api.RoutingStrategyProvider;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.NearestName;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -170,7 +171,7 @@ public final class ProviderRegistry {
     public ExpertProvider expertProvider(String name) {
         Found<ExpertProvider> found = expertProviders.get(name);
         if (found == null) {
-            throw new MoeException("unknown expert provider '" + name + "'; known: " + String.join(", ", expertProviders.keySet())
+            throw new MoeException("unknown expert provider '" + name + "'" + NearestName.didYouMean(name, expertProviders.keySet()) + "; known: " + String.join(", ", expertProviders.keySet())
                     + " (a plugin's provider needs its jar in the plugins folder or on the class path)");
         }
         return found.provider();

@@ -41,4 +41,12 @@ class MoeModuleTest {
         assertTrue(message.startsWith("unknown routing strategy 'top-two'; known: "), message);
         assertTrue(message.contains("softmax-dense, ") && message.contains("top-k"), message);
     }
+
+    @Test
+    void aMistypedStrategyNamesTheNearestOne() {
+        ProvisionException e = assertThrows(ProvisionException.class,
+                () -> injector("routing: { strategy: sofmax-dense }\n").getInstance(RoutingStrategy.class));
+        assertTrue(e.getCause().getMessage().startsWith("unknown routing strategy 'sofmax-dense' (did you mean 'softmax-dense'?); known: "),
+                e.getCause().getMessage());
+    }
 }
