@@ -54,8 +54,11 @@ public record ExpertCalibration(double temperature, double floor) {
         double logT = 0;
         double floor = 0;
         double best = Double.POSITIVE_INFINITY;
+        // The floor only mixes each row's calibrated probability of its label with 1/C: with T fixed, those
+        // probabilities are taken once and every floor tried costs one logarithm a row, not an exp per label.
+        double[] own = losses.own(1);
         for (double f : START_FLOORS) {
-            double loss = losses.at(1, f);
+            double loss = losses.withFloor(own, f);
             if (loss < best) {
                 best = loss;
                 floor = f;
@@ -64,8 +67,8 @@ public record ExpertCalibration(double temperature, double floor) {
         for (int round = 0; round < 3; round++) {
             double fixedFloor = floor;
             logT = goldenSection(x -> losses.at(Math.exp(x), fixedFloor), MIN_LOG_T, MAX_LOG_T);
-            double fixedT = Math.exp(logT);
-            floor = goldenSection(f -> losses.at(fixedT, f), 0, MAX_FLOOR);
+            double[] ownAtT = losses.own(Math.exp(logT));
+            floor = goldenSection(f -> losses.withFloor(ownAtT, f), 0, MAX_FLOOR);
         }
         // Single precision, as bundles store it: a saved mixture predicts exactly what the trained one did.
         ExpertCalibration fitted = new ExpertCalibration((float) Math.exp(logT), (float) floor);
@@ -117,8 +120,13 @@ public record ExpertCalibration(double temperature, double floor) {
         }
 
         double at(double temperature, double floor) {
+            return withFloor(own(temperature), floor);
+        }
+
+        /** Each row's probability of its label at this temperature, before the floor. */
+        double[] own(double temperature) {
             double inverseT = 1 / temperature;
-            double total = 0;
+            double[] own = new double[rows];
             for (int r = 0; r < rows; r++) {
                 int base = r * labels;
                 // Scaled by the row's largest log-probability so that exp() neither overflows nor underflows.
@@ -128,9 +136,8 @@ public record ExpertCalibration(double temperature, double floor) {
                         max = Math.max(max, log[base + j]);
                     }
                 }
-                double own;
                 if (max == Double.NEGATIVE_INFINITY) {
-                    own = 1.0 / labels;
+                    own[r] = 1.0 / labels;
                 } else {
                     double sum = 0;
                     for (int j = 0; j < labels; j++) {
@@ -139,9 +146,17 @@ public record ExpertCalibration(double temperature, double floor) {
                         }
                     }
                     float mine = log[base + truth[r]];
-                    own = Float.isNaN(mine) ? 0 : Math.exp((mine - max) * inverseT) / sum;
+                    own[r] = Float.isNaN(mine) ? 0 : Math.exp((mine - max) * inverseT) / sum;
                 }
-                double q = (1 - floor) * own + floor / labels;
+            }
+            return own;
+        }
+
+        /** The mean loss of these rows' probabilities of their labels ({@link #own}) under the floor. */
+        double withFloor(double[] own, double floor) {
+            double total = 0;
+            for (double o : own) {
+                double q = (1 - floor) * o + floor / labels;
                 total -= Math.log(Math.max(q, MIN_PROBABILITY));
             }
             return total / rows;
