@@ -161,6 +161,39 @@ class CommandLineTextTest {
     }
 
     @Test
+    void theLauncherBuildsOnceWhenAnotherModulesSourceChanged() throws Exception {
+        // Maven leaves moe-cli.jar untouched when only another module changed; the launcher must not then build
+        // again on every run. A fake mvn that writes nothing (as Maven then does) and a fake java stand in.
+        Path repository = Path.of(System.getProperty("moe.examplesFolder")).getParent();
+        Path root = Files.createDirectories(dir.resolve("clone"));
+        Files.copy(repository.resolve("moe"), root.resolve("moe"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(repository.resolve("bin/native-env.sh"), root.resolve("bin/native-env.sh"));
+        Path jar = Files.createDirectories(root.resolve("moe-cli/target/lib")).resolveSibling("moe-cli.jar");
+        Files.writeString(jar, "");
+        Files.writeString(root.resolve("pom.xml"), "");
+        Path source = Files.createDirectories(root.resolve("moe-gating/src/main")).resolve("Changed.java");
+        Files.writeString(source, "");
+        java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        Files.setLastModifiedTime(jar, hourAgo);
+        Files.setLastModifiedTime(root.resolve("pom.xml"), hourAgo);
+        Path fakes = Files.createDirectories(dir.resolve("fakes"));
+        Path builds = dir.resolve("builds.log");
+        Files.writeString(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho build >> '" + builds + "'\n");
+        Files.writeString(fakes.resolve("java"), "#!/usr/bin/env bash\nexit 0\n");
+        fakes.resolve("mvn").toFile().setExecutable(true);
+        fakes.resolve("java").toFile().setExecutable(true);
+        for (int run = 0; run < 3; run++) {
+            ProcessBuilder launcher = new ProcessBuilder("bash", root.resolve("moe").toString(), "--version").redirectErrorStream(true);
+            launcher.environment().put("PATH", fakes + java.io.File.pathSeparator + System.getenv("PATH"));
+            Process p = launcher.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+        }
+        assertEquals(1, Files.readAllLines(builds).size(), "builds in three runs");
+    }
+
+    @Test
     void aTextColumnStopsARunWithItsNameAndDataIgnoreLeavesItOut() throws Exception {
         StringBuilder rows = new StringBuilder("id,a,name,b,label\n");
         java.util.Random random = new java.util.Random(2);
