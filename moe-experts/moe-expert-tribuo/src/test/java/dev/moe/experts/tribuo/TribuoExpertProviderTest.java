@@ -212,6 +212,40 @@ class TribuoExpertProviderTest {
     }
 
     @Test
+    void xgboostsTreeMethodReachesTheTrainer() {
+        // One feature with 3,000 distinct values and the label flipping at 0.5003: the exact search splits between
+        // two neighbouring values, hist between its 256 bins, so rows near the flip get other predictions.
+        int n = 3000;
+        float[] x = new float[n];
+        int[] y = new int[n];
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < n; i++) {
+            x[i] = random.nextFloat();
+            y[i] = x[i] > 0.5003f ? 1 : 0;
+        }
+        TrainingSet data = new TrainingSet(new FloatMatrix(n, 1, x), y, List.of("x"), List.of("low", "high"));
+        float[] grid = new float[2001];
+        for (int i = 0; i < grid.length; i++) {
+            grid[i] = 0.49f + i * 1e-5f;
+        }
+        FloatMatrix near = new FloatMatrix(grid.length, 1, grid);
+        Map<String, Object> params = Map.of("algorithm", "xgboost", "trees", 3);
+        FloatMatrix byDefault = PROVIDER.train(spec(params), data).predict(near);
+        Map<String, Object> exact = new HashMap<>(params);
+        exact.put("tree-method", "exact");
+        Map<String, Object> hist = new HashMap<>(params);
+        hist.put("tree-method", "hist");
+        Expert histExpert = PROVIDER.train(spec(hist), data);
+        assertEquals(byDefault, PROVIDER.train(spec(exact), data).predict(near), "auto is the exact search on small data");
+        assertNotEquals(byDefault, histExpert.predict(near));
+        assertEquals("hist", histExpert.provenance().get("tree-method"));
+        Map<String, Object> unknown = new HashMap<>(params);
+        unknown.put("tree-method", "gpu_hist");
+        assertEquals("experts[e1].params.tree-method: unknown tree method 'gpu_hist'; known tree methods: approx, auto, exact, hist",
+                assertThrows(ParameterException.class, () -> PROVIDER.train(spec(unknown), data)).getMessage());
+    }
+
+    @Test
     void unknownAlgorithmIsRefusedWithTheKnownOnes() {
         ParameterException e = assertThrows(ParameterException.class,
                 () -> PROVIDER.train(spec(Map.of("algorithm", "svm")), wineTrain));
