@@ -102,20 +102,11 @@ public final class ConfigLocations {
     }
 
     /**
-     * The line of a key path, or -1 when none of it is in the file. A list element may be named by its index or by
-     * its id ({@code experts[mlp]}; ids are unique across experts and baselines, and an error about a baseline may
-     * call it an expert). A key that is not in the file (a provider's parameter left at its default) gets the line
-     * of the nearest enclosing one that is.
+     * The line of a key path: {@code key}, which is in the file, then {@code steps} such as {@code [mlp].params.epochs}.
+     * A list element may be named by its index or by its id ({@code experts[mlp]}). A key that is not in the file (a
+     * parameter left at its default, a required one missing) gets the line of the nearest enclosing one that is.
      */
-    public int lineOf(String keyPath) {
-        Matcher k = KEY_PATH.matcher(keyPath + ":");
-        return k.lookingAt() ? lineOf(k.group(1), k.group(2)) : -1;
-    }
-
     private int lineOf(String key, String steps) {
-        if (!lines.containsKey(key)) {
-            return -1;
-        }
         String path = key;
         int line = lines.get(key);
         for (Matcher step = STEP.matcher(steps); step.find(); ) {
@@ -129,28 +120,32 @@ public final class ConfigLocations {
         return line;
     }
 
-    /** {@code list[i]} for an index or an id: the element of {@code list} with that id, else of a top-level list holding it. */
+    /**
+     * {@code list[i]} for an index or an id: the element of {@code list} with that id, else of another top-level list
+     * (ids are unique across experts and baselines, and an error about a baseline may call it an expert).
+     */
     private String element(String list, String indexOrId) {
         if (indexOrId.matches("\\d+")) {
             return list + "[" + indexOrId + "]";
         }
-        String own = list + "[";
-        String found = null;
+        String found = list + "[" + indexOrId + "]"; // in no list: the lookup stops at the list's line
         for (Map.Entry<String, String> id : ids.entrySet()) {
-            if (id.getValue().equals(indexOrId)) {
-                String element = id.getKey().substring(0, id.getKey().length() - ".id".length());
-                if (element.startsWith(own) || found == null && element.indexOf('.') < 0) {
-                    found = element;
-                }
+            String element = id.getKey().substring(0, id.getKey().length() - ".id".length());
+            String holder = element.substring(0, Math.max(0, element.lastIndexOf('[')));
+            if (id.getValue().equals(indexOrId) && holder.equals(list)) {
+                return element;
+            }
+            if (id.getValue().equals(indexOrId) && holder.matches("[A-Za-z0-9_-]+")) {
+                found = element;
             }
         }
-        return found == null ? own + indexOrId + "]" : found;
+        return found;
     }
 
     /**
-     * {@code e}'s message with the config's file and the key's line in front when it starts with a key path of this
-     * config ({@code experts[mlp].params.epochs: ...}, {@code gate.epochs must be ...}), after the file name or
-     * without it; else {@code e} itself. A message that names a line already is left as it is.
+     * {@code e}'s message with the config's file and the key's line in front when it starts with a key path whose
+     * first key is in this config ({@code experts[mlp].params.epochs: ...}, {@code gate.epochs must be ...}), after
+     * the file name or without it; else {@code e} itself. A message that names a line already is left as it is.
      */
     public RuntimeException locate(RuntimeException e) {
         String m = e.getMessage();
@@ -163,7 +158,6 @@ public final class ConfigLocations {
                 || !lines.containsKey(k.group(1))) {
             return e;
         }
-        int line = lineOf(k.group(1), k.group(2));
-        return new MoeException(file + (line > 0 ? ": line " + line : "") + ": " + rest, e);
+        return new MoeException(file + ": line " + lineOf(k.group(1), k.group(2)) + ": " + rest, e);
     }
 }
