@@ -112,6 +112,7 @@ final class EvaluateCommand implements Callable<Integer> {
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs);
              CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
+            Main.checkStrategyOption(strategy, registry);
             EvaluationReport report;
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));

@@ -41,6 +41,9 @@ final class Logging {
         setDefault("logFile", "System.err");
         // ND4J's INFO lines on start (backend, BLAS, threads) are useful with --verbose, its DEBUG lines are not moe's.
         setDefault("log.org.nd4j", level.equals("debug") ? "info" : level);
+        // Except the CPU backend's one INFO message, its native build flags, which spans lines ("STD version: ...")
+        // that read as stray output under --verbose; the class logs nothing else above DEBUG. --debug keeps it.
+        setDefault("log.org.nd4j.linalg.cpu.nativecpu.CpuBackend", level.equals("debug") ? "info" : "warn");
         // The levels are set on java.util.logging's side too: a record it drops never costs the bridge anything.
         TRIBUO_LOG.setLevel(level.equals("warn") ? Level.WARNING : Level.INFO);
         TRIBUO_METRICS_LOG.setLevel(level.equals("debug") ? Level.WARNING : Level.SEVERE);

@@ -113,18 +113,28 @@ public final class Main {
      */
     static RuntimeException locatedIn(dev.moe.runtime.config.MoeConfig config, RuntimeException e) {
         Throwable user = userErrorIn(e);
+        RuntimeException unlocated = e;
         if (user == null && e instanceof IllegalArgumentException && e.getMessage() != null
                 && e.getMessage().startsWith("a validation fraction of")) {
             // GateTrainer's check of gate.validation-fraction against the rows the data gave: an option error, not a bug.
-            int line = dev.moe.runtime.config.ConfigLoader.locations(config).lineOf("gate.validation-fraction");
-            return new MoeException(config.source() + (line > 0 ? ": line " + line : "") + ": gate.validation-fraction: "
-                    + e.getMessage() + "; lower it", e);
+            unlocated = new MoeException(config.source() + ": gate.validation-fraction: " + e.getMessage() + "; lower it", e);
+            user = unlocated;
         }
         if (user instanceof RuntimeException r && config.source() != null) {
             RuntimeException located = dev.moe.runtime.config.ConfigLoader.locations(config).locate(r);
-            return located == r ? e : located;
+            return located == r ? unlocated : located;
         }
-        return e;
+        return unlocated;
+    }
+
+    /**
+     * A {@code --strategy} no provider offers, refused before the run: the config then holds that name, and the
+     * error must name the option rather than the config's {@code routing.strategy} line.
+     */
+    static void checkStrategyOption(String strategy, dev.moe.runtime.plugins.ProviderRegistry registry) {
+        if (strategy != null && !registry.routingProviders().containsKey(strategy)) {
+            throw dev.moe.runtime.experiment.RoutingStrategies.unknown("--strategy", strategy, registry.routingProviders().keySet());
+        }
     }
 
     /** The user's error behind {@code e}, also when a framework (Guice) wrapped it; null for a bug. */

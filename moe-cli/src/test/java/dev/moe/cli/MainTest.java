@@ -84,7 +84,7 @@ class MainTest {
     void unknownStrategyIsOneLineAndExitTwo() throws Exception {
         Result r = moe("evaluate", config(SMALL).toString(), "--strategy", "best-guess", "-q");
         assertEquals(2, r.status());
-        assertTrue(r.err().startsWith("moe: unknown routing strategy 'best-guess'; known: "), r.err());
+        assertTrue(r.err().startsWith("moe: --strategy: unknown routing strategy 'best-guess'; known: "), r.err());
         assertTrue(r.err().contains("softmax-dense, ") && r.err().contains("top-k"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }

@@ -530,7 +530,7 @@ class SafetyTest {
                 data: { source: synthetic-seed, rows: 2000000000 }
                 experts: [ { id: a, provider: nd4j-mlp } ]
                 """);
-        refusedMatching(Pattern.quote(big + ": data.rows 2000000000 needs about 122070 MiB of memory, more than this Java VM's ")
+        refusedMatching(Pattern.quote(big + ": line 1: data.rows 2000000000 needs about 122070 MiB of memory, more than this Java VM's ")
                 + "\\d+" + Pattern.quote(" MiB; lower data.rows, or raise the heap with MOE_JAVA_OPTS=-Xmx..."), "evaluate", big.toString());
     }
 

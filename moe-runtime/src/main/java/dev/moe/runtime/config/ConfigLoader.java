@@ -91,7 +91,7 @@ public final class ConfigLoader {
         if (yaml.isBlank()) {
             throw new MoeException(file + ": the config file is empty");
         }
-        ConfigLocations.scan(yaml, file); // refuses aliases, which the binder would read as their names
+        ConfigLocations locations = ConfigLocations.scan(yaml, file); // refuses aliases, which the binder would read as their names
         MoeConfig config;
         try {
             config = YAML.readValue(yaml, MoeConfig.class);
@@ -115,7 +115,11 @@ public final class ConfigLoader {
             throw new MoeException(file + ": the config file is empty");
         }
         config = config.withSource(file);
-        ConfigValidator.validate(config);
+        try {
+            ConfigValidator.validate(config);
+        } catch (MoeException e) {
+            throw locations.locate(e); // the validator's messages start with the key path: this adds its line
+        }
         return config;
     }
 

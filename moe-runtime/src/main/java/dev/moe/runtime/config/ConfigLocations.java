@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
 public final class ConfigLocations {
 
     private static final YAMLFactory YAML = new YAMLFactory();
-    /** A message that starts with a key path of the config: {@code experts[ID]...}, {@code baselines[ID]...}, {@code routing.params...}. */
-    private static final Pattern KEY_PATH = Pattern.compile("^(experts|baselines)\\[([^\\]]+)\\](\\.params(\\.([A-Za-z0-9_.-]+?))?)?(?=[:. ]|$)"
-            + "|^(routing\\.params)(\\.([A-Za-z0-9_-]+))?(?=[:. ]|$)");
+    /**
+     * The key path a message starts with: a key, then {@code .key} and {@code [id]} steps ({@code gate.epochs},
+     * {@code experts[mlp].params.epochs}), before a colon, or before a space or comma after at least one step
+     * ({@code gate.epochs must be ...}); a bare word before a space is prose ({@code data file not found}).
+     */
+    private static final Pattern KEY_PATH = Pattern.compile("^([A-Za-z][A-Za-z0-9_-]*)((?:\\[[^\\]]+\\]|\\.[A-Za-z0-9_-]+)*)(:|[ ,])");
+    private static final Pattern STEP = Pattern.compile("\\[([^\\]]+)\\]|\\.([A-Za-z0-9_-]+)");
 
     private final Path file;
     private final Map<String, Integer> lines;
@@ -97,46 +101,63 @@ public final class ConfigLocations {
         return location == null ? -1 : location.getLineNr();
     }
 
-    /** The line of a key path such as {@code experts[1].params.epochs}, or -1. */
-    public int lineOf(String keyPath) {
-        return lines.getOrDefault(keyPath, -1);
+    /**
+     * The line of a key path: {@code key}, which is in the file, then {@code steps} such as {@code [mlp].params.epochs}.
+     * A list element may be named by its index or by its id ({@code experts[mlp]}). A key that is not in the file (a
+     * parameter left at its default, a required one missing) gets the line of the nearest enclosing one that is.
+     */
+    private int lineOf(String key, String steps) {
+        String path = key;
+        int line = lines.get(key);
+        for (Matcher step = STEP.matcher(steps); step.find(); ) {
+            path = step.group(2) != null ? path + "." + step.group(2) : element(path, step.group(1));
+            Integer here = lines.get(path);
+            if (here == null) {
+                break; // deeper keys are not in the file either
+            }
+            line = here;
+        }
+        return line;
     }
 
     /**
-     * {@code e}'s message with the config's file and line in front when it starts with a key path of this config
-     * (as providers' parameter errors do: {@code experts[mlp].params.epochs: ...}); else {@code e} itself.
+     * {@code list[i]} for an index or an id: the element of {@code list} with that id, else of another top-level list
+     * (ids are unique across experts and baselines, and an error about a baseline may call it an expert).
+     */
+    private String element(String list, String indexOrId) {
+        if (indexOrId.matches("\\d+")) {
+            return list + "[" + indexOrId + "]";
+        }
+        String found = list + "[" + indexOrId + "]"; // in no list: the lookup stops at the list's line
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            String element = id.getKey().substring(0, id.getKey().length() - ".id".length());
+            String holder = element.substring(0, Math.max(0, element.lastIndexOf('[')));
+            if (id.getValue().equals(indexOrId) && holder.equals(list)) {
+                return element;
+            }
+            if (id.getValue().equals(indexOrId) && holder.matches("[A-Za-z0-9_-]+")) {
+                found = element;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * {@code e}'s message with the config's file and the key's line in front when it starts with a key path whose
+     * first key is in this config ({@code experts[mlp].params.epochs: ...}, {@code gate.epochs must be ...}), after
+     * the file name or without it; else {@code e} itself. A message that names a line already is left as it is.
      */
     public RuntimeException locate(RuntimeException e) {
         String m = e.getMessage();
-        if (m == null || m.startsWith(file + ":")) {
+        if (m == null) {
             return e;
         }
-        Matcher k = KEY_PATH.matcher(m);
-        if (!k.find()) {
+        String rest = m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m;
+        Matcher k = KEY_PATH.matcher(rest);
+        if (rest.startsWith("line ") || !k.lookingAt() || k.group(2).isEmpty() && !k.group(3).equals(":")
+                || !lines.containsKey(k.group(1))) {
             return e;
         }
-        int line = -1;
-        if (k.group(1) != null) {
-            String list = k.group(1);
-            String id = k.group(2);
-            for (String section : new String[] {list, list.equals("experts") ? "baselines" : "experts"}) {
-                for (int i = 0; line < 0 && ids.containsKey(section + "[" + i + "].id"); i++) {
-                    if (id.equals(ids.get(section + "[" + i + "].id")) || id.equals(String.valueOf(i))) {
-                        String base = section + "[" + i + "]";
-                        line = k.group(5) != null ? lineOf(base + ".params." + k.group(5)) : -1;
-                        line = line < 0 && k.group(3) != null ? lineOf(base + ".params") : line;
-                        line = line < 0 ? lineOf(base) : line;
-                        line = line < 0 ? lineOf(base + ".id") : line;
-                    }
-                }
-                if (line > 0) {
-                    break;
-                }
-            }
-        } else {
-            line = k.group(8) != null ? lineOf("routing.params." + k.group(8)) : -1;
-            line = line < 0 ? lineOf("routing.params") : line;
-        }
-        return new MoeException(file + (line > 0 ? ": line " + line : "") + ": " + m, e);
+        return new MoeException(file + ": line " + lineOf(k.group(1), k.group(2)) + ": " + rest, e);
     }
 }

@@ -4,7 +4,11 @@ import dev.moe.runtime.MoeException;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Checks what the YAML types alone cannot: required entries, ranges, unique ids. */
+/**
+ * Checks what the YAML types alone cannot: required entries, ranges, unique ids. Every message starts with the file
+ * and the key path ({@code gate.epochs}, {@code experts[1].subset.fraction}), which {@link ConfigLoader} looks up for
+ * the line.
+ */
 final class ConfigValidator {
 
     /** Rows of the report that are not configured experts. */
@@ -51,10 +55,8 @@ final class ConfigValidator {
             if (!ids.add(e.id())) {
                 throw new MoeException(file + ": experts[" + i + "]: duplicate id '" + e.id() + "'");
             }
-            Double fraction = e.subset().fraction();
-            if (fraction != null && !(fraction > 0 && fraction <= 1)) {
-                throw new MoeException(file + ": experts[" + i + "].subset.fraction must be in (0, 1], got " + fraction);
-            }
+            reserved(file, "experts[" + i + "]", e.id());
+            fraction(file, "experts[" + i + "].subset.fraction", e.subset().fraction(), false);
         }
         for (int i = 0; i < c.baselines().size(); i++) {
             MoeConfig.ExpertConfig b = c.baselines().get(i);
@@ -64,11 +66,7 @@ final class ConfigValidator {
             if (!ids.add(b.id())) {
                 throw new MoeException(file + ": baselines[" + i + "]: duplicate id '" + b.id() + "'");
             }
-        }
-        for (String reserved : RESERVED_IDS) {
-            if (ids.contains(reserved)) {
-                throw new MoeException(file + ": the id '" + reserved + "' is reserved for a report row");
-            }
+            reserved(file, "baselines[" + i + "]", b.id());
         }
         Integer rows = c.data().rows();
         if (rows != null) {
@@ -97,9 +95,13 @@ final class ConfigValidator {
                 throw new MoeException(file + ": split.test must be a fraction in (0, 1), got " + test);
             }
         } else {
+            // One fraction out of range is named by its key (and so gets its line); a sum above 1 by the section.
+            fraction(file, "split.experts", s.experts(), true);
+            fraction(file, "split.gate", s.gate(), false);
+            fraction(file, "split.test", s.test(), false);
             double experts = s.expertsOrDefault();
             double gate = s.gateOrDefault();
-            if (experts < 0 || gate <= 0 || test <= 0 || experts + gate + test > 1 + 1e-9) {
+            if (experts + gate + test > 1 + 1e-9) {
                 throw new MoeException(file + ": split: experts, gate and test must be fractions (gate and test above 0)"
                         + " summing to at most 1, got " + experts + ", " + gate + ", " + test);
             }
@@ -197,7 +199,20 @@ final class ConfigValidator {
             }
         }
         if (c.repeat() != null && c.repeat() < 1) {
-            throw new MoeException(file + ": repeat must be at least 1, got " + c.repeat());
+            throw new MoeException(file + ": repeat: must be at least 1, got " + c.repeat());
+        }
+    }
+
+    /** {@code element}: the expert or baseline entry, so that the error gets its line. */
+    private static void reserved(String file, String element, String id) {
+        if (RESERVED_IDS.contains(id)) {
+            throw new MoeException(file + ": " + element + ": the id '" + id + "' is reserved for a report row");
+        }
+    }
+
+    private static void fraction(String file, String key, Double value, boolean zeroAllowed) {
+        if (value != null && !((zeroAllowed ? value >= 0 : value > 0) && value <= 1)) {
+            throw new MoeException(file + ": " + key + " must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]") + ", got " + value);
         }
     }
 

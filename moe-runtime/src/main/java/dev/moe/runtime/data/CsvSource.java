@@ -40,6 +40,9 @@ public final class CsvSource implements DataSource {
             throw new MoeException("data.rows must be at least 3, got " + config.rows());
         }
         Path file = baseDirectory.resolve(config.path()).normalize();
+        if (!Files.exists(file)) {
+            throw new MoeException("data.path: data file not found: " + file); // the key, for the config's line
+        }
         Dataset data;
         try {
             data = read(file, config.label() == null ? "label" : config.label(), config.ignore());
@@ -65,6 +68,9 @@ public final class CsvSource implements DataSource {
     /**
      * The file's rows, every column but the label and the {@code ignore}d ones a numeric feature.
      *
+     * A label column or an ignored one that the header lacks is reported at its config key ({@code data.label: ...}),
+     * for the config's line; problems of the file's own start with the file.
+     *
      * @param ignore columns dropped before parsing (an id, a name); each must be in the header, and not the label
      * @throws NotANumber when a feature column holds text, naming the file, line and column
      */
@@ -73,18 +79,18 @@ public final class CsvSource implements DataSource {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
             if (labelIndex < 0) {
-                throw new MoeException(file + ": no label column '" + labelColumn + "' in the header ("
+                throw new MoeException("data.label: no label column '" + labelColumn + "' in the header of " + file + " ("
                         + String.join(", ", columns) + ")");
             }
             java.util.Set<Integer> ignored = new java.util.HashSet<>();
             for (String name : ignore) {
                 int j = columns.indexOf(name);
                 if (j < 0) {
-                    throw new MoeException(file + ": data.ignore names column '" + name + "', which the file does not have; its columns: "
+                    throw new MoeException("data.ignore names column '" + name + "', which " + file + " does not have; its columns: "
                             + String.join(", ", columns));
                 }
                 if (j == labelIndex) {
-                    throw new MoeException(file + ": data.ignore names '" + name + "', the label column; a run needs its labels");
+                    throw new MoeException("data.ignore names '" + name + "', the label column; a run needs its labels");
                 }
                 ignored.add(j);
             }

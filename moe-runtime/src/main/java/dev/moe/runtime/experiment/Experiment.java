@@ -14,6 +14,7 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.config.NearestName;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.Baselines;
@@ -216,7 +217,8 @@ public final class Experiment {
     private DataSource dataSource() {
         DataSource source = dataSources.get(config.data().source());
         if (source == null) {
-            throw new MoeException(config.source() + ": unknown data.source '" + config.data().source() + "'; known: "
+            throw new MoeException(config.source() + ": data.source: unknown source '" + config.data().source() + "'"
+                    + NearestName.didYouMean(config.data().source(), dataSources.keySet()) + "; known: "
                     + String.join(", ", new TreeSet<>(dataSources.keySet())));
         }
         return source;

@@ -63,7 +63,7 @@ public final class ExpertFactory {
         if (isInMemory(config)) {
             return inMemory.get(config.id()).trains();
         }
-        return config.trainOrDefault(registry.expertProvider(config.provider()).canTrain());
+        return config.trainOrDefault(providerOf(config).canTrain());
     }
 
     /** Whether the entry is an expert given in code (a config naming the reserved provider gets the unknown-provider error). */
@@ -85,7 +85,7 @@ public final class ExpertFactory {
             }
             return given.build(trainingSet(config, data, rows), seed);
         }
-        ExpertProvider provider = registry.expertProvider(config.provider());
+        ExpertProvider provider = providerOf(config);
         ExpertSpec spec = new ExpertSpec(config.id(), config.provider(), parameters(config), baseDirectory, seed);
         spec.parameters().checkDeclared(provider.parameters());
         if (!config.trainOrDefault(provider.canTrain())) {
@@ -118,7 +118,16 @@ public final class ExpertFactory {
      */
     public void checkParameters(List<MoeConfig.ExpertConfig> experts) {
         for (MoeConfig.ExpertConfig config : experts) {
-            parameters(config).checkDeclared(registry.expertProvider(config.provider()).parameters());
+            parameters(config).checkDeclared(providerOf(config).parameters());
+        }
+    }
+
+    /** The entry's provider; an unknown name is reported at the entry's {@code provider} key, for its line. */
+    private ExpertProvider providerOf(MoeConfig.ExpertConfig config) {
+        try {
+            return registry.expertProvider(config.provider());
+        } catch (MoeException e) {
+            throw new MoeException("experts[" + config.id() + "].provider: " + e.getMessage(), e);
         }
     }
 

@@ -24,9 +24,19 @@ public final class RoutingStrategies {
         String name = config.strategyOrDefault();
         RoutingStrategyProvider provider = providers.get(name);
         if (provider == null) {
-            throw new MoeException("unknown routing strategy '" + name + "'" + NearestName.didYouMean(name, providers.keySet()) + "; known: " + String.join(", ", new TreeSet<>(providers.keySet())));
+            throw unknown("routing.strategy", name, providers.keySet());
         }
         return provider.create(new Parameters("routing.params", config.params()), expertCount);
+    }
+
+    /**
+     * The error for a strategy name no provider offers, nearest known name first.
+     *
+     * @param key where the name was given ({@code routing.strategy}, whose line the CLI then adds; {@code --strategy})
+     */
+    public static MoeException unknown(String key, String name, java.util.Set<String> known) {
+        return new MoeException(key + ": unknown routing strategy '" + name + "'" + NearestName.didYouMean(name, known) + "; known: "
+                + String.join(", ", new TreeSet<>(known)));
     }
 
     public Map<String, RoutingStrategyProvider> providers() {

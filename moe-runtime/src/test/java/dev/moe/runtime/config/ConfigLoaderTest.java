@@ -51,9 +51,9 @@ class ConfigLoaderTest {
     void missingAndInvalidEntriesAreReported() {
         assertEquals("exp.yaml: data.source is required (synthetic-seed or csv)", error(EXPERTS));
         assertEquals("exp.yaml: experts: at least one expert is required", error("data:\n  source: csv\n"));
-        assertEquals("exp.yaml: experts[1]: duplicate id 'e1'",
+        assertEquals("exp.yaml: line 6: experts[1]: duplicate id 'e1'",
                 error("data:\n  source: csv\n" + EXPERTS + "  - id: e1\n    provider: nd4j-mlp\n"));
-        assertEquals("exp.yaml: gate.epochs must be positive, got 0", error("data:\n  source: csv\n" + EXPERTS + "gate:\n  epochs: 0\n"));
+        assertEquals("exp.yaml: line 7: gate.epochs must be positive, got 0", error("data:\n  source: csv\n" + EXPERTS + "gate:\n  epochs: 0\n"));
         assertEquals("exp.yaml: the config file is empty", error("  \n"));
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,10 +51,17 @@ class CsvSourceTest {
         assertEquals(headerOnly + ": no data rows after the header",
                 assertThrows(MoeException.class, () -> CsvSource.read(headerOnly, "label")).getMessage());
         Path noLabel = write("nolabel.csv", "a,b\n1,2\n");
-        assertEquals(noLabel + ": no label column 'label' in the header (a, b)",
+        assertEquals("data.label: no label column 'label' in the header of " + noLabel + " (a, b)",
                 assertThrows(MoeException.class, () -> CsvSource.read(noLabel, "label")).getMessage());
         assertEquals("data file not found: " + dir.resolve("none.csv"),
                 assertThrows(MoeException.class, () -> CsvSource.read(dir.resolve("none.csv"), "label")).getMessage());
+    }
+
+    @Test
+    void aConfigsMissingDataFileIsReportedAtDataPath() {
+        MoeException e = assertThrows(MoeException.class,
+                () -> new CsvSource().load(new MoeConfig.DataConfig("csv", "absent.csv", null, null), dir, 1));
+        assertEquals("data.path: data file not found: " + dir.resolve("absent.csv"), e.getMessage());
     }
 
     @Test
@@ -64,9 +72,9 @@ class CsvSourceTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, d.features().values());
         assertArrayEquals(new int[] {1, 0}, d.labels());
 
-        assertEquals(file + ": data.ignore names column 'nmae', which the file does not have; its columns: id, a, name, label, b",
+        assertEquals("data.ignore names column 'nmae', which " + file + " does not have; its columns: id, a, name, label, b",
                 assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("id", "nmae"))).getMessage());
-        assertEquals(file + ": data.ignore names 'label', the label column; a run needs its labels",
+        assertEquals("data.ignore names 'label', the label column; a run needs its labels",
                 assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("label"))).getMessage());
     }
 

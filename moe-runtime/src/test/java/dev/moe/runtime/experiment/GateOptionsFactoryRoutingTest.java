@@ -169,34 +169,34 @@ class GateOptionsFactoryRoutingTest {
 
     @Test
     void badValuesNameTheirKey() {
-        assertEquals("exp.yaml: gate.load-balance-coefficient must not be negative, got -0.1", error("  load-balance-coefficient: -0.1\n"));
-        assertEquals("exp.yaml: gate.z-loss-coefficient must not be negative, got -1.0", error("  z-loss-coefficient: -1.0\n"));
-        assertEquals("exp.yaml: gate.trainer must be gradient or em, got 'adam'", error("  trainer: adam\n"));
-        assertEquals("exp.yaml: gate.em-step-epochs applies to trainer: em only", error("  em-step-epochs: 3\n"));
-        assertEquals("exp.yaml: gate.trainer: em trains the gate with frozen experts; it cannot be used with fine-tune-experts",
+        assertEquals("exp.yaml: line 5: gate.load-balance-coefficient must not be negative, got -0.1", error("  load-balance-coefficient: -0.1\n"));
+        assertEquals("exp.yaml: line 5: gate.z-loss-coefficient must not be negative, got -1.0", error("  z-loss-coefficient: -1.0\n"));
+        assertEquals("exp.yaml: line 5: gate.trainer must be gradient or em, got 'adam'", error("  trainer: adam\n"));
+        assertEquals("exp.yaml: line 5: gate.em-step-epochs applies to trainer: em only", error("  em-step-epochs: 3\n"));
+        assertEquals("exp.yaml: line 5: gate.trainer: em trains the gate with frozen experts; it cannot be used with fine-tune-experts",
                 error("  trainer: em\n  fine-tune-experts: true\n"));
-        assertEquals("exp.yaml: gate.validation-fraction must be in [0, 1), got 1.0", error("  validation-fraction: 1.0\n"));
-        assertEquals("exp.yaml: gate.patience needs gate.validation-fraction above 0 (the rows it watches)",
+        assertEquals("exp.yaml: line 5: gate.validation-fraction must be in [0, 1), got 1.0", error("  validation-fraction: 1.0\n"));
+        assertEquals("exp.yaml: line 6: gate.patience needs gate.validation-fraction above 0 (the rows it watches)",
                 error("  validation-fraction: 0\n  patience: 10\n"));
-        assertEquals("exp.yaml: gate.choose must be auto or gate, got 'best'", error("  choose: best\n"));
-        assertEquals("exp.yaml: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, product, features, signals,"
+        assertEquals("exp.yaml: line 5: gate.choose must be auto or gate, got 'best'", error("  choose: best\n"));
+        assertEquals("exp.yaml: line 5: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, product, features, signals,"
                         + " experts, both, constant-raw, product-raw, features-raw, signals-raw, experts-raw, both-raw",
                 error("  candidates: [uniform, stacking]\n"));
         // Averaging reads the experts' own outputs already: there is no calibrated one to set it against.
-        assertTrue(error("  candidates: [uniform-raw]\n").startsWith("exp.yaml: gate.candidates: unknown candidate 'uniform-raw'"));
-        assertEquals("exp.yaml: gate.candidates: 'uniform' is listed twice", error("  candidates: [uniform, uniform]\n"));
-        assertEquals("exp.yaml: gate.candidates are what choose: auto chooses among; with choose: gate set gate.inputs",
+        assertTrue(error("  candidates: [uniform-raw]\n").startsWith("exp.yaml: line 5: gate.candidates: unknown candidate 'uniform-raw'"));
+        assertEquals("exp.yaml: line 5: gate.candidates: 'uniform' is listed twice", error("  candidates: [uniform, uniform]\n"));
+        assertEquals("exp.yaml: line 6: gate.candidates are what choose: auto chooses among; with choose: gate set gate.inputs",
                 error("  choose: gate\n  candidates: [uniform]\n"));
-        assertEquals("exp.yaml: gate.inputs must be one of features, signals, experts, both, got 'logits'",
+        assertEquals("exp.yaml: line 6: gate.inputs must be one of features, signals, experts, both, got 'logits'",
                 error("  choose: gate\n  inputs: logits\n"));
-        assertEquals("exp.yaml: gate.inputs is for choose: gate; choose: auto tries the inputs named in gate.candidates",
+        assertEquals("exp.yaml: line 6: gate.inputs is for choose: gate; choose: auto tries the inputs named in gate.candidates",
                 error("  choose: auto\n  inputs: signals\n"));
-        assertEquals("exp.yaml: gate.fine-tune-experts trains one gate together with its experts: add gate.choose: gate",
+        assertEquals("exp.yaml: line 6: gate.fine-tune-experts trains one gate together with its experts: add gate.choose: gate",
                 error("  choose: auto\n  fine-tune-experts: true\n"));
-        assertEquals("exp.yaml: gate.calibrate: fine-tuned experts change during training, so they cannot be calibrated beforehand",
+        assertEquals("exp.yaml: line 7: gate.calibrate: fine-tuned experts change during training, so they cannot be calibrated beforehand",
                 error("  choose: gate\n  fine-tune-experts: true\n  calibrate: true\n"));
-        assertEquals("exp.yaml: gate.weight-decay must not be negative, got -1.0", error("  weight-decay: -1.0\n"));
-        assertEquals("exp.yaml: gate.patience must be positive, got 0", error("  validation-fraction: 0.2\n  patience: 0\n"));
+        assertEquals("exp.yaml: line 5: gate.weight-decay must not be negative, got -1.0", error("  weight-decay: -1.0\n"));
+        assertEquals("exp.yaml: line 6: gate.patience must be positive, got 0", error("  validation-fraction: 0.2\n  patience: 0\n"));
         assertEquals("exp.yaml: line 5: unknown key 'gate.load-balance-coeficient' (did you mean 'load-balance-coefficient'?)",
                 error("  load-balance-coeficient: 0.01\n"));
     }

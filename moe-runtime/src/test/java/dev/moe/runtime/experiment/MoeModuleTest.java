@@ -38,7 +38,7 @@ class MoeModuleTest {
         ProvisionException e = assertThrows(ProvisionException.class,
                 () -> injector("routing: { strategy: top-two }\n").getInstance(RoutingStrategy.class));
         String message = e.getCause().getMessage();
-        assertTrue(message.startsWith("unknown routing strategy 'top-two'; known: "), message);
+        assertTrue(message.startsWith("routing.strategy: unknown routing strategy 'top-two'; known: "), message);
         assertTrue(message.contains("softmax-dense, ") && message.contains("top-k"), message);
     }
 
@@ -46,7 +46,7 @@ class MoeModuleTest {
     void aMistypedStrategyNamesTheNearestOne() {
         ProvisionException e = assertThrows(ProvisionException.class,
                 () -> injector("routing: { strategy: sofmax-dense }\n").getInstance(RoutingStrategy.class));
-        assertTrue(e.getCause().getMessage().startsWith("unknown routing strategy 'sofmax-dense' (did you mean 'softmax-dense'?); known: "),
+        assertTrue(e.getCause().getMessage().startsWith("routing.strategy: unknown routing strategy 'sofmax-dense' (did you mean 'softmax-dense'?); known: "),
                 e.getCause().getMessage());
     }
 }
