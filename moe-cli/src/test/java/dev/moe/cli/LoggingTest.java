@@ -48,5 +48,12 @@ class LoggingTest {
         assertEquals(List.of(), err.lines().filter(l -> !l.matches("(INFO|WARN) \\S+ - .*")).toList(), err);
         assertFalse(err.contains("SLF4J"), "no binder warnings: " + err);
         assertEquals(quiet.out(), verbose.out(), "logging never touches stdout");
+
+        // choose: gate trains the one gate: nothing was cross-validated, and the line says so.
+        Path one = Files.writeString(dir.resolve("one.yaml"), CONFIG.replace("choose: auto, candidates: [uniform, constant]",
+                "choose: gate, epochs: 5"));
+        SafetyTest.Process named = SafetyTest.process(null, List.of(), "evaluate", one.toString(), "-q", "--verbose");
+        assertEquals(0, named.status(), named.err());
+        assertTrue(named.err().contains("INFO Experiment - seed 5: combiner 'features' trained (no choice); "), named.err());
     }
 }

@@ -182,9 +182,11 @@ public final class Experiment {
                 built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
         GateTrainer.TrainedMixture trained = selection.chosen();
         if (LOG.isInfoEnabled()) {
-            LOG.info("seed {}: combiner '{}' chosen{}; {} epochs, strategy {}", seed, selection.name(),
-                    selection.scores().stream().map(s -> String.format(java.util.Locale.ROOT, "%s %.4f", s.candidate(), s.logLoss()))
-                            .collect(java.util.stream.Collectors.joining(", ", " (cross-validated log-loss: ", ")")),
+            // One candidate (choose: gate) is trained at once, with no cross-validation to report.
+            LOG.info("seed {}: combiner '{}' {}; {} epochs, strategy {}", seed, selection.name(),
+                    selection.scores().isEmpty() ? "trained (no choice)" : selection.scores().stream()
+                            .map(s -> String.format(java.util.Locale.ROOT, "%s %.4f", s.candidate(), s.logLoss()))
+                            .collect(java.util.stream.Collectors.joining(", ", "chosen (cross-validated log-loss: ", ")")),
                     trained.bestEpoch(), trained.model().strategy().name());
         }
         double[] validation = trained.validationLossHistory();
