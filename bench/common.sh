@@ -7,7 +7,12 @@ bench_setup() {
   # Build when missing or older than any module's sources: a stale jar would time old code.
   if [[ ! -f "$jar" || -n "$(find pom.xml moe-*/pom.xml moe-*/src/main moe-experts/*/pom.xml moe-experts/*/src/main \
         -newer "$jar" -print -quit)" ]]; then
+    local started
+    started="$(mktemp)"
     mvn -B -q -DskipTests package -pl moe-bench -am >&2
+    # Maven keeps the jar as it was when only a module moe-bench does not compile against changed (as ./moe does).
+    touch -r "$started" "$jar"
+    rm -f "$started"
   fi
   case "$gate" in
     article) config=examples/seed-experiment-article-gate.yaml; torch_args=() ;;
