@@ -176,8 +176,8 @@ public final class GateTrainer {
     }
 
     /**
-     * Each expert's calibration: independent fits, so the experts run in two groups on two cores (a tenth of a
-     * run on letter's 26 labels went into them, one after the other).
+     * Each expert's calibration: independent fits, so the experts run in two groups on two cores (one after the
+     * other, they took most of the combiner's choice, a fifth of a repeat on letter's 26 labels).
      */
     private static List<ExpertCalibration> fitEach(int experts, IntFunction<ExpertCalibration> fit) {
         ExpertCalibration[] fitted = new ExpertCalibration[experts];
