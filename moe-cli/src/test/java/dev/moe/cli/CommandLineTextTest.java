@@ -7,6 +7,7 @@ import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,7 +164,42 @@ class CommandLineTextTest {
     @Test
     void theLauncherBuildsOnceWhenAnotherModulesSourceChanged() throws Exception {
         // Maven leaves moe-cli.jar untouched when only another module changed; the launcher must not then build
-        // again on every run. A fake mvn that writes nothing (as Maven then does) and a fake java stand in.
+        // again on every run. A fake mvn that writes nothing (as Maven then does) stands in.
+        Path root = fakeClone();
+        Files.writeString(Files.createDirectories(root.resolve("moe-gating/src/main")).resolve("Changed.java"), "");
+        for (int run = 0; run < 3; run++) {
+            runLauncher(root);
+        }
+        assertEquals(1, Files.readAllLines(dir.resolve("builds.log")).size(), "builds in three runs");
+    }
+
+    @Test
+    void theLauncherArchivesTheClassesOnceAndStartsFromTheArchive() throws Exception {
+        // A fake java that writes the archive it is asked for: the first run makes it, every run uses it.
+        Path root = fakeClone();
+        Path archive = root.resolve("moe-cli/target/moe-classes.jsa");
+        for (int run = 0; run < 3; run++) {
+            runLauncher(root);
+        }
+        List<String> calls = Files.readAllLines(dir.resolve("java.log"));
+        assertEquals(1, calls.stream().filter(c -> c.contains("-XX:ArchiveClassesAtExit=")).count(), calls.toString());
+        List<String> commands = calls.stream().filter(c -> c.endsWith("dev.moe.cli.Main --version")).toList();
+        assertEquals(3, commands.size(), calls.toString());
+        assertTrue(commands.stream().allMatch(c -> c.startsWith("-XX:SharedArchiveFile=" + archive + " ")), commands.toString());
+        // Without it (MOE_CDS=0), or when making it failed, the JVM starts without one.
+        runLauncher(root, "MOE_CDS", "0");
+        Files.delete(archive);
+        runLauncher(root);
+        List<String> later = Files.readAllLines(dir.resolve("java.log")).subList(calls.size(), calls.size() + 2);
+        assertTrue(later.stream().noneMatch(c -> c.contains("SharedArchiveFile")), later.toString());
+    }
+
+    /**
+     * A copy of the launcher in a folder laid out like a built clone (no source newer than moe-cli.jar), with a
+     * fake mvn that counts builds in builds.log and writes nothing, and a fake java that logs its arguments in
+     * java.log and writes the class archive it is asked to.
+     */
+    private Path fakeClone() throws Exception {
         Path repository = Path.of(System.getProperty("moe.examplesFolder")).getParent();
         Path root = Files.createDirectories(dir.resolve("clone"));
         Files.copy(repository.resolve("moe"), root.resolve("moe"));
@@ -172,25 +208,30 @@ class CommandLineTextTest {
         Path jar = Files.createDirectories(root.resolve("moe-cli/target/lib")).resolveSibling("moe-cli.jar");
         Files.writeString(jar, "");
         Files.writeString(root.resolve("pom.xml"), "");
-        Path source = Files.createDirectories(root.resolve("moe-gating/src/main")).resolve("Changed.java");
-        Files.writeString(source, "");
         java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
         Files.setLastModifiedTime(jar, hourAgo);
         Files.setLastModifiedTime(root.resolve("pom.xml"), hourAgo);
+        Files.setLastModifiedTime(root.resolve("moe-cli/target/lib"), hourAgo);
         Path fakes = Files.createDirectories(dir.resolve("fakes"));
-        Path builds = dir.resolve("builds.log");
-        Files.writeString(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho build >> '" + builds + "'\n");
-        Files.writeString(fakes.resolve("java"), "#!/usr/bin/env bash\nexit 0\n");
+        Files.writeString(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho build >> '" + dir.resolve("builds.log") + "'\n");
+        Files.writeString(fakes.resolve("java"), String.join("\n", "#!/usr/bin/env bash",
+                "echo \"$*\" >> '" + dir.resolve("java.log") + "'",
+                "for a in \"$@\"; do [[ $a == -XX:ArchiveClassesAtExit=* ]] && echo archive > \"${a#*=}\"; done",
+                "exit 0", ""));
         fakes.resolve("mvn").toFile().setExecutable(true);
         fakes.resolve("java").toFile().setExecutable(true);
-        for (int run = 0; run < 3; run++) {
-            ProcessBuilder launcher = new ProcessBuilder("bash", root.resolve("moe").toString(), "--version").redirectErrorStream(true);
-            launcher.environment().put("PATH", fakes + java.io.File.pathSeparator + System.getenv("PATH"));
-            Process p = launcher.start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertEquals(0, p.waitFor(), out);
+        return root;
+    }
+
+    private void runLauncher(Path root, String... environment) throws Exception {
+        ProcessBuilder launcher = new ProcessBuilder("bash", root.resolve("moe").toString(), "--version").redirectErrorStream(true);
+        launcher.environment().put("PATH", dir.resolve("fakes") + java.io.File.pathSeparator + System.getenv("PATH"));
+        for (int i = 0; i < environment.length; i += 2) {
+            launcher.environment().put(environment[i], environment[i + 1]);
         }
-        assertEquals(1, Files.readAllLines(builds).size(), "builds in three runs");
+        Process p = launcher.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
     }
 
     @Test
