@@ -6,9 +6,11 @@ import dev.moe.gating.nn.Blas;
 import dev.moe.gating.nn.Kernels;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -50,7 +52,20 @@ public final class EnvironmentReport {
         String note = System.getenv("MOE_NATIVE_NOTE");
         facts.put("native settings", note == null
                 ? "not chosen by moe: the ./moe launcher picks the OpenBLAS kernel and threads for this processor" : note);
+        facts.put("class archive", classArchive(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         return facts;
+    }
+
+    /** The class-data-sharing archive this JVM was started with, as its arguments name it (the last one counts). */
+    static String classArchive(List<String> jvmArguments) {
+        String archive = null;
+        for (String argument : jvmArguments) {
+            if (argument.startsWith("-XX:SharedArchiveFile=")) {
+                archive = argument.substring("-XX:SharedArchiveFile=".length());
+            }
+        }
+        return archive == null ? "none (./moe makes one after each build and starts from it; MOE_CDS=0 turns that off)"
+                : archive + " (mapped when it matches this class path and its jars, else skipped)";
     }
 
     /** The vector extensions that decide which BLAS kernel fits this processor. */

@@ -1,0 +1,19 @@
+package dev.moe.runtime.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentReportTest {
+
+    @Test
+    void theClassArchiveIsTheOneTheJvmWasStartedWith() {
+        assertEquals("/x/moe-classes.jsa (mapped when it matches this class path and its jars, else skipped)",
+                EnvironmentReport.classArchive(List.of("-Xmx1g", "-XX:SharedArchiveFile=/x/moe-classes.jsa", "-Xlog:cds*=off")));
+        assertEquals("/b.jsa (mapped when it matches this class path and its jars, else skipped)",
+                EnvironmentReport.classArchive(List.of("-XX:SharedArchiveFile=/a.jsa", "-XX:SharedArchiveFile=/b.jsa")));
+        assertEquals("none (./moe makes one after each build and starts from it; MOE_CDS=0 turns that off)",
+                EnvironmentReport.classArchive(List.of("-Xmx1g")));
+    }
+}
