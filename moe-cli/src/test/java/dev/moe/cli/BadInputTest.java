@@ -110,11 +110,12 @@ class BadInputTest {
         predictRefuses(text + ": line 3, column 'feature1': not a number: 'abc'", text);
     }
 
-    /** Policy: non-finite features are rejected (a mixture cannot score them), with their line and column. */
+    /** Policy: missing and infinite features are rejected (a mixture cannot score them), with their line and column. */
     @Test
     void nanOrInfiniteFeatures() throws Exception {
         Path nan = file("nan.csv", HEADER + "1,2,NaN,4,0\n");
-        predictRefuses(nan + ": line 2, column 'feature2': NaN is not a finite number", nan);
+        predictRefuses(nan + ": line 2, column 'feature2': a missing value ('NaN'); every feature cell needs a number: fill in "
+                + "the missing values or drop those rows before the run", nan);
         Path inf = file("inf.csv", HEADER + "1,2,3,4,0\n\n-Infinity,2,3,4,0\n");
         predictRefuses(inf + ": line 4, column 'feature0': -Infinity is not a finite number", inf);
         Path huge = file("huge.csv", HEADER + "1,2,3,1e39,0\n");

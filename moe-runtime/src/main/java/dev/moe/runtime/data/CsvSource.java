@@ -395,7 +395,7 @@ public final class CsvSource implements DataSource {
 
     /**
      * A feature cell as a float, with the one policy every reader applies (the CSV reader, Spark's rows): text that is
-     * not a number, and non-finite values, are refused.
+     * not a number, a missing value (blank, NA, NaN, ?, ...), and infinite values are refused.
      *
      * @param where put before the message, e.g. {@code "data.csv: line 3, "}
      */
@@ -404,13 +404,30 @@ public final class CsvSource implements DataSource {
         try {
             v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
+            if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+                throw missing(cell, where, column);
+            }
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
         }
         return requireFinite(v, cell, where, column);
     }
 
-    /** Policy: non-finite features are rejected; a mixture cannot score them meaningfully. */
+    /**
+     * How files commonly mark a missing value. Such a cell is a gap in a feature, not a text column, so its message
+     * says to fill or drop it rather than to ignore the column.
+     */
+    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?");
+
+    private static MoeException missing(Object cell, String where, String column) {
+        return new MoeException(where + "column '" + column + "': a missing value ('" + cell + "'); every feature cell needs "
+                + "a number: fill in the missing values or drop those rows before the run");
+    }
+
+    /** Policy: missing (NaN) and infinite features are rejected; a mixture cannot score them meaningfully. */
     public static float requireFinite(float v, Object cell, String where, String column) {
+        if (Float.isNaN(v)) {
+            throw missing(cell, where, column); // NaN: how numeric columns (Spark's, pandas') often hold a gap
+        }
         if (!Float.isFinite(v)) {
             throw new MoeException(where + "column '" + column + "': " + cell + " is not a finite number");
         }

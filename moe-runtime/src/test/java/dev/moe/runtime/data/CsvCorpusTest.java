@@ -32,13 +32,13 @@ class CsvCorpusTest {
             Map.entry("refuse-long-row.csv", "line 3: 6 fields, the header has 5"),
             Map.entry("refuse-not-a-number.csv", "line 3, column 'feature1': not a number: 'abc'"),
             Map.entry("refuse-empty-label.csv", "line 3: empty label"),
-            Map.entry("refuse-nan.csv", "line 3, column 'feature2': NaN is not a finite number"),
+            Map.entry("refuse-nan.csv", "line 3, column 'feature2': a missing value ('NaN')"),
             Map.entry("refuse-line-break-in-quotes.csv", "line 2, column 'note': a line break inside a quoted field; moe reads one record per line"),
             Map.entry("refuse-header-only.csv", "no data rows after the header"),
             Map.entry("refuse-empty.csv", "the file is empty (expected a header row)"),
             Map.entry("refuse-missing-feature.csv", "no column 'feature3'"),
             Map.entry("refuse-unknown-label.csv", "label '7'"),
-            Map.entry("refuse-empty-value.csv", "line 2, column 'feature3': not a number: ''"));
+            Map.entry("refuse-empty-value.csv", "line 2, column 'feature3': a missing value ('')"));
 
     static List<Path> corpus() throws IOException {
         try (Stream<Path> files = Files.list(CORPUS)) {

@@ -3,6 +3,7 @@ package dev.moe.runtime.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
@@ -42,7 +43,8 @@ class CsvSourceTest {
         assertEquals(text + ": line 2, column 'b': not a number: 'two'",
                 assertThrows(MoeException.class, () -> CsvSource.read(text, "label")).getMessage());
         Path nan = write("nan.csv", "a,b,label\n1,NaN,x\n");
-        assertEquals(nan + ": line 2, column 'b': NaN is not a finite number",
+        assertEquals(nan + ": line 2, column 'b': a missing value ('NaN'); every feature cell needs a number: fill in the missing "
+                + "values or drop those rows before the run",
                 assertThrows(MoeException.class, () -> CsvSource.read(nan, "label")).getMessage());
         Path empty = write("empty.csv", "");
         assertEquals(empty + ": the file is empty (expected a header row)",
@@ -89,5 +91,23 @@ class CsvSourceTest {
                 + "(data: { ignore: [name] })", e.getMessage());
         assertEquals(2, new CsvSource().load(new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "people.csv", null, null,
                 List.of("id", "name")), dir, 1).rows());
+    }
+
+    @Test
+    void aMissingValueIsNamedAsOneAndNotSentToDataIgnore() throws Exception {
+        Path file = write("gaps.csv", "a,b,label\n1,2,x\n3, ,y\n4,NA,x\n5,?,y\n6,NaN,x\n");
+        dev.moe.runtime.config.MoeConfig.DataConfig data = new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "gaps.csv", null, null,
+                List.of());
+        MoeException e = assertThrows(MoeException.class, () -> new CsvSource().load(data, dir, 1));
+        assertEquals(file + ": line 3, column 'b': a missing value (''); every feature cell needs a number: fill in the missing "
+                + "values or drop those rows before the run", e.getMessage());
+        for (String gap : List.of("NA", "?", "NaN", "n/a")) {
+            Path one = write("gap.csv", "a,b,label\n1,2,x\n3," + gap + ",y\n");
+            MoeException each = assertThrows(MoeException.class, () -> CsvSource.read(one, "label"));
+            assertTrue(each.getMessage().contains("column 'b': a missing value ('" + gap + "')"), each.getMessage());
+        }
+        // Text that is not a gap keeps its own message.
+        Path text = write("text.csv", "a,b,label\n1,2,x\n3,tall,y\n");
+        assertTrue(assertThrows(MoeException.class, () -> CsvSource.read(text, "label")).getMessage().contains("not a number: 'tall'"));
     }
 }
