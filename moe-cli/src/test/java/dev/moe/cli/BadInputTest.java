@@ -272,6 +272,40 @@ class BadInputTest {
         refused(message, "train", config.toString(), "-o", out.resolve("m.moe").toString(), "--plugins", plugins.toString());
     }
 
+    @Test
+    void aPluginFolderWithoutALibraryItNeeds() throws Exception {
+        // The provider was compiled against lib.Helper, but the folder holds only the plugin's own jar: without the
+        // plugin's name in the message this was "internal error: java.lang.NoClassDefFoundError: lib/Helper", exit 1.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createDirectories(src.resolve("lib"));
+        Files.createDirectories(src.resolve("needy"));
+        Files.writeString(src.resolve("lib/Helper.java"), """
+                package lib;
+                public final class Helper { public static String say() { return "helped"; } }
+                """);
+        Files.writeString(src.resolve("needy/NeedyProvider.java"), """
+                package needy;
+                public final class NeedyProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "needy"; }
+                    public String description() { return lib.Helper.say(); }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("lib/Helper.java").toString(), src.resolve("needy/NeedyProvider.java").toString()));
+        Path folder = Files.createDirectories(dir.resolve("plugins/needy"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(folder.resolve("needy-1.0.jar")))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write("needy.NeedyProvider\n".getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new ZipEntry("needy/NeedyProvider.class"));
+            jar.write(Files.readAllBytes(classes.resolve("needy/NeedyProvider.class")));
+        }
+        refused("plugin " + folder + ": class lib.Helper is in none of the plugin's jars nor in moe: a jar it needs is missing"
+                        + " from its folder (a plugin with libraries is a folder of jars, e.g. its target/plugin/)",
+                "experts", "--plugins", dir.resolve("plugins").toString());
+    }
+
     /** A plugin jar whose provider's constructor throws, as one that misses its native library would. */
     private Path explodingPlugin(Path jar) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src/evil"));

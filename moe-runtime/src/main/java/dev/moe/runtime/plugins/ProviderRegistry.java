@@ -31,6 +31,12 @@ public final class ProviderRegistry {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderRegistry.class);
 
+    /**
+     * What a plugin's class loader is named, before the plugin's path: a stack frame's class loader name then says
+     * which plugin's code ran ({@link #pluginOf}).
+     */
+    public static final String PLUGIN_LOADER_PREFIX = "moe-plugin-";
+
     /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
     public record Found<T>(T provider, String origin) { }
 
@@ -117,7 +123,7 @@ public final class ProviderRegistry {
                 throw new MoeException(jar + ": not a readable jar: " + e.getMessage());
             }
         }
-        return new PluginClassLoader("moe-plugin-" + plugin.getFileName(), urls, parent);
+        return new PluginClassLoader(PLUGIN_LOADER_PREFIX + plugin, urls, parent);
     }
 
     /** Loads the providers defined by {@code loader} itself (not its parents); returns how many. */
@@ -149,6 +155,26 @@ public final class ProviderRegistry {
             throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": " + kind + " failed while loading: " + e, e);
         }
         return count;
+    }
+
+    /**
+     * The plugin whose code was running when {@code error} (or one of its causes) was thrown: the innermost frame of a
+     * class a plugin's loader defined. Lets a top-level handler name the plugin behind an error moe did not expect,
+     * such as a {@link NoClassDefFoundError} for a library jar missing from the plugin's folder.
+     *
+     * @param error any throwable
+     * @return the plugin's jar or folder, as it was loaded; null when no plugin code is on the stack
+     */
+    public static Path pluginOf(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                String loader = frame.getClassLoaderName();
+                if (loader != null && loader.startsWith(PLUGIN_LOADER_PREFIX)) {
+                    return Path.of(loader.substring(PLUGIN_LOADER_PREFIX.length()));
+                }
+            }
+        }
+        return null;
     }
 
     private static String classPathOrigin(Class<?> type) {
