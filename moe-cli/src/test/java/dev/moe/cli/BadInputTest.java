@@ -261,7 +261,9 @@ class BadInputTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path jar = explodingPlugin(plugins.resolve("exploding-1.0.jar"));
         Path input = PredictCommandTest.csv(dir.resolve("rows.csv"), dev.moe.runtime.data.SyntheticSeedSource.generate(20, 1));
-        String message = jar + ": cannot load expert provider: java.lang.IllegalStateException: native library libboom.so not found";
+        String message = jar + ": cannot load expert provider: java.lang.IllegalStateException: native library libboom.so not found"
+                + " (every plugin in the folder is loaded before the config is read: its provider names are unknown until then;"
+                + " move it out of the folder to run without it)";
         // A saved mixture loads only the plugins it records: this jar's code never runs for it.
         MainTest.Result r = TrainCommandTest.moe("predict", "-m", model.toString(), "--input", input.toString(), "--output",
                 out.resolve("p.csv").toString(), "--plugins", plugins.toString(), "-q");
@@ -270,6 +272,11 @@ class BadInputTest {
         Files.delete(out.resolve("p.csv"));
         Path config = file("seed.yaml", PredictCommandTest.SEED);
         refused(message, "train", config.toString(), "-o", out.resolve("m.moe").toString(), "--plugins", plugins.toString());
+        // moe doctor still reports the machine and the class path's providers, then the plugin's error.
+        MainTest.Result doctor = TrainCommandTest.moe("doctor", "--plugins", plugins.toString());
+        assertEquals(2, doctor.status(), doctor.err());
+        assertEquals("moe: " + message + NL, doctor.err());
+        assertTrue(doctor.out().contains("nd4j-mlp") && doctor.out().contains("plugins NOT loaded"), doctor.out());
     }
 
     @Test

@@ -37,6 +37,10 @@ public final class ProviderRegistry {
      */
     public static final String PLUGIN_LOADER_PREFIX = "moe-plugin-";
 
+    /** Why one plugin that does not load stops a run that may not use it: its names are unknown, so a clash is too. */
+    private static final String WHY_EVERY_PLUGIN = " (every plugin in the folder is loaded before the config is read:"
+            + " its provider names are unknown until then; move it out of the folder to run without it)";
+
     /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
     public record Found<T>(T provider, String origin) { }
 
@@ -147,12 +151,13 @@ public final class ProviderRegistry {
             }
         } catch (ServiceConfigurationError | LinkageError e) {
             throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": cannot load " + kind + ": "
-                    + (e.getCause() != null ? e.getCause() : e.getMessage()), e);
+                    + (e.getCause() != null ? e.getCause() : e.getMessage()) + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         } catch (RuntimeException e) {
             if (e instanceof MoeException) {
                 throw e;
             }
-            throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": " + kind + " failed while loading: " + e, e);
+            throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": " + kind + " failed while loading: " + e
+                    + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         }
         return count;
     }
