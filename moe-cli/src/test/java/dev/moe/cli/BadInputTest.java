@@ -313,6 +313,39 @@ class BadInputTest {
                 "experts", "--plugins", dir.resolve("plugins").toString());
     }
 
+    @Test
+    void aTrainedExpertWhoseProviderCannotSaveIsRefusedBeforeTraining() throws Exception {
+        // Its train() throws: had moe trained before refusing (as it did), this would be an internal error instead.
+        Path src = Files.createDirectories(dir.resolve("src/unsaved"));
+        Files.writeString(src.resolve("UnsavedProvider.java"), """
+                package unsaved;
+                public final class UnsavedProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "unsaved"; }
+                    public boolean canTrain() { return true; }
+                    public boolean canLoad() { return false; }
+                    public dev.moe.api.Expert train(dev.moe.api.ExpertSpec spec, dev.moe.api.TrainingSet data) {
+                        throw new IllegalStateException("training started");
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("UnsavedProvider.java").toString()));
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("unsaved-1.0.jar")))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write("unsaved.UnsavedProvider\n".getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new ZipEntry("unsaved/UnsavedProvider.class"));
+            jar.write(Files.readAllBytes(classes.resolve("unsaved/UnsavedProvider.class")));
+        }
+        Path config = file("unsaved.yaml", PredictCommandTest.SEED.replace("gate: {", "  - { id: u, provider: unsaved }\ngate: {"));
+        refused("cannot save " + out.resolve("m.moe") + ": expert 'u' would be trained by provider 'unsaved', which cannot save its"
+                        + " experts (it does not implement canSave/save/read), and a trained expert cannot be loaded again from"
+                        + " its parameters; nothing was trained",
+                "train", config.toString(), "-o", out.resolve("m.moe").toString(), "--plugins", plugins.toString());
+    }
+
     /** A plugin jar whose provider's constructor throws, as one that misses its native library would. */
     private Path explodingPlugin(Path jar) throws Exception {
         Path src = Files.createDirectories(dir.resolve("src/evil"));
