@@ -57,6 +57,31 @@ final class Origins {
         return new BundleManifest.PluginRef(location.getFileName().toString(), artifact, version, sha256Of(location));
     }
 
+    /**
+     * {@link #jarOf}, and for a plugin that is a folder of jars every other jar of the folder with its SHA-256: a
+     * library swapped in the folder would otherwise run unnoticed under a bundle that checks the provider's jar only.
+     */
+    static BundleManifest.PluginRef pluginOf(Class<?> type) {
+        BundleManifest.PluginRef ref = jarOf(type);
+        if (ref == null || !(type.getClassLoader() instanceof java.net.URLClassLoader loader) || loader.getName() == null
+                || !loader.getName().startsWith(dev.moe.runtime.plugins.ProviderRegistry.PLUGIN_LOADER_PREFIX)
+                || !Files.isDirectory(Path.of(loader.getName().substring(dev.moe.runtime.plugins.ProviderRegistry.PLUGIN_LOADER_PREFIX.length())))) {
+            return ref;
+        }
+        Map<String, String> libraries = new java.util.TreeMap<>();
+        for (java.net.URL url : loader.getURLs()) {
+            try {
+                Path jar = Path.of(url.toURI());
+                if (!jar.getFileName().toString().equals(ref.jar())) {
+                    libraries.put(jar.getFileName().toString(), sha256Of(jar));
+                }
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // Not a file: PluginClassLoaders hold files only.
+            }
+        }
+        return ref.withLibraries(libraries);
+    }
+
     /** SHA-256 of a file's bytes, or null when it cannot be read. */
     static String sha256Of(Path file) {
         java.security.MessageDigest digest = BundleFormat.sha256();
