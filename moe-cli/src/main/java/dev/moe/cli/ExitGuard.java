@@ -8,8 +8,8 @@ import java.util.Map;
  * Turns a plugin's {@code System.exit} into moe's own ending: one line naming the plugin, exit status 2, and no
  * output left behind. Java 17 cannot forbid the call (the security manager is on its way out), but a shutdown hook
  * still runs before the process ends: it looks for the thread inside {@code Runtime.exit}, names the plugin class
- * on its stack (plugin classes come from class loaders named {@code moe-plugin-} and the plugin's path), cleans up and halts. An exit
- * that moe itself asked for, or a signal (Ctrl-C), passes untouched.
+ * on its stack (plugin classes come from class loaders named {@code moe-plugin-} and the plugin's path), cleans up
+ * and halts. An exit that moe itself asked for, or a signal (Ctrl-C), passes untouched.
  */
 final class ExitGuard {
 

@@ -12,6 +12,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.FilterOutputStream;
@@ -131,8 +132,8 @@ public final class BundleWriter {
      * @param target  the bundle to be written, for the message
      * @throws MoeException naming the first such expert and its provider
      */
-    public void refuseNeverSaved(List<dev.moe.runtime.config.MoeConfig.ExpertConfig> experts, Path target) {
-        for (dev.moe.runtime.config.MoeConfig.ExpertConfig e : experts) {
+    public void refuseNeverSaved(List<MoeConfig.ExpertConfig> experts, Path target) {
+        for (MoeConfig.ExpertConfig e : experts) {
             ProviderRegistry.Found<ExpertProvider> found = registry.expertProviders().get(e.provider());
             if (found != null && e.trainOrDefault(found.provider().canTrain()) && neverSaves(found.provider())) {
                 throw new MoeException(unsavable(target, e.id(), "would be", found.provider().name()) + "; nothing was trained");
@@ -149,8 +150,8 @@ public final class BundleWriter {
     }
 
     private static String unsavable(Path target, String expert, String wasOrWouldBe, String provider) {
-        return "cannot save " + target + ": expert '" + expert + "' " + wasOrWouldBe + " trained by provider '" + provider + "', which cannot"
-                + " save its experts (it does not implement canSave/save/read), and a trained expert cannot be loaded"
+        return "cannot save " + target + ": expert '" + expert + "' " + wasOrWouldBe + " trained by provider '" + provider
+                + "', which cannot save its experts (it does not implement canSave/save/read), and a trained expert cannot be loaded"
                 + " again from its parameters";
     }
 

@@ -1,14 +1,18 @@
 package dev.moe.runtime.bundle;
 
+import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -63,13 +67,13 @@ final class Origins {
      */
     static BundleManifest.PluginRef pluginOf(Class<?> type) {
         BundleManifest.PluginRef ref = jarOf(type);
-        if (ref == null || !(type.getClassLoader() instanceof java.net.URLClassLoader loader) || loader.getName() == null
-                || !loader.getName().startsWith(dev.moe.runtime.plugins.ProviderRegistry.PLUGIN_LOADER_PREFIX)
-                || !Files.isDirectory(Path.of(loader.getName().substring(dev.moe.runtime.plugins.ProviderRegistry.PLUGIN_LOADER_PREFIX.length())))) {
+        String prefix = ProviderRegistry.PLUGIN_LOADER_PREFIX;
+        if (ref == null || !(type.getClassLoader() instanceof URLClassLoader loader) || loader.getName() == null
+                || !loader.getName().startsWith(prefix) || !Files.isDirectory(Path.of(loader.getName().substring(prefix.length())))) {
             return ref;
         }
-        Map<String, String> libraries = new java.util.TreeMap<>();
-        for (java.net.URL url : loader.getURLs()) {
+        Map<String, String> libraries = new TreeMap<>();
+        for (URL url : loader.getURLs()) {
             try {
                 Path jar = Path.of(url.toURI());
                 if (!jar.getFileName().toString().equals(ref.jar())) {

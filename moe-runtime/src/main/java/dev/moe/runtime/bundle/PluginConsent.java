@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -114,14 +116,14 @@ public final class PluginConsent {
             }
             return;
         }
-        java.util.Map<String, Path> present = new java.util.TreeMap<>();
+        Map<String, Path> present = new TreeMap<>();
         try (Stream<Path> files = Files.list(unit)) {
             files.filter(p -> p.getFileName().toString().endsWith(".jar") && !p.equals(jar))
                     .forEach(p -> present.put(p.getFileName().toString(), p));
         } catch (IOException e) {
             throw new MoeException("cannot list plugin folder " + unit + ": " + e.getMessage());
         }
-        for (java.util.Map.Entry<String, String> library : ref.libraries().entrySet()) {
+        for (Map.Entry<String, String> library : ref.libraries().entrySet()) {
             Path file = present.get(library.getKey());
             if (file == null) {
                 throw new MoeException(unit + ": library jar " + library.getKey() + " is missing" + again);
