@@ -10,6 +10,11 @@ import java.util.List;
  * a jar lists its providers in {@code META-INF/services/dev.moe.api.ExpertProvider}.
  *
  * <p>Providers are stateless factories; they must have a public no-argument constructor.
+ *
+ * <p>Two parameter names mean something to the runtime, whatever the provider: an entry whose parameters hold
+ * {@code model} is loaded, not trained, unless the config says {@code train:}; {@code save} names a file the
+ * command claims as its output (an existing one is replaced only with {@code --overwrite}). A provider that writes
+ * a model file for later loading takes them under these names, and writes with {@link dev.moe.api.io.AtomicFiles}.
  */
 public interface ExpertProvider {
 
@@ -66,7 +71,7 @@ public interface ExpertProvider {
      *
      * @param spec the config entry; its seed is for anything random in training
      * @param data the labelled rows, its columns named by {@code data.featureNames()}
-     * @return the trained expert, predicting {@code data.labelNames()}
+     * @return the trained expert, predicting {@code data.labelNames()}, or those of them its rows hold
      * @throws ExpertException with a message a user can act on when the spec is wrong
      */
     default Expert train(ExpertSpec spec, TrainingSet data) {
@@ -76,7 +81,9 @@ public interface ExpertProvider {
     /**
      * Whether {@link #save} can write {@code expert} (one this provider built) into a saved mixture. A provider
      * that cannot save is still usable in a saved mixture when its expert was loaded, not trained: the mixture
-     * then records the provider's name and the expert's parameters, and {@link #load}s it again.
+     * then records the provider's name and the expert's parameters, and {@link #load}s it again. A provider that
+     * keeps this default never saves: {@code moe train -o} then refuses a config that trains one of its experts
+     * before training anything.
      *
      * @param expert one this provider built (by {@link #load}, {@link #train} or {@link #read})
      * @return whether {@link #save} can write it; false by default

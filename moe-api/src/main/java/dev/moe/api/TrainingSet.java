@@ -9,7 +9,9 @@ import java.util.Objects;
  * @param features   rows x featureNames.size()
  * @param labels     per row, an index into {@code labelNames}
  * @param featureNames the names of the feature columns, in order
- * @param labelNames the label space the expert should predict (may include labels absent from these rows)
+ * @param labelNames the label space the expert should predict (may include labels absent from these rows); the
+ *                   expert may answer with only the labels it saw, named from this list: the runtime aligns experts
+ *                   by label name and gives the others probability 0
  */
 public record TrainingSet(FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames) {
 

@@ -1,7 +1,9 @@
 package dev.moe.cli;
 
+import dev.moe.runtime.MoeException;
 import dev.moe.runtime.doctor.EnvironmentReport;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,10 +26,28 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path here = Path.of("").toAbsolutePath();
-        ProviderRegistry registry = pluginOptions.registry(here);
-        spec.commandLine().getOut().printf(java.util.Locale.ROOT, "%-20s %s%n", "moe", dev.moe.runtime.MoeVersion.get());
-        spec.commandLine().getOut().print(EnvironmentReport.render(registry, pluginOptions.folder(here)));
-        spec.commandLine().getOut().flush();
+        // A plugin that cannot load is what a doctor is asked about: report the rest (the class path's providers)
+        // and the plugin's error, rather than only the error.
+        ProviderRegistry registry;
+        MoeException pluginError = null;
+        try {
+            registry = pluginOptions.registry(here);
+        } catch (MoeException e) {
+            pluginError = e;
+            registry = ProviderRegistry.fromClassPath();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(java.util.Locale.ROOT, "%-20s %s%n", "moe", dev.moe.runtime.MoeVersion.get());
+        out.print(EnvironmentReport.render(registry, pluginOptions.folder(here)));
+        if (pluginError != null) {
+            out.printf(java.util.Locale.ROOT, "%-20s %s%n", "plugins NOT loaded", "(the providers above are the class path's only)");
+        }
+        out.flush();
+        if (pluginError != null) {
+            spec.commandLine().getErr().println("moe: " + pluginError.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.USER_ERROR;
+        }
         return 0;
     }
 }

@@ -1,14 +1,15 @@
 package dev.moe.cli;
 
 import dev.moe.runtime.io.OutputTarget;
+import dev.moe.runtime.plugins.ProviderRegistry;
 import java.util.Map;
 
 /**
  * Turns a plugin's {@code System.exit} into moe's own ending: one line naming the plugin, exit status 2, and no
  * output left behind. Java 17 cannot forbid the call (the security manager is on its way out), but a shutdown hook
  * still runs before the process ends: it looks for the thread inside {@code Runtime.exit}, names the plugin class
- * on its stack (plugin classes come from class loaders named {@code moe-plugin-...}), cleans up and halts. An exit
- * that moe itself asked for, or a signal (Ctrl-C), passes untouched.
+ * on its stack (plugin classes come from class loaders named {@code moe-plugin-} and the plugin's path), cleans up
+ * and halts. An exit that moe itself asked for, or a signal (Ctrl-C), passes untouched.
  */
 final class ExitGuard {
 
@@ -43,8 +44,8 @@ final class ExitGuard {
                     continue;
                 }
                 String loader = frame.getClassLoaderName();
-                if (loader != null && loader.startsWith("moe-plugin-")) {
-                    culprit = "plugin " + loader.substring("moe-plugin-".length()) + " (" + frame.getClassName() + "." + frame.getMethodName() + ")";
+                if (loader != null && loader.startsWith(ProviderRegistry.PLUGIN_LOADER_PREFIX)) {
+                    culprit = "plugin " + loader.substring(ProviderRegistry.PLUGIN_LOADER_PREFIX.length()) + " (" + frame.getClassName() + "." + frame.getMethodName() + ")";
                     break;
                 }
                 if (culprit == null) {

@@ -4,6 +4,7 @@ import dev.moe.api.ExpertException;
 import dev.moe.api.ParameterException;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.Resources;
+import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,18 +81,44 @@ public final class Main {
             return CLOSED_PIPE; // `moe predict ... --output - | head`: the reader has what it wanted
         }
         VirtualMachineError exhausted = Resources.exhausted(e);
+        java.nio.file.Path plugin = userError == null && exhausted == null ? ProviderRegistry.pluginOf(e) : null;
+        LinkageError broken = plugin != null ? linkageErrorIn(e) : null;
         if (userError != null) {
             err.println("moe: " + userError.getMessage());
         } else if (exhausted != null) {
             err.println("moe: " + Resources.describe(exhausted));
+        } else if (broken != null) {
+            err.println("moe: plugin " + plugin + ": " + describe(broken));
         } else {
-            err.println("moe: internal error: " + firstLine(String.valueOf(e)) + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println("moe: internal error" + (plugin != null ? " in plugin " + plugin : "") + ": " + firstLine(String.valueOf(e))
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
         }
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
-        return userError != null ? USER_ERROR : 1;
+        return userError != null || broken != null ? USER_ERROR : 1;
+    }
+
+    private static LinkageError linkageErrorIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof LinkageError linkage) {
+                return linkage;
+            }
+        }
+        return null;
+    }
+
+    /** A plugin that does not link is an installation to fix (a jar left out of its folder), not a bug of moe's. */
+    private static String describe(LinkageError e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof NoClassDefFoundError && !message.contains(" ")) {
+            return "class " + message.replace('/', '.') + " is in none of the plugin's jars nor in moe: a jar it needs"
+                    + " is missing from its folder (a plugin with libraries is a folder of jars, e.g. its target/plugin/)";
+        }
+        String cause = e.getCause() != null ? ", caused by " + firstLine(String.valueOf(e.getCause())) : "";
+        return "cannot run its code: " + firstLine(String.valueOf(e)) + cause + " (a jar it needs is missing from its folder, or is"
+                + " of another version than the one it was built against)";
     }
 
     /** picocli's nearest name for a mistyped command or option ({@code evalute}, {@code --repat}), else nothing. */

@@ -79,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
             String configText = readConfig();
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
             Main.checkStrategyOption(strategy, registry);
+            new BundleWriter(registry).refuseNeverSaved(c.experts(), output);
             Experiment.TrainedRun run;
             try (ConsoleProgress progress = ConsoleProgress.forTerminal(quiet)) {
                 Experiment experiment = Guice.createInjector(new MoeModule(c, registry)).getInstance(Experiment.class);

@@ -262,7 +262,9 @@ class BadInputTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path jar = explodingPlugin(plugins.resolve("exploding-1.0.jar"));
         Path input = PredictCommandTest.csv(dir.resolve("rows.csv"), dev.moe.runtime.data.SyntheticSeedSource.generate(20, 1));
-        String message = jar + ": cannot load expert provider: java.lang.IllegalStateException: native library libboom.so not found";
+        String message = jar + ": cannot load expert provider: java.lang.IllegalStateException: native library libboom.so not found"
+                + " (every plugin in the folder is loaded before the config is read: its provider names are unknown until then;"
+                + " move it out of the folder to run without it)";
         // A saved mixture loads only the plugins it records: this jar's code never runs for it.
         MainTest.Result r = TrainCommandTest.moe("predict", "-m", model.toString(), "--input", input.toString(), "--output",
                 out.resolve("p.csv").toString(), "--plugins", plugins.toString(), "-q");
@@ -271,6 +273,78 @@ class BadInputTest {
         Files.delete(out.resolve("p.csv"));
         Path config = file("seed.yaml", PredictCommandTest.SEED);
         refused(message, "train", config.toString(), "-o", out.resolve("m.moe").toString(), "--plugins", plugins.toString());
+        // moe doctor still reports the machine and the class path's providers, then the plugin's error.
+        MainTest.Result doctor = TrainCommandTest.moe("doctor", "--plugins", plugins.toString());
+        assertEquals(2, doctor.status(), doctor.err());
+        assertEquals("moe: " + message + NL, doctor.err());
+        assertTrue(doctor.out().contains("nd4j-mlp") && doctor.out().contains("plugins NOT loaded"), doctor.out());
+    }
+
+    @Test
+    void aPluginFolderWithoutALibraryItNeeds() throws Exception {
+        // The provider was compiled against lib.Helper, but the folder holds only the plugin's own jar: without the
+        // plugin's name in the message this was "internal error: java.lang.NoClassDefFoundError: lib/Helper", exit 1.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createDirectories(src.resolve("lib"));
+        Files.createDirectories(src.resolve("needy"));
+        Files.writeString(src.resolve("lib/Helper.java"), """
+                package lib;
+                public final class Helper { public static String say() { return "helped"; } }
+                """);
+        Files.writeString(src.resolve("needy/NeedyProvider.java"), """
+                package needy;
+                public final class NeedyProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "needy"; }
+                    public String description() { return lib.Helper.say(); }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("lib/Helper.java").toString(), src.resolve("needy/NeedyProvider.java").toString()));
+        Path folder = Files.createDirectories(dir.resolve("plugins/needy"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(folder.resolve("needy-1.0.jar")))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write("needy.NeedyProvider\n".getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new ZipEntry("needy/NeedyProvider.class"));
+            jar.write(Files.readAllBytes(classes.resolve("needy/NeedyProvider.class")));
+        }
+        refused("plugin " + folder + ": class lib.Helper is in none of the plugin's jars nor in moe: a jar it needs is missing"
+                        + " from its folder (a plugin with libraries is a folder of jars, e.g. its target/plugin/)",
+                "experts", "--plugins", dir.resolve("plugins").toString());
+    }
+
+    @Test
+    void aTrainedExpertWhoseProviderCannotSaveIsRefusedBeforeTraining() throws Exception {
+        // Its train() throws: had moe trained before refusing (as it did), this would be an internal error instead.
+        Path src = Files.createDirectories(dir.resolve("src/unsaved"));
+        Files.writeString(src.resolve("UnsavedProvider.java"), """
+                package unsaved;
+                public final class UnsavedProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "unsaved"; }
+                    public boolean canTrain() { return true; }
+                    public boolean canLoad() { return false; }
+                    public dev.moe.api.Expert train(dev.moe.api.ExpertSpec spec, dev.moe.api.TrainingSet data) {
+                        throw new IllegalStateException("training started");
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("UnsavedProvider.java").toString()));
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("unsaved-1.0.jar")))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write("unsaved.UnsavedProvider\n".getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new ZipEntry("unsaved/UnsavedProvider.class"));
+            jar.write(Files.readAllBytes(classes.resolve("unsaved/UnsavedProvider.class")));
+        }
+        Path config = file("unsaved.yaml", PredictCommandTest.SEED.replace("gate: {", "  - { id: u, provider: unsaved }\ngate: {"));
+        refused("cannot save " + out.resolve("m.moe") + ": expert 'u' would be trained by provider 'unsaved', which cannot save its"
+                        + " experts (it does not implement canSave/save/read), and a trained expert cannot be loaded again from"
+                        + " its parameters; nothing was trained",
+                "train", config.toString(), "-o", out.resolve("m.moe").toString(), "--plugins", plugins.toString());
     }
 
     /** A plugin jar whose provider's constructor throws, as one that misses its native library would. */

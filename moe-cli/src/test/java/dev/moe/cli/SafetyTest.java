@@ -482,7 +482,7 @@ class SafetyTest {
         assertTrue(p.err().contains("needs expert provider 'wine-cart-example'"), p.err());
         p = process(null, List.of(), "experts", "--plugins", plugins.toString());
         assertEquals(2, p.status(), p.err());
-        assertEquals("moe: plugin exits.jar (evil.Exits.<init>) called System.exit; moe stopped, and wrote no output\n", p.err());
+        assertEquals("moe: plugin " + plugins.resolve("exits.jar") + " (evil.Exits.<init>) called System.exit; moe stopped, and wrote no output\n", p.err());
         assertEquals(before, snapshot(dir));
     }
 

@@ -127,9 +127,24 @@ public record BundleManifest(
     /**
      * A provider's jar: its file name, its Maven artifact and version when the jar says them, and the SHA-256 of its
      * bytes (a jar with another hash is refused when the bundle is loaded).
+     *
+     * @param libraries for a plugin that is a folder of jars, in the bundle's list of plugins: every other jar of the
+     *                  folder by file name, with its SHA-256 (the folder must hold exactly these when the bundle is
+     *                  loaded); null for a plugin that is one jar, in an expert's entry, and in bundles saved before
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PluginRef(String jar, String artifact, String version, String sha256) { }
+    public record PluginRef(String jar, String artifact, String version, String sha256, Map<String, String> libraries) {
+
+        /** A jar alone, without libraries. */
+        public PluginRef(String jar, String artifact, String version, String sha256) {
+            this(jar, artifact, version, sha256, null);
+        }
+
+        /** @return this jar with the other jars of its plugin folder */
+        PluginRef withLibraries(Map<String, String> jars) {
+            return new PluginRef(jar, artifact, version, sha256, jars);
+        }
+    }
 
     /**
      * @param configFile    the config file's path when saved

@@ -12,6 +12,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.nn.Mlp;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.FilterOutputStream;
@@ -122,6 +123,38 @@ public final class BundleWriter {
         return found;
     }
 
+    /**
+     * Refuses, before anything is trained, a config that trains an expert with a provider that never saves: one that
+     * keeps {@link ExpertProvider#canSave}'s default (false), whose trained experts {@link #write} would refuse after
+     * the whole training. A provider that writes canSave is asked after training, expert by expert, as before.
+     *
+     * @param experts the config's experts
+     * @param target  the bundle to be written, for the message
+     * @throws MoeException naming the first such expert and its provider
+     */
+    public void refuseNeverSaved(List<MoeConfig.ExpertConfig> experts, Path target) {
+        for (MoeConfig.ExpertConfig e : experts) {
+            ProviderRegistry.Found<ExpertProvider> found = registry.expertProviders().get(e.provider());
+            if (found != null && e.trainOrDefault(found.provider().canTrain()) && neverSaves(found.provider())) {
+                throw new MoeException(unsavable(target, e.id(), "would be", found.provider().name()) + "; nothing was trained");
+            }
+        }
+    }
+
+    private static boolean neverSaves(ExpertProvider provider) {
+        try {
+            return provider.getClass().getMethod("canSave", Expert.class).getDeclaringClass() == ExpertProvider.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static String unsavable(Path target, String expert, String wasOrWouldBe, String provider) {
+        return "cannot save " + target + ": expert '" + expert + "' " + wasOrWouldBe + " trained by provider '" + provider
+                + "', which cannot save its experts (it does not implement canSave/save/read), and a trained expert cannot be loaded"
+                + " again from its parameters";
+    }
+
     private ProviderRegistry.Found<?> strategyProvider(SaveRequest request) {
         return registry.routingProviders().get(request.model().strategy().name());
     }
@@ -147,9 +180,7 @@ public final class BundleWriter {
                 throw failed(target, expert, provider, "failed to say whether it can save it", e);
             }
             if (!embedded && source.trained()) {
-                throw new MoeException("cannot save " + target + ": expert '" + expert.id() + "' was trained by provider '"
-                        + provider.name() + "', which cannot save its experts (it does not implement canSave/save/read), "
-                        + "and a trained expert cannot be loaded again from its parameters");
+                throw new MoeException(unsavable(target, expert.id(), "was", provider.name()));
             }
             plan.add(new Planned(aligned, expert, source, provider, embedded, found.origin(), Origins.jarOf(provider.getClass())));
         }

@@ -1,14 +1,18 @@
 package dev.moe.runtime.bundle;
 
+import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -55,6 +59,31 @@ final class Origins {
             // Unreadable now: the jar's name alone still says where the provider came from.
         }
         return new BundleManifest.PluginRef(location.getFileName().toString(), artifact, version, sha256Of(location));
+    }
+
+    /**
+     * {@link #jarOf}, and for a plugin that is a folder of jars every other jar of the folder with its SHA-256: a
+     * library swapped in the folder would otherwise run unnoticed under a bundle that checks the provider's jar only.
+     */
+    static BundleManifest.PluginRef pluginOf(Class<?> type) {
+        BundleManifest.PluginRef ref = jarOf(type);
+        String prefix = ProviderRegistry.PLUGIN_LOADER_PREFIX;
+        if (ref == null || !(type.getClassLoader() instanceof URLClassLoader loader) || loader.getName() == null
+                || !loader.getName().startsWith(prefix) || !Files.isDirectory(Path.of(loader.getName().substring(prefix.length())))) {
+            return ref;
+        }
+        Map<String, String> libraries = new TreeMap<>();
+        for (URL url : loader.getURLs()) {
+            try {
+                Path jar = Path.of(url.toURI());
+                if (!jar.getFileName().toString().equals(ref.jar())) {
+                    libraries.put(jar.getFileName().toString(), sha256Of(jar));
+                }
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                // Not a file: PluginClassLoaders hold files only.
+            }
+        }
+        return ref.withLibraries(libraries);
     }
 
     /** SHA-256 of a file's bytes, or null when it cannot be read. */

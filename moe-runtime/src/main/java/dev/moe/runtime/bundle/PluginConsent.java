@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +34,7 @@ public final class PluginConsent {
             if (found == null || found.origin() == null || found.origin().startsWith("classpath")) {
                 continue;
             }
-            BundleManifest.PluginRef ref = Origins.jarOf(found.provider().getClass());
+            BundleManifest.PluginRef ref = Origins.pluginOf(found.provider().getClass());
             if (ref != null && ref.sha256() != null && seen.add(ref.sha256())) {
                 out.add(ref);
             }
@@ -90,11 +92,54 @@ public final class PluginConsent {
                         + "(install the jar the bundle was saved with, or train the bundle again)");
             }
             Path unit = jar.getParent().equals(pluginsFolder) ? jar : jar.getParent();
+            if (ref.libraries() != null) {
+                checkLibraries(bundle, ref, jar, unit);
+            }
             if (!units.contains(unit)) {
                 units.add(unit);
             }
         }
         return units;
+    }
+
+    /**
+     * The plugin folder holds exactly the library jars the bundle records, byte for byte: its class loader would load
+     * every jar in it, before moe's own libraries.
+     */
+    private static void checkLibraries(Path bundle, BundleManifest.PluginRef ref, Path jar, Path unit) {
+        String again = "; refusing to run a plugin folder other than the one " + bundle + " was saved with (install that"
+                + " folder, or train the bundle again)";
+        if (!Files.isDirectory(unit)) {
+            if (!ref.libraries().isEmpty()) {
+                throw new MoeException(jar + ": " + bundle + " was saved with this plugin in a folder with its libraries ("
+                        + String.join(", ", ref.libraries().keySet()) + "), installed here as a jar alone" + again);
+            }
+            return;
+        }
+        Map<String, Path> present = new TreeMap<>();
+        try (Stream<Path> files = Files.list(unit)) {
+            files.filter(p -> p.getFileName().toString().endsWith(".jar") && !p.equals(jar))
+                    .forEach(p -> present.put(p.getFileName().toString(), p));
+        } catch (IOException e) {
+            throw new MoeException("cannot list plugin folder " + unit + ": " + e.getMessage());
+        }
+        for (Map.Entry<String, String> library : ref.libraries().entrySet()) {
+            Path file = present.get(library.getKey());
+            if (file == null) {
+                throw new MoeException(unit + ": library jar " + library.getKey() + " is missing" + again);
+            }
+            String sha = Origins.sha256Of(file);
+            if (!String.valueOf(library.getValue()).equalsIgnoreCase(String.valueOf(sha))) {
+                throw new MoeException(file + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
+                        + abbreviated(library.getValue()) + again);
+            }
+        }
+        for (String name : present.keySet()) {
+            if (!ref.libraries().containsKey(name)) {
+                throw new MoeException(unit.resolve(name) + ": a jar the plugin did not have when " + bundle + " was saved"
+                        + again);
+            }
+        }
     }
 
     private static String abbreviated(String sha) {

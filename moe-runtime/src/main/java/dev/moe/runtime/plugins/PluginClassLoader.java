@@ -14,11 +14,17 @@ import java.util.List;
  * class and resource comes from the plugin's own jars first, and only when the plugin does not ship it from moe's
  * class path. So a plugin can bring its own version of a library moe also uses (its Tribuo, Jackson, protobuf), and a
  * thin plugin jar still runs on the libraries moe ships.
+ *
+ * <p>One exception: SLF4J's API comes from moe when moe has it. Libraries drag {@code slf4j-api} into a plugin's folder
+ * (Smile does); a plugin's own copy would look for its binding through moe's resources, find moe's slf4j-simple built
+ * against moe's copy, print "not a subtype" and "no providers" on every run, and drop the plugin's log lines. Callers
+ * of SLF4J's API are binary compatible from 1.7 on, so a plugin built against any of them logs through moe's binding.
  */
 final class PluginClassLoader extends URLClassLoader {
 
     private static final String SPI_PACKAGE = "dev.moe.api.";
     private static final String SPI_RESOURCES = "dev/moe/api/";
+    private static final String LOGGING_PACKAGE = "org.slf4j.";
 
     static {
         ClassLoader.registerAsParallelCapable();
@@ -40,12 +46,22 @@ final class PluginClassLoader extends URLClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> type = findLoadedClass(name);
             if (type == null) {
-                type = name.startsWith(SPI_PACKAGE) ? host.loadClass(name) : pluginFirst(name);
+                type = name.startsWith(SPI_PACKAGE) ? host.loadClass(name)
+                        : name.startsWith(LOGGING_PACKAGE) ? hostFirst(name) : pluginFirst(name);
             }
             if (resolve) {
                 resolveClass(type);
             }
             return type;
+        }
+    }
+
+    /** moe's class, or the plugin's when moe lacks it (an SLF4J 1.7 binder class a plugin brings). */
+    private Class<?> hostFirst(String name) throws ClassNotFoundException {
+        try {
+            return host.loadClass(name);
+        } catch (ClassNotFoundException notInMoe) {
+            return pluginFirst(name);
         }
     }
 

@@ -31,6 +31,16 @@ public final class ProviderRegistry {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProviderRegistry.class);
 
+    /**
+     * What a plugin's class loader is named, before the plugin's path: a stack frame's class loader name then says
+     * which plugin's code ran ({@link #pluginOf}).
+     */
+    public static final String PLUGIN_LOADER_PREFIX = "moe-plugin-";
+
+    /** Why one plugin that does not load stops a run that may not use it: its names are unknown, so a clash is too. */
+    private static final String WHY_EVERY_PLUGIN = " (every plugin in the folder is loaded before the config is read:"
+            + " its provider names are unknown until then; move it out of the folder to run without it)";
+
     /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
     public record Found<T>(T provider, String origin) { }
 
@@ -117,7 +127,7 @@ public final class ProviderRegistry {
                 throw new MoeException(jar + ": not a readable jar: " + e.getMessage());
             }
         }
-        return new PluginClassLoader("moe-plugin-" + plugin.getFileName(), urls, parent);
+        return new PluginClassLoader(PLUGIN_LOADER_PREFIX + plugin, urls, parent);
     }
 
     /** Loads the providers defined by {@code loader} itself (not its parents); returns how many. */
@@ -141,14 +151,35 @@ public final class ProviderRegistry {
             }
         } catch (ServiceConfigurationError | LinkageError e) {
             throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": cannot load " + kind + ": "
-                    + (e.getCause() != null ? e.getCause() : e.getMessage()), e);
+                    + (e.getCause() != null ? e.getCause() : e.getMessage()) + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         } catch (RuntimeException e) {
             if (e instanceof MoeException) {
                 throw e;
             }
-            throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": " + kind + " failed while loading: " + e, e);
+            throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": " + kind + " failed while loading: " + e
+                    + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         }
         return count;
+    }
+
+    /**
+     * The plugin whose code was running when {@code error} (or one of its causes) was thrown: the innermost frame of a
+     * class a plugin's loader defined. Lets a top-level handler name the plugin behind an error moe did not expect,
+     * such as a {@link NoClassDefFoundError} for a library jar missing from the plugin's folder.
+     *
+     * @param error any throwable
+     * @return the plugin's jar or folder, as it was loaded; null when no plugin code is on the stack
+     */
+    public static Path pluginOf(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                String loader = frame.getClassLoaderName();
+                if (loader != null && loader.startsWith(PLUGIN_LOADER_PREFIX)) {
+                    return Path.of(loader.substring(PLUGIN_LOADER_PREFIX.length()));
+                }
+            }
+        }
+        return null;
     }
 
     private static String classPathOrigin(Class<?> type) {

@@ -30,6 +30,14 @@ class PluginClassLoaderTest {
             }
             """;
 
+    /** Stands in for the slf4j-api jar a library drags into a plugin's folder (Smile does). */
+    private static final String OTHER_SLF4J = """
+            package org.slf4j;
+            public final class LoggerFactory {
+                public static String version() { return "0.0.1-the-plugin's"; }
+            }
+            """;
+
     private static final String PROVIDER = """
             package probe;
             public final class ProbeProvider implements dev.moe.api.ExpertProvider {
@@ -50,6 +58,7 @@ class PluginClassLoaderTest {
         Path folder = Files.createDirectories(plugins.resolve("probe"));
         Path library = TestJars.jar(folder.resolve("jackson-databind-0.0.1.jar"),
                 Map.of("com.fasterxml.jackson.databind.cfg.PackageVersion", OTHER_JACKSON), Map.of(), List.of());
+        TestJars.jar(folder.resolve("slf4j-api-0.0.1.jar"), Map.of("org.slf4j.LoggerFactory", OTHER_SLF4J), Map.of(), List.of());
         TestJars.jar(folder.resolve("probe-1.0.0.jar"), Map.of("probe.ProbeProvider", PROVIDER),
                 Map.of("META-INF/services/dev.moe.api.ExpertProvider", "probe.ProbeProvider\n"), List.of(library));
     }
@@ -79,5 +88,14 @@ class PluginClassLoaderTest {
         assertSame(ObjectMapper.class, plugin.loadClass("com.fasterxml.jackson.databind.ObjectMapper"));
         assertTrue(plugin.getResource("com/fasterxml/jackson/databind/cfg/PackageVersion.class").toString()
                 .contains("jackson-databind-0.0.1.jar"));
+    }
+
+    @Test
+    void slf4jComesFromMoeEvenWhenThePluginShipsItsOwn() throws Exception {
+        ClassLoader plugin = ProviderRegistry.discover(getClass().getClassLoader(), plugins).expertProvider("probe")
+                .getClass().getClassLoader();
+        // The plugin's copy would look up moe's binding, built against moe's copy: "not a subtype", and no logging.
+        assertSame(org.slf4j.LoggerFactory.class, plugin.loadClass("org.slf4j.LoggerFactory"));
+        assertSame(org.slf4j.Logger.class, plugin.loadClass("org.slf4j.Logger"));
     }
 }
