@@ -1,8 +1,6 @@
 package dev.moe.cli;
 
-import dev.moe.runtime.MoeException;
 import dev.moe.runtime.doctor.EnvironmentReport;
-import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,28 +24,11 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path here = Path.of("").toAbsolutePath();
-        // A plugin that cannot load is what a doctor is asked about: report the rest (the class path's providers)
-        // and the plugin's error, rather than only the error.
-        ProviderRegistry registry;
-        MoeException pluginError = null;
-        try {
-            registry = pluginOptions.registry(here);
-        } catch (MoeException e) {
-            pluginError = e;
-            registry = ProviderRegistry.fromClassPath();
-        }
+        // A plugin that cannot load is what a doctor is asked about: the machine and the rest, then the plugin's error.
+        PluginOptions.Listing listing = pluginOptions.listing(here);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(java.util.Locale.ROOT, "%-20s %s%n", "moe", dev.moe.runtime.MoeVersion.get());
-        out.print(EnvironmentReport.render(registry, pluginOptions.folder(here)));
-        if (pluginError != null) {
-            out.printf(java.util.Locale.ROOT, "%-20s %s%n", "plugins NOT loaded", "(the providers above are the class path's only)");
-        }
-        out.flush();
-        if (pluginError != null) {
-            spec.commandLine().getErr().println("moe: " + pluginError.getMessage());
-            spec.commandLine().getErr().flush();
-            return Main.USER_ERROR;
-        }
-        return 0;
+        out.print(EnvironmentReport.render(listing.registry(), pluginOptions.folder(here)));
+        return listing.finish(spec);
     }
 }

@@ -26,9 +26,9 @@ final class ExpertsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ProviderRegistry registry = pluginOptions.registry(Path.of("").toAbsolutePath());
+        PluginOptions.Listing listing = pluginOptions.listing(Path.of("").toAbsolutePath());
         PrintWriter out = spec.commandLine().getOut();
-        for (ProviderRegistry.Found<ExpertProvider> found : registry.expertProviders().values()) {
+        for (ProviderRegistry.Found<ExpertProvider> found : listing.registry().expertProviders().values()) {
             ExpertProvider p = found.provider();
             out.printf("%s  (%s; from %s)%n    %s%n", p.name(), abilities(p), found.origin(), p.description());
             List<ParameterSpec> parameters = p.parameters();
@@ -39,8 +39,7 @@ final class ExpertsCommand implements Callable<Integer> {
                         s.defaultValue() == null ? "" : "; default " + s.defaultValue());
             }
         }
-        out.flush();
-        return 0;
+        return listing.finish(spec);
     }
 
     private static String abilities(ExpertProvider p) {

@@ -1,10 +1,13 @@
 package dev.moe.cli;
 
+import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,6 +74,37 @@ final class PluginOptions {
 
     ProviderRegistry registry(Path configFolder) {
         return ProviderRegistry.discover(Main.class.getClassLoader(), folder(configFolder));
+    }
+
+    /**
+     * What a listing command (doctor, experts, strategies) reports: every provider found, or, when the plugins folder
+     * does not load, the class path's with the plugins' error. A list of the rest helps more than the error alone.
+     */
+    Listing listing(Path configFolder) {
+        try {
+            return new Listing(registry(configFolder), null);
+        } catch (MoeException e) {
+            return new Listing(ProviderRegistry.fromClassPath(), e);
+        }
+    }
+
+    /** @param pluginError why the plugins folder did not load; null when it did (or there is none) */
+    record Listing(ProviderRegistry registry, MoeException pluginError) {
+
+        /** After the listing: a line saying the plugins are missing from it, the error on stderr, and the exit code. */
+        int finish(CommandSpec spec) {
+            PrintWriter out = spec.commandLine().getOut();
+            if (pluginError != null) {
+                out.printf(java.util.Locale.ROOT, "%-20s %s%n", "plugins NOT loaded", "(the providers above are the class path's only)");
+            }
+            out.flush();
+            if (pluginError == null) {
+                return 0;
+            }
+            spec.commandLine().getErr().println("moe: " + pluginError.getMessage());
+            spec.commandLine().getErr().flush();
+            return Main.USER_ERROR;
+        }
     }
 
     /** The plugins folder in force, or null for none. */

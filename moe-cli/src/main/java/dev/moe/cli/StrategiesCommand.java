@@ -26,16 +26,15 @@ final class StrategiesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ProviderRegistry registry = pluginOptions.registry(Path.of("").toAbsolutePath());
+        PluginOptions.Listing listing = pluginOptions.listing(Path.of("").toAbsolutePath());
         PrintWriter out = spec.commandLine().getOut();
-        for (ProviderRegistry.Found<RoutingStrategyProvider> found : registry.routingProviders().values()) {
+        for (ProviderRegistry.Found<RoutingStrategyProvider> found : listing.registry().routingProviders().values()) {
             RoutingStrategyProvider p = found.provider();
             out.printf("%s  (%s)%n    %s%n", p.name(), found.origin(), p.description());
             for (Map.Entry<String, String> param : new TreeMap<>(p.parameters()).entrySet()) {
                 out.printf("    %-14s %s%n", param.getKey(), param.getValue());
             }
         }
-        out.flush();
-        return 0;
+        return listing.finish(spec);
     }
 }

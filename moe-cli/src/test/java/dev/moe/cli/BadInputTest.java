@@ -278,6 +278,14 @@ class BadInputTest {
         assertEquals(2, doctor.status(), doctor.err());
         assertEquals("moe: " + message + NL, doctor.err());
         assertTrue(doctor.out().contains("nd4j-mlp") && doctor.out().contains("plugins NOT loaded"), doctor.out());
+        // So do the other listings: what loads, then the same error.
+        for (String listing : new String[] {"experts", "strategies"}) {
+            MainTest.Result listed = TrainCommandTest.moe(listing, "--plugins", plugins.toString());
+            assertEquals(2, listed.status(), listed.err());
+            assertEquals("moe: " + message + NL, listed.err());
+            assertTrue(listed.out().contains(listing.equals("experts") ? "nd4j-mlp" : "softmax-dense")
+                    && listed.out().contains("plugins NOT loaded"), listed.out());
+        }
     }
 
     @Test
