@@ -1,5 +1,6 @@
 package dev.moe.api;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,10 @@ import java.util.Objects;
  * @param defaultValue the value in force when the key is absent, as people read it ({@code 500}, {@code [32]},
  *                     {@code unlimited}); null when there is none (a required key, or one whose absence means "off")
  * @param description  one short line: what it does, and for which mode or algorithm
+ * @param choices      for a {@link Type#STRING}, the values it may take (the runtime refuses others before the provider
+ *                     runs, suggesting the nearest); empty for any value
  */
-public record ParameterSpec(String name, Type type, String defaultValue, String description) {
+public record ParameterSpec(String name, Type type, String defaultValue, String description, List<String> choices) {
 
     /** The value types the config's YAML can give, as {@link Parameters}' getters read them. */
     public enum Type {
@@ -44,12 +47,13 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
     }
 
     /**
-     * Checks that name, type and description are given.
+     * Checks that name, type and description are given, and that only a string has choices.
      *
      * @param name         the key
      * @param type         the kind of value
      * @param defaultValue the value in force when absent, as people read it; or null
      * @param description  one short line
+     * @param choices      the values a string may take; null or empty for any
      */
     public ParameterSpec {
         Objects.requireNonNull(name, "name");
@@ -58,6 +62,22 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
         if (name.isBlank()) {
             throw new IllegalArgumentException("a parameter needs a name");
         }
+        choices = choices == null ? List.of() : List.copyOf(choices);
+        if (!choices.isEmpty() && type != Type.STRING) {
+            throw new IllegalArgumentException("parameter '" + name + "': choices are for string parameters, not " + type);
+        }
+    }
+
+    /**
+     * A declaration that takes any value of its type (the form of SPI 1.0, kept for providers built against it).
+     *
+     * @param name         the key
+     * @param type         the kind of value
+     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param description  one short line
+     */
+    public ParameterSpec(String name, Type type, String defaultValue, String description) {
+        this(name, type, defaultValue, description, List.of());
     }
 
     /**
@@ -71,5 +91,19 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
      */
     public static ParameterSpec of(String name, Type type, String defaultValue, String description) {
         return new ParameterSpec(name, type, defaultValue, description);
+    }
+
+    /**
+     * A string parameter that takes one of a few values: the runtime refuses any other before the provider runs, and
+     * {@code moe experts} lists them. Read it with {@link Parameters#choice}.
+     *
+     * @param name         the key
+     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param description  one short line
+     * @param choices      the values allowed
+     * @return the declaration
+     */
+    public static ParameterSpec choice(String name, String defaultValue, String description, String... choices) {
+        return new ParameterSpec(name, Type.STRING, defaultValue, description, List.of(choices));
     }
 }

@@ -95,14 +95,21 @@ public final class Parameters {
         }
         for (String key : values.keySet()) {
             if (!byName.containsKey(key)) {
-                String closest = closest(key, byName.keySet());
-                throw new ParameterException(where + "." + key + ": unknown key" + (closest == null ? "" : " (did you mean '"
-                        + closest + "'?)") + "; known keys: " + String.join(", ", new TreeSet<>(byName.keySet())));
+                throw new ParameterException(where + "." + key + ": unknown key" + NearestName.didYouMean(key, new TreeSet<>(byName.keySet()))
+                        + "; known keys: " + String.join(", ", new TreeSet<>(byName.keySet())));
             }
         }
         for (String key : values.keySet()) {
-            switch (byName.get(key).type()) {
-                case STRING, PATH -> string(key, null);
+            ParameterSpec spec = byName.get(key);
+            switch (spec.type()) {
+                case STRING -> {
+                    if (spec.choices().isEmpty()) {
+                        string(key, null);
+                    } else {
+                        choice(key, null, spec.choices());
+                    }
+                }
+                case PATH -> string(key, null);
                 case INTEGER -> longInteger(key, 0);
                 case NUMBER -> real(key, 0);
                 case BOOLEAN -> bool(key, false);
@@ -111,39 +118,6 @@ public final class Parameters {
             }
         }
         return this;
-    }
-
-    /** The known key within two edits of {@code key}, the nearest; null when none is that close. */
-    private static String closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = 3;
-        for (String candidate : new TreeSet<>(known)) {
-            int d = editDistance(key, candidate);
-            if (d < bestDistance) {
-                best = candidate;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /**
@@ -163,6 +137,27 @@ public final class Parameters {
             return v.toString();
         }
         throw wrongType(key, "a string", v);
+    }
+
+    /**
+     * A scalar as text that must be one of {@code choices} (exactly, case included).
+     *
+     * @param key          the parameter's name
+     * @param defaultValue returned when the key is absent or null; may be null, and need not be a choice
+     * @param choices      the values allowed
+     * @return the value, or {@code defaultValue}
+     * @throws ParameterException when the value is not one of them, naming the nearest and all of them
+     */
+    public String choice(String key, String defaultValue, List<String> choices) {
+        String v = string(key, null);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!choices.contains(v)) {
+            throw new ParameterException(where + "." + key + ": unknown value '" + v + "'" + NearestName.didYouMean(v, choices)
+                    + "; one of: " + String.join(", ", choices));
+        }
+        return v;
     }
 
     /**

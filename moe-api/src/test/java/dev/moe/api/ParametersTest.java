@@ -52,4 +52,27 @@ class ParametersTest {
     void nothingDeclaredChecksNothing() {
         params(Map.of("anything", "goes")).checkDeclared(List.of());
     }
+
+    @Test
+    void aDeclaredChoiceRefusesOtherValuesWithTheNearestAndAllOfThem() {
+        List<ParameterSpec> declared = List.of(ParameterSpec.choice("impurity", "gini", "split criterion", "gini", "entropy"));
+        assertEquals(List.of("gini", "entropy"), declared.get(0).choices());
+        params(Map.of("impurity", "entropy")).checkDeclared(declared);
+        assertEquals("experts[mlp].params.impurity: unknown value 'gni' (did you mean 'gini'?); one of: gini, entropy",
+                assertThrows(ParameterException.class, () -> params(Map.of("impurity", "gni")).checkDeclared(declared)).getMessage());
+        assertEquals("experts[mlp].params.impurity: unknown value 'Gini-index-x'; one of: gini, entropy",
+                assertThrows(ParameterException.class, () -> params(Map.of("impurity", "Gini-index-x")).checkDeclared(declared))
+                        .getMessage());
+        // The getter: the value, or the default when absent.
+        assertEquals("entropy", params(Map.of("impurity", "entropy")).choice("impurity", "gini", List.of("gini", "entropy")));
+        assertEquals("gini", params(Map.of()).choice("impurity", "gini", List.of("gini", "entropy")));
+    }
+
+    @Test
+    void choicesAreForStringsAndTheSpi10FormHasNone() {
+        assertEquals(List.of(), new ParameterSpec("k", ParameterSpec.Type.INTEGER, "5", "neighbours").choices());
+        assertEquals(List.of(), ParameterSpec.of("k", ParameterSpec.Type.INTEGER, "5", "neighbours").choices());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ParameterSpec("k", ParameterSpec.Type.INTEGER, "5", "neighbours", List.of("1", "3")));
+    }
 }

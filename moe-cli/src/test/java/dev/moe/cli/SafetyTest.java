@@ -642,8 +642,8 @@ class SafetyTest {
     void anErrorUnderBaselinesNamesFileAndLine() throws Exception {
         Path bad = Files.writeString(dir.resolve("baselines.yaml"), PredictCommandTest.SEED
                 + "baselines:\n  - id: forest\n    provider: tribuo\n    params:\n      algorithm: forest\n");
-        refused(bad + ": line " + BadInputTest.lineOf(bad, "algorithm: forest") + ": experts[forest].params.algorithm: unknown algorithm "
-                + "'forest'; known algorithms: cart, knn, logistic-regression, xgboost", "evaluate", bad.toString());
+        refused(bad + ": line " + BadInputTest.lineOf(bad, "algorithm: forest") + ": experts[forest].params.algorithm: unknown value "
+                + "'forest'; one of: cart, knn, logistic-regression, xgboost", "evaluate", bad.toString());
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.moe.runtime.config;
 
+import dev.moe.api.NearestName;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -14,7 +14,7 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.config.MoeConfig;
-import dev.moe.runtime.config.NearestName;
+import dev.moe.api.NearestName;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.Baselines;

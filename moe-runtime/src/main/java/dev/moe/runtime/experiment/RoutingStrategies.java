@@ -5,7 +5,7 @@ import dev.moe.api.RoutingStrategy;
 import dev.moe.api.RoutingStrategyProvider;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
-import dev.moe.runtime.config.NearestName;
+import dev.moe.api.NearestName;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeSet;

@@ -3,7 +3,7 @@ package dev.moe.runtime.plugins;
 import dev.moe.api.ExpertProvider;
 import dev.moe.api.RoutingStrategyProvider;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.config.NearestName;
+import dev.moe.api.NearestName;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;

@@ -7,7 +7,6 @@ import dev.moe.api.ExpertProvider;
 import dev.moe.api.ExpertSignature;
 import dev.moe.api.ParameterSpec;
 import dev.moe.api.ExpertSpec;
-import dev.moe.api.ParameterException;
 import dev.moe.api.Parameters;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -26,6 +25,8 @@ import org.tribuo.classification.Label;
 public final class WineCartExpertProvider implements ExpertProvider {
 
     public static final String NAME = "wine-cart-example";
+
+    private static final List<String> PROBABILITIES = List.of("scores", "one-hot");
 
     /** The model inside this jar; regenerate it with {@code WineCartModelGenerator} (see its comment). */
     static final String MODEL_RESOURCE = "/dev/moe/examples/plugin/wine-cart.tribuo";
@@ -48,18 +49,14 @@ public final class WineCartExpertProvider implements ExpertProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.of("probabilities", ParameterSpec.Type.STRING, "scores",
-                "scores (the tree's leaf class frequencies) or one-hot (its predicted label)"));
+        return List.of(ParameterSpec.choice("probabilities", "scores",
+                "scores: the tree's leaf class frequencies; one-hot: its predicted label", PROBABILITIES.toArray(String[]::new)));
     }
 
     @Override
     public Expert load(ExpertSpec spec) {
         Parameters p = spec.parameters().checkDeclared(parameters());
-        String probabilities = p.string("probabilities", "scores");
-        if (!probabilities.equals("scores") && !probabilities.equals("one-hot")) {
-            throw new ParameterException(p.where() + ".probabilities: unknown value '" + probabilities
-                    + "'; known values: scores, one-hot");
-        }
+        String probabilities = p.choice("probabilities", "scores", PROBABILITIES);
         Model<Label> model = loadModel();
         ExpertProvenance provenance = ExpertProvenance.loaded(NAME, "classpath:" + MODEL_RESOURCE.substring(1),
                 Map.of("model-class", model.getClass().getName(), "probabilities", probabilities));

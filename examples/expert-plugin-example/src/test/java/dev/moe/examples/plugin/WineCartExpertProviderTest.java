@@ -98,7 +98,7 @@ class WineCartExpertProviderTest {
     void refusesParametersItDoesNotKnow() {
         assertEquals("experts[wine].params.model: unknown key; known keys: probabilities",
                 assertThrows(ParameterException.class, () -> load(Map.of("model", "x.tribuo"))).getMessage());
-        assertEquals("experts[wine].params.probabilities: unknown value 'auto'; known values: scores, one-hot",
+        assertEquals("experts[wine].params.probabilities: unknown value 'auto'; one of: scores, one-hot",
                 assertThrows(ParameterException.class, () -> load(Map.of("probabilities", "auto"))).getMessage());
     }
 }

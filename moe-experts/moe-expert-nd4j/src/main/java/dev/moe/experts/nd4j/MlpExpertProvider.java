@@ -32,8 +32,8 @@ public final class MlpExpertProvider implements ExpertProvider {
             ParameterSpec.of("model", Type.PATH, null, "load: an nd4j-mlp file written by save (then nothing is trained)"),
             ParameterSpec.of("save", Type.PATH, null, "train: write the trained expert to this file"),
             ParameterSpec.of("hidden", Type.INTEGER_LIST, "[32]", "train: hidden layer sizes ([] = linear)"),
-            ParameterSpec.of("activation", Type.STRING, "relu", "train: of every hidden layer: "
-                    + Arrays.stream(Activation.values()).map(Activation::configName).collect(Collectors.joining(" | "))),
+            ParameterSpec.choice("activation", "relu", "train: of every hidden layer",
+                    Arrays.stream(Activation.values()).map(Activation::configName).toArray(String[]::new)),
             ParameterSpec.of("epochs", Type.INTEGER, "500", "train: passes over the expert's rows"),
             ParameterSpec.of("learning-rate", Type.NUMBER, "0.001", "train: Adam's step size"),
             ParameterSpec.of("batch-size", Type.INTEGER, "0", "train: rows per step; 0 = full batch"));

@@ -32,6 +32,10 @@ enum ProbabilityMode {
         return configName;
     }
 
+    static String[] configNames() {
+        return Arrays.stream(values()).map(ProbabilityMode::configName).toArray(String[]::new);
+    }
+
     static ProbabilityMode from(Parameters parameters) {
         String value = parameters.string(KEY, AUTO.configName);
         for (ProbabilityMode mode : values()) {
@@ -40,7 +44,7 @@ enum ProbabilityMode {
             }
         }
         throw new ParameterException(parameters.where() + "." + KEY + ": unknown value '" + value + "'; known values: "
-                + Arrays.stream(values()).map(ProbabilityMode::configName).collect(Collectors.joining(", ")));
+                + String.join(", ", configNames()));
     }
 
     /** Whether the expert reports the model's scores ({@code true}) or one-hot rows ({@code false}). */

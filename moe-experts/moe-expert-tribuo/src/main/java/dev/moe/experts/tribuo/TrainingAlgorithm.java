@@ -146,7 +146,12 @@ enum TrainingAlgorithm {
 
     /** The algorithms' config names, sorted, comma-separated. */
     static String knownNames() {
-        return Arrays.stream(values()).map(TrainingAlgorithm::configName).sorted().collect(Collectors.joining(", "));
+        return String.join(", ", configNames());
+    }
+
+    /** The algorithms' config names, sorted. */
+    static String[] configNames() {
+        return Arrays.stream(values()).map(TrainingAlgorithm::configName).sorted().toArray(String[]::new);
     }
 
     static TrainingAlgorithm from(Parameters p) {

@@ -1,4 +1,4 @@
-package dev.moe.runtime.config;
+package dev.moe.api;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -6,13 +6,23 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Suggestions for a mistyped name (a config key, an expert provider, a routing strategy): "did you mean ...?". */
+/**
+ * Suggestions for a mistyped name (a config key, an expert provider, a routing strategy, a parameter's value):
+ * "did you mean ...?". In the API so that providers' own messages suggest the way moe's do.
+ */
 public final class NearestName {
 
     private NearestName() {
     }
 
-    /** The known name nearest to {@code name} by edit distance, when it is close enough to be a typo; else null. */
+    /**
+     * The known name nearest to {@code name} by edit distance, when it is close enough to be a typo (at most 2 edits,
+     * or a third of the name's length).
+     *
+     * @param name  what was written
+     * @param known the names that exist, in the order ties go
+     * @return the nearest known name, or null when none is that close
+     */
     public static String closest(String name, Collection<?> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -52,7 +62,13 @@ public final class NearestName {
         return prev[b.length()];
     }
 
-    /** {@code " (did you mean 'x'?)"} for the nearest known name, or nothing when none is close. */
+    /**
+     * The suggestion to append to a message.
+     *
+     * @param name  what was written
+     * @param known the names that exist
+     * @return {@code " (did you mean 'x'?)"} for the nearest known name, or {@code ""} when none is close
+     */
     public static String didYouMean(String name, Collection<?> known) {
         String nearest = closest(name, known);
         return nearest == null ? "" : " (did you mean '" + nearest + "'?)";
