@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * {@code nd4j-mlp}: trains an MLP classifier (the article's expert by default: one hidden layer of 32,

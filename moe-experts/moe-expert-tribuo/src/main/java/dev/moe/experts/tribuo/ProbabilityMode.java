@@ -3,7 +3,6 @@ package dev.moe.experts.tribuo;
 import dev.moe.api.ParameterException;
 import dev.moe.api.Parameters;
 import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * How a Tribuo prediction becomes a probability row: the {@code probabilities} parameter.
