@@ -66,6 +66,9 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
         if (!choices.isEmpty() && type != Type.STRING) {
             throw new IllegalArgumentException("parameter '" + name + "': choices are for string parameters, not " + type);
         }
+        if (!choices.isEmpty() && defaultValue != null && !choices.contains(defaultValue)) {
+            throw new IllegalArgumentException("parameter '" + name + "': default '" + defaultValue + "' is not one of " + choices);
+        }
     }
 
     /**
@@ -95,10 +98,11 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
 
     /**
      * A string parameter that takes one of a few values: the runtime refuses any other before the provider runs, and
-     * {@code moe experts} lists them. Read it with {@link Parameters#choice}.
+     * {@code moe experts} lists them. Read it with {@link Parameters#choice(ParameterSpec)}, so that the default is
+     * written once.
      *
      * @param name         the key
-     * @param defaultValue the value in force when absent, as people read it; or null
+     * @param defaultValue the value in force when absent, one of the choices; or null
      * @param description  one short line
      * @param choices      the values allowed
      * @return the declaration

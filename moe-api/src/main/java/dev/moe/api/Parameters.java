@@ -161,6 +161,20 @@ public final class Parameters {
     }
 
     /**
+     * The value of a declared {@link ParameterSpec#choice choice}, its declared default when absent.
+     *
+     * @param spec the declaration, with its choices and default
+     * @return the value, or the declared default (null when it has none)
+     * @throws ParameterException when the value is not one of the choices
+     */
+    public String choice(ParameterSpec spec) {
+        if (spec.choices().isEmpty()) {
+            throw new IllegalArgumentException("parameter '" + spec.name() + "' is not declared with choices");
+        }
+        return choice(spec.name(), spec.defaultValue(), spec.choices());
+    }
+
+    /**
      * A scalar as text, which must be given.
      *
      * @param key the parameter's name

@@ -63,9 +63,12 @@ class ParametersTest {
         assertEquals("experts[mlp].params.impurity: unknown value 'Gini-index-x'; one of: gini, entropy",
                 assertThrows(ParameterException.class, () -> params(Map.of("impurity", "Gini-index-x")).checkDeclared(declared))
                         .getMessage());
-        // The getter: the value, or the default when absent.
+        // The getters: the value, or the default when absent (the declared one, written once).
         assertEquals("entropy", params(Map.of("impurity", "entropy")).choice("impurity", "gini", List.of("gini", "entropy")));
         assertEquals("gini", params(Map.of()).choice("impurity", "gini", List.of("gini", "entropy")));
+        assertEquals("gini", params(Map.of()).choice(declared.get(0)));
+        assertEquals("entropy", params(Map.of("impurity", "entropy")).choice(declared.get(0)));
+        assertThrows(ParameterException.class, () -> params(Map.of("impurity", "gni")).choice(declared.get(0)));
     }
 
     @Test
@@ -74,5 +77,7 @@ class ParametersTest {
         assertEquals(List.of(), ParameterSpec.of("k", ParameterSpec.Type.INTEGER, "5", "neighbours").choices());
         assertThrows(IllegalArgumentException.class,
                 () -> new ParameterSpec("k", ParameterSpec.Type.INTEGER, "5", "neighbours", List.of("1", "3")));
+        assertThrows(IllegalArgumentException.class, () -> ParameterSpec.choice("impurity", "gin", "split", "gini", "entropy"),
+                "a default that is not a choice");
     }
 }

@@ -26,7 +26,9 @@ public final class WineCartExpertProvider implements ExpertProvider {
 
     public static final String NAME = "wine-cart-example";
 
-    private static final List<String> PROBABILITIES = List.of("scores", "one-hot");
+    /** Declared once: the runtime checks a config's value against the choices, and load() reads it with the default. */
+    private static final ParameterSpec PROBABILITIES = ParameterSpec.choice("probabilities", "scores",
+            "scores: the tree's leaf class frequencies; one-hot: its predicted label", "scores", "one-hot");
 
     /** The model inside this jar; regenerate it with {@code WineCartModelGenerator} (see its comment). */
     static final String MODEL_RESOURCE = "/dev/moe/examples/plugin/wine-cart.tribuo";
@@ -49,14 +51,13 @@ public final class WineCartExpertProvider implements ExpertProvider {
 
     @Override
     public List<ParameterSpec> parameters() {
-        return List.of(ParameterSpec.choice("probabilities", "scores",
-                "scores: the tree's leaf class frequencies; one-hot: its predicted label", PROBABILITIES.toArray(String[]::new)));
+        return List.of(PROBABILITIES);
     }
 
     @Override
     public Expert load(ExpertSpec spec) {
         Parameters p = spec.parameters().checkDeclared(parameters());
-        String probabilities = p.choice("probabilities", "scores", PROBABILITIES);
+        String probabilities = p.choice(PROBABILITIES);
         Model<Label> model = loadModel();
         ExpertProvenance provenance = ExpertProvenance.loaded(NAME, "classpath:" + MODEL_RESOURCE.substring(1),
                 Map.of("model-class", model.getClass().getName(), "probabilities", probabilities));

@@ -27,12 +27,13 @@ import java.util.List;
 public final class MlpExpertProvider implements ExpertProvider {
 
     public static final String NAME = "nd4j-mlp";
+    private static final ParameterSpec ACTIVATION = ParameterSpec.choice("activation", "relu", "train: of every hidden layer",
+            Arrays.stream(Activation.values()).map(Activation::configName).toArray(String[]::new));
     private static final List<ParameterSpec> PARAMETERS = List.of(
             ParameterSpec.of("model", Type.PATH, null, "load: an nd4j-mlp file written by save (then nothing is trained)"),
             ParameterSpec.of("save", Type.PATH, null, "train: write the trained expert to this file"),
             ParameterSpec.of("hidden", Type.INTEGER_LIST, "[32]", "train: hidden layer sizes ([] = linear)"),
-            ParameterSpec.choice("activation", "relu", "train: of every hidden layer",
-                    Arrays.stream(Activation.values()).map(Activation::configName).toArray(String[]::new)),
+            ACTIVATION,
             ParameterSpec.of("epochs", Type.INTEGER, "500", "train: passes over the expert's rows"),
             ParameterSpec.of("learning-rate", Type.NUMBER, "0.001", "train: Adam's step size"),
             ParameterSpec.of("batch-size", Type.INTEGER, "0", "train: rows per step; 0 = full batch"));
@@ -75,7 +76,7 @@ public final class MlpExpertProvider implements ExpertProvider {
         }
         Activation activation;
         try {
-            activation = Activation.fromConfigName(p.string("activation", "relu"));
+            activation = Activation.fromConfigName(p.choice(ACTIVATION));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(p.where() + ".activation: " + e.getMessage());
         }

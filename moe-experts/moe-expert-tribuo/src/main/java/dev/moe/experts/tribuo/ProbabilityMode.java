@@ -1,6 +1,6 @@
 package dev.moe.experts.tribuo;
 
-import dev.moe.api.ParameterException;
+import dev.moe.api.ParameterSpec;
 import dev.moe.api.Parameters;
 import java.util.Arrays;
 
@@ -20,6 +20,8 @@ enum ProbabilityMode {
     ONE_HOT("one-hot");
 
     static final String KEY = "probabilities";
+    static final ParameterSpec SPEC = ParameterSpec.choice(KEY, "auto", "auto: scores when Tribuo says they are probabilities, "
+            + "else one-hot", configNames());
 
     private final String configName;
 
@@ -36,14 +38,8 @@ enum ProbabilityMode {
     }
 
     static ProbabilityMode from(Parameters parameters) {
-        String value = parameters.string(KEY, AUTO.configName);
-        for (ProbabilityMode mode : values()) {
-            if (mode.configName.equals(value)) {
-                return mode;
-            }
-        }
-        throw new ParameterException(parameters.where() + "." + KEY + ": unknown value '" + value + "'; known values: "
-                + String.join(", ", configNames()));
+        String value = parameters.choice(SPEC); // one of the config names: the declaration refuses others
+        return Arrays.stream(values()).filter(mode -> mode.configName.equals(value)).findFirst().orElseThrow();
     }
 
     /** Whether the expert reports the model's scores ({@code true}) or one-hot rows ({@code false}). */

@@ -76,8 +76,7 @@ public final class TribuoExpertProvider implements ExpertProvider {
      */
     static final List<ParameterSpec> PARAMETERS = List.of(
             ParameterSpec.of("model", Type.PATH, null, "load: a Tribuo model file (protobuf), or classpath:resource"),
-            ParameterSpec.choice(ProbabilityMode.KEY, "auto", "auto: scores when Tribuo says they are probabilities, else one-hot",
-                    ProbabilityMode.configNames()),
+            ProbabilityMode.SPEC,
             ParameterSpec.choice("algorithm", null, "train: the Tribuo trainer", TrainingAlgorithm.configNames()),
             ParameterSpec.of("save", Type.PATH, null, "train: write the trained model to this file (protobuf)"),
             ParameterSpec.of("standardise", Type.BOOLEAN, "true for knn, logistic-regression; else false",
@@ -91,9 +90,9 @@ public final class TribuoExpertProvider implements ExpertProvider {
                     "cart, xgboost: least weight of rows in a leaf"),
             ParameterSpec.of("min-impurity-decrease", Type.NUMBER, "0.0", "cart: least impurity decrease of a split"),
             ParameterSpec.of("fraction-features", Type.NUMBER, "1.0", "cart: fraction of features tried per split"),
-            ParameterSpec.choice("impurity", "gini", "cart: the split criterion", "gini", "entropy"),
+            TrainingAlgorithm.IMPURITY,
             ParameterSpec.of("k", Type.INTEGER, "5", "knn: neighbours that vote"),
-            ParameterSpec.choice("distance", "l2", "knn: the distance between rows", "l2", "l1", "cosine"),
+            TrainingAlgorithm.DISTANCE,
             ParameterSpec.of("trees", Type.INTEGER, "50", "xgboost: boosting rounds"),
             ParameterSpec.of("eta", Type.NUMBER, "0.3", "xgboost: shrinkage per tree"),
             ParameterSpec.of("gamma", Type.NUMBER, "0.0", "xgboost: least loss reduction of a split"),
@@ -102,8 +101,7 @@ public final class TribuoExpertProvider implements ExpertProvider {
             ParameterSpec.of("lambda", Type.NUMBER, "1.0", "xgboost: L2 regularisation"),
             ParameterSpec.of("alpha", Type.NUMBER, "0.0", "xgboost: L1 regularisation"),
             ParameterSpec.of("threads", Type.INTEGER, "1", "xgboost: threads per training"),
-            ParameterSpec.choice("tree-method", "auto", "xgboost: hist bins the features (faster on large data)",
-                    "auto", "exact", "approx", "hist"));
+            TrainingAlgorithm.TREE_METHOD);
 
     @Override
     public List<ParameterSpec> parameters() {

@@ -241,7 +241,7 @@ class TribuoExpertProviderTest {
         assertEquals("hist", histExpert.provenance().get("tree-method"));
         Map<String, Object> unknown = new HashMap<>(params);
         unknown.put("tree-method", "gpu_hist");
-        assertEquals("experts[e1].params.tree-method: unknown tree method 'gpu_hist'; known tree methods: approx, auto, exact, hist",
+        assertEquals("experts[e1].params.tree-method: unknown value 'gpu_hist'; one of: auto, exact, approx, hist",
                 assertThrows(ParameterException.class, () -> PROVIDER.train(spec(unknown), data)).getMessage());
     }
 
@@ -267,7 +267,7 @@ class TribuoExpertProviderTest {
                 () -> PROVIDER.train(spec(Map.of("algorithm", "knn", "k", 0)), wineTrain)).getMessage());
         assertEquals("experts[e1].params.subsample: must be in (0, 1], got 1.5", assertThrows(ParameterException.class,
                 () -> PROVIDER.train(spec(Map.of("algorithm", "xgboost", "subsample", 1.5)), wineTrain)).getMessage());
-        assertEquals("experts[e1].params.probabilities: unknown value 'soft'; known values: auto, scores, one-hot",
+        assertEquals("experts[e1].params.probabilities: unknown value 'soft'; one of: auto, scores, one-hot",
                 assertThrows(ParameterException.class,
                         () -> PROVIDER.train(spec(Map.of("algorithm", "cart", "probabilities", "soft")), wineTrain)).getMessage());
     }
