@@ -32,19 +32,15 @@ final class ExpertsCommand implements Callable<Integer> {
             ExpertProvider p = found.provider();
             out.printf("%s  (%s; from %s)%n    %s%n", p.name(), abilities(p), found.origin(), p.description());
             List<ParameterSpec> parameters = p.parameters();
-            int width = parameters.stream().mapToInt(s -> s.name().length() + typeLabel(s).length()).max().orElse(0) + 3;
+            int width = parameters.stream().mapToInt(s -> s.name().length() + s.type().label().length()).max().orElse(0) + 3;
             for (ParameterSpec s : parameters) {
-                String nameAndType = s.name() + " (" + typeLabel(s) + ")";
-                out.printf("      %-" + width + "s  %s%s%n", nameAndType, s.description(),
+                String nameAndType = s.name() + " (" + s.type().label() + ")";
+                out.printf("      %-" + width + "s  %s%s%s%n", nameAndType, s.description(),
+                        s.choices().isEmpty() ? "" : "; one of " + String.join(" | ", s.choices()),
                         s.defaultValue() == null ? "" : "; default " + s.defaultValue());
             }
         }
         return listing.finish(spec);
-    }
-
-    /** The type, or the values a choice takes. */
-    private static String typeLabel(ParameterSpec s) {
-        return s.choices().isEmpty() ? s.type().label() : String.join(" | ", s.choices());
     }
 
     private static String abilities(ExpertProvider p) {

@@ -30,9 +30,8 @@ class ExpertParametersTest {
             List<String> block = lines.subList(header + 2, header + 2 + provider.parameters().size());
             for (int i = 0; i < provider.parameters().size(); i++) {
                 ParameterSpec spec = provider.parameters().get(i);
-                // The type, or for a choice the values it takes.
-                String type = spec.choices().isEmpty() ? spec.type().label() : String.join(" | ", spec.choices());
-                assertTrue(block.get(i).trim().startsWith(spec.name() + " (" + type + ")"), block.get(i));
+                assertTrue(block.get(i).trim().startsWith(spec.name() + " (" + spec.type().label() + ")"), block.get(i));
+                assertTrue(spec.choices().isEmpty() || block.get(i).contains("one of " + String.join(" | ", spec.choices())), block.get(i));
                 assertTrue(block.get(i).contains(spec.description()), block.get(i));
             }
             checked++;

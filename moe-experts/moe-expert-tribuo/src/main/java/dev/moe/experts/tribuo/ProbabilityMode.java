@@ -20,8 +20,8 @@ enum ProbabilityMode {
     ONE_HOT("one-hot");
 
     static final String KEY = "probabilities";
-    static final ParameterSpec SPEC = ParameterSpec.choice(KEY, "auto", "auto: scores when Tribuo says they are probabilities, "
-            + "else one-hot", configNames());
+    static final ParameterSpec SPEC = ParameterSpec.choice(KEY, "auto", "the model's scores, or its label one-hot (auto: scores "
+            + "when Tribuo says they are probabilities)", configNames());
 
     private final String configName;
 
