@@ -95,8 +95,9 @@ public final class Parameters {
         }
         for (String key : values.keySet()) {
             if (!byName.containsKey(key)) {
-                throw new ParameterException(where + "." + key + ": unknown key" + NearestName.didYouMean(key, new TreeSet<>(byName.keySet()))
-                        + "; known keys: " + String.join(", ", new TreeSet<>(byName.keySet())));
+                Set<String> known = new TreeSet<>(byName.keySet());
+                throw new ParameterException(where + "." + key + ": unknown key" + NearestName.didYouMean(key, known)
+                        + "; known keys: " + String.join(", ", known));
             }
         }
         for (String key : values.keySet()) {
