@@ -30,7 +30,7 @@ final class ExpertsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (ProviderRegistry.Found<ExpertProvider> found : listing.registry().expertProviders().values()) {
             ExpertProvider p = found.provider();
-            out.printf("%s  (%s; from %s)%n    %s%n", p.name(), abilities(p), found.origin(), p.description());
+            out.printf("%s  (%s; from %s)%n    %s%n", p.name(), abilities(p), found.describe(), p.description());
             List<ParameterSpec> parameters = p.parameters();
             int width = parameters.stream().mapToInt(s -> s.name().length() + s.type().label().length()).max().orElse(0) + 3;
             for (ParameterSpec s : parameters) {

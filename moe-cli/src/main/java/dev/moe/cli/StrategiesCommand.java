@@ -30,7 +30,7 @@ final class StrategiesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (ProviderRegistry.Found<RoutingStrategyProvider> found : listing.registry().routingProviders().values()) {
             RoutingStrategyProvider p = found.provider();
-            out.printf("%s  (%s)%n    %s%n", p.name(), found.origin(), p.description());
+            out.printf("%s  (%s)%n    %s%n", p.name(), found.describe(), p.description());
             for (Map.Entry<String, String> param : new TreeMap<>(p.parameters()).entrySet()) {
                 out.printf("    %-14s %s%n", param.getKey(), param.getValue());
             }

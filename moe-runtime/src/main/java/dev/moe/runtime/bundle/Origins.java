@@ -1,5 +1,6 @@
 package dev.moe.runtime.bundle;
 
+import dev.moe.runtime.plugins.JarCoordinates;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +9,10 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 /** Where code comes from: the jar of a provider's class and its Maven version, and the libraries' versions. */
@@ -24,41 +23,18 @@ final class Origins {
 
     /** The jar that holds {@code type}, with the artifact and version its {@code pom.properties} states; null when not in a jar. */
     static BundleManifest.PluginRef jarOf(Class<?> type) {
-        CodeSource source = type.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
+        Path location = JarCoordinates.jarOf(type);
+        if (location == null) {
             return null;
         }
-        Path location;
-        try {
-            location = Path.of(source.getLocation().toURI());
-        } catch (URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            return null;
-        }
-        if (!Files.isRegularFile(location)) {
-            return null;
-        }
-        String artifact = null;
-        String version = null;
+        JarCoordinates coordinates = new JarCoordinates(null, null);
         try (JarFile jar = new JarFile(location.toFile())) {
-            JarEntry pom = jar.stream()
-                    .filter(e -> e.getName().startsWith("META-INF/maven/") && e.getName().endsWith("/pom.properties"))
-                    .sorted(java.util.Comparator.comparing(JarEntry::getName))
-                    .findFirst().orElse(null);
-            if (pom != null) {
-                Properties p = new Properties();
-                try (InputStream in = jar.getInputStream(pom)) {
-                    p.load(in);
-                }
-                artifact = p.getProperty("artifactId");
-                version = p.getProperty("version");
-            }
-            if (version == null && jar.getManifest() != null) {
-                version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
-            }
+            coordinates = JarCoordinates.of(jar);
         } catch (IOException e) {
             // Unreadable now: the jar's name alone still says where the provider came from.
         }
-        return new BundleManifest.PluginRef(location.getFileName().toString(), artifact, version, sha256Of(location));
+        return new BundleManifest.PluginRef(location.getFileName().toString(), coordinates.artifact(), coordinates.version(),
+                sha256Of(location));
     }
 
     /**

@@ -99,11 +99,11 @@ public final class EnvironmentReport {
         out.append(String.format(Locale.ROOT, "%-20s %s%n", "plugins folder", pluginsFolder == null ? "(none)" : pluginsFolder));
         out.append("expert providers:").append(System.lineSeparator());
         for (ProviderRegistry.Found<ExpertProvider> f : registry.expertProviders().values()) {
-            out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.origin()));
+            out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.describe()));
         }
         out.append("routing strategies:").append(System.lineSeparator());
         for (ProviderRegistry.Found<RoutingStrategyProvider> f : registry.routingProviders().values()) {
-            out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.origin()));
+            out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.describe()));
         }
         return out.toString();
     }

@@ -42,7 +42,18 @@ public final class ProviderRegistry {
             + " its provider names are unknown until then; move it out of the folder to run without it)";
 
     /** A provider and where it was found: {@code classpath} or the plugin's jar or folder. */
-    public record Found<T>(T provider, String origin) { }
+    public record Found<T>(T provider, String origin) {
+
+        /** Where it came from, for listings: for a plugin also its jar's version, when the jar states one. */
+        public String describe() {
+            if (origin == null || origin.startsWith("classpath")) {
+                return origin; // the class path's jar names carry their versions
+            }
+            JarCoordinates coordinates = JarCoordinates.ofClass(provider.getClass());
+            return coordinates == null || coordinates.version() == null ? origin
+                    : origin + ", " + (coordinates.artifact() == null ? "" : coordinates.artifact() + " ") + coordinates.version();
+        }
+    }
 
     private final Map<String, Found<ExpertProvider>> expertProviders;
     private final Map<String, Found<RoutingStrategyProvider>> routingProviders;
