@@ -1,5 +1,7 @@
 package dev.moe.runtime.report;
 
+import dev.moe.gating.routing.ProductRouting;
+import dev.moe.gating.routing.UniformRouting;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -137,19 +139,27 @@ public final class ReportWriter {
         out.append(indent).append(rest).append(System.lineSeparator());
     }
 
-    /** "strategy softmax-dense", or which candidate was chosen how often when the combiner was chosen. */
+    /** The combiners that weigh the experts without the routing strategy. */
+    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME);
+
+    /**
+     * "strategy softmax-dense" for a configured gate, or which combiner ran how often: chosen among candidates, or
+     * averaging or the product named alone.
+     */
     static String combiner(EvaluationReport report) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String chosen : report.gate().chosen()) {
             counts.merge(chosen, 1L, Long::sum);
         }
-        if (report.gate().candidates().isEmpty()) {
+        // Averaging and the product weigh the experts without the routing strategy: naming it then says nothing.
+        boolean routed = counts.keySet().stream().anyMatch(name -> !UNROUTED.contains(name));
+        if (report.gate().candidates().isEmpty() && (routed || counts.isEmpty())) {
             String s = "strategy " + report.strategy();
             return report.strategyParameters().isEmpty() ? s : s + " (" + report.strategyParameters() + ")";
         }
         StringBuilder b = new StringBuilder("combiner ");
         counts.forEach((name, n) -> b.append(b.length() > 9 ? ", " : "").append(name)
                 .append(report.repeats() > 1 ? " " + n + "/" + report.repeats() : ""));
-        return b.append(" (routing ").append(report.strategy()).append(" for gates)").toString();
+        return routed ? b.append(" (routing ").append(report.strategy()).append(" for gates)").toString() : b.toString();
     }
 }

@@ -80,6 +80,14 @@ class ExperimentTest {
     }
 
     @Test
+    void theReportNamesTheRoutingOnlyForACombinerThatRoutes() {
+        String yaml = SMALL_SEED.replace("epochs: 150", "epochs: 20")
+                .replace("gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05 }", "gate: { candidates: [constant, signals] }");
+        String table = dev.moe.runtime.report.ReportWriter.table(run(yaml));
+        assertTrue(table.matches("(?s).*\\ncombiner (constant|signals) \\(routing softmax-dense for gates\\)\\R.*"), table);
+    }
+
+    @Test
     void aProductsExponentsReachTheReport() {
         String yaml = SMALL_SEED.replace("epochs: 150", "epochs: 20")
                 .replace("gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05 }", "gate: { candidates: [product] }")
@@ -91,7 +99,10 @@ class ExperimentTest {
         EvaluationReport report = run(yaml);
         assertEquals(2, report.gate().productRepeats());
         assertEquals(java.util.List.of("expert1", "expert2", "expert3"), java.util.List.copyOf(report.gate().productExponents().keySet()));
-        assertTrue(dev.moe.runtime.report.ReportWriter.table(report).contains("product exponents (mean over 2 repeats): expert1 "));
+        String table = dev.moe.runtime.report.ReportWriter.table(report);
+        assertTrue(table.contains("product exponents (mean over 2 repeats): expert1 "));
+        // The product weighs the experts without the routing strategy, so the report names the product, not a routing.
+        assertTrue(table.contains("combiner product 2/2\n") || table.contains("combiner product 2/2\r\n"), table);
         // Any other combiner has none.
         assertEquals(java.util.List.of(), experiment(SMALL_SEED.replace("epochs: 150", "epochs: 20")).train(7, "", ProgressListener.SILENT)
                 .gate().exponents());
