@@ -35,7 +35,8 @@ import org.tribuo.provenance.impl.EmptyDatasetProvenance;
 /**
  * Describes a mixture to train: its experts and how to combine them. Everything not set is what {@code moe train}
  * does with a config that leaves it out: experts cross-fitted (10 folds below 1000 rows, else 5), calibrated, and
- * the combiner chosen by 5-fold cross-validation among {@code uniform}, {@code constant} and {@code signals}.
+ * the combiner chosen by 5-fold cross-validation between {@code uniform} (averaging) and {@code product} (the
+ * experts' weighted product), averaging only where its log-loss is clearly lower.
  *
  * <pre>{@code
  * Mixture mixture = Mixture.builder()

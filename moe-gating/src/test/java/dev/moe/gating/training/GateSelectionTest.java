@@ -9,6 +9,7 @@ import dev.moe.gating.mixture.FakeExperts;
 import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.routing.ConstantRouting;
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.SoftmaxDenseRouting;
 import dev.moe.gating.routing.UniformRouting;
 import java.util.List;
@@ -146,6 +147,32 @@ class GateSelectionTest {
         assertEquals("uniform", result.name(), result.scores().toString());
         assertEquals(Math.log(2), result.scores().get(0).logLoss(), 1e-6);
         assertTrue(result.scores().get(1).logLoss() > result.scores().get(0).logLoss());
+    }
+
+    @Test
+    void averagingIsChosenOnlyWhenItsLogLossIsClearlyLower() {
+        GateOptions options = linear(1).build();
+        List<GateSelection.Candidate> candidates = List.of(
+                new GateSelection.Candidate("uniform", new UniformRouting(), options),
+                new GateSelection.Candidate("product", new ProductRouting(), options),
+                new GateSelection.Candidate("constant", new ConstantRouting(), options));
+        double[] averaging = {0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3};
+        // The product 0.05 worse on average, but from two rows of eight: within two standard errors, so it stays.
+        double[] noisy = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 1.1, 1.1};
+        assertEquals(1, GateSelection.withFloor(candidates, new double[][] {averaging, noisy, constant(8, 0.5)}));
+        // 0.05 worse on every row: clearly worse, so averaging.
+        assertEquals(0, GateSelection.withFloor(candidates, new double[][] {averaging, constant(8, 0.35), constant(8, 0.4)}));
+        // The learned candidates are compared by their plain minimum, ties to the earlier one.
+        assertEquals(2, GateSelection.withFloor(candidates, new double[][] {averaging, constant(8, 0.25), constant(8, 0.2)}));
+        assertEquals(1, GateSelection.withFloor(candidates, new double[][] {averaging, constant(8, 0.2), constant(8, 0.2)}));
+        // Without averaging among the candidates there is no floor.
+        assertEquals(0, GateSelection.withFloor(candidates.subList(1, 3), new double[][] {constant(8, 0.9), constant(8, 1.0)}));
+    }
+
+    private static double[] constant(int n, double value) {
+        double[] values = new double[n];
+        java.util.Arrays.fill(values, value);
+        return values;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.moe.runtime.report;
 
 import dev.moe.gating.routing.ProductRouting;
+import dev.moe.gating.training.GateSelection;
 import dev.moe.gating.routing.UniformRouting;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
@@ -79,7 +80,8 @@ public final class ReportWriter {
         }
         wrapped(out, String.format(Locale.ROOT, "oracle accuracy %.3f (a row counts when any expert is right)", routing.oracleAccuracy()));
         if (!report.gate().candidates().isEmpty()) {
-            out.append("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy):").append(System.lineSeparator());
+            wrapped(out, "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; averaging only where"
+                    + " its log-loss is lower by more than " + STANDARD_ERRORS + " standard errors):");
             List<String> candidates = new ArrayList<>();
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
                 candidates.add(String.format(Locale.ROOT, "%s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
@@ -138,6 +140,9 @@ public final class ReportWriter {
         }
         out.append(indent).append(rest).append(System.lineSeparator());
     }
+
+    /** The floor's margin, as the reports say it. */
+    private static final String STANDARD_ERRORS = String.format(Locale.ROOT, "%.0f", GateSelection.FLOOR_STANDARD_ERRORS);
 
     /** The combiners that weigh the experts without the routing strategy. */
     private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME);
