@@ -64,16 +64,22 @@ final class InspectCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'");
         }
         Path plugins = pluginOptions.folder(null);
+        PrintWriter out = spec.commandLine().getOut();
         if (json == null) {
-            print(BundleInspection.of(model, plugins), spec.commandLine().getOut());
+            print(BundleInspection.of(model, plugins), out);
+            return 0;
+        }
+        if (OutputTarget.isDash(json)) {
+            out.println(new String(BundleInspection.of(model, plugins).json(), java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
             return 0;
         }
         try (OutputTarget target = OutputTarget.claim(json, "JSON description", outputOptions.overwrite,
                 CommandInputs.ofModel(model, null, plugins))) {
             byte[] bytes = BundleInspection.of(model, plugins).json();
-            AtomicFiles.write(json, "JSON description", out -> {
-                out.write(bytes);
-                out.write('\n');
+            AtomicFiles.write(json, "JSON description", stream -> {
+                stream.write(bytes);
+                stream.write('\n');
             });
         }
         return 0;
