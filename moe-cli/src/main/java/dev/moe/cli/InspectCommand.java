@@ -27,15 +27,16 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
         footerHeading = "%nExamples:%n", footer = {"  moe inspect model.moe --plugins plugins/", "  moe inspect model.moe --json | jq .provenance"},
-        description = {"Describe a saved mixture (from `moe train -o`) without running it: who wrote it and when, the strategy "
-                + "and the gate, features and labels, each expert, where it came from (config, data, seed), and the plugin "
-                + "jars it needs, each checked against the plugins folder as `moe predict` would.",
+        description = {"Describe a saved mixture (from `moe train -o`) without running it.",
+                "Who wrote it and when, the strategy and the gate, features and labels, each expert, where it came from "
+                        + "(config, data, seed), and the plugin jars it needs, each checked against the plugins folder as "
+                        + "`moe predict` would.",
                 "It checks what loading checks (format version, every entry's size and SHA-256) and says 'verified', or names the "
                         + "first problem (exit 2). No expert, strategy or plugin code is loaded: an untrusted file is safe to inspect."})
 final class InspectCommand implements Callable<Integer> {
 
     /** A list of names longer than this many characters is cut, with a count of the rest: lines stay readable. */
-    static final int NAMES_WIDTH = 70;
+    static final int NAMES_WIDTH = 64;
 
     @Spec
     CommandSpec spec;
@@ -100,7 +101,7 @@ final class InspectCommand implements Callable<Integer> {
             field(out, "  parameters", join(c.params(), v -> String.valueOf(v)));
         }
         if (c.origin() != null) {
-            field(out, "  from", c.origin());
+            field(out, "  from", c.origin().startsWith("classpath (") ? "built in " + c.origin().substring("classpath ".length()) : c.origin());
         }
         List<String> layers = c.gateSizes().stream().map(String::valueOf).toList();
         String hidden = c.activations().isEmpty() ? "no hidden layer" : "hidden " + String.join(", ", c.activations());
