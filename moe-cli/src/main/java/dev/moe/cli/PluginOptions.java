@@ -48,6 +48,8 @@ final class PluginOptions {
                         + "With -m, the jars the saved mixture records are loaded from here or $MOE_PLUGINS only, never from beside the bundle.";
                 case "predict" -> "Folder holding the plugin jars the saved mixture records (default: $MOE_PLUGINS); "
                         + "only those jars are loaded, and never from a folder beside the bundle.";
+                case "inspect" -> "Folder in which to check the plugin jars the saved mixture records, as predict would "
+                        + "(default: $MOE_PLUGINS); none of their code is loaded.";
                 case "experts", "strategies", "doctor" -> "Folder of plugin jars and sub-folders (default: $MOE_PLUGINS, else plugins/ in the current folder).";
                 default -> null;
             };

@@ -134,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static String humanSize(long bytes) {
+    static String humanSize(long bytes) {
         if (bytes < 10_000) {
             return bytes + " bytes";
         }

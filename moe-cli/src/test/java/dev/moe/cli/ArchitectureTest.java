@@ -45,6 +45,24 @@ class ArchitectureTest {
                 .check(moe);
     }
 
+    /**
+     * {@code moe inspect} promises that an untrusted bundle is safe to inspect: what describes a bundle reaches no
+     * provider, registry, class loader or assembly, through which plugin code could run.
+     */
+    @Test
+    void inspectingABundleCannotReachCodeThatRunsPlugins() {
+        noClasses().that().haveFullyQualifiedName("dev.moe.runtime.bundle.BundleInspection")
+                .or().haveFullyQualifiedName("dev.moe.cli.InspectCommand")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.moe.runtime.plugins.ProviderRegistry")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.moe.runtime.bundle.MixtureAssembly")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.moe.runtime.bundle.SavedMixture")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.moe.api.ExpertProvider")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.moe.api.RoutingStrategyProvider")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.ServiceLoader")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.net.URLClassLoader")
+                .check(moe);
+    }
+
     @Test
     void theApiNeedsOnlyTheJdk() {
         noClasses().that().resideInAPackage("dev.moe.api..")

@@ -124,7 +124,26 @@ public final class Mlp {
         }
     }
 
-    static int parameterCount(int[] sizes) {
+    /**
+     * The logits a network gives every row when it has no hidden layer and all its input weights are 0, as the gate
+     * of a row-independent strategy (constant, product) is trained: its output bias. Null for any other network.
+     * Reads the flat layout of {@link #fromParameters} (weights, then bias, per layer) without creating an array.
+     */
+    public static float[] constantLogits(int[] sizes, float[] values) {
+        if (sizes.length != 2 || values.length != parameterCount(sizes)) {
+            return null;
+        }
+        int weights = sizes[0] * sizes[1];
+        for (int i = 0; i < weights; i++) {
+            if (values[i] != 0f) {
+                return null;
+            }
+        }
+        return Arrays.copyOfRange(values, weights, values.length);
+    }
+
+    /** How many flat parameters a network of these layer sizes has. */
+    public static int parameterCount(int[] sizes) {
         int n = 0;
         for (int layer = 0; layer + 1 < sizes.length; layer++) {
             n = Math.addExact(n, Math.addExact(Math.multiplyExact(sizes[layer], sizes[layer + 1]), sizes[layer + 1]));

@@ -58,6 +58,11 @@ public final class BundleReader {
     }
 
     public SavedMixture read(Path file) {
+        return read(file, contentsOf(file));
+    }
+
+    /** Every entry the manifest lists, read the safe way ({@link BundleEntries}), with the errors a user can act on. */
+    static Map<String, byte[]> contentsOf(Path file) {
         if (!Files.exists(file)) {
             throw new MoeException("model file not found: " + file);
         }
@@ -74,7 +79,7 @@ public final class BundleReader {
         } catch (IOException e) {
             throw new MoeException("cannot read model bundle " + file + ": " + e.getMessage());
         }
-        return read(file, contents);
+        return contents;
     }
 
     /**

@@ -60,15 +60,7 @@ public final class PluginConsent {
      * @throws MoeException when a jar of the recorded name has other bytes, or the bundle names plugins without hashes
      */
     public static List<Path> pluginUnits(BundleManifest m, Path bundle, Path pluginsFolder) {
-        List<BundleManifest.PluginRef> needed = m.plugins();
-        if (needed == null) {
-            needed = new ArrayList<>();
-            for (BundleManifest.ExpertEntry e : m.experts()) {
-                if (e.plugin() != null && e.origin() != null && !e.origin().startsWith("classpath")) {
-                    needed.add(e.plugin());
-                }
-            }
-        }
+        List<BundleManifest.PluginRef> needed = needed(m);
         if (pluginsFolder != null && !Files.isDirectory(pluginsFolder)) {
             throw new MoeException("plugins folder not found: " + pluginsFolder);
         }
@@ -77,29 +69,95 @@ public final class PluginConsent {
         }
         List<Path> units = new ArrayList<>();
         for (BundleManifest.PluginRef ref : needed) {
-            if (ref.sha256() == null) {
-                throw new MoeException(bundle + ": it names plugin " + ref.jar() + " without its SHA-256 (saved by an older moe); "
-                        + "moe runs plugin code only when the bundle records the jar's hash: train it again with this moe");
-            }
-            Path jar = find(pluginsFolder, ref);
-            if (jar == null) {
-                continue;
-            }
-            String sha = Origins.sha256Of(jar);
-            if (!ref.sha256().equalsIgnoreCase(String.valueOf(sha))) {
-                throw new MoeException(jar + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
-                        + ref.jar() + " of SHA-256 " + abbreviated(ref.sha256()) + "; refusing to run a different jar "
-                        + "(install the jar the bundle was saved with, or train the bundle again)");
-            }
-            Path unit = jar.getParent().equals(pluginsFolder) ? jar : jar.getParent();
-            if (ref.libraries() != null) {
-                checkLibraries(bundle, ref, jar, unit);
-            }
-            if (!units.contains(unit)) {
+            Path unit = unitOf(ref, bundle, pluginsFolder);
+            if (unit != null && !units.contains(unit)) {
                 units.add(unit);
             }
         }
         return units;
+    }
+
+    /**
+     * One recorded plugin as {@code moe predict} would find it in {@code pluginsFolder}, without loading it.
+     *
+     * @param ref     the plugin as the bundle records it
+     * @param found   the jar of the folder taken for it; null when none is there (or no folder was given)
+     * @param problem why loading the bundle would refuse it, in the words loading uses; null when it would not
+     */
+    public record Check(BundleManifest.PluginRef ref, Path found, String problem) {
+        /** Present, with the recorded bytes (and libraries): what loading needs. */
+        public boolean matches() {
+            return found != null && problem == null;
+        }
+    }
+
+    /**
+     * Every plugin the bundle records, checked against {@code pluginsFolder} (null: none given) as loading checks it:
+     * by name or bytes, then SHA-256, then a plugin folder's libraries. Reads the jars' bytes, runs none of their code.
+     *
+     * @throws MoeException when the folder is given and does not exist
+     */
+    public static List<Check> check(BundleManifest m, Path bundle, Path pluginsFolder) {
+        if (pluginsFolder != null && !Files.isDirectory(pluginsFolder)) {
+            throw new MoeException("plugins folder not found: " + pluginsFolder);
+        }
+        List<Check> checks = new ArrayList<>();
+        for (BundleManifest.PluginRef ref : needed(m)) {
+            if (pluginsFolder == null) {
+                checks.add(new Check(ref, null, null));
+                continue;
+            }
+            Path jar = ref.sha256() == null ? null : find(pluginsFolder, ref);
+            try {
+                unitOf(ref, bundle, pluginsFolder);
+                checks.add(new Check(ref, jar, null));
+            } catch (MoeException e) {
+                checks.add(new Check(ref, jar, e.getMessage()));
+            }
+        }
+        return checks;
+    }
+
+    /** The plugins the bundle records; for a bundle older than that list, the experts' plugin jars. */
+    private static List<BundleManifest.PluginRef> needed(BundleManifest m) {
+        if (m.plugins() != null) {
+            return m.plugins();
+        }
+        List<BundleManifest.PluginRef> needed = new ArrayList<>();
+        for (BundleManifest.ExpertEntry e : m.experts()) {
+            if (e.plugin() != null && e.origin() != null && !e.origin().startsWith("classpath")) {
+                needed.add(e.plugin());
+            }
+        }
+        return needed;
+    }
+
+    /**
+     * What loading takes from the folder for one recorded plugin: its jar, or the sub-folder holding it with its
+     * libraries; null when it is not there.
+     *
+     * @throws MoeException when the bundle has no hash for it, or the folder's bytes are not the recorded ones
+     */
+    private static Path unitOf(BundleManifest.PluginRef ref, Path bundle, Path pluginsFolder) {
+        if (ref.sha256() == null) {
+            throw new MoeException(bundle + ": it names plugin " + ref.jar() + " without its SHA-256 (saved by an older moe); "
+                    + "moe runs plugin code only when the bundle records the jar's hash: train it again with this moe");
+        }
+        Path jar = find(pluginsFolder, ref);
+        if (jar == null) {
+            return null;
+        }
+        String sha = Origins.sha256Of(jar);
+        if (!ref.sha256().equalsIgnoreCase(String.valueOf(sha))) {
+            throw new MoeException(jar + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
+                    + ref.jar() + " of SHA-256 " + abbreviated(ref.sha256()) + "; refusing to run a different jar "
+                    + "(install the jar the bundle was saved with, or train the bundle again)");
+        }
+        Path unit = jar.getParent().equals(pluginsFolder) ? jar : jar.getParent();
+        if (ref.libraries() != null) {
+            checkLibraries(bundle, ref, jar, unit);
+        }
+        return unit;
     }
 
     /**
