@@ -103,14 +103,18 @@ final class InspectCommand implements Callable<Integer> {
         if (c.origin() != null) {
             field(out, "  from", c.origin().startsWith("classpath (") ? "built in " + c.origin().substring("classpath ".length()) : c.origin());
         }
-        List<String> layers = c.gateSizes().stream().map(String::valueOf).toList();
-        String hidden = c.activations().isEmpty() ? "no hidden layer" : "hidden " + String.join(", ", c.activations());
-        field(out, "  gate", "reads the " + c.gateInputs() + "; layers " + String.join(" -> ", layers) + " (" + hidden
-                + (c.dropout() != null && c.dropout() > 0 ? ", dropout " + c.dropout() : "") + "); " + c.parameters() + " parameters");
+        // Averaging, the product and constant weights store a gate whose input weights are 0: what it reads says nothing.
         if (b.experts().get(0).exponent() != null) {
             field(out, "  exponents", "one per expert, the same for every row (below)");
         } else if (b.experts().get(0).weight() != null) {
             field(out, "  weights", "one per expert, the same for every row (below)");
+        } else if (c.strategy().equals("uniform")) {
+            field(out, "  weights", "equal: the experts' plain average");
+        } else {
+            List<String> layers = c.gateSizes().stream().map(String::valueOf).toList();
+            String hidden = c.activations().isEmpty() ? "no hidden layer" : "hidden " + String.join(", ", c.activations());
+            field(out, "  gate", "reads the " + c.gateInputs() + "; layers " + String.join(" -> ", layers) + " (" + hidden
+                    + (c.dropout() != null && c.dropout() > 0 ? ", dropout " + c.dropout() : "") + "); " + c.parameters() + " parameters");
         }
         field(out, "  calibration", c.calibrated() ? "each expert's probabilities, by a temperature and a floor (below)" : "none");
 

@@ -167,6 +167,9 @@ class InspectCommandTest {
             String text = MainTest.moe("inspect", bundle.toString()).out();
             assertTrue(text.lines().anyMatch(l -> l.matches("  id +provider +artifact +from +storage +size +" + field + " +temperature +floor")), text);
             assertTrue(text.contains(String.format(java.util.Locale.ROOT, "  %.3g  ", expected.get(0))), text);
+            // Its stored gate reads nothing (input weights 0), so no line describes what it reads.
+            assertTrue(text.lines().anyMatch(l -> l.matches("  " + field + "s +one per expert, the same for every row \\(below\\)")), text);
+            assertFalse(text.contains(NL + "  gate "), text);
         }
     }
 
