@@ -30,8 +30,8 @@ public final class MixtureModel implements AutoCloseable {
         this.experts = List.copyOf(experts);
         this.calibrations = List.copyOf(calibrations);
         this.labelNames = List.copyOf(labelNames);
-        if (gate.network().outputSize() != this.experts.size()) {
-            throw new IllegalArgumentException("gate has " + gate.network().outputSize() + " outputs for " + this.experts.size() + " experts");
+        if (gate.outputSize() != this.experts.size()) {
+            throw new IllegalArgumentException("gate has " + gate.outputSize() + " outputs for " + this.experts.size() + " experts");
         }
         if (this.calibrations.size() != this.experts.size()) {
             throw new IllegalArgumentException(this.calibrations.size() + " calibrations for " + this.experts.size() + " experts");
@@ -75,7 +75,7 @@ public final class MixtureModel implements AutoCloseable {
         if (!(strategy instanceof ProductRouting)) {
             return List.of();
         }
-        float[] logits = gate.logits(FloatMatrix.zeros(1, gate.network().inputSize())).values();
+        float[] logits = gate.logits(FloatMatrix.zeros(1, gate.inputSize())).values();
         List<Double> exponents = new ArrayList<>();
         for (float z : logits) {
             exponents.add(ProductRouting.exponentOf(z));

@@ -44,7 +44,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * step too.
  *
  * <p>Strategies that need more than logits are told apart by {@link RoutingNeeds}: noisy top-k gets its noise from
- * a training-only noise network; a row-independent strategy gets a gate whose logits are its output bias.
+ * a training-only noise network; a row-independent strategy gets a gate whose logits are its output bias (kept as
+ * {@link GateNetwork#constant} logits, without ND4J, where no epoch trains them).
  */
 public final class GateTrainer {
 
@@ -118,6 +119,12 @@ public final class GateTrainer {
         GateInputs inputs = rowIndependent ? GateInputs.FEATURES : options.inputs();
         FloatMatrix gateInput = inputs.build(data.features(), calibrated);
         FeatureScaler scaler = FeatureScaler.fit(parts.selectTrain(gateInput));
+        if (rowIndependent && frozen && options.epochs() == 0) {
+            // What a run of no epochs returns (uniform averaging asks for none), without ND4J: the logits stay 0.
+            MixtureModel model = new MixtureModel(GateNetwork.constant(scaler, new float[e]), strategy, experts, calibrations,
+                    labelNames);
+            return new TrainedMixture(model, new double[0], new double[0], 0);
+        }
         Mlp network;
         if (rowIndependent) {
             network = Mlp.fromParameters(new int[] {gateInput.columns(), e}, List.of(), 0, new float[(gateInput.columns() + 1) * e],
@@ -160,14 +167,12 @@ public final class GateTrainer {
             calibrated.add(calibrations.get(k).apply(data.expertProbabilities().get(k)));
         }
         LogLinearPool.Fit fit = LogLinearPool.fit(calibrated, data.labels());
-        int columns = data.features().columns();
-        float[] parameters = new float[(columns + 1) * e];
+        float[] logits = new float[e];
         for (int k = 0; k < e; k++) {
-            parameters[columns * e + k] = ProductRouting.logitOf(fit.exponents()[k]);
+            logits[k] = ProductRouting.logitOf(fit.exponents()[k]);
         }
-        Mlp network = Mlp.fromParameters(new int[] {columns, e}, List.of(), 0, parameters, DataType.FLOAT);
-        MixtureModel model = new MixtureModel(new GateNetwork(FeatureScaler.fit(data.features()), network, GateInputs.FEATURES),
-                strategy, experts, calibrations, labelNames);
+        MixtureModel model = new MixtureModel(GateNetwork.constant(FeatureScaler.fit(data.features()), logits), strategy, experts,
+                calibrations, labelNames);
         double[] history = fit.lossHistory();
         for (int step = 0; step < history.length; step++) {
             listener.epochDone(step + 1, history.length, history[step]);

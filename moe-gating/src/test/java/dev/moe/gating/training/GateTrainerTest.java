@@ -163,6 +163,16 @@ class GateTrainerTest {
         assertArrayEquals(new float[] {1 / 3f, 1 / 3f, 1 / 3f}, uniform.model().weights(train.rows).row(0));
         double[] loss = uniform.lossHistory();
         assertEquals(loss[0], loss[loss.length - 1], 1e-12);
+
+        // Averaging as the gate's choice trains it: no epoch, so nothing of ND4J, and the logits stay 0.
+        GateTrainer.TrainedMixture averaged = new GateTrainer().train(train.rows, train.labels, LABELS, experts,
+                new UniformRouting(), linear(0, 0, 14), GateTrainer.EpochListener.NONE);
+        assertTrue(averaged.model().gate().isConstant());
+        assertArrayEquals(new float[(FEATURES.size() + 1) * 3], averaged.model().gate().parameterValues());
+        assertEquals(0, averaged.lossHistory().length);
+        assertEquals(0, averaged.validationLossHistory().length);
+        assertEquals(0, averaged.bestEpoch());
+        assertArrayEquals(new float[] {1 / 3f, 1 / 3f, 1 / 3f}, averaged.model().weights(train.rows).row(0));
     }
 
     @Test
@@ -352,7 +362,8 @@ class GateTrainerTest {
             calibrated.add(model.calibrations().get(k).apply(data.expertProbabilities().get(k)));
         }
         LogLinearPool.Fit fit = LogLinearPool.fit(calibrated, data.labels());
-        // Only the output bias is set (the log of each exponent): a saved mixture needs nothing else.
+        // Only the output bias is set (the log of each exponent): a saved mixture needs nothing else, nor ND4J.
+        assertTrue(model.gate().isConstant());
         float[] params = model.gate().network().parameterValues();
         int inputs = data.features().columns();
         for (int i = 0; i < inputs * 2; i++) {

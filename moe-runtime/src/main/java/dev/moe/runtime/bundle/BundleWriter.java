@@ -10,7 +10,6 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
-import dev.moe.gating.nn.Mlp;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.io.AtomicFiles;
@@ -71,10 +70,9 @@ public final class BundleWriter {
             BundleEntries.Sized zip = new BundleEntries.Sized(new KeepOpen(out));
             Map<String, String> entries = new LinkedHashMap<>();
             GateNetwork gate = model.gate();
-            Mlp network = gate.network();
             put(zip, entries, time, BundleFormat.GATE_MEANS, BundleFormat.floats(gate.scaler().means()));
             put(zip, entries, time, BundleFormat.GATE_SCALES, BundleFormat.floats(gate.scaler().scales()));
-            put(zip, entries, time, BundleFormat.GATE_PARAMETERS, BundleFormat.floats(network.parameterValues()));
+            put(zip, entries, time, BundleFormat.GATE_PARAMETERS, BundleFormat.floats(gate.parameterValues()));
             if (calibrated(model)) {
                 float[] pairs = new float[2 * model.calibrations().size()];
                 for (int k = 0; k < model.calibrations().size(); k++) {
@@ -232,10 +230,10 @@ public final class BundleWriter {
     }
 
     private static BundleManifest.Gate gateEntry(MixtureModel model) {
-        Mlp network = model.gate().network();
-        List<Integer> sizes = Arrays.stream(network.sizes()).boxed().toList();
-        List<String> activations = network.activations().stream().map(Activation::configName).toList();
-        return new BundleManifest.Gate(sizes, activations, network.dropout(), BundleFormat.GATE_MEANS,
+        GateNetwork gate = model.gate();
+        List<Integer> sizes = Arrays.stream(gate.sizes()).boxed().toList();
+        List<String> activations = gate.activations().stream().map(Activation::configName).toList();
+        return new BundleManifest.Gate(sizes, activations, gate.dropout(), BundleFormat.GATE_MEANS,
                 BundleFormat.GATE_SCALES, BundleFormat.GATE_PARAMETERS, model.gate().inputs().configName(),
                 calibrated(model) ? BundleFormat.GATE_CALIBRATION : null);
     }

@@ -15,7 +15,6 @@ import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
-import dev.moe.gating.nn.Mlp;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.ByteArrayInputStream;
@@ -28,7 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Builds the mixture a checked manifest describes: the providers and strategy it names must be installed (all
@@ -59,8 +57,8 @@ final class MixtureAssembly {
                 throw new MoeException(file + ": " + e.getMessage());
             }
         }
-        if (gate.network().outputSize() != experts.size()) {
-            throw new MoeException(file + ": the gate has " + gate.network().outputSize() + " outputs for " + experts.size()
+        if (gate.outputSize() != experts.size()) {
+            throw new MoeException(file + ": the gate has " + gate.outputSize() + " outputs for " + experts.size()
                     + " experts: the bundle is corrupt");
         }
         RoutingStrategy strategy = strategy(m, experts.size(), file);
@@ -128,8 +126,8 @@ final class MixtureAssembly {
             if (means.length != width) {
                 throw new IllegalArgumentException(means.length + " means for " + width + " gate inputs (" + inputs.configName() + ")");
             }
-            Mlp network = Mlp.fromParameters(sizes, activations, g.dropout() == null ? 0.0 : g.dropout(), parameters, DataType.FLOAT);
-            return new GateNetwork(new FeatureScaler(means, scales), network, inputs);
+            return GateNetwork.of(new FeatureScaler(means, scales), sizes, activations, g.dropout() == null ? 0.0 : g.dropout(),
+                    parameters, inputs);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new MoeException(file + ": the gate is corrupt: " + e.getMessage());
         }

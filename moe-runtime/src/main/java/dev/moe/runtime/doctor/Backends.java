@@ -37,6 +37,14 @@ public final class Backends {
     private Backends() {
     }
 
+    /**
+     * Whether this is a build with the CUDA backend (-Pcuda), the only one that can fall back to the CPU. Loads
+     * nothing of ND4J otherwise, so a command that does not need ND4J does not start it just to ask.
+     */
+    public static boolean cudaBuild() {
+        return Backends.class.getClassLoader().getResource(CUDA_BACKEND.replace('.', '/') + ".class") != null;
+    }
+
     public static Status detect() {
         Nd4jBackend backend = Nd4j.getBackend();
         String active = backend.getClass().getSimpleName();

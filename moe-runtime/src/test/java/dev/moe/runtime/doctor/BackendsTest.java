@@ -20,6 +20,8 @@ class BackendsTest {
         assertEquals("CpuBackend", status.active());
         boolean cudaBuild = classExists(Backends.CUDA_BACKEND);
         assertEquals(cudaBuild, status.cudaAvailable());
+        // The CLI asks for the fallback line only in a CUDA build: it must know one without starting ND4J.
+        assertEquals(cudaBuild, Backends.cudaBuild());
         if (cudaBuild) {
             assertEquals("no CUDA driver (libcuda.so.1) or CUDA 11.6 runtime on this machine", status.cudaProblem());
             assertTrue(status.fallbackLine().startsWith("CUDA backend not usable ("), status.fallbackLine());
