@@ -194,9 +194,9 @@ public record MoeConfig(
 
     /**
      * How the experts are combined, and the gate network and its training. With no {@code gate:} section the
-     * combiner is chosen by cross-validation on the gate's rows ({@code choose: auto}) among plain averaging, one
-     * weight per expert and a linear gate that reads the experts' confidence and agreement; a learned one only when
-     * it beats averaging there. {@code choose: gate} trains the configured gate alone. {@code hidden: []} is a linear gate; the
+     * combiner is chosen by cross-validation on the gate's rows ({@code choose: auto}) between plain averaging and
+     * the experts' weighted product; averaging only where its log-loss there is clearly lower (by more than two
+     * standard errors). {@code choose: gate} trains the configured gate alone. {@code hidden: []} is a linear gate; the
      * article's gate is {@code hidden: [128, 256, 128]}, {@code dropout: 0.1}, {@code learning-rate: 0.001},
      * {@code epochs: 500}.
      *
