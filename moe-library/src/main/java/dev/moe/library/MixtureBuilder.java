@@ -352,7 +352,7 @@ public final class MixtureBuilder {
     /** The config {@code moe train} would run for these settings. */
     private MoeConfig config() {
         MoeConfig.GateConfig gateConfig = new MoeConfig.GateConfig(null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, candidatesToTry(), null, null, null, null);
+                null, null, null, null, null, null, null, null, null, candidatesToTry(), null, null, null, null, null);
         MoeConfig.RoutingConfig routing = new MoeConfig.RoutingConfig(strategy, strategyParams);
         MoeConfig.SplitConfig split = new MoeConfig.SplitConfig(null, null, null, null, crossFitFolds);
         return new MoeConfig(null, null, split, experts.stream().map(ExpertEntry::config).toList(), gateConfig, routing,

@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
  * all folds but one and scored on the one left out, in turn, so every row gets an out-of-fold log-loss from every
  * candidate. The learned candidate with the lowest mean log-loss (ties to the earlier one: list the simpler first)
  * is then trained on every row, unless plain averaging is a candidate and beat it clearly: averaging is the floor,
- * taken when its log-loss is lower than the best learned candidate's by more than {@link #FLOOR_STANDARD_ERRORS}
- * standard errors of the rows' paired differences. Each score also gives its distance from the lowest log-loss and
+ * taken when its log-loss is lower than the best learned candidate's by more than a margin, in standard errors of
+ * the rows' paired differences (moe's default: 2; with a margin of 0 the plain minimum, ties to the earlier). Each score also gives its distance from the lowest log-loss and
  * that distance's standard error, to show how clear the choice was.
  *
  * <p>Why a margin for the floor: on the few hundred rows of a small data set the two log-losses are noisy, and a
@@ -30,16 +30,22 @@ import java.util.SplittableRandom;
  */
 public final class GateSelection {
 
-    /** How many standard errors averaging's log-loss must be below the best learned candidate's to be chosen. */
-    public static final double FLOOR_STANDARD_ERRORS = 2;
-
     /** Keeps log() finite when a candidate gives the true label probability 0. */
     private static final double MIN_PROBABILITY = 1e-7;
 
     private final GateTrainer trainer;
+    private final double floorMargin;
 
-    public GateSelection(GateTrainer trainer) {
+    /**
+     * @param floorMargin how many standard errors averaging's log-loss must be below the best learned candidate's
+     *                    for averaging to be chosen; 0: the plain minimum of the log-loss, ties to the earlier candidate
+     */
+    public GateSelection(GateTrainer trainer, double floorMargin) {
         this.trainer = Objects.requireNonNull(trainer, "trainer");
+        if (!(floorMargin >= 0)) {
+            throw new IllegalArgumentException("the floor's margin must be 0 or more, got " + floorMargin);
+        }
+        this.floorMargin = floorMargin;
     }
 
     /**
@@ -114,13 +120,8 @@ public final class GateSelection {
                 }
             }
         }
-        int best = 0;
-        for (int i = 1; i < candidates.size(); i++) {
-            if (mean(loss[i]) < mean(loss[best])) {
-                best = i;
-            }
-        }
-        int chosen = withFloor(candidates, loss);
+        int best = lowest(loss);
+        int chosen = choose(candidates, loss, floorMargin);
         List<Score> scores = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             double[] difference = new double[n];
@@ -138,10 +139,13 @@ public final class GateSelection {
 
     /**
      * The learned candidate with the lowest mean log-loss (the earlier one on a tie), or averaging where it is a
-     * candidate and its log-loss is lower by more than {@link #FLOOR_STANDARD_ERRORS} standard errors; with
-     * averaging alone, averaging.
+     * candidate and its log-loss is lower by more than {@code margin} standard errors; with averaging alone,
+     * averaging. A margin of 0 is the plain minimum over every candidate, ties to the earlier one.
      */
-    static int withFloor(List<Candidate> candidates, double[][] loss) {
+    static int choose(List<Candidate> candidates, double[][] loss, double margin) {
+        if (margin == 0) {
+            return lowest(loss);
+        }
         int averaging = -1;
         int learned = -1;
         for (int i = 0; i < candidates.size(); i++) {
@@ -159,8 +163,19 @@ public final class GateSelection {
         for (int r = 0; r < n; r++) {
             difference[r] = loss[learned][r] - loss[averaging][r];
         }
-        boolean averagingClearlyBetter = mean(difference) > FLOOR_STANDARD_ERRORS * Math.sqrt(variance(difference) / n);
+        boolean averagingClearlyBetter = mean(difference) > margin * Math.sqrt(variance(difference) / n);
         return averagingClearlyBetter ? averaging : learned;
+    }
+
+    /** The candidate with the lowest mean log-loss, the earlier one on a tie. */
+    private static int lowest(double[][] loss) {
+        int best = 0;
+        for (int i = 1; i < loss.length; i++) {
+            if (mean(loss[i]) < mean(loss[best])) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private static double mean(double[] values) {

@@ -117,7 +117,7 @@ class GateSelectionTest {
                 new GateSelection.Candidate("constant", new ConstantRouting(), options),
                 new GateSelection.Candidate("features", new SoftmaxDenseRouting(1), options),
                 new GateSelection.Candidate("signals", new SoftmaxDenseRouting(1), options.toBuilder().inputs(GateInputs.SIGNALS).build()));
-        GateSelection.Result result = new GateSelection(new GateTrainer()).select(data, LABELS, experts(3), candidates, 5, 6,
+        GateSelection.Result result = new GateSelection(new GateTrainer(), 2).select(data, LABELS, experts(3), candidates, 5, 6,
                 GateTrainer.EpochListener.NONE);
         assertEquals("signals", result.name());
         assertEquals(List.of("uniform", "constant", "features", "signals"),
@@ -142,7 +142,7 @@ class GateSelectionTest {
         List<GateSelection.Candidate> candidates = List.of(
                 new GateSelection.Candidate("uniform", new UniformRouting(), overfitting.toBuilder().epochs(0).build()),
                 new GateSelection.Candidate("features", new SoftmaxDenseRouting(1), overfitting));
-        GateSelection.Result result = new GateSelection(new GateTrainer()).select(data, LABELS, experts(20), candidates, 5, 10,
+        GateSelection.Result result = new GateSelection(new GateTrainer(), 2).select(data, LABELS, experts(20), candidates, 5, 10,
                 GateTrainer.EpochListener.NONE);
         assertEquals("uniform", result.name(), result.scores().toString());
         assertEquals(Math.log(2), result.scores().get(0).logLoss(), 1e-6);
@@ -159,14 +159,17 @@ class GateSelectionTest {
         double[] averaging = {0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3};
         // The product 0.05 worse on average, but from two rows of eight: within two standard errors, so it stays.
         double[] noisy = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 1.1, 1.1};
-        assertEquals(1, GateSelection.withFloor(candidates, new double[][] {averaging, noisy, constant(8, 0.5)}));
+        assertEquals(1, GateSelection.choose(candidates, new double[][] {averaging, noisy, constant(8, 0.5)}, 2));
         // 0.05 worse on every row: clearly worse, so averaging.
-        assertEquals(0, GateSelection.withFloor(candidates, new double[][] {averaging, constant(8, 0.35), constant(8, 0.4)}));
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.35), constant(8, 0.4)}, 2));
         // The learned candidates are compared by their plain minimum, ties to the earlier one.
-        assertEquals(2, GateSelection.withFloor(candidates, new double[][] {averaging, constant(8, 0.25), constant(8, 0.2)}));
-        assertEquals(1, GateSelection.withFloor(candidates, new double[][] {averaging, constant(8, 0.2), constant(8, 0.2)}));
+        assertEquals(2, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.25), constant(8, 0.2)}, 2));
+        assertEquals(1, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.2), constant(8, 0.2)}, 2));
+        // A margin of 0 is the plain minimum: the noisy product loses to averaging's lower mean.
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, noisy, constant(8, 0.5)}, 0));
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.3), constant(8, 0.5)}, 0));
         // Without averaging among the candidates there is no floor.
-        assertEquals(0, GateSelection.withFloor(candidates.subList(1, 3), new double[][] {constant(8, 0.9), constant(8, 1.0)}));
+        assertEquals(0, GateSelection.choose(candidates.subList(1, 3), new double[][] {constant(8, 0.9), constant(8, 1.0)}, 2));
     }
 
     private static double[] constant(int n, double value) {
@@ -180,7 +183,7 @@ class GateSelectionTest {
         // Averaging twice under two names: the same out-of-fold losses, so the first listed is chosen.
         GateData data = coinFlipExperts(50, 2, 12);
         GateOptions untrained = linear(13).epochs(0).build();
-        GateSelection.Result result = new GateSelection(new GateTrainer()).select(data, LABELS, experts(2), List.of(
+        GateSelection.Result result = new GateSelection(new GateTrainer(), 2).select(data, LABELS, experts(2), List.of(
                 new GateSelection.Candidate("first", new UniformRouting(), untrained),
                 new GateSelection.Candidate("second", new UniformRouting(), untrained)), 5, 14, GateTrainer.EpochListener.NONE);
         assertEquals("first", result.name());
@@ -191,7 +194,7 @@ class GateSelectionTest {
     @Test
     void oneCandidateIsTrainedWithoutCrossValidation() {
         GateData data = coinFlipExperts(50, 2, 11);
-        GateSelection.Result result = new GateSelection(new GateTrainer()).select(data, LABELS, experts(2),
+        GateSelection.Result result = new GateSelection(new GateTrainer(), 2).select(data, LABELS, experts(2),
                 List.of(new GateSelection.Candidate("features", new SoftmaxDenseRouting(1), linear(1).build())), 5, 1,
                 GateTrainer.EpochListener.NONE);
         assertEquals("features", result.name());

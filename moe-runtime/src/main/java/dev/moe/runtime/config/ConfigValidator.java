@@ -187,6 +187,11 @@ final class ConfigValidator {
                     + " calibrated beforehand");
         }
         notNegative(file, "gate.weight-decay", g.weightDecay());
+        notNegative(file, "gate.floor-margin", g.floorMargin());
+        if (g.floorMargin() != null && choose.equals(MoeConfig.GateConfig.CHOOSE_GATE)) {
+            throw new MoeException(file + ": gate.floor-margin is for choose: auto (how clearly averaging must win the choice);"
+                    + " choose: gate trains one gate and chooses nothing");
+        }
         if (g.hidden() != null) {
             for (Integer h : g.hidden()) {
                 if (h == null || h <= 0) {

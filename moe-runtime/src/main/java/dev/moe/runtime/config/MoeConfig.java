@@ -218,6 +218,9 @@ public record MoeConfig(
      * @param weightDecay            L2 penalty on the gate's weights (default {@link #DEFAULT_WEIGHT_DECAY})
      * @param uniformStart           start the gate at equal weights (default true)
      * @param calibrate              fit a temperature and floor per expert on the gate's rows (default true)
+     * @param floorMargin            with {@code choose: auto}, how many standard errors averaging's cross-validated
+     *                               log-loss must be below the best learned candidate's for averaging to be chosen
+     *                               (default {@link #DEFAULT_FLOOR_MARGIN}; 0: the plain minimum)
      */
     public record GateConfig(
             List<Integer> hidden,
@@ -242,7 +245,8 @@ public record MoeConfig(
             String inputs,
             Double weightDecay,
             Boolean uniformStart,
-            Boolean calibrate) {
+            Boolean calibrate,
+            Double floorMargin) {
 
         public static final String GRADIENT_TRAINER = "gradient";
         public static final String EM_TRAINER = "em";
@@ -265,12 +269,18 @@ public record MoeConfig(
         /** Early stopping is on by default only with at least this many gate rows (a fifth of them watched). */
         public static final int MIN_ROWS_FOR_DEFAULT_EARLY_STOPPING = 100;
         public static final int DEFAULT_PATIENCE = 50;
+        /**
+         * Averaging is chosen only where its cross-validated log-loss is lower than the best learned candidate's by
+         * more than this many standard errors: with the plain minimum (0) the choice flipped on noise on small sets
+         * (README, "The floor's margin, measured").
+         */
+        public static final double DEFAULT_FLOOR_MARGIN = 2;
 
         /** The network and optimiser keys only; everything else at its default. */
         public GateConfig(List<Integer> hidden, List<String> activations, Double dropout, Integer epochs, Double learningRate,
                           Integer batchSize, Boolean fineTuneExperts, Double expertLearningRate, Integer denseWarmupEpochs) {
             this(hidden, activations, dropout, epochs, learningRate, batchSize, fineTuneExperts, expertLearningRate,
-                    denseWarmupEpochs, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                    denseWarmupEpochs, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         public String trainerOrDefault() {
@@ -279,6 +289,10 @@ public record MoeConfig(
 
         public int patienceOrDefault() {
             return patience == null ? DEFAULT_PATIENCE : patience;
+        }
+
+        public double floorMarginOrDefault() {
+            return floorMargin == null ? DEFAULT_FLOOR_MARGIN : floorMargin;
         }
 
         /**

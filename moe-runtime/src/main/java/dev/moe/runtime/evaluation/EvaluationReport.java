@@ -65,11 +65,13 @@ public record EvaluationReport(
      * @param floors     per expert, its calibration floor, mean over the repeats
      * @param candidatesPerRepeat per repeat, every candidate's cross-validated figures (with its distance from the
      *                   best and that distance's standard error, which the one-standard-error rule compares)
+     * @param floorMargin how many standard errors averaging's log-loss had to be below the best learned candidate's
+     *                   for averaging to be chosen ({@code gate.floor-margin}; 0: the plain minimum)
      */
     public record Gate(List<String> chosen, List<CandidateScore> candidates, List<Integer> bestEpoch,
                        List<Double> validationLoss, Map<String, Double> temperatures, Map<String, Double> floors,
                        List<List<dev.moe.gating.training.GateSelection.Score>> candidatesPerRepeat,
-                       Map<String, Double> productExponents, int productRepeats) { }
+                       Map<String, Double> productExponents, int productRepeats, double floorMargin) { }
 
     public record CandidateScore(String candidate, double logLoss, double accuracy, int timesChosen) { }
 
@@ -247,7 +249,8 @@ public record EvaluationReport(
         }
         return new Gate(chosen, candidates, runs.stream().map(r -> r.gate().bestEpoch()).toList(),
                 runs.stream().map(r -> r.gate().validationLoss()).toList(), temperatures, floors,
-                runs.stream().map(r -> r.gate().candidates()).toList(), exponents, products.size());
+                runs.stream().map(r -> r.gate().candidates()).toList(), exponents, products.size(),
+                runs.get(0).gate().floorMargin());
     }
 
     private static Routing averageRouting(List<RunResult> runs, int[][] moeConfusion) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param temperatures   each expert's calibration temperature (1 when not calibrated)
  * @param floors         each expert's calibration floor (0 when not calibrated)
  * @param exponents      each expert's exponent when the combiner is the experts' weighted product; else empty
+ * @param floorMargin    the choice's rule: how many standard errors averaging's log-loss had to be below the best
+ *                       learned candidate's (0: the plain minimum; irrelevant when nothing was chosen)
  */
 public record GateSummary(String chosen, List<GateSelection.Score> candidates, int bestEpoch, double validationLoss,
-                          List<Double> temperatures, List<Double> floors, List<Double> exponents) { }
+                          List<Double> temperatures, List<Double> floors, List<Double> exponents, double floorMargin) { }

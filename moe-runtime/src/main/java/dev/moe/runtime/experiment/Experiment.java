@@ -178,7 +178,7 @@ public final class Experiment {
             throw new MoeException(config.source() + ": gate: " + built.gateData().rows() + " gate rows are too few to choose"
                     + " a combiner by " + SELECTION_FOLDS + "-fold cross-validation; use more data or set gate.choose: gate");
         }
-        GateSelection.Result selection = new GateSelection(gateTrainer).select(built.gateData(), data.labelNames(),
+        GateSelection.Result selection = new GateSelection(gateTrainer, config.gate().floorMarginOrDefault()).select(built.gateData(), data.labelNames(),
                 built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);
         GateTrainer.TrainedMixture trained = selection.chosen();
         if (LOG.isInfoEnabled()) {
@@ -193,7 +193,8 @@ public final class Experiment {
         GateSummary gate = new GateSummary(selection.name(), selection.scores(), trained.bestEpoch(),
                 validation.length == 0 || trained.bestEpoch() < 1 ? Double.NaN : validation[trained.bestEpoch() - 1],
                 trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
-                trained.model().calibrations().stream().map(c -> c.floor()).toList(), trained.model().productExponents());
+                trained.model().calibrations().stream().map(c -> c.floor()).toList(), trained.model().productExponents(),
+                config.gate().floorMarginOrDefault());
         return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate);
     }
 

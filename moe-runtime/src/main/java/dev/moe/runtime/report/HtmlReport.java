@@ -86,11 +86,14 @@ public final class HtmlReport {
         h.append("</tbody></table>\n<p>").append(escape(ReportWriter.combiner(report))).append(".</p>\n");
         if (!report.gate().candidates().isEmpty()) {
             h.append("<h2>How the combiner was chosen</h2>\n<p>Each candidate was cross-validated (5 folds) on the gate's rows,")
-                    .append(" never on test rows; the learned candidate with the lowest log-loss was trained on all of them, unless")
-                    .append(" averaging's log-loss was lower by more than ").append(String.format(Locale.ROOT, "%.0f",
-                            dev.moe.gating.training.GateSelection.FLOOR_STANDARD_ERRORS))
-                    .append(" standard errors (paired over the rows): averaging is the floor, taken where it clearly beat")
-                    .append(" every learned combiner there.</p>\n<table><thead><tr><th>candidate</th>")
+                    .append(" never on test rows. ")
+                    .append(ReportWriter.floorMargin(report) == 0
+                            ? "The lowest log-loss (ties to the earlier candidate) was trained on all of them. Averaging is a"
+                                    + " candidate, so a learned combiner is used only where it beat averaging there."
+                            : "The learned candidate with the lowest log-loss was trained on all of them, unless averaging's log-loss"
+                                    + " was lower by more than " + ReportWriter.floorMarginText(report) + " standard errors (paired"
+                                    + " over the rows): averaging is the floor, taken where it clearly beat every learned combiner there.")
+                    .append("</p>\n<table><thead><tr><th>candidate</th>")
                     .append("<th>validation log-loss</th><th>validation accuracy</th><th>chosen in repeats</th></tr></thead><tbody>\n");
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
                 h.append("<tr><td>").append(escape(c.candidate())).append("</td><td>").append(f(c.logLoss())).append("</td><td>")

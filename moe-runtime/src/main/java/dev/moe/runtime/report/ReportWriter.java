@@ -1,7 +1,6 @@
 package dev.moe.runtime.report;
 
 import dev.moe.gating.routing.ProductRouting;
-import dev.moe.gating.training.GateSelection;
 import dev.moe.gating.routing.UniformRouting;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
@@ -80,8 +79,7 @@ public final class ReportWriter {
         }
         wrapped(out, String.format(Locale.ROOT, "oracle accuracy %.3f (a row counts when any expert is right)", routing.oracleAccuracy()));
         if (!report.gate().candidates().isEmpty()) {
-            wrapped(out, "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; averaging only where"
-                    + " its log-loss is lower by more than " + STANDARD_ERRORS + " standard errors):");
+            wrapped(out, "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; " + choiceRule(report) + "):");
             List<String> candidates = new ArrayList<>();
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
                 candidates.add(String.format(Locale.ROOT, "%s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
@@ -141,8 +139,20 @@ public final class ReportWriter {
         out.append(indent).append(rest).append(System.lineSeparator());
     }
 
-    /** The floor's margin, as the reports say it. */
-    private static final String STANDARD_ERRORS = String.format(Locale.ROOT, "%.0f", GateSelection.FLOOR_STANDARD_ERRORS);
+    /** How the combiner was chosen among the candidates (gate.floor-margin), as the reports say it. */
+    static String choiceRule(EvaluationReport report) {
+        return floorMargin(report) == 0 ? "the lowest log-loss, ties to the earlier candidate"
+                : "averaging only where its log-loss is lower by more than " + floorMarginText(report) + " standard errors";
+    }
+
+    static double floorMargin(EvaluationReport report) {
+        return report.gate().floorMargin();
+    }
+
+    /** The margin as written: 2, 1.5. */
+    static String floorMarginText(EvaluationReport report) {
+        return new java.math.BigDecimal(Double.toString(floorMargin(report))).stripTrailingZeros().toPlainString();
+    }
 
     /** The combiners that weigh the experts without the routing strategy. */
     private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME);

@@ -196,6 +196,11 @@ class GateOptionsFactoryRoutingTest {
         assertEquals("exp.yaml: line 7: gate.calibrate: fine-tuned experts change during training, so they cannot be calibrated beforehand",
                 error("  choose: gate\n  fine-tune-experts: true\n  calibrate: true\n"));
         assertEquals("exp.yaml: line 5: gate.weight-decay must not be negative, got -1.0", error("  weight-decay: -1.0\n"));
+        assertEquals("exp.yaml: line 5: gate.floor-margin must not be negative, got -1.0", error("  floor-margin: -1\n"));
+        assertEquals("exp.yaml: line 6: gate.floor-margin is for choose: auto (how clearly averaging must win the choice);"
+                + " choose: gate trains one gate and chooses nothing", error("  choose: gate\n  floor-margin: 1\n"));
+        assertEquals(MoeConfig.GateConfig.DEFAULT_FLOOR_MARGIN, parse("  epochs: 10\n").gate().floorMarginOrDefault());
+        assertEquals(0.5, parse("  floor-margin: 0.5\n").gate().floorMarginOrDefault());
         assertEquals("exp.yaml: line 6: gate.patience must be positive, got 0", error("  validation-fraction: 0.2\n  patience: 0\n"));
         assertEquals("exp.yaml: line 5: unknown key 'gate.load-balance-coeficient' (did you mean 'load-balance-coefficient'?)",
                 error("  load-balance-coeficient: 0.01\n"));
