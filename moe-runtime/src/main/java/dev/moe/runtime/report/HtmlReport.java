@@ -87,9 +87,8 @@ public final class HtmlReport {
         if (!report.gate().candidates().isEmpty()) {
             h.append("<h2>How the combiner was chosen</h2>\n<p>Each candidate was cross-validated (5 folds) on the gate's rows,")
                     .append(" never on test rows. ")
-                    .append(ReportWriter.floorMargin(report) == 0
-                            ? "The lowest log-loss (ties to the earlier candidate) was trained on all of them. Averaging is a"
-                                    + " candidate, so a learned combiner is used only where it beat averaging there."
+                    .append(!ReportWriter.hasFloor(report)
+                            ? "The lowest log-loss (ties to the earlier candidate) was trained on all of them."
                             : "The learned candidate with the lowest log-loss was trained on all of them, unless averaging's log-loss"
                                     + " was lower by more than " + ReportWriter.floorMarginText(report) + " standard errors (paired"
                                     + " over the rows): averaging is the floor, taken where it clearly beat every learned combiner there.")

@@ -141,17 +141,19 @@ public final class ReportWriter {
 
     /** How the combiner was chosen among the candidates (gate.floor-margin), as the reports say it. */
     static String choiceRule(EvaluationReport report) {
-        return floorMargin(report) == 0 ? "the lowest log-loss, ties to the earlier candidate"
-                : "averaging only where its log-loss is lower by more than " + floorMarginText(report) + " standard errors";
+        return hasFloor(report) ? "averaging only where its log-loss is lower by more than " + floorMarginText(report) + " standard errors"
+                : "the lowest log-loss, ties to the earlier candidate";
     }
 
-    static double floorMargin(EvaluationReport report) {
-        return report.gate().floorMargin();
+    /** Whether averaging was a candidate with a margin to beat (else the plain minimum chose). */
+    static boolean hasFloor(EvaluationReport report) {
+        return report.gate().floorMargin() > 0
+                && report.gate().candidates().stream().anyMatch(c -> c.candidate().equals(UniformRouting.NAME));
     }
 
     /** The margin as written: 2, 1.5. */
     static String floorMarginText(EvaluationReport report) {
-        return new java.math.BigDecimal(Double.toString(floorMargin(report))).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(Double.toString(report.gate().floorMargin())).stripTrailingZeros().toPlainString();
     }
 
     /** The combiners that weigh the experts without the routing strategy. */

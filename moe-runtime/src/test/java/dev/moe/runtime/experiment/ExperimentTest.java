@@ -85,10 +85,14 @@ class ExperimentTest {
                 .replace("gate: { choose: gate, hidden: [], epochs: 300, learning-rate: 0.05 }", "gate: { candidates: [constant, signals] }");
         String table = dev.moe.runtime.report.ReportWriter.table(run(yaml));
         assertTrue(table.matches("(?s).*\\ncombiner (constant|signals) \\(routing softmax-dense for gates\\)\\R.*"), table);
-        // The choice's rule as configured (gate.floor-margin) reaches the report.
-        assertTrue(table.replaceAll("\\s+", " ").contains("averaging only where its log-loss is lower by more than 2 standard errors"), table);
+        // Without averaging among the candidates there is no floor: the plain minimum chose.
+        assertTrue(table.replaceAll("\\s+", " ").contains("(log-loss, accuracy; the lowest log-loss, ties to the earlier candidate):"), table);
+        // With it, the choice's rule as configured (gate.floor-margin) reaches the report.
+        String floor = dev.moe.runtime.report.ReportWriter.table(run(yaml.replace("candidates: [constant, signals] }",
+                "candidates: [uniform, constant] }")));
+        assertTrue(floor.replaceAll("\\s+", " ").contains("averaging only where its log-loss is lower by more than 2 standard errors"), floor);
         String plainMinimum = dev.moe.runtime.report.ReportWriter.table(run(yaml.replace("candidates: [constant, signals] }",
-                "candidates: [constant, signals], floor-margin: 0 }")));
+                "candidates: [uniform, constant], floor-margin: 0 }")));
         assertTrue(plainMinimum.replaceAll("\\s+", " ").contains("(log-loss, accuracy; the lowest log-loss, ties to the earlier candidate):"),
                 plainMinimum);
     }
