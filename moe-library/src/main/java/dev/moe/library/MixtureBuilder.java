@@ -57,6 +57,7 @@ public final class MixtureBuilder {
     private long seed = MoeConfig.DEFAULT_SEED;
     private Integer crossFitFolds;
     private List<String> candidates;
+    private Double floorMargin;
     private String strategy;
     private Map<String, Object> strategyParams = Map.of();
     private UnaryOperator<GateOptions.Builder> gate = UnaryOperator.identity();
@@ -215,6 +216,22 @@ public final class MixtureBuilder {
     }
 
     /**
+     * How clearly averaging must win the choice, as {@code gate.floor-margin} in a config: {@code uniform} is chosen
+     * only where its cross-validated log-loss is lower than the best learned candidate's by more than this many
+     * standard errors. Default 2; 0 is the plain minimum of the log-loss (ties to the earlier candidate).
+     *
+     * @param standardErrors the margin, 0 or more
+     * @return this builder
+     */
+    public MixtureBuilder floorMargin(double standardErrors) {
+        if (!(standardErrors >= 0)) {
+            throw new IllegalArgumentException("the floor's margin must be 0 or more, got " + standardErrors);
+        }
+        this.floorMargin = standardErrors;
+        return this;
+    }
+
+    /**
      * Routes with a named strategy ({@code moe strategies} lists them), as {@code routing:} in a config: naming one
      * trains a gate with it instead of choosing a combiner, unless {@link #candidates} are set too.
      *
@@ -352,7 +369,7 @@ public final class MixtureBuilder {
     /** The config {@code moe train} would run for these settings. */
     private MoeConfig config() {
         MoeConfig.GateConfig gateConfig = new MoeConfig.GateConfig(null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, candidatesToTry(), null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, candidatesToTry(), null, null, null, null, floorMargin);
         MoeConfig.RoutingConfig routing = new MoeConfig.RoutingConfig(strategy, strategyParams);
         MoeConfig.SplitConfig split = new MoeConfig.SplitConfig(null, null, null, null, crossFitFolds);
         return new MoeConfig(null, null, split, experts.stream().map(ExpertEntry::config).toList(), gateConfig, routing,
@@ -376,6 +393,7 @@ public final class MixtureBuilder {
         out.put("seed", String.valueOf(seed));
         out.put("cross-fit-folds", crossFitFolds == null ? "default" : String.valueOf(crossFitFolds));
         out.put("candidates", String.join(", ", config().gate().candidatesOrDefault()));
+        out.put("floor-margin", String.valueOf(config().gate().floorMarginOrDefault()));
         out.put("strategy", strategy == null ? "default" : strategy + " " + strategyParams);
         return out;
     }

@@ -231,4 +231,11 @@ class MixtureTest {
         assertEquals("uniform, product", Mixture.builder().gate(g -> g.epochs(50)).strategy("top-k", Map.of("k", 2))
                 .describe().get("candidates"));
     }
+
+    @Test
+    void theFloorsMarginIsTheConfigsKey() {
+        assertEquals("2.0", Mixture.builder().describe().get("floor-margin"));
+        assertEquals("0.0", Mixture.builder().floorMargin(0).describe().get("floor-margin"));
+        assertThrows(IllegalArgumentException.class, () -> Mixture.builder().floorMargin(-1));
+    }
 }
