@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * candidate. The learned candidate with the lowest mean log-loss (ties to the earlier one: list the simpler first)
  * is then trained on every row, unless plain averaging is a candidate and beat it clearly: averaging is the floor,
  * taken when its log-loss is lower than the best learned candidate's by more than a margin, in standard errors of
- * the rows' paired differences (moe's default: 2; with a margin of 0 the plain minimum, ties to the earlier). Each score also gives its distance from the lowest log-loss and
- * that distance's standard error, to show how clear the choice was.
+ * the rows' paired differences (moe's default: 2; with a margin of 0 the plain minimum, ties to the earlier). Each
+ * score also gives its distance from the lowest log-loss and that distance's standard error, to show how clear the
+ * choice was.
  *
  * <p>Why a margin for the floor: on the few hundred rows of a small data set the two log-losses are noisy, and a
  * choice by their plain minimum flipped between averaging and the product on noise. Measured on the public
