@@ -31,6 +31,8 @@ public final class EnvironmentReport {
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
         facts.put("cpu cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         facts.put("max heap", mib(Runtime.getRuntime().maxMemory()));
+        facts.put("garbage collector", collector(ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList()));
         try {
             Properties nd4j = Nd4j.getExecutioner().getEnvironmentInformation();
             facts.put("nd4j backend", Backends.detect().describe());
@@ -66,6 +68,19 @@ public final class EnvironmentReport {
         }
         return archive == null ? "none (./moe makes one after each build and starts from it; MOE_CDS=0 turns that off)"
                 : archive + " (mapped when it matches this class path and its jars, else skipped)";
+    }
+
+    /** The collector this JVM runs, named from its collectors' management beans (each collector names them its way). */
+    static String collector(List<String> beanNames) {
+        String names = String.join(" ", beanNames);
+        String name = names.contains("G1") ? "G1"
+                : names.contains("PS ") ? "Parallel"
+                : names.contains("MarkSweepCompact") ? "Serial"
+                : names.contains("ZGC") ? "Z"
+                : names.contains("Shenandoah") ? "Shenandoah"
+                : beanNames.isEmpty() ? "none (Epsilon)" : "unknown (" + String.join(", ", beanNames) + ")";
+        return name + (name.equals("Serial") ? " (./moe's choice unless MOE_JAVA_OPTS names a collector)"
+                : " (./moe runs the serial one unless MOE_JAVA_OPTS names a collector)");
     }
 
     /** The vector extensions that decide which BLAS kernel fits this processor. */

@@ -16,4 +16,16 @@ class EnvironmentReportTest {
         assertEquals("none (./moe makes one after each build and starts from it; MOE_CDS=0 turns that off)",
                 EnvironmentReport.classArchive(List.of("-Xmx1g")));
     }
+
+    @Test
+    void theCollectorIsNamedFromItsManagementBeans() {
+        assertEquals("Serial (./moe's choice unless MOE_JAVA_OPTS names a collector)",
+                EnvironmentReport.collector(List.of("Copy", "MarkSweepCompact")));
+        assertEquals("G1 (./moe runs the serial one unless MOE_JAVA_OPTS names a collector)",
+                EnvironmentReport.collector(List.of("G1 Young Generation", "G1 Old Generation")));
+        assertEquals("Parallel (./moe runs the serial one unless MOE_JAVA_OPTS names a collector)",
+                EnvironmentReport.collector(List.of("PS Scavenge", "PS MarkSweep")));
+        assertEquals("unknown (Foo) (./moe runs the serial one unless MOE_JAVA_OPTS names a collector)",
+                EnvironmentReport.collector(List.of("Foo")));
+    }
 }
