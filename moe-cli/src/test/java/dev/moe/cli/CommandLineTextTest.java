@@ -185,13 +185,31 @@ class CommandLineTextTest {
         assertEquals(1, calls.stream().filter(c -> c.contains("-XX:ArchiveClassesAtExit=")).count(), calls.toString());
         List<String> commands = calls.stream().filter(c -> c.endsWith("dev.moe.cli.Main --version")).toList();
         assertEquals(3, commands.size(), calls.toString());
-        assertTrue(commands.stream().allMatch(c -> c.startsWith("-XX:SharedArchiveFile=" + archive + " ")), commands.toString());
+        assertTrue(commands.stream().allMatch(c -> c.startsWith("-XX:+UseSerialGC -XX:SharedArchiveFile=" + archive + " ")),
+                commands.toString());
         // Without it (MOE_CDS=0), or when making it failed, the JVM starts without one.
         runLauncher(root, "MOE_CDS", "0");
         Files.delete(archive);
         runLauncher(root);
         List<String> later = Files.readAllLines(dir.resolve("java.log")).subList(calls.size(), calls.size() + 2);
         assertTrue(later.stream().noneMatch(c -> c.contains("SharedArchiveFile")), later.toString());
+    }
+
+    @Test
+    void theLauncherRunsTheSerialCollectorUnlessTheUsersOptionsNameOne() throws Exception {
+        Path root = fakeClone();
+        runLauncher(root, "MOE_CDS", "0", "MOE_JAVA_OPTS", "-Xmx1g -XX:+UseGCOverheadLimit");
+        runLauncher(root, "MOE_CDS", "0", "MOE_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC");
+        runLauncher(root, "MOE_CDS", "0", "MOE_JAVA_OPTS", "-XX:-UseSerialGC");
+        assertEquals(List.of(
+                "-XX:+UseSerialGC -Xmx1g -XX:+UseGCOverheadLimit -cp " + classpath(root) + " dev.moe.cli.Main --version",
+                "-Xmx1g -XX:+UseG1GC -cp " + classpath(root) + " dev.moe.cli.Main --version",
+                "-XX:-UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
+                Files.readAllLines(dir.resolve("java.log")));
+    }
+
+    private static String classpath(Path root) {
+        return root.resolve("moe-cli/target/moe-cli.jar") + ":" + root.resolve("moe-cli/target/lib") + "/*";
     }
 
     /**
