@@ -257,6 +257,8 @@ final class InspectCommand implements Callable<Integer> {
                 case missing -> "missing from the plugins folder: moe predict would say it is not installed";
                 case matches -> "present, with the recorded bytes";
                 case differs -> "DIFFERS from what the bundle records: moe predict would refuse it";
+                case unverifiable -> (p.found() == null ? "missing from the plugins folder" : "present")
+                        + ", without its SHA-256 (saved by an older moe): moe predict would refuse it";
             });
             if (p.found() != null) {
                 field(out, "    found", p.found());

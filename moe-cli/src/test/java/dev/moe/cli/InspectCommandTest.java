@@ -257,6 +257,24 @@ class InspectCommandTest {
                 .get("plugins").get(0);
         assertEquals("missing", missing.get("status").asText());
 
+        // A bundle from an older moe records the plugin without its SHA-256: present or not, predict refuses it.
+        Path older = dir.resolve("older.moe");
+        copyZip(bundle, older, "manifest.json", InspectCommandTest::withoutPluginHashes);
+        r = MainTest.moe("inspect", older.toString(), "--plugins", plugins.toString());
+        assertEquals(0, r.status(), r.err());
+        String refused = MainTest.moe("predict", "-m", older.toString(), "-i", TrainCommandTest.wineCsv().toString(), "-o",
+                dir.resolve("p.csv").toString(), "--plugins", plugins.toString()).err();
+        assertTrue(refused.contains("without its SHA-256 (saved by an older moe)"), refused);
+        assertTrue(r.out().contains(NL + "    status        present, without its SHA-256 (saved by an older moe): moe predict would"
+                + " refuse it" + NL + "    found         " + jar + NL + "    predict says  " + refused.substring("moe: ".length())), r.out());
+        JsonNode unverifiable = JSON.readTree(MainTest.moe("inspect", older.toString(), "--json", "--plugins", plugins.toString()).out())
+                .get("plugins").get(0);
+        assertEquals("unverifiable", unverifiable.get("status").asText());
+        assertEquals(jar.toString(), unverifiable.get("found").asText());
+        assertTrue(MainTest.moe("inspect", older.toString(), "--plugins", empty.toString()).out().contains(NL
+                + "    status        missing from the plugins folder, without its SHA-256 (saved by an older moe): moe predict would"
+                + " refuse it" + NL));
+
         // Another jar under the recorded name: inspect says so (exit 0, it is the folder's fault), in predict's words.
         Files.write(jar, new byte[] {'P', 'K'}, java.nio.file.StandardOpenOption.APPEND);
         r = MainTest.moe("inspect", bundle.toString(), "--plugins", plugins.toString());
@@ -291,6 +309,18 @@ class InspectCommandTest {
             out.add((double) v);
         }
         return out;
+    }
+
+    /** The manifest as an older moe wrote it: its plugins without their SHA-256. */
+    private static byte[] withoutPluginHashes(byte[] manifest) {
+        try {
+            JsonNode m = JSON.readTree(manifest);
+            m.findParents("sha256").stream().filter(n -> n.has("jar"))
+                    .forEach(n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("sha256"));
+            return JSON.writeValueAsBytes(m);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String sha256(byte[] bytes) throws Exception {

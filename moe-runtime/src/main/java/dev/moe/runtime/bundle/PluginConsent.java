@@ -163,9 +163,12 @@ public final class PluginConsent {
         }
     }
 
-    /** The folder's jar taken for a recorded plugin ({@link #find}); null when none is, or the bundle has no hash. */
+    /**
+     * The folder's jar taken for a recorded plugin ({@link #find}), or null. Without a recorded hash only its name can
+     * find it: loading refuses it then, but the check can still say whether it is there.
+     */
     private static Path jarFor(BundleManifest.PluginRef ref, Path pluginsFolder, JarHashes hashes) {
-        return ref.sha256() == null ? null : find(pluginsFolder, ref, hashes);
+        return find(pluginsFolder, ref, hashes);
     }
 
     /**
@@ -239,7 +242,10 @@ public final class PluginConsent {
         return sha == null ? "unreadable" : sha.length() > 16 ? sha.substring(0, 16) + "..." : sha;
     }
 
-    /** The jar of that name in the folder or one sub-folder down; else one with the same bytes under another name. */
+    /**
+     * The jar of that name in the folder or one sub-folder down; else, when the bundle records its hash, one with the
+     * same bytes under another name.
+     */
     private static Path find(Path folder, BundleManifest.PluginRef ref, JarHashes hashes) {
         if (!Files.isDirectory(folder)) {
             throw new MoeException("plugins folder not found: " + folder);
@@ -255,7 +261,7 @@ public final class PluginConsent {
                 return jar;
             }
         }
-        for (Path jar : jars) {
+        for (Path jar : ref.sha256() == null ? List.<Path>of() : jars) {
             if (ref.sha256().equalsIgnoreCase(String.valueOf(hashes.of(jar)))) {
                 return jar;
             }
