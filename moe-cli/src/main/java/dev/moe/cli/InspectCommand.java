@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * without running any of it ({@link BundleInspection}).
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER, Main.EXIT_CLOSED_PIPE},
         footerHeading = "%nExamples:%n", footer = {"  moe inspect model.moe --plugins plugins/", "  moe inspect model.moe --json | jq .provenance"},
         description = {"Describe a saved mixture (from `moe train -o`) without running it.",
                 "Who wrote it and when, the strategy and the gate, features and labels, each expert, where it came from "
@@ -70,11 +70,8 @@ final class InspectCommand implements Callable<Integer> {
             print(BundleInspection.of(model, plugins), out);
             return 0;
         }
-        if (OutputTarget.isDash(json)) {
-            out.println(new String(BundleInspection.of(model, plugins).json(), java.nio.charset.StandardCharsets.UTF_8));
-            out.flush();
-            return 0;
-        }
+        // Standard output (-) goes the same way as a file: written to the descriptor itself, so that a reader that
+        // stopped early (| head) ends the command with 141, as it does predict's and evaluate's.
         try (OutputTarget target = OutputTarget.claim(json, "JSON description", outputOptions.overwrite,
                 CommandInputs.ofModel(model, null, plugins))) {
             byte[] bytes = BundleInspection.of(model, plugins).json();
@@ -257,6 +254,8 @@ final class InspectCommand implements Callable<Integer> {
                 case missing -> "missing from the plugins folder: moe predict would say it is not installed";
                 case matches -> "present, with the recorded bytes";
                 case differs -> "DIFFERS from what the bundle records: moe predict would refuse it";
+                case unverifiable -> (p.found() == null ? "missing from the plugins folder" : "present")
+                        + ", without its SHA-256 (saved by an older moe): moe predict would refuse it";
             });
             if (p.found() != null) {
                 field(out, "    found", p.found());

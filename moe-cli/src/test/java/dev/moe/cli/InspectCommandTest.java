@@ -93,8 +93,10 @@ class InspectCommandTest {
 
     @Test
     void theJsonHoldsTheSameFactsAsTheManifestAndTheZip() throws Exception {
-        MainTest.Result r = MainTest.moe("inspect", model.toString(), "--json");
+        // To standard output, as a script reads it: the process's own, written to its descriptor.
+        SafetyTest.Process r = SafetyTest.process(null, List.of(), "inspect", model.toString(), "--json");
         assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
         JsonNode j = JSON.readTree(r.out());
         BundleManifest m = manifest(model);
         assertEquals(model.toString(), j.get("file").asText());
@@ -139,7 +141,7 @@ class InspectCommandTest {
         assertTrue(over.err().contains("would overwrite " + model + ", the model of this command"), over.err());
         assertTrue(java.util.Arrays.equals(bundle, Files.readAllBytes(model)));
         // `--json FILE.moe` with no other argument: the bundle, as JSON on stdout.
-        MainTest.Result swapped = MainTest.moe("inspect", "--json", model.toString());
+        SafetyTest.Process swapped = SafetyTest.process(null, List.of(), "inspect", "--json", model.toString());
         assertEquals(0, swapped.status(), swapped.err());
         assertEquals(j, JSON.readTree(swapped.out()));
     }
@@ -152,7 +154,7 @@ class InspectCommandTest {
             Path bundle = dir.resolve(strategy + ".moe");
             MainTest.Result trained = MainTest.moe("train", config.toString(), "-o", bundle.toString(), "-q", "--strategy", strategy);
             assertEquals(0, trained.status(), trained.err());
-            JsonNode j = JSON.readTree(MainTest.moe("inspect", bundle.toString(), "--json").out());
+            JsonNode j = inspectJson(bundle);
             List<Double> expected;
             try (SavedMixture m = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null)).read(bundle)) {
                 expected = strategy.equals("product") ? m.model().productExponents()
@@ -237,7 +239,7 @@ class InspectCommandTest {
         Path jar = plugins.resolve(Path.of(System.getProperty("moe.examplePluginJar")).getFileName());
         String sha = sha256(Files.readAllBytes(jar));
 
-        JsonNode unchecked = JSON.readTree(MainTest.moe("inspect", bundle.toString(), "--json").out()).get("plugins").get(0);
+        JsonNode unchecked = inspectJson(bundle).get("plugins").get(0);
         assertEquals(jar.getFileName().toString(), unchecked.get("jar").asText());
         assertEquals(sha, unchecked.get("sha256").asText());
         assertEquals("unchecked", unchecked.get("status").asText());
@@ -246,16 +248,34 @@ class InspectCommandTest {
         assertTrue(text.contains(NL + "  colour reads 2 of the 13 features: color_intensity, hue" + NL), text);
         assertTrue(text.contains(NL + "    SHA-256       " + sha + NL + "    status        not checked (no plugins folder given)" + NL), text);
 
-        JsonNode matches = JSON.readTree(MainTest.moe("inspect", bundle.toString(), "--json", "--plugins", plugins.toString()).out())
+        JsonNode matches = inspectJson(bundle, "--plugins", plugins.toString())
                 .get("plugins").get(0);
         assertEquals("matches", matches.get("status").asText());
         assertEquals(jar.toString(), matches.get("found").asText());
         assertFalse(matches.has("problem"));
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        JsonNode missing = JSON.readTree(MainTest.moe("inspect", bundle.toString(), "--json", "--plugins", empty.toString()).out())
+        JsonNode missing = inspectJson(bundle, "--plugins", empty.toString())
                 .get("plugins").get(0);
         assertEquals("missing", missing.get("status").asText());
+
+        // A bundle from an older moe records the plugin without its SHA-256: present or not, predict refuses it.
+        Path older = dir.resolve("older.moe");
+        copyZip(bundle, older, "manifest.json", InspectCommandTest::withoutPluginHashes);
+        r = MainTest.moe("inspect", older.toString(), "--plugins", plugins.toString());
+        assertEquals(0, r.status(), r.err());
+        String refused = MainTest.moe("predict", "-m", older.toString(), "-i", TrainCommandTest.wineCsv().toString(), "-o",
+                dir.resolve("p.csv").toString(), "--plugins", plugins.toString()).err();
+        assertTrue(refused.contains("without its SHA-256 (saved by an older moe)"), refused);
+        assertTrue(r.out().contains(NL + "    status        present, without its SHA-256 (saved by an older moe): moe predict would"
+                + " refuse it" + NL + "    found         " + jar + NL + "    predict says  " + refused.substring("moe: ".length())), r.out());
+        JsonNode unverifiable = inspectJson(older, "--plugins", plugins.toString())
+                .get("plugins").get(0);
+        assertEquals("unverifiable", unverifiable.get("status").asText());
+        assertEquals(jar.toString(), unverifiable.get("found").asText());
+        assertTrue(MainTest.moe("inspect", older.toString(), "--plugins", empty.toString()).out().contains(NL
+                + "    status        missing from the plugins folder, without its SHA-256 (saved by an older moe): moe predict would"
+                + " refuse it" + NL));
 
         // Another jar under the recorded name: inspect says so (exit 0, it is the folder's fault), in predict's words.
         Files.write(jar, new byte[] {'P', 'K'}, java.nio.file.StandardOpenOption.APPEND);
@@ -266,6 +286,30 @@ class InspectCommandTest {
                 dir.resolve("p.csv").toString(), "--plugins", plugins.toString()).err();
         assertTrue(predict.startsWith("moe: " + jar + ": its SHA-256 is "), predict);
         assertTrue(r.out().contains(NL + "    predict says  " + predict.substring("moe: ".length())), r.out());
+    }
+
+    /** `moe inspect m.moe --json | head -c 10`: the reader went away, and moe ends quietly with 141, as predict does. */
+    @Test
+    void theJsonToAPipeClosedEarlyEndsQuietly() throws Exception {
+        java.lang.Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "inspect", model.toString(), "--json").start();
+        p.getInputStream().close(); // closed before moe writes: its first write finds no reader
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst(MainTest.FALLBACK_LINE, "");
+        assertEquals(141, p.exitValue(), err);
+        assertEquals("", err, "quiet, as a Unix tool whose pipe closed");
+        assertTrue(MainTest.moe("inspect", "--help").out().contains("141"));
+    }
+
+    /** The description as JSON, through a file (an in-process run's standard output is the test's own). */
+    private JsonNode inspectJson(Path bundle, String... options) throws Exception {
+        Path file = dir.resolve("inspect.json");
+        List<String> args = new ArrayList<>(List.of("inspect", bundle.toString(), "--json", file.toString(), "--overwrite"));
+        args.addAll(List.of(options));
+        MainTest.Result r = MainTest.moe(args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err());
+        return JSON.readTree(file.toFile());
     }
 
     @Test
@@ -291,6 +335,18 @@ class InspectCommandTest {
             out.add((double) v);
         }
         return out;
+    }
+
+    /** The manifest as an older moe wrote it: its plugins without their SHA-256. */
+    private static byte[] withoutPluginHashes(byte[] manifest) {
+        try {
+            JsonNode m = JSON.readTree(manifest);
+            m.findParents("sha256").stream().filter(n -> n.has("jar"))
+                    .forEach(n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("sha256"));
+            return JSON.writeValueAsBytes(m);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -52,6 +52,20 @@ class WithoutNd4jTest {
         assertEquals(179, Files.readAllLines(dir.resolve("p.csv")).size(), "a header and the 178 rows");
     }
 
+    /**
+     * Averaging named as the strategy, with epochs to run: its weights ignore the logits, so there is nothing to train
+     * and no ND4J to start, as for the averaging candidate.
+     */
+    @Test
+    void averagingNamedWithEpochsTrainsWithoutNd4j() throws Exception {
+        Path config = Files.writeString(dir.resolve("uniform.yaml"), TRIBUO_ONLY.formatted(TrainCommandTest.wineCsv())
+                + "gate: { epochs: 40 }\nrouting: { strategy: uniform }\n");
+        Path bundle = dir.resolve("m.moe");
+        assertFalse(run("train", config.toString(), "-o", bundle.toString(), "-q").contains(ND4J), "train loaded ND4J");
+        assertFalse(run("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(),
+                "--output", dir.resolve("p.csv").toString(), "-q").contains(ND4J), "predict loaded ND4J");
+    }
+
     /** The check above sees ND4J when it does start: the same experts under a gate network. */
     @Test
     void aGateNetworkStillStartsNd4j() throws Exception {

@@ -73,11 +73,13 @@ public final class GateSelection {
     public record Score(String candidate, double logLoss, double accuracy, double aboveBest, double standardError) { }
 
     /**
-     * @param chosen the chosen candidate trained on every row
-     * @param name   its name
-     * @param scores every candidate's cross-validated figures, in the candidates' order
+     * @param chosen         the chosen candidate trained on every row
+     * @param name           its name
+     * @param scores         every candidate's cross-validated figures, in the candidates' order
+     * @param averagingFloor whether averaging was the floor, with the margin to beat (else the plain minimum
+     *                       chose, or there was nothing to choose)
      */
-    public record Result(GateTrainer.TrainedMixture chosen, String name, List<Score> scores) { }
+    public record Result(GateTrainer.TrainedMixture chosen, String name, List<Score> scores, boolean averagingFloor) { }
 
     /**
      * @param folds cross-validation folds over the gate's rows (at least 2); with one candidate nothing is
@@ -93,7 +95,7 @@ public final class GateSelection {
         if (candidates.size() == 1) {
             Candidate only = candidates.get(0);
             return new Result(trainer.train(data, labelNames, experts, only.strategy(), only.options(), listener), only.name(),
-                    List.of());
+                    List.of(), false);
         }
         SplittableRandom random = new SplittableRandom(seed);
         int[] fold = Permutations.stratifiedFolds(data.labels(), folds, random);
@@ -135,29 +137,26 @@ public final class GateSelection {
         }
         Candidate winner = candidates.get(chosen);
         GateTrainer.TrainedMixture trained = trainer.train(data, labelNames, experts, winner.strategy(), winner.options(), listener);
-        return new Result(trained, winner.name(), scores);
+        return new Result(trained, winner.name(), scores, averagingIsTheFloor(candidates, floorMargin));
     }
 
     /**
-     * The learned candidate with the lowest mean log-loss (the earlier one on a tie), or averaging where it is a
-     * candidate and its log-loss is lower by more than {@code margin} standard errors; with averaging alone,
-     * averaging. A margin of 0 is the plain minimum over every candidate, ties to the earlier one.
+     * The learned candidate with the lowest mean log-loss (the earlier one on a tie), or averaging where it is the
+     * floor ({@link #averagingIsTheFloor}) and its log-loss is lower by more than {@code margin} standard errors;
+     * otherwise the plain minimum over every candidate, ties to the earlier one.
      */
     static int choose(List<Candidate> candidates, double[][] loss, double margin) {
-        if (margin == 0) {
+        if (!averagingIsTheFloor(candidates, margin)) {
             return lowest(loss);
         }
         int averaging = -1;
         int learned = -1;
         for (int i = 0; i < candidates.size(); i++) {
-            if (candidates.get(i).strategy() instanceof UniformRouting) {
+            if (isAveraging(candidates.get(i))) {
                 averaging = averaging < 0 ? i : averaging;
             } else if (learned < 0 || mean(loss[i]) < mean(loss[learned])) {
                 learned = i;
             }
-        }
-        if (averaging < 0 || learned < 0) {
-            return Math.max(learned, averaging);
         }
         int n = loss[learned].length;
         double[] difference = new double[n];
@@ -166,6 +165,20 @@ public final class GateSelection {
         }
         boolean averagingClearlyBetter = mean(difference) > margin * Math.sqrt(variance(difference) / n);
         return averagingClearlyBetter ? averaging : learned;
+    }
+
+    /**
+     * Whether the choice among these candidates gives averaging a margin to beat: a margin above 0, and averaging
+     * among the candidates beside a learned one. Decided here only, and recorded in the {@link Result}, so that
+     * reports say the rule that ran.
+     */
+    static boolean averagingIsTheFloor(List<Candidate> candidates, double margin) {
+        return margin > 0 && candidates.stream().anyMatch(GateSelection::isAveraging)
+                && candidates.stream().anyMatch(c -> !isAveraging(c));
+    }
+
+    private static boolean isAveraging(Candidate candidate) {
+        return candidate.strategy() instanceof UniformRouting;
     }
 
     /** The candidate with the lowest mean log-loss, the earlier one on a tie. */

@@ -45,7 +45,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Strategies that need more than logits are told apart by {@link RoutingNeeds}: noisy top-k gets its noise from
  * a training-only noise network; a row-independent strategy gets a gate whose logits are its output bias (kept as
- * {@link GateNetwork#constant} logits, without ND4J, where no epoch trains them).
+ * {@link GateNetwork#constant} logits, without ND4J, where no epoch trains them: none asked for, or averaging, whose
+ * weights no logit changes).
  */
 public final class GateTrainer {
 
@@ -115,12 +116,14 @@ public final class GateTrainer {
             }
         }
         // A row-independent strategy's logits are its bias: reading the experts would only cost their runs.
-        boolean rowIndependent = RoutingNeeds.of(strategy).rowIndependent();
+        RoutingNeeds needs = RoutingNeeds.of(strategy);
+        boolean rowIndependent = needs.rowIndependent();
         GateInputs inputs = rowIndependent ? GateInputs.FEATURES : options.inputs();
         FloatMatrix gateInput = inputs.build(data.features(), calibrated);
         FeatureScaler scaler = FeatureScaler.fit(parts.selectTrain(gateInput));
-        if (rowIndependent && frozen && options.epochs() == 0) {
-            // What a run of no epochs returns (uniform averaging asks for none), without ND4J: the logits stay 0.
+        // Averaging, also when named with epochs to run: its weights ignore the logits, and its gradient is 0.
+        if (rowIndependent && frozen && (options.epochs() == 0 || needs.ignoresLogits())) {
+            // What a run of no epochs returns (the uniform candidate asks for none), without ND4J: the logits stay 0.
             MixtureModel model = new MixtureModel(GateNetwork.constant(scaler, new float[e]), strategy, experts, calibrations,
                     labelNames);
             return new TrainedMixture(model, new double[0], new double[0], 0);

@@ -1,6 +1,7 @@
 package dev.moe.gating.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.FloatMatrix;
@@ -120,6 +121,7 @@ class GateSelectionTest {
         GateSelection.Result result = new GateSelection(new GateTrainer(), 2).select(data, LABELS, experts(3), candidates, 5, 6,
                 GateTrainer.EpochListener.NONE);
         assertEquals("signals", result.name());
+        assertTrue(result.averagingFloor(), "averaging among learned candidates, margin 2");
         assertEquals(List.of("uniform", "constant", "features", "signals"),
                 result.scores().stream().map(GateSelection.Score::candidate).toList());
         GateSelection.Score signals = result.scores().get(3);
@@ -170,6 +172,25 @@ class GateSelectionTest {
         assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.3), constant(8, 0.5)}, 0));
         // Without averaging among the candidates there is no floor.
         assertEquals(0, GateSelection.choose(candidates.subList(1, 3), new double[][] {constant(8, 0.9), constant(8, 1.0)}, 2));
+    }
+
+    @Test
+    void theResultRecordsWhetherAveragingWasTheFloor() {
+        GateOptions options = linear(16).epochs(5).build();
+        // Averaging is known by its routing, whatever it is called.
+        GateSelection.Candidate averaging = new GateSelection.Candidate("equal-weights", new UniformRouting(),
+                options.toBuilder().epochs(0).build());
+        GateSelection.Candidate constant = new GateSelection.Candidate("constant", new ConstantRouting(), options);
+        GateSelection.Candidate product = new GateSelection.Candidate("product", new ProductRouting(), options);
+        assertTrue(select(2, averaging, constant).averagingFloor());
+        assertFalse(select(0, averaging, constant).averagingFloor(), "a margin of 0: the plain minimum");
+        assertFalse(select(2, constant, product).averagingFloor(), "no averaging to fall back to");
+        assertFalse(select(2, averaging).averagingFloor(), "nothing to choose");
+    }
+
+    private static GateSelection.Result select(double margin, GateSelection.Candidate... candidates) {
+        return new GateSelection(new GateTrainer(), margin).select(coinFlipExperts(50, 2, 15), LABELS, experts(2),
+                List.of(candidates), 5, 17, GateTrainer.EpochListener.NONE);
     }
 
     private static double[] constant(int n, double value) {

@@ -84,7 +84,12 @@ public record BundleInspection(String file, long fileBytes, boolean verified, St
         /** In the folder with the recorded bytes (and libraries): loading takes it. */
         matches,
         /** In the folder with other bytes, or its folder's libraries differ: loading refuses it. */
-        differs
+        differs,
+        /**
+         * The bundle records no SHA-256 for it (saved by an older moe), so no jar can be checked against it: loading
+         * refuses it whatever the folder holds; {@code found} says whether a jar of its name is there.
+         */
+        unverifiable
     }
 
     /**
@@ -161,8 +166,8 @@ public record BundleInspection(String file, long fileBytes, boolean verified, St
         List<Plugin> plugins = new ArrayList<>();
         for (PluginConsent.Check c : PluginConsent.check(m, file, pluginsFolder)) {
             BundleManifest.PluginRef r = c.ref();
-            Status status = pluginsFolder == null ? Status.unchecked : c.matches() ? Status.matches
-                    : c.problem() != null ? Status.differs : Status.missing;
+            Status status = pluginsFolder == null ? Status.unchecked : r.sha256() == null ? Status.unverifiable
+                    : c.matches() ? Status.matches : c.problem() != null ? Status.differs : Status.missing;
             plugins.add(new Plugin(r.jar(), r.artifact(), r.version(), r.sha256(), r.libraries(), status,
                     c.found() == null ? null : c.found().toString(), c.problem()));
         }

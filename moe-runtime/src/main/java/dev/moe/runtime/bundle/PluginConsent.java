@@ -6,11 +6,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -68,8 +70,9 @@ public final class PluginConsent {
             return List.of();
         }
         List<Path> units = new ArrayList<>();
+        JarHashes hashes = new JarHashes(Origins::sha256Of);
         for (BundleManifest.PluginRef ref : needed) {
-            Path unit = unitOf(ref, bundle, pluginsFolder);
+            Path unit = unitOf(ref, bundle, pluginsFolder, jarFor(ref, pluginsFolder, hashes), hashes);
             if (unit != null && !units.contains(unit)) {
                 units.add(unit);
             }
@@ -98,18 +101,25 @@ public final class PluginConsent {
      * @throws MoeException when the folder is given and does not exist
      */
     public static List<Check> check(BundleManifest m, Path bundle, Path pluginsFolder) {
+        return check(needed(m), bundle, pluginsFolder, Origins::sha256Of);
+    }
+
+    /** {@link #check}, each jar's bytes hashed by {@code sha256}, at most once per jar. */
+    static List<Check> check(List<BundleManifest.PluginRef> needed, Path bundle, Path pluginsFolder,
+                             Function<Path, String> sha256) {
         if (pluginsFolder != null && !Files.isDirectory(pluginsFolder)) {
             throw new MoeException("plugins folder not found: " + pluginsFolder);
         }
         List<Check> checks = new ArrayList<>();
-        for (BundleManifest.PluginRef ref : needed(m)) {
+        JarHashes hashes = new JarHashes(sha256);
+        for (BundleManifest.PluginRef ref : needed) {
             if (pluginsFolder == null) {
                 checks.add(new Check(ref, null, null));
                 continue;
             }
-            Path jar = ref.sha256() == null ? null : find(pluginsFolder, ref);
+            Path jar = jarFor(ref, pluginsFolder, hashes);
             try {
-                unitOf(ref, bundle, pluginsFolder);
+                unitOf(ref, bundle, pluginsFolder, jar, hashes);
                 checks.add(new Check(ref, jar, null));
             } catch (MoeException e) {
                 checks.add(new Check(ref, jar, e.getMessage()));
@@ -133,21 +143,49 @@ public final class PluginConsent {
     }
 
     /**
-     * What loading takes from the folder for one recorded plugin: its jar, or the sub-folder holding it with its
-     * libraries; null when it is not there.
+     * The jars' SHA-256 as far as they were read, so that checking several plugins, or one under another name (found
+     * by its bytes, then checked), reads each jar once.
+     */
+    private static final class JarHashes {
+        private final Function<Path, String> sha256;
+        private final Map<Path, String> known = new HashMap<>();
+
+        JarHashes(Function<Path, String> sha256) {
+            this.sha256 = sha256;
+        }
+
+        /** The jar's SHA-256, or null when it cannot be read. */
+        String of(Path jar) {
+            if (!known.containsKey(jar)) {
+                known.put(jar, sha256.apply(jar));
+            }
+            return known.get(jar);
+        }
+    }
+
+    /**
+     * The folder's jar taken for a recorded plugin ({@link #find}), or null. Without a recorded hash only its name can
+     * find it: loading refuses it then, but the check can still say whether it is there.
+     */
+    private static Path jarFor(BundleManifest.PluginRef ref, Path pluginsFolder, JarHashes hashes) {
+        return find(pluginsFolder, ref, hashes);
+    }
+
+    /**
+     * What loading takes from the folder for one recorded plugin, given the jar found for it: that jar, or the
+     * sub-folder holding it with its libraries; null when none was found.
      *
      * @throws MoeException when the bundle has no hash for it, or the folder's bytes are not the recorded ones
      */
-    private static Path unitOf(BundleManifest.PluginRef ref, Path bundle, Path pluginsFolder) {
+    private static Path unitOf(BundleManifest.PluginRef ref, Path bundle, Path pluginsFolder, Path jar, JarHashes hashes) {
         if (ref.sha256() == null) {
             throw new MoeException(bundle + ": it names plugin " + ref.jar() + " without its SHA-256 (saved by an older moe); "
                     + "moe runs plugin code only when the bundle records the jar's hash: train it again with this moe");
         }
-        Path jar = find(pluginsFolder, ref);
         if (jar == null) {
             return null;
         }
-        String sha = Origins.sha256Of(jar);
+        String sha = hashes.of(jar);
         if (!ref.sha256().equalsIgnoreCase(String.valueOf(sha))) {
             throw new MoeException(jar + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
                     + ref.jar() + " of SHA-256 " + abbreviated(ref.sha256()) + "; refusing to run a different jar "
@@ -155,7 +193,7 @@ public final class PluginConsent {
         }
         Path unit = jar.getParent().equals(pluginsFolder) ? jar : jar.getParent();
         if (ref.libraries() != null) {
-            checkLibraries(bundle, ref, jar, unit);
+            checkLibraries(bundle, ref, jar, unit, hashes);
         }
         return unit;
     }
@@ -164,7 +202,7 @@ public final class PluginConsent {
      * The plugin folder holds exactly the library jars the bundle records, byte for byte: its class loader would load
      * every jar in it, before moe's own libraries.
      */
-    private static void checkLibraries(Path bundle, BundleManifest.PluginRef ref, Path jar, Path unit) {
+    private static void checkLibraries(Path bundle, BundleManifest.PluginRef ref, Path jar, Path unit, JarHashes hashes) {
         String again = "; refusing to run a plugin folder other than the one " + bundle + " was saved with (install that"
                 + " folder, or train the bundle again)";
         if (!Files.isDirectory(unit)) {
@@ -186,7 +224,7 @@ public final class PluginConsent {
             if (file == null) {
                 throw new MoeException(unit + ": library jar " + library.getKey() + " is missing" + again);
             }
-            String sha = Origins.sha256Of(file);
+            String sha = hashes.of(file);
             if (!String.valueOf(library.getValue()).equalsIgnoreCase(String.valueOf(sha))) {
                 throw new MoeException(file + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
                         + abbreviated(library.getValue()) + again);
@@ -204,8 +242,11 @@ public final class PluginConsent {
         return sha == null ? "unreadable" : sha.length() > 16 ? sha.substring(0, 16) + "..." : sha;
     }
 
-    /** The jar of that name in the folder or one sub-folder down; else one with the same bytes under another name. */
-    private static Path find(Path folder, BundleManifest.PluginRef ref) {
+    /**
+     * The jar of that name in the folder or one sub-folder down; else, when the bundle records its hash, one with the
+     * same bytes under another name.
+     */
+    private static Path find(Path folder, BundleManifest.PluginRef ref, JarHashes hashes) {
         if (!Files.isDirectory(folder)) {
             throw new MoeException("plugins folder not found: " + folder);
         }
@@ -220,8 +261,8 @@ public final class PluginConsent {
                 return jar;
             }
         }
-        for (Path jar : jars) {
-            if (ref.sha256().equalsIgnoreCase(String.valueOf(Origins.sha256Of(jar)))) {
+        for (Path jar : ref.sha256() == null ? List.<Path>of() : jars) {
+            if (ref.sha256().equalsIgnoreCase(String.valueOf(hashes.of(jar)))) {
                 return jar;
             }
         }

@@ -67,11 +67,14 @@ public record EvaluationReport(
      *                   best and that distance's standard error, which the one-standard-error rule compares)
      * @param floorMargin how many standard errors averaging's log-loss had to be below the best learned candidate's
      *                   for averaging to be chosen ({@code gate.floor-margin}; 0: the plain minimum)
+     * @param averagingFloor whether that margin applied, as the choice ran (false: the plain minimum chose, or
+     *                   nothing was chosen)
      */
     public record Gate(List<String> chosen, List<CandidateScore> candidates, List<Integer> bestEpoch,
                        List<Double> validationLoss, Map<String, Double> temperatures, Map<String, Double> floors,
                        List<List<dev.moe.gating.training.GateSelection.Score>> candidatesPerRepeat,
-                       Map<String, Double> productExponents, int productRepeats, double floorMargin) { }
+                       Map<String, Double> productExponents, int productRepeats, double floorMargin,
+                       boolean averagingFloor) { }
 
     public record CandidateScore(String candidate, double logLoss, double accuracy, int timesChosen) { }
 
@@ -250,7 +253,7 @@ public record EvaluationReport(
         return new Gate(chosen, candidates, runs.stream().map(r -> r.gate().bestEpoch()).toList(),
                 runs.stream().map(r -> r.gate().validationLoss()).toList(), temperatures, floors,
                 runs.stream().map(r -> r.gate().candidates()).toList(), exponents, products.size(),
-                runs.get(0).gate().floorMargin());
+                runs.get(0).gate().floorMargin(), runs.stream().anyMatch(r -> r.gate().averagingFloor()));
     }
 
     private static Routing averageRouting(List<RunResult> runs, int[][] moeConfusion) {

@@ -16,6 +16,9 @@ import java.util.List;
  * @param exponents      each expert's exponent when the combiner is the experts' weighted product; else empty
  * @param floorMargin    the choice's rule: how many standard errors averaging's log-loss had to be below the best
  *                       learned candidate's (0: the plain minimum; irrelevant when nothing was chosen)
+ * @param averagingFloor whether that margin applied: the rule {@link GateSelection} ran (false: the plain minimum
+ *                       chose, or nothing was chosen)
  */
 public record GateSummary(String chosen, List<GateSelection.Score> candidates, int bestEpoch, double validationLoss,
-                          List<Double> temperatures, List<Double> floors, List<Double> exponents, double floorMargin) { }
+                          List<Double> temperatures, List<Double> floors, List<Double> exponents, double floorMargin,
+                          boolean averagingFloor) { }

@@ -194,7 +194,7 @@ public final class Experiment {
                 validation.length == 0 || trained.bestEpoch() < 1 ? Double.NaN : validation[trained.bestEpoch() - 1],
                 trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
                 trained.model().calibrations().stream().map(c -> c.floor()).toList(), trained.model().productExponents(),
-                config.gate().floorMarginOrDefault());
+                config.gate().floorMarginOrDefault(), selection.averagingFloor());
         return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate);
     }
 

@@ -87,7 +87,7 @@ public final class HtmlReport {
         if (!report.gate().candidates().isEmpty()) {
             h.append("<h2>How the combiner was chosen</h2>\n<p>Each candidate was cross-validated (5 folds) on the gate's rows,")
                     .append(" never on test rows. ")
-                    .append(!ReportWriter.hasFloor(report)
+                    .append(!report.gate().averagingFloor()
                             ? "The lowest log-loss (ties to the earlier candidate) was trained on all of them."
                             : "The learned candidate with the lowest log-loss was trained on all of them, unless averaging's log-loss"
                                     + " was lower by more than " + ReportWriter.floorMarginText(report) + " standard errors (paired"

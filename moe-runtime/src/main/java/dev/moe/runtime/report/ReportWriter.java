@@ -141,14 +141,8 @@ public final class ReportWriter {
 
     /** How the combiner was chosen among the candidates (gate.floor-margin), as the reports say it. */
     static String choiceRule(EvaluationReport report) {
-        return hasFloor(report) ? "averaging only where its log-loss is lower by more than " + floorMarginText(report) + " standard errors"
+        return report.gate().averagingFloor() ? "averaging only where its log-loss is lower by more than " + floorMarginText(report) + " standard errors"
                 : "the lowest log-loss, ties to the earlier candidate";
-    }
-
-    /** Whether averaging was a candidate with a margin to beat (else the plain minimum chose). */
-    static boolean hasFloor(EvaluationReport report) {
-        return report.gate().floorMargin() > 0
-                && report.gate().candidates().stream().anyMatch(c -> c.candidate().equals(UniformRouting.NAME));
     }
 
     /** The margin as written: 2, 1.5. */

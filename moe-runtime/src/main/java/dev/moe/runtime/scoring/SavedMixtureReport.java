@@ -37,7 +37,7 @@ public final class SavedMixtureReport {
         BundleManifest.Strategy strategy = mixture.manifest().strategy();
         GateSummary gate = new GateSummary(strategy.name(), List.of(), 0, Double.NaN,
                 model.calibrations().stream().map(ExpertCalibration::temperature).toList(),
-                model.calibrations().stream().map(ExpertCalibration::floor).toList(), model.productExponents(), 0);
+                model.calibrations().stream().map(ExpertCalibration::floor).toList(), model.productExponents(), 0, false);
         Long seed = mixture.manifest().provenance() == null ? null : mixture.manifest().provenance().seed();
         RunResult run = new RunResult(seed == null ? 0 : seed, data, counts.labelNames(), Math.toIntExact(counts.rows()), 0,
                 metrics, new double[0], FloatMatrix.zeros(0, expertIds.size()), expertIds, counts.routing(), gate);

@@ -2,6 +2,7 @@ package dev.moe.runtime.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
@@ -79,6 +80,17 @@ class ExperimentTest {
         assertEquals(java.util.List.of(7L, 8L), a.seeds());
     }
 
+    /** The report with its gate's recorded choice rule replaced. */
+    private static EvaluationReport withGateFloor(EvaluationReport r, boolean averagingFloor) {
+        EvaluationReport.Gate g = r.gate();
+        EvaluationReport.Gate gate = new EvaluationReport.Gate(g.chosen(), g.candidates(), g.bestEpoch(), g.validationLoss(),
+                g.temperatures(), g.floors(), g.candidatesPerRepeat(), g.productExponents(), g.productRepeats(), g.floorMargin(),
+                averagingFloor);
+        return new EvaluationReport(r.config(), r.dataset(), r.strategy(), r.strategyParameters(), r.repeats(), r.seeds(),
+                r.testRows(), r.gateTrainRows(), r.labels(), r.results(), r.moeConfusion(), r.moePerClass(), r.routing(),
+                r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(), r.notices(), gate, r.notes());
+    }
+
     @Test
     void theReportNamesTheRoutingOnlyForACombinerThatRoutes() {
         String yaml = SMALL_SEED.replace("epochs: 150", "epochs: 20")
@@ -88,11 +100,20 @@ class ExperimentTest {
         // Without averaging among the candidates there is no floor: the plain minimum chose.
         assertTrue(table.replaceAll("\\s+", " ").contains("(log-loss, accuracy; the lowest log-loss, ties to the earlier candidate):"), table);
         // With it, the choice's rule as configured (gate.floor-margin) reaches the report.
-        String floor = dev.moe.runtime.report.ReportWriter.table(run(yaml.replace("candidates: [constant, signals] }",
-                "candidates: [uniform, constant] }")));
+        EvaluationReport withFloor = run(yaml.replace("candidates: [constant, signals] }", "candidates: [uniform, constant] }"));
+        assertTrue(withFloor.gate().averagingFloor());
+        String floor = dev.moe.runtime.report.ReportWriter.table(withFloor);
         assertTrue(floor.replaceAll("\\s+", " ").contains("averaging only where its log-loss is lower by more than 2 standard errors"), floor);
-        String plainMinimum = dev.moe.runtime.report.ReportWriter.table(run(yaml.replace("candidates: [constant, signals] }",
-                "candidates: [uniform, constant], floor-margin: 0 }")));
+        // The reports say the rule the choice recorded, not one guessed again from the candidates' names.
+        EvaluationReport recordedPlain = withGateFloor(withFloor, false);
+        assertTrue(dev.moe.runtime.report.ReportWriter.table(recordedPlain).replaceAll("\\s+", " ")
+                .contains("(log-loss, accuracy; the lowest log-loss, ties to the earlier candidate):"));
+        assertTrue(dev.moe.runtime.report.HtmlReport.render(recordedPlain, "")
+                .contains("The lowest log-loss (ties to the earlier candidate) was trained on all of them."));
+        EvaluationReport marginZero = run(yaml.replace("candidates: [constant, signals] }",
+                "candidates: [uniform, constant], floor-margin: 0 }"));
+        assertFalse(marginZero.gate().averagingFloor());
+        String plainMinimum = dev.moe.runtime.report.ReportWriter.table(marginZero);
         assertTrue(plainMinimum.replaceAll("\\s+", " ").contains("(log-loss, accuracy; the lowest log-loss, ties to the earlier candidate):"),
                 plainMinimum);
     }
