@@ -214,7 +214,7 @@ class CommandLineTextTest {
 
     /**
      * A copy of the launcher in a folder laid out like a built clone (no source newer than moe-cli.jar), with a
-     * fake mvn that counts builds in builds.log and writes nothing, and a fake java that logs its arguments in
+     * fake mvn that counts builds in builds.log and makes only the lib folder, and a fake java that logs its arguments in
      * java.log and writes the class archive it is asked to.
      */
     private Path fakeClone() throws Exception {
@@ -231,7 +231,9 @@ class CommandLineTextTest {
         Files.setLastModifiedTime(root.resolve("pom.xml"), hourAgo);
         Files.setLastModifiedTime(root.resolve("moe-cli/target/lib"), hourAgo);
         Path fakes = Files.createDirectories(dir.resolve("fakes"));
-        Files.writeString(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho build >> '" + dir.resolve("builds.log") + "'\n");
+        // Maven makes the lib folder again, which the launcher empties before each build.
+        Files.writeString(fakes.resolve("mvn"), "#!/usr/bin/env bash\necho build >> '" + dir.resolve("builds.log") + "'\n"
+                + "mkdir -p moe-cli/target/lib\n");
         Files.writeString(fakes.resolve("java"), String.join("\n", "#!/usr/bin/env bash",
                 "echo \"$*\" >> '" + dir.resolve("java.log") + "'",
                 "for a in \"$@\"; do [[ $a == -XX:ArchiveClassesAtExit=* ]] && echo archive > \"${a#*=}\"; done",
