@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a YAML config strictly: unknown keys, wrong types and missing required entries end in a
@@ -103,14 +104,13 @@ public final class ConfigLoader {
         } catch (MismatchedInputException e) {
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": expected " + describe(e.getTargetType()));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonProcessingException syntax) {
+                // A YAML mistake met while a section was being bound: the parser's line is the mistake's, not the key's.
+                throw notValidYaml(file, yaml, syntax, e.getPath().isEmpty() ? "" : pathOf(e, null) + ".");
+            }
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            String m = firstLine(e.getOriginalMessage());
-            if (m.startsWith("Duplicate field '")) {
-                throw new MoeException(file + where(e, yaml, null) + "duplicate key '" + m.substring(17, m.length() - 1)
-                        + "' (a key may appear once per mapping)");
-            }
-            throw new MoeException(file + where(e, yaml, null) + "not valid YAML: " + m);
+            throw notValidYaml(file, yaml, e, "");
         }
         if (config == null) {
             throw new MoeException(file + ": the config file is empty");
@@ -122,6 +122,22 @@ public final class ConfigLoader {
             throw locations.locate(e); // the validator's messages start with the key path: this adds its line
         }
         return config;
+    }
+
+    /** A duplicate key or a YAML syntax error, at the line where the parser found it, in SnakeYAML's words. */
+    private static MoeException notValidYaml(Path file, String yaml, JsonProcessingException e, String section) {
+        String m = firstLine(e.getOriginalMessage());
+        if (m.startsWith("Duplicate field '")) {
+            return new MoeException(file + where(e, yaml, null) + "duplicate key '" + section + m.substring(17, m.length() - 1)
+                    + "' (a key may appear once per mapping)");
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                m = marked.getProblem(); // without the context line and the snippets SnakeYAML adds around it
+                break;
+            }
+        }
+        return new MoeException(file + where(e, yaml, null) + "not valid YAML: " + m);
     }
 
     /**

@@ -47,6 +47,19 @@ class ConfigLoaderTest {
         assertEquals("exp.yaml: line 1: experts: expected a list", error("experts: 3\ndata:\n  source: csv\n"));
     }
 
+    /** A YAML mistake inside a section names the line of the mistake and what is wrong, not the section's first line. */
+    @Test
+    void yamlSyntaxErrorsInsideASectionNameTheirLine() {
+        assertEquals("exp.yaml: line 4: duplicate key 'data.path' (a key may appear once per mapping)",
+                error("data:\n  source: csv\n  path: d.csv\n  path: e.csv\n" + EXPERTS));
+        assertEquals("exp.yaml: line 5: not valid YAML: expected <block end>, but found '?'",
+                error("data: { source: csv }\nexperts:\n  - id: a\n    provider: tribuo\n  params: { algorithm: cart }\n"));
+        assertEquals("exp.yaml: line 3: not valid YAML: mapping values are not allowed here",
+                error("data:\n  source: csv\n   path: x\n" + EXPERTS));
+        assertEquals("exp.yaml: line 2: not valid YAML: expected ',' or '}', but got :",
+                error("data: { source: csv\nexperts:\n"));
+    }
+
     @Test
     void missingAndInvalidEntriesAreReported() {
         assertEquals("exp.yaml: data.source is required (synthetic-seed or csv)", error(EXPERTS));
