@@ -302,6 +302,10 @@ class CommandLineTextTest {
         assertTrue(moe("explain", "moe − model").out().startsWith("moe - model: "));
         MainTest.Result unknown = moe("explain", "accuracy-ish");
         assertEquals(2, unknown.status());
-        assertTrue(unknown.err().startsWith("moe: no figure called 'accuracy-ish'; known: accuracy, macro-F1,"), unknown.err());
+        assertTrue(unknown.err().startsWith("moe: no figure called 'accuracy-ish' (did you mean 'accuracy'?); known: accuracy, macro-F1,"),
+                unknown.err());
+        assertTrue(moe("explain", "dead experts").out().startsWith("dead expert: "), "the plural, as the README lists it");
+        assertTrue(moe("explain", "notices").out().startsWith("notice: "));
+        assertTrue(moe("explain", "gate entrpy").err().contains("(did you mean 'gate entropy'?)"));
     }
 }
