@@ -277,7 +277,7 @@ class CommandLineTextTest {
         Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "data: { source: csv, path: people.csv, ignore: [id, nmae] }\n" + experts);
         r = moe("evaluate", unknown.toString(), "-q");
         assertEquals(2, r.status(), r.err());
-        assertEquals("moe: " + unknown + ": line 1: data.ignore names column 'nmae', which " + csv + " does not have; its columns: id, a, name, b, label"
+        assertEquals("moe: " + unknown + ": line 1: data.ignore names column 'nmae', which " + csv + " does not have (did you mean 'name'?); its columns: id, a, name, b, label"
                 + System.lineSeparator(), r.err());
 
         Path runs = Files.writeString(dir.resolve("runs.yaml"), "data: { source: csv, path: people.csv, ignore: [id, name] }\n" + experts);

@@ -1,6 +1,7 @@
 package dev.moe.runtime.data;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -79,15 +80,15 @@ public final class CsvSource implements DataSource {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
             if (labelIndex < 0) {
-                throw new MoeException("data.label: no label column '" + labelColumn + "' in the header of " + file + " ("
-                        + String.join(", ", columns) + ")");
+                throw new MoeException("data.label: no label column '" + labelColumn + "'" + NearestName.didYouMean(labelColumn, columns)
+                        + " in the header of " + file + " (" + String.join(", ", columns) + ")");
             }
             java.util.Set<Integer> ignored = new java.util.HashSet<>();
             for (String name : ignore) {
                 int j = columns.indexOf(name);
                 if (j < 0) {
-                    throw new MoeException("data.ignore names column '" + name + "', which " + file + " does not have; its columns: "
-                            + String.join(", ", columns));
+                    throw new MoeException("data.ignore names column '" + name + "', which " + file + " does not have"
+                            + NearestName.didYouMean(name, columns) + "; its columns: " + String.join(", ", columns));
                 }
                 if (j == labelIndex) {
                     throw new MoeException("data.ignore names '" + name + "', the label column; a run needs its labels");
