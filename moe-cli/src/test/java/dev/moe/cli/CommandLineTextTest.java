@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.bundle.BundleReader;
@@ -205,6 +206,22 @@ class CommandLineTextTest {
                 "-XX:+UseSerialGC -Xmx1g -XX:+UseGCOverheadLimit -cp " + classpath(root) + " dev.moe.cli.Main --version",
                 "-Xmx1g -XX:+UseG1GC -cp " + classpath(root) + " dev.moe.cli.Main --version",
                 "-XX:-UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
+                Files.readAllLines(dir.resolve("java.log")));
+    }
+
+    /** `ln -s ~/moe/moe ~/bin/moe`, the usual way onto the PATH: the launcher must still find its clone, not build in ~/bin. */
+    @Test
+    void theLauncherRunsThroughALinkOnThePath() throws Exception {
+        Path root = fakeClone();
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("home/bin")).resolve("moe"), root.resolve("moe"));
+        ProcessBuilder launcher = new ProcessBuilder("bash", link.toString(), "--version").redirectErrorStream(true);
+        launcher.environment().put("PATH", dir.resolve("fakes") + java.io.File.pathSeparator + System.getenv("PATH"));
+        launcher.environment().put("MOE_CDS", "0");
+        Process p = launcher.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertFalse(Files.exists(dir.resolve("builds.log")), "built again: " + out);
+        assertEquals(List.of("-XX:+UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
                 Files.readAllLines(dir.resolve("java.log")));
     }
 
