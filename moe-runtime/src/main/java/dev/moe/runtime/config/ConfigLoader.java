@@ -66,6 +66,10 @@ public final class ConfigLoader {
                 throw new MoeException(file + ": more than " + (MAX_CONFIG_BYTES >> 20) + " MiB: not a moe config");
             }
             text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4) {
+                throw new MoeException(file + ": a zip file (a saved mixture?), not a moe config; a saved mixture is evaluated with "
+                        + "moe evaluate -m " + file + " --data DATA.csv");
+            }
             if (text.indexOf('\0') >= 0) {
                 throw new MoeException(file + ": holds NUL bytes: not a moe config (a YAML text file)");
             }
@@ -102,6 +106,12 @@ public final class ConfigLoader {
             throw new MoeException(file + where(e, yaml, e.getPropertyName()) + "unknown key '" + pathOf(e, e.getPropertyName()) + "'"
                     + (known == null ? "" : " (did you mean '" + known + "'?)"));
         } catch (MismatchedInputException e) {
+            if (e.getPath().isEmpty()) {
+                // Not a config at all: most often the data file given where the config goes.
+                boolean csv = file.getFileName() != null && file.getFileName().toString().matches("(?i).*\\.(csv|tsv|txt)");
+                throw new MoeException(file + ": not a moe config (a YAML mapping of keys such as data: and experts:)"
+                        + (csv ? "; a data file is named in a config under data.path, as examples/glass.yaml does" : ""));
+            }
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": expected " + describe(e.getTargetType()));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof JsonProcessingException syntax) {

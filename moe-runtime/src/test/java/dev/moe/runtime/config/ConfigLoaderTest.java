@@ -70,6 +70,23 @@ class ConfigLoaderTest {
         assertEquals("exp.yaml: the config file is empty", error("  \n"));
     }
 
+    /** The data file or a saved mixture given where the config goes: said so, not "(top level): expected a mapping". */
+    @Test
+    void aDataFileOrABundleInsteadOfTheConfigIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path csv = java.nio.file.Files.writeString(dir.resolve("glass.csv"), "RI,Na,label\n1.5,13,a\n");
+        assertEquals(csv + ": not a moe config (a YAML mapping of keys such as data: and experts:); a data file is named in a"
+                + " config under data.path, as examples/glass.yaml does",
+                assertThrows(MoeException.class, () -> ConfigLoader.load(csv)).getMessage());
+        assertEquals("exp.yaml: not a moe config (a YAML mapping of keys such as data: and experts:)", error("- a\n- b\n"));
+        Path bundle = dir.resolve("m.moe");
+        try (var zip = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(bundle))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("manifest.json"));
+            zip.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(bundle + ": a zip file (a saved mixture?), not a moe config; a saved mixture is evaluated with moe evaluate -m "
+                + bundle + " --data DATA.csv", assertThrows(MoeException.class, () -> ConfigLoader.load(bundle)).getMessage());
+    }
+
     @Test
     void missingFileIsOneLine() {
         assertEquals("config file not found: no/such.yaml",
