@@ -196,6 +196,16 @@ public final class CsvSource implements DataSource {
                         || header.stream().allMatch(String::isEmpty)) {
                     throw new MoeException(file + ": the file is empty (expected a header row)");
                 }
+                if (header.size() == 1) {
+                    // A spreadsheet's export with ';' or tabs reads as one column: say so, not "no column 'x'".
+                    for (String separator : List.of(";", "\t")) {
+                        if (header.get(0).contains(separator)) {
+                            String shown = separator.equals("\t") ? "\\t" : separator;
+                            throw new MoeException(file + ": the header is one column holding '" + shown + "' separators;"
+                                    + " moe reads comma-separated files (RFC 4180): save the file with commas");
+                        }
+                    }
+                }
                 rows.header = List.copyOf(header);
                 return rows;
             } catch (NoSuchFileException e) {

@@ -58,6 +58,12 @@ class CsvSourceTest {
         Path capitalised = write("capitalised.csv", "a,Label\n1,x\n");
         assertEquals("data.label: no label column 'label' (did you mean 'Label'?) in the header of " + capitalised + " (a, Label)",
                 assertThrows(MoeException.class, () -> CsvSource.read(capitalised, "label")).getMessage());
+        Path semicolons = write("semicolons.csv", "a;b;label\n1;2;x\n");
+        assertEquals(semicolons + ": the header is one column holding ';' separators; moe reads comma-separated files (RFC 4180):"
+                + " save the file with commas", assertThrows(MoeException.class, () -> CsvSource.read(semicolons, "label")).getMessage());
+        Path tabs = write("tabs.csv", "a\tb\tlabel\n1\t2\tx\n");
+        assertEquals(tabs + ": the header is one column holding '\\t' separators; moe reads comma-separated files (RFC 4180):"
+                + " save the file with commas", assertThrows(MoeException.class, () -> CsvSource.read(tabs, "label")).getMessage());
         assertEquals("data file not found: " + dir.resolve("none.csv"),
                 assertThrows(MoeException.class, () -> CsvSource.read(dir.resolve("none.csv"), "label")).getMessage());
     }
