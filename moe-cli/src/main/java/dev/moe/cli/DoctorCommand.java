@@ -28,7 +28,13 @@ final class DoctorCommand implements Callable<Integer> {
         PluginOptions.Listing listing = pluginOptions.listing(here);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(java.util.Locale.ROOT, "%-20s %s%n", "moe", dev.moe.runtime.MoeVersion.get());
-        out.print(EnvironmentReport.render(listing.registry(), pluginOptions.folder(here)));
+        Path folder;
+        try {
+            folder = pluginOptions.folder(here);
+        } catch (dev.moe.runtime.MoeException e) {
+            folder = Path.of(System.getenv("MOE_PLUGINS")); // names no folder: the listing's error, last, says so
+        }
+        out.print(EnvironmentReport.render(listing.registry(), folder));
         return listing.finish(spec);
     }
 }

@@ -1,5 +1,6 @@
 package dev.moe.cli;
 
+import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -89,7 +90,8 @@ final class ExplainCommand implements Callable<Integer> {
         String wanted = normalise(term);
         Map<String, String> found = new LinkedHashMap<>();
         TERMS.forEach((name, text) -> {
-            if (normalise(name).equals(wanted)) {
+            // "dead experts", "notices": the report and the README say the plural
+            if (normalise(name).equals(wanted) || (normalise(name) + "s").equals(wanted)) {
                 found.put(name, text);
             }
         });
@@ -101,7 +103,8 @@ final class ExplainCommand implements Callable<Integer> {
             });
         }
         if (found.isEmpty()) {
-            throw new MoeException("no figure called '" + term + "'; known: " + String.join(", ", List.copyOf(TERMS.keySet())));
+            throw new MoeException("no figure called '" + term + "'" + NearestName.didYouMean(term, TERMS.keySet()) + "; known: "
+                    + String.join(", ", List.copyOf(TERMS.keySet())));
         }
         return found;
     }

@@ -111,9 +111,21 @@ final class PluginOptions {
 
     /** The plugins folder in force, or null for none. */
     Path folder(Path configFolder) {
-        Path folder = plugins;
-        if (folder == null && System.getenv("MOE_PLUGINS") != null && !System.getenv("MOE_PLUGINS").isBlank()) {
-            folder = Path.of(System.getenv("MOE_PLUGINS"));
+        return folder(plugins, System.getenv("MOE_PLUGINS"), configFolder);
+    }
+
+    /**
+     * {@code --plugins}, else {@code $MOE_PLUGINS}, else {@code plugins/} beside the config. A variable set long ago
+     * is easily forgotten: when it names no folder, the error says it came from there.
+     */
+    static Path folder(Path option, String environment, Path configFolder) {
+        Path folder = option;
+        if (folder == null && environment != null && !environment.isBlank()) {
+            folder = Path.of(environment);
+            if (!Files.isDirectory(folder)) {
+                throw new MoeException("$MOE_PLUGINS: plugins folder not found: " + folder
+                        + " (point it at a folder of plugin jars, or unset it)");
+            }
         }
         if (folder == null && configFolder != null) {
             Path beside = configFolder.resolve("plugins");

@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.bundle.BundleReader;
@@ -208,6 +209,22 @@ class CommandLineTextTest {
                 Files.readAllLines(dir.resolve("java.log")));
     }
 
+    /** `ln -s ~/moe/moe ~/bin/moe`, the usual way onto the PATH: the launcher must still find its clone, not build in ~/bin. */
+    @Test
+    void theLauncherRunsThroughALinkOnThePath() throws Exception {
+        Path root = fakeClone();
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("home/bin")).resolve("moe"), root.resolve("moe"));
+        ProcessBuilder launcher = new ProcessBuilder("bash", link.toString(), "--version").redirectErrorStream(true);
+        launcher.environment().put("PATH", dir.resolve("fakes") + java.io.File.pathSeparator + System.getenv("PATH"));
+        launcher.environment().put("MOE_CDS", "0");
+        Process p = launcher.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertFalse(Files.exists(dir.resolve("builds.log")), "built again: " + out);
+        assertEquals(List.of("-XX:+UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
+                Files.readAllLines(dir.resolve("java.log")));
+    }
+
     private static String classpath(Path root) {
         return root.resolve("moe-cli/target/moe-cli.jar") + ":" + root.resolve("moe-cli/target/lib") + "/*";
     }
@@ -279,7 +296,7 @@ class CommandLineTextTest {
         Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "data: { source: csv, path: people.csv, ignore: [id, nmae] }\n" + experts);
         r = moe("evaluate", unknown.toString(), "-q");
         assertEquals(2, r.status(), r.err());
-        assertEquals("moe: " + unknown + ": line 1: data.ignore names column 'nmae', which " + csv + " does not have; its columns: id, a, name, b, label"
+        assertEquals("moe: " + unknown + ": line 1: data.ignore names column 'nmae', which " + csv + " does not have (did you mean 'name'?); its columns: id, a, name, b, label"
                 + System.lineSeparator(), r.err());
 
         Path runs = Files.writeString(dir.resolve("runs.yaml"), "data: { source: csv, path: people.csv, ignore: [id, name] }\n" + experts);
@@ -304,6 +321,10 @@ class CommandLineTextTest {
         assertTrue(moe("explain", "moe − model").out().startsWith("moe - model: "));
         MainTest.Result unknown = moe("explain", "accuracy-ish");
         assertEquals(2, unknown.status());
-        assertTrue(unknown.err().startsWith("moe: no figure called 'accuracy-ish'; known: accuracy, macro-F1,"), unknown.err());
+        assertTrue(unknown.err().startsWith("moe: no figure called 'accuracy-ish' (did you mean 'accuracy'?); known: accuracy, macro-F1,"),
+                unknown.err());
+        assertTrue(moe("explain", "dead experts").out().startsWith("dead expert: "), "the plural, as the README lists it");
+        assertTrue(moe("explain", "notices").out().startsWith("notice: "));
+        assertTrue(moe("explain", "gate entrpy").err().contains("(did you mean 'gate entropy'?)"));
     }
 }

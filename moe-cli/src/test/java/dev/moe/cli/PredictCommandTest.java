@@ -118,7 +118,7 @@ class PredictCommandTest {
         // The report moe evaluate writes for a trained config, from the saved mixture's counts.
         assertEquals(ReportWriter.table(expected.report(load(model))), r.out());
         String n = System.lineSeparator();
-        assertTrue(r.out().startsWith("1 repeat, 600 test rows each, data labelled.csv" + n
+        assertTrue(r.out().startsWith("1 repeat, 600 test rows, data labelled.csv" + n
                 + "model    accuracy        macro-F1  log-loss  moe - model" + n
                 + String.format(Locale.ROOT, "expert1  %-16.3f", expected.accuracy().get("expert1"))), r.out());
         assertTrue(r.out().contains("strategy top-k (k=2)"), r.out());

@@ -141,7 +141,7 @@ final class TribuoMixtureModel extends Model<Label> {
     private int used(Example<Label> example) {
         int used = 0;
         for (var feature : example) {
-            used += columns.containsKey(feature.getName()) ? 1 : 0;
+            used += columns.containsKey(feature.getName().strip()) ? 1 : 0;
         }
         return used;
     }

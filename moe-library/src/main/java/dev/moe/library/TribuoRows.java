@@ -12,7 +12,12 @@ import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.classification.Label;
 
-/** Tribuo examples as moe's dense rows: features by name (absent ones are 0, as Tribuo reads sparse examples). */
+/**
+ * Tribuo examples as moe's dense rows: features by name (absent ones are 0, as Tribuo reads sparse examples). Names
+ * match without surrounding spaces, as moe's CSV reader reads a header: Tribuo's CSVLoader keeps iris.csv's
+ * 'sepalwidth ', and a mixture trained by moe on that file knows 'sepalwidth'; matched exactly, the feature would be
+ * silently 0 on every row.
+ */
 final class TribuoRows {
 
     private TribuoRows() {
@@ -70,7 +75,7 @@ final class TribuoRows {
     static int fill(Example<Label> example, Map<String, Integer> columns, FloatMatrix into, int row) {
         int used = 0;
         for (Feature feature : example) {
-            Integer column = columns.get(feature.getName());
+            Integer column = columns.get(feature.getName().strip());
             if (column == null) {
                 continue;
             }
@@ -85,10 +90,15 @@ final class TribuoRows {
         return used;
     }
 
+    /** Column by name without surrounding spaces; look names up with {@code strip()}. */
     static Map<String, Integer> index(List<String> names) {
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            index.put(names.get(i), i);
+            Integer before = index.put(names.get(i).strip(), i);
+            if (before != null) {
+                throw new IllegalArgumentException("features '" + names.get(before) + "' and '" + names.get(i)
+                        + "' differ only in surrounding spaces; moe cannot tell them apart");
+            }
         }
         return index;
     }

@@ -1,8 +1,9 @@
 package dev.moe.gating.nn;
 
+import dev.moe.api.NearestName;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
@@ -43,8 +44,9 @@ public enum Activation {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown activation '" + name + "'; known: "
-                + Arrays.stream(values()).map(Activation::configName).collect(Collectors.joining(", ")));
+        List<String> known = Arrays.stream(values()).map(Activation::configName).toList();
+        throw new IllegalArgumentException("unknown activation '" + name + "'" + NearestName.didYouMean(name, known) + "; known: "
+                + String.join(", ", known));
     }
 
     /** Applies the activation in place to the first {@code n} values (a heap chunk: the JIT vectorises this loop). */

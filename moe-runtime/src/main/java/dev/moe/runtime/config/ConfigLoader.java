@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a YAML config strictly: unknown keys, wrong types and missing required entries end in a
@@ -65,6 +66,10 @@ public final class ConfigLoader {
                 throw new MoeException(file + ": more than " + (MAX_CONFIG_BYTES >> 20) + " MiB: not a moe config");
             }
             text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4) {
+                throw new MoeException(file + ": a zip file (a saved mixture?), not a moe config; a saved mixture is evaluated with "
+                        + "moe evaluate -m " + file + " --data DATA.csv");
+            }
             if (text.indexOf('\0') >= 0) {
                 throw new MoeException(file + ": holds NUL bytes: not a moe config (a YAML text file)");
             }
@@ -101,16 +106,21 @@ public final class ConfigLoader {
             throw new MoeException(file + where(e, yaml, e.getPropertyName()) + "unknown key '" + pathOf(e, e.getPropertyName()) + "'"
                     + (known == null ? "" : " (did you mean '" + known + "'?)"));
         } catch (MismatchedInputException e) {
+            if (e.getPath().isEmpty()) {
+                // Not a config at all: most often the data file given where the config goes.
+                boolean csv = file.getFileName() != null && file.getFileName().toString().matches("(?i).*\\.(csv|tsv|txt)");
+                throw new MoeException(file + ": not a moe config (a YAML mapping of keys such as data: and experts:)"
+                        + (csv ? "; a data file is named in a config under data.path, as examples/glass.yaml does" : ""));
+            }
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": expected " + describe(e.getTargetType()));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonProcessingException syntax) {
+                // A YAML mistake met while a section was being bound: the parser's line is the mistake's, not the key's.
+                throw notValidYaml(file, yaml, syntax, e.getPath().isEmpty() ? "" : pathOf(e, null) + ".");
+            }
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            String m = firstLine(e.getOriginalMessage());
-            if (m.startsWith("Duplicate field '")) {
-                throw new MoeException(file + where(e, yaml, null) + "duplicate key '" + m.substring(17, m.length() - 1)
-                        + "' (a key may appear once per mapping)");
-            }
-            throw new MoeException(file + where(e, yaml, null) + "not valid YAML: " + m);
+            throw notValidYaml(file, yaml, e, "");
         }
         if (config == null) {
             throw new MoeException(file + ": the config file is empty");
@@ -122,6 +132,22 @@ public final class ConfigLoader {
             throw locations.locate(e); // the validator's messages start with the key path: this adds its line
         }
         return config;
+    }
+
+    /** A duplicate key or a YAML syntax error, at the line where the parser found it, in SnakeYAML's words. */
+    private static MoeException notValidYaml(Path file, String yaml, JsonProcessingException e, String section) {
+        String m = firstLine(e.getOriginalMessage());
+        if (m.startsWith("Duplicate field '")) {
+            return new MoeException(file + where(e, yaml, null) + "duplicate key '" + section + m.substring(17, m.length() - 1)
+                    + "' (a key may appear once per mapping)");
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+                m = marked.getProblem(); // without the context line and the snippets SnakeYAML adds around it
+                break;
+            }
+        }
+        return new MoeException(file + where(e, yaml, null) + "not valid YAML: " + m);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.moe.runtime.config;
 
+import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import java.util.HashSet;
 import java.util.Set;
@@ -164,8 +165,8 @@ final class ConfigValidator {
             Set<String> seen = new HashSet<>();
             for (String candidate : g.candidates()) {
                 if (!CANDIDATES.contains(candidate)) {
-                    throw new MoeException(file + ": gate.candidates: unknown candidate '" + candidate + "'; known: "
-                            + String.join(", ", CANDIDATES));
+                    throw new MoeException(file + ": gate.candidates: unknown candidate '" + candidate + "'"
+                            + NearestName.didYouMean(candidate, CANDIDATES) + "; known: " + String.join(", ", CANDIDATES));
                 }
                 if (!seen.add(candidate)) {
                     throw new MoeException(file + ": gate.candidates: '" + candidate + "' is listed twice");

@@ -1,6 +1,7 @@
 package dev.moe.runtime.data;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -79,15 +80,15 @@ public final class CsvSource implements DataSource {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
             if (labelIndex < 0) {
-                throw new MoeException("data.label: no label column '" + labelColumn + "' in the header of " + file + " ("
-                        + String.join(", ", columns) + ")");
+                throw new MoeException("data.label: no label column '" + labelColumn + "'" + NearestName.didYouMean(labelColumn, columns)
+                        + " in the header of " + file + " (" + String.join(", ", columns) + ")");
             }
             java.util.Set<Integer> ignored = new java.util.HashSet<>();
             for (String name : ignore) {
                 int j = columns.indexOf(name);
                 if (j < 0) {
-                    throw new MoeException("data.ignore names column '" + name + "', which " + file + " does not have; its columns: "
-                            + String.join(", ", columns));
+                    throw new MoeException("data.ignore names column '" + name + "', which " + file + " does not have"
+                            + NearestName.didYouMean(name, columns) + "; its columns: " + String.join(", ", columns));
                 }
                 if (j == labelIndex) {
                     throw new MoeException("data.ignore names '" + name + "', the label column; a run needs its labels");
@@ -194,6 +195,16 @@ public final class CsvSource implements DataSource {
                 if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)
                         || header.stream().allMatch(String::isEmpty)) {
                     throw new MoeException(file + ": the file is empty (expected a header row)");
+                }
+                if (header.size() == 1) {
+                    // A spreadsheet's export with ';' or tabs reads as one column: say so, not "no column 'x'".
+                    for (String separator : List.of(";", "\t")) {
+                        if (header.get(0).contains(separator)) {
+                            String shown = separator.equals("\t") ? "\\t" : separator;
+                            throw new MoeException(file + ": the header is one column holding '" + shown + "' separators;"
+                                    + " moe reads comma-separated files (RFC 4180): save the file with commas");
+                        }
+                    }
                 }
                 rows.header = List.copyOf(header);
                 return rows;

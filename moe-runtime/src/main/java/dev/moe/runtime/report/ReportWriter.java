@@ -49,8 +49,8 @@ public final class ReportWriter {
         boolean repeated = report.repeats() > 1;
         StringBuilder out = new StringBuilder();
         // Every line fits 100 columns (a long sentence is wrapped): a wrapped table reads badly.
-        out.append(String.format(Locale.ROOT, "%d repeat%s, %d test rows each, data %s%n", report.repeats(),
-                repeated ? "s" : "", report.testRows(), report.dataset()));
+        out.append(String.format(Locale.ROOT, "%d repeat%s, %d test rows%s, data %s%n", report.repeats(),
+                repeated ? "s" : "", report.testRows(), repeated ? " each" : "", report.dataset()));
         out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s%s%n", "model", "accuracy", "macro-F1", "log-loss",
                 "moe - model"));
         for (ModelResult r : report.results()) {

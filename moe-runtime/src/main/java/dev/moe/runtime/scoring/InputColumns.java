@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * Finds a saved mixture's columns in an input by name, for every engine (a CSV header, a Spark DataFrame's columns):
- * the features in any order, other columns ignored, a missing or doubled feature refused with one line.
+ * the features in any order, other columns ignored, a missing or doubled feature refused with one line. Names are
+ * compared without surrounding spaces: moe's CSV reader strips a header's cells, while Tribuo's CSVLoader keeps them,
+ * so a mixture trained from Java on iris.csv ('sepalwidth ') must still find its columns in that same file.
  */
 public final class InputColumns {
 
@@ -23,16 +25,18 @@ public final class InputColumns {
      */
     public static int[] features(String source, List<String> header, List<String> features) {
         Map<String, Integer> index = new HashMap<>();
+        List<String> wanted = features.stream().map(String::strip).toList();
         for (int j = 0; j < header.size(); j++) {
-            Integer previous = index.put(header.get(j), j);
-            if (previous != null && features.contains(header.get(j))) {
-                throw new MoeException(source + ": column '" + header.get(j) + "' appears twice in the header");
+            String name = header.get(j).strip();
+            Integer previous = index.put(name, j);
+            if (previous != null && wanted.contains(name)) {
+                throw new MoeException(source + ": column '" + name + "' appears twice in the header");
             }
         }
         int[] columns = new int[features.size()];
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < columns.length; i++) {
-            Integer j = index.get(features.get(i));
+            Integer j = index.get(wanted.get(i));
             if (j == null) {
                 missing.add(features.get(i));
             } else {
@@ -53,7 +57,10 @@ public final class InputColumns {
      * @throws MoeException naming the input when it has no such column
      */
     public static int label(String source, List<String> header, String labelColumn) {
-        int column = header.indexOf(labelColumn);
+        int column = -1;
+        for (int j = 0; j < header.size() && column < 0; j++) {
+            column = header.get(j).strip().equals(labelColumn.strip()) ? j : -1;
+        }
         if (column < 0) {
             throw new MoeException(source + ": no label column '" + labelColumn + "' in the header (" + String.join(", ", header)
                     + "); the saved mixture was trained with that label column");

@@ -47,6 +47,19 @@ class ConfigLoaderTest {
         assertEquals("exp.yaml: line 1: experts: expected a list", error("experts: 3\ndata:\n  source: csv\n"));
     }
 
+    /** A YAML mistake inside a section names the line of the mistake and what is wrong, not the section's first line. */
+    @Test
+    void yamlSyntaxErrorsInsideASectionNameTheirLine() {
+        assertEquals("exp.yaml: line 4: duplicate key 'data.path' (a key may appear once per mapping)",
+                error("data:\n  source: csv\n  path: d.csv\n  path: e.csv\n" + EXPERTS));
+        assertEquals("exp.yaml: line 5: not valid YAML: expected <block end>, but found '?'",
+                error("data: { source: csv }\nexperts:\n  - id: a\n    provider: tribuo\n  params: { algorithm: cart }\n"));
+        assertEquals("exp.yaml: line 3: not valid YAML: mapping values are not allowed here",
+                error("data:\n  source: csv\n   path: x\n" + EXPERTS));
+        assertEquals("exp.yaml: line 2: not valid YAML: expected ',' or '}', but got :",
+                error("data: { source: csv\nexperts:\n"));
+    }
+
     @Test
     void missingAndInvalidEntriesAreReported() {
         assertEquals("exp.yaml: data.source is required (synthetic-seed or csv)", error(EXPERTS));
@@ -55,6 +68,23 @@ class ConfigLoaderTest {
                 error("data:\n  source: csv\n" + EXPERTS + "  - id: e1\n    provider: nd4j-mlp\n"));
         assertEquals("exp.yaml: line 7: gate.epochs must be positive, got 0", error("data:\n  source: csv\n" + EXPERTS + "gate:\n  epochs: 0\n"));
         assertEquals("exp.yaml: the config file is empty", error("  \n"));
+    }
+
+    /** The data file or a saved mixture given where the config goes: said so, not "(top level): expected a mapping". */
+    @Test
+    void aDataFileOrABundleInsteadOfTheConfigIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path csv = java.nio.file.Files.writeString(dir.resolve("glass.csv"), "RI,Na,label\n1.5,13,a\n");
+        assertEquals(csv + ": not a moe config (a YAML mapping of keys such as data: and experts:); a data file is named in a"
+                + " config under data.path, as examples/glass.yaml does",
+                assertThrows(MoeException.class, () -> ConfigLoader.load(csv)).getMessage());
+        assertEquals("exp.yaml: not a moe config (a YAML mapping of keys such as data: and experts:)", error("- a\n- b\n"));
+        Path bundle = dir.resolve("m.moe");
+        try (var zip = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(bundle))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("manifest.json"));
+            zip.write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(bundle + ": a zip file (a saved mixture?), not a moe config; a saved mixture is evaluated with moe evaluate -m "
+                + bundle + " --data DATA.csv", assertThrows(MoeException.class, () -> ConfigLoader.load(bundle)).getMessage());
     }
 
     @Test

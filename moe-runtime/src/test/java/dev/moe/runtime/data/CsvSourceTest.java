@@ -55,6 +55,15 @@ class CsvSourceTest {
         Path noLabel = write("nolabel.csv", "a,b\n1,2\n");
         assertEquals("data.label: no label column 'label' in the header of " + noLabel + " (a, b)",
                 assertThrows(MoeException.class, () -> CsvSource.read(noLabel, "label")).getMessage());
+        Path capitalised = write("capitalised.csv", "a,Label\n1,x\n");
+        assertEquals("data.label: no label column 'label' (did you mean 'Label'?) in the header of " + capitalised + " (a, Label)",
+                assertThrows(MoeException.class, () -> CsvSource.read(capitalised, "label")).getMessage());
+        Path semicolons = write("semicolons.csv", "a;b;label\n1;2;x\n");
+        assertEquals(semicolons + ": the header is one column holding ';' separators; moe reads comma-separated files (RFC 4180):"
+                + " save the file with commas", assertThrows(MoeException.class, () -> CsvSource.read(semicolons, "label")).getMessage());
+        Path tabs = write("tabs.csv", "a\tb\tlabel\n1\t2\tx\n");
+        assertEquals(tabs + ": the header is one column holding '\\t' separators; moe reads comma-separated files (RFC 4180):"
+                + " save the file with commas", assertThrows(MoeException.class, () -> CsvSource.read(tabs, "label")).getMessage());
         assertEquals("data file not found: " + dir.resolve("none.csv"),
                 assertThrows(MoeException.class, () -> CsvSource.read(dir.resolve("none.csv"), "label")).getMessage());
     }
@@ -74,7 +83,8 @@ class CsvSourceTest {
         assertArrayEquals(new float[] {1, 2, 3, 4}, d.features().values());
         assertArrayEquals(new int[] {1, 0}, d.labels());
 
-        assertEquals("data.ignore names column 'nmae', which " + file + " does not have; its columns: id, a, name, label, b",
+        assertEquals("data.ignore names column 'nmae', which " + file + " does not have (did you mean 'name'?); its columns: id, a,"
+                + " name, label, b",
                 assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("id", "nmae"))).getMessage());
         assertEquals("data.ignore names 'label', the label column; a run needs its labels",
                 assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("label"))).getMessage());

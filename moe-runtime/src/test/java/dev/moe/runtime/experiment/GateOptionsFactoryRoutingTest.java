@@ -184,6 +184,11 @@ class GateOptionsFactoryRoutingTest {
                 error("  candidates: [uniform, stacking]\n"));
         // Averaging reads the experts' own outputs already: there is no calibrated one to set it against.
         assertTrue(error("  candidates: [uniform-raw]\n").startsWith("exp.yaml: line 5: gate.candidates: unknown candidate 'uniform-raw'"));
+        assertTrue(error("  candidates: [uniform, prodcut]\n").startsWith(
+                "exp.yaml: line 5: gate.candidates: unknown candidate 'prodcut' (did you mean 'product'?); known: uniform,"));
+        assertEquals("gate.activations: unknown activation 'rleu' (did you mean 'relu'?); known: relu, leaky-relu, identity",
+                assertThrows(MoeException.class, () -> GateOptionsFactory.from(parse("  hidden: [4]\n  activations: [rleu]\n").gate(),
+                        9, 1000)).getMessage());
         assertEquals("exp.yaml: line 5: gate.candidates: 'uniform' is listed twice", error("  candidates: [uniform, uniform]\n"));
         assertEquals("exp.yaml: line 6: gate.candidates are what choose: auto chooses among; with choose: gate set gate.inputs",
                 error("  choose: gate\n  candidates: [uniform]\n"));

@@ -59,7 +59,7 @@ class CsvEvaluationTest {
         assertEquals(test.rows(), report.testRows());
         assertEquals(result.accuracy().get("moe"), report.result("moe").accuracy(), 1e-12);
         String table = ReportWriter.table(report);
-        assertTrue(table.startsWith("1 repeat, " + test.rows() + " test rows each, data test.csv" + System.lineSeparator()
+        assertTrue(table.startsWith("1 repeat, " + test.rows() + " test rows, data test.csv" + System.lineSeparator()
                 + "model    accuracy        macro-F1  log-loss  moe - model" + System.lineSeparator() + "expert1  "
                 + String.format(java.util.Locale.ROOT, "%-16.3f", result.accuracy().get("expert1"))), table);
         assertTrue(table.contains("strategy softmax-dense (temperature=1.0)"), table);
