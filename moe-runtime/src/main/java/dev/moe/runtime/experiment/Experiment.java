@@ -151,7 +151,8 @@ public final class Experiment {
         try {
             plan = SplitPlan.plan(data.rows(), config.split(), seed);
         } catch (IllegalArgumentException e) {
-            throw new MoeException(config.source() + ": split: " + e.getMessage());
+            // "split: leaves 2 gate rows ...": the key once, for the config's line.
+            throw new MoeException(config.source() + ": split: " + e.getMessage().replaceFirst("^split ", ""));
         }
         return train(data, plan, seed, prefix, progress);
     }

@@ -3,10 +3,12 @@ package dev.moe.runtime.experiment;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
 import dev.moe.runtime.experiment.MoeModule;
+import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.plugins.ProviderRegistry;
@@ -32,6 +34,13 @@ class ExperimentTest {
         Experiment experiment = Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath()))
                 .getInstance(Experiment.class);
         return EvaluationReport.aggregate(config, experiment.strategy(), experiment.run(ProgressListener.SILENT));
+    }
+
+    @Test
+    void aSplitTooSmallForTheDataNamesTheKeyOnce() {
+        String yaml = SMALL_SEED.replace("rows: 3000", "rows: 3");
+        MoeException e = assertThrows(MoeException.class, () -> run(yaml));
+        assertTrue(e.getMessage().startsWith("small.yaml: split: leaves "), e.getMessage());
     }
 
     @Test
