@@ -70,8 +70,8 @@ public final class Parameters {
         Set<String> allowed = Set.of(known);
         for (String key : values.keySet()) {
             if (!allowed.contains(key)) {
-                throw new ParameterException(where + ": unknown key '" + key + "'; known keys: "
-                        + String.join(", ", new TreeSet<>(allowed)));
+                throw new ParameterException(where + ": unknown key '" + key + "'" + NearestName.didYouMean(key, allowed)
+                        + "; known keys: " + String.join(", ", new TreeSet<>(allowed)));
             }
         }
         return this;

@@ -46,5 +46,9 @@ class SoftmaxDenseRoutingTest {
         ParameterException unknown = assertThrows(ParameterException.class,
                 () -> p.create(new Parameters("routing.params", Map.of("k", 2)), 3));
         assertEquals("routing.params: unknown key 'k'; known keys: temperature", unknown.getMessage());
+        ParameterException typo = assertThrows(ParameterException.class,
+                () -> p.create(new Parameters("routing.params", Map.of("temprature", 2)), 3));
+        assertEquals("routing.params: unknown key 'temprature' (did you mean 'temperature'?); known keys: temperature",
+                typo.getMessage());
     }
 }
