@@ -80,7 +80,7 @@ final class MixtureAssembly {
         }
         if (!missing.isEmpty()) {
             throw new MoeException(file + ": needs " + String.join(" and ", missing) + ", not installed here (known expert providers: "
-                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar to the plugins folder, --plugins DIR)");
+                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)");
         }
     }
 
