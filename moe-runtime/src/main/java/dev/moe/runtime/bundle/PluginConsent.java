@@ -72,7 +72,7 @@ public final class PluginConsent {
         List<Path> units = new ArrayList<>();
         JarHashes hashes = new JarHashes(Origins::sha256Of);
         for (BundleManifest.PluginRef ref : needed) {
-            Path unit = unitOf(ref, bundle, pluginsFolder, jarFor(ref, pluginsFolder, hashes), hashes);
+            Path unit = unitOf(ref, bundle, pluginsFolder, find(pluginsFolder, ref, hashes), hashes);
             if (unit != null && !units.contains(unit)) {
                 units.add(unit);
             }
@@ -117,7 +117,7 @@ public final class PluginConsent {
                 checks.add(new Check(ref, null, null));
                 continue;
             }
-            Path jar = jarFor(ref, pluginsFolder, hashes);
+            Path jar = find(pluginsFolder, ref, hashes);
             try {
                 unitOf(ref, bundle, pluginsFolder, jar, hashes);
                 checks.add(new Check(ref, jar, null));
@@ -161,14 +161,6 @@ public final class PluginConsent {
             }
             return known.get(jar);
         }
-    }
-
-    /**
-     * The folder's jar taken for a recorded plugin ({@link #find}), or null. Without a recorded hash only its name can
-     * find it: loading refuses it then, but the check can still say whether it is there.
-     */
-    private static Path jarFor(BundleManifest.PluginRef ref, Path pluginsFolder, JarHashes hashes) {
-        return find(pluginsFolder, ref, hashes);
     }
 
     /**
@@ -244,7 +236,8 @@ public final class PluginConsent {
 
     /**
      * The jar of that name in the folder or one sub-folder down; else, when the bundle records its hash, one with the
-     * same bytes under another name.
+     * same bytes under another name. Without a recorded hash only its name can find it: loading refuses it then, but
+     * the check can still say whether it is there.
      */
     private static Path find(Path folder, BundleManifest.PluginRef ref, JarHashes hashes) {
         if (!Files.isDirectory(folder)) {
