@@ -47,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Base seed; repeat r uses seed + r (default: the config's, else 42).")
     Long seed;
 
-    @Option(names = "--strategy", paramLabel = "NAME", description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
+    @Option(names = "--strategy", paramLabel = "NAME", completionCandidates = StrategyNames.class, description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
     String strategy;
 
     @Option(names = "--json", paramLabel = "FILE", converter = OutputFile.class, description = "Also write the report as JSON (- for standard output, instead of the table).")

@@ -47,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "The seed to train with (default: the config's, else 42); the config's repeat is ignored.")
     Long seed;
 
-    @Option(names = "--strategy", paramLabel = "NAME", description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
+    @Option(names = "--strategy", paramLabel = "NAME", completionCandidates = StrategyNames.class, description = "Routing strategy, overriding the config's (its params are kept only if the name is the same).")
     String strategy;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr and no summary on stdout.")

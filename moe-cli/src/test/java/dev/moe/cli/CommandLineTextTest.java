@@ -144,6 +144,15 @@ class CommandLineTextTest {
             assertTrue(r.out().contains(word), word);
         }
 
+        // --strategy completes to the strategies found (what a user sees after pressing Tab).
+        Process tab = new ProcessBuilder("bash", "-c", "source \"$1\"; COMP_WORDS=(moe train --strategy to); COMP_CWORD=3; "
+                + "COMP_LINE='moe train --strategy to'; COMP_POINT=${#COMP_LINE}; $(complete -p moe | sed -E 's/.*-F ([^ ]+).*/\\1/') "
+                + "moe to --strategy; printf '%s\\n' \"${COMPREPLY[@]}\"", "bash", script.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // bash's compopt warns outside a real Tab
+        String offered = new String(tab.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, tab.waitFor(), offered);
+        assertEquals(java.util.List.of("top-k"), offered.lines().filter(l -> !l.isBlank()).map(String::strip).toList(), offered);
+
         MainTest.Result zsh = moe("completion", "zsh");
         assertEquals(0, zsh.status(), zsh.err());
         assertTrue(zsh.out().contains("autoload -U +X bashcompinit && bashcompinit"), zsh.out());
