@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER, Main.EXIT_CLOSED_PIPE},
         footerHeading = "%nExamples:%n",
         description = {"Train the configured experts and gate, and report test accuracy of each expert and the mixture.",
                 "With -m FILE --data DATA.csv: evaluate a saved mixture (from `moe train`) on labelled rows instead, without training."},

@@ -27,7 +27,7 @@ public final class Main {
     static final String EXIT_OK = "0:success";
     static final String EXIT_INTERNAL = "1:an internal error, or the Java VM ran out of memory or stack (one line on stderr; --debug adds the stack trace)";
     static final String EXIT_USER = "2:a user error: a bad option, config, input or file (one line on stderr naming it)";
-    static final String EXIT_CLOSED_PIPE = "141:standard output closed before the end (--output - | head): the reader had what it wanted";
+    static final String EXIT_CLOSED_PIPE = "141:standard output closed before the end (- as the output, piped into head): the reader had what it wanted";
     static final String EXAMPLE = "%nExample:%n";
 
     /** {@code moe --version}: the version the build has, the one a saved bundle records in createdBy. */
