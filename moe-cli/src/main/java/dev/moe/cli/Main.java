@@ -40,8 +40,10 @@ public final class Main {
 
     public static void main(String[] args) {
         ExitGuard.install();
-        int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-        ExitGuard.exit(status);
+        StandardOutput stdout = StandardOutput.install();
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = run(args, new PrintWriter(System.out, true), err);
+        ExitGuard.exit(stdout.finish(status, err));
     }
 
     /** Runs the command line with the given streams; returns the exit status. */

@@ -164,6 +164,31 @@ class CommandLineTextTest {
     }
 
     @Test
+    void textToAClosedPipeEnds141AndToAFullDiskSaysSo() throws Exception {
+        // moe explain | head -1: the reader went away; the command's text must not end 0 as if all was read.
+        java.lang.Process closed = child("explain").start();
+        closed.getInputStream().close();
+        assertTrue(closed.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String err = new String(closed.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(141, closed.exitValue(), err);
+        assertEquals("", err.replaceFirst(MainTest.FALLBACK_LINE, ""), "quiet, as a Unix tool whose pipe closed");
+        // moe explain > /dev/full: one line and exit 2.
+        java.lang.Process full = child("explain").redirectOutput(new java.io.File("/dev/full")).start();
+        assertTrue(full.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        String said = new String(full.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .replaceFirst(MainTest.FALLBACK_LINE, "");
+        assertEquals(2, full.exitValue(), said);
+        assertEquals("moe: cannot write standard output: No space left on device", said.strip());
+    }
+
+    private static ProcessBuilder child(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    @Test
     void theLauncherSaysHowLongItsBuildTakes() throws Exception {
         Path launcher = Path.of(System.getProperty("moe.examplesFolder")).resolveSibling("moe");
         java.util.List<String> lines = Files.readAllLines(launcher);

@@ -1,0 +1,73 @@
+package dev.moe.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+
+/**
+ * Standard output for the commands' text (tables, {@code moe inspect}, {@code explain}, {@code doctor}), remembering
+ * why a write failed: {@code System.out} swallows the error, so {@code moe explain | head -1} ended 0 and a full disk
+ * went unsaid. Bulk outputs ({@code --output -}, {@code --json -}) write the descriptor themselves and stop at once.
+ */
+final class StandardOutput extends FilterOutputStream {
+
+    private IOException failure;
+
+    private StandardOutput() {
+        super(new FileOutputStream(FileDescriptor.out));
+    }
+
+    /** Makes {@code System.out} write through a new one, which it returns. */
+    static StandardOutput install() {
+        StandardOutput stdout = new StandardOutput();
+        System.setOut(new PrintStream(new BufferedOutputStream(stdout, 1 << 13), true, Charset.defaultCharset()));
+        return stdout;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        try {
+            out.write(b);
+        } catch (IOException e) {
+            throw remembered(e);
+        }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw remembered(e);
+        }
+    }
+
+    private IOException remembered(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
+    }
+
+    /**
+     * The process's exit status once the command returned {@code status}: a command that succeeded but whose text
+     * could not be written ends 141 when the reader went away (as a shell reports SIGPIPE), else 2 with one line.
+     */
+    int finish(int status, PrintWriter err) {
+        System.out.flush();
+        if (status != 0 || failure == null) {
+            return status;
+        }
+        if (String.valueOf(failure.getMessage()).contains("Broken pipe")) {
+            return Main.CLOSED_PIPE;
+        }
+        err.println("moe: cannot write standard output: " + failure.getMessage());
+        err.flush();
+        return Main.USER_ERROR;
+    }
+}
