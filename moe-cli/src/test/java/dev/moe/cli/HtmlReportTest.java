@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -161,7 +162,9 @@ class HtmlReportTest {
         // Chosen by cross-validation: the header names the combiner that ran, and the routing only for a gate.
         String chosen = asRun.get(3).select("td").get(1).text();
         String routing = List.of("uniform", "product").contains(chosen) ? "" : " (routing softmax-dense for gates)";
-        assertTrue(page.text().contains("Combiner " + chosen + routing + ", 1 repeat(s)"), page.text());
+        assertTrue(page.text().contains("Combiner " + chosen + routing + ", 1 repeat, seeds"), page.text());
+        // ... and only there: no second "combiner ..." line under the results table.
+        assertFalse(page.select("table#results + p").text().startsWith("combiner"), page.select("table#results + p").text());
     }
 
     private static String f(double v) {

@@ -51,15 +51,15 @@ public final class HtmlReport {
             h.append(" · <code>").append(escape(commandLine)).append("</code>");
         }
         h.append("</p>\n");
-        if (report.gate().candidates().isEmpty()) {
-            h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b> (").append(escape(report.strategyParameters()))
-                    .append("), ");
+        // What ran, once: a configured gate's strategy, or the combiner (chosen by cross-validation, or named alone).
+        String combiner = ReportWriter.combiner(report);
+        if (combiner.startsWith("strategy ")) {
+            h.append("<p>Strategy <b>").append(escape(report.strategy())).append("</b>")
+                    .append(report.strategyParameters().isEmpty() ? "" : " (" + escape(report.strategyParameters()) + ")").append(", ");
         } else {
-            // Chosen by cross-validation: the strategy applies only to gate candidates, so name what was chosen first.
-            String combiner = ReportWriter.combiner(report);
             h.append("<p>Combiner <b>").append(escape(combiner.substring("combiner ".length()))).append("</b>, ");
         }
-        h.append(report.repeats()).append(" repeat(s), seeds ").append(report.seeds()).append(", ");
+        h.append(repeats(report.repeats())).append(", seeds ").append(report.seeds()).append(", ");
         if (savedMixture(report)) {
             h.append(report.testRows()).append(" labelled rows, scored by the saved mixture as it is.</p>\n");
         } else {
@@ -83,7 +83,7 @@ public final class HtmlReport {
                     .append(c == null ? "" : String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError()))
                     .append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n<p>").append(escape(ReportWriter.combiner(report))).append(".</p>\n");
+        h.append("</tbody></table>\n");
         if (!report.gate().candidates().isEmpty()) {
             h.append("<h2>How the combiner was chosen</h2>\n<p>Each candidate was cross-validated (5 folds) on the gate's rows,")
                     .append(" never on test rows. ")
@@ -109,8 +109,8 @@ public final class HtmlReport {
         List<EvaluationReport.Comparison> paired = pairedShown(report.comparisons());
         if (!paired.isEmpty()) {
             h.append("<p>The mixture against its best expert and the baselines, repeat by repeat on the same test rows")
-                    .append(" (mean difference in accuracy ± its standard error over ").append(report.repeats())
-                    .append(" repeat(s); above 0 the mixture is better):</p>\n<table id=\"paired\"><thead><tr><th>compared with</th>")
+                    .append(" (mean difference in accuracy ± its standard error over ").append(repeats(report.repeats()))
+                    .append("; above 0 the mixture is better):</p>\n<table id=\"paired\"><thead><tr><th>compared with</th>")
                     .append("<th>moe − model accuracy</th><th>standard error</th></tr></thead><tbody>\n");
             for (EvaluationReport.Comparison c : paired) {
                 h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
@@ -122,7 +122,7 @@ public final class HtmlReport {
         }
 
         h.append("<h2>The mixture per label</h2>\n<table id=\"per-label\"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
-                .append("<th>test rows, all ").append(report.repeats()).append(" repeat(s)</th><th>test rows per repeat</th></tr></thead><tbody>\n");
+                .append("<th>test rows, ").append(report.repeats() == 1 ? "the repeat" : "all " + repeats(report.repeats())).append("</th><th>test rows per repeat</th></tr></thead><tbody>\n");
         for (EvaluationReport.ClassSummary c : report.moePerClass()) {
             h.append("<tr><td>").append(escape(c.label())).append("</td><td>").append(f(c.precision())).append("</td><td>")
                     .append(f(c.recall())).append("</td><td>").append(f(c.f1())).append("</td><td>")
@@ -281,6 +281,12 @@ public final class HtmlReport {
 
     static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+
+    /** "1 repeat", "3 repeats". */
+    private static String repeats(int n) {
+        return n + (n == 1 ? " repeat" : " repeats");
     }
 
 }
