@@ -22,7 +22,7 @@ public enum GateInputs {
     BOTH(true, true, true);
 
     /** Signals per expert in {@link #SIGNALS}. */
-    static final int SIGNALS_PER_EXPERT = 3;
+    public static final int SIGNALS_PER_EXPERT = 3;
 
     private final boolean features;
     private final boolean probabilities;

@@ -70,17 +70,28 @@ public final class MixtureModel implements AutoCloseable {
         return calibrations;
     }
 
-    /** For a {@link ProductRouting} mixture, each expert's exponent (the same for every row); else empty. */
+    /**
+     * For a {@link ProductRouting} mixture, each expert's exponent (the same for every row; for exponents that
+     * follow the experts' signals, the exponent where the signals are at their training mean: the gate's bias);
+     * else empty.
+     */
     public List<Double> productExponents() {
         if (!(strategy instanceof ProductRouting)) {
             return List.of();
         }
-        float[] logits = gate.logits(FloatMatrix.zeros(1, gate.inputSize())).values();
+        float[] logits = gate.inputs().needsExperts() ? outputBias() : gate.logits(FloatMatrix.zeros(1, gate.inputSize())).values();
         List<Double> exponents = new ArrayList<>();
         for (float z : logits) {
             exponents.add(ProductRouting.exponentOf(z));
         }
         return List.copyOf(exponents);
+    }
+
+    /** A one-layer gate's bias: its logits where its standardised inputs are 0 (their training mean). */
+    private float[] outputBias() {
+        float[] parameters = gate.parameterValues();
+        int e = gate.outputSize();
+        return java.util.Arrays.copyOfRange(parameters, parameters.length - e, parameters.length);
     }
 
     public List<String> labelNames() {
@@ -105,6 +116,12 @@ public final class MixtureModel implements AutoCloseable {
     }
 
     public Prediction predict(FloatMatrix rows) {
+        if (strategy instanceof ProductRouting && gate.inputs().needsExperts()) {
+            // Exponents that follow the experts' signals: every expert runs before the gate.
+            List<FloatMatrix> probabilities = calibratedProbabilities(rows);
+            FloatMatrix logits = gate.logits(rows, probabilities);
+            return new Prediction(ProductRouting.pool(logits, probabilities, labelNames.size()), strategy.route(logits, false).weights());
+        }
         if (strategy instanceof ProductRouting) {
             // The exponents are the same for every row: an expert whose exponent is 0 never runs.
             FloatMatrix logits = gate.logits(rows);

@@ -170,12 +170,48 @@ public final class GateTrainer {
             calibrated.add(calibrations.get(k).apply(data.expertProbabilities().get(k)));
         }
         LogLinearPool.Fit fit = LogLinearPool.fit(calibrated, data.labels());
+        if (options.inputs() == GateInputs.SIGNALS) {
+            return trainSignalProduct(data, labelNames, experts, strategy, calibrations, calibrated, fit, listener);
+        }
         float[] logits = new float[e];
         for (int k = 0; k < e; k++) {
             logits[k] = ProductRouting.logitOf(fit.exponents()[k]);
         }
         MixtureModel model = new MixtureModel(GateNetwork.constant(FeatureScaler.fit(data.features()), logits), strategy, experts,
                 calibrations, labelNames);
+        double[] history = fit.lossHistory();
+        for (int step = 0; step < history.length; step++) {
+            listener.epochDone(step + 1, history.length, history[step]);
+        }
+        return new TrainedMixture(model, history);
+    }
+
+    /**
+     * The product whose exponents follow each expert's own signals ({@link SignalPool}), started at the product's
+     * fit: a one-layer gate on the standardised signals whose input weights connect each expert's signals to its
+     * own logit only (the others stay 0), with the log-exponents as its bias. It is saved and run as any gate on
+     * the signals, under the product strategy.
+     */
+    private TrainedMixture trainSignalProduct(GateData data, List<String> labelNames, List<AlignedExpert> experts,
+                                              RoutingStrategy strategy, List<ExpertCalibration> calibrations,
+                                              List<FloatMatrix> calibrated, LogLinearPool.Fit product, EpochListener listener) {
+        int e = experts.size();
+        int m = GateInputs.SIGNALS_PER_EXPERT;
+        FloatMatrix signals = GateInputs.SIGNALS.build(data.features(), calibrated);
+        FeatureScaler scaler = FeatureScaler.fit(signals);
+        SignalPool.Fit fit = SignalPool.fit(calibrated, scaler.apply(signals), m, data.labels(), product.exponents(),
+                SignalPool.DEFAULT_PENALTY);
+        int inputs = e * m;
+        float[] parameters = new float[inputs * e + e];
+        for (int k = 0; k < e; k++) {
+            for (int i = 0; i < m; i++) {
+                parameters[(k * m + i) * e + k] = (float) fit.slopes()[k][i];
+            }
+            parameters[inputs * e + k] = (float) fit.bias()[k];
+        }
+        Mlp network = Mlp.fromParameters(new int[] {inputs, e}, List.of(), 0, parameters, DataType.FLOAT);
+        MixtureModel model = new MixtureModel(new GateNetwork(scaler, network, GateInputs.SIGNALS), strategy, experts, calibrations,
+                labelNames);
         double[] history = fit.lossHistory();
         for (int step = 0; step < history.length; step++) {
             listener.epochDone(step + 1, history.length, history[step]);

@@ -11,6 +11,7 @@ import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.diagnostics.RoutingDiagnostics;
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.FakeExperts;
+import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
 import dev.moe.gating.routing.ConstantRouting;
@@ -394,6 +395,60 @@ class GateTrainerTest {
         FloatMatrix p = model.predict(test.rows).probabilities();
         assertEquals(seen, contrarian.rowsSeen.get(), "the contrarian ran");
         assertArrayEquals(model.predict(test.rows, outputs).probabilities().values(), p.values(), 1e-6f);
+    }
+
+    @Test
+    void theProductOnTheSignalsIsAGateOnThemUnderTheProductAndBeatsTheProductWhereConfidenceDecides() {
+        GateData data = SignalPoolTest.sureWhenRight(800, 44);
+        List<String> labels = List.of("a", "b", "c");
+        List<AlignedExpert> experts = List.of(AlignedExpert.align(FakeExperts.constant("A", List.of("x0"), labels, 0), List.of("x0"), labels),
+                AlignedExpert.align(FakeExperts.constant("B", List.of("x0"), labels, 1), List.of("x0"), labels));
+        GateOptions signals = GateOptions.builder().seed(45).calibrate(true).inputs(GateInputs.SIGNALS).build();
+        MixtureModel model = new GateTrainer().train(data, labels, experts, new ProductRouting(), signals,
+                GateTrainer.EpochListener.NONE).model();
+        MixtureModel product = new GateTrainer().train(data, labels, experts, new ProductRouting(),
+                GateOptions.builder().seed(45).calibrate(true).build(), GateTrainer.EpochListener.NONE).model();
+        assertEquals(GateInputs.SIGNALS, model.gate().inputs());
+        assertTrue(!model.gate().isConstant());
+        double own = logLoss(model.predict(data.features(), data.expertProbabilities()).probabilities(), data.labels());
+        double pooled = logLoss(product.predict(data.features(), data.expertProbabilities()).probabilities(), data.labels());
+        assertTrue(own < pooled - 0.1, own + " against the product's " + pooled);
+        // Each expert's signals reach only its own exponent.
+        float[] params = model.gate().parameterValues();
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(0f, params[((1 - k) * 3 + i) * 2 + k]);
+            }
+        }
+        // The product's exponents where the signals are at their mean: the gate's bias.
+        assertEquals(2, model.productExponents().size());
+        // Chosen by cross-validation over averaging and the row-independent product.
+        GateSelection.Result chosen = new GateSelection(new GateTrainer(), 2).select(data, labels, experts,
+                List.of(new GateSelection.Candidate("uniform", new UniformRouting(), GateOptions.builder().epochs(0).build()),
+                        new GateSelection.Candidate("product", new ProductRouting(), GateOptions.builder().calibrate(true).build()),
+                        new GateSelection.Candidate("product-signals", new ProductRouting(), signals)),
+                5, 46, GateTrainer.EpochListener.NONE);
+        assertEquals("product-signals", chosen.name());
+    }
+
+    @Test
+    void theProductOnTheSignalsRunsEveryExpertAndPredictsAsFromTheirOutputs() {
+        Problem train = new Problem(400, 47);
+        List<AlignedExpert> experts = experts();
+        MixtureModel model = new GateTrainer().train(train.rows, train.labels, LABELS, experts, new ProductRouting(),
+                GateOptions.builder().seed(48).calibrate(true).inputs(GateInputs.SIGNALS).build(), GateTrainer.EpochListener.NONE).model();
+        Problem test = new Problem(60, 49);
+        List<FloatMatrix> outputs = experts.stream().map(e -> e.predict(test.rows)).toList();
+        assertArrayEquals(model.predict(test.rows, outputs).probabilities().values(), model.predict(test.rows).probabilities().values(),
+                1e-6f);
+    }
+
+    private static double logLoss(FloatMatrix p, int[] labels) {
+        double sum = 0;
+        for (int r = 0; r < labels.length; r++) {
+            sum -= Math.log(Math.max(p.get(r, labels[r]), 1e-7));
+        }
+        return sum / labels.length;
     }
 
     @Test

@@ -19,8 +19,8 @@ final class ConfigValidator {
      * What {@code gate.candidates} may name: the three row-independent combiners, then the gates by their inputs, then
      * each learned one again on the experts' uncalibrated outputs ({@code -raw}; averaging is uncalibrated already).
      */
-    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "product", "features", "signals", "experts",
-            "both", "constant-raw", "product-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
+    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "product", "product-signals", "features",
+            "signals", "experts", "both", "constant-raw", "product-raw", "product-signals-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
     static final java.util.List<String> INPUTS = java.util.List.of("features", "signals", "experts", "both");
 
     private ConfigValidator() {

@@ -83,8 +83,10 @@ final class GateOptionsFactory {
         MoeConfig.GateConfig c = config.gate();
         checkStrategy(config, strategy);
         if (!config.gateChoice().equals(MoeConfig.GateConfig.CHOOSE_AUTO) || strategy instanceof RowIndependentRouting) {
+            // The product strategy alone is the row-independent product, whatever gate.inputs says.
+            GateOptions single = strategy instanceof ProductRouting ? options.toBuilder().inputs(GateInputs.FEATURES).build() : options;
             return List.of(new GateSelection.Candidate(strategy instanceof RowIndependentRouting ? strategy.name()
-                    : options.inputs().configName(), strategy, options));
+                    : options.inputs().configName(), strategy, single));
         }
         List<String> names = c.candidatesOrDefault();
         List<GateSelection.Candidate> candidates = new ArrayList<>();
@@ -100,13 +102,20 @@ final class GateOptionsFactory {
                 case UniformRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new UniformRouting(),
                         options.toBuilder().epochs(0).calibrate(false).earlyStopping(GateOptions.EarlyStopping.NONE).build()));
                 case ConstantRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ConstantRouting(), own));
-                case ProductRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(), own));
+                case ProductRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(),
+                        own.toBuilder().inputs(GateInputs.FEATURES).build()));
+                // The product with exponents that follow each expert's signals (SignalPool).
+                case PRODUCT_SIGNALS -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(),
+                        own.toBuilder().inputs(GateInputs.SIGNALS).build()));
                 default -> candidates.add(new GateSelection.Candidate(name, strategy,
                         own.toBuilder().inputs(GateInputs.fromConfigName(combiner)).build()));
             }
         }
         return candidates;
     }
+
+    /** The candidate name of the product whose exponents follow each expert's signals. */
+    static final String PRODUCT_SIGNALS = "product-signals";
 
     /** Refuses, before any work, a strategy the gate settings cannot train: the product with fine-tuned experts. */
     static void checkStrategy(MoeConfig config, RoutingStrategy strategy) {

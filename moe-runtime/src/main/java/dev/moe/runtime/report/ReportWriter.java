@@ -110,6 +110,10 @@ public final class ReportWriter {
             line.append(String.format(Locale.ROOT, " (mean over %d repeat%s)", gate.productRepeats(),
                     gate.productRepeats() == 1 ? "" : "s"));
         }
+        if (gate.chosen().contains("product-signals")) {
+            // Those exponents follow each expert's signals row by row: the gate's bias is where the signals are at their mean.
+            line.append(" (at the signals' mean where they follow them)");
+        }
         line.append(':');
         double sum = 0;
         for (Map.Entry<String, Double> e : gate.productExponents().entrySet()) {
@@ -151,7 +155,7 @@ public final class ReportWriter {
     }
 
     /** The combiners that weigh the experts without the routing strategy. */
-    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME);
+    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, "product-signals");
 
     /**
      * "strategy softmax-dense" for a configured gate, or which combiner ran how often: chosen among candidates, or

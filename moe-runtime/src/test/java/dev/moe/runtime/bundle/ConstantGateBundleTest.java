@@ -1,11 +1,13 @@
 package dev.moe.runtime.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.FeatureScaler;
+import dev.moe.gating.mixture.GateInputs;
 import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Mlp;
@@ -56,6 +58,36 @@ class ConstantGateBundleTest {
         MixtureModel.Prediction actual = read.predict(rows);
         assertArrayEquals(expected.probabilities().values(), actual.probabilities().values());
         assertArrayEquals(expected.weights().values(), actual.weights().values());
+    }
+
+    @Test
+    void aProductWhoseExponentsFollowTheSignalsIsReadBackAsAGateOnThemAndPredictsTheSame() {
+        BundleFixtures.Trained trained = BundleFixtures.seedMixture();
+        int e = trained.model().experts().size();
+        int m = GateInputs.SIGNALS_PER_EXPERT;
+        float[] means = new float[e * m];
+        float[] scales = new float[e * m];
+        float[] parameters = new float[e * m * e + e];
+        for (int k = 0; k < e; k++) {
+            for (int i = 0; i < m; i++) {
+                means[k * m + i] = 0.5f;
+                scales[k * m + i] = 0.2f;
+                parameters[(k * m + i) * e + k] = 0.3f * (i + 1) - 0.2f * k;
+            }
+            parameters[e * m * e + k] = ProductRouting.logitOf(0.4 + 0.3 * k);
+        }
+        GateNetwork gate = new GateNetwork(new FeatureScaler(means, scales),
+                Mlp.fromParameters(new int[] {e * m, e}, List.of(), 0, parameters, DataType.FLOAT), GateInputs.SIGNALS);
+        MixtureModel read = new BundleReader(BundleFixtures.REGISTRY).read(write(gate, "signals.moe")).model();
+        assertEquals(GateInputs.SIGNALS, read.gate().inputs());
+        MixtureModel inMemory = new MixtureModel(gate, new ProductRouting(), trained.model().experts(), trained.model().labelNames());
+        FloatMatrix rows = SyntheticSeedSource.generate(300, 8).features();
+        MixtureModel.Prediction expected = inMemory.predict(rows);
+        MixtureModel.Prediction actual = read.predict(rows);
+        assertArrayEquals(expected.probabilities().values(), actual.probabilities().values());
+        // The exponents differ from row to row: their shares are not the same on every row.
+        float[] w = actual.weights().values();
+        assertTrue(java.util.stream.IntStream.range(1, rows.rows()).anyMatch(r -> Math.abs(w[r * e] - w[0]) > 1e-3));
     }
 
     private Path write(GateNetwork gate, String name) {

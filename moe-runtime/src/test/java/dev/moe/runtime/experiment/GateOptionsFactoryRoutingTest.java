@@ -149,6 +149,14 @@ class GateOptionsFactoryRoutingTest {
         MoeConfig productRaw = parse("  candidates: [product, product-raw]\n");
         assertEquals(List.of(true, false), GateOptionsFactory.candidates(productRaw, new SoftmaxDenseRouting(1),
                 GateOptionsFactory.from(productRaw.gate(), 9, 1000)).stream().map(d -> d.options().calibrate()).toList());
+        // The product reads no signals whatever gate.inputs says; product-signals reads them, under the product.
+        MoeConfig bySignals = parse("  inputs: signals\n  candidates: [product, product-signals]\n");
+        List<GateSelection.Candidate> products = GateOptionsFactory.candidates(bySignals, new SoftmaxDenseRouting(1),
+                GateOptionsFactory.from(bySignals.gate(), 9, 1000));
+        assertEquals(List.of(GateInputs.FEATURES, GateInputs.SIGNALS), products.stream().map(d -> d.options().inputs()).toList());
+        assertTrue(products.get(1).strategy() instanceof ProductRouting);
+        assertEquals(GateInputs.FEATURES, GateOptionsFactory.candidates(bySignals, new ProductRouting(),
+                GateOptionsFactory.from(bySignals.gate(), 9, 1000)).get(0).options().inputs());
 
         MoeConfig fixed = parse("  choose: gate\n  inputs: signals\n");
         List<GateSelection.Candidate> one = GateOptionsFactory.candidates(fixed, new SoftmaxDenseRouting(1),
@@ -179,8 +187,9 @@ class GateOptionsFactoryRoutingTest {
         assertEquals("exp.yaml: line 6: gate.patience needs gate.validation-fraction above 0 (the rows it watches)",
                 error("  validation-fraction: 0\n  patience: 10\n"));
         assertEquals("exp.yaml: line 5: gate.choose must be auto or gate, got 'best'", error("  choose: best\n"));
-        assertEquals("exp.yaml: line 5: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, product, features, signals,"
-                        + " experts, both, constant-raw, product-raw, features-raw, signals-raw, experts-raw, both-raw",
+        assertEquals("exp.yaml: line 5: gate.candidates: unknown candidate 'stacking'; known: uniform, constant, product, product-signals,"
+                        + " features, signals, experts, both, constant-raw, product-raw, product-signals-raw, features-raw, signals-raw,"
+                        + " experts-raw, both-raw",
                 error("  candidates: [uniform, stacking]\n"));
         // Averaging reads the experts' own outputs already: there is no calibrated one to set it against.
         assertTrue(error("  candidates: [uniform-raw]\n").startsWith("exp.yaml: line 5: gate.candidates: unknown candidate 'uniform-raw'"));
