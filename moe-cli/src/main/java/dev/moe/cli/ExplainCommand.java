@@ -38,7 +38,8 @@ final class ExplainCommand implements Callable<Integer> {
         TERMS.put("tribuo-ensemble", "Baseline: Tribuo's own soft vote over the experts that are Tribuo models, when at least two"
                 + " are and Tribuo accepts them as one ensemble; a note says so when it is left out.");
         TERMS.put("combiner", "How the experts are combined: uniform (averaging), product (the experts' weighted product, one"
-                + " exponent each), constant (one learned weight per expert) or a gate (a weight per expert and row). Chosen"
+                + " exponent each), product-signals (the product, each exponent following its expert's confidence row by row),"
+                + " constant (one learned weight per expert) or a gate (a weight per expert and row). Chosen"
                 + " per repeat by 5-fold cross-validation of the log-loss on the gate's rows, never the test rows: the learned"
                 + " one with the lowest, unless averaging's is lower by more than two standard errors; \"product 8/10\""
                 + " means chosen in 8 of 10 repeats.");
