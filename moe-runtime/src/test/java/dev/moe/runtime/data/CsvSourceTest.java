@@ -163,6 +163,17 @@ class CsvSourceTest {
         }
     }
 
+    /** One record per line for every column: a quoted line break in a feature cell is refused as in any other column. */
+    @Test
+    void aLineBreakInsideAQuotedFeatureIsRefused() throws Exception {
+        Path file = write("broken.csv", "a,b,label\n1,\"2\n\",x\n3,4,y\n");
+        assertEquals(file + ": line 2, column 'b': a line break inside a quoted field; moe reads one record per line",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage());
+        Path inside = write("inside.csv", "a,b,label\n1,\"2\r\n5\",x\n3,4,y\n");
+        assertEquals(inside + ": line 2, column 'b': a line break inside a quoted field; moe reads one record per line",
+                assertThrows(MoeException.class, () -> CsvSource.read(inside, "label")).getMessage());
+    }
+
     @Test
     void aConfigsRowsSampleIsASeededSubsetInFileOrder() throws Exception {
         StringBuilder csv = new StringBuilder("a,label\n");
