@@ -228,6 +228,8 @@ class OutputTargetTest {
         assertEquals(real.toRealPath().resolve("x.csv"), OutputTarget.realPath(dir.resolve("real/../linked/x.csv")));
         Path danglingLink = Files.createSymbolicLink(dir.resolve("pending.csv"), Path.of("linked/later.csv"));
         assertEquals(real.toRealPath().resolve("later.csv"), OutputTarget.realPath(danglingLink));
+        // Not there: '..' by name, as a write of it would take it.
+        assertEquals(dir.toRealPath().resolve("x.csv"), OutputTarget.realPath(dir.resolve("missing/../x.csv")));
         assertEquals(Path.of("/"), OutputTarget.realPath(Path.of("/")));
     }
 

@@ -198,6 +198,19 @@ class CsvPredictionsTest {
         assertThrows(IllegalArgumentException.class, () -> CsvPredictions.write(mixture, input, dir.resolve("none.csv"), 0));
     }
 
+    /** The input is never the output, however the path reaches it: a link, or a folder that is not there and '..'. */
+    @Test
+    void theOutputIsNeverTheInputWhateverThePath() throws Exception {
+        Path input = csv("in.csv", 5);
+        String before = Files.readString(input);
+        Path link = Files.createSymbolicLink(dir.resolve("link.csv"), input);
+        for (Path output : List.of(link, dir.resolve("missing/../in.csv"), dir.resolve("./in.csv"))) {
+            assertEquals(output + ": the output would overwrite the input; choose another --output",
+                    assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, input, output)).getMessage());
+        }
+        assertEquals(before, Files.readString(input));
+    }
+
     private List<String> sortedFiles() throws Exception {
         try (var files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
