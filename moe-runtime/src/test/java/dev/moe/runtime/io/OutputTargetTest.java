@@ -152,6 +152,9 @@ class OutputTargetTest {
             assertEquals(List.of(".model.moe.lock", "model.moe"), filesIn(dir));
         }
         assertEquals(List.of("model.moe"), filesIn(dir));
+        // Closed, the claim lends its lock no more: a later write takes its own.
+        AtomicFiles.write(bundle, "model bundle", out -> assertEquals(List.of(".model.moe.lock", "model.moe"),
+                filesIn(dir).stream().filter(n -> !n.endsWith(".tmp")).toList()));
         // Closed: the next writer may claim it (with --overwrite now that it exists), and closing twice is harmless.
         OutputTarget again = OutputTarget.claim(bundle, "model bundle", true, List.of());
         again.close();
