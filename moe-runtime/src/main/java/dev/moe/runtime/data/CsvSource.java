@@ -312,6 +312,11 @@ public final class CsvSource implements DataSource {
                             if (r >= 0) {
                                 float v = Decimals.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
                                 if (Float.isNaN(v)) {
+                                    // Only here: a cell with a line break never takes the fast path. Stripped, "2\n"
+                                    // would read as 2, while Spark (and any line-based reader) splits the record there.
+                                    if (deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
+                                        deferred = lineBreak(line, header.get(j));
+                                    }
                                     try {
                                         v = parse(parser.getText().strip(), file, line, header.get(j));
                                     } catch (MoeException e) {
@@ -323,8 +328,7 @@ public final class CsvSource implements DataSource {
                                 label = parser.getText().strip();
                             }
                             if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
-                                deferred = new MoeException(file + ": line " + line + ", column '" + header.get(j)
-                                        + "': a line break inside a quoted field; moe reads one record per line");
+                                deferred = lineBreak(line, header.get(j));
                             }
                         }
                         j++;
@@ -360,6 +364,11 @@ public final class CsvSource implements DataSource {
             }
             return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
                     Arrays.copyOf(lines, rows));
+        }
+
+        private MoeException lineBreak(int line, String column) {
+            return new MoeException(file + ": line " + line + ", column '" + column
+                    + "': a line break inside a quoted field; moe reads one record per line");
         }
 
         private MoeException malformed(JsonParseException e) {

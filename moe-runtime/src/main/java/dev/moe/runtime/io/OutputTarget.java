@@ -441,6 +441,12 @@ public final class OutputTarget implements AutoCloseable {
         try {
             return absolute.toRealPath();
         } catch (IOException e) {
+            // Not there (yet): '..' is taken by name, as the writers take it (resolve), else "missing/../in.csv"
+            // would not compare equal to in.csv, the file a write of it replaces.
+            Path normal = absolute.normalize();
+            if (!normal.equals(absolute)) {
+                return realPath(normal);
+            }
             Path parent = absolute.getParent();
             if (parent == null || absolute.getFileName() == null) {
                 return absolute.normalize();

@@ -206,6 +206,12 @@ class BundleReaderTest {
         for (Map.Entry<String, String> e : m.entries().entrySet()) {
             assertEquals(BundleFormat.sha256(entries.get(e.getKey())), e.getValue(), e.getKey());
         }
+        // Each entry's size is declared too: what the reader caps it at (a zip bomb is refused at that size).
+        assertEquals(m.entries().keySet(), m.sizes().keySet());
+        for (Map.Entry<String, Long> e : m.sizes().entrySet()) {
+            assertEquals(entries.get(e.getKey()).length, e.getValue(), e.getKey());
+        }
+        assertTrue(m.strategy().origin().startsWith("classpath"), m.strategy().origin());
         // The gate's floats are the trained ones, bit for bit, little-endian.
         assertArrayEquals(trained.model().gate().network().parameterValues(), BundleFormat.floats(entries.get("gate/parameters.f32")));
         assertArrayEquals(trained.model().gate().scaler().scales(), BundleFormat.floats(entries.get("gate/scales.f32")));
@@ -314,6 +320,77 @@ class BundleReaderTest {
         Path edited = dir.resolve("k5.moe");
         rewriteWithManifest(badK, edited, (name, b) -> b, manifest -> ((ObjectNode) manifest.get("strategy").get("params")).put("k", 5));
         assertEquals(edited + ": strategy.params.k: must be between 1 and the number of experts (3), got 5", message(edited));
+    }
+
+    /** A stored (uncompressed) entry has no inflater to trip over: the zip's own CRC-32 is checked as it is read. */
+    @Test
+    void aDamagedStoredEntryIsCaughtByTheZipChecksum() throws Exception {
+        Map<String, byte[]> all = entries(saved());
+        byte[] means = all.get(BundleFormat.GATE_MEANS);
+        Path stored = dir.resolve("stored.moe");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(stored))) {
+            for (Map.Entry<String, byte[]> e : all.entrySet()) {
+                ZipEntry entry = new ZipEntry(e.getKey());
+                if (e.getKey().equals(BundleFormat.GATE_MEANS)) {
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(e.getValue().length);
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(e.getValue());
+                    entry.setCrc(crc.getValue());
+                }
+                zip.putNextEntry(entry);
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        assertEquals(BundleFixtures.seedMixture().model().labelNames(), reader.read(stored).model().labelNames());
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[indexOf(bytes, means) + 1] ^= 0x10;
+        Path damaged = Files.write(dir.resolve("damaged.moe"), bytes);
+        assertEquals(damaged + ": entry 'gate/means.f32' is damaged (its zip checksum does not match): the bundle is corrupt",
+                message(damaged));
+    }
+
+    @Test
+    void entriesDeclaringMoreThanTheHeapCanHoldAreRefusedBeforeAnyIsRead() throws Exception {
+        long heap = Runtime.getRuntime().maxMemory();
+        long gibibytes = (heap / 2 >> 30) + 1; // entries of 1 GiB each, together more than half the heap
+        Path large = dir.resolve("large.moe");
+        rewriteWithManifest(saved(), large, (name, b) -> b, manifest -> {
+            ObjectNode sizes = manifest.putObject("sizes");
+            for (int i = 0; i < gibibytes; i++) {
+                sizes.put("part-" + i, BundleReader.MAX_ENTRY_BYTES);
+            }
+        });
+        long total = gibibytes << 10;
+        assertEquals(large + ": its entries declare " + total + " MiB, more than this Java VM can hold (" + (heap >> 20)
+                + " MiB heap); raise it with MOE_JAVA_OPTS=-Xmx" + Math.max(1024, total * 3) + "m if you trust the bundle",
+                message(large));
+    }
+
+    /** An empty entry declares 0 bytes, a valid size; a bundle older than sizes reads too, against the heap. */
+    @Test
+    void anEmptyEntryAndABundleWithoutSizesAreRead() throws Exception {
+        Path emptyConfig = dir.resolve("empty-config.moe");
+        rewriteWithManifest(saved(), emptyConfig, (name, b) -> name.equals("config.yaml") ? new byte[0] : b, manifest -> { });
+        SavedMixture read = reader.allowingReferencedFiles(true).read(emptyConfig);
+        assertEquals(0L, read.manifest().sizes().get("config.yaml"));
+        Path unsized = dir.resolve("unsized.moe");
+        rewriteWithManifest(saved(), unsized, (name, b) -> b, manifest -> manifest.remove("sizes"));
+        assertSamePredictions(reader.read(saved()).model(), reader.read(unsized).model(),
+                BundleFixtures.seedMixture().run().data().features(), "without sizes");
+        Path negative = dir.resolve("negative.moe");
+        rewriteWithManifest(saved(), negative, (name, b) -> b, manifest -> ((ObjectNode) manifest.get("sizes")).put("config.yaml", -1L));
+        assertEquals(negative + ": the manifest's size of entry 'config.yaml' is not a byte count: the bundle is corrupt", message(negative));
+    }
+
+    @Test
+    void aManifestThatIsNotJsonIsNamedInOneLine() throws Exception {
+        Path notJson = dir.resolve("not-json.moe");
+        rewrite(saved(), notJson, (name, b) -> name.equals("manifest.json") ? "{ \"format\": \"moe-mixture\",\n oops }".getBytes() : b);
+        String m = message(notJson);
+        assertTrue(m.startsWith(notJson + ": manifest.json is not valid JSON: the bundle is corrupt (Unexpected character"), m);
+        assertTrue(m.endsWith(")") && !m.contains("\n"), m);
     }
 
     private String message(Path file) {

@@ -10,6 +10,7 @@ import dev.moe.api.Expert;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.SyntheticSeedSource;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
@@ -30,6 +31,24 @@ class BundleWriterTest {
     @AfterEach
     void loadsWorkAgain() {
         TestProviders.Pretrained.FAIL_LOADS.set(false);
+    }
+
+    /** A config that trains an expert whose provider never saves is refused before anything is trained. */
+    @Test
+    void trainingAnExpertItsProviderNeverSavesIsRefusedBeforeTraining() throws Exception {
+        BundleWriter writer = new BundleWriter(TestProviders.registry(dir.resolve("plugin")));
+        Path target = dir.resolve("m.moe");
+        MoeException e = assertThrows(MoeException.class, () -> writer.refuseNeverSaved(
+                List.of(new MoeConfig.ExpertConfig("pre", "pretrained-linear", true, null, Map.of())), target));
+        assertEquals("cannot save " + target + ": expert 'pre' would be trained by provider 'pretrained-linear', which cannot save"
+                + " its experts (it does not implement canSave/save/read), and a trained expert cannot be loaded again from its"
+                + " parameters; nothing was trained", e.getMessage());
+        // Loaded (its provider's default: it cannot train), it is saved by reference; a provider with canSave is asked
+        // after training; an unknown provider is the registry's to report.
+        writer.refuseNeverSaved(List.of(new MoeConfig.ExpertConfig("pre", "pretrained-linear", null, null, Map.of()),
+                new MoeConfig.ExpertConfig("f", "fails-mid-save", true, null, Map.of()),
+                new MoeConfig.ExpertConfig("x", "nobody", true, null, Map.of())), target);
+        assertFalse(Files.exists(target));
     }
 
     private List<String> filesIn(Path folder) throws IOException {

@@ -1,6 +1,7 @@
 package dev.moe.runtime.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,5 +41,22 @@ class PluginConsentTest {
         assertNull(checks.get(1).found());
         assertNull(checks.get(1).problem());
         assertEquals(Map.of(a, 1, b, 1, renamed, 1), reads);
+    }
+
+    /** moe inspect's answer: a jar of the recorded name with other bytes does not match, and says why; no folder, no match. */
+    @Test
+    void aJarWithOtherBytesDoesNotMatch() throws Exception {
+        Path jar = Files.write(plugins.resolve("p.jar"), new byte[] {1, 2});
+        BundleManifest.PluginRef ref = new BundleManifest.PluginRef("p.jar", "p", "1", "ab".repeat(32));
+        PluginConsent.Check other = PluginConsent.check(List.of(ref), plugins.resolve("m.moe"), plugins, Origins::sha256Of).get(0);
+        assertEquals(jar, other.found());
+        assertFalse(other.matches());
+        assertTrue(other.problem().startsWith(jar + ": its SHA-256 is " + Origins.sha256Of(jar).substring(0, 16) + "..., but "
+                + plugins.resolve("m.moe") + " was saved with p.jar of SHA-256 abababababababab...; refusing"), other.problem());
+
+        PluginConsent.Check noFolder = PluginConsent.check(List.of(ref), plugins.resolve("m.moe"), null, Origins::sha256Of).get(0);
+        assertNull(noFolder.found());
+        assertNull(noFolder.problem());
+        assertFalse(noFolder.matches());
     }
 }

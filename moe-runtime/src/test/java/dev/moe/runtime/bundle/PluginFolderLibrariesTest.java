@@ -2,6 +2,7 @@ package dev.moe.runtime.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.Expert;
 import dev.moe.api.ExpertProvider;
@@ -117,5 +118,19 @@ class PluginFolderLibrariesTest {
         assertEquals(folder + ": library jar lib-1.0.jar is missing; refusing to run a plugin folder other than the one "
                 + bundle + " was saved with (install that folder, or train the bundle again)",
                 assertThrows(MoeException.class, this::load).getMessage());
+    }
+
+    /** A bundle saved before the plugins list: the plugin jars its experts record are loaded, and checked by their hashes. */
+    @Test
+    void aBundleFromBeforeThePluginsListLoadsTheJarsItsExpertsRecord() throws Exception {
+        Path old = dir.resolve("old.moe");
+        BundleReaderTest.rewriteWithManifest(bundle, old, (name, b) -> b, manifest -> manifest.remove("plugins"));
+        bundle = old;
+        assertEquals(2, load());
+        Path provider = folder.resolve("folder-plugin-1.0.jar");
+        Path rebuilt = TestJars.copyWith(provider, dir.resolve("rebuilt.jar"), Map.of("extra.txt", "another build"));
+        Files.move(rebuilt, provider, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        MoeException e = assertThrows(MoeException.class, this::load);
+        assertTrue(e.getMessage().startsWith(provider + ": its SHA-256 is "), e.getMessage());
     }
 }

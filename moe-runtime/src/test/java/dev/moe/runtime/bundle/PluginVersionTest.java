@@ -84,6 +84,8 @@ class PluginVersionTest {
                 TestProviders.request(TestProviders.mixture(experts, 3), List.of(source, source)), bundle);
         assertEquals("1.0.0", written.experts().get(0).plugin().version());
         assertEquals("versioned-plugin", written.plugins().get(0).artifact());
+        // A request without provenance (a mixture built in Java) still records the libraries it was saved with.
+        assertEquals(System.getProperty("java.version"), written.provenance().libraries().get("java").split(" ")[0]);
 
         assertEquals(2, new BundleReader(registry(plugin("1.2.5"))).read(bundle).model().experts().size());
         MoeException e = assertThrows(MoeException.class, () -> new BundleReader(registry(plugin("2.0.0"))).read(bundle));

@@ -120,4 +120,89 @@ class CsvSourceTest {
         Path text = write("text.csv", "a,b,label\n1,2,x\n3,tall,y\n");
         assertTrue(assertThrows(MoeException.class, () -> CsvSource.read(text, "label")).getMessage().contains("not a number: 'tall'"));
     }
+
+    /** The label may be any column, the first too; blank lines before the header are skipped as any other. */
+    @Test
+    void aLabelInTheFirstColumnAndBlankLinesBeforeTheHeader() throws Exception {
+        Dataset first = CsvSource.read(write("first.csv", "label,a,b\nx,1,2\ny,3,4\n"), "label");
+        assertEquals(List.of("a", "b"), first.featureNames());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, first.features().values());
+        assertArrayEquals(new int[] {0, 1}, first.labels());
+
+        Path late = write("late.csv", "\n\na,label\n1,x\n2,y\n");
+        Dataset d = CsvSource.read(late, "label");
+        assertEquals(List.of("a"), d.featureNames());
+        assertArrayEquals(new float[] {1, 2}, d.features().values());
+        // Line numbers count the blank lines: the header is line 3.
+        Path lateBad = write("late-bad.csv", "\n\na,label\n1,x\n2\n");
+        assertEquals(lateBad + ": line 5: 1 fields, the header has 2",
+                assertThrows(MoeException.class, () -> CsvSource.read(lateBad, "label")).getMessage());
+        Path lateQuote = write("late-quote.csv", "\n\na,label\n\"1,x\n");
+        assertEquals(lateQuote + ": line 4: a quoted field is never closed (a \" without its closing \")",
+                assertThrows(MoeException.class, () -> CsvSource.read(lateQuote, "label")).getMessage());
+    }
+
+    /** A block holds at most the rows asked for; the next block goes on where it stopped. */
+    @Test
+    void rowsAreStreamedInBlocksOfTheSizeAsked() throws Exception {
+        Path file = write("rows.csv", "a,label,b\n1,x,2\n3,y,4\n\n5,x,6\n");
+        try (CsvSource.Rows rows = CsvSource.Rows.open(file)) {
+            assertEquals(List.of("a", "label", "b"), rows.header());
+            assertEquals(file, rows.file());
+            CsvSource.Block first = rows.next(2, new int[] {2, 0}, 1);
+            assertEquals(2, first.rows());
+            assertArrayEquals(new float[] {2, 1, 4, 3}, first.features().values());
+            assertEquals(List.of("x", "y"), first.labels());
+            assertArrayEquals(new int[] {2, 3}, first.lines());
+            CsvSource.Block second = rows.next(2, new int[] {2, 0}, -1);
+            assertEquals(1, second.rows());
+            assertArrayEquals(new float[] {6, 5}, second.features().values());
+            assertEquals(List.of(), second.labels());
+            assertArrayEquals(new int[] {5}, second.lines());
+            assertEquals(null, rows.next(2, new int[] {2, 0}, 1));
+        }
+    }
+
+    /** One record per line for every column: a quoted line break in a feature cell is refused as in any other column. */
+    @Test
+    void aLineBreakInsideAQuotedFeatureIsRefused() throws Exception {
+        Path file = write("broken.csv", "a,b,label\n1,\"2\n\",x\n3,4,y\n");
+        assertEquals(file + ": line 2, column 'b': a line break inside a quoted field; moe reads one record per line",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage());
+        Path inside = write("inside.csv", "a,b,label\n1,\"2\r\n5\",x\n3,4,y\n");
+        assertEquals(inside + ": line 2, column 'b': a line break inside a quoted field; moe reads one record per line",
+                assertThrows(MoeException.class, () -> CsvSource.read(inside, "label")).getMessage());
+    }
+
+    @Test
+    void aConfigsRowsSampleIsASeededSubsetInFileOrder() throws Exception {
+        StringBuilder csv = new StringBuilder("a,label\n");
+        for (int i = 0; i < 50; i++) {
+            csv.append(i).append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        write("fifty.csv", csv.toString());
+        MoeConfig.DataConfig ten = new MoeConfig.DataConfig("csv", "fifty.csv", null, 10);
+        Dataset sample = new CsvSource().load(ten, dir, 7);
+        assertEquals(10, sample.rows());
+        float[] values = sample.features().values();
+        for (int i = 1; i < values.length; i++) {
+            assertTrue(values[i - 1] < values[i], "in file order, each row once: " + java.util.Arrays.toString(values));
+        }
+        assertArrayEquals(values, new CsvSource().load(ten, dir, 7).features().values(), "the same seed, the same rows");
+        assertTrue(!java.util.Arrays.equals(values, new CsvSource().load(ten, dir, 8).features().values()), "another seed, other rows");
+        assertEquals(50, new CsvSource().load(new MoeConfig.DataConfig("csv", "fifty.csv", null, 50), dir, 7).rows());
+        assertEquals(50, new CsvSource().load(new MoeConfig.DataConfig("csv", "fifty.csv", null, 80), dir, 7).rows());
+        assertEquals(3, new CsvSource().load(new MoeConfig.DataConfig("csv", "fifty.csv", null, 3), dir, 7).rows());
+        assertEquals("data.rows must be at least 3, got 2", assertThrows(MoeException.class,
+                () -> new CsvSource().load(new MoeConfig.DataConfig("csv", "fifty.csv", null, 2), dir, 7)).getMessage());
+        assertEquals("data.path is required for the csv source", assertThrows(MoeException.class,
+                () -> new CsvSource().load(new MoeConfig.DataConfig("csv", null, null, null), dir, 7)).getMessage());
+    }
+
+    @Test
+    void ignoringEveryFeatureIsRefused() throws Exception {
+        Path file = write("ids.csv", "id,label\n1,x\n2,y\n");
+        assertEquals(file + ": no feature columns left besides the label and data.ignore",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("id"))).getMessage());
+    }
 }

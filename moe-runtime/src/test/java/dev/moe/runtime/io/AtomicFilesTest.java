@@ -117,6 +117,77 @@ class AtomicFilesTest {
         }
     }
 
+    @Test
+    void aFailedWriteNamesTheFileAndWhatWentWrong() throws Exception {
+        Path target = Files.writeString(dir.resolve("out.csv"), "old");
+        assertEquals("cannot write test file " + target + ": disk full", assertThrows(MoeException.class,
+                () -> AtomicFiles.write(target, "test file", out -> {
+                    throw new IOException("disk full");
+                })).getMessage());
+        assertEquals("cannot write test file " + target + ": NoSuchFileException: gone.bin", assertThrows(MoeException.class,
+                () -> AtomicFiles.write(target, "test file", out -> {
+                    throw new java.nio.file.NoSuchFileException("gone.bin");
+                })).getMessage());
+        assertEquals("cannot write test file " + target + ": IOException", assertThrows(MoeException.class,
+                () -> AtomicFiles.write(target, "test file", out -> {
+                    throw new IOException();
+                })).getMessage());
+        assertEquals("old", Files.readString(target));
+        assertEquals(List.of("out.csv"), filesIn(dir));
+    }
+
+    /** What a Ctrl-C does mid-write (the shutdown hook runs): the temporary file goes, the target never appears. */
+    @Test
+    void theExitCleanUpRemovesTheTemporaryFileOfAWriteInProgress() throws Exception {
+        Path target = dir.resolve("model.moe");
+        List<List<String>> seen = new java.util.ArrayList<>();
+        assertThrows(MoeException.class, () -> AtomicFiles.write(target, "test file", out -> {
+            out.write(new byte[1000]);
+            seen.add(filesIn(dir));
+            OutputTarget.cleanUpForExit();
+            seen.add(filesIn(dir));
+        }));
+        assertEquals(2, seen.get(0).size(), seen.toString()); // the temporary file and the lock file
+        assertTrue(seen.get(0).contains(".model.moe.lock"), seen.toString());
+        assertTrue(seen.get(0).stream().anyMatch(n -> n.startsWith(".model.moe.") && n.endsWith(".tmp")), seen.toString());
+        assertEquals(List.of(), seen.get(1));
+        assertEquals(List.of(), filesIn(dir));
+    }
+
+    /** A pipe is written through, never replaced; its reader stopping early is an error naming it, not a quiet end. */
+    @Test
+    void aPipeIsWrittenThroughAndAReaderThatStopsIsAnError() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        AtomicFiles.write(fifo, "test file", out -> out.write("through the pipe".getBytes()));
+        assertEquals("through the pipe", new String(read.get(30, TimeUnit.SECONDS)));
+        assertEquals(List.of("fifo"), filesIn(dir));
+
+        java.util.concurrent.CompletableFuture<Void> stops = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.io.InputStream in = Files.newInputStream(fifo)) {
+                in.read();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        MoeException e = assertThrows(MoeException.class, () -> AtomicFiles.write(fifo, "test file", out -> {
+            for (int i = 0; i < 1024; i++) {
+                out.write(new byte[64 * 1024]);
+            }
+        }));
+        stops.get(30, TimeUnit.SECONDS);
+        assertEquals(MoeException.class, e.getClass());
+        assertTrue(e.getMessage().startsWith("cannot write test file " + fifo + ": "), e.getMessage());
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo));
+    }
+
     private static String output(Process child) {
         child.destroyForcibly();
         try {

@@ -47,8 +47,10 @@ class CsvEvaluationTest {
         BundleFixtures.Trained trained = BundleFixtures.seedMixture();
         Dataset test = trained.run().data().subset(trained.run().plan().testRows());
         SavedMixture mixture = saved();
-        CsvEvaluation.Result result = CsvEvaluation.evaluate(mixture, testCsv(test), 50);
+        Path csv = testCsv(test);
+        CsvEvaluation.Result result = CsvEvaluation.evaluate(mixture, csv, 50);
         assertEquals(test.rows(), result.rows());
+        assertEquals(result.accuracy(), CsvEvaluation.evaluate(mixture, csv).accuracy(), "the default block size counts the same");
         assertEquals(List.of("expert1", "expert2", "expert3", "uniform", "moe"), List.copyOf(result.accuracy().keySet()));
         assertEquals(accuracy(trained.model().predict(test.features()).probabilities(), test.labels()),
                 result.accuracy().get("moe"), 1e-12);

@@ -158,6 +158,59 @@ class CsvPredictionsTest {
         assertTrue(PredictionFormat.number(1f / 3).toLowerCase(Locale.ROOT).startsWith("0.3333333"));
     }
 
+    /** A label that starts or ends with a separator, a quote or a space is quoted: unquoted, it would shift the columns. */
+    @Test
+    void aCellIsQuotedWhateverWhereTheSeparatorIs() {
+        for (String s : List.of(",a", "a,", "\"a", "a\"", "\na", "a\n", "\ra", "a\r", " a", "a ")) {
+            assertEquals('"' + s.replace("\"", "\"\"") + '"', PredictionFormat.cell(s), s);
+        }
+        assertEquals("", PredictionFormat.cell(""));
+        assertEquals("a b", PredictionFormat.cell("a b"));
+        assertEquals("0", PredictionFormat.number(0f));
+        assertEquals("1", PredictionFormat.number(1f));
+        assertEquals("-1.0", PredictionFormat.number(-1f));
+    }
+
+    /** The typed cells (Spark's rows) hold what the CSV line holds. */
+    @Test
+    void typedCellsHoldTheSameAsTheCsvLine() {
+        FloatMatrix p = new FloatMatrix(2, 3, new float[] {0.2f, 0.5f, 0.3f, 0.6f, 0.1f, 0.3f});
+        FloatMatrix w = new FloatMatrix(2, 2, new float[] {0.25f, 0.75f, 1f, 0f});
+        MixtureModel.Prediction prediction = new MixtureModel.Prediction(p, w);
+        List<String> labels = List.of("x", "y,z", "w");
+        assertEquals(List.of("predicted", "probability", "p:x", "p:y,z", "p:w", "weight:e1", "weight:e2"),
+                PredictionFormat.columns(labels, List.of("e1", "e2")));
+        assertEquals("predicted,probability,p:x,\"p:y,z\",p:w,weight:e1,weight:e2\n", PredictionFormat.header(labels, List.of("e1", "e2")));
+        assertArrayEquals(new Object[] {"y,z", 0.5f, 0.2f, 0.5f, 0.3f, 0.25f, 0.75f}, PredictionFormat.cells(labels, prediction, 0, false));
+        assertArrayEquals(new Object[] {"x", "0.6", "0.6", "0.1", "0.3", "1", "0"}, PredictionFormat.cells(labels, prediction, 1, true));
+        StringBuilder line = new StringBuilder();
+        PredictionFormat.appendCsvRow(line, labels, prediction, 0);
+        PredictionFormat.appendCsvRow(line, labels, prediction, 1);
+        assertEquals("\"y,z\",0.5,0.2,0.5,0.3,0.25,0.75\nx,0.6,0.6,0.1,0.3,1,0\n", line.toString());
+    }
+
+    @Test
+    void everyRowIsCountedWhateverTheBlockSize() throws Exception {
+        Path input = csv("in.csv", 5);
+        assertEquals(5, CsvPredictions.write(mixture, input, dir.resolve("default.csv")));
+        assertEquals(5, CsvPredictions.write(mixture, input, dir.resolve("one.csv"), 1));
+        assertEquals(Files.readAllLines(dir.resolve("default.csv")), Files.readAllLines(dir.resolve("one.csv")));
+        assertThrows(IllegalArgumentException.class, () -> CsvPredictions.write(mixture, input, dir.resolve("none.csv"), 0));
+    }
+
+    /** The input is never the output, however the path reaches it: a link, or a folder that is not there and '..'. */
+    @Test
+    void theOutputIsNeverTheInputWhateverThePath() throws Exception {
+        Path input = csv("in.csv", 5);
+        String before = Files.readString(input);
+        Path link = Files.createSymbolicLink(dir.resolve("link.csv"), input);
+        for (Path output : List.of(link, dir.resolve("missing/../in.csv"), dir.resolve("./in.csv"))) {
+            assertEquals(output + ": the output would overwrite the input; choose another --output",
+                    assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, input, output)).getMessage());
+        }
+        assertEquals(before, Files.readString(input));
+    }
+
     private List<String> sortedFiles() throws Exception {
         try (var files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();

@@ -56,6 +56,38 @@ class EvaluationCountsTest {
         }
     }
 
+    /** Labelled with the mixture's own predictions, it is right on every row: accuracy 1, F1 1 for every label. */
+    @Test
+    void aModelRightOnEveryRowHasF1OfOneForEveryLabel() {
+        BundleFixtures.Trained trained = BundleFixtures.seedMixture();
+        MixtureModel model = trained.model();
+        Dataset test = trained.run().data().subset(trained.run().plan().testRows());
+        FloatMatrix probabilities = model.predict(test.features()).probabilities();
+        int[] predicted = new int[test.rows()];
+        for (int r = 0; r < predicted.length; r++) {
+            predicted[r] = probabilities.argMaxOfRow(r);
+        }
+        EvaluationCounts counts = EvaluationCounts.of(model);
+        counts.add(model, test.features(), predicted);
+        assertEquals(model.labelNames(), counts.labelNames());
+        assertEquals(1.0, counts.accuracy(EvaluationCounts.MOE));
+        ClassificationMetrics metrics = counts.metrics(EvaluationCounts.MOE);
+        assertEquals(1.0, metrics.macroF1(), 1e-12);
+        assertEquals(1.0, metrics.weightedF1(), 1e-12);
+        long[][] confusion = counts.confusion(EvaluationCounts.MOE);
+        for (int t = 0; t < confusion.length; t++) {
+            for (int p = 0; p < confusion.length; p++) {
+                assertEquals(t == p ? metrics.perClass().get(t).support() : 0, confusion[t][p], "true " + t + ", predicted " + p);
+            }
+            if (metrics.perClass().get(t).support() > 0) {
+                assertEquals(1.0, metrics.perClass().get(t).f1(), metrics.perClass().get(t).toString());
+            }
+        }
+        // The confusion handed out is a copy: changing it changes no figure.
+        confusion[0][1] += 5;
+        assertEquals(0, counts.confusion(EvaluationCounts.MOE)[0][1]);
+    }
+
     private static void assertSame(ClassificationMetrics expected, ClassificationMetrics actual) {
         assertEquals(expected.accuracy(), actual.accuracy(), 1e-12);
         assertEquals(expected.macroF1(), actual.macroF1(), 1e-12);

@@ -53,6 +53,16 @@ class ParallelBlocksTest {
         }
         assertEquals(threads, seen.size());
         assertThrows(IllegalArgumentException.class, () -> new ParallelBlocks<Integer>(0, x -> { }));
+        // One thread is the least, and enough.
+        List<Integer> one = new ArrayList<>();
+        try (ParallelBlocks<Integer> blocks = new ParallelBlocks<>(1, one::add)) {
+            for (int i = 0; i < 5; i++) {
+                int block = i;
+                blocks.submit(() -> block);
+            }
+            blocks.finish();
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4), one);
     }
 
     @Test
