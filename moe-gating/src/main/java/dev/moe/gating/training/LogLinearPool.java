@@ -129,41 +129,18 @@ public final class LogLinearPool {
     private double[] newtonDirection(double[][] hessian, double[] gradient, boolean[] free) {
         int[] index = java.util.stream.IntStream.range(0, e).filter(k -> free[k]).toArray();
         int m = index.length;
-        double[][] system = new double[m][m + 1];
+        double[][] h = new double[m][m];
+        double[] minus = new double[m];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
-                system[i][j] = hessian[index[i]][index[j]] + (i == j ? 1e-10 : 0);
+                h[i][j] = hessian[index[i]][index[j]];
             }
-            system[i][m] = -gradient[index[i]];
+            minus[i] = -gradient[index[i]];
         }
-        for (int col = 0; col < m; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < m; r++) {
-                if (Math.abs(system[r][col]) > Math.abs(system[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] swap = system[col];
-            system[col] = system[pivot];
-            system[pivot] = swap;
-            for (int r = col + 1; r < m; r++) {
-                double factor = system[r][col] / system[col][col];
-                for (int c = col; c <= m; c++) {
-                    system[r][c] -= factor * system[col][c];
-                }
-            }
-        }
-        double[] solution = new double[m];
-        for (int r = m - 1; r >= 0; r--) {
-            double sum = system[r][m];
-            for (int c = r + 1; c < m; c++) {
-                sum -= system[r][c] * solution[c];
-            }
-            solution[r] = sum / system[r][r];
-        }
+        double[] solution = SmallSystems.solve(h, minus, 1e-10);
         double[] direction = new double[e];
         for (int i = 0; i < m; i++) {
-            direction[index[i]] = Double.isFinite(solution[i]) ? solution[i] : 0;
+            direction[index[i]] = solution[i];
         }
         return direction;
     }

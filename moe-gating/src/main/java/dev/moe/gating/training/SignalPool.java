@@ -185,45 +185,13 @@ public final class SignalPool {
         return new Fit(bias, slopes, Arrays.copyOf(history, steps + 1));
     }
 
-    /** Solves (F + ridge) d = -g by Gaussian elimination with partial pivoting; a non-finite entry becomes 0. */
+    /** Solves (F + ridge) d = -g (the ridge keeps two signals that move together solvable). */
     private double[] solve(double[][] fisher, double[] gradient) {
-        int size = parameters;
-        double[][] system = new double[size][size + 1];
-        for (int i = 0; i < size; i++) {
-            for (int j = 0; j < size; j++) {
-                system[i][j] = fisher[i][j] + (i == j ? 1e-9 : 0);
-            }
-            system[i][size] = -gradient[i];
+        double[] minus = new double[parameters];
+        for (int i = 0; i < parameters; i++) {
+            minus[i] = -gradient[i];
         }
-        for (int col = 0; col < size; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < size; r++) {
-                if (Math.abs(system[r][col]) > Math.abs(system[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] swap = system[col];
-            system[col] = system[pivot];
-            system[pivot] = swap;
-            for (int r = col + 1; r < size; r++) {
-                double factor = system[r][col] / system[col][col];
-                for (int c = col; c <= size; c++) {
-                    system[r][c] -= factor * system[col][c];
-                }
-            }
-        }
-        double[] solution = new double[size];
-        for (int r = size - 1; r >= 0; r--) {
-            double sum = system[r][size];
-            for (int c = r + 1; c < size; c++) {
-                sum -= system[r][c] * solution[c];
-            }
-            solution[r] = sum / system[r][r];
-        }
-        for (int i = 0; i < size; i++) {
-            solution[i] = Double.isFinite(solution[i]) ? solution[i] : 0;
-        }
-        return solution;
+        return SmallSystems.solve(fisher, minus, 1e-9);
     }
 
     /**
