@@ -172,6 +172,78 @@ class GateSelectionTest {
         assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.3), constant(8, 0.5)}, 0));
         // Without averaging among the candidates there is no floor.
         assertEquals(0, GateSelection.choose(candidates.subList(1, 3), new double[][] {constant(8, 0.9), constant(8, 1.0)}, 2));
+        assertEquals(1, GateSelection.choose(candidates.subList(1, 3), new double[][] {constant(8, 1.0), constant(8, 0.9)}, 2));
+        // A margin of 0 still takes a learned candidate that is lower.
+        assertEquals(2, GateSelection.choose(candidates, new double[][] {averaging, constant(8, 0.5), constant(8, 0.25)}, 0));
+    }
+
+    @Test
+    void theFloorIsAveragingClearlyBelowTheBestLearnedCandidateWhereverTheyAreListed() {
+        GateOptions options = linear(1).build();
+        // A learned candidate listed first is compared with the other learned one before averaging is.
+        List<GateSelection.Candidate> candidates = List.of(
+                new GateSelection.Candidate("product", new ProductRouting(), options),
+                new GateSelection.Candidate("uniform", new UniformRouting(), options),
+                new GateSelection.Candidate("constant", new ConstantRouting(), options));
+        double[] averaging = constant(8, 0.3);
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {constant(8, 0.2), averaging, constant(8, 0.25)}, 2));
+        assertEquals(2, GateSelection.choose(candidates, new double[][] {constant(8, 0.25), averaging, constant(8, 0.2)}, 2));
+        // Averaging level with the best learned candidate is not clearly better: the learned one stays.
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, averaging, constant(8, 0.4)}, 2));
+    }
+
+    @Test
+    void theMarginIsInStandardErrorsOfTheRowsPairedDifferences() {
+        GateOptions options = linear(1).build();
+        List<GateSelection.Candidate> candidates = List.of(
+                new GateSelection.Candidate("uniform", new UniformRouting(), options),
+                new GateSelection.Candidate("product", new ProductRouting(), options));
+        double[] averaging = {0.3, 0.3};
+        // Differences 0.1 and 0.4: mean 0.25, sample standard deviation 0.212, standard error 0.15; 0.25 < 2 x 0.15.
+        assertEquals(1, GateSelection.choose(candidates, new double[][] {averaging, {0.4, 0.7}}, 2));
+        // Differences 0.2 and 0.3: mean 0.25, standard error 0.05; 0.25 > 2 x 0.05.
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {averaging, {0.5, 0.6}}, 2));
+        // Eight rows, every difference near 0.05 (0.04 or 0.06): a standard error of 0.004, so averaging is clearly
+        // better.
+        double[] close = {0.34, 0.36, 0.34, 0.36, 0.34, 0.36, 0.34, 0.36};
+        assertEquals(0, GateSelection.choose(candidates, new double[][] {constant(8, 0.3), close}, 2));
+    }
+
+    @Test
+    void scoresGiveEachCandidatesOutOfFoldLossAndAccuracyAndTheListenerHearsEveryTraining() {
+        // Both experts right on every row (A with 0.8, B with 0.6): averaging gives the label 0.7 everywhere.
+        int n = 40;
+        SplittableRandom random = new SplittableRandom(21);
+        int[] labels = new int[n];
+        FloatMatrix a = FloatMatrix.zeros(n, 2);
+        FloatMatrix b = FloatMatrix.zeros(n, 2);
+        for (int r = 0; r < n; r++) {
+            labels[r] = random.nextInt(2);
+            a.set(r, labels[r], 0.8f);
+            a.set(r, 1 - labels[r], 0.2f);
+            b.set(r, labels[r], 0.6f);
+            b.set(r, 1 - labels[r], 0.4f);
+        }
+        GateData data = new GateData(FloatMatrix.zeros(n, 1), labels, List.of(a, b));
+        GateOptions options = linear(22).epochs(3).build();
+        java.util.concurrent.atomic.AtomicInteger trainings = new java.util.concurrent.atomic.AtomicInteger();
+        GateTrainer.EpochListener listener = (epoch, epochs, loss) -> {
+            if (epoch == 1) {
+                trainings.incrementAndGet();
+            }
+        };
+        // A margin no loss can beat: a learned candidate is chosen.
+        GateSelection.Result result = new GateSelection(new GateTrainer(), 1e9).select(data, LABELS, experts(1), List.of(
+                new GateSelection.Candidate("uniform", new UniformRouting(), options),
+                new GateSelection.Candidate("constant", new ConstantRouting(), options),
+                new GateSelection.Candidate("features", new SoftmaxDenseRouting(1), options)), 4, 23, listener);
+        GateSelection.Score uniform = result.scores().get(0);
+        assertEquals(-Math.log(0.7), uniform.logLoss(), 1e-6);
+        assertEquals(1.0, uniform.accuracy());
+        assertEquals(1.0, result.scores().get(1).accuracy());
+        assertEquals(1.0, result.scores().get(2).accuracy());
+        // Averaging trains nothing; the two learned candidates on each of 4 folds, then the chosen one on every row.
+        assertEquals(2 * 4 + 1, trainings.get());
     }
 
     @Test
