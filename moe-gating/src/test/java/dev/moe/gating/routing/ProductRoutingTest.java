@@ -46,6 +46,38 @@ class ProductRoutingTest {
     }
 
     @Test
+    void eachRowIsPooledFromItsOwnProbabilities() {
+        // Three rows of three labels, each expert sure of a different label on each row: the pool follows the row.
+        FloatMatrix a = new FloatMatrix(3, 3, new float[] {0.8f, 0.1f, 0.1f, 0.1f, 0.8f, 0.1f, 0.1f, 0.1f, 0.8f});
+        FloatMatrix b = new FloatMatrix(3, 3, new float[] {0.6f, 0.2f, 0.2f, 0.2f, 0.2f, 0.6f, 0.2f, 0.6f, 0.2f});
+        float l2 = (float) Math.log(2);
+        // Exponents 2 for A and 1 for B on every row.
+        FloatMatrix logits = new FloatMatrix(3, 2, new float[] {l2, 0, l2, 0, l2, 0});
+        float[] p = ProductRouting.pool(logits, List.of(a, b), 3).values();
+        for (int r = 0; r < 3; r++) {
+            double[] unnormalised = new double[3];
+            double total = 0;
+            for (int j = 0; j < 3; j++) {
+                unnormalised[j] = Math.pow(a.get(r, j), 2) * b.get(r, j);
+                total += unnormalised[j];
+            }
+            for (int j = 0; j < 3; j++) {
+                assertEquals(unnormalised[j] / total, p[r * 3 + j], 1e-6, "row " + r + " label " + j);
+            }
+        }
+    }
+
+    @Test
+    void largeExponentsOnExpertsThatVetoEachOthersLabelStillGiveADistribution() {
+        // A gives label 0 1e-5, B gives label 1 1e-6, both with exponent e^5 (about 148): the labels' log-scores are
+        // about -1700 and -2045, and exp() of them is 0 unless the larger is taken out first. Label 0 is far likelier.
+        FloatMatrix a = new FloatMatrix(1, 2, new float[] {1e-5f, 1f});
+        FloatMatrix b = new FloatMatrix(1, 2, new float[] {1f, 1e-6f});
+        float[] p = ProductRouting.pool(new FloatMatrix(1, 2, new float[] {5, 5}), List.of(a, b), 2).values();
+        assertArrayEquals(new float[] {1, 0}, p, 1e-6f);
+    }
+
+    @Test
     void providerTakesNoParameters() {
         assertEquals("routing.params: unknown key 'k'; product takes no parameters",
                 assertThrows(ParameterException.class, () -> new ProductRoutingProvider()

@@ -32,6 +32,21 @@ class SoftmaxDenseRoutingTest {
     }
 
     @Test
+    void logitsFarFromZeroStillGiveADistribution() {
+        // Logits of a thousand at a temperature of one half: exp() of them overflows unless the row's largest is
+        // taken out first.
+        FloatMatrix z = new FloatMatrix(2, 2, new float[] {1000, 1000 - (float) Math.log(3) / 2, -1000, -1000 - (float) Math.log(3) / 2});
+        assertArrayEquals(new float[] {0.75f, 0.25f, 0.75f, 0.25f}, new SoftmaxDenseRouting(0.5).route(z, false).weights().values(), 1e-4f);
+    }
+
+    @Test
+    void aTemperatureOfZeroIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new SoftmaxDenseRouting(0));
+        assertThrows(IllegalArgumentException.class, () -> new TopKRouting(1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ExpertChoiceRouting(0));
+    }
+
+    @Test
     void backwardMatchesFiniteDifferences() {
         RoutingTestSupport.assertBackwardMatchesFiniteDifferences(new SoftmaxDenseRouting(1), RoutingTestSupport.gaussian(6, 4, 2));
         RoutingTestSupport.assertBackwardMatchesFiniteDifferences(new SoftmaxDenseRouting(0.5), RoutingTestSupport.gaussian(6, 3, 3));

@@ -70,6 +70,12 @@ class TopKRoutingTest {
                 () -> p.create(new Parameters("routing.params", Map.of("k", 4)), 3));
         assertEquals("routing.params.k: must be between 1 and the number of experts (3), got 4", tooMany.getMessage());
         assertThrows(ParameterException.class, () -> p.create(new Parameters("routing.params", Map.of("k", -1)), 3));
+        assertThrows(ParameterException.class, () -> p.create(new Parameters("routing.params", Map.of("k", 0)), 3));
+        // Both ends of the range are allowed: one expert a row, or every expert.
+        assertEquals(1, ((TopKRouting) p.create(new Parameters("routing.params", Map.of("k", 1)), 3)).k());
+        assertEquals(3, ((TopKRouting) p.create(new Parameters("routing.params", Map.of("k", 3)), 3)).k());
+        assertEquals("routing.params.temperature: must be positive, got 0.0", assertThrows(ParameterException.class,
+                () -> p.create(new Parameters("routing.params", Map.of("temperature", 0)), 3)).getMessage());
         ParameterException wrongType = assertThrows(ParameterException.class,
                 () -> p.create(new Parameters("routing.params", Map.of("k", "two")), 3));
         assertEquals("routing.params.k: expected an integer, got 'two'", wrongType.getMessage());
