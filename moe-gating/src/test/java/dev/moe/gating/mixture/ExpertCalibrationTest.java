@@ -101,6 +101,25 @@ class ExpertCalibrationTest {
     }
 
     @Test
+    void onlyTemperatureOneWithoutAFloorLeavesTheProbabilitiesAlone() {
+        FloatMatrix p = new FloatMatrix(1, 2, new float[] {0.8f, 0.2f});
+        // A temperature alone (a floor of 0 is allowed): 0.8^(1/2) / (0.8^(1/2) + 0.2^(1/2)) = 2/3.
+        assertEquals(2 / 3.0, new ExpertCalibration(2, 0).apply(p).get(0, 0), 1e-6);
+        // A floor alone: 0.9 x 0.8 + 0.1 / 2.
+        assertEquals(0.77, new ExpertCalibration(1, 0.1).apply(p).get(0, 0), 1e-6);
+        assertTrue(ExpertCalibration.IDENTITY.isIdentity());
+        assertTrue(!new ExpertCalibration(2, 0).isIdentity() && !new ExpertCalibration(1, 0.1).isIdentity());
+    }
+
+    @Test
+    void aRowWithNoMassOnTheDataSetsLabelsBecomesUniform() {
+        // An expert whose labels the data set mostly lacks can give a row 0 on every label the data set has.
+        FloatMatrix q = new ExpertCalibration(2, 0.1).apply(new FloatMatrix(1, 4, new float[4]));
+        assertEquals(java.util.List.of(0.25f, 0.25f, 0.25f, 0.25f),
+                java.util.List.of(q.get(0, 0), q.get(0, 1), q.get(0, 2), q.get(0, 3)));
+    }
+
+    @Test
     void invalidParametersAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ExpertCalibration(0, 0));
         assertThrows(IllegalArgumentException.class, () -> new ExpertCalibration(1, 1));
