@@ -101,6 +101,35 @@ class ExpertCalibrationTest {
     }
 
     @Test
+    void theFitFindsALossAsLowAsTheTrueTemperatures() {
+        // Three labels, logits scaled by 3 from the labels' true distribution: temperature 3 and no floor undo it
+        // exactly, so the fit on these rows must reach at least that loss.
+        SplittableRandom random = new SplittableRandom(4);
+        int n = 3000;
+        int[] labels = new int[n];
+        FloatMatrix over = FloatMatrix.zeros(n, 3);
+        for (int r = 0; r < n; r++) {
+            double[] z = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
+            double trueSum = Math.exp(z[0]) + Math.exp(z[1]) + Math.exp(z[2]);
+            double u = random.nextDouble() * trueSum;
+            labels[r] = u < Math.exp(z[0]) ? 0 : u < Math.exp(z[0]) + Math.exp(z[1]) ? 1 : 2;
+            double overSum = Math.exp(3 * z[0]) + Math.exp(3 * z[1]) + Math.exp(3 * z[2]);
+            for (int j = 0; j < 3; j++) {
+                over.set(r, j, (float) (Math.exp(3 * z[j]) / overSum));
+            }
+        }
+        ExpertCalibration c = ExpertCalibration.fit(over, labels);
+        assertTrue(c.loss(over, labels) <= new ExpertCalibration(3, 0).loss(over, labels) + 1e-5,
+                c + " " + c.loss(over, labels) + " against " + new ExpertCalibration(3, 0).loss(over, labels));
+        assertEquals(3, c.temperature(), 0.3);
+        // Temperature and floor keep each row's order, so the calibrated expert predicts the same labels.
+        FloatMatrix q = c.apply(over);
+        for (int r = 0; r < n; r++) {
+            assertEquals(over.argMaxOfRow(r), q.argMaxOfRow(r), "row " + r);
+        }
+    }
+
+    @Test
     void onlyTemperatureOneWithoutAFloorLeavesTheProbabilitiesAlone() {
         FloatMatrix p = new FloatMatrix(1, 2, new float[] {0.8f, 0.2f});
         // A temperature alone (a floor of 0 is allowed): 0.8^(1/2) / (0.8^(1/2) + 0.2^(1/2)) = 2/3.
