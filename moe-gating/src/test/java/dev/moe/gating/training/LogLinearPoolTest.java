@@ -115,6 +115,76 @@ class LogLinearPoolTest {
         assertTrue(a[0] > a[3], "the least noisy expert counts more: " + java.util.Arrays.toString(a));
     }
 
+    @Test
+    void anUnderConfidentExpertIsSharpenedFarFromTheStartAndEveryStepLowersTheLoss() {
+        // The truth to the power 1/4, normalised: exponent 4 undoes it, far from the start at 1 where a full Newton
+        // step overshoots and the line search must shorten it.
+        Draws d = new Draws(5000, 5);
+        int n = d.labels.length;
+        float[] soft = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < 3; j++) {
+                s += Math.pow(d.truth[i * 3 + j], 0.25);
+            }
+            for (int j = 0; j < 3; j++) {
+                soft[i * 3 + j] = (float) (Math.pow(d.truth[i * 3 + j], 0.25) / s);
+            }
+        }
+        List<FloatMatrix> experts = List.of(new FloatMatrix(n, 3, soft));
+        LogLinearPool.Fit fit = LogLinearPool.fit(experts, d.labels);
+        assertEquals(4, fit.exponents()[0], 0.2);
+        assertHistoryDescends(fit, experts, d.labels);
+    }
+
+    @Test
+    void anExpertHeldAtZeroDoesNotBendTheOthersExponents() {
+        // A calibrated expert, a noisy copy of it, and one sure of a wrong label on every row (any exponent above 0
+        // moves mass to that label): the wrong one sits at 0 and the other two must be the pool's optimum without it.
+        Draws d = new Draws(4000, 6);
+        int n = d.labels.length;
+        SplittableRandom r = new SplittableRandom(7);
+        float[] noisy = new float[n * 3];
+        float[] contrarian = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            double[] v = new double[3];
+            for (int j = 0; j < 3; j++) {
+                v[j] = d.truth[i * 3 + j] * Math.exp(r.nextGaussian()) + 1e-3;
+                s += v[j];
+            }
+            for (int j = 0; j < 3; j++) {
+                noisy[i * 3 + j] = (float) (v[j] / s);
+            }
+            int wrong = (d.labels[i] + 1 + r.nextInt(2)) % 3;
+            for (int j = 0; j < 3; j++) {
+                contrarian[i * 3 + j] = j == wrong ? 0.98f : 0.01f;
+            }
+        }
+        FloatMatrix truth = new FloatMatrix(n, 3, d.truth);
+        FloatMatrix noise = new FloatMatrix(n, 3, noisy);
+        List<FloatMatrix> three = List.of(truth, noise, new FloatMatrix(n, 3, contrarian));
+        LogLinearPool.Fit fit = LogLinearPool.fit(three, d.labels);
+        LogLinearPool.Fit two = LogLinearPool.fit(List.of(truth, noise), d.labels);
+        assertEquals(0, fit.exponents()[2], 0);
+        assertEquals(two.exponents()[0], fit.exponents()[0], 1e-5);
+        assertEquals(two.exponents()[1], fit.exponents()[1], 1e-5);
+        assertEquals(two.loss(), fit.loss(), 1e-12);
+        assertHistoryDescends(fit, three, d.labels);
+    }
+
+    /** The history starts at equal exponents, ends at the fit's loss, and each accepted step lowered the loss. */
+    private static void assertHistoryDescends(LogLinearPool.Fit fit, List<FloatMatrix> experts, int[] labels) {
+        double[] history = fit.lossHistory();
+        double[] equal = new double[experts.size()];
+        java.util.Arrays.fill(equal, 1.0 / experts.size());
+        assertEquals(loss(experts, labels, equal), history[0], 1e-9);
+        assertEquals(loss(experts, labels, fit.exponents()), fit.loss(), 1e-9);
+        for (int i = 1; i < history.length; i++) {
+            assertTrue(history[i] < history[i - 1], "step " + i + ": " + java.util.Arrays.toString(history));
+        }
+    }
+
     private static double loss(List<FloatMatrix> experts, int[] labels, double[] a) {
         double total = 0;
         int c = experts.get(0).columns();

@@ -88,6 +88,70 @@ class SignalPoolTest {
     }
 
     @Test
+    void theFitIsAStationaryPointOfThePenalisedLikelihood() {
+        // By central differences of an independent penalised loss: zero slope in every bias and every slope.
+        GateData data = sureWhenRight(1500, 8);
+        LogLinearPool.Fit product = LogLinearPool.fit(data.expertProbabilities(), data.labels());
+        FloatMatrix signals = standardisedSignals(data);
+        double penalty = SignalPool.DEFAULT_PENALTY;
+        SignalPool.Fit fit = SignalPool.fit(data.expertProbabilities(), signals, M, data.labels(), product.exponents(), penalty);
+        double[][] theta = new double[2][1 + M];
+        for (int k = 0; k < 2; k++) {
+            theta[k][0] = fit.bias()[k];
+            System.arraycopy(fit.slopes()[k], 0, theta[k], 1, M);
+        }
+        assertEquals(penalisedLoss(data, signals, theta, penalty), fit.loss(), 1e-9);
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i <= M; i++) {
+                double h = 1e-5;
+                double old = theta[k][i];
+                theta[k][i] = old + h;
+                double up = penalisedLoss(data, signals, theta, penalty);
+                theta[k][i] = old - h;
+                double down = penalisedLoss(data, signals, theta, penalty);
+                theta[k][i] = old;
+                assertEquals(0, (up - down) / (2 * h), 1e-5, "expert " + k + " parameter " + i);
+            }
+        }
+        double[] history = fit.lossHistory();
+        for (int i = 1; i < history.length; i++) {
+            assertTrue(history[i] < history[i - 1], "step " + i + ": " + java.util.Arrays.toString(history));
+        }
+    }
+
+    /** The mean negative log-likelihood of the signal pool at these parameters plus penalty / 2 * sum of slopes^2. */
+    private static double penalisedLoss(GateData data, FloatMatrix signals, double[][] theta, double penalty) {
+        List<FloatMatrix> q = data.expertProbabilities();
+        int c = q.get(0).columns();
+        double total = 0;
+        for (int r = 0; r < data.rows(); r++) {
+            double[] z = new double[c];
+            for (int k = 0; k < q.size(); k++) {
+                double logExponent = theta[k][0];
+                for (int i = 0; i < M; i++) {
+                    logExponent += theta[k][1 + i] * signals.get(r, k * M + i);
+                }
+                for (int j = 0; j < c; j++) {
+                    z[j] += Math.exp(logExponent) * Math.log(Math.max(q.get(k).get(r, j), 1e-7));
+                }
+            }
+            double max = java.util.Arrays.stream(z).max().getAsDouble();
+            double s = 0;
+            for (double v : z) {
+                s += Math.exp(v - max);
+            }
+            total += max + Math.log(s) - z[data.labels()[r]];
+        }
+        double squares = 0;
+        for (double[] expert : theta) {
+            for (int i = 1; i < expert.length; i++) {
+                squares += expert[i] * expert[i];
+            }
+        }
+        return total / data.rows() + penalty / 2 * squares;
+    }
+
+    @Test
     void anExpertTheProductDroppedStaysDropped() {
         GateData data = sureWhenRight(400, 7);
         SignalPool.Fit fit = SignalPool.fit(data.expertProbabilities(), standardisedSignals(data), M, data.labels(),
