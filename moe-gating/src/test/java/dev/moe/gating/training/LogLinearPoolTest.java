@@ -138,6 +138,29 @@ class LogLinearPoolTest {
     }
 
     @Test
+    void anOverConfidentExpertIsSoftenedWithoutAStepThatRaisesTheLoss() {
+        // The truth to the power 2.5: exponent 0.4 undoes it. A full Newton step from 1 goes below 0, and the bound
+        // puts it at 0, where the loss (log 3, every label equal) is above the start's: the line search must shorten it.
+        Draws d = new Draws(5000, 8);
+        int n = d.labels.length;
+        float[] sharp = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < 3; j++) {
+                s += Math.pow(d.truth[i * 3 + j], 2.5);
+            }
+            for (int j = 0; j < 3; j++) {
+                sharp[i * 3 + j] = (float) (Math.pow(d.truth[i * 3 + j], 2.5) / s);
+            }
+        }
+        List<FloatMatrix> experts = List.of(new FloatMatrix(n, 3, sharp));
+        LogLinearPool.Fit fit = LogLinearPool.fit(experts, d.labels);
+        assertTrue(fit.lossHistory()[0] < Math.log(3), "the start is better than exponent 0");
+        assertEquals(0.4, fit.exponents()[0], 0.03);
+        assertHistoryDescends(fit, experts, d.labels);
+    }
+
+    @Test
     void anExpertHeldAtZeroDoesNotBendTheOthersExponents() {
         // A calibrated expert, a noisy copy of it, and one sure of a wrong label on every row (any exponent above 0
         // moves mass to that label): the wrong one sits at 0 and the other two must be the pool's optimum without it.

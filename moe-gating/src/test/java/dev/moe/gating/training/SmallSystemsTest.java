@@ -24,8 +24,8 @@ class SmallSystemsTest {
 
     @Test
     void theRidgeIsAddedToTheDiagonalOnly() {
-        // (a + 0.5 I) x = b with a singular a: [[2.5, 1], [1, 0.5]] x = (3.5, 1.5), so x = (1, 1).
+        // (a + 0.5 I) x = b with a singular a: [[2.5, 1], [1, 0.5]] x = (4.5, 2), so x = (1, 2).
         double[][] a = {{2, 1}, {1, 0}};
-        assertArrayEquals(new double[] {1, 1}, SmallSystems.solve(a, new double[] {3.5, 1.5}, 0.5), 1e-12);
+        assertArrayEquals(new double[] {1, 2}, SmallSystems.solve(a, new double[] {4.5, 2}, 0.5), 1e-12);
     }
 }
