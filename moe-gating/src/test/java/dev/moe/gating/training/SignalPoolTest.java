@@ -110,7 +110,7 @@ class SignalPoolTest {
                 theta[k][i] = old - h;
                 double down = penalisedLoss(data, signals, theta, penalty);
                 theta[k][i] = old;
-                assertEquals(0, (up - down) / (2 * h), 1e-5, "expert " + k + " parameter " + i);
+                assertEquals(0, (up - down) / (2 * h), 1e-6, "expert " + k + " parameter " + i);
             }
         }
         double[] history = fit.lossHistory();
