@@ -25,6 +25,47 @@ class AlignedExpertTest {
     }
 
     @Test
+    void anExpertReadingSomeOrAllOfTheFeaturesInAnotherOrderGetsItsOwnColumns() {
+        // Each expert answers the index of the largest value in the row it is given.
+        java.util.function.ToIntFunction<float[]> largest = row -> {
+            int best = 0;
+            for (int i = 1; i < row.length; i++) {
+                best = row[i] > row[best] ? i : best;
+            }
+            return best;
+        };
+        List<String> labels = List.of("x", "y", "z");
+        FloatMatrix rows = new FloatMatrix(1, 3, new float[] {1, 2, 9});
+        // The first two features in the data set's order: the expert must not see the third.
+        FakeExperts.RuleExpert firstTwo = new FakeExperts.RuleExpert("e", List.of("a", "b"), labels, largest, 1.0f);
+        assertArrayEquals(new float[] {0, 1, 0}, AlignedExpert.align(firstTwo, List.of("a", "b", "c"), labels).predict(rows).values());
+        // Every feature, in another order: (c, b, a) = (9, 2, 1), largest first.
+        FakeExperts.RuleExpert reversed = new FakeExperts.RuleExpert("e", List.of("c", "b", "a"), labels, largest, 1.0f);
+        assertArrayEquals(new float[] {1, 0, 0}, AlignedExpert.align(reversed, List.of("a", "b", "c"), labels).predict(rows).values());
+    }
+
+    @Test
+    void anExpertWithTheDataSetsLabelsInAnotherOrderIsReordered() {
+        // The expert knows (y, x), the data set (x, y): its 0.8 on y is the data set's second column.
+        FakeExperts.RuleExpert swapped = new FakeExperts.RuleExpert("e", List.of("a"), List.of("y", "x"), row -> 0, 0.8f);
+        AlignedExpert aligned = AlignedExpert.align(swapped, List.of("a"), List.of("x", "y"));
+        assertArrayEquals(new float[] {0.2f, 0.8f}, aligned.predict(FloatMatrix.zeros(1, 1)).values(), 1e-6f);
+        FloatMatrix own = new FloatMatrix(1, 2, new float[] {0.8f, 0.2f});
+        assertArrayEquals(new float[] {0.2f, 0.8f}, aligned.toDatasetLabelsShared(own, 1).values(), 1e-6f);
+        // Gradients go back the other way, into the expert's order.
+        assertArrayEquals(new float[] {2, 1}, aligned.toExpertLabels(new FloatMatrix(1, 2, new float[] {1, 2})).values());
+    }
+
+    @Test
+    void gradientsOfLabelsTheExpertLacksAreDroppedOnTheWayBack() {
+        // The expert knows (z, x, w); the data set (x, y, z). w is not the data set's: its gradient is 0.
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a"), List.of("z", "x", "w"), 0);
+        AlignedExpert aligned = AlignedExpert.align(expert, List.of("a"), List.of("x", "y", "z"));
+        FloatMatrix datasetGradient = new FloatMatrix(2, 3, new float[] {1, 2, 3, 4, 5, 6});
+        assertArrayEquals(new float[] {3, 1, 0, 6, 4, 0}, aligned.toExpertLabels(datasetGradient).values());
+    }
+
+    @Test
     void missingFeaturesAreNamed() {
         FakeExperts.RuleExpert expert = FakeExperts.constant("glass-tree", List.of("Na", "Mg", "K"), List.of("1"), 0);
         ExpertException e = assertThrows(ExpertException.class,
