@@ -39,9 +39,9 @@ class AlignedExpertTest {
         // The first two features in the data set's order: the expert must not see the third.
         FakeExperts.RuleExpert firstTwo = new FakeExperts.RuleExpert("e", List.of("a", "b"), labels, largest, 1.0f);
         assertArrayEquals(new float[] {0, 1, 0}, AlignedExpert.align(firstTwo, List.of("a", "b", "c"), labels).predict(rows).values());
-        // Every feature, in another order: (c, b, a) = (9, 2, 1), largest first.
-        FakeExperts.RuleExpert reversed = new FakeExperts.RuleExpert("e", List.of("c", "b", "a"), labels, largest, 1.0f);
-        assertArrayEquals(new float[] {1, 0, 0}, AlignedExpert.align(reversed, List.of("a", "b", "c"), labels).predict(rows).values());
+        // Every feature, none in its place: (b, c, a) = (2, 9, 1), the largest second.
+        FakeExperts.RuleExpert rotated = new FakeExperts.RuleExpert("e", List.of("b", "c", "a"), labels, largest, 1.0f);
+        assertArrayEquals(new float[] {0, 1, 0}, AlignedExpert.align(rotated, List.of("a", "b", "c"), labels).predict(rows).values());
     }
 
     @Test
