@@ -1,11 +1,13 @@
 package dev.moe.gating.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.FeatureScaler;
 import dev.moe.gating.mixture.GateInputs;
+import dev.moe.gating.routing.ProductRouting;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -152,11 +154,24 @@ class SignalPoolTest {
     }
 
     @Test
+    void noPenaltyIsAllowed() {
+        GateData data = sureWhenRight(400, 9);
+        LogLinearPool.Fit product = LogLinearPool.fit(data.expertProbabilities(), data.labels());
+        SignalPool.Fit free = SignalPool.fit(data.expertProbabilities(), standardisedSignals(data), M, data.labels(),
+                product.exponents(), 0);
+        assertTrue(free.loss() < product.loss(), free.loss() + " against the product's " + product.loss());
+        assertThrows(IllegalArgumentException.class, () -> SignalPool.fit(data.expertProbabilities(), standardisedSignals(data), M,
+                data.labels(), product.exponents(), -0.1));
+    }
+
+    @Test
     void anExpertTheProductDroppedStaysDropped() {
         GateData data = sureWhenRight(400, 7);
         SignalPool.Fit fit = SignalPool.fit(data.expertProbabilities(), standardisedSignals(data), M, data.labels(),
                 new double[] {0.8, 0}, SignalPool.DEFAULT_PENALTY);
         assertTrue(fit.bias()[1] < -60, String.valueOf(fit.bias()[1]));
+        // Stored as the product stores an exponent of 0: a finite logit, so a saved gate holds no infinity.
+        assertEquals(ProductRouting.logitOf(0), fit.bias()[1]);
         assertEquals(List.of(0.0, 0.0, 0.0), java.util.Arrays.stream(fit.slopes()[1]).boxed().toList());
     }
 }
