@@ -78,6 +78,14 @@ class ProductRoutingTest {
     }
 
     @Test
+    void onlyAnExponentStoredAsZeroIsNegligible() {
+        // A negligible expert is not run at all, so an expert with any real exponent must never count as one.
+        assertEquals(true, ProductRouting.negligible(ProductRouting.logitOf(0)));
+        assertEquals(false, ProductRouting.negligible(ProductRouting.logitOf(1)));
+        assertEquals(false, ProductRouting.negligible(ProductRouting.logitOf(1e-6)));
+    }
+
+    @Test
     void providerTakesNoParameters() {
         assertEquals("routing.params: unknown key 'k'; product takes no parameters",
                 assertThrows(ParameterException.class, () -> new ProductRoutingProvider()
