@@ -244,8 +244,8 @@ public final class Mixture {
     /** What the run called the combiner: averaging, constant weights and the product by their strategy, a gate by its inputs. */
     private static String combiner(MixtureModel model) {
         String strategy = model.strategy().name();
-        if (strategy.equals(ProductRouting.NAME) && model.gate().inputs().needsExperts()) {
-            return "product-signals";
+        if (model.exponentsFollowSignals()) {
+            return dev.moe.gating.training.SignalPool.NAME;
         }
         return strategy.equals(UniformRouting.NAME) || strategy.equals(ConstantRouting.NAME) || strategy.equals(ProductRouting.NAME) ? strategy
                 : model.gate().inputs().configName();

@@ -79,12 +79,17 @@ public final class MixtureModel implements AutoCloseable {
         if (!(strategy instanceof ProductRouting)) {
             return List.of();
         }
-        float[] logits = gate.inputs().needsExperts() ? outputBias() : gate.logits(FloatMatrix.zeros(1, gate.inputSize())).values();
+        float[] logits = exponentsFollowSignals() ? outputBias() : gate.logits(FloatMatrix.zeros(1, gate.inputSize())).values();
         List<Double> exponents = new ArrayList<>();
         for (float z : logits) {
             exponents.add(ProductRouting.exponentOf(z));
         }
         return List.copyOf(exponents);
+    }
+
+    /** Whether this is a product whose exponents follow the experts' signals row by row (a gate on them), not fixed ones. */
+    public boolean exponentsFollowSignals() {
+        return strategy instanceof ProductRouting && gate.inputs().needsExperts();
     }
 
     /** A one-layer gate's bias: its logits where its standardised inputs are 0 (their training mean). */
@@ -116,7 +121,7 @@ public final class MixtureModel implements AutoCloseable {
     }
 
     public Prediction predict(FloatMatrix rows) {
-        if (strategy instanceof ProductRouting && gate.inputs().needsExperts()) {
+        if (exponentsFollowSignals()) {
             // Exponents that follow the experts' signals: every expert runs before the gate.
             List<FloatMatrix> probabilities = calibratedProbabilities(rows);
             FloatMatrix logits = gate.logits(rows, probabilities);

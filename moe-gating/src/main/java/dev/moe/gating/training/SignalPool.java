@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class SignalPool {
 
+    /** Its name as a gate candidate and in reports. */
+    public static final String NAME = "product-signals";
+
     /**
      * The slopes' L2 penalty on the mean log-likelihood. It also keeps the fit solvable where two signals move
      * together (the top probability and the entropy). Chosen between 0.01 and 0.1 by the training side only: on

@@ -19,7 +19,7 @@ final class ConfigValidator {
      * What {@code gate.candidates} may name: the three row-independent combiners, then the gates by their inputs, then
      * each learned one again on the experts' uncalibrated outputs ({@code -raw}; averaging is uncalibrated already).
      */
-    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "product", "product-signals", "features",
+    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "product", dev.moe.gating.training.SignalPool.NAME, "features",
             "signals", "experts", "both", "constant-raw", "product-raw", "product-signals-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
     static final java.util.List<String> INPUTS = java.util.List.of("features", "signals", "experts", "both");
 

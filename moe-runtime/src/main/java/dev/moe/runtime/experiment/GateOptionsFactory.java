@@ -9,6 +9,7 @@ import dev.moe.api.RowIndependentRouting;
 import dev.moe.gating.routing.UniformRouting;
 import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateSelection;
+import dev.moe.gating.training.SignalPool;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ final class GateOptionsFactory {
                 case ProductRouting.NAME -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(),
                         own.toBuilder().inputs(GateInputs.FEATURES).build()));
                 // The product with exponents that follow each expert's signals (SignalPool).
-                case PRODUCT_SIGNALS -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(),
+                case SignalPool.NAME -> candidates.add(new GateSelection.Candidate(name, new ProductRouting(),
                         own.toBuilder().inputs(GateInputs.SIGNALS).build()));
                 default -> candidates.add(new GateSelection.Candidate(name, strategy,
                         own.toBuilder().inputs(GateInputs.fromConfigName(combiner)).build()));
@@ -113,9 +114,6 @@ final class GateOptionsFactory {
         }
         return candidates;
     }
-
-    /** The candidate name of the product whose exponents follow each expert's signals. */
-    static final String PRODUCT_SIGNALS = "product-signals";
 
     /** Refuses, before any work, a strategy the gate settings cannot train: the product with fine-tuned experts. */
     static void checkStrategy(MoeConfig config, RoutingStrategy strategy) {

@@ -2,6 +2,7 @@ package dev.moe.runtime.report;
 
 import dev.moe.gating.routing.ProductRouting;
 import dev.moe.gating.routing.UniformRouting;
+import dev.moe.gating.training.SignalPool;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,7 +111,7 @@ public final class ReportWriter {
             line.append(String.format(Locale.ROOT, " (mean over %d repeat%s)", gate.productRepeats(),
                     gate.productRepeats() == 1 ? "" : "s"));
         }
-        if (gate.chosen().contains("product-signals")) {
+        if (gate.chosen().contains(SignalPool.NAME)) {
             // Those exponents follow each expert's signals row by row: the gate's bias is where the signals are at their mean.
             line.append(" (at the signals' mean where they follow them)");
         }
@@ -155,7 +156,7 @@ public final class ReportWriter {
     }
 
     /** The combiners that weigh the experts without the routing strategy. */
-    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, "product-signals");
+    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, SignalPool.NAME);
 
     /**
      * "strategy softmax-dense" for a configured gate, or which combiner ran how often: chosen among candidates, or

@@ -36,7 +36,7 @@ public final class SavedMixtureReport {
         List<String> expertIds = counts.models().subList(0, model.experts().size());
         BundleManifest.Strategy strategy = mixture.manifest().strategy();
         // A product whose exponents follow the experts' signals is a gate on them under the product strategy.
-        String combiner = model.productExponents().isEmpty() || !model.gate().inputs().needsExperts() ? strategy.name() : "product-signals";
+        String combiner = model.exponentsFollowSignals() ? dev.moe.gating.training.SignalPool.NAME : strategy.name();
         GateSummary gate = new GateSummary(combiner, List.of(), 0, Double.NaN,
                 model.calibrations().stream().map(ExpertCalibration::temperature).toList(),
                 model.calibrations().stream().map(ExpertCalibration::floor).toList(), model.productExponents(), 0, false);
