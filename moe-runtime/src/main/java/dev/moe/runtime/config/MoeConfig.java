@@ -255,8 +255,8 @@ public record MoeConfig(
         /**
          * Averaging, and the experts' weighted product: on the public benchmark, paired with the earlier defaults
          * (averaging, constant weights, a gate on the experts' signals), +0.0018 +- 0.0017 over all 65 repeats and
-         * higher on 8 of 13 sets, lower on 3 (README). The others, and each learned one's uncalibrated {@code -raw}
-         * twin, stay available.
+         * higher on 8 of 13 sets, lower on 3 (docs/real-data-log.md). The others, and each learned one's uncalibrated
+         * {@code -raw} twin, stay available.
          */
         public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "product");
         /** A candidate's name ending: the combiner on the experts' own outputs, not calibrated. */
@@ -272,7 +272,7 @@ public record MoeConfig(
         /**
          * Averaging is chosen only where its cross-validated log-loss is lower than the best learned candidate's by
          * more than this many standard errors: with the plain minimum (0) the choice flipped on noise on small sets
-         * (README, "The floor's margin, measured").
+         * (docs/benchmark.md, "The floor's margin, measured").
          */
         public static final double DEFAULT_FLOOR_MARGIN = 2;
 

@@ -12,30 +12,33 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's copy-paste plugin POM is this module's POM, word for word: this module (built and tested by the normal
- * build, and loaded as a plugin by moe-cli's tests) is a plugin built from the README's snippet alone.
+ * The plugin guide's copy-paste POM (docs/plugins.md) is this module's POM, word for word: this module (built and tested
+ * by the normal build, and loaded as a plugin by moe-cli's tests) is a plugin built from the guide's snippet alone.
  */
 class PluginPomTest {
 
-    /** The line just before the README's POM block. */
+    /** The line just before the guide's POM block. */
     static final String MARKER = "<!-- plugin-pom: examples/expert-plugin-example/pom.xml, checked by PluginPomTest -->";
 
-    /** Only inside moe's repository: a copy of this example elsewhere has no README or parent POM two folders up. */
+    /** The plugin guide, two folders up. */
+    private static final Path GUIDE = Path.of("../../docs/plugins.md");
+
+    /** Only inside moe's repository: a copy of this example elsewhere has no guide or parent POM two folders up. */
     private static void assumeInsideMoesRepository() {
-        assumeTrue(Files.isRegularFile(Path.of("../../README.md")) && Files.isRegularFile(Path.of("../../pom.xml")),
+        assumeTrue(Files.isRegularFile(GUIDE) && Files.isRegularFile(Path.of("../../pom.xml")),
                 "not inside moe's repository");
     }
 
     @Test
-    void theReadmesPluginPomIsThisModulesPom() throws IOException {
+    void theGuidesPluginPomIsThisModulesPom() throws IOException {
         assumeInsideMoesRepository();
-        String readme = Files.readString(Path.of("../../README.md"));
-        int at = readme.indexOf(MARKER);
-        assertTrue(at >= 0, "README.md lacks the line " + MARKER);
-        Matcher block = Pattern.compile("\\G\\s*```xml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertTrue(block.find(at + MARKER.length()), "no ```xml block right after " + MARKER);
+        String guide = Files.readString(GUIDE);
+        int at = guide.indexOf(MARKER);
+        assertTrue(at >= 0, "docs/plugins.md lacks the line " + MARKER);
+        Matcher block = Pattern.compile("\\G\\s*```xml\\n(.*?)```", Pattern.DOTALL).matcher(guide);
+        assertTrue(block.find(at + MARKER.length()), "no ```xml block right after " + MARKER + " in docs/plugins.md");
         assertEquals(Files.readString(Path.of("pom.xml")).strip(), block.group(1).strip(),
-                "README.md's plugin POM and examples/expert-plugin-example/pom.xml differ: make them the same");
+                "docs/plugins.md's plugin POM and examples/expert-plugin-example/pom.xml differ: make them the same");
     }
 
     @Test
