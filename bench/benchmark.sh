@@ -6,8 +6,10 @@
 #   bench/benchmark.sh                       # all configs
 #   bench/benchmark.sh glass vehicle         # some of them
 #   OUT=results bench/benchmark.sh           # keep the reports in ./results (must not exist yet)
+#   REPEAT=20 bench/benchmark.sh             # 20 repeats (seeds 42..61) instead of each config's 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[[ -z "${REPEAT:-}" || "$REPEAT" =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: REPEAT must be a positive whole number, not '$REPEAT'" >&2; exit 2; }
 out="${OUT:-$(mktemp -d -t moe-benchmark.XXXXXX)}"
 if [[ -n "${OUT:-}" ]]; then
   [[ -e "$out" ]] && { echo "benchmark: $out exists; name a new folder" >&2; exit 2; }
@@ -22,7 +24,7 @@ for name in "$@"; do
   config="examples/benchmarks/$name.yaml"
   [[ -f "$config" ]] || { echo "benchmark: no $config" >&2; exit 2; }
   t0=$(date +%s)
-  ./moe evaluate "$config" --quiet --json "$out/$name.json" > "$out/$name.txt"
+  ./moe evaluate "$config" ${REPEAT:+--repeat "$REPEAT"} --quiet --json "$out/$name.json" > "$out/$name.txt"
   echo "$(( $(date +%s) - t0 ))" > "$out/$name.seconds"
   echo "benchmark: $name done in $(cat "$out/$name.seconds") s" >&2
 done
