@@ -113,6 +113,10 @@ public final class Main {
 
     /** A plugin that does not link is an installation to fix (a jar left out of its folder), not a bug of moe's. */
     private static String describe(LinkageError e) {
+        String spi = ProviderRegistry.missingFromSpi(e);
+        if (spi != null) {
+            return spi;
+        }
         String message = String.valueOf(e.getMessage());
         if (e instanceof NoClassDefFoundError && !message.contains(" ")) {
             return "class " + message.replace('/', '.') + " is in none of the plugin's jars nor in moe: a jar it needs"

@@ -323,6 +323,57 @@ class BadInputTest {
     }
 
     @Test
+    void aPluginBuiltAgainstANewerSpi() throws Exception {
+        // Compiled against a moe-api with a class this one lacks: that is no jar missing from the plugin's folder (as
+        // the message said), and no jar the user could add; the plugin wants another moe.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createDirectories(src.resolve("dev/moe/api"));
+        Files.createDirectories(src.resolve("future"));
+        Files.writeString(src.resolve("dev/moe/api/FutureFeature.java"), """
+                package dev.moe.api;
+                public final class FutureFeature { public static String describe() { return "new"; } }
+                """);
+        Files.writeString(src.resolve("future/LaterProvider.java"), """
+                package future;
+                public final class LaterProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "later"; }
+                    public String description() { return dev.moe.api.FutureFeature.describe(); }
+                }
+                """);
+        Files.writeString(src.resolve("future/EagerProvider.java"), """
+                package future;
+                public final class EagerProvider implements dev.moe.api.ExpertProvider {
+                    private final String description = dev.moe.api.FutureFeature.describe();
+                    public String name() { return "eager"; }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("dev/moe/api/FutureFeature.java").toString(), src.resolve("future/LaterProvider.java").toString(),
+                src.resolve("future/EagerProvider.java").toString()));
+        String why = "it needs class dev.moe.api.FutureFeature, which this moe's SPI (moe-api " + dev.moe.runtime.MoeVersion.get()
+                + ") lacks: the plugin was built against a newer moe-api; run it with the moe it was built for, or rebuild it"
+                + " against this one";
+        for (String provider : new String[] {"LaterProvider", "EagerProvider"}) {
+            Path plugins = Files.createDirectories(dir.resolve("plugins-" + provider));
+            Path jarFile = plugins.resolve("future-1.0.jar");
+            try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
+                jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+                jar.write(("future." + provider + "\n").getBytes(StandardCharsets.UTF_8));
+                jar.putNextEntry(new ZipEntry("future/" + provider + ".class"));
+                jar.write(Files.readAllBytes(classes.resolve("future/" + provider + ".class")));
+            }
+            // Used when listed (its description), or when loaded (its constructor).
+            refused(provider.equals("LaterProvider") ? "plugin " + jarFile + ": " + why
+                            : jarFile + ": cannot load expert provider: " + why + " (every plugin in the folder is loaded before"
+                            + " the config is read: its provider names are unknown until then; move it out of the folder to run"
+                            + " without it)",
+                    "experts", "--plugins", plugins.toString());
+        }
+    }
+
+    @Test
     void aTrainedExpertWhoseProviderCannotSaveIsRefusedBeforeTraining() throws Exception {
         // Its train() throws: had moe trained before refusing (as it did), this would be an internal error instead.
         Path src = Files.createDirectories(dir.resolve("src/unsaved"));
