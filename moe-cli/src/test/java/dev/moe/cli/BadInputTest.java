@@ -374,6 +374,43 @@ class BadInputTest {
     }
 
     @Test
+    void aPluginWhoseTrainingThrowsIsNamedWithExitTwo() throws Exception {
+        // Was "internal error in plugin ...", exit 1: the status a script reads as a bug in moe.
+        Path src = Files.createDirectories(dir.resolve("src/failing"));
+        Files.writeString(src.resolve("FailingProvider.java"), """
+                package failing;
+                public final class FailingProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "failing"; }
+                    public boolean canTrain() { return true; }
+                    public boolean canLoad() { return false; }
+                    public dev.moe.api.Expert train(dev.moe.api.ExpertSpec spec, dev.moe.api.TrainingSet data) {
+                        throw new IllegalStateException("no licence for the solver");
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("FailingProvider.java").toString()));
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jarFile = plugins.resolve("failing-1.0.jar");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write("failing.FailingProvider\n".getBytes(StandardCharsets.UTF_8));
+            jar.putNextEntry(new ZipEntry("failing/FailingProvider.class"));
+            jar.write(Files.readAllBytes(classes.resolve("failing/FailingProvider.class")));
+        }
+        Path config = file("failing.yaml", """
+                data: { source: synthetic-seed, rows: 200 }
+                experts:
+                  - { id: f, provider: failing }
+                  - { id: lr, provider: tribuo, params: { algorithm: logistic-regression } }
+                """);
+        refused("plugin " + jarFile + " failed: java.lang.IllegalStateException: no licence for the solver (an error in the"
+                + " plugin's code; run with --debug for the stack trace)", "evaluate", config.toString(), "--plugins", plugins.toString());
+    }
+
+    @Test
     void aTrainedExpertWhoseProviderCannotSaveIsRefusedBeforeTraining() throws Exception {
         // Its train() throws: had moe trained before refusing (as it did), this would be an internal error instead.
         Path src = Files.createDirectories(dir.resolve("src/unsaved"));
