@@ -98,15 +98,31 @@ public final class Mixture {
      *
      * @param rows rows x {@link #featureNames()}, in that order
      * @return the probabilities and each expert's weight per row
-     * @throws IllegalArgumentException when the number of columns is not the number of features
+     * @throws IllegalArgumentException when the number of columns is not the number of features, or a value is NaN or
+     *                                  infinite (moe reads finite values only, as {@code moe predict} does)
      */
     public Predictions predict(FloatMatrix rows) {
         if (rows.columns() != featureNames.size()) {
             throw new IllegalArgumentException("the mixture reads " + featureNames.size() + " features " + featureNames
                     + ", got " + rows.columns() + " columns");
         }
+        requireFinite(rows, featureNames);
         MixtureModel.Prediction p = model.predict(rows);
         return new Predictions(labelNames(), expertIds(), p.probabilities(), p.weights());
+    }
+
+    /**
+     * Fails on a NaN or infinite value, naming its row and feature: experts would turn it into NaN probabilities (or,
+     * reading other features, ignore it), where {@code moe predict} refuses such a cell.
+     */
+    static void requireFinite(FloatMatrix rows, List<String> featureNames) {
+        float[] values = rows.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("row " + i / rows.columns() + ", feature '"
+                        + featureNames.get(i % rows.columns()) + "' is " + values[i] + "; moe reads finite values only");
+            }
+        }
     }
 
     /** @return the features the mixture reads, in the order {@link #predict} takes them */

@@ -303,10 +303,13 @@ public final class MixtureBuilder {
      * @param labels       each row's label, an index into {@code labelNames}
      * @param labelNames   the labels
      * @return the trained mixture
+     * @throws IllegalArgumentException when the shapes disagree, a label index is outside {@code labelNames}, or a
+     *                                  feature value is NaN or infinite
      * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
      */
     public Mixture train(FloatMatrix features, List<String> featureNames, int[] labels, List<String> labelNames) {
         TrainingSet checked = new TrainingSet(features, labels, featureNames, labelNames);
+        Mixture.requireFinite(checked.features(), checked.featureNames());
         Dataset data = new Dataset("in-memory rows", checked.features(), checked.labels(), checked.featureNames(),
                 checked.labelNames());
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()));

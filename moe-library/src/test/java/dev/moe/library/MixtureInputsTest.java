@@ -1,0 +1,75 @@
+package dev.moe.library;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.moe.api.AbstractExpert;
+import dev.moe.api.ExpertProvenance;
+import dev.moe.api.ExpertSignature;
+import dev.moe.api.FloatMatrix;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What a Java caller gets for inputs moe cannot use: an exception that says what is wrong, before any expert runs. */
+class MixtureInputsTest {
+
+    private static final List<String> FEATURES = List.of("x", "y");
+    private static final List<String> LABELS = List.of("low", "high");
+
+    /** Labels by the sign of x, with probabilities from it: passes a NaN feature on, as many models do. */
+    private static final class SignOfX extends AbstractExpert {
+        SignOfX(String id) {
+            super(new ExpertSignature(id, FEATURES, LABELS, ExpertProvenance.trained("sign-of-x", Map.of())));
+        }
+
+        @Override
+        public FloatMatrix predict(FloatMatrix features) {
+            FloatMatrix out = FloatMatrix.zeros(features.rows(), 2);
+            for (int r = 0; r < features.rows(); r++) {
+                float high = 1 / (1 + (float) Math.exp(-features.get(r, 0)));
+                out.set(r, 0, 1 - high);
+                out.set(r, 1, high);
+            }
+            return out;
+        }
+    }
+
+    private static FloatMatrix rows(int n) {
+        FloatMatrix m = FloatMatrix.zeros(n, 2);
+        for (int r = 0; r < n; r++) {
+            m.set(r, 0, (r % 2 == 0 ? 1 : -1) * (1 + r % 3));
+            m.set(r, 1, r);
+        }
+        return m;
+    }
+
+    private static int[] labels(FloatMatrix rows) {
+        int[] y = new int[rows.rows()];
+        for (int r = 0; r < y.length; r++) {
+            y[r] = rows.get(r, 0) > 0 ? 1 : 0;
+        }
+        return y;
+    }
+
+    private static Mixture trained() {
+        FloatMatrix x = rows(40);
+        return Mixture.builder().expert(new SignOfX("a")).expert(new SignOfX("b")).crossFitFolds(2).candidates("uniform")
+                .train(x, FEATURES, labels(x), LABELS);
+    }
+
+    @Test
+    void aNaNOrInfiniteFeatureIsRefusedNamingItsRowAndFeature() {
+        // Was the experts' NaN probabilities reported as "expert 'a' returned an invalid probability row".
+        Mixture mixture = trained();
+        FloatMatrix bad = rows(3);
+        bad.set(2, 1, Float.NaN);
+        assertEquals("row 2, feature 'y' is NaN; moe reads finite values only",
+                assertThrows(IllegalArgumentException.class, () -> mixture.predict(bad)).getMessage());
+        FloatMatrix x = rows(40);
+        x.set(7, 0, Float.NEGATIVE_INFINITY);
+        assertEquals("row 7, feature 'x' is -Infinity; moe reads finite values only",
+                assertThrows(IllegalArgumentException.class, () -> Mixture.builder().expert(new SignOfX("a"))
+                        .candidates("uniform").train(x, FEATURES, labels(x), LABELS)).getMessage());
+    }
+}
