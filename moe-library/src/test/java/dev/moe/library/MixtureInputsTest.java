@@ -72,4 +72,20 @@ class MixtureInputsTest {
                 assertThrows(IllegalArgumentException.class, () -> Mixture.builder().expert(new SignOfX("a"))
                         .candidates("uniform").train(x, FEATURES, labels(x), LABELS)).getMessage());
     }
+
+    @Test
+    void aRowOutsideThePredictionsIsRefusedNamingTheRowCount() {
+        // Was an ArrayIndexOutOfBoundsException for an index into the flat array ("Index 7 out of bounds for length 6"
+        // for row 3 of 3 rows), which names neither the row nor the number of rows.
+        Predictions p = new Predictions(LABELS, List.of("a"), new FloatMatrix(3, 2, new float[] {.1f, .9f, .8f, .2f, .5f, .5f}),
+                new FloatMatrix(3, 1, new float[] {1, 1, 1}));
+        assertEquals("high", p.label(0));
+        assertEquals(.2f, p.probability(1, "high"));
+        for (int row : new int[] {3, -1}) {
+            assertEquals("row " + row + " of predictions for 3 rows",
+                    assertThrows(IndexOutOfBoundsException.class, () -> p.label(row)).getMessage());
+            assertEquals("row " + row + " of predictions for 3 rows",
+                    assertThrows(IndexOutOfBoundsException.class, () -> p.probability(row, "low")).getMessage());
+        }
+    }
 }
