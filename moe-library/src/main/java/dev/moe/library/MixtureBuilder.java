@@ -2,6 +2,7 @@ package dev.moe.library;
 
 import dev.moe.api.Expert;
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.NearestName;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.api.TrainingSet;
 import dev.moe.experts.tribuo.TribuoExpert;
@@ -206,10 +207,23 @@ public final class MixtureBuilder {
      *
      * @param names the candidates, simplest first (ties go to the earlier)
      * @return this builder
+     * @throws IllegalArgumentException when none is given, a name is unknown, or one is given twice
      */
     public MixtureBuilder candidates(String... names) {
+        List<String> known = MoeConfig.GateConfig.KNOWN_CANDIDATES;
         if (names.length == 0) {
-            throw new IllegalArgumentException("at least one candidate");
+            throw new IllegalArgumentException("at least one candidate: " + String.join(", ", known));
+        }
+        // Checked here, as a config's gate.candidates are when it is read, not after the experts have trained.
+        for (int i = 0; i < names.length; i++) {
+            String name = Objects.requireNonNull(names[i], "candidate");
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown candidate '" + name + "'" + NearestName.didYouMean(name, known)
+                        + "; known: " + String.join(", ", known));
+            }
+            if (List.of(names).subList(0, i).contains(name)) {
+                throw new IllegalArgumentException("candidate '" + name + "' is listed twice");
+            }
         }
         this.candidates = List.of(names);
         return this;

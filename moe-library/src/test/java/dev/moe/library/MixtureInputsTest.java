@@ -88,4 +88,16 @@ class MixtureInputsTest {
                     assertThrows(IndexOutOfBoundsException.class, () -> p.probability(row, "low")).getMessage());
         }
     }
+
+    @Test
+    void anUnknownCandidateIsRefusedWhenNamedListingTheKnownOnes() {
+        // Was refused only once training reached the combiner's choice, listing the gate inputs alone as "known".
+        String known = String.join(", ", dev.moe.runtime.config.MoeConfig.GateConfig.KNOWN_CANDIDATES);
+        assertEquals("unknown candidate 'prodcut' (did you mean 'product'?); known: " + known,
+                assertThrows(IllegalArgumentException.class, () -> Mixture.builder().candidates("uniform", "prodcut")).getMessage());
+        assertEquals("candidate 'uniform' is listed twice",
+                assertThrows(IllegalArgumentException.class, () -> Mixture.builder().candidates("uniform", "uniform")).getMessage());
+        assertEquals("uniform, product-signals, both-raw",
+                Mixture.builder().candidates("uniform", "product-signals", "both-raw").describe().get("candidates"));
+    }
 }
