@@ -102,6 +102,7 @@ public final class Mixture {
      *                                  infinite (moe reads finite values only, as {@code moe predict} does)
      */
     public Predictions predict(FloatMatrix rows) {
+        Objects.requireNonNull(rows, "rows");
         if (rows.columns() != featureNames.size()) {
             throw new IllegalArgumentException("the mixture reads " + featureNames.size() + " features " + featureNames
                     + ", got " + rows.columns() + " columns");
@@ -238,6 +239,7 @@ public final class Mixture {
      * @throws MoeException when the file is missing, corrupt, newer than this moe, or a plugin is missing or differs
      */
     public static Mixture load(Path file, Path pluginsFolder) {
+        Objects.requireNonNull(file, "file");
         SavedMixture saved = BundleReader.withPluginConsent(pluginsFolder, Mixture.class.getClassLoader()).read(file);
         BundleManifest manifest = saved.manifest();
         List<ExpertOrigin> origins = new ArrayList<>();

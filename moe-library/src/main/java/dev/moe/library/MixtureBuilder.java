@@ -156,6 +156,7 @@ public final class MixtureBuilder {
      */
     public MixtureBuilder expert(String id, String provider, Map<String, ?> params) {
         Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(params, "params");
         checkNewId(id);
         experts.add(new ExpertEntry(new MoeConfig.ExpertConfig(id, provider, null, null, new LinkedHashMap<>(params)), null));
         return this;
@@ -302,6 +303,7 @@ public final class MixtureBuilder {
      * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
      */
     public Mixture train(org.tribuo.Dataset<Label> data) {
+        Objects.requireNonNull(data, "data");
         return train(data, new MixtureTrainer(this).getProvenance());
     }
 

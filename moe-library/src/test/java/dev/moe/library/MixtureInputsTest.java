@@ -100,4 +100,17 @@ class MixtureInputsTest {
         assertEquals("uniform, product-signals, both-raw",
                 Mixture.builder().candidates("uniform", "product-signals", "both-raw").describe().get("candidates"));
     }
+
+    @Test
+    void aNullArgumentIsNamed() {
+        // Were NullPointerExceptions about moe's own variables ("because \"m\" is null", "\"path\" is null").
+        Mixture mixture = trained();
+        assertEquals("rows", assertThrows(NullPointerException.class, () -> mixture.predict(null)).getMessage());
+        assertEquals("file", assertThrows(NullPointerException.class, () -> Mixture.load(null)).getMessage());
+        assertEquals("params", assertThrows(NullPointerException.class,
+                () -> Mixture.builder().expert("mlp", "nd4j-mlp", null)).getMessage());
+        assertEquals("data", assertThrows(NullPointerException.class,
+                () -> Mixture.builder().expert(new SignOfX("a")).train((org.tribuo.Dataset<org.tribuo.classification.Label>) null))
+                .getMessage());
+    }
 }
