@@ -108,6 +108,12 @@ class CommandLineTextTest {
         assertEquals(0, byPosition.status(), byPosition.err());
         assertEquals(byPosition.out(), byOption.out());
         assertTrue(byOption.out().contains("60"), byOption.out());
+        // As moe predict names its rows: a script's "-m M -i ROWS" works for both commands.
+        for (String input : java.util.List.of("-i", "--input")) {
+            MainTest.Result asPredict = moe("evaluate", "-m", model.toString(), input, csv.toString());
+            assertEquals(0, asPredict.status(), asPredict.err());
+            assertEquals(byOption.out(), asPredict.out());
+        }
 
         for (String yaml : java.util.List.of(config.toString(), dir.resolve("other.YML").toString())) {
             MainTest.Result r = moe("evaluate", "-m", model.toString(), yaml);
