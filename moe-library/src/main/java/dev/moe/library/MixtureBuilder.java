@@ -319,16 +319,28 @@ public final class MixtureBuilder {
      * @param labels       each row's label, an index into {@code labelNames}
      * @param labelNames   the labels
      * @return the trained mixture
-     * @throws IllegalArgumentException when the shapes disagree, a label index is outside {@code labelNames}, or a
-     *                                  feature value is NaN or infinite
+     * @throws IllegalArgumentException when the shapes disagree, a label index is outside {@code labelNames}, a
+     *                                  feature value is NaN or infinite, or a feature or label is named twice
      * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
      */
     public Mixture train(FloatMatrix features, List<String> featureNames, int[] labels, List<String> labelNames) {
         TrainingSet checked = new TrainingSet(features, labels, featureNames, labelNames);
         Mixture.requireFinite(checked.features(), checked.featureNames());
+        // Experts find their columns by name: a name given twice would hand them the first column and lose the other.
+        requireDistinct("feature", checked.featureNames());
+        requireDistinct("label", checked.labelNames());
         Dataset data = new Dataset("in-memory rows", checked.features(), checked.labels(), checked.featureNames(),
                 checked.labelNames());
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()));
+    }
+
+    private static void requireDistinct(String what, List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            int first = names.indexOf(names.get(i));
+            if (first != i) {
+                throw new IllegalArgumentException(what + " '" + names.get(i) + "' is named twice: at " + first + " and " + i);
+            }
+        }
     }
 
     Mixture train(Dataset data, Mixture.TribuoOrigin origin) {

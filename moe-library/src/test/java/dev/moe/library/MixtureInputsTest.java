@@ -113,4 +113,16 @@ class MixtureInputsTest {
                 () -> Mixture.builder().expert(new SignOfX("a")).train((org.tribuo.Dataset<org.tribuo.classification.Label>) null))
                 .getMessage());
     }
+
+    @Test
+    void aFeatureOrLabelNamedTwiceIsRefused() {
+        // Experts find columns by name: the second 'x' was never read (or the expert's own error named another cause).
+        FloatMatrix x = rows(40);
+        assertEquals("feature 'x' is named twice: at 0 and 1", assertThrows(IllegalArgumentException.class,
+                () -> Mixture.builder().expert(new SignOfX("a")).candidates("uniform").train(x, List.of("x", "x"), labels(x), LABELS))
+                .getMessage());
+        assertEquals("label 'low' is named twice: at 0 and 1", assertThrows(IllegalArgumentException.class,
+                () -> Mixture.builder().expert(new SignOfX("a")).candidates("uniform").train(x, FEATURES, labels(x), List.of("low", "low")))
+                .getMessage());
+    }
 }
