@@ -153,6 +153,11 @@ public final class ProviderRegistry {
                 T provider = candidate.get();
                 String origin = plugin != null ? plugin.toString() : classPathOrigin(candidate.type());
                 String name = nameOf.apply(provider);
+                if (name == null || name.isBlank()) {
+                    // A config names providers by this: null failed in the map as a bare NullPointerException.
+                    throw new MoeException(origin + ": " + kind + " " + provider.getClass().getName() + " has no name (its name()"
+                            + " returned " + (name == null ? "null" : "'" + name + "'") + ")" + (plugin == null ? "" : WHY_EVERY_PLUGIN));
+                }
                 Found<T> previous = into.putIfAbsent(name, new Found<>(provider, origin));
                 if (previous != null) {
                     throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
