@@ -158,6 +158,12 @@ public final class ProviderRegistry {
                     throw new MoeException(origin + ": " + kind + " " + provider.getClass().getName() + " has no name (its name()"
                             + " returned " + (name == null ? "null" : "'" + name + "'") + ")" + (plugin == null ? "" : WHY_EVERY_PLUGIN));
                 }
+                if (provider instanceof ExpertProvider expert && (expert.parameters() == null || expert.parameters().stream().anyMatch(java.util.Objects::isNull))) {
+                    // Read by every listing and config check: null there was an internal error naming no plugin.
+                    throw new MoeException(origin + ": " + kind + " '" + name + "' (" + provider.getClass().getName() + ") declares"
+                            + " its parameters as " + expert.parameters() + "; parameters() must list them (List.of() for none)"
+                            + (plugin == null ? "" : WHY_EVERY_PLUGIN));
+                }
                 Found<T> previous = into.putIfAbsent(name, new Found<>(provider, origin));
                 if (previous != null) {
                     throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
