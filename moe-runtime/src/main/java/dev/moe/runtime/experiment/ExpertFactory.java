@@ -93,7 +93,7 @@ public final class ExpertFactory {
                 throw new MoeException("experts[" + config.id() + "]: provider '" + provider.name()
                         + "' only trains experts; it cannot load one (remove train: false)");
             }
-            Expert loaded = withPluginClassLoader(provider, () -> provider.load(spec));
+            Expert loaded = returned(withPluginClassLoader(provider, () -> provider.load(spec)), config, "load");
             LOG.debug("expert '{}' loaded by provider '{}'", config.id(), provider.name());
             return loaded;
         }
@@ -106,7 +106,7 @@ public final class ExpertFactory {
         }
         TrainingSet training = trainingSet(config, data, rows);
         long start = System.nanoTime();
-        Expert trained = withPluginClassLoader(provider, () -> provider.train(spec, training));
+        Expert trained = returned(withPluginClassLoader(provider, () -> provider.train(spec, training)), config, "train");
         LOG.info("expert '{}' trained by provider '{}' on {} rows, {} features in {} ms", config.id(), provider.name(),
                 training.rows(), training.featureNames().size(), (System.nanoTime() - start) / 1_000_000);
         return trained;
@@ -154,6 +154,15 @@ public final class ExpertFactory {
             y[i] = data.labels()[rows[i]];
         }
         return new TrainingSet(x, y, features != null ? features : data.featureNames(), data.labelNames());
+    }
+
+    /** A provider's null, refused here naming it: further on it was "internal error: NullPointerException: expert". */
+    private Expert returned(Expert expert, MoeConfig.ExpertConfig config, String method) {
+        if (expert == null) {
+            throw new MoeException("experts[" + config.id() + "]: provider '" + config.provider() + "' ("
+                    + registry.expertProviders().get(config.provider()).describe() + ") returned no expert from " + method + "()");
+        }
+        return expert;
     }
 
     /** Libraries inside a plugin (protobuf, Tribuo) look classes up through the thread's context loader. */
