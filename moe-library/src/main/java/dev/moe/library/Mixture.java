@@ -250,8 +250,27 @@ public final class Mixture {
      * @throws MoeException when the file is missing, corrupt, newer than this moe, or a plugin is missing or differs
      */
     public static Mixture load(Path file, Path pluginsFolder) {
+        return load(file, pluginsFolder, false);
+    }
+
+    /**
+     * Loads a saved mixture as {@link #load(Path, Path)} does, optionally letting experts stored by reference read the
+     * files their parameters name (as {@code moe predict --allow-referenced-files}). A bundle stores an expert by
+     * reference when its provider cannot save it (a plugin's model loaded from a file): such a mixture, saved from
+     * Java too, loads only with this.
+     *
+     * @param file                 a bundle written by {@link #save} or {@code moe train}
+     * @param pluginsFolder        the plugins folder; null for the class path only
+     * @param allowReferencedFiles whether an expert stored by reference may read files outside its plugin: only for a
+     *                             bundle you trust, since its parameters could name any file on this machine
+     * @return the mixture
+     * @throws MoeException when the file is missing, corrupt, newer than this moe, a plugin is missing or differs, or
+     *                      (without {@code allowReferencedFiles}) an expert names a file outside its plugin
+     */
+    public static Mixture load(Path file, Path pluginsFolder, boolean allowReferencedFiles) {
         Objects.requireNonNull(file, "file");
-        SavedMixture saved = BundleReader.withPluginConsent(pluginsFolder, Mixture.class.getClassLoader()).read(file);
+        SavedMixture saved = BundleReader.withPluginConsent(pluginsFolder, Mixture.class.getClassLoader())
+                .allowingReferencedFiles(allowReferencedFiles).read(file);
         BundleManifest manifest = saved.manifest();
         List<ExpertOrigin> origins = new ArrayList<>();
         for (BundleManifest.ExpertEntry e : manifest.experts()) {
