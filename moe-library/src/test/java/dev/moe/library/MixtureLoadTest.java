@@ -57,4 +57,23 @@ class MixtureLoadTest {
         assertEquals(mixture.predict(rows).probabilities(), loaded.predict(rows).probabilities());
         assertEquals(List.of("mlp"), loaded.expertIds());
     }
+
+    @Test
+    void theTribuoViewRefusesToBeSerializedSayingHowToSave() throws Exception {
+        // Java serialization wrote the model without its (transient) mixture, to come back unable to predict; Tribuo's
+        // protobuf form failed with Tribuo's generic "must be overridden" message, leaving an empty file.
+        org.tribuo.Model<org.tribuo.classification.Label> model = Mixture.builder()
+                .expert("cart", new org.tribuo.classification.dtree.CARTClassificationTrainer(3)).crossFitFolds(2)
+                .candidates("uniform").train(IRIS.train).asTribuoModel();
+        String how = "a moe mixture as a Tribuo model has no serialized form: save the mixture with Mixture.save(path), a"
+                + " bundle moe predict reads too, and load it with Mixture.load(path)";
+        assertEquals(how, assertThrows(java.io.NotSerializableException.class, () -> {
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(new java.io.ByteArrayOutputStream())) {
+                out.writeObject(model);
+            }
+        }).getMessage());
+        assertEquals(how, assertThrows(UnsupportedOperationException.class, () -> model.serializeToFile(dir.resolve("m.tribuo")))
+                .getMessage());
+        assertTrue(!Files.exists(dir.resolve("m.tribuo")), "no empty file left behind");
+    }
 }
