@@ -74,6 +74,8 @@ class CommandLineTextTest {
         assertTrue(predict.contains("$MOE_PLUGINS"), predict);
         assertTrue(java.util.regex.Pattern.compile("(?m)^  141 +standard output closed").matcher(predict).find(), predict);
         assertTrue(predict.contains("--allow-referenced-files"), predict);
+        // A script pairing output rows with input lines must know that blank lines are skipped.
+        assertTrue(predict.replaceAll("\\s+", " ").contains("A blank line is no row"), predict);
         String train = moe("train", "--help").out();
         assertTrue(train.contains("beside the config"), train);
         assertTrue(!train.contains("--allow-referenced-files"), train); // train reads no saved mixture
