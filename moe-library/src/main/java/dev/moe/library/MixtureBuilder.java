@@ -351,7 +351,8 @@ public final class MixtureBuilder {
         int rows = data.rows();
         int folds = config.split().crossFitFolds(rows);
         if (rows < 2 * folds) {
-            throw new IllegalArgumentException(rows + " rows are too few for " + folds + "-fold cross-fitting");
+            throw new IllegalArgumentException(rows + " rows are too few for " + folds + "-fold cross-fitting: give at least "
+                    + 2 * folds + " rows, or fewer folds with crossFitFolds(n), n from 2 to " + Math.max(2, rows / 2));
         }
         ProviderRegistry registry = pluginsFolder == null ? ProviderRegistry.fromClassPath()
                 : ProviderRegistry.discover(MixtureBuilder.class.getClassLoader(), pluginsFolder);

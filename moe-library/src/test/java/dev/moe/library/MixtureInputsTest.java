@@ -125,4 +125,13 @@ class MixtureInputsTest {
                 () -> Mixture.builder().expert(new SignOfX("a")).candidates("uniform").train(x, FEATURES, labels(x), List.of("low", "low")))
                 .getMessage());
     }
+
+    @Test
+    void tooFewRowsSayWhatToChange() {
+        // The message named the problem only; the default folds (10 below 1000 rows) are not the caller's own choice.
+        FloatMatrix x = rows(9);
+        assertEquals("9 rows are too few for 10-fold cross-fitting: give at least 20 rows, or fewer folds with crossFitFolds(n),"
+                + " n from 2 to 4", assertThrows(IllegalArgumentException.class, () -> Mixture.builder().expert(new SignOfX("a"))
+                .train(x, FEATURES, labels(x), LABELS)).getMessage());
+    }
 }
