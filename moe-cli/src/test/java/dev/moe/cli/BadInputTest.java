@@ -374,17 +374,29 @@ class BadInputTest {
     }
 
     @Test
-    void aPluginWhoseTrainingThrowsIsNamedWithExitTwo() throws Exception {
+    void aPluginWhoseCodeThrowsIsNamedWithExitTwo() throws Exception {
         // Was "internal error in plugin ...", exit 1: the status a script reads as a bug in moe.
         Path src = Files.createDirectories(dir.resolve("src/failing"));
         Files.writeString(src.resolve("FailingProvider.java"), """
                 package failing;
-                public final class FailingProvider implements dev.moe.api.ExpertProvider {
+                import dev.moe.api.*;
+                public final class FailingProvider implements ExpertProvider {
                     public String name() { return "failing"; }
                     public boolean canTrain() { return true; }
                     public boolean canLoad() { return false; }
-                    public dev.moe.api.Expert train(dev.moe.api.ExpertSpec spec, dev.moe.api.TrainingSet data) {
-                        throw new IllegalStateException("no licence for the solver");
+                    public java.util.List<ParameterSpec> parameters() {
+                        return java.util.List.of(ParameterSpec.choice("when", "train", "when it fails", "train", "predict"));
+                    }
+                    public Expert train(ExpertSpec spec, TrainingSet data) {
+                        if (spec.parameters().choice(parameters().get(0)).equals("train")) {
+                            throw new IllegalStateException("no licence for the solver");
+                        }
+                        return new AbstractExpert(new ExpertSignature(spec.id(), data.featureNames(), data.labelNames(),
+                                ExpertProvenance.trained(name(), java.util.Map.of()))) {
+                            public FloatMatrix predict(FloatMatrix features) {
+                                throw new IllegalStateException("the licence expired");
+                            }
+                        };
                     }
                 }
                 """);
@@ -397,17 +409,27 @@ class BadInputTest {
         try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
             jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
             jar.write("failing.FailingProvider\n".getBytes(StandardCharsets.UTF_8));
-            jar.putNextEntry(new ZipEntry("failing/FailingProvider.class"));
-            jar.write(Files.readAllBytes(classes.resolve("failing/FailingProvider.class")));
+            for (String type : new String[] {"FailingProvider", "FailingProvider$1"}) {
+                jar.putNextEntry(new ZipEntry("failing/" + type + ".class"));
+                jar.write(Files.readAllBytes(classes.resolve("failing/" + type + ".class")));
+            }
         }
-        Path config = file("failing.yaml", """
+        String config = """
                 data: { source: synthetic-seed, rows: 200 }
                 experts:
-                  - { id: f, provider: failing }
+                  - { id: f, provider: failing, params: { when: %s } }
                   - { id: lr, provider: tribuo, params: { algorithm: logistic-regression } }
-                """);
-        refused("plugin " + jarFile + " failed: java.lang.IllegalStateException: no licence for the solver (an error in the"
-                + " plugin's code; run with --debug for the stack trace)", "evaluate", config.toString(), "--plugins", plugins.toString());
+                """;
+        // Its train(): named with the expert, the provider and the jar, at the config's line.
+        Path training = file("failing-train.yaml", config.formatted("train"));
+        refused(training + ": line 3: experts[f]: provider 'failing' (" + jarFile + ") failed in train():"
+                + " java.lang.IllegalStateException: no licence for the solver", "evaluate", training.toString(), "--plugins",
+                plugins.toString());
+        // Its expert's predict(): named by the jar its code came from.
+        Path predicting = file("failing-predict.yaml", config.formatted("predict"));
+        refused("plugin " + jarFile + " failed: java.lang.IllegalStateException: the licence expired (an error in the"
+                + " plugin's code; run with --debug for the stack trace)", "evaluate", predicting.toString(), "--plugins",
+                plugins.toString());
     }
 
     @Test
