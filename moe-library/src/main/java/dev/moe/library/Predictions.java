@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A mixture's answer for a block of rows.
+ * A mixture's answer for a block of rows: a new one per {@link Mixture#predict} call, its matrices not copied when
+ * read ({@link FloatMatrix} shares its array), so treat them as read-only.
  *
  * @param labelNames    the labels, in the order of {@code probabilities}' columns
  * @param expertIds     the experts, in the order of {@code weights}' columns
