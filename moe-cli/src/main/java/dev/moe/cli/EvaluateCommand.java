@@ -37,7 +37,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "The experiment's YAML config (without -m). With -m, a labelled CSV is accepted here too, as --data.")
     Path config;
 
-    @Option(names = "--data", paramLabel = "FILE",
+    // -i/--input as well: moe predict's name for its rows, so that a script switching between the two keeps its options.
+    @Option(names = {"--data", "-i", "--input"}, paramLabel = "FILE",
             description = "With -m: the labelled CSV file (with the mixture's feature columns and its label column) to evaluate on.")
     Path data;
 

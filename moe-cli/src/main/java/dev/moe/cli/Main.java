@@ -10,8 +10,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code moe} command. Exit status: 0 success, 2 a user error (one line on stderr naming the problem),
- * 1 an internal error. {@code --debug} adds the stack trace.
+ * The {@code moe} command. Exit status: 0 success, 2 a user error (one line on stderr naming the problem; also a
+ * plugin whose code fails or does not link, naming its jar), 1 an internal error. {@code --debug} adds the stack trace.
  */
 @Command(name = "moe", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Mixtures of experts over pluggable, pretrained classifiers.",
@@ -91,15 +91,19 @@ public final class Main {
             err.println("moe: " + Resources.describe(exhausted));
         } else if (broken != null) {
             err.println("moe: plugin " + plugin + ": " + describe(broken));
+        } else if (plugin != null) {
+            // The plugin's own code failed (its train, load or predict threw): the installation's problem, as a plugin that
+            // does not link is, not a bug in moe; the user's way out is the plugin's authors, or moving it out.
+            err.println("moe: plugin " + plugin + " failed: " + firstLine(String.valueOf(e)) + " (an error in the plugin's code"
+                    + (debug ? ")" : "; run with --debug for the stack trace)"));
         } else {
-            err.println("moe: internal error" + (plugin != null ? " in plugin " + plugin : "") + ": " + firstLine(String.valueOf(e))
-                    + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println("moe: internal error: " + firstLine(String.valueOf(e)) + (debug ? "" : " (run with --debug for the stack trace)"));
         }
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
-        return userError != null || broken != null ? USER_ERROR : 1;
+        return userError != null || plugin != null ? USER_ERROR : 1;
     }
 
     private static LinkageError linkageErrorIn(Throwable e) {
@@ -113,6 +117,10 @@ public final class Main {
 
     /** A plugin that does not link is an installation to fix (a jar left out of its folder), not a bug of moe's. */
     private static String describe(LinkageError e) {
+        String spi = ProviderRegistry.missingFromSpi(e);
+        if (spi != null) {
+            return spi;
+        }
         String message = String.valueOf(e.getMessage());
         if (e instanceof NoClassDefFoundError && !message.contains(" ")) {
             return "class " + message.replace('/', '.') + " is in none of the plugin's jars nor in moe: a jar it needs"

@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "The output has a header row, then one row per input row, in input order: the predicted label, its "
                         + "probability, each label's probability (p:LABEL) and each expert's routing weight (weight:EXPERT, "
                         + "0 when the strategy did not choose it). The input needs the mixture's feature columns, by name, "
-                        + "in any order; other columns are ignored. Rows are streamed in blocks of "
+                        + "in any order; other columns are ignored. A blank line is no row and gets no output row (with blank "
+                        + "lines in the input, output row N is not the input's line N+1). Rows are streamed in blocks of "
                         + CsvPredictions.BATCH_ROWS + "; the output appears only when complete."})
 final class PredictCommand implements Callable<Integer> {
 

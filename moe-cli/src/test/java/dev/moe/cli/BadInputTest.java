@@ -323,6 +323,116 @@ class BadInputTest {
     }
 
     @Test
+    void aPluginBuiltAgainstANewerSpi() throws Exception {
+        // Compiled against a moe-api with a class this one lacks: that is no jar missing from the plugin's folder (as
+        // the message said), and no jar the user could add; the plugin wants another moe.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createDirectories(src.resolve("dev/moe/api"));
+        Files.createDirectories(src.resolve("future"));
+        Files.writeString(src.resolve("dev/moe/api/FutureFeature.java"), """
+                package dev.moe.api;
+                public final class FutureFeature { public static String describe() { return "new"; } }
+                """);
+        Files.writeString(src.resolve("future/LaterProvider.java"), """
+                package future;
+                public final class LaterProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "later"; }
+                    public String description() { return dev.moe.api.FutureFeature.describe(); }
+                }
+                """);
+        Files.writeString(src.resolve("future/EagerProvider.java"), """
+                package future;
+                public final class EagerProvider implements dev.moe.api.ExpertProvider {
+                    private final String description = dev.moe.api.FutureFeature.describe();
+                    public String name() { return "eager"; }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("dev/moe/api/FutureFeature.java").toString(), src.resolve("future/LaterProvider.java").toString(),
+                src.resolve("future/EagerProvider.java").toString()));
+        String why = "it needs class dev.moe.api.FutureFeature, which this moe's SPI (moe-api " + dev.moe.runtime.MoeVersion.get()
+                + ") lacks: the plugin was built against a newer moe-api; run it with the moe it was built for, or rebuild it"
+                + " against this one";
+        for (String provider : new String[] {"LaterProvider", "EagerProvider"}) {
+            Path plugins = Files.createDirectories(dir.resolve("plugins-" + provider));
+            Path jarFile = plugins.resolve("future-1.0.jar");
+            try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
+                jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+                jar.write(("future." + provider + "\n").getBytes(StandardCharsets.UTF_8));
+                jar.putNextEntry(new ZipEntry("future/" + provider + ".class"));
+                jar.write(Files.readAllBytes(classes.resolve("future/" + provider + ".class")));
+            }
+            // Used when listed (its description), or when loaded (its constructor).
+            refused(provider.equals("LaterProvider") ? "plugin " + jarFile + ": " + why
+                            : jarFile + ": cannot load expert provider: " + why + " (every plugin in the folder is loaded before"
+                            + " the config is read: its provider names are unknown until then; move it out of the folder to run"
+                            + " without it)",
+                    "experts", "--plugins", plugins.toString());
+        }
+    }
+
+    @Test
+    void aPluginWhoseCodeThrowsIsNamedWithExitTwo() throws Exception {
+        // Was "internal error in plugin ...", exit 1: the status a script reads as a bug in moe.
+        Path src = Files.createDirectories(dir.resolve("src/failing"));
+        Files.writeString(src.resolve("FailingProvider.java"), """
+                package failing;
+                import dev.moe.api.*;
+                public final class FailingProvider implements ExpertProvider {
+                    public String name() { return "failing"; }
+                    public boolean canTrain() { return true; }
+                    public boolean canLoad() { return false; }
+                    public java.util.List<ParameterSpec> parameters() {
+                        return java.util.List.of(ParameterSpec.choice("when", "train", "when it fails", "train", "predict"));
+                    }
+                    public Expert train(ExpertSpec spec, TrainingSet data) {
+                        if (spec.parameters().choice(parameters().get(0)).equals("train")) {
+                            throw new IllegalStateException("no licence for the solver");
+                        }
+                        return new AbstractExpert(new ExpertSignature(spec.id(), data.featureNames(), data.labelNames(),
+                                ExpertProvenance.trained(name(), java.util.Map.of()))) {
+                            public FloatMatrix predict(FloatMatrix features) {
+                                throw new IllegalStateException("the licence expired");
+                            }
+                        };
+                    }
+                }
+                """);
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve("FailingProvider.java").toString()));
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jarFile = plugins.resolve("failing-1.0.jar");
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write("failing.FailingProvider\n".getBytes(StandardCharsets.UTF_8));
+            for (String type : new String[] {"FailingProvider", "FailingProvider$1"}) {
+                jar.putNextEntry(new ZipEntry("failing/" + type + ".class"));
+                jar.write(Files.readAllBytes(classes.resolve("failing/" + type + ".class")));
+            }
+        }
+        String config = """
+                data: { source: synthetic-seed, rows: 200 }
+                experts:
+                  - { id: f, provider: failing, params: { when: %s } }
+                  - { id: lr, provider: tribuo, params: { algorithm: logistic-regression } }
+                """;
+        // Its train(): named with the expert, the provider and the jar, at the config's line.
+        Path training = file("failing-train.yaml", config.formatted("train"));
+        refused(training + ": line 3: experts[f]: provider 'failing' (" + jarFile + ") failed in train():"
+                + " java.lang.IllegalStateException: no licence for the solver", "evaluate", training.toString(), "--plugins",
+                plugins.toString());
+        // Its expert's predict(): named by the jar its code came from.
+        Path predicting = file("failing-predict.yaml", config.formatted("predict"));
+        refused("plugin " + jarFile + " failed: java.lang.IllegalStateException: the licence expired (an error in the"
+                + " plugin's code; run with --debug for the stack trace)", "evaluate", predicting.toString(), "--plugins",
+                plugins.toString());
+    }
+
+    @Test
     void aTrainedExpertWhoseProviderCannotSaveIsRefusedBeforeTraining() throws Exception {
         // Its train() throws: had moe trained before refusing (as it did), this would be an internal error instead.
         Path src = Files.createDirectories(dir.resolve("src/unsaved"));

@@ -74,6 +74,8 @@ class CommandLineTextTest {
         assertTrue(predict.contains("$MOE_PLUGINS"), predict);
         assertTrue(java.util.regex.Pattern.compile("(?m)^  141 +standard output closed").matcher(predict).find(), predict);
         assertTrue(predict.contains("--allow-referenced-files"), predict);
+        // A script pairing output rows with input lines must know that blank lines are skipped.
+        assertTrue(predict.replaceAll("\\s+", " ").contains("A blank line is no row"), predict);
         String train = moe("train", "--help").out();
         assertTrue(train.contains("beside the config"), train);
         assertTrue(!train.contains("--allow-referenced-files"), train); // train reads no saved mixture
@@ -108,6 +110,12 @@ class CommandLineTextTest {
         assertEquals(0, byPosition.status(), byPosition.err());
         assertEquals(byPosition.out(), byOption.out());
         assertTrue(byOption.out().contains("60"), byOption.out());
+        // As moe predict names its rows: a script's "-m M -i ROWS" works for both commands.
+        for (String input : java.util.List.of("-i", "--input")) {
+            MainTest.Result asPredict = moe("evaluate", "-m", model.toString(), input, csv.toString());
+            assertEquals(0, asPredict.status(), asPredict.err());
+            assertEquals(byOption.out(), asPredict.out());
+        }
 
         for (String yaml : java.util.List.of(config.toString(), dir.resolve("other.YML").toString())) {
             MainTest.Result r = moe("evaluate", "-m", model.toString(), yaml);

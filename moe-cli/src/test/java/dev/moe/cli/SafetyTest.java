@@ -466,7 +466,8 @@ class SafetyTest {
             }
         });
         refused(edited + ": expert 'expert1': params.model names the file '/etc/passwd', outside any plugin; a bundle may reference only "
-                        + "resources inside its plugins (classpath:...). If you trust this bundle, pass --allow-referenced-files",
+                        + "resources inside its plugins (classpath:...). If you trust this bundle, pass --allow-referenced-files"
+                        + " (Mixture.load(file, pluginsFolder, true) in Java)",
                 "predict", "-m", edited.toString(), "--input", data.toString(), "--output", dir.resolve("p.csv").toString());
     }
 

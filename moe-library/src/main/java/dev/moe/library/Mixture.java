@@ -35,7 +35,16 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
 
 /**
  * A trained mixture of experts: predicts, saves itself as a bundle that {@code moe predict} reads too, and is a
- * Tribuo {@code Model<Label>} on request ({@link #asTribuoModel()}). Immutable and safe for concurrent predictions.
+ * Tribuo {@code Model<Label>} on request ({@link #asTribuoModel()}).
+ *
+ * <p><b>Threads.</b> Immutable: one mixture (trained, or loaded) may be shared by any number of threads predicting at
+ * once, and each block of rows gets the same answer as from one thread, to the bit. A row's probabilities may differ
+ * in the last bits of a float with the size of the block it is predicted in (the experts' matrix kernels), never its
+ * label in practice.
+ *
+ * <p><b>Resources.</b> moe does not close a mixture's experts: the built-in ones hold only memory the garbage
+ * collector frees, but an expert holding native memory, files or threads (a plugin's, see
+ * {@link dev.moe.api.Expert#close()}) is freed by {@code mixture.model().close()} once the mixture is no longer used.
  *
  * <pre>{@code
  * Mixture mixture = Mixture.builder().expert("lr", lrModel).expert("cart", cartModel).train(train);
@@ -94,19 +103,37 @@ public final class Mixture {
     }
 
     /**
-     * Predicts a block of rows.
+     * Predicts a block of rows. Any number of rows: a block is scored at once, so memory grows with it (split a large
+     * input into blocks of a few thousand rows, as {@code moe predict} streams its file).
      *
-     * @param rows rows x {@link #featureNames()}, in that order
+     * @param rows rows x {@link #featureNames()}, in that order; read, not changed
      * @return the probabilities and each expert's weight per row
-     * @throws IllegalArgumentException when the number of columns is not the number of features
+     * @throws IllegalArgumentException when the number of columns is not the number of features, or a value is NaN or
+     *                                  infinite (moe reads finite values only, as {@code moe predict} does)
      */
     public Predictions predict(FloatMatrix rows) {
+        Objects.requireNonNull(rows, "rows");
         if (rows.columns() != featureNames.size()) {
             throw new IllegalArgumentException("the mixture reads " + featureNames.size() + " features " + featureNames
                     + ", got " + rows.columns() + " columns");
         }
+        requireFinite(rows, featureNames);
         MixtureModel.Prediction p = model.predict(rows);
         return new Predictions(labelNames(), expertIds(), p.probabilities(), p.weights());
+    }
+
+    /**
+     * Fails on a NaN or infinite value, naming its row and feature: experts would turn it into NaN probabilities (or,
+     * reading other features, ignore it), where {@code moe predict} refuses such a cell.
+     */
+    static void requireFinite(FloatMatrix rows, List<String> featureNames) {
+        float[] values = rows.values();
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("row " + i / rows.columns() + ", feature '"
+                        + featureNames.get(i % rows.columns()) + "' is " + values[i] + "; moe reads finite values only");
+            }
+        }
     }
 
     /** @return the features the mixture reads, in the order {@link #predict} takes them */
@@ -124,7 +151,7 @@ public final class Mixture {
         return model.experts().stream().map(AlignedExpert::id).toList();
     }
 
-    /** @return the experts themselves, in order */
+    /** @return the experts themselves, in order: the mixture's own, still in use by it (do not close them) */
     public List<Expert> experts() {
         return model.experts().stream().map(AlignedExpert::expert).toList();
     }
@@ -159,7 +186,8 @@ public final class Mixture {
     }
 
     /**
-     * Saves the mixture as a bundle, atomically: an interrupted write leaves the previous file as it was. Experts
+     * Saves the mixture as a bundle, atomically: an interrupted write leaves the previous file as it was, and missing
+     * folders on the way are created (and removed again when nothing is written). Experts
      * are saved by their providers; an expert given in code is saved by the provider that says it can save it
      * (the built-in ones save their own experts, Tribuo models among them).
      *
@@ -222,7 +250,27 @@ public final class Mixture {
      * @throws MoeException when the file is missing, corrupt, newer than this moe, or a plugin is missing or differs
      */
     public static Mixture load(Path file, Path pluginsFolder) {
-        SavedMixture saved = BundleReader.withPluginConsent(pluginsFolder, Mixture.class.getClassLoader()).read(file);
+        return load(file, pluginsFolder, false);
+    }
+
+    /**
+     * Loads a saved mixture as {@link #load(Path, Path)} does, optionally letting experts stored by reference read the
+     * files their parameters name (as {@code moe predict --allow-referenced-files}). A bundle stores an expert by
+     * reference when its provider cannot save it (a plugin's model loaded from a file): such a mixture, saved from
+     * Java too, loads only with this.
+     *
+     * @param file                 a bundle written by {@link #save} or {@code moe train}
+     * @param pluginsFolder        the plugins folder; null for the class path only
+     * @param allowReferencedFiles whether an expert stored by reference may read files outside its plugin: only for a
+     *                             bundle you trust, since its parameters could name any file on this machine
+     * @return the mixture
+     * @throws MoeException when the file is missing, corrupt, newer than this moe, a plugin is missing or differs, or
+     *                      (without {@code allowReferencedFiles}) an expert names a file outside its plugin
+     */
+    public static Mixture load(Path file, Path pluginsFolder, boolean allowReferencedFiles) {
+        Objects.requireNonNull(file, "file");
+        SavedMixture saved = BundleReader.withPluginConsent(pluginsFolder, Mixture.class.getClassLoader())
+                .allowingReferencedFiles(allowReferencedFiles).read(file);
         BundleManifest manifest = saved.manifest();
         List<ExpertOrigin> origins = new ArrayList<>();
         for (BundleManifest.ExpertEntry e : manifest.experts()) {

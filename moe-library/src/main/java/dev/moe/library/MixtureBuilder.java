@@ -2,6 +2,7 @@ package dev.moe.library;
 
 import dev.moe.api.Expert;
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.NearestName;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.api.TrainingSet;
 import dev.moe.experts.tribuo.TribuoExpert;
@@ -155,6 +156,7 @@ public final class MixtureBuilder {
      */
     public MixtureBuilder expert(String id, String provider, Map<String, ?> params) {
         Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(params, "params");
         checkNewId(id);
         experts.add(new ExpertEntry(new MoeConfig.ExpertConfig(id, provider, null, null, new LinkedHashMap<>(params)), null));
         return this;
@@ -206,10 +208,23 @@ public final class MixtureBuilder {
      *
      * @param names the candidates, simplest first (ties go to the earlier)
      * @return this builder
+     * @throws IllegalArgumentException when none is given, a name is unknown, or one is given twice
      */
     public MixtureBuilder candidates(String... names) {
+        List<String> known = MoeConfig.GateConfig.KNOWN_CANDIDATES;
         if (names.length == 0) {
-            throw new IllegalArgumentException("at least one candidate");
+            throw new IllegalArgumentException("at least one candidate: " + String.join(", ", known));
+        }
+        // Checked here, as a config's gate.candidates are when it is read, not after the experts have trained.
+        for (int i = 0; i < names.length; i++) {
+            String name = Objects.requireNonNull(names[i], "candidate");
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown candidate '" + name + "'" + NearestName.didYouMean(name, known)
+                        + "; known: " + String.join(", ", known));
+            }
+            if (List.of(names).subList(0, i).contains(name)) {
+                throw new IllegalArgumentException("candidate '" + name + "' is listed twice");
+            }
         }
         this.candidates = List.of(names);
         return this;
@@ -288,6 +303,7 @@ public final class MixtureBuilder {
      * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
      */
     public Mixture train(org.tribuo.Dataset<Label> data) {
+        Objects.requireNonNull(data, "data");
         return train(data, new MixtureTrainer(this).getProvenance());
     }
 
@@ -303,13 +319,28 @@ public final class MixtureBuilder {
      * @param labels       each row's label, an index into {@code labelNames}
      * @param labelNames   the labels
      * @return the trained mixture
+     * @throws IllegalArgumentException when the shapes disagree, a label index is outside {@code labelNames}, a
+     *                                  feature value is NaN or infinite, or a feature or label is named twice
      * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
      */
     public Mixture train(FloatMatrix features, List<String> featureNames, int[] labels, List<String> labelNames) {
         TrainingSet checked = new TrainingSet(features, labels, featureNames, labelNames);
+        Mixture.requireFinite(checked.features(), checked.featureNames());
+        // Experts find their columns by name: a name given twice would hand them the first column and lose the other.
+        requireDistinct("feature", checked.featureNames());
+        requireDistinct("label", checked.labelNames());
         Dataset data = new Dataset("in-memory rows", checked.features(), checked.labels(), checked.featureNames(),
                 checked.labelNames());
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()));
+    }
+
+    private static void requireDistinct(String what, List<String> names) {
+        for (int i = 0; i < names.size(); i++) {
+            int first = names.indexOf(names.get(i));
+            if (first != i) {
+                throw new IllegalArgumentException(what + " '" + names.get(i) + "' is named twice: at " + first + " and " + i);
+            }
+        }
     }
 
     Mixture train(Dataset data, Mixture.TribuoOrigin origin) {
@@ -320,7 +351,8 @@ public final class MixtureBuilder {
         int rows = data.rows();
         int folds = config.split().crossFitFolds(rows);
         if (rows < 2 * folds) {
-            throw new IllegalArgumentException(rows + " rows are too few for " + folds + "-fold cross-fitting");
+            throw new IllegalArgumentException(rows + " rows are too few for " + folds + "-fold cross-fitting: give at least "
+                    + 2 * folds + " rows, or fewer folds with crossFitFolds(n), n from 2 to " + Math.max(2, rows / 2));
         }
         ProviderRegistry registry = pluginsFolder == null ? ProviderRegistry.fromClassPath()
                 : ProviderRegistry.discover(MixtureBuilder.class.getClassLoader(), pluginsFolder);

@@ -24,7 +24,8 @@ import org.tribuo.provenance.impl.TrainerProvenanceImpl;
  * }</pre>
  *
  * Experts given as models already trained stay as they are in every training; give trainers for experts that should
- * learn from each training set.
+ * learn from each training set. The Tribuo trainers given to the builder are shared by every training of this
+ * trainer: run its trainings one at a time (as Tribuo's {@code CrossValidation} does).
  */
 public final class MixtureTrainer implements Trainer<Label> {
 

@@ -162,4 +162,32 @@ final class TribuoMixtureModel extends Model<Label> {
     protected Model<Label> copy(String newName, ModelProvenance newProvenance) {
         return new TribuoMixtureModel(mixture, newName, newProvenance);
     }
+
+    /** Tribuo's protobuf form: refused with the way a mixture is saved, instead of Tribuo's generic message. */
+    @Override
+    public org.tribuo.protos.core.ModelProto serialize() {
+        throw new UnsupportedOperationException(HOW_TO_SAVE);
+    }
+
+    /** Refused before Tribuo opens the file: it would leave an empty one behind. */
+    @Override
+    public void serializeToFile(java.nio.file.Path file) {
+        throw new UnsupportedOperationException(HOW_TO_SAVE);
+    }
+
+    @Override
+    public void serializeToStream(java.io.OutputStream stream) {
+        throw new UnsupportedOperationException(HOW_TO_SAVE);
+    }
+
+    /**
+     * Java serialization: refused. Tribuo's {@code Model} is {@code Serializable}, and the mixture is transient, so
+     * a stream was written without it, to come back as a model whose every prediction fails.
+     */
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        throw new java.io.NotSerializableException(HOW_TO_SAVE);
+    }
+
+    private static final String HOW_TO_SAVE = "a moe mixture as a Tribuo model has no serialized form: save the mixture with"
+            + " Mixture.save(path), a bundle moe predict reads too, and load it with Mixture.load(path)";
 }

@@ -42,6 +42,11 @@ public final class AlignedExpert {
      */
     public static AlignedExpert align(Expert expert, List<String> datasetFeatures, List<String> datasetLabels) {
         Objects.requireNonNull(expert, "expert");
+        if (expert.featureNames() == null || expert.labelNames() == null) {
+            // A plugin's bug, named here: it was an internal error about moe's own code.
+            throw new ExpertException("expert '" + expert.id() + "' (" + expert.getClass().getName() + ") gives no "
+                    + (expert.featureNames() == null ? "feature" : "label") + " names (null)");
+        }
         Map<String, Integer> featureIndex = indexOf(datasetFeatures);
         List<String> missing = new ArrayList<>();
         int[] features = new int[expert.featureNames().size()];
@@ -108,6 +113,9 @@ public final class AlignedExpert {
     }
 
     FloatMatrix toDatasetLabels(FloatMatrix own, int expectedRows) {
+        if (own == null) {
+            throw new ExpertException("expert '" + expert.id() + "' returned no probabilities (null) for " + expectedRows + " rows");
+        }
         if (own.rows() != expectedRows || own.columns() != labelColumns.length) {
             throw new ExpertException("expert '" + expert.id() + "' returned " + own.rows() + "x" + own.columns()
                     + " probabilities for " + expectedRows + " rows and " + labelColumns.length + " labels");
@@ -131,8 +139,8 @@ public final class AlignedExpert {
      * in the same order: for a caller that only reads the result, as joint training does every step.
      */
     FloatMatrix toDatasetLabelsShared(FloatMatrix own, int expectedRows) {
-        if (!identityLabels) {
-            return toDatasetLabels(own, expectedRows);
+        if (!identityLabels || own == null) {
+            return toDatasetLabels(own, expectedRows); // a null throws, naming the expert
         }
         if (own.rows() != expectedRows || own.columns() != labelColumns.length) {
             return toDatasetLabels(own, expectedRows); // throws, naming the shapes

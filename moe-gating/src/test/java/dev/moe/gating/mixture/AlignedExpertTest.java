@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
@@ -91,6 +92,30 @@ class AlignedExpertTest {
         AlignedExpert aligned = AlignedExpert.align(broken, List.of("a"), List.of("x"));
         assertEquals("expert 'b' returned 3x1 probabilities for 2 rows and 1 labels",
                 assertThrows(ExpertException.class, () -> aligned.predict(FloatMatrix.zeros(2, 1))).getMessage());
+    }
+
+    @Test
+    void anExpertAnsweringNullIsNamed() {
+        // Both were NullPointerExceptions about moe's code ("because \"own\" is null"): exit 1, no expert named.
+        dev.moe.api.Expert silent = new FakeExperts.RuleExpert("s", List.of("a"), List.of("x"), r -> 0, 1f) {
+            @Override
+            public FloatMatrix predict(FloatMatrix x) {
+                return null;
+            }
+        };
+        AlignedExpert aligned = AlignedExpert.align(silent, List.of("a"), List.of("x"));
+        assertEquals("expert 's' returned no probabilities (null) for 2 rows",
+                assertThrows(ExpertException.class, () -> aligned.predict(FloatMatrix.zeros(2, 1))).getMessage());
+        assertEquals("expert 's' returned no probabilities (null) for 2 rows",
+                assertThrows(ExpertException.class, () -> aligned.toDatasetLabelsShared(null, 2)).getMessage());
+        dev.moe.api.Expert nameless = new FakeExperts.RuleExpert("n", List.of("a"), List.of("x"), r -> 0, 1f) {
+            @Override
+            public List<String> featureNames() {
+                return null;
+            }
+        };
+        assertTrue(assertThrows(ExpertException.class, () -> AlignedExpert.align(nameless, List.of("a"), List.of("x")))
+                .getMessage().matches("expert 'n' \\(.*\\) gives no feature names \\(null\\)"));
     }
 
     /** An expert answering fixed rows, whatever it is asked. */

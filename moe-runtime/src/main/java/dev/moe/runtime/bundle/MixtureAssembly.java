@@ -209,7 +209,7 @@ final class MixtureAssembly {
             if (file) {
                 throw new MoeException(where + ": " + key + " names the file '" + s + "', outside any plugin; a bundle may "
                         + "reference only resources inside its plugins (classpath:...). If you trust this bundle, pass "
-                        + "--allow-referenced-files");
+                        + "--allow-referenced-files (Mixture.load(file, pluginsFolder, true) in Java)");
             }
         }
     }

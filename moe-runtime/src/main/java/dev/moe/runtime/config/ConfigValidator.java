@@ -15,12 +15,8 @@ final class ConfigValidator {
     /** Rows of the report that are not configured experts. */
     static final java.util.List<String> RESERVED_IDS = java.util.List.of("moe", "uniform", "tribuo-ensemble", "stacking");
 
-    /**
-     * What {@code gate.candidates} may name: the three row-independent combiners, then the gates by their inputs, then
-     * each learned one again on the experts' uncalibrated outputs ({@code -raw}; averaging is uncalibrated already).
-     */
-    static final java.util.List<String> CANDIDATES = java.util.List.of("uniform", "constant", "product", dev.moe.gating.training.SignalPool.NAME, "features",
-            "signals", "experts", "both", "constant-raw", "product-raw", "product-signals-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
+    /** What {@code gate.candidates} may name. */
+    static final java.util.List<String> CANDIDATES = MoeConfig.GateConfig.KNOWN_CANDIDATES;
     static final java.util.List<String> INPUTS = java.util.List.of("features", "signals", "experts", "both");
 
     private ConfigValidator() {

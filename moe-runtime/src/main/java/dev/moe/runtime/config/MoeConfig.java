@@ -259,6 +259,13 @@ public record MoeConfig(
          * {@code -raw} twin, stay available.
          */
         public static final List<String> DEFAULT_CANDIDATES = List.of("uniform", "product");
+        /**
+         * What {@code gate.candidates} may name: the three row-independent combiners, then the gates by their inputs, then
+         * each learned one again on the experts' uncalibrated outputs ({@code -raw}; averaging is uncalibrated already).
+         */
+        public static final List<String> KNOWN_CANDIDATES = List.of("uniform", "constant", "product",
+                dev.moe.gating.training.SignalPool.NAME, "features", "signals", "experts", "both", "constant-raw", "product-raw",
+                "product-signals-raw", "features-raw", "signals-raw", "experts-raw", "both-raw");
         /** A candidate's name ending: the combiner on the experts' own outputs, not calibrated. */
         public static final String RAW_SUFFIX = "-raw";
         public static final String DEFAULT_INPUTS = "features";

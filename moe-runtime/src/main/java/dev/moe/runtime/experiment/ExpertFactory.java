@@ -1,9 +1,11 @@
 package dev.moe.runtime.experiment;
 
 import dev.moe.api.Expert;
+import dev.moe.api.ExpertException;
 import dev.moe.api.ExpertProvider;
 import dev.moe.api.ExpertSpec;
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.ParameterException;
 import dev.moe.api.Parameters;
 import dev.moe.api.TrainingSet;
 import dev.moe.runtime.MoeException;
@@ -93,7 +95,7 @@ public final class ExpertFactory {
                 throw new MoeException("experts[" + config.id() + "]: provider '" + provider.name()
                         + "' only trains experts; it cannot load one (remove train: false)");
             }
-            Expert loaded = withPluginClassLoader(provider, () -> provider.load(spec));
+            Expert loaded = run(provider, config, "load", () -> provider.load(spec));
             LOG.debug("expert '{}' loaded by provider '{}'", config.id(), provider.name());
             return loaded;
         }
@@ -106,7 +108,7 @@ public final class ExpertFactory {
         }
         TrainingSet training = trainingSet(config, data, rows);
         long start = System.nanoTime();
-        Expert trained = withPluginClassLoader(provider, () -> provider.train(spec, training));
+        Expert trained = run(provider, config, "train", () -> provider.train(spec, training));
         LOG.info("expert '{}' trained by provider '{}' on {} rows, {} features in {} ms", config.id(), provider.name(),
                 training.rows(), training.featureNames().size(), (System.nanoTime() - start) / 1_000_000);
         return trained;
@@ -154,6 +156,32 @@ public final class ExpertFactory {
             y[i] = data.labels()[rows[i]];
         }
         return new TrainingSet(x, y, features != null ? features : data.featureNames(), data.labelNames());
+    }
+
+    /**
+     * A provider's train or load, with a plugin's failure named: the expert, the provider and its jar. An exception a
+     * plugin did not mean for the user (a bug of its own) was reported by the stack frames it came from at best, and
+     * in Java not at all; one from a provider on the class path stays an internal error. A null is refused here:
+     * further on it was "internal error: NullPointerException: expert".
+     */
+    private Expert run(ExpertProvider provider, MoeConfig.ExpertConfig config, String method, Supplier<Expert> action) {
+        ProviderRegistry.Found<ExpertProvider> found = registry.expertProviders().get(config.provider());
+        String named = "experts[" + config.id() + "]: provider '" + config.provider() + "' (" + found.describe() + ")";
+        Expert expert;
+        try {
+            expert = withPluginClassLoader(provider, action);
+        } catch (MoeException | ExpertException | ParameterException e) {
+            throw e; // meant for the user, and already saying what is wrong
+        } catch (RuntimeException e) {
+            if (found.origin() == null || found.origin().startsWith("classpath")) {
+                throw e;
+            }
+            throw new MoeException(named + " failed in " + method + "(): " + e, e);
+        }
+        if (expert == null) {
+            throw new MoeException(named + " returned no expert from " + method + "()");
+        }
+        return expert;
     }
 
     /** Libraries inside a plugin (protobuf, Tribuo) look classes up through the thread's context loader. */

@@ -153,6 +153,17 @@ public final class ProviderRegistry {
                 T provider = candidate.get();
                 String origin = plugin != null ? plugin.toString() : classPathOrigin(candidate.type());
                 String name = nameOf.apply(provider);
+                if (name == null || name.isBlank()) {
+                    // A config names providers by this: null failed in the map as a bare NullPointerException.
+                    throw new MoeException(origin + ": " + kind + " " + provider.getClass().getName() + " has no name (its name()"
+                            + " returned " + (name == null ? "null" : "'" + name + "'") + ")" + (plugin == null ? "" : WHY_EVERY_PLUGIN));
+                }
+                if (provider instanceof ExpertProvider expert && (expert.parameters() == null || expert.parameters().stream().anyMatch(java.util.Objects::isNull))) {
+                    // Read by every listing and config check: null there was an internal error naming no plugin.
+                    throw new MoeException(origin + ": " + kind + " '" + name + "' (" + provider.getClass().getName() + ") declares"
+                            + " its parameters as " + expert.parameters() + "; parameters() must list them (List.of() for none)"
+                            + (plugin == null ? "" : WHY_EVERY_PLUGIN));
+                }
                 Found<T> previous = into.putIfAbsent(name, new Found<>(provider, origin));
                 if (previous != null) {
                     throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
@@ -161,8 +172,11 @@ public final class ProviderRegistry {
                 count++;
             }
         } catch (ServiceConfigurationError | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String spi = cause instanceof LinkageError linkage ? missingFromSpi(linkage) : null;
             throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": cannot load " + kind + ": "
-                    + (e.getCause() != null ? e.getCause() : e.getMessage()) + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
+                    + (spi != null ? spi : e.getCause() != null ? e.getCause() : e.getMessage())
+                    + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         } catch (RuntimeException e) {
             if (e instanceof MoeException) {
                 throw e;
@@ -191,6 +205,27 @@ public final class ProviderRegistry {
             }
         }
         return null;
+    }
+
+    /**
+     * What a plugin built against a newer moe-api needs of the SPI that this moe's lacks: a class or member of
+     * {@code dev.moe.api} the JVM could not link. Told apart from a library jar missing from the plugin's folder, which
+     * the same errors mean for any other package.
+     *
+     * @param error a linkage error thrown by a plugin's code
+     * @return a sentence saying so, naming the missing class or member; null when the error is not about the SPI
+     */
+    public static String missingFromSpi(LinkageError error) {
+        String message = String.valueOf(error.getMessage());
+        String missing = null;
+        if (error instanceof NoClassDefFoundError && message.startsWith("dev/moe/api/")) {
+            missing = "class " + message.replace('/', '.');
+        } else if ((error instanceof NoSuchMethodError || error instanceof NoSuchFieldError) && message.contains("dev.moe.api.")) {
+            missing = message;
+        }
+        return missing == null ? null : "it needs " + missing + ", which this moe's SPI (moe-api "
+                + dev.moe.runtime.MoeVersion.get() + ") lacks: the plugin was built against a newer moe-api; run it with"
+                + " the moe it was built for, or rebuild it against this one";
     }
 
     private static String classPathOrigin(Class<?> type) {

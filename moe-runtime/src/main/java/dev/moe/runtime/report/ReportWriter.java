@@ -5,8 +5,12 @@ import dev.moe.gating.routing.UniformRouting;
 import dev.moe.gating.training.SignalPool;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.io.AtomicFiles;
 import java.io.IOException;
@@ -20,19 +24,39 @@ import java.util.Map;
 /** Writes the report as JSON (atomically) and as the console table. */
 public final class ReportWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * A figure without a value (NaN: no early-stopping rows; an infinite one) is written as null. Jackson's default,
+     * the string "NaN" in a list of numbers, is valid JSON that breaks a reader's arithmetic (jq, pandas).
+     */
+    private static final JsonSerializer<Double> NON_FINITE_AS_NULL = new JsonSerializer<>() {
+        @Override
+        public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
+            if (Double.isFinite(value)) {
+                out.writeNumber(value);
+            } else {
+                out.writeNull();
+            }
+        }
+    };
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule().addSerializer(Double.class, NON_FINITE_AS_NULL)
+                    .addSerializer(double.class, NON_FINITE_AS_NULL));
 
     private ReportWriter() {
     }
 
     public static void writeJson(EvaluationReport report, Path file) {
-        byte[] json;
+        writeAtomically(file, json(report), "JSON report");
+    }
+
+    /** The report's JSON text, as {@link #writeJson} writes it. */
+    static byte[] json(Object report) {
         try {
-            json = JSON.writeValueAsBytes(report);
+            return JSON.writeValueAsBytes(report);
         } catch (IOException e) {
             throw new MoeException("cannot serialise the JSON report: " + e.getMessage());
         }
-        writeAtomically(file, json, "JSON report");
     }
 
     /** Through {@link AtomicFiles}: readers never see half a report, and a failed write leaves the old one. */

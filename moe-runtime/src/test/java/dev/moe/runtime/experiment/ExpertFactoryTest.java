@@ -1,20 +1,20 @@
 package dev.moe.runtime.experiment;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.Expert;
-import dev.moe.api.ExpertException;
-import dev.moe.api.FloatMatrix;
-import dev.moe.gating.mixture.AlignedExpert;
+import dev.moe.api.ExpertProvider;
+import dev.moe.api.ExpertSpec;
+import dev.moe.api.TrainingSet;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
-import dev.moe.runtime.data.CsvSource;
-import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.data.SyntheticSeedSource;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -22,59 +22,47 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ExpertFactoryTest {
 
+    /** A provider with a bug: it returns null where an expert is due. */
+    public static final class ReturnsNull implements ExpertProvider {
+        @Override
+        public String name() {
+            return "returns-null";
+        }
+
+        @Override
+        public boolean canTrain() {
+            return true;
+        }
+
+        @Override
+        public Expert load(ExpertSpec spec) {
+            return null;
+        }
+
+        @Override
+        public Expert train(ExpertSpec spec, TrainingSet data) {
+            return null;
+        }
+    }
+
     @TempDir
     Path dir;
 
-    private final ExpertFactory factory = new ExpertFactory(ProviderRegistry.fromClassPath());
-
-    private static Dataset data(String name) throws Exception {
-        return CsvSource.read(Path.of(ExpertFactoryTest.class.getResource("/data/" + name).toURI()), "label");
-    }
-
-    private static MoeConfig.ExpertConfig tribuo(String id, List<String> labels, List<String> features, Map<String, Object> params) {
-        return new MoeConfig.ExpertConfig(id, "tribuo", null, new MoeConfig.SubsetConfig(labels, features, null), params);
-    }
-
     @Test
-    void aLabelTheExpertNeverSawGetsProbabilityZero() throws Exception {
-        Dataset wine = data("wine.csv");
-        MoeConfig.ExpertConfig config = tribuo("two-class", List.of("class_0", "class_1"), null,
-                Map.of("algorithm", "logistic-regression", "epochs", 30));
-        int[] rows = ExpertSubsets.select(wine, IntStream.range(0, wine.rows()).toArray(), List.of(config), false, 1).get(0);
-        Expert expert = factory.create(config, wine, rows, dir, 1);
-        assertEquals(List.of("class_0", "class_1"), expert.labelNames());
-        FloatMatrix p = AlignedExpert.align(expert, wine.featureNames(), wine.labelNames()).predict(wine.features());
-        int class2 = wine.labelNames().indexOf("class_2");
-        double knownMass = 0;
-        for (int r = 0; r < p.rows(); r++) {
-            assertEquals(0f, p.get(r, class2), "row " + r);
-            knownMass += p.get(r, 0) + p.get(r, 1);
+    void aProviderThatReturnsNoExpertIsNamed() throws Exception {
+        // Was "internal error: java.lang.NullPointerException: expert", exit 1, once the mixture took the expert.
+        Path services = Files.createDirectories(dir.resolve("plugin/META-INF/services"));
+        Files.writeString(services.resolve(ExpertProvider.class.getName()), ReturnsNull.class.getName() + "\n");
+        URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("plugin").toUri().toURL()}, getClass().getClassLoader());
+        ExpertFactory factory = new ExpertFactory(ProviderRegistry.discover(loader, null));
+        var data = SyntheticSeedSource.generate(30, 1);
+        int[] rows = IntStream.range(0, 30).toArray();
+        for (Boolean train : new Boolean[] {true, false}) {
+            MoeConfig.ExpertConfig config = new MoeConfig.ExpertConfig("x", "returns-null", train, null, Map.of());
+            MoeException e = assertThrows(MoeException.class, () -> factory.create(config, data, rows, dir, 1L));
+            String method = train ? "train()" : "load()";
+            assertTrue(e.getMessage().startsWith("experts[x]: provider 'returns-null' (classpath")
+                    && e.getMessage().endsWith(") returned no expert from " + method), e.getMessage());
         }
-        assertEquals(p.rows(), knownMass, 1e-3);
-    }
-
-    @Test
-    void aSavedTribuoModelOnOtherFeaturesFailsNamingTheMissingOnes() throws Exception {
-        Dataset wine = data("wine.csv");
-        int[] rows = IntStream.range(0, wine.rows()).toArray();
-        factory.create(tribuo("colour", null, List.of("color_intensity", "hue"),
-                Map.of("algorithm", "cart", "save", "colour.tribuo")), wine, rows, dir, 1);
-        Dataset glass = data("glass.csv");
-        Expert loaded = factory.create(new MoeConfig.ExpertConfig("colour", "tribuo", null, null, Map.of("model", "colour.tribuo")),
-                glass, new int[0], dir, 1);
-        ExpertException e = assertThrows(ExpertException.class,
-                () -> AlignedExpert.align(loaded, glass.featureNames(), glass.labelNames()));
-        assertTrue(e.getMessage().startsWith("expert 'colour' reads features the data set lacks: color_intensity, hue"), e.getMessage());
-    }
-
-    @Test
-    void anUnknownSubsetFeatureOrAnEmptySubsetIsAUserError() throws Exception {
-        Dataset wine = data("wine.csv");
-        assertEquals("experts[x].subset.features: no feature 'colour' in the data (features: " + String.join(", ", wine.featureNames()) + ")",
-                assertThrows(MoeException.class, () -> factory.create(tribuo("x", null, List.of("colour"), Map.of("algorithm", "cart")),
-                        wine, new int[] {0, 1}, dir, 1)).getMessage());
-        assertEquals("experts[x]: its subset of the training rows is empty",
-                assertThrows(MoeException.class, () -> factory.create(tribuo("x", null, null, Map.of("algorithm", "cart")),
-                        wine, new int[0], dir, 1)).getMessage());
     }
 }
