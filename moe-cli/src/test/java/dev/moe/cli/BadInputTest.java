@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,6 @@ import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -306,17 +306,9 @@ class BadInputTest {
                     public String description() { return lib.Helper.say(); }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
-                src.resolve("lib/Helper.java").toString(), src.resolve("needy/NeedyProvider.java").toString()));
+        Path classes = compileAgainstApi(src.resolve("lib/Helper.java"), src.resolve("needy/NeedyProvider.java"));
         Path folder = Files.createDirectories(dir.resolve("plugins/needy"));
-        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(folder.resolve("needy-1.0.jar")))) {
-            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
-            jar.write("needy.NeedyProvider\n".getBytes(StandardCharsets.UTF_8));
-            jar.putNextEntry(new ZipEntry("needy/NeedyProvider.class"));
-            jar.write(Files.readAllBytes(classes.resolve("needy/NeedyProvider.class")));
-        }
+        pluginJar(folder.resolve("needy-1.0.jar"), "needy.NeedyProvider", classes, "needy/NeedyProvider"); // lib/Helper left out
         refused("plugin " + folder + ": class lib.Helper is in none of the plugin's jars nor in moe: a jar it needs is missing"
                         + " from its folder (a plugin with libraries is a folder of jars, e.g. its target/plugin/)",
                 "experts", "--plugins", dir.resolve("plugins").toString());
@@ -347,23 +339,14 @@ class BadInputTest {
                     public String name() { return "eager"; }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
-                src.resolve("dev/moe/api/FutureFeature.java").toString(), src.resolve("future/LaterProvider.java").toString(),
-                src.resolve("future/EagerProvider.java").toString()));
+        Path classes = compileAgainstApi(src.resolve("dev/moe/api/FutureFeature.java"), src.resolve("future/LaterProvider.java"),
+                src.resolve("future/EagerProvider.java"));
         String why = "it needs class dev.moe.api.FutureFeature, which this moe's SPI (moe-api " + dev.moe.runtime.MoeVersion.get()
                 + ") lacks: the plugin was built against a newer moe-api; run it with the moe it was built for, or rebuild it"
                 + " against this one";
         for (String provider : new String[] {"LaterProvider", "EagerProvider"}) {
             Path plugins = Files.createDirectories(dir.resolve("plugins-" + provider));
-            Path jarFile = plugins.resolve("future-1.0.jar");
-            try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
-                jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
-                jar.write(("future." + provider + "\n").getBytes(StandardCharsets.UTF_8));
-                jar.putNextEntry(new ZipEntry("future/" + provider + ".class"));
-                jar.write(Files.readAllBytes(classes.resolve("future/" + provider + ".class")));
-            }
+            Path jarFile = pluginJar(plugins.resolve("future-1.0.jar"), "future." + provider, classes, "future/" + provider);
             // Used when listed (its description), or when loaded (its constructor).
             refused(provider.equals("LaterProvider") ? "plugin " + jarFile + ": " + why
                             : jarFile + ": cannot load expert provider: " + why + " (every plugin in the folder is loaded before"
@@ -400,20 +383,10 @@ class BadInputTest {
                     }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
-                src.resolve("FailingProvider.java").toString()));
+        Path classes = compileAgainstApi(src.resolve("FailingProvider.java"));
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Path jarFile = plugins.resolve("failing-1.0.jar");
-        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
-            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
-            jar.write("failing.FailingProvider\n".getBytes(StandardCharsets.UTF_8));
-            for (String type : new String[] {"FailingProvider", "FailingProvider$1"}) {
-                jar.putNextEntry(new ZipEntry("failing/" + type + ".class"));
-                jar.write(Files.readAllBytes(classes.resolve("failing/" + type + ".class")));
-            }
-        }
+        Path jarFile = pluginJar(plugins.resolve("failing-1.0.jar"), "failing.FailingProvider", classes,
+                "failing/FailingProvider", "failing/FailingProvider$1");
         String config = """
                 data: { source: synthetic-seed, rows: 200 }
                 experts:
@@ -447,17 +420,9 @@ class BadInputTest {
                     }
                 }
                 """);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
-                src.resolve("UnsavedProvider.java").toString()));
+        Path classes = compileAgainstApi(src.resolve("UnsavedProvider.java"));
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(plugins.resolve("unsaved-1.0.jar")))) {
-            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
-            jar.write("unsaved.UnsavedProvider\n".getBytes(StandardCharsets.UTF_8));
-            jar.putNextEntry(new ZipEntry("unsaved/UnsavedProvider.class"));
-            jar.write(Files.readAllBytes(classes.resolve("unsaved/UnsavedProvider.class")));
-        }
+        pluginJar(plugins.resolve("unsaved-1.0.jar"), "unsaved.UnsavedProvider", classes, "unsaved/UnsavedProvider");
         Path config = file("unsaved.yaml", PredictCommandTest.SEED.replace("gate: {", "  - { id: u, provider: unsaved }\ngate: {"));
         refused("cannot save " + out.resolve("m.moe") + ": expert 'u' would be trained by provider 'unsaved', which cannot save its"
                         + " experts (it does not implement canSave/save/read), and a trained expert cannot be loaded again from"
@@ -476,17 +441,33 @@ class BadInputTest {
                     public dev.moe.api.Expert load(dev.moe.api.ExpertSpec spec) { return null; }
                 }
                 """);
+        Path classes = compileAgainstApi(src.resolve("ExplodingProvider.java"));
+        return pluginJar(jar, "evil.ExplodingProvider", classes, "evil/ExplodingProvider");
+    }
+
+    /** Compiles a plugin's sources against this build's moe-api into dir/classes, as the plugin's own build would. */
+    private Path compileAgainstApi(Path... sources) throws Exception {
         Path classes = Files.createDirectories(dir.resolve("classes"));
         String api = Path.of(Expert.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertEquals(0, javac.run(null, null, null, "-cp", api, "-d", classes.toString(), src.resolve("ExplodingProvider.java").toString()));
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
-            out.write("evil.ExplodingProvider\n".getBytes(StandardCharsets.UTF_8));
-            out.putNextEntry(new ZipEntry("evil/ExplodingProvider.class"));
-            out.write(Files.readAllBytes(classes.resolve("evil/ExplodingProvider.class")));
+        List<String> args = new ArrayList<>(List.of("-cp", api, "-d", classes.toString()));
+        for (Path source : sources) {
+            args.add(source.toString());
         }
-        return jar;
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(String[]::new)));
+        return classes;
+    }
+
+    /** A plugin jar: the service file naming the provider, then the compiled types given (paths without ".class"). */
+    private static Path pluginJar(Path jarFile, String provider, Path classes, String... types) throws Exception {
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(jarFile))) {
+            jar.putNextEntry(new ZipEntry("META-INF/services/dev.moe.api.ExpertProvider"));
+            jar.write((provider + "\n").getBytes(StandardCharsets.UTF_8));
+            for (String type : types) {
+                jar.putNextEntry(new ZipEntry(type + ".class"));
+                jar.write(Files.readAllBytes(classes.resolve(type + ".class")));
+            }
+        }
+        return jarFile;
     }
 
     /** Copies a zip, changing one entry's bytes (and nothing else: the manifest's checksums stay as they were). */
