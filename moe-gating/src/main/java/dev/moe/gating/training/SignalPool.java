@@ -78,18 +78,7 @@ public final class SignalPool {
             throw new IllegalArgumentException(startExponents.length + " start exponents for " + e + " experts");
         }
         this.signals = signals.values();
-        this.logs = new double[n * labels * e];
-        for (int k = 0; k < e; k++) {
-            FloatMatrix p = probabilities.get(k);
-            if (p.rows() != n || p.columns() != labels) {
-                throw new IllegalArgumentException("expert " + k + " gives " + p.rows() + " x " + p.columns() + " probabilities for "
-                        + n + " rows of " + labels + " labels");
-            }
-            float[] v = p.values();
-            for (int i = 0; i < n * labels; i++) {
-                logs[i * e + k] = Math.log(Math.max(v[i], ProductRouting.MIN_PROBABILITY));
-            }
-        }
+        this.logs = PoolLogs.table(probabilities, n, labels);
         this.free = new int[e];
         int next = 0;
         for (int k = 0; k < e; k++) {
@@ -231,7 +220,6 @@ public final class SignalPool {
                 }
                 a[k] = Math.exp(s);
             }
-            double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < labels; j++) {
                 int base = (r * labels + j) * e;
                 double s = 0;
@@ -241,13 +229,8 @@ public final class SignalPool {
                     }
                 }
                 z[j] = s;
-                max = Math.max(max, s);
             }
-            double sum = 0;
-            for (int j = 0; j < labels; j++) {
-                sum += Math.exp(z[j] - max);
-            }
-            double logSum = max + Math.log(sum);
+            double logSum = PoolLogs.logSumExp(z);
             total += logSum - z[truth[r]];
             if (gradient == null) {
                 continue;
