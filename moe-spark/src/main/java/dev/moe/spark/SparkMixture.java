@@ -13,10 +13,7 @@ import dev.moe.runtime.scoring.PredictionFormat;
 import dev.moe.runtime.scoring.RowValues;
 import dev.moe.runtime.scoring.SavedMixtureReport;
 import dev.moe.runtime.evaluation.EvaluationReport;
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,14 +100,7 @@ public final class SparkMixture implements Serializable {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(model);
-        } catch (NoSuchFileException e) {
-            throw new MoeException("model file not found: " + model);
-        } catch (IOException e) {
-            throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
-        }
+        byte[] bytes = MixtureCache.bytesOf(model);
         // The driver's checks name the real file; the executors then load exactly these bytes.
         Path plugins = ShippedPlugins.folder(spark, pluginsFolder);
         SavedMixture mixture = MixtureCache.getOrRead(model, bytes, () -> ShippedPlugins.read(model, plugins));
