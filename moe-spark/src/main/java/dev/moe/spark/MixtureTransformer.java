@@ -374,20 +374,14 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                     }
                     block.clear();
                     next = 0;
-                    float[] values = new float[Math.min(batchRows, 1024) * f];
-                    while (block.size() < batchRows && input.hasNext()) {
-                        Row row = input.next();
-                        int r = block.size();
-                        if ((r + 1) * f > values.length) {
-                            values = Arrays.copyOf(values, Math.min(batchRows, 2 * (r + 1)) * f);
-                        }
-                        features(row, values, r * f);
+                    FloatMatrix values = RowBlocks.next(input, batchRows, f, (row, into, at) -> {
+                        features(row, into, at);
                         block.add(row);
-                    }
-                    if (block.isEmpty()) {
+                    });
+                    if (values == null) {
                         return false;
                     }
-                    prediction = model.predict(new FloatMatrix(block.size(), f, Arrays.copyOf(values, block.size() * f)));
+                    prediction = model.predict(values);
                     return true;
                 }
 

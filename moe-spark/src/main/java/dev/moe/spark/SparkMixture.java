@@ -304,22 +304,14 @@ public final class SparkMixture implements Serializable {
      */
     private FloatMatrix nextBlock(Iterator<Row> rows, RowValues labelValues, List<Integer> labels) {
         int f = featureNames.size();
-        float[] values = new float[Math.min(batchRows, 1024) * f];
-        int n = 0;
-        while (n < batchRows && rows.hasNext()) {
-            Row row = rows.next();
-            if ((n + 1) * f > values.length) {
-                values = Arrays.copyOf(values, Math.min(batchRows, 2 * (n + 1)) * f);
-            }
+        return RowBlocks.next(rows, batchRows, f, (row, into, at) -> {
             for (int k = 0; k < f; k++) {
-                values[n * f + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
+                into[at + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
             }
             if (labels != null) {
                 labels.add(labelValues.label(row.get(f), where()));
             }
-            n++;
-        }
-        return n == 0 ? null : new FloatMatrix(n, f, Arrays.copyOf(values, n * f));
+        });
     }
 
     private static String where() {
