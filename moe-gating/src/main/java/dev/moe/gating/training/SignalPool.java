@@ -267,16 +267,8 @@ public final class SignalPool {
                     gradient[free[k] + i] += g * u[i];
                 }
                 for (int l = 0; l <= k; l++) {
-                    if (free[l] < 0) {
-                        continue;
-                    }
-                    double c = a[k] * a[l] * (covariance[k][l] - mean[k] * mean[l]);
-                    for (int i = 0; i <= m; i++) {
-                        double ui = u[i];
-                        for (int j = 0; j <= m; j++) {
-                            double uj = j == 0 ? 1 : signals[r * e * m + l * m + j - 1];
-                            fisher[free[k] + i][free[l] + j] += c * ui * uj;
-                        }
+                    if (free[l] >= 0) {
+                        addFisherBlock(fisher, k, l, a[k] * a[l] * (covariance[k][l] - mean[k] * mean[l]), u, r);
                     }
                 }
             }
@@ -320,5 +312,19 @@ public final class SignalPool {
             }
         }
         return loss;
+    }
+
+    /**
+     * Adds {@code c u_k u_l'} to the Fisher block of experts k and l on row r, where {@code u_k} is k's inputs
+     * ({@code u}: 1, then its signals) and {@code u_l} is l's, read from the signals.
+     */
+    private void addFisherBlock(double[][] fisher, int k, int l, double c, double[] u, int r) {
+        for (int i = 0; i <= m; i++) {
+            double ui = u[i];
+            for (int j = 0; j <= m; j++) {
+                double uj = j == 0 ? 1 : signals[r * e * m + l * m + j - 1];
+                fisher[free[k] + i][free[l] + j] += c * ui * uj;
+            }
+        }
     }
 }
