@@ -48,8 +48,7 @@ public final class GateTrainingBenchmark {
                 experts.add(AlignedExpert.align(new MlpExpert("e" + k, features, labelNames, Map.of(),
                         FeatureScaler.identity(4), net), features, labelNames));
             }
-            GateOptions options = new GateOptions(List.of(128, 256, 128),
-                    List.of(Activation.RELU, Activation.LEAKY_RELU, Activation.LEAKY_RELU), 0.1, epochs, 0.001, 0, 7, false, 0.001, 0);
+            GateOptions options = GateOptions.article(7).toBuilder().epochs(epochs).build();
             return new Setup(x, labels, labelNames, experts, options);
         }
 

@@ -6,6 +6,7 @@ import dev.moe.runtime.bundle.SavedMixture;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,6 +34,17 @@ final class MixtureCache {
      */
     static SavedMixture get(String name, byte[] bytes) {
         return LOADED.computeIfAbsent(sha256(bytes), key -> load(name, bytes));
+    }
+
+    /** A bundle's bytes, read on the driver; a missing file is named as {@code moe predict} names it. */
+    static byte[] bytesOf(Path model) {
+        try {
+            return Files.readAllBytes(model);
+        } catch (NoSuchFileException e) {
+            throw new MoeException("model file not found: " + model);
+        } catch (IOException e) {
+            throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
+        }
     }
 
     /**

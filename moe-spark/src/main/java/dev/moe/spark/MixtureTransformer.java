@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -114,25 +113,13 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
      * @param pluginsFolder where the plugins the bundle records are; null: the conf or {@code $MOE_PLUGINS}
      */
     public static MixtureTransformer fromBundle(Path model, Path pluginsFolder) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(model);
-        } catch (NoSuchFileException e) {
-            throw new MoeException("model file not found: " + model);
-        } catch (IOException e) {
-            throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
-        }
-        Path plugins = pluginsFolder != null ? pluginsFolder : envPlugins();
+        byte[] bytes = MixtureCache.bytesOf(model);
+        Path plugins = pluginsFolder != null ? pluginsFolder : ShippedPlugins.envFolder();
         SavedMixture mixture = MixtureCache.getOrRead(model, bytes, () -> ShippedPlugins.read(model, plugins));
         MixtureTransformer stage = new MixtureTransformer(Identifiable.randomUID("moeMixture"), bytes, model.getFileName().toString(),
                 mixture.featureNames(), mixture.labelNames(), mixture.model().experts().stream().map(AlignedExpert::id).toList());
         stage.pluginsFolder = pluginsFolder;
         return stage;
-    }
-
-    private static Path envPlugins() {
-        String env = System.getenv("MOE_PLUGINS");
-        return env == null || env.isBlank() ? null : Path.of(env);
     }
 
     @Override
@@ -387,20 +374,14 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                     }
                     block.clear();
                     next = 0;
-                    float[] values = new float[Math.min(batchRows, 1024) * f];
-                    while (block.size() < batchRows && input.hasNext()) {
-                        Row row = input.next();
-                        int r = block.size();
-                        if ((r + 1) * f > values.length) {
-                            values = Arrays.copyOf(values, Math.min(batchRows, 2 * (r + 1)) * f);
-                        }
-                        features(row, values, r * f);
+                    FloatMatrix values = RowBlocks.next(input, batchRows, f, (row, into, at) -> {
+                        features(row, into, at);
                         block.add(row);
-                    }
-                    if (block.isEmpty()) {
+                    });
+                    if (values == null) {
                         return false;
                     }
-                    prediction = model.predict(new FloatMatrix(block.size(), f, Arrays.copyOf(values, block.size() * f)));
+                    prediction = model.predict(values);
                     return true;
                 }
 

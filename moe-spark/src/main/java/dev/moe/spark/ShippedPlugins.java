@@ -37,6 +37,11 @@ final class ShippedPlugins {
         if (!conf.isBlank()) {
             return Path.of(conf);
         }
+        return envFolder();
+    }
+
+    /** The folder {@code $MOE_PLUGINS} names, or null when it is unset or blank. */
+    static Path envFolder() {
         String env = System.getenv("MOE_PLUGINS");
         return env == null || env.isBlank() ? null : Path.of(env);
     }

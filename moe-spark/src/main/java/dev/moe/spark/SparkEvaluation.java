@@ -1,7 +1,6 @@
 package dev.moe.spark;
 
 import dev.moe.runtime.scoring.EvaluationCounts;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +16,7 @@ public record SparkEvaluation(EvaluationCounts counts) {
 
     /** By model: each expert's id in the mixture's order, then {@code uniform} and {@code moe} (as {@code moe evaluate -m}). */
     public Map<String, Double> accuracy() {
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        counts.models().forEach(m -> accuracy.put(m, counts.accuracy(m)));
-        return accuracy;
+        return counts.accuracies();
     }
 
     public double mixtureAccuracy() {

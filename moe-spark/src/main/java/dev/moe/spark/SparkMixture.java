@@ -13,10 +13,7 @@ import dev.moe.runtime.scoring.PredictionFormat;
 import dev.moe.runtime.scoring.RowValues;
 import dev.moe.runtime.scoring.SavedMixtureReport;
 import dev.moe.runtime.evaluation.EvaluationReport;
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,14 +100,7 @@ public final class SparkMixture implements Serializable {
         if (batchRows < 1) {
             throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(model);
-        } catch (NoSuchFileException e) {
-            throw new MoeException("model file not found: " + model);
-        } catch (IOException e) {
-            throw new MoeException("cannot read model bundle " + model + ": " + e.getMessage());
-        }
+        byte[] bytes = MixtureCache.bytesOf(model);
         // The driver's checks name the real file; the executors then load exactly these bytes.
         Path plugins = ShippedPlugins.folder(spark, pluginsFolder);
         SavedMixture mixture = MixtureCache.getOrRead(model, bytes, () -> ShippedPlugins.read(model, plugins));
@@ -314,22 +304,14 @@ public final class SparkMixture implements Serializable {
      */
     private FloatMatrix nextBlock(Iterator<Row> rows, RowValues labelValues, List<Integer> labels) {
         int f = featureNames.size();
-        float[] values = new float[Math.min(batchRows, 1024) * f];
-        int n = 0;
-        while (n < batchRows && rows.hasNext()) {
-            Row row = rows.next();
-            if ((n + 1) * f > values.length) {
-                values = Arrays.copyOf(values, Math.min(batchRows, 2 * (n + 1)) * f);
-            }
+        return RowBlocks.next(rows, batchRows, f, (row, into, at) -> {
             for (int k = 0; k < f; k++) {
-                values[n * f + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
+                into[at + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
             }
             if (labels != null) {
                 labels.add(labelValues.label(row.get(f), where()));
             }
-            n++;
-        }
-        return n == 0 ? null : new FloatMatrix(n, f, Arrays.copyOf(values, n * f));
+        });
     }
 
     private static String where() {

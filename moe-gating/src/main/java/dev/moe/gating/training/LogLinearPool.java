@@ -42,18 +42,7 @@ public final class LogLinearPool {
         this.n = truth.length;
         this.labels = probabilities.get(0).columns();
         this.truth = truth;
-        this.logs = new double[n * labels * e];
-        for (int k = 0; k < e; k++) {
-            FloatMatrix p = probabilities.get(k);
-            if (p.rows() != n || p.columns() != labels) {
-                throw new IllegalArgumentException("expert " + k + " gives " + p.rows() + " x " + p.columns() + " probabilities for "
-                        + n + " rows of " + labels + " labels");
-            }
-            float[] v = p.values();
-            for (int i = 0; i < n * labels; i++) {
-                logs[i * e + k] = Math.log(Math.max(v[i], ProductRouting.MIN_PROBABILITY));
-            }
-        }
+        this.logs = PoolLogs.table(probabilities, n, labels);
     }
 
     /**
@@ -161,7 +150,6 @@ public final class LogLinearPool {
         double[] mean = new double[e];
         double total = 0;
         for (int r = 0; r < n; r++) {
-            double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < labels; j++) {
                 int base = (r * labels + j) * e;
                 double s = 0;
@@ -169,13 +157,8 @@ public final class LogLinearPool {
                     s += a[k] * logs[base + k];
                 }
                 z[j] = s;
-                max = Math.max(max, s);
             }
-            double sum = 0;
-            for (int j = 0; j < labels; j++) {
-                sum += Math.exp(z[j] - max);
-            }
-            double logSum = max + Math.log(sum);
+            double logSum = PoolLogs.logSumExp(z);
             total += logSum - z[truth[r]];
             if (gradient == null) {
                 continue;

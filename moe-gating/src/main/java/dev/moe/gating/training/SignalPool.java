@@ -78,18 +78,7 @@ public final class SignalPool {
             throw new IllegalArgumentException(startExponents.length + " start exponents for " + e + " experts");
         }
         this.signals = signals.values();
-        this.logs = new double[n * labels * e];
-        for (int k = 0; k < e; k++) {
-            FloatMatrix p = probabilities.get(k);
-            if (p.rows() != n || p.columns() != labels) {
-                throw new IllegalArgumentException("expert " + k + " gives " + p.rows() + " x " + p.columns() + " probabilities for "
-                        + n + " rows of " + labels + " labels");
-            }
-            float[] v = p.values();
-            for (int i = 0; i < n * labels; i++) {
-                logs[i * e + k] = Math.log(Math.max(v[i], ProductRouting.MIN_PROBABILITY));
-            }
-        }
+        this.logs = PoolLogs.table(probabilities, n, labels);
         this.free = new int[e];
         int next = 0;
         for (int k = 0; k < e; k++) {
@@ -231,7 +220,6 @@ public final class SignalPool {
                 }
                 a[k] = Math.exp(s);
             }
-            double max = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < labels; j++) {
                 int base = (r * labels + j) * e;
                 double s = 0;
@@ -241,13 +229,8 @@ public final class SignalPool {
                     }
                 }
                 z[j] = s;
-                max = Math.max(max, s);
             }
-            double sum = 0;
-            for (int j = 0; j < labels; j++) {
-                sum += Math.exp(z[j] - max);
-            }
-            double logSum = max + Math.log(sum);
+            double logSum = PoolLogs.logSumExp(z);
             total += logSum - z[truth[r]];
             if (gradient == null) {
                 continue;
@@ -284,16 +267,8 @@ public final class SignalPool {
                     gradient[free[k] + i] += g * u[i];
                 }
                 for (int l = 0; l <= k; l++) {
-                    if (free[l] < 0) {
-                        continue;
-                    }
-                    double c = a[k] * a[l] * (covariance[k][l] - mean[k] * mean[l]);
-                    for (int i = 0; i <= m; i++) {
-                        double ui = u[i];
-                        for (int j = 0; j <= m; j++) {
-                            double uj = j == 0 ? 1 : signals[r * e * m + l * m + j - 1];
-                            fisher[free[k] + i][free[l] + j] += c * ui * uj;
-                        }
+                    if (free[l] >= 0) {
+                        addFisherBlock(fisher, k, l, a[k] * a[l] * (covariance[k][l] - mean[k] * mean[l]), u, r);
                     }
                 }
             }
@@ -337,5 +312,19 @@ public final class SignalPool {
             }
         }
         return loss;
+    }
+
+    /**
+     * Adds {@code c u_k u_l'} to the Fisher block of experts k and l on row r, where {@code u_k} is k's inputs
+     * ({@code u}: 1, then its signals) and {@code u_l} is l's, read from the signals.
+     */
+    private void addFisherBlock(double[][] fisher, int k, int l, double c, double[] u, int r) {
+        for (int i = 0; i <= m; i++) {
+            double ui = u[i];
+            for (int j = 0; j <= m; j++) {
+                double uj = j == 0 ? 1 : signals[r * e * m + l * m + j - 1];
+                fisher[free[k] + i][free[l] + j] += c * ui * uj;
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.moe.gating.nn.Activation;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.io.AtomicFiles;
+import dev.moe.runtime.plugins.ContextLoader;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -173,7 +174,7 @@ public final class BundleWriter {
             ExpertProvider provider = found.provider();
             boolean embedded;
             try {
-                embedded = Origins.withLoaderOf(provider, () -> provider.canSave(expert));
+                embedded = ContextLoader.withLoaderOf(provider, () -> provider.canSave(expert));
             } catch (RuntimeException | LinkageError e) {
                 throw failed(target, expert, provider, "failed to say whether it can save it", e);
             }
@@ -193,7 +194,7 @@ public final class BundleWriter {
         MessageDigest digest = BundleFormat.sha256();
         DigestOutputStream out = new DigestOutputStream(new KeepOpen(zip), digest);
         try {
-            Origins.withLoaderOf(p.provider, () -> {
+            ContextLoader.withLoaderOf(p.provider, () -> {
                 p.provider.save(p.expert, out);
                 return null;
             });

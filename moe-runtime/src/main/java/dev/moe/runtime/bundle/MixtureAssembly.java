@@ -16,6 +16,7 @@ import dev.moe.gating.mixture.GateNetwork;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.plugins.ContextLoader;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -144,7 +145,7 @@ final class MixtureAssembly {
                 byte[] bytes = contents.get(entry.entry());
                 ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(), Parameters.empty(entry.entry()),
                         file.toAbsolutePath().getParent(), 0L);
-                expert = Origins.withLoaderOf(provider, () -> {
+                expert = ContextLoader.withLoaderOf(provider, () -> {
                     try (InputStream in = new ByteArrayInputStream(bytes)) {
                         return provider.read(spec, in);
                     }
@@ -158,7 +159,7 @@ final class MixtureAssembly {
                 ExpertSpec spec = new ExpertSpec(entry.id(), entry.provider(),
                         new Parameters("experts[" + entry.id() + "].params", entry.params() == null ? Map.of() : entry.params()),
                         base, 0L);
-                expert = Origins.withLoaderOf(provider, () -> provider.load(spec));
+                expert = ContextLoader.withLoaderOf(provider, () -> provider.load(spec));
             } else {
                 throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: expert '" + entry.id()
                         + "' has unknown storage '" + entry.storage() + "'");
@@ -259,7 +260,7 @@ final class MixtureAssembly {
         RoutingStrategyProvider provider = registry.routingProviders().get(m.strategy().name()).provider();
         Map<String, Object> params = m.strategy().params() == null ? Map.of() : m.strategy().params();
         try {
-            return Origins.withLoaderOf(provider, () -> provider.create(new Parameters(file + ": strategy.params", params), expertCount));
+            return ContextLoader.withLoaderOf(provider, () -> provider.create(new Parameters(file + ": strategy.params", params), expertCount));
         } catch (ParameterException | ExpertException e) {
             throw new MoeException(e.getMessage(), e);
         } catch (RuntimeException | LinkageError e) {

@@ -107,21 +107,4 @@ final class Origins {
             return otherwise;
         }
     }
-
-    /** Runs {@code action} with the thread's context class loader set to the loader of {@code provider}'s class. */
-    static <T, E extends Exception> T withLoaderOf(Object provider, ThrowingSupplier<T, E> action) throws E {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(provider.getClass().getClassLoader());
-        try {
-            return action.get();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    @FunctionalInterface
-    interface ThrowingSupplier<T, E extends Exception> {
-        T get() throws E;
-    }
 }

@@ -11,6 +11,7 @@ import dev.moe.api.TrainingSet;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
+import dev.moe.runtime.plugins.ContextLoader;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -169,7 +170,7 @@ public final class ExpertFactory {
         String named = "experts[" + config.id() + "]: provider '" + config.provider() + "' (" + found.describe() + ")";
         Expert expert;
         try {
-            expert = withPluginClassLoader(provider, action);
+            expert = ContextLoader.withLoaderOf(provider, action::get);
         } catch (MoeException | ExpertException | ParameterException e) {
             throw e; // meant for the user, and already saying what is wrong
         } catch (RuntimeException e) {
@@ -182,17 +183,5 @@ public final class ExpertFactory {
             throw new MoeException(named + " returned no expert from " + method + "()");
         }
         return expert;
-    }
-
-    /** Libraries inside a plugin (protobuf, Tribuo) look classes up through the thread's context loader. */
-    private static Expert withPluginClassLoader(ExpertProvider provider, Supplier<Expert> action) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(provider.getClass().getClassLoader());
-        try {
-            return action.get();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
     }
 }

@@ -7,7 +7,6 @@ import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,9 +31,7 @@ public final class CsvEvaluation {
 
         /** By model: each expert's id in the mixture's order, then {@code uniform} and {@code moe}. */
         public Map<String, Double> accuracy() {
-            Map<String, Double> accuracy = new LinkedHashMap<>();
-            counts.models().forEach(m -> accuracy.put(m, counts.accuracy(m)));
-            return accuracy;
+            return counts.accuracies();
         }
 
         /** The report {@code moe evaluate} writes, for these rows. */

@@ -10,7 +10,9 @@ import dev.moe.runtime.evaluation.Reliability;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A streamed evaluation of a mixture: blocks of labelled rows are counted as they come, so no prediction is kept.
@@ -140,6 +142,13 @@ public final class EvaluationCounts implements Serializable {
             correct += counts[t][t];
         }
         return rows == 0 ? Double.NaN : (double) correct / rows;
+    }
+
+    /** Every model's {@link #accuracy}, in the order of {@link #models}. */
+    public Map<String, Double> accuracies() {
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        models.forEach(m -> accuracy.put(m, accuracy(m)));
+        return accuracy;
     }
 
     /** A model's confusion counts, [true label][predicted label]; a copy. */

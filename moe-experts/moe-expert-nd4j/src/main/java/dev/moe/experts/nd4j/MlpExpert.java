@@ -154,10 +154,6 @@ public final class MlpExpert extends AbstractExpert implements FineTunableExpert
             network.backwardAndUpdate(pass, logitGradient, optimizer::update);
         }
 
-        FloatMatrix lastProbabilities() {
-            return probabilities;
-        }
-
         @Override
         public Expert result() {
             return resultWith(Map.of("fine-tuned", "true"));
