@@ -5,6 +5,8 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.data.CsvSource;
+import dev.moe.runtime.scoring.RowValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -435,30 +437,12 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                 return;
             }
             for (int k = 0; k < columns.length; k++) {
-                Object cell = row.get(columns[k]);
-                String column = featureNames.get(k);
-                if (cell == null) {
-                    throw new MoeException("column '" + column + "': missing value");
-                }
-                float v;
-                if (cell instanceof Number number) {
-                    v = number.floatValue();
-                } else {
-                    try {
-                        v = Float.parseFloat(cell.toString().trim());
-                    } catch (NumberFormatException e) {
-                        throw new MoeException("column '" + column + "': not a number: '" + cell + "'");
-                    }
-                }
-                into[at + k] = finite(v, column, cell);
+                into[at + k] = RowValues.feature(row.get(columns[k]), "", featureNames.get(k)); // the CSV reader's policy
             }
         }
 
         private static float finite(float v, String column, Object cell) {
-            if (!Float.isFinite(v)) {
-                throw new MoeException("column '" + column + "': " + cell + " is not a finite number");
-            }
-            return v;
+            return CsvSource.requireFinite(v, cell, "", column);
         }
     }
 }

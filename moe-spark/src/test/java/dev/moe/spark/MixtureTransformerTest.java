@@ -108,6 +108,28 @@ class MixtureTransformerTest {
         assertTrue(missing.getMessage().contains("no column 'feature2'"), missing.getMessage());
     }
 
+    @Test
+    void aGapInACellIsNamedAsTheCsvReaderNamesIt() {
+        MixtureTransformer stage = MixtureTransformer.fromBundle(model);
+        org.apache.spark.sql.Column row5 = functions.col("id").equalTo("5");
+        Dataset<Row> textGap = text.withColumn("feature2", functions.when(row5, functions.lit("NA")).otherwise(functions.col("feature2")));
+        Dataset<Row> numberGap = text.withColumn("feature2",
+                functions.when(row5, functions.lit(Double.NaN)).otherwise(functions.col("feature2").cast("double")));
+        for (Dataset<Row> gap : List.of(textGap, numberGap)) {
+            Exception refused = assertThrows(Exception.class, () -> stage.transform(gap).collectAsList());
+            String chain = messages(refused);
+            assertTrue(chain.contains("column 'feature2': a missing value ("), chain);
+        }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
+
     /** Rows (id, label, probabilities, weights) against moe predict's lines: the same label, numbers to 1e-6. */
     private static void assertSameAsMoePredict(List<Row> scored) {
         assertEquals(ROWS, scored.size());
