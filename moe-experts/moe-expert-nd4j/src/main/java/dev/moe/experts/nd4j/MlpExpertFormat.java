@@ -95,8 +95,8 @@ public final class MlpExpertFormat {
                         + "; this program reads up to " + VERSION + ": update moe");
             }
             String id = in.readUTF();
-            List<String> features = readStrings(in);
-            List<String> labels = readStrings(in);
+            List<String> features = readStrings(in, source);
+            List<String> labels = readStrings(in, source);
             int[] sizes = new int[checkedCount(in.readInt(), source)];
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = in.readInt();
@@ -136,8 +136,8 @@ public final class MlpExpertFormat {
         }
     }
 
-    private static List<String> readStrings(DataInputStream in) throws IOException {
-        int n = checkedCount(in.readInt(), "model");
+    private static List<String> readStrings(DataInputStream in, String source) throws IOException {
+        int n = checkedCount(in.readInt(), source);
         List<String> values = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             values.add(in.readUTF());

@@ -51,6 +51,20 @@ class MlpExpertFormatTest {
     }
 
     @Test
+    void anImplausibleCountNamesTheFile() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeInt(0x4D4F454D);
+        out.writeInt(1);
+        out.writeUTF("expert");
+        out.writeInt(-5); // the feature names' count
+        Path file = dir.resolve("bad-count.mlp");
+        Files.write(file, bytes.toByteArray());
+        assertEquals(file + " is corrupt: implausible count -5",
+                assertThrows(ExpertException.class, () -> MlpExpertFormat.load(file)).getMessage());
+    }
+
+    @Test
     void otherFilesAndNewerVersionsAreRefused() throws Exception {
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello, this is not a model");
