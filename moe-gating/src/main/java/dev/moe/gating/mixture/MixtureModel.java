@@ -82,7 +82,7 @@ public final class MixtureModel implements AutoCloseable {
         float[] logits = exponentsFollowSignals() ? outputBias() : gate.logits(FloatMatrix.zeros(1, gate.inputSize())).values();
         List<Double> exponents = new ArrayList<>();
         for (float z : logits) {
-            exponents.add(ProductRouting.exponentOf(z));
+            exponents.add(ProductRouting.fittedExponent(z));
         }
         return List.copyOf(exponents);
     }

@@ -55,6 +55,14 @@ public final class ProductRouting implements RowIndependentRouting {
     }
 
     /**
+     * The exponent as fitted, for reports: 0 where the stored one is {@link #negligible} (a fitted 0, stored as 1e-30,
+     * whose expert the mixture never runs), else {@link #exponentOf}.
+     */
+    public static double fittedExponent(float logit) {
+        return negligible(logit) ? 0 : exponentOf(logit);
+    }
+
+    /**
      * Whether an expert's exponent is too small to move any probability (a fitted 0 is stored as 1e-30): the
      * mixture then need not run that expert at all.
      */

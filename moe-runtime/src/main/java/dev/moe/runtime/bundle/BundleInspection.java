@@ -144,7 +144,7 @@ public record BundleInspection(String file, long fileBytes, boolean verified, St
             if (ProductRouting.NAME.equals(m.strategy().name())) {
                 exponents = new double[expertCount];
                 for (int k = 0; k < expertCount; k++) {
-                    exponents[k] = ProductRouting.exponentOf(logits[k]);
+                    exponents[k] = ProductRouting.fittedExponent(logits[k]);
                 }
             } else if (ConstantRouting.NAME.equals(m.strategy().name())) {
                 weights = softmax(logits);
