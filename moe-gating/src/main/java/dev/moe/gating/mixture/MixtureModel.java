@@ -2,6 +2,7 @@ package dev.moe.gating.mixture;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.nn.ParallelHalves;
 import dev.moe.gating.routing.ProductRouting;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +121,43 @@ public final class MixtureModel implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The prediction for a block of rows. From 2 x {@link #SPLIT_UNIT} rows on, the block is cut in two and the halves
+     * run on two cores at once ({@link ParallelHalves}): every step works row by row, so the values are those of the
+     * whole block at once, and most of the time here (calibration's exp and log, softmaxes, routing, mixing) is serial
+     * code that would otherwise leave the second core idle.
+     */
     public Prediction predict(FloatMatrix rows) {
+        int n = rows.rows();
+        if (n < 2 * SPLIT_UNIT) {
+            return predictOnOneCore(rows);
+        }
+        int half = (n / 2 + SPLIT_UNIT - 1) / SPLIT_UNIT * SPLIT_UNIT;
+        Prediction[] parts = new Prediction[2];
+        ParallelHalves.run(() -> parts[1] = predictOnOneCore(rowsBetween(rows, half, n)),
+                () -> parts[0] = predictOnOneCore(rowsBetween(rows, 0, half)));
+        return new Prediction(stacked(parts[0].probabilities(), parts[1].probabilities()),
+                stacked(parts[0].weights(), parts[1].weights()));
+    }
+
+    /**
+     * Rows per part, at least, when {@link #predict} splits a block, and the parts' sizes are multiples of it: the
+     * 1024-row blocks an MLP (gate or expert) scores in, so each product sees the rows it would see unsplit.
+     */
+    static final int SPLIT_UNIT = 1024;
+
+    private static FloatMatrix rowsBetween(FloatMatrix m, int from, int to) {
+        int c = m.columns();
+        return new FloatMatrix(to - from, c, java.util.Arrays.copyOfRange(m.values(), from * c, to * c));
+    }
+
+    private static FloatMatrix stacked(FloatMatrix top, FloatMatrix bottom) {
+        float[] values = java.util.Arrays.copyOf(top.values(), top.values().length + bottom.values().length);
+        System.arraycopy(bottom.values(), 0, values, top.values().length, bottom.values().length);
+        return new FloatMatrix(top.rows() + bottom.rows(), top.columns(), values);
+    }
+
+    private Prediction predictOnOneCore(FloatMatrix rows) {
         if (exponentsFollowSignals()) {
             // Exponents that follow the experts' signals: every expert runs before the gate.
             List<FloatMatrix> probabilities = calibratedProbabilities(rows);
