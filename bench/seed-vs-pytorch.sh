@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The seed experiment in moe and in PyTorch on this machine, side by side: training seconds, inference
-# rows/s on 200k rows (the first pass after one warm-up batch, and warm: the fastest of five more passes), accuracy,
+# rows/s on 200k rows (the first pass after one warm-up batch, and warm: the fastest of ten more passes), accuracy,
 # and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
 #   apt-get install -y python3-torch libopenblas0-pthread
 # Usage: [PYTORCH_TUNED=1] [PYTORCH_THREADS=N] bench/seed-vs-pytorch.sh [article|linear|finetune [SEEDS]]

@@ -11,7 +11,7 @@ parameters join the gate's in the optimiser (the article's joint training; moe's
 expert recomputed every step.
 
 Prints one JSON line: seconds to train (experts + gate), inference rows/s on --infer-rows rows (the first pass
-after a warm-up batch, and warm: the fastest of five more passes), accuracy.
+after a warm-up batch, and warm: the fastest of ten more passes), accuracy.
 Run with Debian's python3-torch: /usr/bin/python3 bench/seed_pytorch.py --threads 2
 """
 import argparse
@@ -208,9 +208,9 @@ def run(a, seed, timed):
         big, _ = make_data(a.infer_rows, gen)
         mixture(gate, experts, big[:1000])  # warm-up
         infer_seconds = infer_pass(gate, experts, big, a.infer_rows)
-        # Warm: the fastest of five more passes over the same rows, as SeedBenchmark times moe's once its JIT has
+        # Warm: the fastest of ten more passes over the same rows, as SeedBenchmark times moe's once its JIT has
         # compiled the inference path (the first pass above is mostly compilation there).
-        warm_seconds = min(infer_pass(gate, experts, big, a.infer_rows) for _ in range(5))
+        warm_seconds = min(infer_pass(gate, experts, big, a.infer_rows) for _ in range(10))
 
     return {"engine": "pytorch " + torch.__version__, "threads": a.threads,
             "gate": "linear" if a.linear_gate else "128-256-128", "fine_tune": a.fine_tune,

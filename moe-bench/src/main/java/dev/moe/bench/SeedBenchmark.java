@@ -18,7 +18,7 @@ import java.util.Locale;
 /**
  * The seed experiment timed inside one JVM, the way bench/seed_pytorch.py times PyTorch: seconds to train
  * the three experts and the gate (one seed, after one warm-up run), inference rows/s of the trained mixture
- * on fresh rows in batches of 8192 (the first pass after a warm-up batch, and warm: the fastest of five more), and
+ * on fresh rows in batches of 8192 (the first pass after a warm-up batch, and warm: the fastest of ten more), and
  * test accuracy. Prints one JSON line. With {@code seeds} above 1 it also
  * trains with the next seeds and adds the accuracy's mean and standard deviation over all of them, and each seed's.
  *
@@ -45,10 +45,10 @@ public final class SeedBenchmark {
         FloatMatrix rows = SyntheticSeedSource.generate(inferRows, 7).features();
         predictAll(model, rows.selectRows(range(Math.min(8192, inferRows)))); // warm-up
         double inferSeconds = timedPass(model, rows);
-        // Warm: the fastest of five more passes. The first pass runs mostly code the JIT has not compiled yet (C2
+        // Warm: the fastest of ten more passes. The first pass runs mostly code the JIT has not compiled yet (C2
         // compiles the inference path during the first and second passes), which is the figure above.
         double warmSeconds = Double.POSITIVE_INFINITY;
-        for (int pass = 0; pass < 5; pass++) {
+        for (int pass = 0; pass < 10; pass++) {
             warmSeconds = Math.min(warmSeconds, timedPass(model, rows));
         }
 
