@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The seed experiment in moe and in PyTorch on this machine, side by side: training seconds, inference
-# rows/s on 200k rows, accuracy, and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
+# rows/s on 200k rows (the first pass after one warm-up batch, and warm: the fastest of ten more passes), accuracy,
+# and the ratios. Needs Debian's python3-torch and libopenblas0-pthread:
 #   apt-get install -y python3-torch libopenblas0-pthread
 # Usage: [PYTORCH_TUNED=1] [PYTORCH_THREADS=N] bench/seed-vs-pytorch.sh [article|linear|finetune [SEEDS]]
 # (the gate, default article; finetune: the article's gate trained jointly with its experts; with SEEDS > 1 both
@@ -32,6 +33,8 @@ import json, sys
 m, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(f"training:  moe {m['train_seconds']:.2f} s, pytorch {t['train_seconds']:.2f} s: moe is {t['train_seconds'] / m['train_seconds']:.2f}x as fast")
 print(f"inference: moe {m['infer_rows_per_second']} rows/s, pytorch {t['infer_rows_per_second']} rows/s: {m['infer_rows_per_second'] / t['infer_rows_per_second']:.2f}x")
+print(f"inference, warm: moe {m['infer_warm_rows_per_second']} rows/s, pytorch {t['infer_warm_rows_per_second']} rows/s: "
+      f"{m['infer_warm_rows_per_second'] / t['infer_warm_rows_per_second']:.2f}x")
 print(f"accuracy:  moe {m['accuracy']:.3f}, pytorch {t['accuracy']:.3f} (seed 42)")
 if "accuracy_mean" in m:
     print(f"accuracy over {m['seeds']} seeds: moe {m['accuracy_mean']:.3f} ± {m['accuracy_std']:.3f}, "

@@ -8,6 +8,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.api.ParameterException;
 import dev.moe.api.Parameters;
 import dev.moe.api.RoutingStrategy;
+import dev.moe.gating.nn.Softmax;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,35 @@ class TopKRoutingTest {
                     nonZero += w.get(r, j) > 0 ? 1 : 0;
                 }
                 assertEquals(k, nonZero, "k=" + k + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    void weightsAreExpsOverTheSumOfTheChosenBitForBit() {
+        // 600 rows x 5 experts: more values than one round of Softmax.expInPlace; a temperature that is not 1.
+        FloatMatrix z = RoutingTestSupport.gaussian(600, 5, 11);
+        double temperature = 0.7;
+        float[] w = new TopKRouting(2, temperature).route(z, false).weights().values();
+        float inverseTemperature = (float) (1 / temperature);
+        for (int r = 0; r < z.rows(); r++) {
+            // The chosen experts are those with a weight: exp is never 0 (its argument is clamped at -87).
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < 5; j++) {
+                if (w[r * 5 + j] != 0) {
+                    max = Math.max(max, z.get(r, j) * inverseTemperature);
+                }
+            }
+            double sum = 0;
+            float[] e = new float[5];
+            for (int j = 0; j < 5; j++) {
+                if (w[r * 5 + j] != 0) {
+                    e[j] = Softmax.exp(z.get(r, j) * inverseTemperature - max);
+                    sum += e[j];
+                }
+            }
+            for (int j = 0; j < 5; j++) {
+                assertEquals(e[j] * (float) (1 / sum), w[r * 5 + j], 0f, "row " + r + ", expert " + j);
             }
         }
     }
