@@ -2,12 +2,10 @@ package dev.moe.gating.mixture;
 
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.RoutingStrategy;
-import dev.moe.gating.nn.ParallelHalves;
 import dev.moe.gating.routing.ProductRouting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A trained mixture: {@code P(y|x) = sum_k w_k(x) q_k(y|x)}, where {@code q_k} is expert k's output through its
@@ -122,48 +120,7 @@ public final class MixtureModel implements AutoCloseable {
         return out;
     }
 
-    /**
-     * The prediction for a block of rows. From 2 x {@link #SPLIT_UNIT} rows on, two cores score it at once
-     * ({@link ParallelHalves}), each taking the next part of {@link #SPLIT_UNIT} rows until none is left: every step
-     * works row by row, so the values are those of the whole block at once, and most of the time here (calibration's
-     * exp and log, softmaxes, routing, mixing) is serial code that would otherwise leave the second core idle. Parts
-     * taken in turn rather than fixed halves: on a busy machine a core that is held up does fewer parts instead of
-     * keeping the other waiting.
-     */
     public Prediction predict(FloatMatrix rows) {
-        int n = rows.rows();
-        if (n < 2 * SPLIT_UNIT) {
-            return predictOnOneCore(rows);
-        }
-        int c = labelNames.size();
-        int e = experts.size();
-        float[] probabilities = new float[Math.multiplyExact(n, c)];
-        float[] weights = new float[Math.multiplyExact(n, e)];
-        AtomicInteger nextPart = new AtomicInteger();
-        Runnable takeParts = () -> {
-            for (int from; (from = nextPart.getAndIncrement() * SPLIT_UNIT) < n; ) {
-                int to = Math.min(n, from + SPLIT_UNIT);
-                Prediction part = predictOnOneCore(rowsBetween(rows, from, to));
-                System.arraycopy(part.probabilities().values(), 0, probabilities, from * c, (to - from) * c);
-                System.arraycopy(part.weights().values(), 0, weights, from * e, (to - from) * e);
-            }
-        };
-        ParallelHalves.run(takeParts, takeParts);
-        return new Prediction(new FloatMatrix(n, c, probabilities), new FloatMatrix(n, e, weights));
-    }
-
-    /**
-     * Rows per part when {@link #predict} splits a block: the 1024-row blocks an MLP (gate or expert) scores in, so
-     * each product sees the rows it would see unsplit.
-     */
-    static final int SPLIT_UNIT = 1024;
-
-    private static FloatMatrix rowsBetween(FloatMatrix m, int from, int to) {
-        int c = m.columns();
-        return new FloatMatrix(to - from, c, java.util.Arrays.copyOfRange(m.values(), from * c, to * c));
-    }
-
-    private Prediction predictOnOneCore(FloatMatrix rows) {
         if (exponentsFollowSignals()) {
             // Exponents that follow the experts' signals: every expert runs before the gate.
             List<FloatMatrix> probabilities = calibratedProbabilities(rows);

@@ -64,34 +64,4 @@ class MixtureModelTest {
         float o = 0.1f / 3;
         assertArrayEquals(new float[] {0.9f, o, o, o, o, o, o, 0.9f, 0.9f, o, o, o}, p.values(), 1e-6f);
     }
-
-    @Test
-    void aLargeBlockSplitOverTwoCoresGivesTheValuesOfSmallBlocks() {
-        // Rows from x = -2 to 5, calibrated experts whose answer follows x: every step's output differs row to row.
-        int n = 2 * MixtureModel.SPLIT_UNIT + 777;
-        float[] x = new float[n];
-        for (int r = 0; r < n; r++) {
-            x[r] = -2 + 7f * r / n;
-        }
-        FloatMatrix rows = new FloatMatrix(n, 1, x);
-        List<ExpertCalibration> calibrations = List.of(new ExpertCalibration(1.5, 0.01), new ExpertCalibration(0.7, 0),
-                new ExpertCalibration(2, 0.1), ExpertCalibration.IDENTITY);
-        for (var strategy : List.of(new SoftmaxDenseRouting(1), new TopKRouting(2, 1))) {
-            List<FakeExperts.RuleExpert> experts = List.of(0, 1, 2, 3).stream().map(k -> new FakeExperts.RuleExpert("e" + k,
-                    FEATURES, LABELS, row -> Math.floorMod((int) Math.floor(row[0] * (k + 1)), 4), 0.6f + 0.1f * k)).toList();
-            MixtureModel model = new MixtureModel(gate(), strategy, aligned(experts), calibrations, LABELS);
-            MixtureModel.Prediction whole = model.predict(rows);
-            float[] probabilities = new float[n * LABELS.size()];
-            float[] weights = new float[n * 4];
-            for (int start = 0; start < n; start += 500) {
-                int[] block = java.util.stream.IntStream.range(start, Math.min(n, start + 500)).toArray();
-                MixtureModel.Prediction part = model.predict(rows.selectRows(block));
-                System.arraycopy(part.probabilities().values(), 0, probabilities, start * LABELS.size(), block.length * LABELS.size());
-                System.arraycopy(part.weights().values(), 0, weights, start * 4, block.length * 4);
-            }
-            assertEquals(n, whole.probabilities().rows());
-            assertArrayEquals(probabilities, whole.probabilities().values(), strategy.toString());
-            assertArrayEquals(weights, whole.weights().values(), strategy.toString());
-        }
-    }
 }
