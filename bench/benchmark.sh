@@ -5,6 +5,8 @@
 #
 #   bench/benchmark.sh                       # all configs
 #   bench/benchmark.sh glass vehicle         # some of them
+#   bench/benchmark.sh held-out              # the held-out sets (examples/benchmarks/held-out/), never used to
+#                                            # choose a default; held-out/spam names one of them
 #   OUT=results bench/benchmark.sh           # keep the reports in ./results (must not exist yet)
 #   REPEAT=20 bench/benchmark.sh             # 20 repeats (seeds 42..61) instead of each config's 5
 set -euo pipefail
@@ -15,14 +17,23 @@ if [[ -n "${OUT:-}" ]]; then
   [[ -e "$out" ]] && { echo "benchmark: $out exists; name a new folder" >&2; exit 2; }
   mkdir -p "$out"
 fi
+# A config's name is its path under examples/benchmarks/ without .yaml; a folder's name stands for its configs.
+configs_in() { ls "examples/benchmarks/${1:+$1/}"*.yaml | sed 's|^examples/benchmarks/||; s/\.yaml$//'; }
 if [[ $# -eq 0 ]]; then
-  set -- $(ls examples/benchmarks/*.yaml | xargs -n1 basename | sed 's/\.yaml$//')
+  set -- $(configs_in "")
+else
+  names=()
+  for name in "$@"; do
+    if [[ -d "examples/benchmarks/$name" ]]; then names+=($(configs_in "$name")); else names+=("$name"); fi
+  done
+  set -- "${names[@]}"
 fi
 ./moe --version >/dev/null  # builds once, before the clock starts
 start=$(date +%s)
 for name in "$@"; do
   config="examples/benchmarks/$name.yaml"
   [[ -f "$config" ]] || { echo "benchmark: no $config" >&2; exit 2; }
+  mkdir -p "$(dirname "$out/$name")"
   t0=$(date +%s)
   ./moe evaluate "$config" ${REPEAT:+--repeat "$REPEAT"} --quiet --json "$out/$name.json" > "$out/$name.txt"
   echo "$(( $(date +%s) - t0 ))" > "$out/$name.seconds"

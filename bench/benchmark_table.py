@@ -41,7 +41,8 @@ def main():
               f"| {figure(results, 'stacking')} | {figure(results, 'tribuo-ensemble')} | **{results['moe']['accuracy']:.3f}** "
               f"| {difference(comparisons, best)} | {difference(comparisons, 'uniform')} "
               f"| {', '.join(f'{k} {v}' for k, v in chosen.items())} | {seconds} |")
-        group = "specialists" if name.endswith("-specialists") else "five experts"
+        group = ("held-out" if name.startswith("held-out/")
+                 else "specialists" if name.endswith("-specialists") else "five experts")
         totals = groups.setdefault(group, {"best": [], "uniform": [], "moe": [], "stacking": [], "tribuo-ensemble": []})
         for key, model in (("best", best), ("uniform", "uniform"), ("stacking", "stacking"), ("moe", "moe"),
                            ("tribuo-ensemble", "tribuo-ensemble")):
