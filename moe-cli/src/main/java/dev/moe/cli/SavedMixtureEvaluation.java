@@ -7,6 +7,7 @@ import dev.moe.runtime.io.OutputTarget;
 import dev.moe.runtime.report.HtmlReport;
 import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.scoring.CsvEvaluation;
+import dev.moe.runtime.scoring.SavedMixtureReport;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +41,7 @@ final class SavedMixtureEvaluation {
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", overwrite, inputs)) {
             EvaluationReport report;
             try (SavedMixture mixture = plugins.readBundle(model)) {
-                report = CsvEvaluation.evaluate(mixture, data).report(mixture);
+                report = SavedMixtureReport.withTrainingFileNotice(CsvEvaluation.evaluate(mixture, data).report(mixture), mixture, data);
             }
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {

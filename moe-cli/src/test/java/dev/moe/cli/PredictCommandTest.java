@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,6 +141,42 @@ class PredictCommandTest {
         assertEquals(0, r.status(), r.err());
         String page = Files.readString(html);
         assertTrue(page.contains("<table id=\"results\">") && page.contains("labelled.csv"), page);
+    }
+
+    /** Evaluated on the file it was trained on (or a renamed copy), a mixture's figures are optimistic, and it says so. */
+    @Test
+    void evaluateOnTheTrainingFileSaysTheFiguresAreOptimistic() throws Exception {
+        Path training = csv(dir.resolve("training.csv"), SyntheticSeedSource.generate(200, 5));
+        Path config = Files.writeString(dir.resolve("csv.yaml"), """
+                data: { source: csv, path: training.csv }
+                split: { experts: 0.5, gate: 0.3, test: 0.2 }
+                experts:
+                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 5 } }
+                  - { id: b, provider: nd4j-mlp, params: { hidden: 4, epochs: 5 } }
+                routing: { strategy: softmax-dense }
+                gate: { hidden: [], epochs: 5 }
+                """);
+        Path bundle = dir.resolve("csv.moe");
+        MainTest.Result r = TrainCommandTest.moe("train", config.toString(), "-o", bundle.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        String notice = "notice: training.csv is the file this mixture was trained on (the SHA-256 it records): 160 of its";
+
+        r = TrainCommandTest.moe("evaluate", "-m", bundle.toString(), training.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains(notice), r.out());
+        Path copy = Files.copy(training, dir.resolve("copy.csv"));
+        Path json = dir.resolve("copy.json");
+        r = TrainCommandTest.moe("evaluate", "-m", bundle.toString(), copy.toString(), "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode notices = new ObjectMapper().readTree(json.toFile()).get("notices");
+        assertTrue(notices.get(0).asText().startsWith("copy.csv is the file this mixture was trained on"), notices.toString());
+
+        // Other rows, even under the training file's name, are not the training file.
+        Path other = Files.createDirectory(dir.resolve("other"));
+        csv(other.resolve("training.csv"), SyntheticSeedSource.generate(200, 6));
+        r = TrainCommandTest.moe("evaluate", "-m", bundle.toString(), other.resolve("training.csv").toString());
+        assertEquals(0, r.status(), r.err());
+        assertFalse(r.out().contains("trained on"), r.out());
     }
 
     @Test

@@ -1,7 +1,12 @@
 package dev.moe.runtime.bundle;
 
+import dev.moe.runtime.MoeException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -79,5 +84,19 @@ public final class BundleFormat {
 
     static String sha256(byte[] bytes) {
         return hex(sha256().digest(bytes));
+    }
+
+    /** SHA-256 of a file's bytes, read a buffer at a time (a data file may be far larger than the heap). */
+    public static String fileSha256(Path file) {
+        MessageDigest digest = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+        }
+        return hex(digest.digest());
     }
 }

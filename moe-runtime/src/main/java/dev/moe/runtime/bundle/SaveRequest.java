@@ -1,18 +1,14 @@
 package dev.moe.runtime.bundle;
 
 import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.plugins.ProviderRegistry;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -92,7 +88,7 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         }
         String dataFileSha = null;
         if (CsvSource.NAME.equals(config.data().source()) && config.data().path() != null) {
-            dataFileSha = fileSha256(config.baseDirectory().resolve(config.data().path()).normalize());
+            dataFileSha = BundleFormat.fileSha256(config.baseDirectory().resolve(config.data().path()).normalize());
         }
         BundleManifest.Provenance provenance = new BundleManifest.Provenance(
                 config.source() == null ? null : config.source().toAbsolutePath().normalize().toString(),
@@ -119,19 +115,6 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         ByteBuffer labels = ByteBuffer.allocate(data.labels().length * 4).order(ByteOrder.LITTLE_ENDIAN);
         labels.asIntBuffer().put(data.labels());
         digest.update(labels.array());
-        return BundleFormat.hex(digest.digest());
-    }
-
-    private static String fileSha256(Path file) {
-        MessageDigest digest = BundleFormat.sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
-        }
         return BundleFormat.hex(digest.digest());
     }
 }

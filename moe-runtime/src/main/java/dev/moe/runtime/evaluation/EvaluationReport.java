@@ -200,6 +200,13 @@ public record EvaluationReport(
         return out;
     }
 
+    /** This report with other notices (say, one put in front of those it has). */
+    public EvaluationReport withNotices(List<String> replaced) {
+        return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
+                labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
+                List.copyOf(replaced), gate, notes);
+    }
+
     /** One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline. */
     static List<String> notices(List<Comparison> comparisons, int repeats, String chosen) {
         List<String> notices = new ArrayList<>();

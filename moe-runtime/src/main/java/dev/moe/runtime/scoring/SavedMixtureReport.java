@@ -3,12 +3,17 @@ package dev.moe.runtime.scoring;
 import dev.moe.api.FloatMatrix;
 import dev.moe.gating.mixture.ExpertCalibration;
 import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.evaluation.ClassificationMetrics;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,5 +50,36 @@ public final class SavedMixtureReport {
                 metrics, new double[0], FloatMatrix.zeros(0, expertIds.size()), expertIds, counts.routing(), gate);
         return EvaluationReport.aggregate("saved mixture " + mixture.file().getFileName(), strategy.name(),
                 strategy.description() == null ? "" : strategy.description(), List.of(run), false);
+    }
+
+    /** Files up to this size are compared by their bytes whatever their name; a larger one only under the recorded name. */
+    static final long HASH_ANY_FILE_UP_TO = 256L << 20;
+
+    /**
+     * The report, with a notice in front when {@code data} is the very file the mixture was trained on (its bytes have
+     * the SHA-256 the saved mixture records): most of its rows trained the experts and the combiner, so every figure
+     * on it is optimistic, the more so for an expert that memorises (kNN, a deep tree). A renamed copy is found too,
+     * up to {@link #HASH_ANY_FILE_UP_TO}; reading it once more costs far less than parsing it did.
+     */
+    public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data) {
+        BundleManifest.Provenance p = mixture.manifest().provenance();
+        if (p == null || p.dataFileSha256() == null || !Files.isRegularFile(data)) {
+            return report;
+        }
+        try {
+            boolean sameName = data.getFileName().toString().equals(p.data());
+            if (!sameName && Files.size(data) > HASH_ANY_FILE_UP_TO || !BundleFormat.fileSha256(data).equals(p.dataFileSha256())) {
+                return report;
+            }
+        } catch (IOException | RuntimeException e) {
+            return report; // a check that cannot read the file says nothing; the evaluation itself has read it
+        }
+        String trained = p.dataRows() == null || p.testRows() == null ? "most of its rows"
+                : (p.dataRows() - p.testRows()) + " of its rows (all but the " + p.testRows() + " test rows of seed " + p.seed() + ")";
+        List<String> notices = new ArrayList<>();
+        notices.add(data.getFileName() + " is the file this mixture was trained on (the SHA-256 it records): " + trained
+                + " trained the experts and the combiner, so these figures are optimistic; evaluate on rows it has not seen");
+        notices.addAll(report.notices());
+        return report.withNotices(notices);
     }
 }
