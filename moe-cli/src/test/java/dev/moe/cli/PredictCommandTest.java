@@ -141,6 +141,8 @@ class PredictCommandTest {
         assertEquals(0, r.status(), r.err());
         String page = Files.readString(html);
         assertTrue(page.contains("<table id=\"results\">") && page.contains("labelled.csv"), page);
+        // One repeat: no spread and no standard error to show, as in the console table.
+        assertFalse(page.contains("± 0.000") || page.contains("<td>0.000</td>"), page);
     }
 
     /** Evaluated on the file it was trained on (or a renamed copy), a mixture's figures are optimistic, and it says so. */

@@ -74,13 +74,17 @@ public final class HtmlReport {
         }
         h.append("<h2>Results</h2>\n<table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
                 .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th><th>moe − model (paired)</th></tr></thead><tbody>\n");
+        // One repeat has no spread and no standard error: a "0.000" there would claim a certainty never measured (as in
+        // the console table, which leaves them out).
+        boolean repeated = report.repeats() > 1;
         for (ModelResult r : report.results()) {
             EvaluationReport.Comparison c = report.comparisons().stream().filter(x -> x.model().equals(r.model())).findFirst().orElse(null);
             h.append("<tr").append(r.model().equals("moe") ? " class=\"moe\"" : "").append("><td>").append(escape(r.model()))
-                    .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(f(r.std()))
+                    .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(repeated ? f(r.std()) : "–")
                     .append("</td><td>").append(f(r.macroF1())).append("</td><td>").append(f(r.weightedF1()))
                     .append("</td><td>").append(f(r.logLoss())).append("</td><td>")
-                    .append(c == null ? "" : String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError()))
+                    .append(c == null ? "" : repeated ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(),
+                            c.accuracyStandardError()) : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference()))
                     .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
@@ -115,7 +119,7 @@ public final class HtmlReport {
             for (EvaluationReport.Comparison c : paired) {
                 h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
                         .append("</td><td>").append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
-                        .append(f(c.accuracyStandardError())).append("</td></tr>\n");
+                        .append(repeated ? f(c.accuracyStandardError()) : "–").append("</td></tr>\n");
             }
             h.append("</tbody></table>\n");
             image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired));
