@@ -184,6 +184,17 @@ public final class SparkMixture implements Serializable {
         return SavedMixtureReport.of(driverMixture, data, evaluation.counts());
     }
 
+    /**
+     * The report with the notice {@code moe evaluate -m} gives when {@code input} is the file the mixture was trained
+     * on; only a path the driver can read as a local file is checked (not {@code hdfs://}, {@code s3a://}, ...).
+     */
+    public EvaluationReport withTrainingFileNotice(EvaluationReport report, String input) {
+        if (input.contains("://")) {
+            return report;
+        }
+        return SavedMixtureReport.withTrainingFileNotice(report, driverMixture, Path.of(input.startsWith("file:") ? input.substring(5) : input));
+    }
+
     /** A CSV file (header, comma separated), or Parquet when the path ends in {@code .parquet}; every CSV column as text. */
     public static Dataset<Row> read(SparkSession spark, String path) {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {

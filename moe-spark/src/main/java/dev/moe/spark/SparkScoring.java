@@ -83,7 +83,7 @@ public final class SparkScoring {
                      OutputTarget html = o.html == null ? null : OutputTarget.claim(Path.of(o.html), "HTML report", o.overwrite, inputs)) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
-                    EvaluationReport report = mixture.report(mixture.evaluate(input), dataName(o.input));
+                    EvaluationReport report = mixture.withTrainingFileNotice(mixture.report(mixture.evaluate(input), dataName(o.input)), o.input);
                     if ((json == null || !json.isStdout()) && (html == null || !html.isStdout())) {
                         out.print(ReportWriter.table(report));
                         out.flush();

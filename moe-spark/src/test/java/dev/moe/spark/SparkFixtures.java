@@ -6,6 +6,8 @@ import dev.moe.api.Parameters;
 import dev.moe.api.RoutingStrategy;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.experiment.MoeModule;
+import dev.moe.runtime.bundle.BundleFormat;
+import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.config.ConfigLoader;
@@ -42,6 +44,11 @@ final class SparkFixtures {
 
     /** Trains the mixture (through the runtime's YAML config) and saves it (JSON manifest) to {@code model}. */
     static void writeModel(Path model) {
+        writeModel(model, null);
+    }
+
+    /** The same mixture, its provenance saying it was trained on {@code trainedOn} (that file's name and SHA-256), if given. */
+    static void writeModel(Path model, Path trainedOn) {
         ProviderRegistry registry = ProviderRegistry.fromClassPath();
         MoeConfig config = ConfigLoader.parse(CONFIG, Path.of("seed-small.yaml"));
         Experiment experiment = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class);
@@ -52,8 +59,13 @@ final class SparkFixtures {
                 .create(new Parameters("routing.params", Map.of("k", 2)), trained.experts().size());
         MixtureModel m = new MixtureModel(trained.gate(), topK, trained.experts(), trained.labelNames());
         SaveRequest base = run.saveRequest(config, registry, CONFIG);
+        BundleManifest.Provenance p = base.provenance();
+        if (trainedOn != null) {
+            p = new BundleManifest.Provenance(p.configFile(), p.configEntry(), p.seed(), "csv", trainedOn.getFileName().toString(),
+                    p.dataRows(), p.dataSha256(), BundleFormat.fileSha256(trainedOn), p.testRows(), p.testAccuracy(), p.libraries());
+        }
         new BundleWriter(registry).write(new SaveRequest(m, base.featureNames(), Map.of("k", 2), base.experts(),
-                base.labelColumn(), base.provenance(), base.configText()), model);
+                base.labelColumn(), p, base.configText()), model);
     }
 
     /** Synthetic seed rows, columns in another order than the model's and an extra id column: found by name. */

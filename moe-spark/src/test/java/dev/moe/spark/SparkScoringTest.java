@@ -101,6 +101,14 @@ class SparkScoringTest {
         assertEquals(ROWS, total);
         assertEquals(ReportWriter.table(singleReport).lines().findFirst(), r.out.lines().findFirst());
         assertTrue(r.out.contains("strategy "), r.out);
+        assertFalse(r.out.contains("trained on"), r.out);
+
+        // A mixture whose provenance names this very file says its figures on it are optimistic, as moe evaluate -m does.
+        Path trainedHere = dir.resolve("trained-on-cli.moe");
+        SparkFixtures.writeModel(trainedHere, csv);
+        r = run("evaluate", "-m", trainedHere.toString(), csv.toString(), "--master", "local[2]");
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.contains("notice: cli.csv is the file this mixture was trained on"), r.out);
     }
 
     @Test
