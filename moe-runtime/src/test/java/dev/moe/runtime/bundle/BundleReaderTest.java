@@ -137,6 +137,22 @@ class BundleReaderTest {
     }
 
     @Test
+    void aVersionTwoBundleHasNoCategoricalColumnsAndPredictsAsBefore() throws Exception {
+        Path old = dir.resolve("v2.moe");
+        rewriteWithManifest(saved(), old, (name, b) -> b, manifest -> manifest.put("formatVersion", 2));
+        SavedMixture loaded = reader.read(old);
+        assertTrue(loaded.encoding().isIdentity());
+        assertEquals(loaded.featureNames(), loaded.encoding().inputColumns());
+        BundleFixtures.Trained trained = BundleFixtures.seedMixture();
+        assertSamePredictions(trained.model(), loaded.model(), trained.run().data().features(), "version 2");
+        Path wrong = dir.resolve("wrong-levels.moe");
+        rewriteWithManifest(saved(), wrong, (name, b) -> b, manifest -> manifest.putArray("categorical").addObject()
+                .put("column", "colour").putArray("levels").add("red"));
+        assertEquals(wrong + ": manifest.json is corrupt: categorical column 'colour': its levels' features are not among the features",
+                message(wrong));
+    }
+
+    @Test
     void theExpertsWeightedProductRoundTrips() {
         BundleFixtures.Trained trained = BundleFixtures.train(BundleFixtures.CONFIG.replace("choose: gate,", "choose: auto,"
                 + " candidates: [product],"));
