@@ -122,9 +122,13 @@ final class InspectCommand implements Callable<Integer> {
             // The raw columns an input needs for these, and the levels each becomes (an unseen one: all zeros).
             field(out, "Categorical", b.categorical().size() + " column" + (b.categorical().size() == 1 ? "" : "s")
                     + ", one-hot (a level not listed, or a missing cell: all zeros)");
-            for (BundleManifest.Categorical column : b.categorical()) {
+            int shown = b.categorical().size() > 10 ? 8 : b.categorical().size();
+            for (BundleManifest.Categorical column : b.categorical().subList(0, shown)) {
                 out.println("  " + column.column() + ": " + column.levels().size() + " level" + (column.levels().size() == 1 ? "" : "s")
                         + " " + shortened(column.levels()));
+            }
+            if (shown < b.categorical().size()) {
+                out.println("  ... (" + (b.categorical().size() - shown) + " more; --json lists them all)");
             }
         }
         field(out, "Labels", b.labels().size() + (b.labelColumn() == null ? "" : " (column " + b.labelColumn() + ")") + ": "
