@@ -153,6 +153,8 @@ public final class Mixture {
      * categorical one its level as text, one-hot encoded with the levels the bundle records (a level it does not
      * record, or a missing cell, encodes as none of them: all zeros).
      *
+     * @param rows each row as column name to cell; read, not changed
+     * @return the probabilities and each expert's weight per row, as {@link #predict}
      * @throws MoeException naming the row and column of a missing column or a bad numeric value
      */
     public Predictions predictRows(List<? extends Map<String, ?>> rows) {
