@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import dev.moe.runtime.bundle.BundleInspection;
+import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.io.OutputTarget;
 import java.io.PrintWriter;
@@ -117,6 +118,19 @@ final class InspectCommand implements Callable<Integer> {
 
         out.println();
         field(out, "Features", b.features().size() + ": " + shortened(b.features()));
+        if (b.categorical() != null) {
+            // The raw columns an input needs for these, and the levels each becomes (an unseen one: all zeros).
+            field(out, "Categorical", b.categorical().size() + " column" + (b.categorical().size() == 1 ? "" : "s")
+                    + ", one-hot (a level not listed, or a missing cell: all zeros)");
+            int shown = b.categorical().size() > 10 ? 8 : b.categorical().size();
+            for (BundleManifest.Categorical column : b.categorical().subList(0, shown)) {
+                out.println("  " + column.column() + ": " + column.levels().size() + " level" + (column.levels().size() == 1 ? "" : "s")
+                        + " " + shortened(column.levels()));
+            }
+            if (shown < b.categorical().size()) {
+                out.println("  ... (" + (b.categorical().size() - shown) + " more; --json lists them all)");
+            }
+        }
         field(out, "Labels", b.labels().size() + (b.labelColumn() == null ? "" : " (column " + b.labelColumn() + ")") + ": "
                 + shortened(b.labels()));
 

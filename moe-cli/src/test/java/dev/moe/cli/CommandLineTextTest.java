@@ -333,7 +333,14 @@ class CommandLineTextTest {
         MainTest.Result r = moe("evaluate", stops.toString(), "-q");
         assertEquals(2, r.status(), r.err());
         assertEquals("moe: " + csv + ": line 2, column 'name': not a number: 'person 0'; if 'name' is not a feature, add it to data.ignore "
-                + "in the config (data: { ignore: [name] })" + System.lineSeparator(), r.err());
+                + "in the config (data: { ignore: [name] }); if its values are categories, add it to data.categorical "
+                + "(data: { categorical: [name] })" + System.lineSeparator(), r.err());
+        Path misnamed = Files.writeString(dir.resolve("misnamed.yaml"), "data: { source: csv, path: people.csv, ignore: [id], categorical: [nmae] }\n"
+                + experts);
+        r = moe("evaluate", misnamed.toString(), "-q");
+        assertEquals(2, r.status(), r.err());
+        assertEquals("moe: " + misnamed + ": line 1: data.categorical names column 'nmae', which " + csv + " does not have (did you mean"
+                + " 'name'?); its columns: id, a, name, b, label" + System.lineSeparator(), r.err());
 
         Path unknown = Files.writeString(dir.resolve("unknown.yaml"), "data: { source: csv, path: people.csv, ignore: [id, nmae] }\n" + experts);
         r = moe("evaluate", unknown.toString(), "-q");

@@ -11,6 +11,7 @@ import dev.moe.gating.routing.UniformRouting;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
+import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SaveRequest;
@@ -81,10 +82,19 @@ public final class Mixture {
     private final Path pluginsFolder;
     private final OffsetDateTime createdAt;
     private final TribuoOrigin tribuo;
+    /** How an input's columns become {@link #featureNames}: as they are, or categorical ones one-hot (a loaded bundle's). */
+    private final CategoricalEncoding encoding;
 
     Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
             String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
             OffsetDateTime createdAt, TribuoOrigin tribuo) {
+        this(model, featureNames, origins, routingParams, labelColumn, provenance, combiner, pluginsFolder, createdAt, tribuo,
+                CategoricalEncoding.none(featureNames));
+    }
+
+    private Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
+                    String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
+                    OffsetDateTime createdAt, TribuoOrigin tribuo, CategoricalEncoding encoding) {
         this.model = Objects.requireNonNull(model, "model");
         this.featureNames = List.copyOf(featureNames);
         this.origins = List.copyOf(origins);
@@ -95,6 +105,7 @@ public final class Mixture {
         this.pluginsFolder = pluginsFolder;
         this.createdAt = createdAt;
         this.tribuo = tribuo;
+        this.encoding = Objects.requireNonNull(encoding, "encoding");
     }
 
     /** @return a builder for a new mixture, with the defaults of {@code moe train} */
@@ -134,6 +145,49 @@ public final class Mixture {
                         + featureNames.get(i % rows.columns()) + "' is " + values[i] + "; moe reads finite values only");
             }
         }
+    }
+
+    /**
+     * Predicts rows given by column name, as {@code moe predict} reads a CSV file: every column of
+     * {@link #inputColumns()} must be there (others are ignored); a numeric cell is a {@link Number} or its text, a
+     * categorical one its level as text, one-hot encoded with the levels the bundle records (a level it does not
+     * record, or a missing cell, encodes as none of them: all zeros).
+     *
+     * @param rows each row as column name to cell; read, not changed
+     * @return the probabilities and each expert's weight per row, as {@link #predict}
+     * @throws MoeException naming the row and column of a missing column or a bad numeric value
+     */
+    public Predictions predictRows(List<? extends Map<String, ?>> rows) {
+        Objects.requireNonNull(rows, "rows");
+        List<String> columns = encoding.inputColumns();
+        float[] values = new float[Math.multiplyExact(rows.size(), featureNames.size())];
+        Object[] cells = new Object[columns.size()];
+        CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+        for (int r = 0; r < rows.size(); r++) {
+            Map<String, ?> row = rows.get(r);
+            for (int k = 0; k < cells.length; k++) {
+                if (!row.containsKey(columns.get(k))) {
+                    throw new MoeException("row " + r + ": no column '" + columns.get(k) + "'; the mixture reads " + columns.size()
+                            + " columns (" + String.join(", ", columns) + ")");
+                }
+                cells[k] = row.get(columns.get(k));
+            }
+            encoding.encodeRow(cells, values, r * featureNames.size(), "row " + r + ": ", tally);
+        }
+        return predict(new FloatMatrix(rows.size(), featureNames.size(), values));
+    }
+
+    /**
+     * @return the columns {@link #predictRows} reads: the features, except that a categorical column stands for its
+     *         {@code column=level} features (equal to {@link #featureNames()} when every column is numeric)
+     */
+    public List<String> inputColumns() {
+        return encoding.inputColumns();
+    }
+
+    /** @return the categorical columns with their levels, in order; empty when every column is numeric */
+    public List<CategoricalEncoding.Column> categoricalColumns() {
+        return encoding.categorical();
     }
 
     /** @return the features the mixture reads, in the order {@link #predict} takes them */
@@ -213,7 +267,7 @@ public final class Mixture {
                 throw new MoeException(file + ": a model bundle is a zip file; give a file name for it");
             }
             new BundleWriter(registry).write(new SaveRequest(model, featureNames, routingParams, sources, labelColumn,
-                    provenance, null), file);
+                    provenance, null, encoding.categorical()), file);
             target.written();
         }
     }
@@ -286,7 +340,7 @@ public final class Mixture {
         return new Mixture(saved.model(), saved.featureNames(), origins,
                 manifest.strategy().params() == null ? Map.of() : manifest.strategy().params(), saved.labelColumn(), kept,
                 combiner(saved.model()), pluginsFolder, createdAt(manifest.createdAt()),
-                new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()));
+                new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()), saved.encoding());
     }
 
     /** What the run called the combiner: averaging, constant weights and the product by their strategy, a gate by its inputs. */

@@ -5,6 +5,7 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.scoring.RowValues;
 import java.io.IOException;
@@ -74,6 +75,8 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
     private final List<String> featureNames;
     private final List<String> labelNames;
     private final List<String> expertIds;
+    /** How the input's columns become the features (categorical ones one-hot), when no featuresCol vector is given. */
+    private final CategoricalEncoding encoding;
     private transient Path pluginsFolder;
 
     // Made in the constructor, after uid: a param takes its owner's uid when it is made.
@@ -84,7 +87,8 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
     private final IntParam batchRows;
 
     private MixtureTransformer(String uid, byte[] bundle, String bundleName, List<String> featureNames, List<String> labelNames,
-                               List<String> expertIds) {
+                               List<String> expertIds, CategoricalEncoding encoding) {
+        this.encoding = encoding;
         this.uid = uid;
         this.bundle = bundle;
         this.bundleName = bundleName;
@@ -119,7 +123,8 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         Path plugins = pluginsFolder != null ? pluginsFolder : ShippedPlugins.envFolder();
         SavedMixture mixture = MixtureCache.getOrRead(model, bytes, () -> ShippedPlugins.read(model, plugins));
         MixtureTransformer stage = new MixtureTransformer(Identifiable.randomUID("moeMixture"), bytes, model.getFileName().toString(),
-                mixture.featureNames(), mixture.labelNames(), mixture.model().experts().stream().map(AlignedExpert::id).toList());
+                mixture.featureNames(), mixture.labelNames(), mixture.model().experts().stream().map(AlignedExpert::id).toList(),
+                mixture.encoding());
         stage.pluginsFolder = pluginsFolder;
         return stage;
     }
@@ -205,10 +210,11 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                         + ", not a vector");
             }
         } else {
-            List<String> missing = featureNames.stream().filter(f -> !columns.contains(f)).toList();
+            List<String> inputs = encoding.inputColumns();
+            List<String> missing = inputs.stream().filter(f -> !columns.contains(f)).toList();
             if (!missing.isEmpty()) {
                 throw new MoeException("the input has no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
-                        + "'; the model reads " + featureNames.size() + " features (" + String.join(", ", featureNames)
+                        + "'; the model reads " + inputs.size() + " columns (" + String.join(", ", inputs)
                         + "), the input has " + String.join(", ", columns) + " (or set featuresCol to a vector column)");
             }
         }
@@ -244,8 +250,8 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         Broadcast<byte[]> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bundle);
         StructType in = dataset.schema();
         int[] columns = isDefined(featuresCol) ? new int[] {in.fieldIndex(getOrDefault(featuresCol))}
-                : featureNames.stream().mapToInt(in::fieldIndex).toArray();
-        ScorePartition score = new ScorePartition(bundleName, broadcast, featureNames, columns, isDefined(featuresCol),
+                : encoding.inputColumns().stream().mapToInt(in::fieldIndex).toArray();
+        ScorePartition score = new ScorePartition(bundleName, broadcast, featureNames, encoding, columns, isDefined(featuresCol),
                 (Integer) getOrDefault(batchRows));
         JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(score);
         return spark.createDataFrame(rows, schema);
@@ -272,7 +278,7 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
 
     @Override
     public MixtureTransformer copy(ParamMap extra) {
-        MixtureTransformer copy = new MixtureTransformer(uid, bundle, bundleName, featureNames, labelNames, expertIds);
+        MixtureTransformer copy = new MixtureTransformer(uid, bundle, bundleName, featureNames, labelNames, expertIds, encoding);
         copy.pluginsFolder = pluginsFolder;
         return copyValues(copy, extra).setParent(parent());
     }
@@ -332,7 +338,7 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
             try {
                 MixtureTransformer stage = fromBundle(local, ShippedPlugins.folder(sparkSession(), null));
                 MixtureTransformer loaded = new MixtureTransformer(metadata.uid(), stage.bundle, stage.bundleName,
-                        stage.featureNames, stage.labelNames, stage.expertIds);
+                        stage.featureNames, stage.labelNames, stage.expertIds, stage.encoding);
                 metadata.getAndSetParams(loaded, Option.empty());
                 return loaded;
             } finally {
@@ -347,11 +353,14 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         private final String name;
         private final Broadcast<byte[]> bundle;
         private final List<String> featureNames;
+        private final CategoricalEncoding encoding;
         private final int[] columns;
         private final boolean vector;
         private final int batchRows;
 
-        ScorePartition(String name, Broadcast<byte[]> bundle, List<String> featureNames, int[] columns, boolean vector, int batchRows) {
+        ScorePartition(String name, Broadcast<byte[]> bundle, List<String> featureNames, CategoricalEncoding encoding, int[] columns,
+                       boolean vector, int batchRows) {
+            this.encoding = encoding;
             this.name = name;
             this.bundle = bundle;
             this.featureNames = featureNames;
@@ -364,8 +373,11 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         public Iterator<Row> call(Iterator<Row> input) {
             MixtureModel model = MixtureCache.get(name, bundle.value()).model();
             int f = featureNames.size();
+            CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+            Object[] cells = new Object[columns.length];
             return new Iterator<>() {
                 private final List<Row> block = new ArrayList<>();
+                private boolean said;
                 private MixtureModel.Prediction prediction;
                 private int next;
 
@@ -377,10 +389,14 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                     block.clear();
                     next = 0;
                     FloatMatrix values = RowBlocks.next(input, batchRows, f, (row, into, at) -> {
-                        features(row, into, at);
+                        features(row, into, at, cells, tally);
                         block.add(row);
                     });
                     if (values == null) {
+                        if (!tally.isEmpty() && !said) {
+                            said = true; // once, at the partition's end
+                            org.slf4j.LoggerFactory.getLogger(MixtureTransformer.class).warn(tally.summary());
+                        }
                         return false;
                     }
                     prediction = model.predict(values);
@@ -421,7 +437,7 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
             return out;
         }
 
-        private void features(Row row, float[] into, int at) {
+        private void features(Row row, float[] into, int at, Object[] cells, CategoricalEncoding.Tally tally) {
             if (vector) {
                 Object cell = row.get(columns[0]);
                 if (!(cell instanceof Vector v)) {
@@ -434,6 +450,13 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                 for (int k = 0; k < v.size(); k++) {
                     into[at + k] = finite((float) v.apply(k), featureNames.get(k), v.apply(k));
                 }
+                return;
+            }
+            if (!encoding.isIdentity()) {
+                for (int k = 0; k < columns.length; k++) {
+                    cells[k] = row.get(columns[k]);
+                }
+                encoding.encodeRow(cells, into, at, "", tally); // categorical cells one-hot, as moe predict encodes them
                 return;
             }
             for (int k = 0; k < columns.length; k++) {

@@ -6,6 +6,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.scoring.CsvPredictions;
 import dev.moe.runtime.scoring.EvaluationCounts;
 import dev.moe.runtime.scoring.InputColumns;
@@ -63,6 +64,8 @@ public final class SparkMixture implements Serializable {
     private final String name;
     private final Broadcast<byte[]> bundle;
     private final List<String> featureNames;
+    /** How the input's columns become the features (categorical ones one-hot); its input columns are selected. */
+    private final CategoricalEncoding encoding;
     private final List<String> labelNames;
     private final List<String> expertIds;
     private final String labelColumn;
@@ -76,6 +79,7 @@ public final class SparkMixture implements Serializable {
         this.name = name;
         this.bundle = bundle;
         this.featureNames = List.copyOf(mixture.featureNames());
+        this.encoding = mixture.encoding();
         this.labelNames = List.copyOf(mixture.labelNames());
         this.expertIds = mixture.model().experts().stream().map(AlignedExpert::id).toList();
         this.labelColumn = mixture.labelColumn();
@@ -160,12 +164,12 @@ public final class SparkMixture implements Serializable {
     public SparkEvaluation evaluate(Dataset<Row> input) {
         List<String> header = Arrays.asList(input.columns());
         int label = InputColumns.label(INPUT, header, labelColumn);
-        int[] features = InputColumns.features(INPUT, header, featureNames);
-        Column[] columns = new Column[featureNames.size() + 1];
+        int[] features = InputColumns.features(INPUT, header, encoding.inputColumns());
+        Column[] columns = new Column[features.length + 1];
         for (int k = 0; k < features.length; k++) {
             columns[k] = functions.col(quoted(header.get(features[k])));
         }
-        columns[featureNames.size()] = functions.col(quoted(header.get(label)));
+        columns[features.length] = functions.col(quoted(header.get(label)));
         EvaluationCounts total = input.select(columns).javaRDD()
                 .mapPartitions(new EvaluatePartition(this))
                 .fold(new EvaluationCounts(expertIds, labelNames), EvaluationCounts::plus);
@@ -297,7 +301,7 @@ public final class SparkMixture implements Serializable {
 
     private Column[] featureColumns(Dataset<Row> input) {
         List<String> header = Arrays.asList(input.columns());
-        return Arrays.stream(InputColumns.features(INPUT, header, featureNames))
+        return Arrays.stream(InputColumns.features(INPUT, header, encoding.inputColumns()))
                 .mapToObj(j -> functions.col(quoted(header.get(j)))).toArray(Column[]::new);
     }
 
@@ -310,19 +314,37 @@ public final class SparkMixture implements Serializable {
     }
 
     /**
-     * The next block of up to {@code batchRows} rows' features (the first {@code featureNames.size()} columns),
-     * or null at the end; when {@code labels} is given, each row's label (the next column) goes there.
+     * The next block of up to {@code batchRows} rows' features (from the first {@code inputColumns} columns, encoded),
+     * or null at the end; when {@code labels} is given, each row's label (the next column) goes there. Categorical
+     * cells outside the saved levels are counted in {@code tally}.
      */
-    private FloatMatrix nextBlock(Iterator<Row> rows, RowValues labelValues, List<Integer> labels) {
+    private FloatMatrix nextBlock(Iterator<Row> rows, RowValues labelValues, List<Integer> labels, CategoricalEncoding.Tally tally) {
         int f = featureNames.size();
+        int c = encoding.inputColumns().size();
+        boolean identity = encoding.isIdentity();
+        Object[] cells = new Object[c];
         return RowBlocks.next(rows, batchRows, f, (row, into, at) -> {
-            for (int k = 0; k < f; k++) {
-                into[at + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
+            if (identity) {
+                for (int k = 0; k < f; k++) {
+                    into[at + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
+                }
+            } else {
+                for (int k = 0; k < c; k++) {
+                    cells[k] = row.get(k);
+                }
+                encoding.encodeRow(cells, into, at, where(), tally);
             }
             if (labels != null) {
-                labels.add(labelValues.label(row.get(f), where()));
+                labels.add(labelValues.label(row.get(c), where()));
             }
         });
+    }
+
+    /** One line on the executor's stderr when a partition had categorical cells outside the saved levels. */
+    private static void report(CategoricalEncoding.Tally tally) {
+        if (!tally.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(SparkMixture.class).warn("{}{}", where(), tally.summary());
+        }
     }
 
     private static String where() {
@@ -349,6 +371,7 @@ public final class SparkMixture implements Serializable {
         public Iterator<Row> call(Iterator<Row> input) {
             MixtureModel model = mixture.model();
             List<String> labels = model.labelNames();
+            CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
             return new Iterator<>() {
                 private MixtureModel.Prediction prediction;
                 private int next;
@@ -358,8 +381,11 @@ public final class SparkMixture implements Serializable {
                     if (prediction != null && next < prediction.probabilities().rows()) {
                         return true;
                     }
-                    FloatMatrix block = mixture.nextBlock(input, null, null);
+                    FloatMatrix block = mixture.nextBlock(input, null, null, tally);
                     if (block == null) {
+                        if (prediction != null) {
+                            report(tally); // once, at the partition's end
+                        }
                         prediction = null;
                         return false;
                     }
@@ -398,10 +424,12 @@ public final class SparkMixture implements Serializable {
             RowValues values = new RowValues(mixture.labelNames, mixture.labelColumn, Set.copyOf(mixture.knownLabels));
             EvaluationCounts counts = EvaluationCounts.of(model);
             List<Integer> labels = new ArrayList<>();
-            for (FloatMatrix block = mixture.nextBlock(input, values, labels); block != null;
-                 labels.clear(), block = mixture.nextBlock(input, values, labels)) {
+            CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+            for (FloatMatrix block = mixture.nextBlock(input, values, labels, tally); block != null;
+                 labels.clear(), block = mixture.nextBlock(input, values, labels, tally)) {
                 counts.add(model, block, labels.stream().mapToInt(Integer::intValue).toArray());
             }
+            report(tally);
             return List.of(counts).iterator();
         }
     }

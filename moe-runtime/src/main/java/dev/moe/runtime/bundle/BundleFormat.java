@@ -28,9 +28,10 @@ public final class BundleFormat {
     public static final String FORMAT = "moe-mixture";
     /**
      * The layout version this program writes and the newest it reads. 2 added the gate's inputs and the experts'
-     * calibrations; a version-1 bundle reads as a gate on the features over uncalibrated experts.
+     * calibrations; a version-1 bundle reads as a gate on the features over uncalibrated experts. 3 added the
+     * categorical columns' encoding ({@code categorical}); a bundle before 3 reads its features as numeric columns.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final String MANIFEST = "manifest.json";
     public static final String GATE_MEANS = "gate/means.f32";

@@ -3,6 +3,7 @@ package dev.moe.runtime.bundle;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import dev.moe.runtime.data.CategoricalEncoding;
 
 /**
  * {@code manifest.json}, the table of contents of a saved mixture (see {@link BundleFormat}).
@@ -23,6 +24,9 @@ import java.util.Map;
  *                      its SHA-256: loading the bundle loads these and no other; null in bundles older than this field
  * @param sizes         every other entry's uncompressed size in bytes: the reader streams each entry against it
  *                      (a zip bomb is refused before it is held); null in bundles older than this field
+ * @param categorical   the categorical input columns, each with its levels in feature order: {@code featureNames}
+ *                      holds a {@code column=level} feature per level; null when every column is numeric (and in
+ *                      bundles before format version 3)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleManifest(
@@ -39,7 +43,8 @@ public record BundleManifest(
         Provenance provenance,
         Map<String, String> entries,
         List<PluginRef> plugins,
-        Map<String, Long> sizes) {
+        Map<String, Long> sizes,
+        List<Categorical> categorical) {
 
     /** The fields a bundle cannot be read without; a manifest that lacks one is corrupt. */
     public BundleManifest {
@@ -54,6 +59,30 @@ public record BundleManifest(
         }
         for (ExpertEntry e : experts) {
             required(e, "experts[]");
+        }
+        if (categorical != null) {
+            for (Categorical c : categorical) {
+                required(c, "categorical[]");
+            }
+        }
+    }
+
+    /** How the input's columns become {@code featureNames}: as they are, or one-hot ({@link #categorical}). */
+    public CategoricalEncoding encoding() {
+        return categorical == null ? CategoricalEncoding.none(featureNames)
+                : CategoricalEncoding.of(featureNames, categorical.stream().map(c -> new CategoricalEncoding.Column(c.column(), c.levels())).toList());
+    }
+
+    /**
+     * A categorical input column.
+     *
+     * @param column its name in the input
+     * @param levels its levels, in the order of their features ({@code column=level})
+     */
+    public record Categorical(String column, List<String> levels) {
+        public Categorical {
+            required(column, "categorical[].column");
+            required(levels, "categorical[" + column + "].levels");
         }
     }
 

@@ -102,7 +102,9 @@ public final class BundleWriter {
                     "moe " + Origins.libraries().get("moe"), createdAt, request.labelColumn(),
                     request.featureNames(), model.labelNames(),
                     strategy(request), gateEntry(model), experts, provenance(request), entries,
-                    PluginConsent.pluginsOf(plan(plan), strategyProvider(request)), zip.sizes());
+                    PluginConsent.pluginsOf(plan(plan), strategyProvider(request)), zip.sizes(),
+                    request.categorical().isEmpty() ? null : request.categorical().stream()
+                            .map(c -> new BundleManifest.Categorical(c.name(), c.levels())).toList());
             ZipEntry manifestEntry = new ZipEntry(BundleFormat.MANIFEST);
             manifestEntry.setTime(time);
             zip.putNextEntry(manifestEntry);

@@ -56,6 +56,11 @@ final class ManifestReader {
             throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: "
                     + (missing != null ? missing.getMessage() : firstLine(e)));
         }
+        try {
+            m.encoding();
+        } catch (IllegalArgumentException e) {
+            throw new MoeException(file + ": " + BundleFormat.MANIFEST + " is corrupt: " + e.getMessage());
+        }
         return m;
     }
 

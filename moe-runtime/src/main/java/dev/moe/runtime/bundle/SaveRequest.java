@@ -2,6 +2,7 @@ package dev.moe.runtime.bundle;
 
 import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
@@ -27,13 +28,23 @@ import java.util.Objects;
  * @param labelColumn    the data's label column, for evaluating on a labelled CSV later
  * @param provenance     config, data, seed, figures; {@code libraries} is filled in by the writer when null
  * @param configText     the config file's text, stored verbatim; null when there is none
+ * @param categorical    the categorical input columns with their levels (their {@code column=level} features are among
+ *                       {@code featureNames}); empty when every column is numeric
  */
 public record SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
-                          String labelColumn, BundleManifest.Provenance provenance, String configText) {
+                          String labelColumn, BundleManifest.Provenance provenance, String configText,
+                          List<CategoricalEncoding.Column> categorical) {
+
+    public SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
+                       String labelColumn, BundleManifest.Provenance provenance, String configText) {
+        this(model, featureNames, routingParams, experts, labelColumn, provenance, configText, List.of());
+    }
 
     public SaveRequest {
         Objects.requireNonNull(model, "model");
         featureNames = List.copyOf(featureNames);
+        categorical = categorical == null ? List.of() : List.copyOf(categorical);
+        CategoricalEncoding.of(featureNames, categorical); // throws when a column's levels are not among the features
         int gateColumns = model.gate().inputs().width(featureNames.size(), model.experts().size(), model.labelNames().size());
         if (gateColumns != model.gate().scaler().columns()) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for a gate reading "
@@ -71,6 +82,12 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
      */
     public static SaveRequest of(MoeConfig config, MixtureModel model, Dataset data, int[] testRows, long seed,
                                  ProviderRegistry registry, String configText) {
+        return of(config, model, data, CategoricalEncoding.none(data.featureNames()), testRows, seed, registry, configText);
+    }
+
+    /** As above, for data whose categorical columns were encoded with {@code encoding}. */
+    public static SaveRequest of(MoeConfig config, MixtureModel model, Dataset data, CategoricalEncoding encoding, int[] testRows,
+                                 long seed, ProviderRegistry registry, String configText) {
         List<ExpertSource> experts = new ArrayList<>();
         for (int i = 0; i < config.experts().size(); i++) {
             MoeConfig.ExpertConfig e = config.experts().get(i);
@@ -99,7 +116,8 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         // The configured strategy's parameters belong to it alone: a chosen averaging or constant combiner has none.
         Map<String, Object> routingParams = model.strategy().name().equals(config.routing().strategyOrDefault())
                 ? config.routing().params() : Map.of();
-        return new SaveRequest(model, data.featureNames(), routingParams, experts, labelColumn, provenance, configText);
+        return new SaveRequest(model, data.featureNames(), routingParams, experts, labelColumn, provenance, configText,
+                encoding.categorical());
     }
 
     /** SHA-256 of a data set as the program saw it: names, then features (float32) and labels, little-endian. */

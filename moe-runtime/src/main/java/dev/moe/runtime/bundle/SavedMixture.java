@@ -39,6 +39,11 @@ public record SavedMixture(Path file, BundleManifest manifest, MixtureModel mode
         return model.labelNames();
     }
 
+    /** How an input's columns become {@link #featureNames()}: as they are, or categorical ones one-hot. */
+    public dev.moe.runtime.data.CategoricalEncoding encoding() {
+        return manifest.encoding();
+    }
+
     /** The label column of the data it was trained on. */
     public String labelColumn() {
         return manifest.labelColumn();

@@ -3,6 +3,7 @@ package dev.moe.runtime.config;
 import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,6 +35,33 @@ final class ConfigValidator {
             for (String column : c.data().ignore()) {
                 if (column == null || column.isBlank()) {
                     throw new MoeException(file + ": data.ignore: every entry is a column name; got an empty one");
+                }
+            }
+        }
+        List<String> categorical = c.data().categorical();
+        if (!categorical.isEmpty()) {
+            if (!"csv".equals(c.data().source())) {
+                throw new MoeException(file + ": data.categorical names columns of a csv file; data.source is " + c.data().source());
+            }
+            Set<String> seen = new HashSet<>();
+            for (String column : categorical) {
+                if (column == null || column.isBlank()) {
+                    throw new MoeException(file + ": data.categorical: every entry is a column name (or the word all); got an empty one");
+                }
+                if (column.equals(MoeConfig.DataConfig.ALL) && categorical.size() > 1) {
+                    throw new MoeException(file + ": data.categorical: 'all' stands alone (every column but the label and data.ignore);"
+                            + " got it beside other names");
+                }
+                if (!seen.add(column)) {
+                    throw new MoeException(file + ": data.categorical names '" + column + "' twice");
+                }
+                if (c.data().ignore().contains(column)) {
+                    throw new MoeException(file + ": data.categorical names '" + column + "', which data.ignore also names;"
+                            + " a column is either ignored or a feature");
+                }
+                if (column.equals(c.data().labelOrDefault())) {
+                    throw new MoeException(file + ": data.categorical names '" + column + "', the label column; labels are"
+                            + " read as text already");
                 }
             }
         }

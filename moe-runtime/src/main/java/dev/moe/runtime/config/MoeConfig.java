@@ -93,16 +93,33 @@ public record MoeConfig(
      *
      * @param ignore columns of a CSV file that are neither features nor the label (an id, a name): dropped before
      *               any value is parsed as a number; empty when none
+     * @param categorical columns of a CSV file read as text and one-hot encoded (one feature {@code col=level} per
+     *               level seen in the rows a model is fitted on); {@code [all]}: every column but the label and
+     *               {@code ignore}; empty when none
      */
-    public record DataConfig(String source, String path, String label, Integer rows, List<String> ignore) {
+    public record DataConfig(String source, String path, String label, Integer rows, List<String> ignore,
+                             List<String> categorical) {
+
+        /** The word of {@code categorical: [all]}. */
+        public static final String ALL = "all";
 
         public DataConfig {
             // not List.copyOf: a null entry (ignore: [~]) is the validator's one-line error, not a NullPointerException here
             ignore = ignore == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(ignore));
+            categorical = categorical == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(categorical));
+        }
+
+        public DataConfig(String source, String path, String label, Integer rows, List<String> ignore) {
+            this(source, path, label, rows, ignore, null);
         }
 
         public DataConfig(String source, String path, String label, Integer rows) {
-            this(source, path, label, rows, null);
+            this(source, path, label, rows, null, null);
+        }
+
+        /** The label column's name ({@code label} unless set). */
+        public String labelOrDefault() {
+            return label == null ? "label" : label;
         }
     }
 

@@ -46,11 +46,12 @@ public final class CsvSource implements DataSource {
         }
         Dataset data;
         try {
-            data = read(file, config.label() == null ? "label" : config.label(), config.ignore());
+            data = read(file, config.labelOrDefault(), config.ignore(), config.categorical());
         } catch (NotANumber e) {
-            // In a config's run, a text column is most often an id or a name: say how to leave it out.
+            // In a config's run, a text column is most often an id or a name, or categories: say how to use it.
             throw new MoeException(e.getMessage() + "; if '" + e.column() + "' is not a feature, add it to data.ignore in the config "
-                    + "(data: { ignore: [" + e.column() + "] })", e);
+                    + "(data: { ignore: [" + e.column() + "] }); if its values are categories, add it to data.categorical "
+                    + "(data: { categorical: [" + e.column() + "] })", e);
         }
         // rows: a seeded random sample, to try a large file quickly; a new sample for every repeat's seed.
         if (config.rows() != null && config.rows() < data.rows()) {
@@ -76,6 +77,17 @@ public final class CsvSource implements DataSource {
      * @throws NotANumber when a feature column holds text, naming the file, line and column
      */
     public static Dataset read(Path file, String labelColumn, List<String> ignore) {
+        return read(file, labelColumn, ignore, List.of());
+    }
+
+    /**
+     * As {@link #read(Path, String, List)}, with the {@code categorical} columns kept as text ({@link Dataset#text()}),
+     * to be encoded once the rows a model is fitted on are known ({@link CategoricalEncoding#fit}).
+     *
+     * @param categorical columns read as text; each must be in the header, not the label and not ignored; {@code [all]}
+     *                    names every column but the label and the ignored ones
+     */
+    public static Dataset read(Path file, String labelColumn, List<String> ignore, List<String> categorical) {
         try (Rows reader = Rows.open(file)) {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
@@ -95,18 +107,45 @@ public final class CsvSource implements DataSource {
                 }
                 ignored.add(j);
             }
+            java.util.Set<Integer> text = new java.util.HashSet<>();
+            boolean every = categorical.equals(List.of(MoeConfig.DataConfig.ALL)) && !columns.contains(MoeConfig.DataConfig.ALL);
+            for (String name : categorical) {
+                int j = columns.indexOf(name);
+                if (every) {
+                    break;
+                }
+                if (j < 0) {
+                    throw new MoeException("data.categorical names column '" + name + "', which " + file + " does not have"
+                            + NearestName.didYouMean(name, columns) + "; its columns: " + String.join(", ", columns));
+                }
+                if (j == labelIndex || ignored.contains(j)) {
+                    throw new MoeException("data.categorical names '" + name + "', " + (j == labelIndex
+                            ? "the label column; labels are read as text already" : "which data.ignore also names"));
+                }
+                text.add(j);
+            }
             List<String> featureNames = new ArrayList<>();
-            int[] featureColumns = new int[columns.size() - 1 - ignored.size()];
+            List<String> textNames = new ArrayList<>();
+            List<Integer> textPositions = new ArrayList<>();
+            List<Integer> numeric = new ArrayList<>();
+            List<Integer> textColumns = new ArrayList<>();
             for (int j = 0; j < columns.size(); j++) {
                 if (j != labelIndex && !ignored.contains(j)) {
-                    featureColumns[featureNames.size()] = j;
-                    featureNames.add(columns.get(j));
+                    if (every || text.contains(j)) {
+                        textPositions.add(featureNames.size() + textNames.size());
+                        textNames.add(columns.get(j));
+                        textColumns.add(j);
+                    } else {
+                        numeric.add(j);
+                        featureNames.add(columns.get(j));
+                    }
                 }
             }
-            if (featureNames.isEmpty() && !ignored.isEmpty()) {
+            int[] featureColumns = numeric.stream().mapToInt(Integer::intValue).toArray();
+            if (featureNames.isEmpty() && textNames.isEmpty() && !ignored.isEmpty()) {
                 throw new MoeException(file + ": no feature columns left besides the label and data.ignore");
             }
-            Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex);
+            Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex, textColumns.stream().mapToInt(Integer::intValue).toArray());
             if (all == null) {
                 throw new MoeException(file + ": no data rows after the header");
             }
@@ -124,7 +163,9 @@ public final class CsvSource implements DataSource {
             for (int i = 0; i < labels.length; i++) {
                 labels[i] = index.get(rawLabels.get(i));
             }
-            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames);
+            TextColumns cells = textNames.isEmpty() ? null : new TextColumns(textNames,
+                    textPositions.stream().mapToInt(Integer::intValue).toArray(), all.text());
+            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames, cells);
         }
     }
 
@@ -134,8 +175,14 @@ public final class CsvSource implements DataSource {
      * @param features  rows x the requested columns, in the requested order
      * @param labels    each row's label cell, or an empty list when no label column was requested
      * @param lines     each row's line number in the file (1 is the header), for messages
+     * @param text      {@code text[k][row]}: the cells of the k-th requested text column, stripped; empty when none
      */
-    public record Block(FloatMatrix features, List<String> labels, int[] lines) {
+    public record Block(FloatMatrix features, List<String> labels, int[] lines, String[][] text) {
+
+        public Block(FloatMatrix features, List<String> labels, int[] lines) {
+            this(features, labels, lines, new String[0][]);
+        }
+
         public int rows() {
             return features.rows();
         }
@@ -266,6 +313,14 @@ public final class CsvSource implements DataSource {
          * @param labelColumn    header index of a label column to keep as text (must not be empty), or -1
          */
         public Block next(int maxRows, int[] featureColumns, int labelColumn) {
+            return next(maxRows, featureColumns, labelColumn, new int[0]);
+        }
+
+        /**
+         * As {@link #next(int, int[], int)}, with the cells of the {@code textColumns} kept as text (categorical
+         * columns: any value, a missing one included, is the encoding's to judge).
+         */
+        public Block next(int maxRows, int[] featureColumns, int labelColumn, int[] textColumns) {
             int f = featureColumns.length;
             int columns = header.size();
             // What each column of a row is: a feature's slot (>= 0), the label (-2), or ignored (-1).
@@ -277,7 +332,11 @@ public final class CsvSource implements DataSource {
             if (labelColumn >= 0) {
                 role[labelColumn] = -2;
             }
+            for (int k = 0; k < textColumns.length; k++) {
+                role[textColumns[k]] = -3 - k;
+            }
             int capacity = Math.min(maxRows, 1024);
+            String[][] text = new String[textColumns.length][capacity];
             float[] values = new float[capacity * Math.max(1, f)];
             int[] lines = new int[capacity];
             List<String> labels = new ArrayList<>();
@@ -295,6 +354,9 @@ public final class CsvSource implements DataSource {
                         }
                         lines = Arrays.copyOf(lines, grown);
                         values = Arrays.copyOf(values, Math.multiplyExact(grown, Math.max(1, f)));
+                        for (int k = 0; k < text.length; k++) {
+                            text[k] = Arrays.copyOf(text[k], grown);
+                        }
                     }
                     int j = 0;
                     int line = -1;
@@ -326,6 +388,8 @@ public final class CsvSource implements DataSource {
                                 values[base + r] = v;
                             } else if (r == -2) {
                                 label = parser.getText().strip();
+                            } else if (r <= -3) {
+                                text[-3 - r][rows] = parser.getText().strip();
                             }
                             if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
                                 deferred = lineBreak(line, header.get(j));
@@ -362,8 +426,11 @@ public final class CsvSource implements DataSource {
             if (rows == 0) {
                 return null;
             }
+            for (int k = 0; k < text.length; k++) {
+                text[k] = Arrays.copyOf(text[k], rows);
+            }
             return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
-                    Arrays.copyOf(lines, rows));
+                    Arrays.copyOf(lines, rows), text);
         }
 
         private MoeException lineBreak(int line, String column) {
@@ -424,7 +491,7 @@ public final class CsvSource implements DataSource {
         try {
             v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
-            if (MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT))) {
+            if (isMissing(cell)) {
                 throw missing(cell, where, column);
             }
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
@@ -437,6 +504,11 @@ public final class CsvSource implements DataSource {
      * says to fill or drop it rather than to ignore the column.
      */
     private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?");
+
+    /** Whether a cell (stripped) is one of the spellings of a missing value. */
+    public static boolean isMissing(String cell) {
+        return MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT));
+    }
 
     private static MoeException missing(Object cell, String where, String column) {
         return new MoeException(where + "column '" + column + "': a missing value ('" + cell + "'); every feature cell needs "
@@ -469,7 +541,7 @@ public final class CsvSource implements DataSource {
         }
     }
 
-    static List<String> orderedLabels(List<String> raw) {
+    static List<String> orderedLabels(java.util.Collection<String> raw) {
         TreeSet<String> distinct = new TreeSet<>(raw);
         boolean numeric = distinct.stream().allMatch(CsvSource::isNumber);
         List<String> ordered = new ArrayList<>(distinct);

@@ -8,8 +8,15 @@ import java.util.Objects;
  * Labelled rows: a float matrix, a label index per row, and the names of both.
  *
  * @param name a short description for reports (file name or generator)
+ * @param text categorical columns still as text (their one-hot features are not in {@code features} yet; see
+ *             {@link CategoricalEncoding}), or null when there are none
  */
-public record Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames) {
+public record Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames,
+                      TextColumns text) {
+
+    public Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames) {
+        this(name, features, labels, featureNames, labelNames, null);
+    }
 
     public Dataset {
         Objects.requireNonNull(name, "name");
@@ -21,6 +28,17 @@ public record Dataset(String name, FloatMatrix features, int[] labels, List<Stri
             throw new IllegalArgumentException("inconsistent data set: " + features + ", " + labels.length
                     + " labels, " + featureNames.size() + " feature names");
         }
+        if (text != null && text.names().isEmpty()) {
+            text = null;
+        }
+        if (text != null && text.cells()[0].length != labels.length) {
+            throw new IllegalArgumentException("inconsistent data set: " + text.cells()[0].length + " text rows, " + labels.length + " labels");
+        }
+    }
+
+    /** Whether categorical columns wait to be encoded ({@link CategoricalEncoding#fit}); a model reads none of them yet. */
+    public boolean hasText() {
+        return text != null;
     }
 
     public int rows() {
@@ -33,6 +51,6 @@ public record Dataset(String name, FloatMatrix features, int[] labels, List<Stri
         for (int i = 0; i < rows.length; i++) {
             y[i] = labels[rows[i]];
         }
-        return new Dataset(name, features.selectRows(rows), y, featureNames, labelNames);
+        return new Dataset(name, features.selectRows(rows), y, featureNames, labelNames, text == null ? null : text.subset(rows));
     }
 }

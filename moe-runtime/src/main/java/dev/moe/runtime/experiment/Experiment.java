@@ -15,6 +15,7 @@ import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.api.NearestName;
+import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.Baselines;
@@ -163,6 +164,16 @@ public final class Experiment {
      * @param plan which rows train the experts and the gate (its test rows are not used here)
      */
     public TrainedRun train(Dataset data, SplitPlan plan, long seed, String prefix, ProgressListener progress) {
+        CategoricalEncoding encoding = CategoricalEncoding.none(data.featureNames());
+        if (data.hasText()) {
+            // The levels come from the rows the model is fitted on; a test row's unseen level encodes as none of them.
+            encoding = CategoricalEncoding.fit(data, union(plan.expertPool(), plan.gateRows()));
+            CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+            data = encoding.encode(data, tally);
+            if (!tally.isEmpty()) {
+                LOG.warn("{}{}: {}", prefix, data.name(), tally.summary());
+            }
+        }
         ExpertTraining training = new ExpertTraining(expertFactory, config);
         int folds = config.split().crossFitFolds(plan.gateRows().length);
         ExpertTraining.Result built = folds > 0
@@ -196,7 +207,7 @@ public final class Experiment {
                 trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
                 trained.model().calibrations().stream().map(c -> c.floor()).toList(), trained.model().productExponents(),
                 config.gate().floorMarginOrDefault(), selection.averagingFloor());
-        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate);
+        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate, encoding);
     }
 
     /** Folds of the cross-validation that chooses the combiner (on the gate's rows only). */
@@ -208,13 +219,14 @@ public final class Experiment {
      * @param gateLoss the gate's mean training loss per epoch
      * @param gateData the rows the gate learned from, with the experts' outputs it saw (out-of-fold under cross-fitting)
      * @param gate     how the combiner was chosen and trained
+     * @param encoding how the input's columns became {@code data}'s features (categorical ones one-hot)
      */
     public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss, GateData gateData,
-                             GateSummary gate) {
+                             GateSummary gate, CategoricalEncoding encoding) {
 
         /** What to save of this run ({@code moe train}); the config's text is stored verbatim, or null. */
         public SaveRequest saveRequest(MoeConfig config, ProviderRegistry registry, String configText) {
-            return SaveRequest.of(config, model, data, plan.testRows(), seed, registry, configText);
+            return SaveRequest.of(config, model, data, encoding, plan.testRows(), seed, registry, configText);
         }
     }
 

@@ -54,9 +54,9 @@ public final class CsvEvaluation {
         try (CsvSource.Rows reader = CsvSource.Rows.open(input);
              ParallelBlocks<EvaluationCounts> scoring = new ParallelBlocks<>(part -> counts[0] = counts[0].plus(part))) {
             int labelColumn = InputColumns.label(input.toString(), reader.header(), mixture.labelColumn());
-            int[] columns = InputColumns.features(input.toString(), reader.header(), mixture.featureNames());
-            for (CsvSource.Block block = reader.next(batchRows, columns, labelColumn); block != null;
-                 block = reader.next(batchRows, columns, labelColumn)) {
+            EncodedInput columns = new EncodedInput(mixture.encoding(), input.toString(), reader.header());
+            for (CsvSource.Block block = columns.next(reader, batchRows, labelColumn); block != null;
+                 block = columns.next(reader, batchRows, labelColumn)) {
                 int[] labels = new int[block.rows()];
                 for (int r = 0; r < labels.length; r++) {
                     labels[r] = values.label(block.labels().get(r), input + ": line " + block.lines()[r] + ", ");
@@ -73,6 +73,7 @@ public final class CsvEvaluation {
                 });
             }
             scoring.finish();
+            columns.report(input);
         }
         if (counts[0].rows() == 0) {
             throw new MoeException(input + ": no data rows after the header");

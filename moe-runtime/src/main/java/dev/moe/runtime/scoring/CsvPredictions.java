@@ -48,14 +48,14 @@ public final class CsvPredictions {
         MixtureModel model = mixture.model();
         long[] rows = new long[1];
         try (CsvSource.Rows reader = CsvSource.Rows.open(input)) {
-            int[] columns = InputColumns.features(reader.file().toString(), reader.header(), mixture.featureNames());
+            EncodedInput columns = new EncodedInput(mixture.encoding(), reader.file().toString(), reader.header());
             AtomicFiles.write(output, "predictions", out -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 writer.write(header(model));
                 // Blocks are predicted and formatted on every core; their text is written here in file order.
                 try (ParallelBlocks<String> predicting = new ParallelBlocks<>(text -> write(writer, text))) {
-                    for (CsvSource.Block block = reader.next(batchRows, columns, -1); block != null;
-                         block = reader.next(batchRows, columns, -1)) {
+                    for (CsvSource.Block block = columns.next(reader, batchRows, -1); block != null;
+                         block = columns.next(reader, batchRows, -1)) {
                         CsvSource.Block predicted = block;
                         predicting.submit(() -> format(model, predict(model, predicted, input), predicted.rows()));
                         rows[0] += block.rows();
@@ -69,6 +69,7 @@ public final class CsvPredictions {
                 }
                 writer.flush();
             });
+            columns.report(input);
         }
         return rows[0];
     }

@@ -137,6 +137,22 @@ class BundleReaderTest {
     }
 
     @Test
+    void aVersionTwoBundleHasNoCategoricalColumnsAndPredictsAsBefore() throws Exception {
+        Path old = dir.resolve("v2.moe");
+        rewriteWithManifest(saved(), old, (name, b) -> b, manifest -> manifest.put("formatVersion", 2));
+        SavedMixture loaded = reader.read(old);
+        assertTrue(loaded.encoding().isIdentity());
+        assertEquals(loaded.featureNames(), loaded.encoding().inputColumns());
+        BundleFixtures.Trained trained = BundleFixtures.seedMixture();
+        assertSamePredictions(trained.model(), loaded.model(), trained.run().data().features(), "version 2");
+        Path wrong = dir.resolve("wrong-levels.moe");
+        rewriteWithManifest(saved(), wrong, (name, b) -> b, manifest -> manifest.putArray("categorical").addObject()
+                .put("column", "colour").putArray("levels").add("red"));
+        assertEquals(wrong + ": manifest.json is corrupt: categorical column 'colour': its levels' features are not among the features",
+                message(wrong));
+    }
+
+    @Test
     void theExpertsWeightedProductRoundTrips() {
         BundleFixtures.Trained trained = BundleFixtures.train(BundleFixtures.CONFIG.replace("choose: gate,", "choose: auto,"
                 + " candidates: [product],"));
@@ -285,10 +301,11 @@ class BundleReaderTest {
     void aNewerFormatVersionIsRefusedClearly() throws Exception {
         Path newer = dir.resolve("newer.moe");
         rewriteWithManifest(saved(), newer, (name, b) -> b, manifest -> {
-            manifest.put("formatVersion", 3);
+            manifest.put("formatVersion", BundleFormat.VERSION + 1);
             manifest.put("createdBy", "moe 9.0.0");
         });
-        assertEquals(newer + ": bundle format version 3 is newer than this program reads (up to 2); it was written by moe 9.0.0: "
+        assertEquals(newer + ": bundle format version " + (BundleFormat.VERSION + 1) + " is newer than this program reads (up to "
+                + BundleFormat.VERSION + "); it was written by moe 9.0.0: "
                 + "update moe to load it", message(newer));
         Path foreign = dir.resolve("foreign.moe");
         rewriteWithManifest(saved(), foreign, (name, b) -> b, manifest -> manifest.put("format", "something-else"));

@@ -103,4 +103,23 @@ class ConfigLoaderTest {
         assertEquals("exp.yaml: data.ignore: every entry is a column name; got an empty one",
                 error("data: { source: csv, path: d.csv, ignore: [~] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
     }
+
+    @Test
+    void dataCategoricalIsCheckedAgainstTheLabelAndDataIgnore() {
+        MoeConfig c = ConfigLoader.parse("data: { source: csv, path: d.csv, categorical: [colour, shape] }\n" + EXPERTS, FILE);
+        assertEquals(java.util.List.of("colour", "shape"), c.data().categorical());
+        assertEquals(java.util.List.of(), ConfigLoader.parse("data: { source: csv, path: d.csv }\n" + EXPERTS, FILE).data().categorical());
+        assertEquals("exp.yaml: line 1: data.categorical names '" + "id', which data.ignore also names; a column is either ignored or a feature",
+                error("data: { source: csv, path: d.csv, ignore: [id], categorical: [id] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.categorical names 'y', the label column; labels are read as text already",
+                error("data: { source: csv, path: d.csv, label: y, categorical: [y] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.categorical names 'label', the label column; labels are read as text already",
+                error("data: { source: csv, path: d.csv, categorical: [label] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.categorical: 'all' stands alone (every column but the label and data.ignore); got it"
+                + " beside other names", error("data: { source: csv, path: d.csv, categorical: [all, colour] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.categorical names 'colour' twice",
+                error("data: { source: csv, path: d.csv, categorical: [colour, colour] }\n" + EXPERTS));
+        assertEquals("exp.yaml: data.categorical names columns of a csv file; data.source is synthetic-seed",
+                error("data: { source: synthetic-seed, categorical: [a] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+    }
 }

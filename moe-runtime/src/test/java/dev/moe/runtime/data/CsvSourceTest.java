@@ -91,6 +91,28 @@ class CsvSourceTest {
     }
 
     @Test
+    void categoricalColumnsAreKeptAsTextInTheirPlaceAndCheckedByName() throws Exception {
+        Path file = write("people.csv", "id,a,colour,label,b\nx-1,1,red,10,2\nx-2,3, NA ,9,4\n");
+        Dataset d = CsvSource.read(file, "label", List.of("id"), List.of("colour"));
+        assertEquals(List.of("a", "b"), d.featureNames());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, d.features().values());
+        assertEquals(List.of("colour"), d.text().names());
+        assertArrayEquals(new int[] {1}, d.text().positions()); // between a and b
+        assertArrayEquals(new String[] {"red", "NA"}, d.text().cells()[0]); // stripped; a missing value kept for the encoding
+        Dataset all = CsvSource.read(file, "label", List.of("id"), List.of("all"));
+        assertEquals(List.of(), all.featureNames());
+        assertEquals(List.of("a", "colour", "b"), all.text().names());
+
+        assertEquals("data.categorical names column 'colur', which " + file + " does not have (did you mean 'colour'?); its columns:"
+                + " id, a, colour, label, b",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of(), List.of("colur"))).getMessage());
+        assertEquals("data.categorical names 'label', the label column; labels are read as text already",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of(), List.of("label"))).getMessage());
+        assertEquals("data.categorical names 'id', which data.ignore also names",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("id"), List.of("id"))).getMessage());
+    }
+
+    @Test
     void aTextColumnInAConfigsRunSaysToIgnoreIt() throws Exception {
         Path file = write("people.csv", "id,a,name,label\n1,1,Ann,10\n2,3,Bob,9\n");
         dev.moe.runtime.config.MoeConfig.DataConfig data = new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "people.csv", null, null,
@@ -98,7 +120,8 @@ class CsvSourceTest {
         MoeException e = assertThrows(MoeException.class, () -> new CsvSource().load(data, dir, 1));
         // Still the file, line and column, as before; then what to do about it.
         assertEquals(file + ": line 2, column 'name': not a number: 'Ann'; if 'name' is not a feature, add it to data.ignore in the config "
-                + "(data: { ignore: [name] })", e.getMessage());
+                + "(data: { ignore: [name] }); if its values are categories, add it to data.categorical (data: { categorical: [name] })",
+                e.getMessage());
         assertEquals(2, new CsvSource().load(new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "people.csv", null, null,
                 List.of("id", "name")), dir, 1).rows());
     }

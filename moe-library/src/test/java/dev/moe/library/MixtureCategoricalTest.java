@@ -1,0 +1,83 @@
+package dev.moe.library;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.MoeModule;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bundle over a categorical column, loaded from Java: rows by column name are encoded as {@code moe predict} encodes them. */
+class MixtureCategoricalTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void rowsByNameAreEncodedWithTheBundlesLevels() throws Exception {
+        StringBuilder text = new StringBuilder("colour,x,label\n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String[] colours = {"red", "green", "blue"};
+        for (int r = 0; r < 120; r++) {
+            String colour = r == 100 ? "mauve" : r == 101 ? "?" : colours[(r * 7) % 3];
+            float x = ((r * 37) % 100) / 50f - 1;
+            String label = colour.equals("red") || x > 0.4f ? "a" : "b";
+            text.append(colour).append(',').append(x).append(',').append(label).append('\n');
+            Map<String, Object> row = new HashMap<>();
+            row.put("colour", colour);
+            row.put("x", r % 2 == 0 ? (Object) x : Float.toString(x)); // a number, or its text
+            rows.add(row);
+        }
+        Files.writeString(dir.resolve("colours.csv"), text);
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeConfig config = ConfigLoader.parse("""
+                seed: 8
+                data: { source: csv, path: colours.csv, categorical: [colour] }
+                split: { experts: 0.4, gate: 0.3, test: 0.3 }
+                experts:
+                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
+                  - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
+                gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
+                """, dir.resolve("colours.yaml"));
+        Experiment.TrainedRun run = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
+                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        Path file = dir.resolve("colours.moe");
+        new BundleWriter(registry).write(run.saveRequest(config, registry, null), file);
+
+        Mixture mixture = Mixture.load(file);
+        assertEquals(List.of("colour", "x"), mixture.inputColumns());
+        assertEquals(run.encoding().categorical(), mixture.categoricalColumns());
+        assertEquals("colour", mixture.categoricalColumns().get(0).name());
+        assertEquals(run.data().featureNames(), mixture.featureNames());
+        assertEquals("x", mixture.featureNames().get(mixture.featureNames().size() - 1));
+        MixtureModel.Prediction expected = run.model().predict(run.data().features());
+        assertArrayEquals(expected.probabilities().values(), mixture.predictRows(rows).probabilities().values());
+
+        // Saved again from Java, the encoding stays with it.
+        Path again = dir.resolve("again.moe");
+        mixture.save(again);
+        assertEquals(mixture.categoricalColumns(), Mixture.load(again).categoricalColumns());
+
+        MoeException missing = assertThrows(MoeException.class, () -> mixture.predictRows(List.of(Map.of("x", 1f))));
+        assertEquals("row 0: no column 'colour'; the mixture reads 2 columns (colour, x)", missing.getMessage());
+        MoeException gap = assertThrows(MoeException.class, () -> mixture.predictRows(List.of(Map.of("colour", "red", "x", "NA"))));
+        assertTrue(gap.getMessage().startsWith("row 0: column 'x': a missing value ('NA')"), gap.getMessage());
+    }
+}

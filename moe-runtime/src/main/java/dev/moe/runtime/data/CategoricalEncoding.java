@@ -1,0 +1,366 @@
+package dev.moe.runtime.data;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.runtime.MoeException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One-hot encoding of categorical columns: how the columns of an input (numeric and categorical, in file order)
+ * become the features a mixture reads. A numeric column is one feature; a categorical column one feature per level,
+ * named {@code column=level}, 1 for the row's level and 0 for the others. The levels are those of the rows a model is
+ * fitted on ({@link #fit}), ordered as labels are (numerically when all are numbers, else alphabetically). A missing
+ * cell (blank, NA, ?, ...: {@link CsvSource#isMissing}) and a level not seen in fitting encode as all zeros ("none of
+ * the known levels") and are counted in a {@link Tally}. Immutable; serializable for Spark's tasks.
+ */
+public final class CategoricalEncoding implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * An input column.
+     *
+     * @param name   its name in the input's header
+     * @param levels a categorical column's levels, in feature order; null for a numeric column
+     */
+    public record Column(String name, List<String> levels) implements Serializable {
+
+        public Column {
+            Objects.requireNonNull(name, "name");
+            levels = levels == null ? null : List.copyOf(levels);
+        }
+
+        public boolean categorical() {
+            return levels != null;
+        }
+    }
+
+    /** The input columns, in the order their features take. */
+    private final List<Column> columns;
+    /** The features they give, in order. */
+    private final List<String> featureNames;
+    /** For each categorical column (in order), its level's feature index offset by level. */
+    private final List<HashMap<String, Integer>> levelIndex = new ArrayList<>();
+
+    private CategoricalEncoding(List<Column> columns) {
+        this.columns = List.copyOf(columns);
+        List<String> names = new ArrayList<>();
+        for (Column c : this.columns) {
+            if (c.categorical()) {
+                HashMap<String, Integer> index = new HashMap<>();
+                for (String level : c.levels()) {
+                    index.put(level, index.size());
+                    names.add(featureName(c.name(), level));
+                }
+                levelIndex.add(index);
+            } else {
+                names.add(c.name());
+            }
+        }
+        this.featureNames = List.copyOf(names);
+    }
+
+    /** The feature of one level of a categorical column. */
+    public static String featureName(String column, String level) {
+        return column + "=" + level;
+    }
+
+    /** No categorical columns: the input's columns are the features. */
+    public static CategoricalEncoding none(List<String> featureNames) {
+        return new CategoricalEncoding(featureNames.stream().map(n -> new Column(n, null)).toList());
+    }
+
+    /**
+     * The encoding a saved mixture records: its features, and each categorical column with its levels. The columns'
+     * order is found from the features (each categorical column's {@code column=level} block); a column without
+     * levels (every fitted cell missing) gives no feature and is read last.
+     *
+     * @throws IllegalArgumentException when a categorical column's block is not among the features
+     */
+    public static CategoricalEncoding of(List<String> featureNames, List<Column> categorical) {
+        List<Column> columns = new ArrayList<>();
+        List<Column> unplaced = new ArrayList<>(categorical);
+        for (int i = 0; i < featureNames.size(); ) {
+            Column found = null;
+            for (Column c : unplaced) {
+                if (!c.levels().isEmpty() && i + c.levels().size() <= featureNames.size() && matches(c, featureNames, i)) {
+                    found = c;
+                    break;
+                }
+            }
+            if (found != null) {
+                columns.add(found);
+                unplaced.remove(found);
+                i += found.levels().size();
+            } else {
+                columns.add(new Column(featureNames.get(i), null));
+                i++;
+            }
+        }
+        for (Column c : unplaced) {
+            if (!c.levels().isEmpty()) {
+                throw new IllegalArgumentException("categorical column '" + c.name() + "': its levels' features are not among the features");
+            }
+            columns.add(c);
+        }
+        return new CategoricalEncoding(columns);
+    }
+
+    private static boolean matches(Column c, List<String> featureNames, int at) {
+        for (int k = 0; k < c.levels().size(); k++) {
+            if (!featureNames.get(at + k).equals(featureName(c.name(), c.levels().get(k)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The encoding of a data set's categorical columns ({@link Dataset#text()}) with the levels of the given rows only:
+     * the rows a model is fitted on, never the test rows.
+     *
+     * @throws MoeException when a level's feature name is already another feature's
+     */
+    public static CategoricalEncoding fit(Dataset raw, int[] rows) {
+        List<Column> columns = new ArrayList<>();
+        TextColumns text = raw.text();
+        int numeric = 0;
+        int total = raw.featureNames().size() + (text == null ? 0 : text.names().size());
+        for (int position = 0, k = 0; position < total; position++) {
+            if (text != null && k < text.positions().length && text.positions()[k] == position) {
+                Set<String> levels = new HashSet<>();
+                for (int row : rows) {
+                    String cell = text.cells()[k][row];
+                    if (!CsvSource.isMissing(cell)) {
+                        levels.add(cell);
+                    }
+                }
+                columns.add(new Column(text.names().get(k), CsvSource.orderedLabels(levels)));
+                k++;
+            } else {
+                columns.add(new Column(raw.featureNames().get(numeric++), null));
+            }
+        }
+        CategoricalEncoding encoding = new CategoricalEncoding(columns);
+        Set<String> seen = new HashSet<>();
+        for (String name : encoding.featureNames) {
+            if (!seen.add(name)) {
+                throw new MoeException(raw.name() + ": feature '" + name + "' twice: a categorical column's level is named as"
+                        + " another column is; rename that column");
+            }
+        }
+        return encoding;
+    }
+
+    /** The features, in the order a mixture reads them. */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /** The columns an input needs, numeric and categorical, in feature order. */
+    public List<String> inputColumns() {
+        return columns.stream().map(Column::name).toList();
+    }
+
+    /** Every input column, in feature order. */
+    public List<Column> columns() {
+        return columns;
+    }
+
+    /** The categorical columns with their levels, in order. */
+    public List<Column> categorical() {
+        return columns.stream().filter(Column::categorical).toList();
+    }
+
+    /** Whether every column is numeric (the features are the input's columns). */
+    public boolean isIdentity() {
+        return columns.stream().noneMatch(Column::categorical);
+    }
+
+    /** The input columns that are numeric, as indices into {@link #inputColumns()}. */
+    public int[] numericInputs() {
+        return java.util.stream.IntStream.range(0, columns.size()).filter(j -> !columns.get(j).categorical()).toArray();
+    }
+
+    /** The input columns that are categorical, as indices into {@link #inputColumns()}. */
+    public int[] categoricalInputs() {
+        return java.util.stream.IntStream.range(0, columns.size()).filter(j -> columns.get(j).categorical()).toArray();
+    }
+
+    /** A data set with its categorical columns encoded ({@link Dataset#text()} gone); cells outside the levels counted. */
+    public Dataset encode(Dataset raw, Tally tally) {
+        FloatMatrix features = encode(raw.features(), raw.text() == null ? new String[0][] : raw.text().cells(), tally);
+        return new Dataset(raw.name(), features, raw.labels(), featureNames, raw.labelNames());
+    }
+
+    /**
+     * The features of a block of rows.
+     *
+     * @param numeric rows x the numeric input columns, in order
+     * @param cells   {@code cells[k][row]}: the k-th categorical column's cells, stripped
+     * @param tally   counts the cells encoded as none of the known levels
+     */
+    public FloatMatrix encode(FloatMatrix numeric, String[][] cells, Tally tally) {
+        int rows = numeric.rows();
+        int in = numeric.columns();
+        int width = featureNames.size();
+        float[] source = numeric.values();
+        float[] out = new float[Math.multiplyExact(rows, width)];
+        int at = 0;
+        int n = 0;
+        int k = 0;
+        for (Column c : columns) {
+            if (c.categorical()) {
+                HashMap<String, Integer> index = levelIndex.get(k);
+                String[] column = cells[k];
+                for (int r = 0; r < rows; r++) {
+                    Integer level = index.get(column[r]);
+                    if (level != null) {
+                        out[r * width + at + level] = 1f;
+                    } else {
+                        tally.count(c.name(), column[r]);
+                    }
+                }
+                at += c.levels().size();
+                k++;
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    out[r * width + at] = source[r * in + n];
+                }
+                at++;
+                n++;
+            }
+        }
+        return new FloatMatrix(rows, width, out);
+    }
+
+    /**
+     * One row given as typed cells (a Spark row's), in {@link #inputColumns()} order, into {@code into[at ...]}: a
+     * numeric cell with the CSV reader's policy, a categorical one as text.
+     *
+     * @param where put before a message, e.g. {@code "input partition 3: "}
+     */
+    public void encodeRow(Object[] cells, float[] into, int at, String where, Tally tally) {
+        int k = 0;
+        for (int j = 0; j < columns.size(); j++) {
+            Column c = columns.get(j);
+            if (c.categorical()) {
+                String cell = cells[j] == null ? "" : cells[j].toString().strip();
+                Integer level = levelIndex.get(k++).get(cell);
+                int width = c.levels().size();
+                java.util.Arrays.fill(into, at, at + width, 0f);
+                if (level != null) {
+                    into[at + level] = 1f;
+                } else {
+                    tally.count(c.name(), cell);
+                }
+                at += width;
+            } else {
+                into[at++] = numeric(cells[j], where, c.name());
+            }
+        }
+    }
+
+    /**
+     * Categorical cells encoded as none of the known levels, by column: missing ones, and levels the fitting rows did
+     * not have (with the first such value seen). Not thread-safe; {@link #add} merges another's counts.
+     */
+    public static final class Tally implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final LinkedHashMap<String, long[]> counts = new LinkedHashMap<>();
+        private final HashMap<String, String> examples = new HashMap<>();
+
+        void count(String column, String cell) {
+            long[] c = counts.computeIfAbsent(column, x -> new long[2]);
+            if (CsvSource.isMissing(cell)) {
+                c[0]++;
+            } else {
+                c[1]++;
+                examples.putIfAbsent(column, cell);
+            }
+        }
+
+        /** Adds another tally's counts to this one's. */
+        public synchronized void add(Tally other) {
+            other.counts.forEach((column, c) -> {
+                long[] mine = counts.computeIfAbsent(column, x -> new long[2]);
+                mine[0] += c[0];
+                mine[1] += c[1];
+            });
+            other.examples.forEach(examples::putIfAbsent);
+        }
+
+        /** How many cells of the column were missing. */
+        public long missing(String column) {
+            long[] c = counts.get(column);
+            return c == null ? 0 : c[0];
+        }
+
+        /** How many cells of the column held a level not seen in fitting. */
+        public long unseen(String column) {
+            long[] c = counts.get(column);
+            return c == null ? 0 : c[1];
+        }
+
+        public boolean isEmpty() {
+            return counts.isEmpty();
+        }
+
+        /**
+         * One line, e.g. {@code categorical cells encoded as none of the known levels (all zeros): 'colour' 3 missing,
+         * 1 unseen level (e.g. 'mauve')}; null when there were none.
+         */
+        public String summary() {
+            if (counts.isEmpty()) {
+                return null;
+            }
+            List<String> parts = new ArrayList<>();
+            counts.forEach((column, c) -> {
+                List<String> what = new ArrayList<>();
+                if (c[0] > 0) {
+                    what.add(c[0] + " missing");
+                }
+                if (c[1] > 0) {
+                    what.add(c[1] + " unseen level" + (c[1] == 1 ? "" : "s") + " (e.g. '" + examples.get(column) + "')");
+                }
+                parts.add("'" + column + "' " + String.join(", ", what));
+            });
+            return "categorical cells encoded as none of the known levels (all zeros): " + String.join("; ", parts);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CategoricalEncoding e && e.columns.equals(columns);
+    }
+
+    @Override
+    public int hashCode() {
+        return columns.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CategoricalEncoding" + columns;
+    }
+
+    /** A typed numeric cell, with the policy of the scoring package's {@code RowValues.feature}. */
+    private static float numeric(Object cell, String where, String column) {
+        if (cell == null) {
+            throw new MoeException(where + "column '" + column + "': missing value");
+        }
+        if (cell instanceof Number number) {
+            return CsvSource.requireFinite(number.floatValue(), cell, where, column);
+        }
+        return CsvSource.parseFeature(cell.toString().strip(), where, column);
+    }
+}

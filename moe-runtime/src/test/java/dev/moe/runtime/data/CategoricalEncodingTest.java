@@ -1,0 +1,100 @@
+package dev.moe.runtime.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.api.FloatMatrix;
+import dev.moe.runtime.MoeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CategoricalEncodingTest {
+
+    @TempDir
+    Path dir;
+
+    /** Rows 0-3 fit the encoding; row 4 has a level only it has, row 5 missing cells. */
+    private Dataset data() throws Exception {
+        Path file = Files.writeString(dir.resolve("d.csv"), """
+                size,colour,x,code,label
+                10,red,1.5,2,a
+                10,blue,2.5,10,b
+                10,red,3.5,10,a
+                10,green,4.5,2,b
+                10,mauve,5.5,3,a
+                10,NA,6.5,,b
+                """);
+        return CsvSource.read(file, "label", List.of("size"), List.of("colour", "code"));
+    }
+
+    @Test
+    void theLevelsComeFromTheFittingRowsOnlySortedAndTheColumnsKeepTheirPlace() throws Exception {
+        Dataset raw = data();
+        assertEquals(List.of("x"), raw.featureNames());
+        assertEquals(List.of("colour", "code"), raw.text().names());
+        CategoricalEncoding e = CategoricalEncoding.fit(raw, new int[] {0, 1, 2, 3});
+        // mauve and 3 (rows 4 and 5 only) are no level; numbers sort as numbers (2 before 10).
+        assertEquals(List.of("colour=blue", "colour=green", "colour=red", "x", "code=2", "code=10"), e.featureNames());
+        assertEquals(List.of("colour", "x", "code"), e.inputColumns());
+        CategoricalEncoding all = CategoricalEncoding.fit(raw, new int[] {0, 1, 2, 3, 4, 5});
+        assertEquals(List.of("colour=blue", "colour=green", "colour=mauve", "colour=red", "x", "code=2", "code=3", "code=10"),
+                all.featureNames());
+    }
+
+    @Test
+    void anUnseenLevelAndAMissingCellEncodeAsAllZerosAndAreCounted() throws Exception {
+        Dataset raw = data();
+        CategoricalEncoding e = CategoricalEncoding.fit(raw, new int[] {0, 1, 2, 3});
+        CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+        Dataset encoded = e.encode(raw, tally);
+        assertEquals(e.featureNames(), encoded.featureNames());
+        assertEquals(null, encoded.text());
+        FloatMatrix x = encoded.features();
+        assertArrayEquals(new float[] {0, 0, 1, 1.5f, 1, 0}, x.row(0));
+        assertArrayEquals(new float[] {1, 0, 0, 2.5f, 0, 1}, x.row(1));
+        assertArrayEquals(new float[] {0, 0, 0, 5.5f, 0, 0}, x.row(4)); // mauve and code 3: unseen
+        assertArrayEquals(new float[] {0, 0, 0, 6.5f, 0, 0}, x.row(5)); // NA and a blank: missing
+        assertEquals(1, tally.unseen("colour"));
+        assertEquals(1, tally.missing("colour"));
+        assertEquals(1, tally.unseen("code"));
+        assertEquals(1, tally.missing("code"));
+        assertEquals("categorical cells encoded as none of the known levels (all zeros): 'colour' 1 missing, 1 unseen level"
+                + " (e.g. 'mauve'); 'code' 1 missing, 1 unseen level (e.g. '3')", tally.summary());
+    }
+
+    @Test
+    void theRecordedEncodingIsTheFittedOneAndEncodesTypedRowsAsBlocks() throws Exception {
+        Dataset raw = data();
+        CategoricalEncoding e = CategoricalEncoding.fit(raw, new int[] {0, 1, 2, 3});
+        CategoricalEncoding again = CategoricalEncoding.of(e.featureNames(), e.categorical());
+        assertEquals(e, again);
+        assertEquals(List.of("colour", "x", "code"), again.inputColumns());
+        FloatMatrix blocks = e.encode(raw, new CategoricalEncoding.Tally()).features();
+        float[] row = new float[e.featureNames().size() + 1];
+        CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+        again.encodeRow(new Object[] {" blue ", 2.5, 10}, row, 1, "", tally); // a Spark row: typed cells
+        assertArrayEquals(blocks.row(1), java.util.Arrays.copyOfRange(row, 1, row.length));
+        again.encodeRow(new Object[] {null, "5.5", "3"}, row, 1, "", tally);
+        assertArrayEquals(blocks.row(4), java.util.Arrays.copyOfRange(row, 1, row.length));
+        assertEquals(1, tally.missing("colour"));
+        assertEquals(1, tally.unseen("code"));
+        MoeException bad = assertThrows(MoeException.class, () -> again.encodeRow(new Object[] {"red", "NA", "2"}, row, 0, "row 3: ", tally));
+        assertTrue(bad.getMessage().startsWith("row 3: column 'x': a missing value ('NA')"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CategoricalEncoding.of(List.of("x", "colour=red"),
+                List.of(new CategoricalEncoding.Column("colour", List.of("blue", "red")))));
+    }
+
+    @Test
+    void aLevelNamedAsAnotherColumnIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("clash.csv"), "c=a,c,label\n1,a,x\n2,b,y\n");
+        Dataset raw = CsvSource.read(file, "label", List.of(), List.of("c"));
+        MoeException e = assertThrows(MoeException.class, () -> CategoricalEncoding.fit(raw, new int[] {0, 1}));
+        assertEquals("clash.csv: feature 'c=a' twice: a categorical column's level is named as another column is; rename that column",
+                e.getMessage());
+    }
+}

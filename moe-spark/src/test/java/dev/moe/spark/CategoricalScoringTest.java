@@ -1,0 +1,124 @@
+package dev.moe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.MoeModule;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.scoring.CsvEvaluation;
+import dev.moe.runtime.scoring.CsvPredictions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A mixture over a categorical column scores on Spark (the engine and the ML stage) as {@code moe predict} does. */
+class CategoricalScoringTest {
+
+    static final int ROWS = 300;
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Path model;
+    static Path csv;
+    static List<String> expected;
+    static SavedMixture single;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        StringBuilder rows = new StringBuilder("id,colour,x,label\n");
+        String[] colours = {"red", "green", "blue"};
+        for (int r = 0; r < ROWS; r++) {
+            String colour = r % 50 == 7 ? "mauve" : r % 40 == 3 ? "" : colours[(r * 7) % 3];
+            float x = ((r * 37) % 100) / 50f - 1;
+            String label = colour.equals("red") ? "a" : x > 0.3f ? "b" : "c";
+            rows.append(r).append(',').append(colour).append(',').append(x).append(',').append(label).append('\n');
+        }
+        csv = Files.writeString(dir.resolve("colours.csv"), rows);
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeConfig config = ConfigLoader.parse("""
+                seed: 4
+                data: { source: csv, path: colours.csv, ignore: [id], categorical: [colour] }
+                split: { experts: 0.4, gate: 0.3, test: 0.3 }
+                experts:
+                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
+                  - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
+                gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
+                """, dir.resolve("colours.yaml"));
+        Experiment.TrainedRun run = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
+                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        model = dir.resolve("colours.moe");
+        new BundleWriter(registry).write(run.saveRequest(config, registry, null), model);
+        single = new BundleReader(registry).read(model);
+        assertEquals(List.of("colour", "x"), single.encoding().inputColumns());
+        Path out = dir.resolve("single.csv");
+        assertEquals(ROWS, CsvPredictions.write(single, csv, out));
+        expected = Files.readAllLines(out);
+        spark = SparkFixtures.localSpark("CategoricalScoringTest");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void theEngineEncodesAsMoePredictAndEvaluateDo() throws Exception {
+        SparkMixture mixture = SparkMixture.load(spark, model);
+        Path out = dir.resolve("spark");
+        SparkMixture.writeCsv(mixture.predict(SparkMixture.read(spark, csv.toString()), null), out.toString());
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                List<String> partLines = Files.readAllLines(part);
+                lines.addAll(lines.isEmpty() ? partLines : partLines.subList(1, partLines.size()));
+            }
+        }
+        SparkFixtures.assertSamePredictions(expected, lines);
+        SparkEvaluation evaluated = mixture.evaluate(SparkMixture.read(spark, csv.toString()));
+        assertEquals(CsvEvaluation.evaluate(single, csv).accuracy(), evaluated.accuracy());
+        Exception missing = assertThrows(MoeException.class, () -> mixture.predict(SparkMixture.read(spark, csv.toString()).drop("colour")));
+        assertTrue(missing.getMessage().contains("no column 'colour'"), missing.getMessage());
+    }
+
+    @Test
+    void theMlStageEncodesAsMoePredictDoes() {
+        List<Row> scored = MixtureTransformer.fromBundle(model).transform(SparkMixture.read(spark, csv.toString()))
+                .select("id", "prediction", "probability").collectAsList();
+        assertEquals(ROWS, scored.size());
+        for (Row row : scored) {
+            int id = Integer.parseInt(row.getString(0));
+            String[] want = expected.get(id + 1).split(",");
+            assertEquals(want[0], row.getString(1), "row " + id);
+            double[] p = ((Vector) row.get(2)).toArray();
+            double[] wanted = Arrays.stream(want).skip(2).limit(p.length).mapToDouble(Double::parseDouble).toArray();
+            assertArrayEquals(wanted, p, 1e-6, "row " + id);
+        }
+        MoeException missing = assertThrows(MoeException.class,
+                () -> MixtureTransformer.fromBundle(model).transform(SparkMixture.read(spark, csv.toString()).drop("colour")));
+        assertTrue(missing.getMessage().contains("no column 'colour'"), missing.getMessage());
+    }
+}
