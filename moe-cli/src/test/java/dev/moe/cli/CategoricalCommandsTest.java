@@ -36,6 +36,15 @@ class CategoricalCommandsTest {
                   - { id: b, provider: tribuo, params: { algorithm: cart, max-depth: 3, probabilities: scores } }
                 gate: { choose: gate, epochs: 20 }
                 """);
+        // The missing cell is the same in every repeat: said once, not once per repeat (stderr of a real process: the
+        // log goes there).
+        SafetyTest.Process evaluated = SafetyTest.process(null, List.of(), "evaluate", config.toString(), "--repeat", "3", "-q");
+        assertEquals(0, evaluated.status(), evaluated.err());
+        assertEquals(1, evaluated.err().lines().filter(l -> l.contains("categorical cells encoded as none of the known levels")).count(),
+                evaluated.err());
+        assertTrue(evaluated.err().contains("repeat 1/3: colours.csv: categorical cells encoded as none of the known levels (all zeros):"
+                + " 'colour' 1 missing"), evaluated.err());
+
         Path model = dir.resolve("colours.moe");
         MainTest.Result trained = MainTest.moe("train", config.toString(), "-o", model.toString(), "-q");
         assertEquals(0, trained.status(), trained.err());

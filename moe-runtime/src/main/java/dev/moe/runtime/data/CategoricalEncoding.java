@@ -276,6 +276,9 @@ public final class CategoricalEncoding implements Serializable {
 
         private static final long serialVersionUID = 1L;
 
+        /** Columns named one by one in {@link #summary()}; the rest are summed (soybean has 35). */
+        static final int SHOWN = 6;
+
         private final LinkedHashMap<String, long[]> counts = new LinkedHashMap<>();
         private final HashMap<String, String> examples = new HashMap<>();
 
@@ -324,7 +327,14 @@ public final class CategoricalEncoding implements Serializable {
                 return null;
             }
             List<String> parts = new ArrayList<>();
+            long[] rest = new long[3]; // columns past the first SHOWN, and their missing and unseen cells
             counts.forEach((column, c) -> {
+                if (parts.size() == SHOWN) {
+                    rest[0]++;
+                    rest[1] += c[0];
+                    rest[2] += c[1];
+                    return;
+                }
                 List<String> what = new ArrayList<>();
                 if (c[0] > 0) {
                     what.add(c[0] + " missing");
@@ -334,6 +344,10 @@ public final class CategoricalEncoding implements Serializable {
                 }
                 parts.add("'" + column + "' " + String.join(", ", what));
             });
+            if (rest[0] > 0) {
+                parts.add("and " + rest[0] + " more column" + (rest[0] == 1 ? "" : "s") + " (" + rest[1] + " missing, "
+                        + rest[2] + " unseen)");
+            }
             return "categorical cells encoded as none of the known levels (all zeros): " + String.join("; ", parts);
         }
     }

@@ -47,6 +47,8 @@ public final class Experiment {
     private final GateTrainer gateTrainer;
     /** Applied to the gate options the config gives (the Java API's way to set them); identity by default. */
     private final UnaryOperator<GateOptions> gateOptions;
+    /** The categorical-cells line last said, so that repeats with the same counts do not say it again. */
+    private final java.util.concurrent.atomic.AtomicReference<String> lastEncodingSummary = new java.util.concurrent.atomic.AtomicReference<>();
 
     @Inject
     public Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
@@ -170,8 +172,10 @@ public final class Experiment {
             encoding = CategoricalEncoding.fit(data, union(plan.expertPool(), plan.gateRows()));
             CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
             data = encoding.encode(data, tally);
-            if (!tally.isEmpty()) {
-                LOG.warn("{}{}: {}", prefix, data.name(), tally.summary());
+            // Said once, and again only when a repeat's counts differ (missing cells are the same in every repeat).
+            String summary = tally.summary();
+            if (summary != null && !summary.equals(lastEncodingSummary.getAndSet(summary))) {
+                LOG.warn("{}{}: {}", prefix, data.name(), summary);
             }
         }
         ExpertTraining training = new ExpertTraining(expertFactory, config);

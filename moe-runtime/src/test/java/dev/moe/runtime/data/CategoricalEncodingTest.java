@@ -2,6 +2,7 @@ package dev.moe.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,19 @@ class CategoricalEncodingTest {
         assertEquals(1, tally.missing("code"));
         assertEquals("categorical cells encoded as none of the known levels (all zeros): 'colour' 1 missing, 1 unseen level"
                 + " (e.g. 'mauve'); 'code' 1 missing, 1 unseen level (e.g. '3')", tally.summary());
+    }
+
+    /** Soybean has 35 categorical columns with gaps: the line names the first few and sums the rest. */
+    @Test
+    void theSummaryNamesTheFirstColumnsAndSumsTheRest() {
+        CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+        for (int c = 0; c < CategoricalEncoding.Tally.SHOWN + 2; c++) {
+            tally.count("c" + c, "NA");
+        }
+        tally.count("c" + (CategoricalEncoding.Tally.SHOWN + 1), "new");
+        String summary = tally.summary();
+        assertTrue(summary.endsWith("'c5' 1 missing; and 2 more columns (2 missing, 1 unseen)"), summary);
+        assertFalse(summary.contains("'c6'"), summary);
     }
 
     @Test
