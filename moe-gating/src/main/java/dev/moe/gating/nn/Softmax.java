@@ -103,51 +103,77 @@ public final class Softmax {
         for (int start = from; start < to; start += EXP_CHUNK) {
             int length = Math.min(EXP_CHUNK, to - start);
             System.arraycopy(values, start, chunk, 0, length);
-            for (int i = 0; i < length; i++) {
-                // 1 for a subnormal (or 0), whose exponent field is 0: the gap below MIN_NORMAL is at least 2^-149,
-                // so times 2^200 it clamps to 1; 0 for the rest.
-                float subnormal = Math.min(Math.max((Float.MIN_NORMAL - chunk[i]) * 0x1p100f * 0x1p100f, 0f), 1f);
-                chunk[i] *= 1f + subnormal * 8388607f;
-                shift[i] = subnormal * -23f;
-            }
-            for (int i = 0; i < length; i++) {
-                int bits = Float.floatToRawIntBits(chunk[i]);
-                mantissaBits[i] = (bits & 0x007fffff) | 0x3f000000;
-                exponentBits[i] = (bits >>> 23) | 0x4b000000;
-            }
-            for (int i = 0; i < length; i++) {
-                chunk[i] = Float.intBitsToFloat(mantissaBits[i]);
-            }
-            for (int i = 0; i < length; i++) {
-                exponent[i] = Float.intBitsToFloat(exponentBits[i]);
-            }
-            for (int i = 0; i < length; i++) {
-                // Cephes: below sqrt(1/2), take 2m - 1 and one off the exponent (1 there, 0 elsewhere, as above).
-                float m = chunk[i];
-                float low = Math.min(Math.max((SQRT_HALF - m) * 0x1p30f, 0f), 1f);
-                chunk[i] = m * (1f + low) - 1f;
-                exponent[i] = exponent[i] - LOG_EXPONENT_BIAS + shift[i] - low;
-            }
-            // The polynomial in a loop of its own: with the lines above in it, C2 left the loop scalar (8 ns a value).
-            for (int i = 0; i < length; i++) {
-                float x = chunk[i];
-                float e = exponent[i];
-                float z = x * x;
-                float y = 7.0376836292e-2f;
-                y = y * x - 1.1514610310e-1f;
-                y = y * x + 1.1676998740e-1f;
-                y = y * x - 1.2420140846e-1f;
-                y = y * x + 1.4249322787e-1f;
-                y = y * x - 1.6668057665e-1f;
-                y = y * x + 2.0000714765e-1f;
-                y = y * x - 2.4999993993e-1f;
-                y = y * x + 3.3333331174e-1f;
-                y = y * x * z;
-                y += LN2_LOW * e;
-                y -= 0.5f * z;
-                chunk[i] = x + y + LN2_HIGH * e;
-            }
+            // Each pass a small method of its own: C2 compiles each soon and quickly, where one method holding them all
+            // ran interpreted and then as OSR code for the first few hundred milliseconds of a run.
+            scaleSubnormals(chunk, shift, length);
+            splitBits(chunk, mantissaBits, exponentBits, length);
+            fromBits(mantissaBits, chunk, length);
+            fromBits(exponentBits, exponent, length);
+            reduceMantissa(chunk, exponent, shift, length);
+            logPolynomial(chunk, exponent, length);
             System.arraycopy(chunk, 0, values, start, length);
+        }
+    }
+
+    /**
+     * Subnormals (and 0), whose exponent field is 0, times 2^23, and -23 into their shift; the rest as they are.
+     * 1 for a subnormal: the gap below MIN_NORMAL is at least 2^-149, so times 2^200 it clamps to 1; 0 for the rest.
+     */
+    private static void scaleSubnormals(float[] chunk, float[] shift, int length) {
+        for (int i = 0; i < length; i++) {
+            float subnormal = Math.min(Math.max((Float.MIN_NORMAL - chunk[i]) * 0x1p100f * 0x1p100f, 0f), 1f);
+            chunk[i] *= 1f + subnormal * 8388607f;
+            shift[i] = subnormal * -23f;
+        }
+    }
+
+    /** Each value's mantissa as the bits of a float in [0.5, 1), and its exponent field as the bits of 2^23 + field. */
+    private static void splitBits(float[] chunk, int[] mantissaBits, int[] exponentBits, int length) {
+        for (int i = 0; i < length; i++) {
+            int bits = Float.floatToRawIntBits(chunk[i]);
+            mantissaBits[i] = (bits & 0x007fffff) | 0x3f000000;
+            exponentBits[i] = (bits >>> 23) | 0x4b000000;
+        }
+    }
+
+    private static void fromBits(int[] bits, float[] values, int length) {
+        for (int i = 0; i < length; i++) {
+            values[i] = Float.intBitsToFloat(bits[i]);
+        }
+    }
+
+    /**
+     * Cephes' reduction: below sqrt(1/2), 2m - 1 and one off the exponent (1 there, 0 elsewhere, as above); else
+     * m - 1. The exponent, 2^23 + field before, becomes field - 126 plus the subnormals' shift.
+     */
+    private static void reduceMantissa(float[] chunk, float[] exponent, float[] shift, int length) {
+        for (int i = 0; i < length; i++) {
+            float m = chunk[i];
+            float low = Math.min(Math.max((SQRT_HALF - m) * 0x1p30f, 0f), 1f);
+            chunk[i] = m * (1f + low) - 1f;
+            exponent[i] = exponent[i] - LOG_EXPONENT_BIAS + shift[i] - low;
+        }
+    }
+
+    /** ln(1 + x) + e ln 2 by Cephes' polynomial. In a loop of its own: with the reduction in it, C2 left it scalar. */
+    private static void logPolynomial(float[] chunk, float[] exponent, int length) {
+        for (int i = 0; i < length; i++) {
+            float x = chunk[i];
+            float e = exponent[i];
+            float z = x * x;
+            float y = 7.0376836292e-2f;
+            y = y * x - 1.1514610310e-1f;
+            y = y * x + 1.1676998740e-1f;
+            y = y * x - 1.2420140846e-1f;
+            y = y * x + 1.4249322787e-1f;
+            y = y * x - 1.6668057665e-1f;
+            y = y * x + 2.0000714765e-1f;
+            y = y * x - 2.4999993993e-1f;
+            y = y * x + 3.3333331174e-1f;
+            y = y * x * z;
+            y += LN2_LOW * e;
+            y -= 0.5f * z;
+            chunk[i] = x + y + LN2_HIGH * e;
         }
     }
 
