@@ -1,7 +1,6 @@
 package dev.moe.gating.mixture;
 
 import dev.moe.api.FloatMatrix;
-import dev.moe.gating.nn.Softmax;
 import java.util.List;
 
 /**
@@ -183,13 +182,9 @@ public record ExpertCalibration(double temperature, double floor) {
 
     /**
      * The calibrated probabilities (a new matrix); the identity returns {@code p} itself. The one calibration every
-     * inference path uses (MixtureModel: moe predict, evaluate -m, the library, Spark) and training's gate sees.
-     * p^(1/T) is a softmax of log p / T: a float logarithm and exponential over the whole block
-     * ({@link Softmax#logInPlace}, {@link Softmax#expInPlace}, vectorised), then the sums and the floor in float;
-     * at T = 1 neither runs. Within 3e-7 of the same formula in double (tested from T = 0.05 to 20; 1.7e-7
-     * at most seen); a label
-     * with p = 0 keeps q = floor / C, and a row with no mass becomes uniform. (It took a Math.log and a Math.exp in
-     * double per probability: 57 ns a row of 3 labels against NEW.)
+     * inference path uses (MixtureModel: moe predict, evaluate -m, the library, Spark), and the one training's gate
+     * sees. At T = 1 no power is taken (a floor alone). In double, one value at a time: a vectorised float version
+     * was faster warm but no faster in a whole run, its many loops costing the JIT more (docs/performance-log.md).
      */
     public FloatMatrix apply(FloatMatrix p) {
         if (isIdentity()) {
@@ -198,75 +193,42 @@ public record ExpertCalibration(double temperature, double floor) {
         int n = p.rows();
         int c = p.columns();
         float[] v = p.values();
-        // The loops over rows run down one column at a time: a row's inner loop over its few labels cost more than
-        // the work in it. One double a row serves, in turn, for 1 / max p, the row's sum and its scale.
-        double[] row = new double[n];
         float[] out = new float[v.length];
-        // p itself at T = 1 (read only); else p^(1/T) / max p^(1/T), 0 where p is 0, in out.
-        float[] powered = v;
-        if (temperature != 1) {
-            power(v, n, c, (float) (1 / temperature), row, out);
-            powered = out;
-            java.util.Arrays.fill(row, 0);
-        }
-        for (int j = 0; j < c; j++) {
-            for (int r = 0, i = j; r < n; r++, i += c) {
-                row[r] += powered[i];
-            }
-        }
-        boolean noMass = false;
+        double inverseT = 1 / temperature;
+        double[] powered = new double[c];
         for (int r = 0; r < n; r++) {
-            noMass |= !(row[r] > 0);
-            row[r] = (1 - floor) / row[r];
-        }
-        double spread = floor / c;
-        for (int j = 0; j < c; j++) {
-            for (int r = 0, i = j; r < n; r++, i += c) {
-                out[i] = (float) (powered[i] * row[r] + spread);
-            }
-        }
-        if (noMass) {
-            // A row the expert gives no mass at all (an expert whose labels the data set mostly lacks): uniform.
-            for (int r = 0; r < n; r++) {
-                if (!(row[r] < Double.POSITIVE_INFINITY)) {
-                    java.util.Arrays.fill(out, r * c, r * c + c, (float) (1.0 / c));
+            int base = r * c;
+            double sum = powers(v, base, c, inverseT, 1, powered);
+            if (sum < TINY_SUM) {
+                // Every p^(1/T) of the row tiny or 0 (a row whose every p is small, at a low temperature): again with
+                // each p divided by the row's largest, the same ratios without underflow, which made the row uniform.
+                double max = 0;
+                for (int j = 0; j < c; j++) {
+                    max = Math.max(max, v[base + j]);
                 }
+                if (max > 0) {
+                    sum = powers(v, base, c, inverseT, 1 / max, powered);
+                }
+            }
+            for (int j = 0; j < c; j++) {
+                double own = sum > 0 ? powered[j] / sum : 1.0 / c;
+                out[base + j] = (float) ((1 - floor) * own + floor / c);
             }
         }
         return new FloatMatrix(n, c, out);
     }
 
-    /**
-     * (p / max p)^(1/T) for each row of v (rows x c, p &gt;= 0) into out, 0 where p is 0, as exp(ln(p / max p) / T)
-     * in float blocks; row is scratch. Dividing by the row's largest p first keeps exp() from overflowing or
-     * underflowing, and keeps the logarithms that matter, those of ratios near 1, small numbers known to a few 1e-8
-     * (not the difference of two large ones: ln 1e-38 in float is only known to 8e-6).
-     */
-    private static void power(float[] v, int n, int c, float inverseT, double[] row, float[] out) {
+    /** Below this a row's sum of powers is taken again from p / max p: its smallest normal powers lose no digit a float keeps. */
+    private static final double TINY_SUM = 1e-250;
+
+    /** (scale * p)^(1/T) of one row's values into {@code powered} (0 where p is 0, scale * p itself at T = 1); their sum. */
+    private static double powers(float[] v, int base, int c, double inverseT, double scale, double[] powered) {
+        double sum = 0;
         for (int j = 0; j < c; j++) {
-            for (int r = 0, i = j; r < n; r++, i += c) {
-                row[r] = v[i] > row[r] ? v[i] : row[r];
-            }
+            double value = v[base + j] * scale;
+            powered[j] = value <= 0 ? 0 : inverseT == 1 ? value : Math.exp(inverseT * Math.log(value));
+            sum += powered[j];
         }
-        // A product by 1 / max in double rounds as the quotient does (once, to float); 1 / max in float, two roundings,
-        // doubled the error at T = 0.05 (3.4e-7).
-        for (int r = 0; r < n; r++) {
-            row[r] = 1 / row[r];
-        }
-        for (int j = 0; j < c; j++) {
-            for (int r = 0, i = j; r < n; r++, i += c) {
-                out[i] = (float) (v[i] * row[r]);
-            }
-        }
-        Softmax.logInPlace(out, 0, out.length);
-        for (int i = 0; i < out.length; i++) {
-            out[i] *= inverseT;
-        }
-        Softmax.expInPlace(out, 0, out.length);
-        // p = 0 stays 0 under any temperature: times 0 where p is 0 (the block gave exp(ln 0 / T), or from a row with
-        // no mass, 0 / 0), times 1 elsewhere (any p &gt; 0, subnormals too, times 2^149 is at least 1).
-        for (int i = 0; i < out.length; i++) {
-            out[i] *= Math.min(v[i] * 0x1p126f * 0x1p23f, 1f);
-        }
+        return sum;
     }
 }
