@@ -180,7 +180,12 @@ public record ExpertCalibration(double temperature, double floor) {
         return new Losses(p, labels).at(temperature, floor);
     }
 
-    /** The calibrated probabilities (a new matrix); the identity returns {@code p} itself. */
+    /**
+     * The calibrated probabilities (a new matrix); the identity returns {@code p} itself. The one calibration every
+     * inference path uses (MixtureModel: moe predict, evaluate -m, the library, Spark), and the one training's gate
+     * sees. At T = 1 no power is taken (a floor alone). In double, one value at a time: a vectorised float version
+     * was faster warm but no faster in a whole run, its many loops costing the JIT more (docs/performance-log.md).
+     */
     public FloatMatrix apply(FloatMatrix p) {
         if (isIdentity()) {
             return p;
@@ -193,10 +198,17 @@ public record ExpertCalibration(double temperature, double floor) {
         double[] powered = new double[c];
         for (int r = 0; r < n; r++) {
             int base = r * c;
-            double sum = 0;
-            for (int j = 0; j < c; j++) {
-                powered[j] = power(v[base + j], inverseT);
-                sum += powered[j];
+            double sum = powers(v, base, c, inverseT, 1, powered);
+            if (sum < TINY_SUM) {
+                // Every p^(1/T) of the row tiny or 0 (a row whose every p is small, at a low temperature): again with
+                // each p divided by the row's largest, the same ratios without underflow, which made the row uniform.
+                double max = 0;
+                for (int j = 0; j < c; j++) {
+                    max = Math.max(max, v[base + j]);
+                }
+                if (max > 0) {
+                    sum = powers(v, base, c, inverseT, 1 / max, powered);
+                }
             }
             for (int j = 0; j < c; j++) {
                 double own = sum > 0 ? powered[j] / sum : 1.0 / c;
@@ -206,7 +218,17 @@ public record ExpertCalibration(double temperature, double floor) {
         return new FloatMatrix(n, c, out);
     }
 
-    private static double power(float value, double exponent) {
-        return value <= 0 ? 0 : Math.exp(exponent * Math.log(value));
+    /** Below this a row's sum of powers is taken again from p / max p: its smallest normal powers lose no digit a float keeps. */
+    private static final double TINY_SUM = 1e-250;
+
+    /** (scale * p)^(1/T) of one row's values into {@code powered} (0 where p is 0, scale * p itself at T = 1); their sum. */
+    private static double powers(float[] v, int base, int c, double inverseT, double scale, double[] powered) {
+        double sum = 0;
+        for (int j = 0; j < c; j++) {
+            double value = v[base + j] * scale;
+            powered[j] = value <= 0 ? 0 : inverseT == 1 ? value : Math.exp(inverseT * Math.log(value));
+            sum += powered[j];
+        }
+        return sum;
     }
 }

@@ -148,6 +148,95 @@ class ExpertCalibrationTest {
                 java.util.List.of(q.get(0, 0), q.get(0, 1), q.get(0, 2), q.get(0, 3)));
     }
 
+    /** The calibration's formula by Math.pow, in double: what {@link ExpertCalibration#apply} must give to float precision. */
+    private static double[] reference(FloatMatrix p, double temperature, double floor) {
+        int c = p.columns();
+        double[] out = new double[p.values().length];
+        for (int r = 0; r < p.rows(); r++) {
+            // (p / max p)^(1/T): the same ratios as p^(1/T), without underflow where every p of a row is tiny.
+            double max = 0;
+            for (int j = 0; j < c; j++) {
+                max = Math.max(max, p.get(r, j));
+            }
+            double[] powered = new double[c];
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                float v = p.get(r, j);
+                powered[j] = v > 0 ? Math.pow(v / max, 1 / temperature) : 0;
+                sum += powered[j];
+            }
+            for (int j = 0; j < c; j++) {
+                out[r * c + j] = (1 - floor) * (sum > 0 ? powered[j] / sum : 1.0 / c) + floor / c;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theCalibrationMatchesTheFormulaAtEdgeValuesAndTheTemperaturesBounds() {
+        // Edge rows (p = 0, p = 1, tiny and subnormal p, no mass at all: [1e-30, 0, 0] at T = 0.05 underflowed to
+        // uniform before such a row was divided by its largest p) and random rows of 2 to 10 labels, some with zeros.
+        float[][] edges = {
+            {1f, 0f, 0f}, {0f, 0f, 0f}, {1e-30f, 0f, 0f}, {Float.MIN_VALUE, 0f, 1e-7f}, {0.5f, 0.5f, 0f},
+            {1e-7f, 1e-20f, 1f - 1e-7f}, {Float.MIN_NORMAL, Float.MIN_VALUE, 1e-38f}, {0.999f, 1e-3f, 0f},
+        };
+        SplittableRandom random = new SplittableRandom(11);
+        for (int labels : new int[] {2, 3, 10}) {
+            int n = labels == 3 ? 3000 : 300;
+            float[] v = new float[n * labels];
+            for (int r = 0; r < n; r++) {
+                if (labels == 3 && r < edges.length) {
+                    System.arraycopy(edges[r], 0, v, r * 3, 3);
+                    continue;
+                }
+                double sum = 0;
+                double[] raw = new double[labels];
+                boolean close = r % 2 == 0;
+                for (int j = 0; j < labels; j++) {
+                    // Half the rows log-uniform over 30 decades, a tenth of those 0; half uniform, their ratios often
+                    // near 1, where a low temperature magnifies any rounding most.
+                    raw[j] = close ? random.nextDouble() : random.nextDouble() < 0.1 ? 0 : Math.pow(10, -30 * random.nextDouble());
+                    sum += raw[j];
+                }
+                for (int j = 0; j < labels; j++) {
+                    v[r * labels + j] = sum > 0 ? (float) (raw[j] / sum) : 0f;
+                }
+            }
+            FloatMatrix p = new FloatMatrix(n, labels, v);
+            for (double t : new double[] {0.05, 0.2, 0.5, 1, 1.7, 3, 20}) {
+                for (double floor : new double[] {0, 0.1}) {
+                    if (t == 1 && floor == 0) {
+                        continue;
+                    }
+                    FloatMatrix q = new ExpertCalibration((float) t, (float) floor).apply(p);
+                    double[] expected = reference(p, (float) t, (float) floor);
+                    // The float result's rounding (half an ulp of 1 is 6e-8) and little more.
+                    double tolerance = 1e-7;
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], q.values()[i], tolerance,
+                                "T " + t + ", floor " + floor + ", row " + java.util.Arrays.toString(
+                                        java.util.Arrays.copyOfRange(v, i / labels * labels, i / labels * labels + labels)));
+                    }
+                    for (int r = 0; r < n; r++) {
+                        double rowSum = 0;
+                        double mass = 0;
+                        for (int j = 0; j < labels; j++) {
+                            rowSum += q.get(r, j);
+                            mass += v[r * labels + j];
+                        }
+                        for (int j = 0; j < labels; j++) {
+                            // A label the expert gives 0 gets exactly the floor's share, in any row with some mass.
+                            if (v[r * labels + j] == 0 && mass > 0) {
+                                assertEquals((float) ((float) floor / labels), q.get(r, j), "row " + r);
+                            }
+                        }
+                        assertEquals(1, rowSum, 1e-5, "row " + r);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void invalidParametersAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ExpertCalibration(0, 0));
