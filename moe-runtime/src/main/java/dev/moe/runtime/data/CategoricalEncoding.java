@@ -263,7 +263,7 @@ public final class CategoricalEncoding implements Serializable {
                 }
                 at += width;
             } else {
-                into[at++] = numeric(cells[j], where, c.name());
+                into[at++] = CsvSource.feature(cells[j], where, c.name());
             }
         }
     }
@@ -365,16 +365,5 @@ public final class CategoricalEncoding implements Serializable {
     @Override
     public String toString() {
         return "CategoricalEncoding" + columns;
-    }
-
-    /** A typed numeric cell, with the policy of the scoring package's {@code RowValues.feature}. */
-    private static float numeric(Object cell, String where, String column) {
-        if (cell == null) {
-            throw new MoeException(where + "column '" + column + "': missing value");
-        }
-        if (cell instanceof Number number) {
-            return CsvSource.requireFinite(number.floatValue(), cell, where, column);
-        }
-        return CsvSource.parseFeature(cell.toString().strip(), where, column);
     }
 }

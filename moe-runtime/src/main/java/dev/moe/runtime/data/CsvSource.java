@@ -481,6 +481,22 @@ public final class CsvSource implements DataSource {
     }
 
     /**
+     * A feature cell that may come typed (Spark, a Java map) as a float: a number as it is, text parsed; missing,
+     * non-numeric and non-finite values refused. The one policy for cells outside a CSV file.
+     *
+     * @param where put before the message, e.g. {@code "input partition 3: "}
+     */
+    public static float feature(Object cell, String where, String column) {
+        if (cell == null) {
+            throw new MoeException(where + "column '" + column + "': missing value");
+        }
+        if (cell instanceof Number number) {
+            return requireFinite(number.floatValue(), cell, where, column);
+        }
+        return parseFeature(cell.toString().strip(), where, column);
+    }
+
+    /**
      * A feature cell as a float, with the one policy every reader applies (the CSV reader, Spark's rows): text that is
      * not a number, a missing value (blank, NA, NaN, ?, ...), and infinite values are refused.
      *

@@ -40,13 +40,7 @@ public final class RowValues implements Serializable {
      * @param where put before the message, e.g. {@code "input partition 3: "}
      */
     public static float feature(Object cell, String where, String column) {
-        if (cell == null) {
-            throw new MoeException(where + "column '" + column + "': missing value");
-        }
-        if (cell instanceof Number number) {
-            return CsvSource.requireFinite(number.floatValue(), cell, where, column);
-        }
-        return CsvSource.parseFeature(cell.toString().strip(), where, column);
+        return CsvSource.feature(cell, where, column);
     }
 
     /**
