@@ -160,8 +160,8 @@ class BadInputSweepTest {
             runBundle("manifest without " + key);
         }
         for (String[] edit : new String[][] {{"\"top-k\"", "\"no-such-strategy\""}, {"\"nd4j-mlp\"", "\"no-such-provider\""},
-                {"\"embedded\"", "\"reference\""}, {"\"embedded\"", "\"sideways\""}, {"\"formatVersion\" : " + BundleFormat.VERSION, "\"formatVersion\" : 99"},
-                {"\"formatVersion\" : " + BundleFormat.VERSION, "\"formatVersion\" : -1"}, {"\"k\" : 2", "\"k\" : 9"}, {"\"feature0\"", "\"feature9\""}}) {
+                {"\"embedded\"", "\"reference\""}, {"\"embedded\"", "\"sideways\""}, {"\"formatVersion\" : " + BundleFormat.versionFor(false), "\"formatVersion\" : 99"},
+                {"\"formatVersion\" : " + BundleFormat.versionFor(false), "\"formatVersion\" : -1"}, {"\"k\" : 2", "\"k\" : 9"}, {"\"feature0\"", "\"feature9\""}}) {
             rewrite("manifest.json", bytes -> new String(bytes, StandardCharsets.UTF_8).replaceFirst(java.util.regex.Pattern.quote(edit[0]), edit[1])
                     .getBytes(StandardCharsets.UTF_8));
             runBundle("manifest " + edit[0] + " -> " + edit[1]);

@@ -247,7 +247,7 @@ class BadInputTest {
 
         Path newer = dir.resolve("newer.moe");
         copyZip(model, newer, "manifest.json", b -> new String(b, StandardCharsets.UTF_8)
-                .replace("\"formatVersion\" : " + BundleFormat.VERSION, "\"formatVersion\" : 7").getBytes(StandardCharsets.UTF_8));
+                .replace("\"formatVersion\" : " + BundleFormat.versionFor(false), "\"formatVersion\" : 7").getBytes(StandardCharsets.UTF_8));
         String createdBy = new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null)).read(model).manifest().createdBy();
         refused(newer + ": bundle format version 7 is newer than this program reads (up to " + BundleFormat.VERSION + "); it was written by "
                         + createdBy + ": update moe to load it",

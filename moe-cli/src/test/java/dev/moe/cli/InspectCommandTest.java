@@ -60,7 +60,7 @@ class InspectCommandTest {
         BundleManifest m = manifest(model);
         String out = r.out();
         assertTrue(out.startsWith("File              " + model + ", "), out);
-        assertTrue(out.contains(NL + "Verified          format version " + dev.moe.runtime.bundle.BundleFormat.VERSION + "; its " + m.entries().size()
+        assertTrue(out.contains(NL + "Verified          format version " + dev.moe.runtime.bundle.BundleFormat.versionFor(false) + "; its " + m.entries().size()
                 + " entries have their recorded sizes and SHA-256" + NL), out);
         assertTrue(out.contains(NL + "Written by        " + m.createdBy() + ", " + m.createdAt() + NL), out);
         assertTrue(out.contains(NL + "  strategy        top-k: k=2" + NL), out);
@@ -102,7 +102,7 @@ class InspectCommandTest {
         assertEquals(model.toString(), j.get("file").asText());
         assertEquals(Files.size(model), j.get("fileBytes").asLong());
         assertTrue(j.get("verified").asBoolean());
-        assertEquals(dev.moe.runtime.bundle.BundleFormat.VERSION, j.get("formatVersion").asInt());
+        assertEquals(dev.moe.runtime.bundle.BundleFormat.versionFor(false), j.get("formatVersion").asInt());
         assertEquals(m.createdBy(), j.get("createdBy").asText());
         assertEquals("top-k", j.at("/combiner/strategy").asText());
         assertEquals(2, j.at("/combiner/params/k").asInt());

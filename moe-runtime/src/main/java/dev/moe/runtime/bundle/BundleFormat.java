@@ -33,6 +33,14 @@ public final class BundleFormat {
      */
     public static final int VERSION = 3;
 
+    /**
+     * The version a bundle is written in: the oldest that holds it, 3 only when it has categorical columns, so that a
+     * numeric bundle stays readable by a moe that reads up to 2.
+     */
+    public static int versionFor(boolean categorical) {
+        return categorical ? VERSION : 2;
+    }
+
     public static final String MANIFEST = "manifest.json";
     public static final String GATE_MEANS = "gate/means.f32";
     public static final String GATE_SCALES = "gate/scales.f32";

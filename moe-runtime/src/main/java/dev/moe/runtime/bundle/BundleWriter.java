@@ -98,7 +98,7 @@ public final class BundleWriter {
             if (request.configText() != null) {
                 put(zip, entries, time, BundleFormat.CONFIG, request.configText().getBytes(StandardCharsets.UTF_8));
             }
-            BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.VERSION,
+            BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.versionFor(!request.categorical().isEmpty()),
                     "moe " + Origins.libraries().get("moe"), createdAt, request.labelColumn(),
                     request.featureNames(), model.labelNames(),
                     strategy(request), gateEntry(model), experts, provenance(request), entries,
