@@ -4,9 +4,12 @@
 # checked. Not needed to run anything: the CSVs are in the repository. Needs Debian's r-base-core, r-cran-mlbench and
 # r-cran-kernlab (apt-get install), and downloads python3-sklearn's .deb for its data folder (nothing is installed).
 #
-#   bench/held-out-data.sh DIR      # writes the eight CSVs into DIR (which must exist)
+#   bench/held-out-data.sh DIR      # writes the eight CSVs into DIR (which must exist and not hold them yet)
 set -euo pipefail
 out="$(cd "${1:?usage: bench/held-out-data.sh DIR}" && pwd)"
+for name in ionosphere spam dna musk breast-cancer zoo wdbc digits; do  # never over a file, the shipped ones included
+  [[ -e "$out/$name.csv" ]] && { echo "held-out-data: $out/$name.csv exists; name a folder without these files" >&2; exit 2; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 Rscript - "$out" <<'R'
