@@ -194,7 +194,7 @@ class BadInputTest {
     @Test
     void anInputWithoutAFeatureTheModelReads() throws Exception {
         Path three = file("three.csv", "label,feature2,feature1,feature0\n0,1,2,3\n");
-        predictRefuses(three + ": no column 'feature3' in the header; the model reads 4 features (feature0, feature1, feature2, "
+        predictRefuses(three + ": no column 'feature3' in the header; the model reads 4 columns (feature0, feature1, feature2, "
                 + "feature3), the file has label, feature2, feature1, feature0", three);
     }
 

@@ -45,7 +45,7 @@ public final class InputColumns {
         }
         if (!missing.isEmpty()) {
             throw new MoeException(source + ": no column" + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing)
-                    + "' in the header; the model reads " + features.size() + " features (" + String.join(", ", features)
+                    + "' in the header; the model reads " + features.size() + " columns (" + String.join(", ", features)
                     + "), the file has " + String.join(", ", header));
         }
         return columns;

@@ -109,7 +109,7 @@ class CsvPredictionsTest {
         Path input = Files.writeString(dir.resolve("three.csv"), "feature0,feature1,feature3\n1,2,3\n");
         Path output = dir.resolve("p.csv");
         MoeException e = assertThrows(MoeException.class, () -> CsvPredictions.write(mixture, input, output));
-        assertEquals(input + ": no column 'feature2' in the header; the model reads 4 features (feature0, feature1, feature2, "
+        assertEquals(input + ": no column 'feature2' in the header; the model reads 4 columns (feature0, feature1, feature2, "
                 + "feature3), the file has feature0, feature1, feature3", e.getMessage());
         assertFalse(Files.exists(output));
     }

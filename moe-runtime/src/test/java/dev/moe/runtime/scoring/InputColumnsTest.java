@@ -13,7 +13,7 @@ class InputColumnsTest {
     @Test
     void findsTheFeaturesByNameInAnyOrder() {
         assertArrayEquals(new int[] {2, 0}, InputColumns.features("in.csv", List.of("b", "x", "a"), List.of("a", "b")));
-        assertEquals("in.csv: no column 'c' in the header; the model reads 2 features (a, c), the file has b, a",
+        assertEquals("in.csv: no column 'c' in the header; the model reads 2 columns (a, c), the file has b, a",
                 assertThrows(MoeException.class, () -> InputColumns.features("in.csv", List.of("b", "a"), List.of("a", "c")))
                         .getMessage());
         assertEquals("in.csv: column 'a' appears twice in the header",
