@@ -10,7 +10,6 @@ import dev.moe.runtime.evaluation.ClassificationMetrics;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,26 +51,25 @@ public final class SavedMixtureReport {
                 strategy.description() == null ? "" : strategy.description(), List.of(run), false);
     }
 
-    /** Files up to this size are compared by their bytes whatever their name; a larger one only under the recorded name. */
-    static final long HASH_ANY_FILE_UP_TO = 256L << 20;
-
     /**
      * The report, with a notice in front when {@code data} is the very file the mixture was trained on (its bytes have
      * the SHA-256 the saved mixture records): most of its rows trained the experts and the combiner, so every figure
-     * on it is optimistic, the more so for an expert that memorises (kNN, a deep tree). A renamed copy is found too,
-     * up to {@link #HASH_ANY_FILE_UP_TO}; reading it once more costs far less than parsing it did.
+     * on it is optimistic, the more so for an expert that memorises (kNN, a deep tree). The file is read again only when
+     * it could be that one: the recorded name, or the recorded number of rows (a renamed copy), so that evaluating
+     * other data costs nothing more.
      */
     public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data) {
         BundleManifest.Provenance p = mixture.manifest().provenance();
         if (p == null || p.dataFileSha256() == null || !Files.isRegularFile(data)) {
             return report;
         }
+        boolean sameName = data.getFileName().toString().equals(p.data());
+        boolean sameRows = p.dataRows() != null && p.dataRows() == report.testRows();
         try {
-            boolean sameName = data.getFileName().toString().equals(p.data());
-            if (!sameName && Files.size(data) > HASH_ANY_FILE_UP_TO || !BundleFormat.fileSha256(data).equals(p.dataFileSha256())) {
+            if (!sameName && !sameRows || !BundleFormat.fileSha256(data).equals(p.dataFileSha256())) {
                 return report;
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return report; // a check that cannot read the file says nothing; the evaluation itself has read it
         }
         String trained = p.dataRows() == null || p.testRows() == null ? "most of its rows"
