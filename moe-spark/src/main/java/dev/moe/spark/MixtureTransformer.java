@@ -7,7 +7,6 @@ import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.data.CsvSource;
-import dev.moe.runtime.scoring.RowValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -452,16 +451,11 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                 }
                 return;
             }
-            if (!encoding.isIdentity()) {
-                for (int k = 0; k < columns.length; k++) {
-                    cells[k] = row.get(columns[k]);
-                }
-                encoding.encodeRow(cells, into, at, "", tally); // categorical cells one-hot, as moe predict encodes them
-                return;
-            }
             for (int k = 0; k < columns.length; k++) {
-                into[at + k] = RowValues.feature(row.get(columns[k]), "", featureNames.get(k)); // the CSV reader's policy
+                cells[k] = row.get(columns[k]);
             }
+            // Numeric cells with the CSV reader's policy, categorical ones one-hot, as moe predict reads them.
+            encoding.encodeRow(cells, into, at, "", tally);
         }
 
         private static float finite(float v, String column, Object cell) {

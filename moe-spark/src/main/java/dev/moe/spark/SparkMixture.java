@@ -48,8 +48,8 @@ import org.apache.spark.util.LongAccumulator;
  * fold: no row is collected to the driver.
  *
  * <p>Rows are adapted to the runtime's scoring package, which owns the rules: columns found by name
- * ({@link InputColumns}), cells checked and parsed ({@link RowValues}: text as the CSV reader parses it, or numbers
- * from Parquet), the output format ({@link PredictionFormat}) and the counts ({@link EvaluationCounts}).
+ * ({@link InputColumns}), cells checked and parsed (labels by {@link RowValues}; features by the saved encoding with the
+ * CSV reader's policy, text or numbers from Parquet), the output format ({@link PredictionFormat}) and the counts ({@link EvaluationCounts}).
  */
 public final class SparkMixture implements Serializable {
 
@@ -321,19 +321,13 @@ public final class SparkMixture implements Serializable {
     private FloatMatrix nextBlock(Iterator<Row> rows, RowValues labelValues, List<Integer> labels, CategoricalEncoding.Tally tally) {
         int f = featureNames.size();
         int c = encoding.inputColumns().size();
-        boolean identity = encoding.isIdentity();
         Object[] cells = new Object[c];
         return RowBlocks.next(rows, batchRows, f, (row, into, at) -> {
-            if (identity) {
-                for (int k = 0; k < f; k++) {
-                    into[at + k] = RowValues.feature(row.get(k), where(), featureNames.get(k));
-                }
-            } else {
-                for (int k = 0; k < c; k++) {
-                    cells[k] = row.get(k);
-                }
-                encoding.encodeRow(cells, into, at, where(), tally);
+            // Numeric cells with the CSV reader's policy, categorical ones one-hot, as moe predict reads them.
+            for (int k = 0; k < c; k++) {
+                cells[k] = row.get(k);
             }
+            encoding.encodeRow(cells, into, at, where(), tally);
             if (labels != null) {
                 labels.add(labelValues.label(row.get(c), where()));
             }

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The checks on the cells of one input row for engines that hand over typed cells (Spark's rows): a feature cell is
- * text (parsed as the CSV reader parses it) or a number; a label must be one some expert of the mixture knows.
- * The CSV reader applies the same value policy ({@link CsvSource#parseFeature}).
+ * The check on the label cell of one input row for engines that hand over typed cells (Spark's rows): a label must
+ * be one some expert of the mixture knows. Their feature cells follow the CSV reader's policy
+ * ({@link CsvSource#feature}, through the saved encoding).
  */
 public final class RowValues implements Serializable {
 
@@ -32,15 +32,6 @@ public final class RowValues implements Serializable {
                 this.known.put(labelNames.get(i), i);
             }
         }
-    }
-
-    /**
-     * A feature cell as a float: a number as it is, text parsed; missing, non-numeric and non-finite values refused.
-     *
-     * @param where put before the message, e.g. {@code "input partition 3: "}
-     */
-    public static float feature(Object cell, String where, String column) {
-        return CsvSource.feature(cell, where, column);
     }
 
     /**

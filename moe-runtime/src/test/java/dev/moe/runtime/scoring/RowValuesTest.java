@@ -17,16 +17,16 @@ class RowValuesTest {
 
     @Test
     void aFeatureIsANumberOrTextThatReadsAsOneAndFinite() {
-        assertEquals(2.5f, RowValues.feature(2.5, "part 3: ", "a"));
-        assertEquals(7f, RowValues.feature(7L, "part 3: ", "a"));
-        assertEquals(-1.25f, RowValues.feature(" -1.25 ", "part 3: ", "a"));
-        assertEquals("part 3: column 'a': missing value", refusal(() -> RowValues.feature(null, "part 3: ", "a")));
+        assertEquals(2.5f, dev.moe.runtime.data.CsvSource.feature(2.5, "part 3: ", "a"));
+        assertEquals(7f, dev.moe.runtime.data.CsvSource.feature(7L, "part 3: ", "a"));
+        assertEquals(-1.25f, dev.moe.runtime.data.CsvSource.feature(" -1.25 ", "part 3: ", "a"));
+        assertEquals("part 3: column 'a': missing value", refusal(() -> dev.moe.runtime.data.CsvSource.feature(null, "part 3: ", "a")));
         assertEquals("part 3: column 'a': a missing value ('NaN'); every feature cell needs a number: fill in the missing values or "
-                + "drop those rows before the run", refusal(() -> RowValues.feature(Double.NaN, "part 3: ", "a")));
+                + "drop those rows before the run", refusal(() -> dev.moe.runtime.data.CsvSource.feature(Double.NaN, "part 3: ", "a")));
         assertEquals("part 3: column 'a': Infinity is not a finite number",
-                refusal(() -> RowValues.feature(Double.POSITIVE_INFINITY, "part 3: ", "a")));
-        assertEquals("part 3: column 'a': 1.0E300 is not a finite number", refusal(() -> RowValues.feature(1e300, "part 3: ", "a")));
-        assertEquals("part 3: column 'a': not a number: 'tall'", refusal(() -> RowValues.feature("tall", "part 3: ", "a")));
+                refusal(() -> dev.moe.runtime.data.CsvSource.feature(Double.POSITIVE_INFINITY, "part 3: ", "a")));
+        assertEquals("part 3: column 'a': 1.0E300 is not a finite number", refusal(() -> dev.moe.runtime.data.CsvSource.feature(1e300, "part 3: ", "a")));
+        assertEquals("part 3: column 'a': not a number: 'tall'", refusal(() -> dev.moe.runtime.data.CsvSource.feature("tall", "part 3: ", "a")));
     }
 
     @Test
