@@ -207,7 +207,7 @@ class BadInputTest {
         mlp.train(new ExpertSpec("old", "nd4j-mlp", new Parameters("p", Map.of("hidden", 2, "epochs", 2, "save", "old.mlp")), dir, 1), ab);
         Path config = file("old.yaml", PredictCommandTest.SEED.replace("experts:\n",
                 "experts:\n  - { id: old, provider: nd4j-mlp, params: { model: old.mlp } }\n"));
-        refused(config + ": line " + lineOf(config, "id: old") + ": experts[old]: expert 'old' reads features the data set lacks: a, b "
+        refused(config + ": line " + lineOf(config, "id: old") + ": experts[old]: expert 'old' reads features the data set lacks: 'a', 'b' "
                         + "(data set has: feature0, feature1, feature2, feature3)",
                 "train", config.toString(), "-o", out.resolve("m.moe").toString(), "-q");
     }

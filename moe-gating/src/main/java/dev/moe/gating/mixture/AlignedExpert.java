@@ -51,9 +51,9 @@ public final class AlignedExpert {
         List<String> missing = new ArrayList<>();
         int[] features = new int[expert.featureNames().size()];
         for (int i = 0; i < features.length; i++) {
-            Integer column = featureIndex.get(expert.featureNames().get(i));
+            Integer column = lookUp(featureIndex, expert.featureNames().get(i));
             if (column == null) {
-                missing.add(expert.featureNames().get(i));
+                missing.add("'" + expert.featureNames().get(i) + "'"); // quoted: a stray space is then visible
             } else {
                 features[i] = column;
             }
@@ -67,7 +67,8 @@ public final class AlignedExpert {
         boolean anyKnown = false;
         for (int i = 0; i < labels.length; i++) {
             // A label the data set does not have is dropped: that probability mass predicts no class here.
-            labels[i] = labelIndex.getOrDefault(expert.labelNames().get(i), -1);
+            Integer label = lookUp(labelIndex, expert.labelNames().get(i));
+            labels[i] = label == null ? -1 : label;
             anyKnown |= labels[i] >= 0;
         }
         if (!anyKnown) {
@@ -79,6 +80,16 @@ public final class AlignedExpert {
             identity = features[i] == i;
         }
         return new AlignedExpert(expert, features, labels, datasetLabels.size(), identity);
+    }
+
+    /**
+     * The column of {@code name}, or else of its trimmed form: moe trims a CSV header's cells, and Tribuo's CSV
+     * loader does not, so a Tribuo model trained on {@code "sepalwidth ,..."} reads "sepalwidth " where moe has
+     * "sepalwidth".
+     */
+    private static Integer lookUp(Map<String, Integer> index, String name) {
+        Integer column = index.get(name);
+        return column != null ? column : index.get(name.strip());
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {

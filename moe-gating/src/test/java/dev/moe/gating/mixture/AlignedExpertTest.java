@@ -71,7 +71,18 @@ class AlignedExpertTest {
         FakeExperts.RuleExpert expert = FakeExperts.constant("glass-tree", List.of("Na", "Mg", "K"), List.of("1"), 0);
         ExpertException e = assertThrows(ExpertException.class,
                 () -> AlignedExpert.align(expert, List.of("Na", "Al"), List.of("1", "2")));
-        assertEquals("expert 'glass-tree' reads features the data set lacks: Mg, K (data set has: Na, Al)", e.getMessage());
+        assertEquals("expert 'glass-tree' reads features the data set lacks: 'Mg', 'K' (data set has: Na, Al)", e.getMessage());
+    }
+
+    @Test
+    void namesWithStraySpacesMatchTheTrimmedColumns() {
+        // Tribuo's CSV loader keeps a header's spaces ("K "); moe trims them ("K").
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("K ", " Na"), List.of("2 ", "1"), 0);
+        AlignedExpert aligned = AlignedExpert.align(expert, List.of("Na", "Al", "K"), List.of("1", "2"));
+        FloatMatrix rows = new FloatMatrix(1, 3, new float[] {10, 20, 30});
+        assertArrayEquals(new float[] {30, 10}, aligned.expertFeatures(rows).values());
+        assertArrayEquals(new float[] {7, 5, 9, 8}, aligned.toExpertLabels(new FloatMatrix(2, 2, new float[] {5, 7, 8, 9})).values(),
+                "label '2 ' is the data set's second label, '1' its first");
     }
 
     @Test
