@@ -18,6 +18,19 @@ public record ExpertProvenance(String provider, String model, Map<String, String
     public static final String PROVIDER = "provider";
     /** The key {@link #asMap} gives {@link #model}; {@link #fromMap} reads it back. */
     public static final String MODEL = "model";
+    /**
+     * The detail that names the SHA-256 (lowercase hex) of the file a loaded model was trained on, when the model
+     * records it (Tribuo's file data sources do); several, comma-separated, for a model trained on several files. moe
+     * compares it with its data file's and says so when a loaded expert was trained on the very file it is tested on.
+     */
+    public static final String TRAINING_DATA_SHA256 = "training-data-sha256";
+    /** The detail that names the file a loaded model was trained on, as the model records it (for messages). */
+    public static final String TRAINING_DATA = "training-data";
+    /**
+     * The detail that says a loaded model was trained on part of {@link #TRAINING_DATA} only (a train/test split:
+     * its proportion and seed, as the model records them).
+     */
+    public static final String TRAINING_DATA_PART = "training-data-part";
 
     /**
      * Copies the details; they may not use the fields' keys.

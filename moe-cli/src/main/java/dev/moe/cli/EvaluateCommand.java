@@ -118,7 +118,8 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));
                 Experiment experiment = injector.getInstance(Experiment.class);
-                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress));
+                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress))
+                        .withNoticesFirst(experiment.notices());
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }

@@ -200,11 +200,16 @@ public record EvaluationReport(
         return out;
     }
 
-    /** This report with other notices (say, one put in front of those it has). */
-    public EvaluationReport withNotices(List<String> replaced) {
+    /** This report with {@code first} put in front of the notices it has (this report itself when there are none). */
+    public EvaluationReport withNoticesFirst(List<String> first) {
+        if (first.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(first);
+        all.addAll(notices);
         return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
                 labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
-                List.copyOf(replaced), gate, notes);
+                List.copyOf(all), gate, notes);
     }
 
     /** One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline. */

@@ -16,6 +16,7 @@ import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.api.NearestName;
 import dev.moe.runtime.data.CategoricalEncoding;
+import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.DataSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.evaluation.Baselines;
@@ -24,6 +25,7 @@ import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
+import dev.moe.runtime.scoring.InSampleExperts;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +51,8 @@ public final class Experiment {
     private final UnaryOperator<GateOptions> gateOptions;
     /** The categorical-cells line last said, so that repeats with the same counts do not say it again. */
     private final java.util.concurrent.atomic.AtomicReference<String> lastEncodingSummary = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Loaded experts trained on the data file itself ({@link InSampleExperts}), found in the first repeat; null before. */
+    private volatile List<String> inSampleNotices;
 
     @Inject
     public Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
@@ -82,6 +86,14 @@ public final class Experiment {
             runs.add(runOnce(r, config.seedOrDefault() + r, progress));
         }
         return runs;
+    }
+
+    /**
+     * Sentences for the report's notices that only the run can know: a loaded expert whose model was trained on the
+     * very file this run tests on. Empty before the first repeat.
+     */
+    public List<String> notices() {
+        return inSampleNotices == null ? List.of() : inSampleNotices;
     }
 
     /** The configured routing strategy, for the report. */
@@ -184,6 +196,12 @@ public final class Experiment {
                 ? training.crossFitted(data, plan, folds, seed, progress, prefix)
                 : training.threeWay(data, plan, seed, progress, prefix);
 
+        if (inSampleNotices == null) {
+            // The same loaded experts in every repeat: checked (the file hashed) once.
+            inSampleNotices = InSampleExperts.notices(built.experts(), dataFile());
+            inSampleNotices.forEach(notice -> LOG.warn("{}", notice));
+        }
+
         GateOptions options = gateOptions.apply(GateOptionsFactory.from(config.gate(), mix(seed, 0), built.gateData().rows()));
         List<GateSelection.Candidate> candidates = GateOptionsFactory.candidates(config, strategy, options);
         progress.step(prefix + (candidates.size() > 1
@@ -232,6 +250,12 @@ public final class Experiment {
         public SaveRequest saveRequest(MoeConfig config, ProviderRegistry registry, String configText) {
             return SaveRequest.of(config, model, data, encoding, plan.testRows(), seed, registry, configText);
         }
+    }
+
+    /** The file the rows come from, or null when they do not come from one (the synthetic seed data). */
+    private java.nio.file.Path dataFile() {
+        return CsvSource.NAME.equals(config.data().source()) && config.data().path() != null
+                ? config.baseDirectory().resolve(config.data().path()).normalize() : null;
     }
 
     private DataSource dataSource() {

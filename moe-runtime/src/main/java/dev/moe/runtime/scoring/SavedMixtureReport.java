@@ -12,7 +12,6 @@ import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +55,14 @@ public final class SavedMixtureReport {
      * the SHA-256 the saved mixture records): most of its rows trained the experts and the combiner, so every figure
      * on it is optimistic, the more so for an expert that memorises (kNN, a deep tree). The file is read again only when
      * it could be that one: the recorded name, or the recorded number of rows (a renamed copy), so that evaluating
-     * other data costs nothing more.
+     * other data costs nothing more. Likewise a notice for each loaded expert whose own model was trained on
+     * {@code data} ({@link InSampleExperts}).
      */
     public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data) {
+        return withMixtureTrainingFile(report.withNoticesFirst(InSampleExperts.notices(mixture.model().experts(), data)), mixture, data);
+    }
+
+    private static EvaluationReport withMixtureTrainingFile(EvaluationReport report, SavedMixture mixture, Path data) {
         BundleManifest.Provenance p = mixture.manifest().provenance();
         if (p == null || p.dataFileSha256() == null || !Files.isRegularFile(data)) {
             return report;
@@ -74,10 +78,7 @@ public final class SavedMixtureReport {
         }
         String trained = p.dataRows() == null || p.testRows() == null ? "most of its rows"
                 : (p.dataRows() - p.testRows()) + " of its rows (all but the " + p.testRows() + " test rows of seed " + p.seed() + ")";
-        List<String> notices = new ArrayList<>();
-        notices.add(data.getFileName() + " is the file this mixture was trained on (the SHA-256 it records): " + trained
-                + " trained the experts and the combiner, so these figures are optimistic; evaluate on rows it has not seen");
-        notices.addAll(report.notices());
-        return report.withNotices(notices);
+        return report.withNoticesFirst(List.of(data.getFileName() + " is the file this mixture was trained on (the SHA-256 it records): "
+                + trained + " trained the experts and the combiner, so these figures are optimistic; evaluate on rows it has not seen"));
     }
 }

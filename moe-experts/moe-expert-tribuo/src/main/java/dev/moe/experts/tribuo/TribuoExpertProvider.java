@@ -265,5 +265,6 @@ public final class TribuoExpertProvider implements ExpertProvider {
         } catch (RuntimeException e) {
             // A model built outside Tribuo's trainers may have no trainer provenance: nothing to report.
         }
+        TrainingDataProvenance.describe(model, provenance);
     }
 }
