@@ -4,9 +4,12 @@ usage: python3 bench/benchmark_table.py REPORTS_FOLDER [NAME ...]
 """
 import json
 import os
+import re
 import sys
 
 BASELINES = {"uniform", "stacking", "tribuo-ensemble", "moe"}
+# The configs bench/lineups.py writes end with their line-up's name.
+LINEUP = re.compile(r"-(lk|cm|lx|lck)$")
 
 
 def figure(results, name):
@@ -41,8 +44,10 @@ def main():
               f"| {figure(results, 'stacking')} | {figure(results, 'tribuo-ensemble')} | **{results['moe']['accuracy']:.3f}** "
               f"| {difference(comparisons, best)} | {difference(comparisons, 'uniform')} "
               f"| {', '.join(f'{k} {v}' for k, v in chosen.items())} | {seconds} |")
+        lineup = LINEUP.search(name)
         group = ("held-out" if name.startswith("held-out/")
-                 else "specialists" if name.endswith("-specialists") else "five experts")
+                 else "specialists" if name.endswith("-specialists")
+                 else f"line-up {lineup.group(1)}" if lineup else "five experts")
         totals = groups.setdefault(group, {"best": [], "uniform": [], "moe": [], "stacking": [], "tribuo-ensemble": []})
         for key, model in (("best", best), ("uniform", "uniform"), ("stacking", "stacking"), ("moe", "moe"),
                            ("tribuo-ensemble", "tribuo-ensemble")):
