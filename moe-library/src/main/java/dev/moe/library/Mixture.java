@@ -92,7 +92,7 @@ public final class Mixture {
                 CategoricalEncoding.none(featureNames));
     }
 
-    private Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
+    Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
                     String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
                     OffsetDateTime createdAt, TribuoOrigin tribuo, CategoricalEncoding encoding) {
         this.model = Objects.requireNonNull(model, "model");

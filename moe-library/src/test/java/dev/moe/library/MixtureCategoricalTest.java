@@ -15,6 +15,9 @@ import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.scoring.CsvPredictions;
+import org.tribuo.classification.dtree.CARTClassificationTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,5 +82,63 @@ class MixtureCategoricalTest {
         assertEquals("row 0: no column 'colour'; the mixture reads 2 columns (colour, x)", missing.getMessage());
         MoeException gap = assertThrows(MoeException.class, () -> mixture.predictRows(List.of(Map.of("colour", "red", "x", "NA"))));
         assertTrue(gap.getMessage().startsWith("row 0: column 'x': a missing value ('NA')"), gap.getMessage());
+    }
+
+    @Test
+    void aCsvFileWithCategoricalColumnsTrainsAMixtureThatMoePredictReadsAsTheLibraryDoes() throws Exception {
+        StringBuilder text = new StringBuilder("colour,x,label\n");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String[] colours = {"red", "green", "blue"};
+        for (int r = 0; r < 150; r++) {
+            String colour = r % 30 == 4 ? "" : colours[(r * 7) % 3];
+            float x = ((r * 37) % 100) / 50f - 1;
+            String label = colour.equals("red") || x > 0.4f ? "a" : "b";
+            text.append(colour).append(',').append(x).append(',').append(label).append('\n');
+            rows.add(Map.of("colour", colour, "x", Float.toString(x))); // as the file has them
+        }
+        Path csv = Files.writeString(dir.resolve("train.csv"), text);
+        Mixture mixture = Mixture.builder().seed(3).crossFitFolds(3)
+                .expert("mlp", "nd4j-mlp", Map.of("hidden", 4, "epochs", 20))
+                .expert("cart", new CARTClassificationTrainer(3))
+                .categorical("colour").train(csv, "label");
+        // The raw columns in, the levels of the training rows (the blank cell is no level) recorded.
+        assertEquals(List.of("colour", "x"), mixture.inputColumns());
+        assertEquals(List.of("colour=blue", "colour=green", "colour=red", "x"), mixture.featureNames());
+        assertEquals(List.of(new dev.moe.runtime.data.CategoricalEncoding.Column("colour", List.of("blue", "green", "red"))),
+                mixture.categoricalColumns());
+        float[] byName = mixture.predictRows(rows).probabilities().values();
+        float[] oneHot = new float[150 * 4];
+        for (int r = 0; r < 150; r++) {
+            int level = List.of("blue", "green", "red").indexOf(rows.get(r).get("colour"));
+            if (level >= 0) {
+                oneHot[r * 4 + level] = 1;
+            }
+            oneHot[r * 4 + 3] = Float.parseFloat((String) rows.get(r).get("x"));
+        }
+        assertArrayEquals(mixture.predict(new dev.moe.api.FloatMatrix(150, 4, oneHot)).probabilities().values(), byName);
+
+        // Saved, it is read by moe predict's path with the same encoding; the label column is the file's.
+        Path file = dir.resolve("trained.moe");
+        mixture.save(file);
+        dev.moe.runtime.bundle.SavedMixture saved = new BundleReader(ProviderRegistry.fromClassPath()).read(file);
+        assertEquals(mixture.categoricalColumns(), saved.encoding().categorical());
+        assertEquals("label", saved.labelColumn());
+        Path out = dir.resolve("predicted.csv");
+        CsvPredictions.write(saved, csv, out);
+        List<String> lines = Files.readAllLines(out);
+        for (int r = 0; r < 150; r++) {
+            String[] cells = lines.get(r + 1).split(",");
+            for (int c = 0; c < 2; c++) {
+                assertEquals(byName[r * 2 + c], Float.parseFloat(cells[2 + c]), "row " + r); // to the bit
+            }
+        }
+        // A level the training rows lack reads as a missing cell does: none of the levels.
+        assertArrayEquals(mixture.predictRows(List.of(Map.of("colour", "", "x", 0.5f))).probabilities().values(),
+                mixture.predictRows(List.of(Map.of("colour", "mauve", "x", 0.5f))).probabilities().values());
+
+        IllegalStateException numbers = assertThrows(IllegalStateException.class, () -> Mixture.builder()
+                .expert("cart", new CARTClassificationTrainer(3)).categorical("colour")
+                .train(new dev.moe.api.FloatMatrix(2, 1, new float[2]), List.of("x"), new int[2], List.of("a", "b")));
+        assertTrue(numbers.getMessage().startsWith("categorical(colour) is read from a CSV file's text"), numbers.getMessage());
     }
 }
