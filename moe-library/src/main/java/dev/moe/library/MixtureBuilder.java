@@ -8,6 +8,7 @@ import dev.moe.api.TrainingSet;
 import dev.moe.experts.tribuo.TribuoExpert;
 import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateTrainer;
+import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.SaveRequest;
@@ -69,6 +70,7 @@ public final class MixtureBuilder {
     private Path pluginsFolder;
     private ProgressListener progress = ProgressListener.SILENT;
     private List<String> categorical = List.of();
+    private List<String> ignore = List.of();
 
     MixtureBuilder() {
     }
@@ -87,6 +89,7 @@ public final class MixtureBuilder {
         copy.pluginsFolder = pluginsFolder;
         copy.progress = progress;
         copy.categorical = categorical;
+        copy.ignore = ignore;
         return copy;
     }
 
@@ -299,14 +302,26 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Columns of a CSV file ({@link #train(Path, String)}) that are not features (an id, a name), as {@code data.ignore}
+     * in a config: dropped before the file's cells are read.
+     *
+     * @param columns the columns' names; none: every column but the label is read (the default)
+     * @return this builder
+     */
+    public MixtureBuilder ignore(String... columns) {
+        this.ignore = List.of(columns);
+        return this;
+    }
+
+    /**
      * Columns of a CSV file ({@link #train(Path, String)}) that hold categories (a vote y/n, a colour, a code), as
      * {@code data.categorical} in a config: each becomes one feature per level, {@code column=level}, with the levels
      * of the training rows; a missing cell or a level those rows lack encodes as none of them (all zeros). The
      * mixture records the levels, so {@link Mixture#predictRows}, {@code moe predict} and the Spark stage read the raw
      * column and encode it the same way.
      *
-     * @param columns the columns' names; {@code "all"} alone: every column but the label (unless the file has a
-     *                column named {@code all})
+     * @param columns the columns' names; {@code "all"} alone: every column but the label and the {@linkplain #ignore
+     *                ignored} ones (unless the file has a column named {@code all})
      * @return this builder
      */
     public MixtureBuilder categorical(String... columns) {
@@ -333,8 +348,8 @@ public final class MixtureBuilder {
 
     /**
      * Trains the mixture on every row of a CSV file (none is held out), read as {@code moe train} reads its data: a
-     * header, the label in {@code labelColumn}, every other column a numeric feature unless {@link #categorical}
-     * names it. A numeric cell that is missing or not a number is refused, naming its line and column.
+     * header, the label in {@code labelColumn}, every other column a numeric feature unless {@link #categorical} or
+     * {@link #ignore} names it. A numeric cell that is missing or not a number is refused, naming its line and column.
      *
      * @param csv         the file
      * @param labelColumn the label's column
@@ -345,7 +360,17 @@ public final class MixtureBuilder {
     public Mixture train(Path csv, String labelColumn) {
         Objects.requireNonNull(csv, "csv");
         Objects.requireNonNull(labelColumn, "labelColumn");
-        Dataset data = CsvSource.read(csv, labelColumn, List.of(), categorical);
+        Dataset data;
+        try {
+            data = CsvSource.read(csv, labelColumn, ignore, categorical);
+        } catch (CsvSource.NotANumber e) {
+            throw new MoeException(e.getMessage() + "; if its values are categories, name it in categorical(\"" + e.column()
+                    + "\", ...) (or categorical(\"all\")); if it is not a feature, in ignore(\"" + e.column() + "\")", e);
+        } catch (MoeException e) {
+            // The reader names a config's keys (data.label: ..., data.categorical names ...); here they are arguments.
+            throw new MoeException(e.getMessage().replaceFirst("^data\\.label: ", "")
+                    .replaceFirst("^data\\.(categorical|ignore) names", "$1(...) names"), e);
+        }
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()),
                 labelColumn, BundleFormat.fileSha256(csv));
     }
@@ -379,11 +404,12 @@ public final class MixtureBuilder {
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()), "label", null);
     }
 
-    /** Categorical columns are read from a file's text; other inputs hold numbers already, and would ignore them. */
+    /** Categorical and ignored columns are a CSV file's; other inputs hold numbers already, and would not use them. */
     private void requireNoCategorical(String input) {
-        if (!categorical.isEmpty()) {
-            throw new IllegalStateException("categorical(" + String.join(", ", categorical) + ") is read from a CSV file's"
-                    + " text (train(Path, String)); " + input + " holds numbers already");
+        if (!categorical.isEmpty() || !ignore.isEmpty()) {
+            throw new IllegalStateException((categorical.isEmpty() ? "ignore(" + String.join(", ", ignore)
+                    : "categorical(" + String.join(", ", categorical)) + ") names a CSV file's columns (train(Path, String)); "
+                    + input + " holds numbers already");
         }
     }
 
