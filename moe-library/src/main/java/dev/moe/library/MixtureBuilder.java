@@ -82,6 +82,7 @@ public final class MixtureBuilder {
         copy.seed = seed;
         copy.crossFitFolds = crossFitFolds;
         copy.candidates = candidates;
+        copy.floorMargin = floorMargin;
         copy.strategy = strategy;
         copy.strategyParams = strategyParams;
         copy.gate = gate;
