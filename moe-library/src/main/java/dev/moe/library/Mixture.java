@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,6 +57,8 @@ import org.tribuo.provenance.impl.EmptyTrainerProvenance;
  * }</pre>
  */
 public final class Mixture {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Mixture.class);
 
     /**
      * Where one expert came from, for saving.
@@ -92,7 +96,7 @@ public final class Mixture {
                 CategoricalEncoding.none(featureNames));
     }
 
-    private Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
+    Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
                     String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
                     OffsetDateTime createdAt, TribuoOrigin tribuo, CategoricalEncoding encoding) {
         this.model = Objects.requireNonNull(model, "model");
@@ -150,8 +154,9 @@ public final class Mixture {
     /**
      * Predicts rows given by column name, as {@code moe predict} reads a CSV file: every column of
      * {@link #inputColumns()} must be there (others are ignored); a numeric cell is a {@link Number} or its text, a
-     * categorical one its level as text, one-hot encoded with the levels the bundle records (a level it does not
-     * record, or a missing cell, encodes as none of them: all zeros).
+     * categorical one its level as text (or any value whose {@code toString()} is the level), one-hot encoded with the levels the bundle records (a level it does not
+     * record, or a missing cell, encodes as none of them: all zeros; such cells are counted and said in one warning
+     * per call, through SLF4J, as {@code moe predict} says them).
      *
      * @param rows each row as column name to cell; read, not changed
      * @return the probabilities and each expert's weight per row, as {@link #predict}
@@ -164,7 +169,7 @@ public final class Mixture {
         Object[] cells = new Object[columns.size()];
         CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
         for (int r = 0; r < rows.size(); r++) {
-            Map<String, ?> row = rows.get(r);
+            Map<String, ?> row = Objects.requireNonNull(rows.get(r), "row " + r + " is null");
             for (int k = 0; k < cells.length; k++) {
                 if (!row.containsKey(columns.get(k))) {
                     throw new MoeException("row " + r + ": no column '" + columns.get(k) + "'; the mixture reads " + columns.size()
@@ -173,6 +178,11 @@ public final class Mixture {
                 cells[k] = row.get(columns.get(k));
             }
             encoding.encodeRow(cells, values, r * featureNames.size(), "row " + r + ": ", tally);
+        }
+        String summary = tally.summary();
+        if (summary != null) {
+            // One line per call, as moe predict says one per input file.
+            LOG.warn("predictRows, {} rows: {}", rows.size(), summary);
         }
         return predict(new FloatMatrix(rows.size(), featureNames.size(), values));
     }
@@ -185,9 +195,14 @@ public final class Mixture {
         return encoding.inputColumns();
     }
 
-    /** @return the categorical columns with their levels, in order; empty when every column is numeric */
-    public List<CategoricalEncoding.Column> categoricalColumns() {
-        return encoding.categorical();
+    /**
+     * @return each categorical column's levels, in the order of its {@code column=level} features, the columns in
+     *         input order; empty when every column is numeric
+     */
+    public Map<String, List<String>> categoricalColumns() {
+        Map<String, List<String>> levels = new LinkedHashMap<>();
+        encoding.categorical().forEach(c -> levels.put(c.name(), c.levels()));
+        return Collections.unmodifiableMap(levels);
     }
 
     /** @return the features the mixture reads, in the order {@link #predict} takes them */

@@ -8,9 +8,12 @@ import dev.moe.api.TrainingSet;
 import dev.moe.experts.tribuo.TribuoExpert;
 import dev.moe.gating.training.GateOptions;
 import dev.moe.gating.training.GateTrainer;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.SaveRequest;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.data.Dataset;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.experiment.ExpertFactory;
@@ -66,6 +69,8 @@ public final class MixtureBuilder {
     private boolean gateChanged;
     private Path pluginsFolder;
     private ProgressListener progress = ProgressListener.SILENT;
+    private List<String> categorical = List.of();
+    private List<String> ignore = List.of();
 
     MixtureBuilder() {
     }
@@ -77,12 +82,15 @@ public final class MixtureBuilder {
         copy.seed = seed;
         copy.crossFitFolds = crossFitFolds;
         copy.candidates = candidates;
+        copy.floorMargin = floorMargin;
         copy.strategy = strategy;
         copy.strategyParams = strategyParams;
         copy.gate = gate;
         copy.gateChanged = gateChanged;
         copy.pluginsFolder = pluginsFolder;
         copy.progress = progress;
+        copy.categorical = categorical;
+        copy.ignore = ignore;
         return copy;
     }
 
@@ -295,6 +303,38 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Columns of a CSV file ({@link #train(Path, String)}) that are not features (an id, a name), as {@code data.ignore}
+     * in a config: dropped before the file's cells are read.
+     *
+     * @param columns the columns' names; none: every column but the label is read (the default)
+     * @return this builder
+     */
+    public MixtureBuilder ignore(String... columns) {
+        this.ignore = List.of(columns);
+        return this;
+    }
+
+    /**
+     * Columns of a CSV file ({@link #train(Path, String)}) that hold categories (a vote y/n, a colour, a code), as
+     * {@code data.categorical} in a config: each becomes one feature per level, {@code column=level}, with the levels
+     * of the training rows; a missing cell or a level those rows lack encodes as none of them (all zeros). The
+     * mixture records the levels, so {@link Mixture#predictRows}, {@code moe predict} and the Spark stage read the raw
+     * column and encode it the same way.
+     *
+     * @param columns the columns' names; {@code "all"} alone: every column but the label and the {@linkplain #ignore
+     *                ignored} ones (unless the file has a column named {@code all})
+     * @return this builder
+     */
+    public MixtureBuilder categorical(String... columns) {
+        List<String> names = List.of(columns);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("name at least one categorical column, or \"all\"");
+        }
+        this.categorical = names;
+        return this;
+    }
+
+    /**
      * Trains the mixture on every example of a Tribuo data set (none is held out). Features are read by name; an
      * example that lacks one has 0 there, as Tribuo reads sparse examples.
      *
@@ -307,8 +347,38 @@ public final class MixtureBuilder {
         return train(data, new MixtureTrainer(this).getProvenance());
     }
 
+    /**
+     * Trains the mixture on every row of a CSV file (none is held out), read as {@code moe train} reads its data: a
+     * header, the label in {@code labelColumn}, every other column a numeric feature unless {@link #categorical} or
+     * {@link #ignore} names it. A numeric cell that is missing or not a number is refused, naming its line and column.
+     *
+     * @param csv         the file
+     * @param labelColumn the label's column
+     * @return the trained mixture; its {@link Mixture#inputColumns()} are the file's columns but the label
+     * @throws dev.moe.runtime.MoeException naming the file and line or column when the file cannot be read as such,
+     *                                      when an expert cannot be built, or when the rows are too few
+     */
+    public Mixture train(Path csv, String labelColumn) {
+        Objects.requireNonNull(csv, "csv");
+        Objects.requireNonNull(labelColumn, "labelColumn");
+        Dataset data;
+        try {
+            data = CsvSource.read(csv, labelColumn, ignore, categorical);
+        } catch (CsvSource.NotANumber e) {
+            throw new MoeException(e.getMessage() + "; if its values are categories, name it in categorical(\"" + e.column()
+                    + "\", ...) (or categorical(\"all\")); if it is not a feature, in ignore(\"" + e.column() + "\")", e);
+        } catch (MoeException e) {
+            // The reader names a config's keys (data.label: ..., data.categorical names ...); here they are arguments.
+            throw new MoeException(e.getMessage().replaceFirst("^data\\.label: ", "")
+                    .replaceFirst("^data\\.(categorical|ignore) names", "$1(...) names"), e);
+        }
+        return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()),
+                labelColumn, BundleFormat.fileSha256(csv));
+    }
+
     Mixture train(org.tribuo.Dataset<Label> data, TrainerProvenance trainer) {
-        return train(TribuoRows.dataset(data), new Mixture.TribuoOrigin(data.getFeatureIDMap(), data.getProvenance(), trainer));
+        requireNoCategorical("a Tribuo data set");
+        return train(TribuoRows.dataset(data), new Mixture.TribuoOrigin(data.getFeatureIDMap(), data.getProvenance(), trainer), "label", null);
     }
 
     /**
@@ -324,6 +394,7 @@ public final class MixtureBuilder {
      * @throws dev.moe.runtime.MoeException when an expert cannot be built or the rows are too few
      */
     public Mixture train(FloatMatrix features, List<String> featureNames, int[] labels, List<String> labelNames) {
+        requireNoCategorical("a matrix");
         TrainingSet checked = new TrainingSet(features, labels, featureNames, labelNames);
         Mixture.requireFinite(checked.features(), checked.featureNames());
         // Experts find their columns by name: a name given twice would hand them the first column and lose the other.
@@ -331,7 +402,16 @@ public final class MixtureBuilder {
         requireDistinct("label", checked.labelNames());
         Dataset data = new Dataset("in-memory rows", checked.features(), checked.labels(), checked.featureNames(),
                 checked.labelNames());
-        return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()));
+        return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()), "label", null);
+    }
+
+    /** Categorical and ignored columns are a CSV file's; other inputs hold numbers already, and would not use them. */
+    private void requireNoCategorical(String input) {
+        if (!categorical.isEmpty() || !ignore.isEmpty()) {
+            throw new IllegalStateException((categorical.isEmpty() ? "ignore(" + String.join(", ", ignore)
+                    : "categorical(" + String.join(", ", categorical)) + ") names a CSV file's columns (train(Path, String)); "
+                    + input + " holds numbers already");
+        }
     }
 
     private static void requireDistinct(String what, List<String> names) {
@@ -343,7 +423,11 @@ public final class MixtureBuilder {
         }
     }
 
-    Mixture train(Dataset data, Mixture.TribuoOrigin origin) {
+    /**
+     * @param labelColumn the label's column, as the bundle records it for {@code moe evaluate -m}
+     * @param fileSha256  the SHA-256 of the file the rows were read from; null when they were not read from one
+     */
+    Mixture train(Dataset data, Mixture.TribuoOrigin origin, String labelColumn, String fileSha256) {
         if (experts.isEmpty()) {
             throw new IllegalStateException("no experts: add at least one with expert(...)");
         }
@@ -378,10 +462,12 @@ public final class MixtureBuilder {
         }
         Map<String, Object> routingParams = run.model().strategy().name().equals(config.routing().strategyOrDefault())
                 ? config.routing().params() : Map.of();
+        // The encoded rows (categorical columns one-hot), as moe train records them.
+        Dataset encoded = run.data();
         BundleManifest.Provenance provenance = new BundleManifest.Provenance(null, null, seed, "java-api", data.name(),
-                rows, SaveRequest.datasetSha256(data), null, 0, null, null);
-        return new Mixture(run.model(), data.featureNames(), origins, routingParams, "label", provenance, run.gate().chosen(),
-                pluginsFolder, OffsetDateTime.now(), origin);
+                rows, SaveRequest.datasetSha256(encoded), fileSha256, 0, null, null);
+        return new Mixture(run.model(), encoded.featureNames(), origins, routingParams, labelColumn, provenance, run.gate().chosen(),
+                pluginsFolder, OffsetDateTime.now(), origin, run.encoding());
     }
 
     /**

@@ -11,6 +11,7 @@ import com.oracle.labs.mlrg.olcut.util.Pair;
 import dev.moe.api.FloatMatrix;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tribuo.Model;
@@ -33,6 +34,14 @@ class MixtureTrainerTest {
                 .expert("logistic", new LogisticRegressionTrainer())
                 .expert("cart", new CARTClassificationTrainer(3))
                 .crossFitFolds(3);
+    }
+
+    @Test
+    void theTrainerKeepsEverySettingOfTheBuilder() {
+        // The trainer trains copies of the builder: a setting the copy drops is silently the default in every fold.
+        MixtureBuilder builder = builder().seed(7).floorMargin(0).candidates("uniform", "constant").strategy("top-k", Map.of("k", 1));
+        assertEquals("MixtureTrainer" + builder.describe(), builder.asTribuoTrainer().toString());
+        assertTrue(builder.asTribuoTrainer().toString().contains("floor-margin=0.0"), builder.asTribuoTrainer().toString());
     }
 
     @Test

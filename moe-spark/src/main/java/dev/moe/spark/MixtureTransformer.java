@@ -53,9 +53,13 @@ import scala.Option;
  * A saved mixture as a Spark ML stage: a {@link Model} that adds, to every row, the predicted label
  * ({@code predictionCol}, text), every class's probability ({@code probabilityCol}, a vector in the bundle's label
  * order) and each expert's weight ({@code weightsCol}, a vector in the bundle's expert order; 0: not chosen). Both
- * vectors carry their labels and expert ids as ML attributes. Features come from a vector column
- * ({@code featuresCol}, in the bundle's feature order) or, when that is not set, from the columns named as the
- * bundle's features (any order; numbers, or text that parses as numbers), as {@code moe predict} reads them.
+ * vectors carry their labels and expert ids as ML attributes. By default the stage reads the bundle's
+ * {@linkplain #inputColumns() input columns} by name, in any order, as {@code moe predict} reads a file's: a numeric
+ * column as numbers or numeric text, a categorical one as its level (text, or a number read as its text), one-hot
+ * encoded with the levels the bundle records (a missing cell or an unseen level: all zeros, counted in the executor's
+ * log), so a DataFrame as read from the raw CSV needs no encoding stage before it. When {@code featuresCol} is set,
+ * features come from that vector column instead, already encoded, in the bundle's {@linkplain #featureNames() feature
+ * order}.
  *
  * <p>Scoring is {@link SparkMixture}'s: the bundle's bytes broadcast, loaded once per executor JVM with the plugins it
  * records shipped with the job, rows scored in blocks through {@link MixtureModel#predict}. ML persistence
@@ -95,7 +99,8 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         this.labelNames = List.copyOf(labelNames);
         this.expertIds = List.copyOf(expertIds);
         featuresCol = new Param<>(this, "featuresCol",
-                "vector column of the model's features, in the bundle's order; unset: the columns named as the features");
+                "vector column of the model's features (categorical columns one-hot), in the bundle's feature order; unset: the"
+                        + " bundle's input columns, read by name and encoded by the stage");
         predictionCol = new Param<>(this, "predictionCol", "output column: the predicted label");
         probabilityCol = new Param<>(this, "probabilityCol", "output column: a vector of every class's probability, in the bundle's label order");
         weightsCol = new Param<>(this, "weightsCol",
@@ -133,8 +138,18 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         return uid;
     }
 
+    /** @return the features the mixture reads, in order: a {@code featuresCol} vector holds these (categorical columns one-hot) */
     public List<String> featureNames() {
         return featureNames;
+    }
+
+    /**
+     * @return the columns the stage reads when {@code featuresCol} is not set: the features, except that a categorical
+     *         column stands for its {@code column=level} features (equal to {@link #featureNames()} when every column
+     *         is numeric)
+     */
+    public List<String> inputColumns() {
+        return encoding.inputColumns();
     }
 
     public List<String> labelNames() {
@@ -208,6 +223,16 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
                 throw new MoeException("the features column '" + column + "' is " + schema.apply(column).dataType().simpleString()
                         + ", not a vector");
             }
+            // A vector's size is known here when its stage recorded it (VectorAssembler, OneHotEncoder do): a vector
+            // built from the raw columns of a mixture with categorical ones is refused now, not by every executor task.
+            int size = AttributeGroup.fromStructField(schema.apply(column)).size();
+            if (size >= 0 && size != featureNames.size()) {
+                throw new MoeException("the features column '" + column + "' holds vectors of size " + size + "; the model reads "
+                        + featureNames.size() + " features (" + abbreviated(featureNames) + ")" + (encoding.isIdentity() ? ""
+                        : "; its categorical columns are one-hot with the bundle's levels: leave featuresCol unset and the stage"
+                        + " reads and encodes the " + encoding.inputColumns().size() + " input columns ("
+                        + abbreviated(encoding.inputColumns()) + ") itself"));
+            }
         } else {
             List<String> inputs = encoding.inputColumns();
             List<String> missing = inputs.stream().filter(f -> !columns.contains(f)).toList();
@@ -227,6 +252,12 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
         fields.add(named(getOrDefault(probabilityCol), labelNames));
         fields.add(named(getOrDefault(weightsCol), expertIds));
         return DataTypes.createStructType(fields);
+    }
+
+    /** The first names of a long list (soybean's mixture reads 99 features): a message stays one readable line. */
+    private static String abbreviated(List<String> names) {
+        return names.size() <= 8 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 6)) + ", ... (" + (names.size() - 6) + " more)";
     }
 
     private static StructField named(String column, List<String> names) {

@@ -113,8 +113,17 @@ public final class SparkMixture implements Serializable {
         return new SparkMixture(model.getFileName().toString(), broadcast, mixture, batchRows);
     }
 
+    /** @return the features the mixture reads, in order (a categorical column's as {@code column=level}) */
     public List<String> featureNames() {
         return featureNames;
+    }
+
+    /**
+     * @return the columns {@link #predict} and {@link #evaluate} read by name: the features, except that a categorical
+     *         column stands for its {@code column=level} features, read as text and encoded with the bundle's levels
+     */
+    public List<String> inputColumns() {
+        return encoding.inputColumns();
     }
 
     public List<String> labelNames() {

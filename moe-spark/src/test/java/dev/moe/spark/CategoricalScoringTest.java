@@ -1,6 +1,5 @@
 package dev.moe.spark;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,10 +20,13 @@ import dev.moe.runtime.scoring.CsvPredictions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -106,7 +108,14 @@ class CategoricalScoringTest {
 
     @Test
     void theMlStageEncodesAsMoePredictDoes() {
-        List<Row> scored = MixtureTransformer.fromBundle(model).transform(SparkMixture.read(spark, csv.toString()))
+        MixtureTransformer stage = MixtureTransformer.fromBundle(model);
+        assertEquals(List.of("colour", "x"), stage.inputColumns());
+        assertEquals(List.of("colour", "x"), SparkMixture.load(spark, model).inputColumns());
+        // The raw columns as Spark reads a CSV by itself (every cell text), as a Spark user has them.
+        Dataset<Row> raw = spark.read().option("header", "true").csv(csv.toString());
+        // One partition, so the blocks are moe predict's and the probabilities must be its own, to the bit.
+        assertEquals(1, raw.javaRDD().getNumPartitions());
+        List<Row> scored = new Pipeline().setStages(new PipelineStage[] {stage}).fit(raw).transform(raw)
                 .select("id", "prediction", "probability").collectAsList();
         assertEquals(ROWS, scored.size());
         for (Row row : scored) {
@@ -114,11 +123,27 @@ class CategoricalScoringTest {
             String[] want = expected.get(id + 1).split(",");
             assertEquals(want[0], row.getString(1), "row " + id);
             double[] p = ((Vector) row.get(2)).toArray();
-            double[] wanted = Arrays.stream(want).skip(2).limit(p.length).mapToDouble(Double::parseDouble).toArray();
-            assertArrayEquals(wanted, p, 1e-6, "row " + id);
+            for (int j = 0; j < p.length; j++) {
+                assertEquals(Float.parseFloat(want[2 + j]), (float) p[j], "row " + id); // float bits, as moe predict wrote them
+            }
         }
         MoeException missing = assertThrows(MoeException.class,
                 () -> MixtureTransformer.fromBundle(model).transform(SparkMixture.read(spark, csv.toString()).drop("colour")));
         assertTrue(missing.getMessage().contains("no column 'colour'"), missing.getMessage());
+    }
+
+    @Test
+    void aVectorOfTheRawColumnsIsRefusedBeforeAnyTaskRuns() {
+        // x alone assembled (colour is text): 1 value where the mixture reads 5; the stage says so on the driver.
+        Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
+        Dataset<Row> assembled = new VectorAssembler().setInputCols(new String[] {"x"}).setOutputCol("features").transform(raw);
+        MixtureTransformer stage = MixtureTransformer.fromBundle(model).setFeaturesCol("features");
+        MoeException wrong = assertThrows(MoeException.class, () -> stage.transformSchema(assembled.schema()));
+        assertEquals("the features column 'features' holds vectors of size 1; the model reads 5 features (colour=blue, "
+                + "colour=green, colour=mauve, colour=red, x); its categorical columns are one-hot with the bundle's levels: leave featuresCol"
+                + " unset and the stage reads and encodes the 2 input columns (colour, x) itself", wrong.getMessage());
+        // Left unset, the same stage reads the raw columns (colour as text, x as inferred doubles).
+        stage.clear(stage.featuresCol());
+        assertEquals(ROWS, stage.transform(assembled).count());
     }
 }

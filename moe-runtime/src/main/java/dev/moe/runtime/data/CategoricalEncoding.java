@@ -48,6 +48,11 @@ public final class CategoricalEncoding implements Serializable {
     private final List<String> featureNames;
     /** For each categorical column (in order), its level's feature index offset by level. */
     private final List<HashMap<String, Integer>> levelIndex = new ArrayList<>();
+    /**
+     * For each categorical column, its numeric levels by value (-1: two levels of one value), for typed cells: a
+     * Spark or Parquet double 6.0, whose text is "6.0", is the level "6" that the CSV's text gave.
+     */
+    private final List<HashMap<Double, Integer>> levelByValue = new ArrayList<>();
 
     private CategoricalEncoding(List<Column> columns) {
         this.columns = List.copyOf(columns);
@@ -55,16 +60,32 @@ public final class CategoricalEncoding implements Serializable {
         for (Column c : this.columns) {
             if (c.categorical()) {
                 HashMap<String, Integer> index = new HashMap<>();
+                HashMap<Double, Integer> byValue = new HashMap<>();
                 for (String level : c.levels()) {
+                    Double value = numberOf(level);
+                    if (value != null && byValue.putIfAbsent(value, index.size()) != null) {
+                        byValue.put(value, -1);
+                    }
                     index.put(level, index.size());
                     names.add(featureName(c.name(), level));
                 }
                 levelIndex.add(index);
+                levelByValue.add(byValue);
             } else {
                 names.add(c.name());
             }
         }
         this.featureNames = List.copyOf(names);
+    }
+
+    /** A level's value when it is a finite number (0 for -0), else null. */
+    private static Double numberOf(String level) {
+        try {
+            double v = Double.parseDouble(level);
+            return Double.isFinite(v) ? v + 0.0 : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The feature of one level of a categorical column. */
@@ -243,7 +264,8 @@ public final class CategoricalEncoding implements Serializable {
 
     /**
      * One row given as typed cells (a Spark row's), in {@link #inputColumns()} order, into {@code into[at ...]}: a
-     * numeric cell with the CSV reader's policy, a categorical one as text.
+     * numeric cell with the CSV reader's policy, a categorical one as text, or a number (a Spark double) as the
+     * numeric level of its value when its text is not a level.
      *
      * @param where put before a message, e.g. {@code "input partition 3: "}
      */
@@ -253,7 +275,12 @@ public final class CategoricalEncoding implements Serializable {
             Column c = columns.get(j);
             if (c.categorical()) {
                 String cell = cells[j] == null ? "" : cells[j].toString().strip();
-                Integer level = levelIndex.get(k++).get(cell);
+                Integer level = levelIndex.get(k).get(cell);
+                if (level == null && cells[j] instanceof Number number) {
+                    level = levelByValue.get(k).get(number.doubleValue() + 0.0);
+                    level = level == null || level < 0 ? null : level;
+                }
+                k++;
                 int width = c.levels().size();
                 java.util.Arrays.fill(into, at, at + width, 0f);
                 if (level != null) {

@@ -97,6 +97,21 @@ class CategoricalEncodingTest {
         assertArrayEquals(blocks.row(4), java.util.Arrays.copyOfRange(row, 1, row.length));
         assertEquals(1, tally.missing("colour"));
         assertEquals(1, tally.unseen("code"));
+        // A typed number is its numeric level: a double 10.0 (Spark, Parquet from pandas) is the level "10", as 10 is.
+        again.encodeRow(new Object[] {" blue ", 2.5, 10.0}, row, 1, "", tally);
+        assertArrayEquals(blocks.row(1), java.util.Arrays.copyOfRange(row, 1, row.length));
+        again.encodeRow(new Object[] {" blue ", 2.5, 10L}, row, 1, "", tally);
+        assertArrayEquals(blocks.row(1), java.util.Arrays.copyOfRange(row, 1, row.length));
+        again.encodeRow(new Object[] {" blue ", 2.5, 10.5f}, row, 1, "", tally); // no such level: none, counted
+        assertEquals(0f, row[1 + 4] + row[1 + 5]);
+        assertEquals(2, tally.unseen("code"));
+        // Two levels of one value ("06" and "6" as text): a number whose text is neither cannot tell them apart.
+        CategoricalEncoding twins = CategoricalEncoding.of(List.of("c=06", "c=6"), List.of(new CategoricalEncoding.Column("c", List.of("06", "6"))));
+        float[] two = new float[2];
+        twins.encodeRow(new Object[] {6}, two, 0, "", tally);
+        assertArrayEquals(new float[] {0, 1}, two, "its text '6' is a level");
+        twins.encodeRow(new Object[] {6.0}, two, 0, "", tally);
+        assertArrayEquals(new float[] {0, 0}, two, "6.0 is '06' and '6' alike: neither");
         MoeException bad = assertThrows(MoeException.class, () -> again.encodeRow(new Object[] {"red", "NA", "2"}, row, 0, "row 3: ", tally));
         assertTrue(bad.getMessage().startsWith("row 3: column 'x': a missing value ('NA')"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> CategoricalEncoding.of(List.of("x", "colour=red"),
