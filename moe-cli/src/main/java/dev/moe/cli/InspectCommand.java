@@ -63,8 +63,10 @@ final class InspectCommand implements Callable<Integer> {
             json = Path.of("-");
         }
         if (model == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'");
+            throw new picocli.CommandLine.MissingParameterException(spec.commandLine(), spec.positionalParameters().get(0),
+                    "Missing required parameter: 'FILE'");
         }
+        CommandInputs.notAConfig(model);
         Path plugins = pluginOptions.folder(null);
         PrintWriter out = spec.commandLine().getOut();
         if (json == null) {

@@ -47,6 +47,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackendNotice.logFallback(spec.commandLine().getErr());
+        CommandInputs.notAConfig(model);
         try (OutputTarget target = OutputTarget.claim(output, "predictions", outputOptions.overwrite,
                 CommandInputs.ofModel(model, input, pluginOptions.folder(null)))) {
             long rows;
