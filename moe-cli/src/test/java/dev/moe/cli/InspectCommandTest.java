@@ -217,7 +217,7 @@ class InspectCommandTest {
 
         r = MainTest.moe("inspect");
         assertEquals(2, r.status());
-        assertEquals("moe: Missing required parameter: 'FILE' (moe inspect --help lists the options)" + NL, r.err());
+        assertEquals("moe: inspect needs FILE: the saved mixture (.moe) (moe inspect --help lists the options)" + NL, r.err());
     }
 
     /** A plugin's jar is checked in the folder given, as predict checks it, and none of its code is run. */

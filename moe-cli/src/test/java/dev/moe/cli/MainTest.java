@@ -153,6 +153,35 @@ class MainTest {
         assertTrue(option.err().contains("(did you mean '--repeat'?)"), option.err());
     }
 
+    /** A new user's first mistakes on the command line: each says what is missing and what it is for, or the nearest name. */
+    @Test
+    void aMissingOptionOrCommandSaysWhatIsNeededAndWhatFor() {
+        String nl = System.lineSeparator();
+        Result noOutput = moe("train", "exp.yaml");
+        assertEquals(2, noOutput.status());
+        assertEquals("moe: train needs -o FILE: where to save the mixture, e.g. model.moe (moe train --help lists the options)" + nl,
+                noOutput.err());
+        Result predict = moe("predict", "-m", "m.moe", "-i", "rows.csv");
+        assertEquals(2, predict.status());
+        assertEquals("moe: predict needs -o FILE: where to write the predictions (CSV); - writes standard output"
+                + " (moe predict --help lists the options)" + nl, predict.err());
+        Result two = moe("predict", "-m", "m.moe");
+        assertEquals("moe: predict needs -i FILE and -o FILE (moe predict --help lists the options)" + nl, two.err());
+
+        Result nothing = moe();
+        assertEquals(2, nothing.status());
+        assertEquals("moe: name a command: evaluate, experts, strategies, doctor, train, predict, inspect, completion, explain;"
+                + " e.g. moe evaluate examples/seed-experiment.yaml (moe --help says what each does)" + nl, nothing.err());
+        Result command = moe("evalute", "a.yaml");
+        assertTrue(command.err().startsWith("moe: unknown command 'evalute' (did you mean 'evaluate'?); the commands: evaluate, "),
+                command.err());
+        Result option = moe("evaluate", "a.yaml", "--repat", "1");
+        assertEquals("moe: evaluate: unknown option '--repat' (did you mean '--repeat'?) (moe evaluate --help lists the options)" + nl,
+                option.err());
+        Result extra = moe("evaluate", "a.yaml", "b.yaml");
+        assertEquals("moe: evaluate: unexpected argument 'b.yaml' (moe evaluate --help lists the options)" + nl, extra.err());
+    }
+
     @Test
     void strategiesListsBuiltIns() {
         Result r = moe("strategies");
