@@ -66,6 +66,29 @@ class CommandLineTextTest {
         assertTrue(top.contains("Exit codes:") && top.contains("Example:"), top);
     }
 
+    /** An example is copied from the help as it stands: picocli wraps a long one at 80 columns, inside a path. */
+    @Test
+    void everyExampleIsPrintedWholeSoItCanBeCopied() {
+        for (picocli.CommandLine command : new picocli.CommandLine(new Main()).getSubcommands().values()) {
+            String name = command.getCommandName();
+            List<String> help = moe(name, "--help").out().lines().toList();
+            for (String example : command.getCommandSpec().usageMessage().footer()) {
+                assertTrue(help.contains(example), name + ": '" + example + "' is not one line of its help:\n" + String.join("\n", help));
+            }
+        }
+    }
+
+    /** --verbose says what it adds for the command at hand: predict trains nothing, inspect runs no code. */
+    @Test
+    void verboseSaysWhatEachCommandLogs() {
+        for (String name : List.of("predict", "inspect", "experts", "strategies", "doctor")) {
+            String help = moe(name, "--help").out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("--verbose"), name);
+            assertFalse(help.contains("experts trained") || help.contains("expert trained"), name + ": " + help);
+        }
+        assertTrue(moe("train", "--help").out().replaceAll("\\s+", " ").contains("each expert trained"));
+    }
+
     @Test
     void helpTextsSayWhatEachCommandDoes() {
         String predict = moe("predict", "--help").out();
