@@ -167,6 +167,45 @@ class HtmlReportTest {
         assertFalse(page.select("table#results + p").text().startsWith("combiner"), page.select("table#results + p").text());
     }
 
+    /**
+     * What a reader takes from the page must be what ran: a routing strategy no chosen combiner used is said to be
+     * unused; one repeat gets no per-repeat column; the product's history is its Newton steps, not a gate's epochs.
+     */
+    @Test
+    void thePageDoesNotClaimWhatDidNotRun() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        // No gate section: the candidates are averaging and the product, neither of which routes.
+        Files.writeString(config, MainTest.SMALL.replaceAll("(?m)^gate:.*\\R", "") + "repeat: 2\n");
+        Path html = dir.resolve("report.html");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        Document page = Jsoup.parse(html.toFile());
+        Elements asRun = page.select("table#as-run tbody tr");
+        String chosen = asRun.get(3).select("td").get(1).text();
+        String routing = asRun.get(2).select("td").get(1).text();
+        assertTrue(routing.startsWith("softmax-dense (temperature=1.0), not used: "), routing);
+        assertTrue(routing.endsWith(" the experts without routing (the strategy applies to a gate)"), routing);
+        assertEquals(chosen.contains("product"), page.select("table#gate-repeats + p").text().contains("Newton steps"), chosen);
+        assertEquals(6, page.select("table#per-label thead th").size(), "with two repeats: all repeats' rows and per repeat");
+
+        Path model = dir.resolve("m.moe");
+        assertEquals(0, MainTest.moe("train", config.toString(), "-o", model.toString(), "-q").status());
+        Path csv = dir.resolve("labelled.csv");
+        StringBuilder rows = new StringBuilder("feature0,feature1,feature2,feature3,label\n");
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            rows.append(random.nextGaussian()).append(',').append(random.nextGaussian()).append(',').append(random.nextGaussian())
+                    .append(',').append(random.nextGaussian()).append(',').append(i % 3).append('\n');
+        }
+        Files.writeString(csv, rows);
+        Path saved = dir.resolve("saved.html");
+        r = MainTest.moe("evaluate", "-m", model.toString(), "--data", csv.toString(), "--html", saved.toString());
+        assertEquals(0, r.status(), r.err());
+        Elements header = Jsoup.parse(saved.toFile()).select("table#per-label thead th");
+        assertEquals(List.of("label", "precision", "recall", "F1", "test rows"), header.eachText(),
+                "one repeat: no second column of the same counts");
+    }
+
     private static String f(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
     }

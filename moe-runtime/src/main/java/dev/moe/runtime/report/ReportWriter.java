@@ -194,7 +194,7 @@ public final class ReportWriter {
     }
 
     /** The combiners that weigh the experts without the routing strategy. */
-    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, SignalPool.NAME);
+    static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, SignalPool.NAME);
 
     /**
      * "strategy softmax-dense" for a configured gate, or which combiner ran how often: chosen among candidates, or
