@@ -167,7 +167,7 @@ public record EvaluationReport(
         }
         List<Comparison> comparisons = compare(results, first.expertIds());
         Gate gate = gate(runs);
-        String chosenStrategy = String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
+        String chosenStrategy = mixtureName(gate, strategy);
         return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
                 routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
@@ -205,6 +205,15 @@ public record EvaluationReport(
         return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
                 labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
                 List.copyOf(replaced), gate, notes);
+    }
+
+    /**
+     * The mixture as the notices name it: the combiners chosen among candidates, or, for a gate named by its routing
+     * strategy (no candidates), that strategy, as the table's "strategy top-k" line names it, not the gate's inputs
+     * ("features": a user who ran --strategy top-k read "the mixture (features)").
+     */
+    static String mixtureName(Gate gate, String strategy) {
+        return gate.candidates().isEmpty() && strategy != null ? strategy : String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
     }
 
     /** One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline. */
