@@ -151,7 +151,7 @@ public final class ReportWriter {
     /** Lines of the console table are at most this wide. */
     static final int WIDTH = 100;
 
-    /** The longest bracketed aside the console table never breaks inside ("(paired over 10 repeats)"). */
+    /** The longest bracketed aside with a figure that the console table never breaks inside ("(paired over 10 repeats)"). */
     static final int SHORT_ASIDE = 30;
 
     /**
@@ -167,11 +167,12 @@ public final class ReportWriter {
             if (cut <= 0) {
                 break; // one word longer than the line: left whole
             }
-            // A short aside in brackets stays whole: "(sum\n  1.08)" or "(paired over 5\n  repeats)" reads as two figures.
+            // A short aside in brackets that holds a figure stays whole: "(sum\n  1.08)" or "(paired over 5\n  repeats)"
+            // reads as two things; words alone ("(the tribuo provider's)") break as any sentence.
             int open = rest.lastIndexOf('(', cut);
             if (open > rest.lastIndexOf(')', cut) && open > 1 && rest.charAt(open - 1) == ' ') {
                 int close = rest.indexOf(')', open);
-                if (close >= 0 && close - open < SHORT_ASIDE) {
+                if (close >= 0 && close - open < SHORT_ASIDE && rest.substring(open, close).chars().anyMatch(Character::isDigit)) {
                     cut = open - 1;
                 }
             }

@@ -36,6 +36,14 @@ class ReportWriterWrapTest {
         assertEquals(List.of("notice: the mixture (product) is less accurate than tribuo-ensemble: -0.002 ± 0.002",
                 "  (paired over 5 repeats)"), out.toString().lines().toList());
 
+        // Words alone in brackets are no figure to keep together.
+        String note = "note: tribuo-ensemble is not shown: it needs at least two experts that are Tribuo models (the tribuo"
+                + " provider's), which Tribuo accepts";
+        out = new StringBuilder();
+        ReportWriter.wrapped(out, note);
+        assertEquals(List.of("note: tribuo-ensemble is not shown: it needs at least two experts that are Tribuo models (the tribuo",
+                "  provider's), which Tribuo accepts"), out.toString().lines().toList());
+
         // A long aside is broken between words as any sentence: kept whole it would leave a short first line.
         String rule = "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; averaging only where"
                 + " its log-loss is lower by more than 2 standard errors):";
