@@ -96,6 +96,12 @@ class PredictCommandTest {
             assertEquals(said, r.err(), String.join(" ", args));
             assertFalse(Files.exists(out));
         }
+        // ... and the config given as the rows to predict.
+        MainTest.Result rowsAsConfig = MainTest.moe("predict", "-m", model.toString(), "-i", config.toString(), "-o", out.toString());
+        assertEquals(2, rowsAsConfig.status());
+        assertEquals("moe: " + config + ": a config, not the rows to predict: -i takes a CSV file with the mixture's feature columns"
+                + " (moe inspect " + model + " lists them)" + System.lineSeparator(), rowsAsConfig.err());
+        assertFalse(Files.exists(out));
         // A bundle that happens to be named .yaml is still read as one.
         Path named = Files.copy(model, dir.resolve("model.yaml"));
         MainTest.Result r = MainTest.moe("inspect", named.toString());
