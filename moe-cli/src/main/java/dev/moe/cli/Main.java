@@ -145,6 +145,10 @@ public final class Main {
         String name = command == null ? "moe" : command.getCommandName();
         if (e instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
             java.util.List<CommandLine.Model.ArgSpec> args = missing.getMissing();
+            if (args.size() == 1 && String.valueOf(e.getMessage()).startsWith("Missing required parameter for option")) {
+                // "--repeat" typed at the end of the line, without its N.
+                return shown(args.get(0)).replace(" ", " needs its value ") + purpose(args.get(0));
+            }
             if (args.size() == 1) {
                 return name + " needs " + shown(args.get(0)) + purpose(args.get(0));
             }
@@ -157,6 +161,11 @@ public final class Main {
         }
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
             String first = unmatched.getUnmatched().get(0);
+            if (name.equals("evaluate") && first.matches("-o|--output(=.*)?|-o.+")) {
+                // picocli's nearest name here is --overwrite; the user wants the report in a file.
+                return "evaluate: unknown option '" + first + "': the report goes to --json FILE or --html FILE (-o is where"
+                        + " moe train saves a mixture and moe predict its predictions)";
+            }
             if (first.startsWith("-")) {
                 return name + ": unknown option '" + first + "'" + didYouMean(e);
             }

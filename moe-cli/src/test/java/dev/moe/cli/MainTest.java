@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,6 +179,16 @@ class MainTest {
         Result option = moe("evaluate", "a.yaml", "--repat", "1");
         assertEquals("moe: evaluate: unknown option '--repat' (did you mean '--repeat'?) (moe evaluate --help lists the options)" + nl,
                 option.err());
+        Result value = moe("evaluate", "a.yaml", "--repeat");
+        assertEquals("moe: --repeat needs its value N: run N seeds and report mean ± std (default: the config's, else 1)"
+                + " (moe evaluate --help lists the options)" + nl, value.err());
+        // evaluate has no -o: its nearest name, --overwrite, is not what the user meant.
+        for (String output : List.of("-o", "--output")) {
+            Result r = moe("evaluate", "a.yaml", output, "r.json");
+            assertEquals(2, r.status());
+            assertEquals("moe: evaluate: unknown option '" + output + "': the report goes to --json FILE or --html FILE (-o is where"
+                    + " moe train saves a mixture and moe predict its predictions) (moe evaluate --help lists the options)" + nl, r.err());
+        }
         Result extra = moe("evaluate", "a.yaml", "b.yaml");
         assertEquals("moe: evaluate: unexpected argument 'b.yaml' (moe evaluate --help lists the options)" + nl, extra.err());
     }
