@@ -200,8 +200,9 @@ final class InspectCommand implements Callable<Integer> {
                         + shortened(e.labels()));
             }
             if ("reference".equals(e.storage())) {
-                out.println("  " + e.id() + " is stored by reference: its plugin loads it again from "
-                        + (e.params() == null || e.params().isEmpty() ? "no parameters" : join(e.params(), String::valueOf)));
+                // "loads it again from no parameters" read as a sentence cut short: with none, say so plainly.
+                out.println("  " + e.id() + " is stored by reference: its plugin loads it again"
+                        + (e.params() == null || e.params().isEmpty() ? ", with no parameters" : " from " + join(e.params(), String::valueOf)));
             }
         }
     }
