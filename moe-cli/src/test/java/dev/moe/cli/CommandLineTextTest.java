@@ -99,6 +99,9 @@ class CommandLineTextTest {
         assertTrue(predict.contains("--allow-referenced-files"), predict);
         // A script pairing output rows with input lines must know that blank lines are skipped.
         assertTrue(predict.replaceAll("\\s+", " ").contains("A blank line is no row"), predict);
+        // moe --help lists each command by its first line: evaluate's names its saved-mixture use too.
+        String top = moe("--help").out().replaceAll("\\s+", " ");
+        assertTrue(top.contains("evaluate Train a config's experts and combiner") && top.contains("or, with -m, of a saved mixture"), top);
         String train = moe("train", "--help").out();
         assertTrue(train.contains("beside the config"), train);
         assertTrue(!train.contains("--allow-referenced-files"), train); // train reads no saved mixture
