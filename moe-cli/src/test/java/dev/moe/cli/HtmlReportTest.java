@@ -158,6 +158,11 @@ class HtmlReportTest {
         assertEquals("7", asRun.get(1).select("td").get(1).text(), "seeds as run");
         assertTrue(page.select("pre").text().contains("repeat: 2"), "the file as written is still shown");
         assertTrue(page.select("#provenance").text().contains("--repeat 1 --seed 7"), page.select("#provenance").text());
+        // Each argument a unit the browser does not break at its hyphens ("--html" read "- -html" across two lines).
+        Elements args = page.select("#provenance code span.arg");
+        assertEquals(page.select("#provenance code").text(), String.join(" ", args.eachText()));
+        assertTrue(args.eachText().contains("--html"), args.eachText().toString());
+        assertTrue(page.select("style").html().contains(".arg{white-space:nowrap}"), page.select("style").html());
         assertEquals(1, page.select("table#gate-repeats tbody tr").size());
         // Chosen by cross-validation: the header names the combiner that ran, and the routing only for a gate.
         String chosen = asRun.get(3).select("td").get(1).text();

@@ -44,14 +44,17 @@ public final class HtmlReport {
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
                 .append("img.small{display:inline-block;max-width:49%;margin:.5em 0}.note{color:#444;border-left:4px solid #bbb;padding:.2em 1em}")
                 // "tribuo-ensemble" and "log-loss" broke at their hyphens in a full-width table.
-                .append("#results td:first-child,#results th{white-space:nowrap}")
+                .append("#results td:first-child,#results th,.arg{white-space:nowrap}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
         h.append("<p id=\"provenance\" class=\"meta\">moe ").append(escape(MoeVersion.get())).append(" · ")
                 .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
                         .format(createdAt == null ? Instant.now() : createdAt));
         if (commandLine != null && !commandLine.isBlank()) {
-            h.append(" · <code>").append(escape(commandLine)).append("</code>");
+            // Each argument unbroken: a browser breaks "--html" after its first hyphen, which read as "- -html".
+            h.append(" · <code>").append(java.util.Arrays.stream(commandLine.split(" "))
+                    .map(a -> "<span class=\"arg\">" + escape(a) + "</span>").collect(java.util.stream.Collectors.joining(" ")))
+                    .append("</code>");
         }
         h.append("</p>\n");
         // What ran, once: a configured gate's strategy, or the combiner (chosen by cross-validation, or named alone).
