@@ -57,7 +57,7 @@ public final class Main {
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine command = e.getCommandLine();
             String help = command == null || command.getCommandName().equals("moe") ? "moe --help" : "moe " + command.getCommandName() + " --help";
-            err.println("moe: " + said(e, help));
+            err.println("moe: " + said(e, help, java.util.Arrays.asList(args1)));
             err.flush();
             return USER_ERROR;
         });
@@ -135,12 +135,12 @@ public final class Main {
      * A command-line mistake in a new user's words: what is missing with what it is for (taken from its help, so the
      * two never differ), an unknown command or option with the nearest name; picocli's own sentence otherwise.
      */
-    static String said(CommandLine.ParameterException e, String help) {
-        String said = problem(e);
+    static String said(CommandLine.ParameterException e, String help, java.util.List<String> args) {
+        String said = problem(e, args);
         return said + (said.startsWith("name a command") ? " (" + help + " says what each does)" : " (" + help + " lists the options)");
     }
 
-    private static String problem(CommandLine.ParameterException e) {
+    private static String problem(CommandLine.ParameterException e, java.util.List<String> typed) {
         CommandLine command = e.getCommandLine();
         String name = command == null ? "moe" : command.getCommandName();
         if (e instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
@@ -165,6 +165,11 @@ public final class Main {
                 // picocli's nearest name here is --overwrite; the user wants the report in a file.
                 return "evaluate: unknown option '" + first + "': the report goes to --json FILE or --html FILE (-o is where"
                         + " moe train saves a mixture and moe predict its predictions)";
+            }
+            if (first.startsWith("-") && name.equals("moe")) {
+                // `moe --verbose evaluate x.yaml`: the command's options go after the command.
+                String after = typed.stream().filter(command.getSubcommands()::containsKey).findFirst().orElse("COMMAND");
+                return "unknown option '" + first + "' before the command: options go after it (moe " + after + " ... " + first + ")";
             }
             if (first.startsWith("-")) {
                 return name + ": unknown option '" + first + "'" + didYouMean(e);

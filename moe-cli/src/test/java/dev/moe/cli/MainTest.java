@@ -189,6 +189,9 @@ class MainTest {
             assertEquals("moe: evaluate: unknown option '" + output + "': the report goes to --json FILE or --html FILE (-o is where"
                     + " moe train saves a mixture and moe predict its predictions) (moe evaluate --help lists the options)" + nl, r.err());
         }
+        Result before = moe("--verbose", "evaluate", "a.yaml");
+        assertEquals("moe: unknown option '--verbose' before the command: options go after it (moe evaluate ... --verbose)"
+                + " (moe --help lists the options)" + nl, before.err());
         Result extra = moe("evaluate", "a.yaml", "b.yaml");
         assertEquals("moe: evaluate: unexpected argument 'b.yaml' (moe evaluate --help lists the options)" + nl, extra.err());
     }
