@@ -211,6 +211,28 @@ class HtmlReportTest {
                 "one repeat: no second column of the same counts");
     }
 
+    /** With top-k after a dense warm-up the loss jumps where the strategy takes over: the page says so, from the JSON. */
+    @Test
+    void aDenseWarmUpIsSaidWhereTheLossJumps() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        Files.writeString(config, MainTest.SMALL.replace("gate: { hidden: [], epochs: 150, learning-rate: 0.05 }",
+                "gate: { hidden: [], epochs: 150, learning-rate: 0.05, dense-warmup-epochs: 40, validation-fraction: 0 }\n"
+                        + "routing: { strategy: top-k, params: { k: 2 } }"));
+        Path html = dir.resolve("report.html");
+        Path json = dir.resolve("report.json");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--json", json.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(40, new ObjectMapper().readTree(json.toFile()).get("gate").get("denseWarmupEpochs").asInt());
+        String said = Jsoup.parse(html.toFile()).select("table#gate-repeats + p").text();
+        assertTrue(said.contains("The first 40 epochs routed every row densely (gate.dense-warmup-epochs), then top-k took over"), said);
+
+        // Dense softmax after a dense warm-up changes nothing: nothing to say.
+        Files.writeString(config, Files.readString(config).replace("strategy: top-k, params: { k: 2 }", "strategy: softmax-dense"));
+        r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--overwrite", "-q");
+        assertEquals(0, r.status(), r.err());
+        assertFalse(Jsoup.parse(html.toFile()).select("table#gate-repeats + p").text().contains("warm-up"));
+    }
+
     private static String f(double v) {
         return String.format(Locale.ROOT, "%.3f", v);
     }

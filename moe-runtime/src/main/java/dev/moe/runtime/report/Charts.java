@@ -172,8 +172,9 @@ final class Charts {
     /**
      * @param newtonSteps the product's fit, whose history is its Newton steps (exact, no epochs, no early stopping),
      *                    not a gate's epochs
+     * @param denseWarmup the epochs routed densely before the strategy took over (marked: the loss jumps there), or 0
      */
-    static byte[] loss(List<Double> lossPerEpoch, int bestEpoch, boolean newtonSteps) {
+    static byte[] loss(List<Double> lossPerEpoch, int bestEpoch, boolean newtonSteps, int denseWarmup) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(newtonSteps ? "Product's fit: loss per Newton step (first repeat)" : "Gate training loss (first repeat)")
                 .xAxisTitle(newtonSteps ? "Newton steps taken (0: the start)" : "epoch").yAxisTitle("mixture negative log-likelihood").build();
@@ -205,6 +206,15 @@ final class Charts {
         spacer.setMarker(SeriesMarkers.NONE);
         spacer.setLineStyle(SeriesLines.NONE);
         spacer.setShowInLegend(false);
+        if (denseWarmup > 0 && denseWarmup < y.length) {
+            double low = java.util.Arrays.stream(y).min().orElse(0);
+            double high = java.util.Arrays.stream(y).max().orElse(1);
+            XYSeries warmup = chart.addSeries("dense warm-up ends (epoch " + denseWarmup + ")",
+                    new double[] {denseWarmup + 0.5, denseWarmup + 0.5}, new double[] {low, high});
+            warmup.setMarker(SeriesMarkers.NONE);
+            warmup.setLineStyle(SeriesLines.DASH_DASH);
+            warmup.setLineColor(Color.GRAY);
+        }
         if (bestEpoch >= 1 && bestEpoch <= y.length) {
             XYSeries best = chart.addSeries(newtonSteps ? "the fit (after " + (bestEpoch - 1) + " steps)" : "epoch kept (" + bestEpoch + ")",
                     new double[] {bestEpoch - 1 + first}, new double[] {y[bestEpoch - 1]});

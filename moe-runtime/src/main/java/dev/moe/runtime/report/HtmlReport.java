@@ -181,13 +181,23 @@ public final class HtmlReport {
                 .append(gate.chosen().stream().anyMatch(HtmlReport::newtonFit)
                         ? " The product is fitted exactly, by Newton steps, with no early stopping: its count is its loss values,"
                                 + " the start's and one after each step." : "")
+                .append(warmupShown(report) > 0 ? " The first " + warmupShown(report) + " epochs routed every row densely"
+                        + " (gate.dense-warmup-epochs), then " + escape(report.strategy()) + " took over: the loss jumps there." : "")
                 .append("</p>\n");
+        boolean newton = !gate.chosen().isEmpty() && newtonFit(gate.chosen().get(0));
         image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat(),
-                gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0), !gate.chosen().isEmpty() && newtonFit(gate.chosen().get(0))));
+                gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0), newton, warmupShown(report)));
 
         appendConfig(h, report, configText);
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** The dense warm-up, where it changed the routing (a strategy other than dense softmax), else 0. */
+    private static int warmupShown(EvaluationReport report) {
+        List<String> chosen = report.gate().chosen();
+        boolean gateFirst = !chosen.isEmpty() && !newtonFit(chosen.get(0)) && !ReportWriter.UNROUTED.contains(chosen.get(0));
+        return gateFirst && !report.strategy().equals("softmax-dense") ? report.gate().denseWarmupEpochs() : 0;
     }
 
     /** The product's exponents (on calibrated or raw experts) are an exact fit by Newton steps, not epochs of a gate. */
