@@ -87,6 +87,29 @@ final class CommandInputs {
         }
     }
 
+    /**
+     * A config given where a saved mixture belongs ({@code predict -m glass.yaml}) is refused with the step the user
+     * skipped: training one. By its name (.yaml, .yml) and only when it is no zip, so that a bundle named so still loads.
+     */
+    static void notAConfig(Path model) {
+        Path name = model.getFileName();
+        String lower = name == null ? "" : name.toString().toLowerCase(java.util.Locale.ROOT);
+        if (!(lower.endsWith(".yaml") || lower.endsWith(".yml")) || !Files.isRegularFile(model)) {
+            return;
+        }
+        try (java.io.InputStream in = Files.newInputStream(model)) {
+            byte[] head = in.readNBytes(2);
+            if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
+                return; // a zip: a bundle, whatever its name
+            }
+        } catch (IOException e) {
+            return; // unreadable: the bundle reader says so in its own words
+        }
+        String stem = name.toString().substring(0, name.toString().lastIndexOf('.'));
+        throw new dev.moe.runtime.MoeException(model + ": a config, not a saved mixture: train one first (moe train " + model
+                + " -o " + stem + ".moe), then use " + stem + ".moe");
+    }
+
     /** A saved mixture's command: the bundle, the data, the plugin jars. */
     static List<OutputTarget.Input> ofModel(Path model, Path data, Path pluginsFolder) {
         List<OutputTarget.Input> inputs = new ArrayList<>();

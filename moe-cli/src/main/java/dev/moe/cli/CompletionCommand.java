@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "bash: source it, e.g. from ~/.bashrc. zsh: the same script, loaded after "
                         + "`autoload -U +X compinit && compinit && autoload -U +X bashcompinit && bashcompinit`."},
         exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
-        footerHeading = Main.EXAMPLE, footer = "  moe completion bash > ~/.moe-completion.bash && echo 'source ~/.moe-completion.bash' >> ~/.bashrc")
+        footerHeading = "%nExamples:%n", footer = {"  moe completion bash > ~/.moe-completion.bash",
+                "  echo 'source ~/.moe-completion.bash' >> ~/.bashrc"})
 final class CompletionCommand implements Callable<Integer> {
 
     enum Shell { bash, zsh }

@@ -24,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER, Main.EXIT_CLOSED_PIPE},
         footerHeading = "%nExamples:%n",
-        description = {"Train the configured experts and gate, and report test accuracy of each expert and the mixture.",
+        // The first line is the one `moe --help` lists: it names both uses.
+        description = {"Train a config's experts and combiner, and report the test accuracy of each expert, the baselines "
+                        + "and the mixture; or, with -m, of a saved mixture on labelled rows.",
                 "With -m FILE --data DATA.csv: evaluate a saved mixture (from `moe train`) on labelled rows instead, without training."},
         footer = {"  moe evaluate examples/seed-experiment.yaml --repeat 3 --html report.html",
                 "  moe evaluate -m model.moe --data examples/data/wine.csv"})

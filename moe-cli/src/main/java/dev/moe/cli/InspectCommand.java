@@ -63,8 +63,10 @@ final class InspectCommand implements Callable<Integer> {
             json = Path.of("-");
         }
         if (model == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'FILE'");
+            throw new picocli.CommandLine.MissingParameterException(spec.commandLine(), spec.positionalParameters().get(0),
+                    "Missing required parameter: 'FILE'");
         }
+        CommandInputs.notAConfig(model);
         Path plugins = pluginOptions.folder(null);
         PrintWriter out = spec.commandLine().getOut();
         if (json == null) {
@@ -198,8 +200,9 @@ final class InspectCommand implements Callable<Integer> {
                         + shortened(e.labels()));
             }
             if ("reference".equals(e.storage())) {
-                out.println("  " + e.id() + " is stored by reference: its plugin loads it again from "
-                        + (e.params() == null || e.params().isEmpty() ? "no parameters" : join(e.params(), String::valueOf)));
+                // "loads it again from no parameters" read as a sentence cut short: with none, say so plainly.
+                out.println("  " + e.id() + " is stored by reference: its plugin loads it again"
+                        + (e.params() == null || e.params().isEmpty() ? ", with no parameters" : " from " + join(e.params(), String::valueOf)));
             }
         }
     }

@@ -57,7 +57,7 @@ public final class Main {
         cli.setParameterExceptionHandler((e, args1) -> {
             CommandLine command = e.getCommandLine();
             String help = command == null || command.getCommandName().equals("moe") ? "moe --help" : "moe " + command.getCommandName() + " --help";
-            err.println("moe: " + firstLine(String.valueOf(e.getMessage())) + didYouMean(e) + " (" + help + " lists the options)");
+            err.println("moe: " + said(e, help, java.util.Arrays.asList(args1)));
             err.flush();
             return USER_ERROR;
         });
@@ -129,6 +129,82 @@ public final class Main {
         String cause = e.getCause() != null ? ", caused by " + firstLine(String.valueOf(e.getCause())) : "";
         return "cannot run its code: " + firstLine(String.valueOf(e)) + cause + " (a jar it needs is missing from its folder, or is"
                 + " of another version than the one it was built against)";
+    }
+
+    /**
+     * A command-line mistake in a new user's words: what is missing with what it is for (taken from its help, so the
+     * two never differ), an unknown command or option with the nearest name; picocli's own sentence otherwise.
+     */
+    static String said(CommandLine.ParameterException e, String help, java.util.List<String> args) {
+        String said = problem(e, args);
+        return said + (said.startsWith("name a command") ? " (" + help + " says what each does)" : " (" + help + " lists the options)");
+    }
+
+    private static String problem(CommandLine.ParameterException e, java.util.List<String> typed) {
+        CommandLine command = e.getCommandLine();
+        String name = command == null ? "moe" : command.getCommandName();
+        if (e instanceof CommandLine.MissingParameterException missing && !missing.getMissing().isEmpty()) {
+            java.util.List<CommandLine.Model.ArgSpec> args = missing.getMissing();
+            if (args.size() == 1 && String.valueOf(e.getMessage()).startsWith("Missing required parameter for option")) {
+                // "--repeat" typed at the end of the line, without its N.
+                return shown(args.get(0)).replace(" ", " needs its value ") + purpose(args.get(0));
+            }
+            if (args.size() == 1) {
+                return name + " needs " + shown(args.get(0)) + purpose(args.get(0));
+            }
+            java.util.List<String> shown = args.stream().map(Main::shown).toList();
+            return name + " needs " + String.join(", ", shown.subList(0, shown.size() - 1)) + " and " + shown.get(shown.size() - 1);
+        }
+        if (command != null && name.equals("moe") && !command.getSubcommands().isEmpty()
+                && String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+            return "name a command: " + commands(command) + "; e.g. moe evaluate examples/seed-experiment.yaml";
+        }
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            if (name.equals("evaluate") && first.matches("-o|--output(=.*)?|-o.+")) {
+                // picocli's nearest name here is --overwrite; the user wants the report in a file.
+                return "evaluate: unknown option '" + first + "': the report goes to --json FILE or --html FILE (-o is where"
+                        + " moe train saves a mixture and moe predict its predictions)";
+            }
+            if (first.startsWith("-") && name.equals("moe")) {
+                // `moe --verbose evaluate x.yaml`: the command's options go after the command.
+                String after = typed.stream().filter(command.getSubcommands()::containsKey).findFirst().orElse("COMMAND");
+                return "unknown option '" + first + "' before the command: options go after it (moe " + after + " ... " + first + ")";
+            }
+            if (first.startsWith("-")) {
+                return name + ": unknown option '" + first + "'" + didYouMean(e);
+            }
+            if (name.equals("moe")) {
+                return "unknown command '" + first + "'" + didYouMean(e) + "; the commands: " + commands(command);
+            }
+            return name + ": unexpected argument '" + first + "'" + didYouMean(e);
+        }
+        return firstLine(String.valueOf(e.getMessage())) + didYouMean(e);
+    }
+
+    /** "-o FILE" (an option by its shortest name), "CONFIG" (a parameter). */
+    private static String shown(CommandLine.Model.ArgSpec arg) {
+        return arg instanceof CommandLine.Model.OptionSpec option
+                ? java.util.Arrays.stream(option.names()).min(java.util.Comparator.comparingInt(String::length)).orElseThrow()
+                        + " " + arg.paramLabel()
+                : arg.paramLabel();
+    }
+
+    /** ": where to save the mixture, e.g. model.moe": the first sentence of the argument's help, or nothing. */
+    private static String purpose(CommandLine.Model.ArgSpec arg) {
+        String[] description = arg.description();
+        if (description.length == 0 || description[0].isBlank()) {
+            return "";
+        }
+        // The first sentence: up to a full stop before a capital ("e.g. model.moe" goes on).
+        String first = description[0].strip().split("\\.\\s+(?=\\p{Lu})", 2)[0];
+        first = first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+        return ": " + Character.toLowerCase(first.charAt(0)) + first.substring(1);
+    }
+
+    /** The commands a user can run, as {@code moe --help} lists them (picocli's own {@code help} left out). */
+    private static String commands(CommandLine top) {
+        return top.getSubcommands().keySet().stream().filter(c -> !c.equals("help")).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** picocli's nearest name for a mistyped command or option ({@code evalute}, {@code --repat}), else nothing. */

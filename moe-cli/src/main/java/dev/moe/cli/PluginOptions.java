@@ -24,7 +24,7 @@ final class PluginOptions {
     boolean debug;
 
     /** Read by {@link Logging} from the arguments, before any logger exists; here for help and parsing. */
-    @Option(names = "--verbose", description = "Log what moe does on stderr: plugins loaded, experts trained, gate chosen.")
+    @Option(names = "--verbose", description = "Log what moe does on stderr (info level).")
     boolean verbose;
 
     @Option(names = "--allow-referenced-files",
@@ -56,6 +56,20 @@ final class PluginOptions {
             if (plugins != null && where != null) {
                 spec.remove(plugins);
                 spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(plugins).description(where).build());
+            }
+            // What --verbose adds differs too: predict trains nothing, inspect runs no code at all.
+            picocli.CommandLine.Model.OptionSpec verbose = spec.findOption("--verbose");
+            String logs = switch (name) {
+                case "train", "evaluate" -> "Log what moe does on stderr: plugins loaded, each expert trained (rows, time), "
+                        + "the combiner chosen with every candidate's log-loss.";
+                case "predict" -> "Log what moe does on stderr: the plugins loaded.";
+                case "inspect" -> "Log at info level on stderr (inspect loads no provider or plugin code: it adds little).";
+                case "experts", "strategies", "doctor" -> "Log what moe does on stderr: plugins loaded, ND4J's backend.";
+                default -> null;
+            };
+            if (verbose != null && logs != null) {
+                spec.remove(verbose);
+                spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(verbose).description(logs).build());
             }
             picocli.CommandLine.Model.OptionSpec referenced = spec.findOption("--allow-referenced-files");
             if (referenced != null && !name.equals("predict") && !name.equals("evaluate")) {

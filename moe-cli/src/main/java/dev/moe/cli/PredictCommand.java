@@ -47,6 +47,12 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackendNotice.logFallback(spec.commandLine().getErr());
+        CommandInputs.notAConfig(model);
+        if (input.getFileName() != null && input.getFileName().toString().matches("(?i).*\\.ya?ml")) {
+            // Read as CSV, a config gave "no columns 'RI', ... the file has # Glass identification (214 rows, ...".
+            throw new dev.moe.runtime.MoeException(input + ": a config, not the rows to predict: -i takes a CSV file with the mixture's"
+                    + " feature columns (moe inspect " + model + " lists them)");
+        }
         try (OutputTarget target = OutputTarget.claim(output, "predictions", outputOptions.overwrite,
                 CommandInputs.ofModel(model, input, pluginOptions.folder(null)))) {
             long rows;

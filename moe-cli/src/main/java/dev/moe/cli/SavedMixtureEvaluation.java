@@ -34,6 +34,7 @@ final class SavedMixtureEvaluation {
         if (trainingOptions) {
             throw new MoeException("--repeat, --seed and --strategy apply to training; with -m the saved mixture is evaluated as it is");
         }
+        CommandInputs.notAConfig(model);
         CommandInputs.distinct(json, "--json", html, "--html");
         List<OutputTarget.Input> inputs = CommandInputs.ofModel(model, data, plugins.folder(null));
         // Both outputs are checked and locked before the rows are read, so that a bad one fails first.

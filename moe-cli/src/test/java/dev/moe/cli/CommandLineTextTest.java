@@ -66,6 +66,29 @@ class CommandLineTextTest {
         assertTrue(top.contains("Exit codes:") && top.contains("Example:"), top);
     }
 
+    /** An example is copied from the help as it stands: picocli wraps a long one at 80 columns, inside a path. */
+    @Test
+    void everyExampleIsPrintedWholeSoItCanBeCopied() {
+        for (picocli.CommandLine command : new picocli.CommandLine(new Main()).getSubcommands().values()) {
+            String name = command.getCommandName();
+            List<String> help = moe(name, "--help").out().lines().toList();
+            for (String example : command.getCommandSpec().usageMessage().footer()) {
+                assertTrue(help.contains(example), name + ": '" + example + "' is not one line of its help:\n" + String.join("\n", help));
+            }
+        }
+    }
+
+    /** --verbose says what it adds for the command at hand: predict trains nothing, inspect runs no code. */
+    @Test
+    void verboseSaysWhatEachCommandLogs() {
+        for (String name : List.of("predict", "inspect", "experts", "strategies", "doctor")) {
+            String help = moe(name, "--help").out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("--verbose"), name);
+            assertFalse(help.contains("experts trained") || help.contains("expert trained"), name + ": " + help);
+        }
+        assertTrue(moe("train", "--help").out().replaceAll("\\s+", " ").contains("each expert trained"));
+    }
+
     @Test
     void helpTextsSayWhatEachCommandDoes() {
         String predict = moe("predict", "--help").out();
@@ -76,6 +99,9 @@ class CommandLineTextTest {
         assertTrue(predict.contains("--allow-referenced-files"), predict);
         // A script pairing output rows with input lines must know that blank lines are skipped.
         assertTrue(predict.replaceAll("\\s+", " ").contains("A blank line is no row"), predict);
+        // moe --help lists each command by its first line: evaluate's names its saved-mixture use too.
+        String top = moe("--help").out().replaceAll("\\s+", " ");
+        assertTrue(top.contains("evaluate Train a config's experts and combiner") && top.contains("or, with -m, of a saved mixture"), top);
         String train = moe("train", "--help").out();
         assertTrue(train.contains("beside the config"), train);
         assertTrue(!train.contains("--allow-referenced-files"), train); // train reads no saved mixture

@@ -158,6 +158,11 @@ class HtmlReportTest {
         assertEquals("7", asRun.get(1).select("td").get(1).text(), "seeds as run");
         assertTrue(page.select("pre").text().contains("repeat: 2"), "the file as written is still shown");
         assertTrue(page.select("#provenance").text().contains("--repeat 1 --seed 7"), page.select("#provenance").text());
+        // Each argument a unit the browser does not break at its hyphens ("--html" read "- -html" across two lines).
+        Elements args = page.select("#provenance code span.arg");
+        assertEquals(page.select("#provenance code").text(), String.join(" ", args.eachText()));
+        assertTrue(args.eachText().contains("--html"), args.eachText().toString());
+        assertTrue(page.select("style").html().contains(".arg{white-space:nowrap}"), page.select("style").html());
         assertEquals(1, page.select("table#gate-repeats tbody tr").size());
         // Chosen by cross-validation: the header names the combiner that ran, and the routing only for a gate.
         String chosen = asRun.get(3).select("td").get(1).text();
@@ -165,6 +170,67 @@ class HtmlReportTest {
         assertTrue(page.text().contains("Combiner " + chosen + routing + ", 1 repeat, seeds"), page.text());
         // ... and only there: no second "combiner ..." line under the results table.
         assertFalse(page.select("table#results + p").text().startsWith("combiner"), page.select("table#results + p").text());
+    }
+
+    /**
+     * What a reader takes from the page must be what ran: a routing strategy no chosen combiner used is said to be
+     * unused; one repeat gets no per-repeat column; the product's history is its Newton steps, not a gate's epochs.
+     */
+    @Test
+    void thePageDoesNotClaimWhatDidNotRun() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        // No gate section: the candidates are averaging and the product, neither of which routes.
+        Files.writeString(config, MainTest.SMALL.replaceAll("(?m)^gate:.*\\R", "") + "repeat: 2\n");
+        Path html = dir.resolve("report.html");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        Document page = Jsoup.parse(html.toFile());
+        Elements asRun = page.select("table#as-run tbody tr");
+        String chosen = asRun.get(3).select("td").get(1).text();
+        String routing = asRun.get(2).select("td").get(1).text();
+        assertTrue(routing.startsWith("softmax-dense (temperature=1.0), not used: "), routing);
+        assertTrue(routing.endsWith(" the experts without routing (the strategy applies to a gate)"), routing);
+        assertEquals(chosen.contains("product"), page.select("table#gate-repeats + p").text().contains("Newton steps"), chosen);
+        assertEquals(6, page.select("table#per-label thead th").size(), "with two repeats: all repeats' rows and per repeat");
+
+        Path model = dir.resolve("m.moe");
+        assertEquals(0, MainTest.moe("train", config.toString(), "-o", model.toString(), "-q").status());
+        Path csv = dir.resolve("labelled.csv");
+        StringBuilder rows = new StringBuilder("feature0,feature1,feature2,feature3,label\n");
+        java.util.Random random = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            rows.append(random.nextGaussian()).append(',').append(random.nextGaussian()).append(',').append(random.nextGaussian())
+                    .append(',').append(random.nextGaussian()).append(',').append(i % 3).append('\n');
+        }
+        Files.writeString(csv, rows);
+        Path saved = dir.resolve("saved.html");
+        r = MainTest.moe("evaluate", "-m", model.toString(), "--data", csv.toString(), "--html", saved.toString());
+        assertEquals(0, r.status(), r.err());
+        Elements header = Jsoup.parse(saved.toFile()).select("table#per-label thead th");
+        assertEquals(List.of("label", "precision", "recall", "F1", "test rows"), header.eachText(),
+                "one repeat: no second column of the same counts");
+    }
+
+    /** With top-k after a dense warm-up the loss jumps where the strategy takes over: the page says so, from the JSON. */
+    @Test
+    void aDenseWarmUpIsSaidWhereTheLossJumps() throws Exception {
+        Path config = dir.resolve("exp.yaml");
+        Files.writeString(config, MainTest.SMALL.replace("gate: { hidden: [], epochs: 150, learning-rate: 0.05 }",
+                "gate: { hidden: [], epochs: 150, learning-rate: 0.05, dense-warmup-epochs: 40, validation-fraction: 0 }\n"
+                        + "routing: { strategy: top-k, params: { k: 2 } }"));
+        Path html = dir.resolve("report.html");
+        Path json = dir.resolve("report.json");
+        MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--json", json.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(40, new ObjectMapper().readTree(json.toFile()).get("gate").get("denseWarmupEpochs").asInt());
+        String said = Jsoup.parse(html.toFile()).select("table#gate-repeats + p").text();
+        assertTrue(said.contains("The first 40 epochs routed every row densely (gate.dense-warmup-epochs), then top-k took over"), said);
+
+        // Dense softmax after a dense warm-up changes nothing: nothing to say.
+        Files.writeString(config, Files.readString(config).replace("strategy: top-k, params: { k: 2 }", "strategy: softmax-dense"));
+        r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--overwrite", "-q");
+        assertEquals(0, r.status(), r.err());
+        assertFalse(Jsoup.parse(html.toFile()).select("table#gate-repeats + p").text().contains("warm-up"));
     }
 
     private static String f(double v) {

@@ -217,7 +217,7 @@ class InspectCommandTest {
 
         r = MainTest.moe("inspect");
         assertEquals(2, r.status());
-        assertEquals("moe: Missing required parameter: 'FILE' (moe inspect --help lists the options)" + NL, r.err());
+        assertEquals("moe: inspect needs FILE: the saved mixture (.moe) (moe inspect --help lists the options)" + NL, r.err());
     }
 
     /** A plugin's jar is checked in the folder given, as predict checks it, and none of its code is run. */
@@ -246,6 +246,13 @@ class InspectCommandTest {
         String text = MainTest.moe("inspect", bundle.toString()).out();
         assertTrue(text.contains(NL + "  wine-cart is stored by reference: its plugin loads it again from probabilities=one-hot" + NL), text);
         assertTrue(text.contains(NL + "  colour reads 2 of the 13 features: color_intensity, hue" + NL), text);
+        // The README's wine-plugin.yaml names the plugin's expert with no parameters: no half sentence then.
+        Path bare = Files.writeString(dir.resolve("bare.yaml"), Files.readString(config).replace(", params: { probabilities: one-hot }", ""));
+        Path bareBundle = dir.resolve("bare.moe");
+        r = MainTest.moe("train", bare.toString(), "-o", bareBundle.toString(), "-q", "--plugins", plugins.toString());
+        assertEquals(0, r.status(), r.err());
+        String bareText = MainTest.moe("inspect", bareBundle.toString()).out();
+        assertTrue(bareText.contains(NL + "  wine-cart is stored by reference: its plugin loads it again, with no parameters" + NL), bareText);
         assertTrue(text.contains(NL + "    SHA-256       " + sha + NL + "    status        not checked (no plugins folder given)" + NL), text);
 
         JsonNode matches = inspectJson(bundle, "--plugins", plugins.toString())

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,6 +152,48 @@ class MainTest {
         assertEquals(2, option.status());
         assertEquals(1, option.err().lines().count(), option.err());
         assertTrue(option.err().contains("(did you mean '--repeat'?)"), option.err());
+    }
+
+    /** A new user's first mistakes on the command line: each says what is missing and what it is for, or the nearest name. */
+    @Test
+    void aMissingOptionOrCommandSaysWhatIsNeededAndWhatFor() {
+        String nl = System.lineSeparator();
+        Result noOutput = moe("train", "exp.yaml");
+        assertEquals(2, noOutput.status());
+        assertEquals("moe: train needs -o FILE: where to save the mixture, e.g. model.moe (moe train --help lists the options)" + nl,
+                noOutput.err());
+        Result predict = moe("predict", "-m", "m.moe", "-i", "rows.csv");
+        assertEquals(2, predict.status());
+        assertEquals("moe: predict needs -o FILE: where to write the predictions (CSV); - writes standard output"
+                + " (moe predict --help lists the options)" + nl, predict.err());
+        Result two = moe("predict", "-m", "m.moe");
+        assertEquals("moe: predict needs -i FILE and -o FILE (moe predict --help lists the options)" + nl, two.err());
+
+        Result nothing = moe();
+        assertEquals(2, nothing.status());
+        assertEquals("moe: name a command: evaluate, experts, strategies, doctor, train, predict, inspect, completion, explain;"
+                + " e.g. moe evaluate examples/seed-experiment.yaml (moe --help says what each does)" + nl, nothing.err());
+        Result command = moe("evalute", "a.yaml");
+        assertTrue(command.err().startsWith("moe: unknown command 'evalute' (did you mean 'evaluate'?); the commands: evaluate, "),
+                command.err());
+        Result option = moe("evaluate", "a.yaml", "--repat", "1");
+        assertEquals("moe: evaluate: unknown option '--repat' (did you mean '--repeat'?) (moe evaluate --help lists the options)" + nl,
+                option.err());
+        Result value = moe("evaluate", "a.yaml", "--repeat");
+        assertEquals("moe: --repeat needs its value N: run N seeds and report mean ± std (default: the config's, else 1)"
+                + " (moe evaluate --help lists the options)" + nl, value.err());
+        // evaluate has no -o: its nearest name, --overwrite, is not what the user meant.
+        for (String output : List.of("-o", "--output")) {
+            Result r = moe("evaluate", "a.yaml", output, "r.json");
+            assertEquals(2, r.status());
+            assertEquals("moe: evaluate: unknown option '" + output + "': the report goes to --json FILE or --html FILE (-o is where"
+                    + " moe train saves a mixture and moe predict its predictions) (moe evaluate --help lists the options)" + nl, r.err());
+        }
+        Result before = moe("--verbose", "evaluate", "a.yaml");
+        assertEquals("moe: unknown option '--verbose' before the command: options go after it (moe evaluate ... --verbose)"
+                + " (moe --help lists the options)" + nl, before.err());
+        Result extra = moe("evaluate", "a.yaml", "b.yaml");
+        assertEquals("moe: evaluate: unexpected argument 'b.yaml' (moe evaluate --help lists the options)" + nl, extra.err());
     }
 
     @Test

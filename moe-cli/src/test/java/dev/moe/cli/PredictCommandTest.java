@@ -80,6 +80,34 @@ class PredictCommandTest {
         return new BundleReader(ProviderRegistry.discover(Main.class.getClassLoader(), null)).read(file);
     }
 
+    /** A new user's first try: the training config given where the saved mixture goes. The step they skipped is named. */
+    @Test
+    void aConfigGivenAsTheSavedMixtureSaysToTrainFirst() throws Exception {
+        Path config = Files.writeString(dir.resolve("glass.yaml"), SEED);
+        Path rows = Files.writeString(dir.resolve("rows.csv"), "feature0,feature1,feature2,feature3,label\n0,0,0,0,1\n");
+        Path out = dir.resolve("p.csv");
+        String said = "moe: " + config + ": a config, not a saved mixture: train one first (moe train " + config
+                + " -o glass.moe), then use glass.moe" + System.lineSeparator();
+        for (String[] args : List.of(new String[] {"predict", "-m", config.toString(), "-i", rows.toString(), "-o", out.toString()},
+                new String[] {"evaluate", "-m", config.toString(), "--data", rows.toString()},
+                new String[] {"inspect", config.toString()})) {
+            MainTest.Result r = MainTest.moe(args);
+            assertEquals(2, r.status(), String.join(" ", args));
+            assertEquals(said, r.err(), String.join(" ", args));
+            assertFalse(Files.exists(out));
+        }
+        // ... and the config given as the rows to predict.
+        MainTest.Result rowsAsConfig = MainTest.moe("predict", "-m", model.toString(), "-i", config.toString(), "-o", out.toString());
+        assertEquals(2, rowsAsConfig.status());
+        assertEquals("moe: " + config + ": a config, not the rows to predict: -i takes a CSV file with the mixture's feature columns"
+                + " (moe inspect " + model + " lists them)" + System.lineSeparator(), rowsAsConfig.err());
+        assertFalse(Files.exists(out));
+        // A bundle that happens to be named .yaml is still read as one.
+        Path named = Files.copy(model, dir.resolve("model.yaml"));
+        MainTest.Result r = MainTest.moe("inspect", named.toString());
+        assertEquals(0, r.status(), r.err());
+    }
+
     @Test
     void predictWritesAHeaderThenOneRowPerInputRowInOrder() throws Exception {
         Dataset data = SyntheticSeedSource.generate(1000, 9);

@@ -74,7 +74,14 @@ public record EvaluationReport(
                        List<Double> validationLoss, Map<String, Double> temperatures, Map<String, Double> floors,
                        List<List<dev.moe.gating.training.GateSelection.Score>> candidatesPerRepeat,
                        Map<String, Double> productExponents, int productRepeats, double floorMargin,
-                       boolean averagingFloor) { }
+                       boolean averagingFloor, int denseWarmupEpochs) {
+
+        /** This record with the config's gate.dense-warmup-epochs: the loss chart marks where the strategy takes over. */
+        public Gate withDenseWarmupEpochs(int epochs) {
+            return new Gate(chosen, candidates, bestEpoch, validationLoss, temperatures, floors, candidatesPerRepeat,
+                    productExponents, productRepeats, floorMargin, averagingFloor, epochs);
+        }
+    }
 
     public record CandidateScore(String candidate, double logLoss, double accuracy, int timesChosen) { }
 
@@ -108,7 +115,11 @@ public record EvaluationReport(
     public static final String MOE = "moe";
 
     public static EvaluationReport aggregate(MoeConfig config, RoutingStrategy strategy, List<RunResult> runs) {
-        return aggregate(String.valueOf(config.source()), strategy.name(), strategy.describe(), runs, true);
+        EvaluationReport r = aggregate(String.valueOf(config.source()), strategy.name(), strategy.describe(), runs, true);
+        Integer warmup = config.gate().denseWarmupEpochs();
+        return warmup == null || warmup == 0 ? r : new EvaluationReport(r.config, r.dataset, r.strategy, r.strategyParameters,
+                r.repeats, r.seeds, r.testRows, r.gateTrainRows, r.labels, r.results, r.moeConfusion, r.moePerClass, r.routing,
+                r.gateWeights, r.gateLossFirstRepeat, r.comparisons, r.notices, r.gate.withDenseWarmupEpochs(warmup), r.notes);
     }
 
     /**
@@ -167,7 +178,7 @@ public record EvaluationReport(
         }
         List<Comparison> comparisons = compare(results, first.expertIds());
         Gate gate = gate(runs);
-        String chosenStrategy = String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
+        String chosenStrategy = mixtureName(gate, strategy);
         return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
                 routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
@@ -210,6 +221,15 @@ public record EvaluationReport(
         return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
                 labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
                 List.copyOf(all), gate, notes);
+    }
+
+    /**
+     * The mixture as the notices name it: the combiners chosen among candidates, or, for a gate named by its routing
+     * strategy (no candidates), that strategy, as the table's "strategy top-k" line names it, not the gate's inputs
+     * ("features": a user who ran --strategy top-k read "the mixture (features)").
+     */
+    static String mixtureName(Gate gate, String strategy) {
+        return gate.candidates().isEmpty() && strategy != null ? strategy : String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
     }
 
     /** One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline. */
@@ -265,7 +285,7 @@ public record EvaluationReport(
         return new Gate(chosen, candidates, runs.stream().map(r -> r.gate().bestEpoch()).toList(),
                 runs.stream().map(r -> r.gate().validationLoss()).toList(), temperatures, floors,
                 runs.stream().map(r -> r.gate().candidates()).toList(), exponents, products.size(),
-                runs.get(0).gate().floorMargin(), runs.stream().anyMatch(r -> r.gate().averagingFloor()));
+                runs.get(0).gate().floorMargin(), runs.stream().anyMatch(r -> r.gate().averagingFloor()), 0);
     }
 
     private static Routing averageRouting(List<RunResult> runs, int[][] moeConfusion) {

@@ -41,8 +41,10 @@ final class Charts {
     private Charts() {
     }
 
-    static byte[] accuracy(List<ModelResult> results) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Test accuracy (mean ± std over repeats)")
+    /** @param repeats one has no spread: the title then does not promise one */
+    static byte[] accuracy(List<ModelResult> results, int repeats) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(repeats > 1 ? "Test accuracy (mean ± std over " + repeats + " repeats)" : "Test accuracy (one repeat)")
                 .xAxisTitle("model").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendVisible(false);
         // Zoomed to the values (with a margin): on a 0-1 axis differences of 0.01-0.03 cannot be seen.
@@ -64,9 +66,10 @@ final class Charts {
     }
 
     /** The mixture minus each model of {@code shown}, paired over the repeats, ± one standard error. */
-    static byte[] pairedDifferences(List<EvaluationReport.Comparison> shown) {
+    static byte[] pairedDifferences(List<EvaluationReport.Comparison> shown, int repeats) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - 60)
-                .title("Mixture minus model: accuracy, paired over repeats (± 1 s.e.; above 0: moe is better)")
+                .title(repeats > 1 ? "Mixture minus model: accuracy, paired over repeats (± 1 s.e.; above 0: moe is better)"
+                        : "Mixture minus model: accuracy on the same rows (one repeat, no s.e.; above 0: moe is better)")
                 .xAxisTitle("compared with").yAxisTitle("moe − model accuracy").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(12f));
@@ -82,15 +85,22 @@ final class Charts {
         return png(chart);
     }
 
-    static byte[] confusion(List<String> labels, int[][] counts) {
+    /**
+     * The heat map's colours, pale to mid blue: the counts are printed in black on every cell, and on the dark navy
+     * it ended in before, the largest counts (the diagonal, the ones that matter) could hardly be read.
+     */
+    static final Color[] CONFUSION_COLOURS = {new Color(0xeaf2fb), new Color(0x9ecae1), new Color(0x4292c6)};
+
+    static byte[] confusion(List<String> labels, int[][] counts, int repeats) {
         HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT + 120)
-                .title("Mixture confusion matrix (summed over repeats)").xAxisTitle("predicted").yAxisTitle("true").build();
+                .title(repeats > 1 ? "Mixture confusion matrix (summed over " + repeats + " repeats)" : "Mixture confusion matrix")
+                .xAxisTitle("predicted").yAxisTitle("true").build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setXAxisLabelRotation(20);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(false);
-        // White for zero (cells with no count are left out), then pale to dark blue.
-        chart.getStyler().setRangeColors(new Color[] {new Color(0xeaf2fb), new Color(0x6baed6), new Color(0x08306b)});
+        // White for zero (cells with no count are left out), then pale to mid blue.
+        chart.getStyler().setRangeColors(CONFUSION_COLOURS);
         chart.getStyler().setValueFontColor(Color.BLACK);
         // XChart draws the first y category at the bottom: the true labels are given bottom-up so that they read
         // top to bottom, and the diagonal runs from top left to bottom right.
@@ -159,9 +169,15 @@ final class Charts {
         return png(chart);
     }
 
-    static byte[] loss(List<Double> lossPerEpoch, int bestEpoch) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Gate training loss (first repeat)")
-                .xAxisTitle("epoch").yAxisTitle("mixture negative log-likelihood").build();
+    /**
+     * @param newtonSteps the product's fit, whose history is its Newton steps (exact, no epochs, no early stopping),
+     *                    not a gate's epochs
+     * @param denseWarmup the epochs routed densely before the strategy took over (marked: the loss jumps there), or 0
+     */
+    static byte[] loss(List<Double> lossPerEpoch, int bestEpoch, boolean newtonSteps, int denseWarmup) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(newtonSteps ? "Product's fit: loss per Newton step (first repeat)" : "Gate training loss (first repeat)")
+                .xAxisTitle(newtonSteps ? "Newton steps taken (0: the start)" : "epoch").yAxisTitle("mixture negative log-likelihood").build();
         chart.getStyler().setMarkerSize(9);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
@@ -175,8 +191,10 @@ final class Charts {
         chart.getStyler().setXAxisDecimalPattern("#0");
         double[] x = new double[lossPerEpoch.size()];
         double[] y = new double[lossPerEpoch.size()];
+        // A gate's loss is recorded after each epoch (1, 2, ...); the product's at its start and after each step (0, 1, ...).
+        int first = newtonSteps ? 0 : 1;
         for (int i = 0; i < x.length; i++) {
-            x[i] = i + 1;
+            x[i] = i + first;
             y[i] = lossPerEpoch.get(i);
         }
         XYSeries training = chart.addSeries("training loss", x.length == 0 ? new double[] {0} : x, y.length == 0 ? new double[] {0} : y);
@@ -188,8 +206,18 @@ final class Charts {
         spacer.setMarker(SeriesMarkers.NONE);
         spacer.setLineStyle(SeriesLines.NONE);
         spacer.setShowInLegend(false);
+        if (denseWarmup > 0 && denseWarmup < y.length) {
+            double low = java.util.Arrays.stream(y).min().orElse(0);
+            double high = java.util.Arrays.stream(y).max().orElse(1);
+            XYSeries warmup = chart.addSeries("dense warm-up ends (epoch " + denseWarmup + ")",
+                    new double[] {denseWarmup + 0.5, denseWarmup + 0.5}, new double[] {low, high});
+            warmup.setMarker(SeriesMarkers.NONE);
+            warmup.setLineStyle(SeriesLines.DASH_DASH);
+            warmup.setLineColor(Color.GRAY);
+        }
         if (bestEpoch >= 1 && bestEpoch <= y.length) {
-            XYSeries best = chart.addSeries("epoch kept (" + bestEpoch + ")", new double[] {bestEpoch}, new double[] {y[bestEpoch - 1]});
+            XYSeries best = chart.addSeries(newtonSteps ? "the fit (after " + (bestEpoch - 1) + " steps)" : "epoch kept (" + bestEpoch + ")",
+                    new double[] {bestEpoch - 1 + first}, new double[] {y[bestEpoch - 1]});
             best.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             best.setMarker(SeriesMarkers.DIAMOND);
             best.setMarkerColor(Color.RED);

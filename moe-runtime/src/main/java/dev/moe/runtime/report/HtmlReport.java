@@ -1,5 +1,6 @@
 package dev.moe.runtime.report;
 
+import dev.moe.gating.routing.ProductRouting;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.ModelResult;
 import dev.moe.runtime.MoeVersion;
@@ -42,13 +43,18 @@ public final class HtmlReport {
                 .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3),#calibration td:nth-child(3),#class-routing td:nth-child(3),#class-routing td:nth-child(6){text-align:left}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
                 .append("img.small{display:inline-block;max-width:49%;margin:.5em 0}.note{color:#444;border-left:4px solid #bbb;padding:.2em 1em}")
+                // "tribuo-ensemble" and "log-loss" broke at their hyphens in a full-width table.
+                .append("#results td:first-child,#results th,.arg{white-space:nowrap}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
         h.append("<p id=\"provenance\" class=\"meta\">moe ").append(escape(MoeVersion.get())).append(" · ")
                 .append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
                         .format(createdAt == null ? Instant.now() : createdAt));
         if (commandLine != null && !commandLine.isBlank()) {
-            h.append(" · <code>").append(escape(commandLine)).append("</code>");
+            // Each argument unbroken: a browser breaks "--html" after its first hyphen, which read as "- -html".
+            h.append(" · <code>").append(java.util.Arrays.stream(commandLine.split(" "))
+                    .map(a -> "<span class=\"arg\">" + escape(a) + "</span>").collect(java.util.stream.Collectors.joining(" ")))
+                    .append("</code>");
         }
         h.append("</p>\n");
         // What ran, once: a configured gate's strategy, or the combiner (chosen by cross-validation, or named alone).
@@ -73,7 +79,7 @@ public final class HtmlReport {
             h.append("<p class=\"note\">Note: ").append(escape(note)).append("</p>\n");
         }
         h.append("<h2>Results</h2>\n<table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
-                .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th><th>moe − model (paired)</th></tr></thead><tbody>\n");
+                .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th><th>moe − model<br>(paired)</th></tr></thead><tbody>\n");
         // One repeat has no spread and no standard error: a "0.000" there would claim a certainty never measured (as in
         // the console table, which leaves them out).
         boolean repeated = report.repeats() > 1;
@@ -109,7 +115,7 @@ public final class HtmlReport {
             h.append("<p>").append(escape(exponents.replaceFirst("^product exponents", "The product's exponents"))).append(". The mixture is the experts' weighted product, each expert's")
                     .append(" probabilities raised to its exponent; an exponent of 0 leaves an expert out.</p>\n");
         }
-        image(h, "Accuracy per model", Charts.accuracy(report.results()));
+        image(h, "Accuracy per model", Charts.accuracy(report.results(), report.repeats()));
         List<EvaluationReport.Comparison> paired = pairedShown(report.comparisons());
         if (!paired.isEmpty()) {
             h.append("<p>The mixture against its best expert and the baselines, repeat by repeat on the same test rows")
@@ -122,19 +128,20 @@ public final class HtmlReport {
                         .append(repeated ? f(c.accuracyStandardError()) : "–").append("</td></tr>\n");
             }
             h.append("</tbody></table>\n");
-            image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired));
+            image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired, report.repeats()));
         }
 
         h.append("<h2>The mixture per label</h2>\n<table id=\"per-label\"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
-                .append("<th>test rows, ").append(report.repeats() == 1 ? "the repeat" : "all " + repeats(report.repeats())).append("</th><th>test rows per repeat</th></tr></thead><tbody>\n");
+                .append("<th>test rows").append(repeated ? ", all " + repeats(report.repeats()) + "</th><th>test rows per repeat" : "")
+                .append("</th></tr></thead><tbody>\n");
         for (EvaluationReport.ClassSummary c : report.moePerClass()) {
             h.append("<tr><td>").append(escape(c.label())).append("</td><td>").append(f(c.precision())).append("</td><td>")
                     .append(f(c.recall())).append("</td><td>").append(f(c.f1())).append("</td><td>")
-                    .append(Math.round(c.support() * report.repeats())).append("</td><td>").append(count(c.support()))
+                    .append(Math.round(c.support() * report.repeats())).append(repeated ? "</td><td>" + count(c.support()) : "")
                     .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
-        image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion()));
+        image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion(), report.repeats()));
 
         calibration(h, report.results());
 
@@ -170,13 +177,32 @@ public final class HtmlReport {
                     .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n<p>Best epoch: the epochs the final gate trained (with early stopping, the epoch kept);")
-                .append(" validation loss: the early-stopping rows' log-loss at that epoch.</p>\n");
+                .append(" validation loss: the early-stopping rows' log-loss at that epoch.")
+                .append(gate.chosen().stream().anyMatch(HtmlReport::newtonFit)
+                        ? " The product is fitted exactly, by Newton steps, with no early stopping: its count is its loss values,"
+                                + " the start's and one after each step." : "")
+                .append(warmupShown(report) > 0 ? " The first " + warmupShown(report) + " epochs routed every row densely"
+                        + " (gate.dense-warmup-epochs), then " + escape(report.strategy()) + " took over: the loss jumps there." : "")
+                .append("</p>\n");
+        boolean newton = !gate.chosen().isEmpty() && newtonFit(gate.chosen().get(0));
         image(h, "Gate training loss per epoch", Charts.loss(report.gateLossFirstRepeat(),
-                gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0)));
+                gate.bestEpoch().isEmpty() ? -1 : gate.bestEpoch().get(0), newton, warmupShown(report)));
 
         appendConfig(h, report, configText);
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** The dense warm-up, where it changed the routing (a strategy other than dense softmax), else 0. */
+    private static int warmupShown(EvaluationReport report) {
+        List<String> chosen = report.gate().chosen();
+        boolean gateFirst = !chosen.isEmpty() && !newtonFit(chosen.get(0)) && !ReportWriter.UNROUTED.contains(chosen.get(0));
+        return gateFirst && !report.strategy().equals("softmax-dense") ? report.gate().denseWarmupEpochs() : 0;
+    }
+
+    /** The product's exponents (on calibrated or raw experts) are an exact fit by Newton steps, not epochs of a gate. */
+    private static boolean newtonFit(String combiner) {
+        return combiner.equals(ProductRouting.NAME) || combiner.equals(ProductRouting.NAME + "-raw");
     }
 
     /** Whether the report is a saved mixture's evaluation (no gate was trained in it). */
@@ -190,11 +216,24 @@ public final class HtmlReport {
                 .append("<tr><td>seeds</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(", ")))).append("</td></tr>\n")
                 .append("<tr><td>routing strategy</td><td>").append(escape(report.strategy())).append(" (")
-                .append(escape(report.strategyParameters())).append(")</td></tr>\n")
+                .append(escape(report.strategyParameters())).append(")").append(escape(unusedRouting(report))).append("</td></tr>\n")
                 .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n")
                 .append("</tbody></table>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
                 .append("<h3>The file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
                 .append(escape(configText == null ? "(none recorded)" : configText)).append("</pre>\n");
+    }
+
+    /**
+     * ", not used: ..." when no repeat's combiner routes (averaging, the product): the strategy named in the config (or
+     * its default) then did nothing, and the page must not suggest it decided the results.
+     */
+    static String unusedRouting(EvaluationReport report) {
+        List<String> chosen = report.gate().chosen().stream().distinct().toList();
+        if (chosen.isEmpty() || !chosen.stream().allMatch(ReportWriter.UNROUTED::contains)) {
+            return "";
+        }
+        return ", not used: " + String.join(" and ", chosen) + (chosen.size() == 1 ? " weighs" : " weigh")
+                + " the experts without routing (the strategy applies to a gate)";
     }
 
     /** A saved mixture's report: the config text is the one its bundle recorded, or null. */

@@ -151,7 +151,13 @@ public final class ReportWriter {
     /** Lines of the console table are at most this wide. */
     static final int WIDTH = 100;
 
-    /** {@code text} as lines of at most {@link #WIDTH} characters, broken between words, continued two spaces in. */
+    /** The longest bracketed aside with a figure that the console table never breaks inside ("(paired over 10 repeats)"). */
+    static final int SHORT_ASIDE = 30;
+
+    /**
+     * {@code text} as lines of at most {@link #WIDTH} characters, broken between words (not inside a short aside in
+     * brackets), continued two spaces in.
+     */
     static void wrapped(StringBuilder out, String text) {
         String indent = "";
         String rest = text;
@@ -160,6 +166,15 @@ public final class ReportWriter {
             int cut = rest.lastIndexOf(' ', room);
             if (cut <= 0) {
                 break; // one word longer than the line: left whole
+            }
+            // A short aside in brackets that holds a figure stays whole: "(sum\n  1.08)" or "(paired over 5\n  repeats)"
+            // reads as two things; words alone ("(the tribuo provider's)") break as any sentence.
+            int open = rest.lastIndexOf('(', cut);
+            if (open > rest.lastIndexOf(')', cut) && open > 1 && rest.charAt(open - 1) == ' ') {
+                int close = rest.indexOf(')', open);
+                if (close >= 0 && close - open < SHORT_ASIDE && rest.substring(open, close).chars().anyMatch(Character::isDigit)) {
+                    cut = open - 1;
+                }
             }
             out.append(indent).append(rest, 0, cut).append(System.lineSeparator());
             rest = rest.substring(cut + 1);
@@ -180,7 +195,7 @@ public final class ReportWriter {
     }
 
     /** The combiners that weigh the experts without the routing strategy. */
-    private static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, SignalPool.NAME);
+    static final java.util.Set<String> UNROUTED = java.util.Set.of(UniformRouting.NAME, ProductRouting.NAME, SignalPool.NAME);
 
     /**
      * "strategy softmax-dense" for a configured gate, or which combiner ran how often: chosen among candidates, or

@@ -42,6 +42,14 @@ class EvaluationReportTest {
         List<ModelResult> once = List.of(model("a", 0.80), model("uniform", 0.70), model("moe", 0.78));
         assertEquals(List.of("the mixture (top-k) is less accurate than its best expert, a: -0.020 (paired over 1 repeat)"),
                 EvaluationReport.notices(EvaluationReport.compare(once, List.of("a")), 1, "top-k"));
+        // A gate named by its strategy (--strategy top-k) is that strategy in the notice, not the gate's inputs.
+        EvaluationReport.Gate named = new EvaluationReport.Gate(List.of("features", "features"), List.of(), List.of(), List.of(),
+                java.util.Map.of(), java.util.Map.of(), List.of(), java.util.Map.of(), 0, 2, true, 0);
+        assertEquals("top-k", EvaluationReport.mixtureName(named, "top-k"));
+        EvaluationReport.Gate chosen = new EvaluationReport.Gate(List.of("product", "uniform", "product"),
+                List.of(new EvaluationReport.CandidateScore("uniform", 1, 0.5, 1), new EvaluationReport.CandidateScore("product", 0.9, 0.5, 2)),
+                List.of(), List.of(), java.util.Map.of(), java.util.Map.of(), List.of(), java.util.Map.of(), 0, 2, true, 0);
+        assertEquals("product, uniform", EvaluationReport.mixtureName(chosen, "softmax-dense"));
         List<ModelResult> winning = List.of(model("a", 0.70, 0.72), model("uniform", 0.70, 0.70), model("moe", 0.78, 0.80));
         assertEquals(List.of(), EvaluationReport.notices(EvaluationReport.compare(winning, List.of("a")), 2, "constant"));
     }

@@ -94,7 +94,7 @@ class ExperimentTest {
         EvaluationReport.Gate g = r.gate();
         EvaluationReport.Gate gate = new EvaluationReport.Gate(g.chosen(), g.candidates(), g.bestEpoch(), g.validationLoss(),
                 g.temperatures(), g.floors(), g.candidatesPerRepeat(), g.productExponents(), g.productRepeats(), g.floorMargin(),
-                averagingFloor);
+                averagingFloor, g.denseWarmupEpochs());
         return new EvaluationReport(r.config(), r.dataset(), r.strategy(), r.strategyParameters(), r.repeats(), r.seeds(),
                 r.testRows(), r.gateTrainRows(), r.labels(), r.results(), r.moeConfusion(), r.moePerClass(), r.routing(),
                 r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(), r.notices(), gate, r.notes());

@@ -20,4 +20,36 @@ class ReportWriterWrapTest {
         assertEquals(true, lines.get(1).startsWith("  ") && !lines.get(1).startsWith("   "), "continued two spaces in");
         assertEquals(notice, String.join(" ", lines.stream().map(String::strip).toList()), "no word lost");
     }
+
+    /** A figure and its bracketed aside are not parted: "(sum" at the end of one line and "1.08)" on the next. */
+    @Test
+    void aShortAsideInBracketsIsNotBrokenAcrossLines() {
+        String exponents = "product exponents (mean over 5 repeats): logistic 0.32 cart 0.11 knn 0.08 xgboost 0.39 mlp 0.18 (sum 1.08)";
+        StringBuilder out = new StringBuilder();
+        ReportWriter.wrapped(out, exponents);
+        assertEquals(List.of("product exponents (mean over 5 repeats): logistic 0.32 cart 0.11 knn 0.08 xgboost 0.39 mlp 0.18",
+                "  (sum 1.08)"), out.toString().lines().toList());
+
+        String notice = "notice: the mixture (product) is less accurate than tribuo-ensemble: -0.002 ± 0.002 (paired over 5 repeats)";
+        out = new StringBuilder();
+        ReportWriter.wrapped(out, notice);
+        assertEquals(List.of("notice: the mixture (product) is less accurate than tribuo-ensemble: -0.002 ± 0.002",
+                "  (paired over 5 repeats)"), out.toString().lines().toList());
+
+        // Words alone in brackets are no figure to keep together.
+        String note = "note: tribuo-ensemble is not shown: it needs at least two experts that are Tribuo models (the tribuo"
+                + " provider's), which Tribuo accepts";
+        out = new StringBuilder();
+        ReportWriter.wrapped(out, note);
+        assertEquals(List.of("note: tribuo-ensemble is not shown: it needs at least two experts that are Tribuo models (the tribuo",
+                "  provider's), which Tribuo accepts"), out.toString().lines().toList());
+
+        // A long aside is broken between words as any sentence: kept whole it would leave a short first line.
+        String rule = "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; averaging only where"
+                + " its log-loss is lower by more than 2 standard errors):";
+        out = new StringBuilder();
+        ReportWriter.wrapped(out, rule);
+        assertEquals(List.of("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; averaging only",
+                "  where its log-loss is lower by more than 2 standard errors):"), out.toString().lines().toList());
+    }
 }
