@@ -73,8 +73,9 @@ public final class SparkScoring {
                         }
                     });
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    out.printf("predicted %d rows of %s with %s on Spark (%s, %d partitions) in %.1f s: %s%n", rows.value(), o.input,
-                            o.model, spark.sparkContext().master(), input.javaRDD().getNumPartitions(), seconds, o.output);
+                    int partitions = input.javaRDD().getNumPartitions();
+                    out.printf("predicted %d rows of %s with %s on Spark (%s, %d partition%s) in %.1f s: %s%n", rows.value(), o.input,
+                            o.model, spark.sparkContext().master(), partitions, partitions == 1 ? "" : "s", seconds, o.output);
                 }
             } else {
                 List<OutputTarget.Input> inputs = List.of(OutputTarget.input(o.model, "the model"),

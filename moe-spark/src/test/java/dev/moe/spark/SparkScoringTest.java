@@ -59,6 +59,9 @@ class SparkScoringTest {
                 "--batch-rows", "1000");
         assertEquals(0, r.status, r.err);
         assertTrue(r.out.contains("predicted " + ROWS + " rows"), r.out);
+        java.util.regex.Matcher partitions = java.util.regex.Pattern.compile("(\\d+) partition(s?)\\)").matcher(r.out);
+        assertTrue(partitions.find(), r.out);
+        assertEquals(partitions.group(1).equals("1"), partitions.group(2).isEmpty(), "one partition, or partitions: " + r.out);
         SparkFixtures.assertSamePredictions(want, lines(out));
 
         // Parquet with float columns: the same floats, so the same rows.
