@@ -105,7 +105,19 @@ public final class CsvSource implements DataSource {
                 if (j == labelIndex) {
                     throw new MoeException("data.ignore names '" + name + "', the label column; a run needs its labels");
                 }
-                ignored.add(j);
+                for (int k = j; k < columns.size(); k++) {
+                    if (columns.get(k).equals(name)) {
+                        ignored.add(k); // every column of that name: a doubled id column is ignored twice
+                    }
+                }
+            }
+            // A doubled name would be two features of one name (or a second label read as a feature): say so here.
+            java.util.Set<String> named = new java.util.HashSet<>();
+            for (int j = 0; j < columns.size(); j++) {
+                if (!ignored.contains(j) && !named.add(columns.get(j))) {
+                    throw new MoeException(file + ": column '" + columns.get(j) + "' appears twice in the header; give each column"
+                            + " its own name (or name it in data.ignore)");
+                }
             }
             java.util.Set<Integer> text = new java.util.HashSet<>();
             boolean every = categorical.equals(List.of(MoeConfig.DataConfig.ALL)) && !columns.contains(MoeConfig.DataConfig.ALL);

@@ -165,6 +165,25 @@ class CsvSourceTest {
                 assertThrows(MoeException.class, () -> CsvSource.read(lateQuote, "label")).getMessage());
     }
 
+    /**
+     * A doubled column name: two features of one name reached the experts ("expert 'a': duplicate feature names"), and a
+     * doubled label column was read as a feature (told to add 'label' to data.ignore, which refuses the label).
+     */
+    @Test
+    void aDoubledColumnNameIsRefusedUnlessIgnored() throws Exception {
+        Path feature = write("feature.csv", "a,a,label\n1,2,x\n3,4,y\n");
+        assertEquals(feature + ": column 'a' appears twice in the header; give each column its own name (or name it in data.ignore)",
+                assertThrows(MoeException.class, () -> CsvSource.read(feature, "label")).getMessage());
+        Path label = write("label.csv", "label,a,label\nx,1,x\ny,2,y\n");
+        assertEquals(label + ": column 'label' appears twice in the header; give each column its own name (or name it in data.ignore)",
+                assertThrows(MoeException.class, () -> CsvSource.read(label, "label")).getMessage());
+        // Ignored by name: every column of that name goes.
+        Path ids = write("ids.csv", "id,a,id,label\np,1,q,x\nr,2,s,y\n");
+        Dataset d = CsvSource.read(ids, "label", List.of("id"));
+        assertEquals(List.of("a"), d.featureNames());
+        assertArrayEquals(new float[] {1, 2}, d.features().values());
+    }
+
     /** A block holds at most the rows asked for; the next block goes on where it stopped. */
     @Test
     void rowsAreStreamedInBlocksOfTheSizeAsked() throws Exception {
