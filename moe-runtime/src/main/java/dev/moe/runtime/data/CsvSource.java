@@ -524,7 +524,23 @@ public final class CsvSource implements DataSource {
             }
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
         }
-        return requireFinite(v, cell, where, column);
+        requireFinite(v, cell, where, column);
+        if (!decimal(cell)) {
+            // Java's own syntaxes (0x1p3, 5d, 2.5f) are no number a CSV file means: "30d" is a duration, not 30.
+            throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
+        }
+        return v;
+    }
+
+    /** Whether a cell that parsed as a finite float is written as a decimal: digits, sign, point and exponent only. */
+    private static boolean decimal(String cell) {
+        for (int i = 0; i < cell.length(); i++) {
+            char c = cell.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

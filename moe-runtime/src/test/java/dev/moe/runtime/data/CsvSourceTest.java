@@ -184,6 +184,20 @@ class CsvSourceTest {
         assertArrayEquals(new float[] {1, 2}, d.features().values());
     }
 
+    /** Java's float syntaxes beyond decimals were read as numbers: a column of "30d" durations became 30. */
+    @Test
+    void onlyDecimalsAreNumbersNotJavasHexOrTypeSuffixes() throws Exception {
+        for (String cell : List.of("0x1p3", "30d", "2.5f", "1.5D", "7F", "0X10P0")) {
+            Path file = write("java.csv", "a,b,label\n1,2,x\n1," + cell + ",y\n");
+            assertEquals(file + ": line 3, column 'b': not a number: '" + cell + "'",
+                    assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage(), cell);
+        }
+        Path plain = write("plain.csv", "a,label\n1e-3,x\n+5,y\n.5,x\n-0,y\n 7 ,x\n2.5E2,y\n");
+        assertArrayEquals(new float[] {1e-3f, 5f, 0.5f, -0f, 7f, 250f}, CsvSource.read(plain, "label").features().values());
+        assertEquals("part 1: column 'b': not a number: '30d'",
+                assertThrows(MoeException.class, () -> CsvSource.feature("30d", "part 1: ", "b")).getMessage());
+    }
+
     /** A block holds at most the rows asked for; the next block goes on where it stopped. */
     @Test
     void rowsAreStreamedInBlocksOfTheSizeAsked() throws Exception {
