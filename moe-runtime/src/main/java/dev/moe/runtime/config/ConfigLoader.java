@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.io.Utf8;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -72,6 +73,11 @@ public final class ConfigLoader {
             }
             if (text.indexOf('\0') >= 0) {
                 throw new MoeException(file + ": holds NUL bytes: not a moe config (a YAML text file)");
+            }
+            // Decoded leniently, a Latin-1 'café' became 'caf?': an expert id changed, a data.path "not found".
+            Utf8.Invalid invalid = Utf8.firstInvalid(bytes);
+            if (invalid != null) {
+                throw new MoeException(file + ": " + invalid.describe() + "; moe reads a config as UTF-8 text: save it as UTF-8");
             }
         } catch (NoSuchFileException e) {
             throw new MoeException("config file not found: " + file);

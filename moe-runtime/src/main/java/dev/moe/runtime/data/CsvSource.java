@@ -4,6 +4,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.io.OutputTarget;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
@@ -246,6 +247,15 @@ public final class CsvSource implements DataSource {
                     }
                     in = Files.newInputStream(file);
                 }
+                in = new java.io.BufferedInputStream(in, 1 << 16);
+                in.mark(4);
+                byte[] magic = in.readNBytes(4);
+                in.reset();
+                if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
+                    in.close();
+                    throw new MoeException(file + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
+                            + " with -m");
+                }
                 parser = CSV.createParser(in);
                 parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
                 parser.setSchema(CsvSchema.emptySchema());
@@ -269,6 +279,9 @@ public final class CsvSource implements DataSource {
                 return rows;
             } catch (NoSuchFileException e) {
                 throw new MoeException("data file not found: " + file);
+            } catch (java.io.CharConversionException e) {
+                closeQuietly(parser);
+                throw notUtf8(file);
             } catch (IOException e) {
                 closeQuietly(parser);
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
@@ -430,6 +443,8 @@ public final class CsvSource implements DataSource {
                 }
             } catch (JsonParseException e) {
                 throw malformed(e);
+            } catch (java.io.CharConversionException e) {
+                throw notUtf8(file);
             } catch (IOException e) {
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
             } catch (ArithmeticException e) {
@@ -443,6 +458,16 @@ public final class CsvSource implements DataSource {
             }
             return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
                     Arrays.copyOf(lines, rows), text);
+        }
+
+        /**
+         * A file in another encoding (Latin-1, Windows-1252): by its line, found by reading the file again (the parser's
+         * decoder knows only a byte offset, and decodes ahead of the line it parses).
+         */
+        private static MoeException notUtf8(Path file) {
+            dev.moe.runtime.io.Utf8.Invalid at = OutputTarget.isDash(file) ? null : dev.moe.runtime.io.Utf8.firstInvalid(file);
+            return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": "
+                    + (at == null ? "not UTF-8 text" : at.describe()) + "; moe reads UTF-8 text: save the file as UTF-8");
         }
 
         private MoeException lineBreak(int line, String column) {

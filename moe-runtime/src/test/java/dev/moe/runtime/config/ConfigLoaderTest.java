@@ -87,6 +87,20 @@ class ConfigLoaderTest {
                 + bundle + " --data DATA.csv", assertThrows(MoeException.class, () -> ConfigLoader.load(bundle)).getMessage());
     }
 
+    /** Decoded leniently, Latin-1 bytes became U+FFFD: an expert id changed silently, a data.path was "not found". */
+    @Test
+    void aConfigInLatin1IsRefusedAtItsLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path latin1 = java.nio.file.Files.write(dir.resolve("c.yaml"),
+                ("data: { source: synthetic-seed }\nexperts:\n  - { id: caf\u00e9, provider: nd4j-mlp }\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(latin1 + ": line 3: byte 0xE9 is not UTF-8; moe reads a config as UTF-8 text: save it as UTF-8",
+                assertThrows(MoeException.class, () -> ConfigLoader.load(latin1)).getMessage());
+        Path utf8 = java.nio.file.Files.write(dir.resolve("u.yaml"),
+                ("data: { source: synthetic-seed }\nexperts:\n  - { id: caf\u00e9, provider: nd4j-mlp }\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("caf\u00e9", ConfigLoader.load(utf8).experts().get(0).id());
+    }
+
     @Test
     void missingFileIsOneLine() {
         assertEquals("config file not found: no/such.yaml",

@@ -198,6 +198,45 @@ class CsvSourceTest {
                 assertThrows(MoeException.class, () -> CsvSource.feature("30d", "part 1: ", "b")).getMessage());
     }
 
+    /**
+     * A file in Latin-1 was "cannot read data file: Invalid UTF-8 middle byte 0xa (at char #4601, byte #4602)": now the
+     * line, found although the parser's decoder reads a buffer ahead of it.
+     */
+    @Test
+    void aFileInAnotherEncodingIsNamedWithTheLineOfItsFirstBadByte() throws Exception {
+        StringBuilder text = new StringBuilder("a,label\n");
+        for (int i = 0; i < 5000; i++) {
+            text.append(i).append(i == 2999 ? ",caf\u00e9\n" : ",x\n");
+        }
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String expected = file + ": line 3001: byte 0xE9 is not UTF-8; moe reads UTF-8 text: save the file as UTF-8";
+        assertEquals(expected, assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage());
+        try (CsvSource.Rows rows = CsvSource.Rows.open(file)) {
+            assertEquals(expected, assertThrows(MoeException.class, () -> {
+                while (rows.next(100, new int[] {0}, 1) != null) {
+                    // streamed in blocks, as predict reads
+                }
+            }).getMessage());
+        }
+        Path header = dir.resolve("header.csv");
+        Files.write(header, "caf\u00e9,label\n1,x\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(header + ": line 1: byte 0xE9 is not UTF-8; moe reads UTF-8 text: save the file as UTF-8",
+                assertThrows(MoeException.class, () -> CsvSource.read(header, "label")).getMessage());
+    }
+
+    /** A saved mixture given as the data was "Invalid UTF-8 middle byte 0x61 (at char #45, byte #47)". */
+    @Test
+    void aZipFileGivenAsDataIsNamedAsOne() throws Exception {
+        Path bundle = dir.resolve("m.csv");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(bundle))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("a"));
+            zip.write("a,label\n1,x\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertEquals(bundle + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given with -m",
+                assertThrows(MoeException.class, () -> CsvSource.read(bundle, "label")).getMessage());
+    }
+
     /** A block holds at most the rows asked for; the next block goes on where it stopped. */
     @Test
     void rowsAreStreamedInBlocksOfTheSizeAsked() throws Exception {
