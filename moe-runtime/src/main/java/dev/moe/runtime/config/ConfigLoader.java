@@ -105,8 +105,13 @@ public final class ConfigLoader {
         }
         ConfigLocations locations = ConfigLocations.scan(yaml, file); // refuses aliases, which the binder would read as their names
         MoeConfig config;
-        try {
-            config = YAML.readValue(yaml, MoeConfig.class);
+        try (com.fasterxml.jackson.core.JsonParser parser = YAML.getFactory().createParser(yaml)) {
+            config = YAML.readValue(parser, MoeConfig.class);
+            // "---" and a second document: its keys were dropped without a word.
+            if (config != null && parser.nextToken() != null) {
+                throw new MoeException(file + ": line " + parser.currentTokenLocation().getLineNr() + ": a second YAML document"
+                        + " (after '---'); a moe config is one document: merge the two, or keep one");
+            }
         } catch (UnrecognizedPropertyException e) {
             String known = NearestName.closest(e.getPropertyName(), e.getKnownPropertyIds());
             throw new MoeException(file + where(e, yaml, e.getPropertyName()) + "unknown key '" + pathOf(e, e.getPropertyName()) + "'"
@@ -127,6 +132,8 @@ public final class ConfigLoader {
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw notValidYaml(file, yaml, e, "");
+        } catch (IOException e) {
+            throw new MoeException("cannot read config file " + file + ": " + e.getMessage()); // from a string: not expected
         }
         if (config == null) {
             throw new MoeException(file + ": the config file is empty");

@@ -71,7 +71,10 @@ final class ConfigValidator {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < c.experts().size(); i++) {
             MoeConfig.ExpertConfig e = c.experts().get(i);
-            if (e == null || e.id() == null || e.id().isBlank()) {
+            if (e == null) {
+                throw new MoeException(file + ": experts[" + i + "]: an empty entry (a '-' with nothing after it); give its id and provider");
+            }
+            if (e.id() == null || e.id().isBlank()) {
                 throw new MoeException(file + ": experts[" + i + "].id is required");
             }
             if (e.provider() == null) {
@@ -85,7 +88,10 @@ final class ConfigValidator {
         }
         for (int i = 0; i < c.baselines().size(); i++) {
             MoeConfig.ExpertConfig b = c.baselines().get(i);
-            if (b == null || b.id() == null || b.id().isBlank() || b.provider() == null) {
+            if (b == null) {
+                throw new MoeException(file + ": baselines[" + i + "]: an empty entry (a '-' with nothing after it); give its id and provider");
+            }
+            if (b.id() == null || b.id().isBlank() || b.provider() == null) {
                 throw new MoeException(file + ": baselines[" + i + "]: id and provider are required");
             }
             if (!ids.add(b.id())) {
@@ -95,8 +101,9 @@ final class ConfigValidator {
         }
         Integer rows = c.data().rows();
         if (rows != null) {
-            if (rows < 2) {
-                throw new MoeException(file + ": data.rows must be at least 2, got " + rows);
+            int least = "csv".equals(c.data().source()) ? 3 : 2; // the csv source's own minimum, said here with the line
+            if (rows < least) {
+                throw new MoeException(file + ": data.rows must be at least " + least + ", got " + rows);
             }
             // synthetic-seed: 4 float features a row, held with a few copies (splits, subsets, expert inputs).
             long needed = (long) rows * 4 * Float.BYTES * 4;
@@ -127,8 +134,12 @@ final class ConfigValidator {
             double experts = s.expertsOrDefault();
             double gate = s.gateOrDefault();
             if (experts + gate + test > 1 + 1e-9) {
+                // "cross-fit: 0" alone takes the three-way defaults: say which of the three the user never wrote.
+                String defaults = s.experts() == null && s.gate() == null ? "experts and gate are the three-way defaults: set them"
+                        : s.experts() == null ? "experts is the three-way default: set it"
+                        : s.gate() == null ? "gate is the three-way default: set it" : null;
                 throw new MoeException(file + ": split: experts, gate and test must be fractions (gate and test above 0)"
-                        + " summing to at most 1, got " + experts + ", " + gate + ", " + test);
+                        + " summing to at most 1, got " + experts + ", " + gate + ", " + test + (defaults == null ? "" : " (" + defaults + ")"));
             }
         }
         MoeConfig.GateConfig g = c.gate();

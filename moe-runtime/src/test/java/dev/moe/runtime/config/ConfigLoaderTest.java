@@ -101,6 +101,31 @@ class ConfigLoaderTest {
         assertEquals("caf\u00e9", ConfigLoader.load(utf8).experts().get(0).id());
     }
 
+    /** An empty list entry was "(top level): Cannot construct instance of `MoeConfig`, problem: NullPointerException". */
+    @Test
+    void anEmptyExpertOrBaselineEntryIsNamed() {
+        assertEquals("exp.yaml: line 6: experts[1]: an empty entry (a '-' with nothing after it); give its id and provider",
+                error("data:\n  source: synthetic-seed\n" + EXPERTS + "  -\n"));
+        assertEquals("exp.yaml: line 7: baselines[0]: an empty entry (a '-' with nothing after it); give its id and provider",
+                error("data:\n  source: synthetic-seed\n" + EXPERTS + "baselines:\n  -\n"));
+    }
+
+    /** data.rows: 2 passed the validator's "at least 2" and then met the csv source's "at least 3", without a line. */
+    @Test
+    void aCsvSampleOfFewerThanThreeRowsIsRefusedAtItsLine() {
+        assertEquals("exp.yaml: line 4: data.rows must be at least 3, got 2",
+                error("data:\n  source: csv\n  path: d.csv\n  rows: 2\n" + EXPERTS));
+        assertEquals(2, ConfigLoader.parse("data:\n  source: synthetic-seed\n  rows: 2\n" + EXPERTS, FILE).data().rows());
+    }
+
+    /** A second document after "---" was dropped without a word: its "seed: 3" never applied. */
+    @Test
+    void aSecondYamlDocumentIsRefused() {
+        assertEquals("exp.yaml: line 7: a second YAML document (after '---'); a moe config is one document: merge the two, or keep one",
+                error("data:\n  source: synthetic-seed\n" + EXPERTS + "---\nseed: 3\n"));
+        assertEquals(1, ConfigLoader.parse("---\nseed: 1\ndata:\n  source: synthetic-seed\n" + EXPERTS, FILE).seed());
+    }
+
     @Test
     void missingFileIsOneLine() {
         assertEquals("config file not found: no/such.yaml",
