@@ -48,10 +48,6 @@ final class ConfigValidator {
                 if (column == null || column.isBlank()) {
                     throw new MoeException(file + ": data.categorical: every entry is a column name (or the word all); got an empty one");
                 }
-                if (column.equals(MoeConfig.DataConfig.ALL) && categorical.size() > 1) {
-                    throw new MoeException(file + ": data.categorical: 'all' stands alone (every column but the label and data.ignore);"
-                            + " got it beside other names");
-                }
                 if (!seen.add(column)) {
                     throw new MoeException(file + ": data.categorical names '" + column + "' twice");
                 }

@@ -122,6 +122,11 @@ public final class CsvSource implements DataSource {
             }
             java.util.Set<Integer> text = new java.util.HashSet<>();
             boolean every = categorical.equals(List.of(MoeConfig.DataConfig.ALL)) && !columns.contains(MoeConfig.DataConfig.ALL);
+            // Checked here, with the header: a file with a column named 'all' may list it beside others.
+            if (categorical.size() > 1 && categorical.contains(MoeConfig.DataConfig.ALL) && !columns.contains(MoeConfig.DataConfig.ALL)) {
+                throw new MoeException("data.categorical: 'all' stands alone (every column but the label and data.ignore); got it"
+                        + " beside other names, and " + file + " has no column 'all'");
+            }
             for (String name : categorical) {
                 int j = columns.indexOf(name);
                 if (every) {

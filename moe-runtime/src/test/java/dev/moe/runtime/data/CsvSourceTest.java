@@ -237,6 +237,19 @@ class CsvSourceTest {
                 assertThrows(MoeException.class, () -> CsvSource.read(bundle, "label")).getMessage());
     }
 
+    /** A column named 'all' could not be listed beside another: the config was refused before the header was read. */
+    @Test
+    void aColumnNamedAllMayBeListedBesideOthers() throws Exception {
+        Path named = write("named.csv", "colour,all,x,label\nred,p,1,a\nblue,q,2,b\n");
+        Dataset d = CsvSource.read(named, "label", List.of(), List.of("colour", "all"));
+        assertEquals(List.of("colour", "all"), d.text().names());
+        assertEquals(List.of("x"), d.featureNames());
+        Path plain = write("plain.csv", "colour,x,label\nred,1,a\nblue,2,b\n");
+        assertEquals("data.categorical: 'all' stands alone (every column but the label and data.ignore); got it beside other names,"
+                + " and " + plain + " has no column 'all'",
+                assertThrows(MoeException.class, () -> CsvSource.read(plain, "label", List.of(), List.of("all", "colour"))).getMessage());
+    }
+
     /** A block holds at most the rows asked for; the next block goes on where it stopped. */
     @Test
     void rowsAreStreamedInBlocksOfTheSizeAsked() throws Exception {
