@@ -45,6 +45,9 @@ public final class CsvSource implements DataSource {
         if (!Files.exists(file)) {
             throw new MoeException("data.path: data file not found: " + file); // the key, for the config's line
         }
+        if (Files.isDirectory(file)) {
+            throw new MoeException("data.path: " + file + " is a folder, not a CSV file");
+        }
         Dataset data;
         try {
             data = read(file, config.labelOrDefault(), config.ignore(), config.categorical());

@@ -73,6 +73,10 @@ class CsvSourceTest {
         MoeException e = assertThrows(MoeException.class,
                 () -> new CsvSource().load(new MoeConfig.DataConfig("csv", "absent.csv", null, null), dir, 1));
         assertEquals("data.path: data file not found: " + dir.resolve("absent.csv"), e.getMessage());
+        // A folder: was "DIR: is a folder, not a CSV file", without the key (and so without the config's line).
+        MoeException folder = assertThrows(MoeException.class,
+                () -> new CsvSource().load(new MoeConfig.DataConfig("csv", ".", null, null), dir, 1));
+        assertEquals("data.path: " + dir + " is a folder, not a CSV file", folder.getMessage());
     }
 
     @Test
