@@ -227,6 +227,12 @@ public final class CsvSource implements DataSource {
         private final CsvParser parser;
         private List<String> header = List.of();
         private int lineNumber = 1;
+        /**
+         * One String per distinct label or category cell: a file's rows repeat a few values, and a String per row was
+         * most of what reading held (3M rows: a 300-400 MB peak, of 48 MB of features). Capped for columns that do not
+         * repeat.
+         */
+        private final HashMap<String, String> distinct = new HashMap<>();
 
         private Rows(Path file, CsvParser parser) {
             this.file = file;
@@ -420,9 +426,9 @@ public final class CsvSource implements DataSource {
                                 }
                                 values[base + r] = v;
                             } else if (r == -2) {
-                                label = parser.getText().strip();
+                                label = shared(parser.getText().strip());
                             } else if (r <= -3) {
-                                text[-3 - r][rows] = parser.getText().strip();
+                                text[-3 - r][rows] = shared(parser.getText().strip());
                             }
                             if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
                                 deferred = lineBreak(line, header.get(j));
@@ -466,6 +472,17 @@ public final class CsvSource implements DataSource {
             }
             return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
                     Arrays.copyOf(lines, rows), text);
+        }
+
+        private String shared(String cell) {
+            String known = distinct.get(cell);
+            if (known != null) {
+                return known;
+            }
+            if (distinct.size() < 1 << 16) {
+                distinct.put(cell, cell);
+            }
+            return cell;
         }
 
         /**
