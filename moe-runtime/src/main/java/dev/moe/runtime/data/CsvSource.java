@@ -267,7 +267,8 @@ public final class CsvSource implements DataSource {
                 in.reset();
                 if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
                     in.close();
-                    throw new MoeException(file + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
+                    throw new MoeException((file.toString().equals("-") ? "standard input" : file.toString())
+                            + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
                             + " with -m");
                 }
                 parser = CSV.createParser(in);
