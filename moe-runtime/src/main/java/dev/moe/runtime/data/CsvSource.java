@@ -115,6 +115,15 @@ public final class CsvSource implements DataSource {
                     }
                 }
             }
+            // pandas' to_csv writes its row index under an empty name: read as a feature, the row order (often sorted by
+            // label) leaked into the model. An unnamed column cannot be put in data.ignore either, so it is refused.
+            for (int j = 0; j < columns.size(); j++) {
+                if (columns.get(j).isEmpty()) {
+                    throw new MoeException(file + ": column " + (j + 1) + " of the header has no name (a row index written by"
+                            + " pandas or a spreadsheet? a trailing comma?); give it a name, and name it in data.ignore if it is"
+                            + " not a feature");
+                }
+            }
             // A doubled name would be two features of one name (or a second label read as a feature): say so here.
             java.util.Set<String> named = new java.util.HashSet<>();
             for (int j = 0; j < columns.size(); j++) {

@@ -241,6 +241,21 @@ class CsvSourceTest {
                 assertThrows(MoeException.class, () -> CsvSource.read(bundle, "label")).getMessage());
     }
 
+    /**
+     * pandas' to_csv writes its row index as a first column with no name: it was read as a feature named '' (on a file
+     * sorted by label, a perfect predictor), and data.ignore cannot name it. A trailing comma said "column ''".
+     */
+    @Test
+    void aColumnWithoutANameIsRefused() throws Exception {
+        Path pandas = write("pandas.csv", ",a,label\n0,1.5,x\n1,2.5,y\n");
+        assertEquals(pandas + ": column 1 of the header has no name (a row index written by pandas or a spreadsheet? a trailing"
+                + " comma?); give it a name, and name it in data.ignore if it is not a feature",
+                assertThrows(MoeException.class, () -> CsvSource.read(pandas, "label")).getMessage());
+        Path trailing = write("trailing.csv", "a,label,\n1.5,x,\n2.5,y,\n");
+        assertTrue(assertThrows(MoeException.class, () -> CsvSource.read(trailing, "label")).getMessage()
+                .startsWith(trailing + ": column 3 of the header has no name"));
+    }
+
     /** A column named 'all' could not be listed beside another: the config was refused before the header was read. */
     @Test
     void aColumnNamedAllMayBeListedBesideOthers() throws Exception {
