@@ -95,6 +95,22 @@ final class ConfigValidator {
             }
             reserved(file, "baselines[" + i + "]", b.id());
         }
+        // Two experts saving to one file: the second's claim met the first's lock and said "another moe process is
+        // writing it now". The built-in providers' save: is the file the command claims (so do plugins that use the key).
+        java.util.Map<java.nio.file.Path, String> saves = new java.util.HashMap<>();
+        List<MoeConfig.ExpertConfig> all = new java.util.ArrayList<>(c.experts());
+        all.addAll(c.baselines());
+        for (int i = 0; i < all.size(); i++) {
+            MoeConfig.ExpertConfig e = all.get(i);
+            if (e.params().get("save") instanceof String save && !save.isBlank()) {
+                String other = saves.putIfAbsent(c.baseDirectory().resolve(save).normalize(), e.id());
+                if (other != null) {
+                    String key = i < c.experts().size() ? "experts[" + i + "]" : "baselines[" + (i - c.experts().size()) + "]";
+                    throw new MoeException(file + ": " + key + ".params.save: " + save + " is the file expert '" + other
+                            + "' saves to as well; give each its own");
+                }
+            }
+        }
         Integer rows = c.data().rows();
         if (rows != null) {
             int least = "csv".equals(c.data().source()) ? 3 : 2; // the csv source's own minimum, said here with the line

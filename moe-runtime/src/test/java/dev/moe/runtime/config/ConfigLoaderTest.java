@@ -118,6 +118,17 @@ class ConfigLoaderTest {
         assertEquals(2, ConfigLoader.parse("data:\n  source: synthetic-seed\n  rows: 2\n" + EXPERTS, FILE).data().rows());
     }
 
+    /** Two experts saving to one file: the second claim said "another moe process is writing it now". */
+    @Test
+    void twoExpertsSavingToOneFileAreRefused() {
+        assertEquals("exp.yaml: line 5: experts[1].params.save: ./models/x.bin is the file expert 'a' saves to as well; give each its own",
+                error("data:\n  source: synthetic-seed\nexperts:\n  - { id: a, provider: nd4j-mlp, params: { save: models/x.bin } }\n"
+                        + "  - { id: b, provider: nd4j-mlp, params: { save: ./models/x.bin } }\n"));
+        assertEquals(2, ConfigLoader.parse("data:\n  source: synthetic-seed\nexperts:\n"
+                + "  - { id: a, provider: nd4j-mlp, params: { save: models/x.bin } }\n"
+                + "  - { id: b, provider: nd4j-mlp, params: { save: models/y.bin } }\n", FILE).experts().size());
+    }
+
     /** A second document after "---" was dropped without a word: its "seed: 3" never applied. */
     @Test
     void aSecondYamlDocumentIsRefused() {
