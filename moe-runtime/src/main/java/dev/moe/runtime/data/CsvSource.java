@@ -306,6 +306,9 @@ public final class CsvSource implements DataSource {
             } catch (java.io.CharConversionException e) {
                 closeQuietly(parser);
                 throw notUtf8(file);
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                closeQuietly(parser);
+                throw tooLong(file, 1);
             } catch (IOException e) {
                 closeQuietly(parser);
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
@@ -469,6 +472,8 @@ public final class CsvSource implements DataSource {
                 throw malformed(e);
             } catch (java.io.CharConversionException e) {
                 throw notUtf8(file);
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                throw tooLong(file, lineNumber + 1);
             } catch (IOException e) {
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
             } catch (ArithmeticException e) {
@@ -500,9 +505,17 @@ public final class CsvSource implements DataSource {
          * decoder knows only a byte offset, and decodes ahead of the line it parses).
          */
         private static MoeException notUtf8(Path file) {
-            dev.moe.runtime.io.Utf8.Invalid at = OutputTarget.isDash(file) ? null : dev.moe.runtime.io.Utf8.firstInvalid(file);
+            // Only a regular file is read again: a pipe or a device would give other bytes, or never end.
+            dev.moe.runtime.io.Utf8.Invalid at = OutputTarget.isDash(file) || !Files.isRegularFile(file) ? null
+                    : dev.moe.runtime.io.Utf8.firstInvalid(file);
             return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": "
                     + (at == null ? "not UTF-8 text" : at.describe()) + "; moe reads UTF-8 text: save the file as UTF-8");
+        }
+
+        /** Jackson's cap on one field (20 million characters): /dev/zero, a binary file without line breaks. */
+        private static MoeException tooLong(Path file, int line) {
+            return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": line " + line
+                    + ": a field of more than 20 million characters: not a CSV file moe can read");
         }
 
         private MoeException lineBreak(int line, String column) {

@@ -229,6 +229,25 @@ class CsvSourceTest {
                 assertThrows(MoeException.class, () -> CsvSource.read(header, "label")).getMessage());
     }
 
+    /**
+     * A field past Jackson's cap (20 million characters: /dev/zero, a binary file) was "String value length (20051112)
+     * exceeds the maximum allowed (20000000, from `StreamReadConstraints.getMaxStringLength()`)".
+     */
+    @Test
+    void aFieldOfMoreThanTwentyMillionCharactersIsNamedByItsLine() throws Exception {
+        Path file = dir.resolve("long.csv");
+        try (java.io.Writer w = Files.newBufferedWriter(file)) {
+            w.write("a,label\n1,x\n");
+            w.write("1,");
+            for (int i = 0; i < 2_100; i++) {
+                w.write("y".repeat(10_000));
+            }
+            w.write("\n");
+        }
+        assertEquals(file + ": line 3: a field of more than 20 million characters: not a CSV file moe can read",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage());
+    }
+
     /** A saved mixture given as the data was "Invalid UTF-8 middle byte 0x61 (at char #45, byte #47)". */
     @Test
     void aZipFileGivenAsDataIsNamedAsOne() throws Exception {
