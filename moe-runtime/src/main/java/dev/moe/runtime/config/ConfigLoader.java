@@ -154,6 +154,13 @@ public final class ConfigLoader {
             return new MoeException(file + where(e, yaml, null) + "duplicate key '" + section + m.substring(17, m.length() - 1)
                     + "' (a key may appear once per mapping)");
         }
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("Numeric value \\((.*)\\) out of range of (int|long) \\((-?\\d+) - (\\d+)\\).*")
+                .matcher(m);
+        if (range.matches()) {
+            // "repeat: 3000000000": Jackson's words named the type, not the bounds a user can act on.
+            String key = section.isEmpty() ? "" : section.substring(0, section.length() - 1) + ": ";
+            return new MoeException(file + where(e, yaml, null) + key + range.group(1) + " is out of range: at most " + range.group(4) + " here");
+        }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof MarkedYAMLException marked && marked.getProblem() != null) {
                 m = marked.getProblem(); // without the context line and the snippets SnakeYAML adds around it

@@ -129,6 +129,15 @@ class ConfigLoaderTest {
                 + "  - { id: b, provider: nd4j-mlp, params: { save: models/y.bin } }\n", FILE).experts().size());
     }
 
+    /** Was "not valid YAML: Numeric value (3000000000) out of range of int (-2147483648 - 2147483647)". */
+    @Test
+    void aNumberTooLargeForItsKeyNamesTheBound() {
+        assertEquals("exp.yaml: line 1: repeat: 3000000000 is out of range: at most 2147483647 here",
+                error("repeat: 3000000000\ndata:\n  source: synthetic-seed\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: seed: 99999999999999999999 is out of range: at most 9223372036854775807 here",
+                error("seed: 99999999999999999999\ndata:\n  source: synthetic-seed\n" + EXPERTS));
+    }
+
     /** A second document after "---" was dropped without a word: its "seed: 3" never applied. */
     @Test
     void aSecondYamlDocumentIsRefused() {
