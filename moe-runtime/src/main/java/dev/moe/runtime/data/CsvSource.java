@@ -265,6 +265,9 @@ public final class CsvSource implements DataSource {
                         }
                     };
                 } else {
+                    if (file.toString().isEmpty()) {
+                        throw new MoeException("the data file's path is empty; give a CSV file"); // else the current folder
+                    }
                     if (Files.isDirectory(file)) {
                         throw new MoeException(file + ": is a folder, not a CSV file");
                     }

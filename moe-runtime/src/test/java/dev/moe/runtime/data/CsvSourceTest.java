@@ -77,6 +77,9 @@ class CsvSourceTest {
         MoeException folder = assertThrows(MoeException.class,
                 () -> new CsvSource().load(new MoeConfig.DataConfig("csv", ".", null, null), dir, 1));
         assertEquals("data.path: " + dir + " is a folder, not a CSV file", folder.getMessage());
+        // "-i ''" was the current folder: ": is a folder, not a CSV file".
+        assertEquals("the data file's path is empty; give a CSV file",
+                assertThrows(MoeException.class, () -> CsvSource.Rows.open(Path.of(""))).getMessage());
     }
 
     @Test
