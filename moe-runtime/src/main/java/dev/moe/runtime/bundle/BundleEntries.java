@@ -204,7 +204,7 @@ final class BundleEntries {
         try (InputStream in = zip.open(entry)) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
         } catch (IOException e) {
-            throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (" + e.getMessage() + "): the bundle is corrupt");
+            throw new MoeException(file + ": entry '" + entry.getName() + "' is damaged (" + reason(e) + "): the bundle is corrupt");
         }
         if (bytes.length > cap) {
             throw new MoeException(file + ": entry '" + entry.getName() + "' inflates to more than " + limit
@@ -217,6 +217,14 @@ final class BundleEntries {
                     + "the bundle is corrupt");
         }
         return bytes;
+    }
+
+    /** What went wrong in reading, in words: a damaged zip's exceptions often carry no message ("damaged (null)"). */
+    static String reason(IOException e) {
+        if (e instanceof java.io.EOFException) {
+            return "its data ends early";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** A zip writer that counts each entry's bytes, for the manifest's {@code sizes}. */

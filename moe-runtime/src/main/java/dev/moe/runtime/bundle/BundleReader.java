@@ -75,9 +75,11 @@ public final class BundleReader {
         } catch (NoSuchFileException e) {
             throw new MoeException("model file not found: " + file);
         } catch (ZipException e) {
-            throw new MoeException(file + ": not a moe model bundle, or truncated (" + e.getMessage() + ")");
+            throw new MoeException(file + ": not a moe model bundle, or truncated (" + BundleEntries.reason(e) + ")");
+        } catch (java.io.EOFException e) {
+            throw new MoeException(file + ": not a moe model bundle, or truncated (" + BundleEntries.reason(e) + ")");
         } catch (IOException e) {
-            throw new MoeException("cannot read model bundle " + file + ": " + e.getMessage());
+            throw new MoeException("cannot read model bundle " + file + ": " + BundleEntries.reason(e));
         }
         return contents;
     }
@@ -99,9 +101,11 @@ public final class BundleReader {
         try {
             contents = BundleEntries.read(BundleEntries.Source.of(bytes), file, ManifestReader.JSON);
         } catch (ZipException e) {
-            throw new MoeException(file + ": not a moe model bundle, or truncated (" + e.getMessage() + ")");
+            throw new MoeException(file + ": not a moe model bundle, or truncated (" + BundleEntries.reason(e) + ")");
+        } catch (java.io.EOFException e) {
+            throw new MoeException(file + ": not a moe model bundle, or truncated (" + BundleEntries.reason(e) + ")");
         } catch (IOException e) {
-            throw new MoeException("cannot read model bundle " + name + ": " + e.getMessage());
+            throw new MoeException("cannot read model bundle " + name + ": " + BundleEntries.reason(e));
         }
         return read(file, contents);
     }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.io.Utf8;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -73,6 +74,11 @@ public final class ConfigLoader {
             if (text.indexOf('\0') >= 0) {
                 throw new MoeException(file + ": holds NUL bytes: not a moe config (a YAML text file)");
             }
+            // Decoded leniently, a Latin-1 'café' became 'caf?': an expert id changed, a data.path "not found".
+            Utf8.Invalid invalid = Utf8.firstInvalid(bytes);
+            if (invalid != null) {
+                throw new MoeException(file + ": " + invalid.describe() + "; moe reads a config as UTF-8 text: save it as UTF-8");
+            }
         } catch (NoSuchFileException e) {
             throw new MoeException("config file not found: " + file);
         } catch (IOException e) {
@@ -99,8 +105,13 @@ public final class ConfigLoader {
         }
         ConfigLocations locations = ConfigLocations.scan(yaml, file); // refuses aliases, which the binder would read as their names
         MoeConfig config;
-        try {
-            config = YAML.readValue(yaml, MoeConfig.class);
+        try (com.fasterxml.jackson.core.JsonParser parser = YAML.getFactory().createParser(yaml)) {
+            config = YAML.readValue(parser, MoeConfig.class);
+            // "---" and a second document: its keys were dropped without a word.
+            if (config != null && parser.nextToken() != null) {
+                throw new MoeException(file + ": line " + parser.currentTokenLocation().getLineNr() + ": a second YAML document"
+                        + " (after '---'); a moe config is one document: merge the two, or keep one");
+            }
         } catch (UnrecognizedPropertyException e) {
             String known = NearestName.closest(e.getPropertyName(), e.getKnownPropertyIds());
             throw new MoeException(file + where(e, yaml, e.getPropertyName()) + "unknown key '" + pathOf(e, e.getPropertyName()) + "'"
@@ -121,6 +132,8 @@ public final class ConfigLoader {
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             throw notValidYaml(file, yaml, e, "");
+        } catch (IOException e) {
+            throw new MoeException("cannot read config file " + file + ": " + e.getMessage()); // from a string: not expected
         }
         if (config == null) {
             throw new MoeException(file + ": the config file is empty");
@@ -140,6 +153,13 @@ public final class ConfigLoader {
         if (m.startsWith("Duplicate field '")) {
             return new MoeException(file + where(e, yaml, null) + "duplicate key '" + section + m.substring(17, m.length() - 1)
                     + "' (a key may appear once per mapping)");
+        }
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("Numeric value \\((.*)\\) out of range of (int|long) \\((-?\\d+) - (\\d+)\\).*")
+                .matcher(m);
+        if (range.matches()) {
+            // "repeat: 3000000000": Jackson's words named the type, not the bounds a user can act on.
+            String key = section.isEmpty() ? "" : section.substring(0, section.length() - 1) + ": ";
+            return new MoeException(file + where(e, yaml, null) + key + range.group(1) + " is out of range: at most " + range.group(4) + " here");
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof MarkedYAMLException marked && marked.getProblem() != null) {

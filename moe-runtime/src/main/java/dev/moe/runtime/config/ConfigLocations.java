@@ -73,6 +73,8 @@ public final class ConfigLocations {
                     stack.push(new Frame(here, t == JsonToken.START_ARRAY));
                 } else if (top != null && !top.array && "id".equals(top.field)) {
                     ids.put(here, p.getText());
+                } else if (top != null && top.array) {
+                    lines.putIfAbsent(here, line(p.currentTokenLocation())); // a scalar entry: an empty "-" is one
                 }
             }
         } catch (IOException e) {

@@ -48,10 +48,6 @@ final class ConfigValidator {
                 if (column == null || column.isBlank()) {
                     throw new MoeException(file + ": data.categorical: every entry is a column name (or the word all); got an empty one");
                 }
-                if (column.equals(MoeConfig.DataConfig.ALL) && categorical.size() > 1) {
-                    throw new MoeException(file + ": data.categorical: 'all' stands alone (every column but the label and data.ignore);"
-                            + " got it beside other names");
-                }
                 if (!seen.add(column)) {
                     throw new MoeException(file + ": data.categorical names '" + column + "' twice");
                 }
@@ -71,7 +67,10 @@ final class ConfigValidator {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < c.experts().size(); i++) {
             MoeConfig.ExpertConfig e = c.experts().get(i);
-            if (e == null || e.id() == null || e.id().isBlank()) {
+            if (e == null) {
+                throw new MoeException(file + ": experts[" + i + "]: an empty entry (a '-' with nothing after it); give its id and provider");
+            }
+            if (e.id() == null || e.id().isBlank()) {
                 throw new MoeException(file + ": experts[" + i + "].id is required");
             }
             if (e.provider() == null) {
@@ -85,7 +84,10 @@ final class ConfigValidator {
         }
         for (int i = 0; i < c.baselines().size(); i++) {
             MoeConfig.ExpertConfig b = c.baselines().get(i);
-            if (b == null || b.id() == null || b.id().isBlank() || b.provider() == null) {
+            if (b == null) {
+                throw new MoeException(file + ": baselines[" + i + "]: an empty entry (a '-' with nothing after it); give its id and provider");
+            }
+            if (b.id() == null || b.id().isBlank() || b.provider() == null) {
                 throw new MoeException(file + ": baselines[" + i + "]: id and provider are required");
             }
             if (!ids.add(b.id())) {
@@ -93,10 +95,27 @@ final class ConfigValidator {
             }
             reserved(file, "baselines[" + i + "]", b.id());
         }
+        // Two experts saving to one file: the second's claim met the first's lock and said "another moe process is
+        // writing it now". The built-in providers' save: is the file the command claims (so do plugins that use the key).
+        java.util.Map<java.nio.file.Path, String> saves = new java.util.HashMap<>();
+        List<MoeConfig.ExpertConfig> all = new java.util.ArrayList<>(c.experts());
+        all.addAll(c.baselines());
+        for (int i = 0; i < all.size(); i++) {
+            MoeConfig.ExpertConfig e = all.get(i);
+            if (e.params().get("save") instanceof String save && !save.isBlank()) {
+                String other = saves.putIfAbsent(c.baseDirectory().resolve(save).normalize(), e.id());
+                if (other != null) {
+                    String key = i < c.experts().size() ? "experts[" + i + "]" : "baselines[" + (i - c.experts().size()) + "]";
+                    throw new MoeException(file + ": " + key + ".params.save: " + save + " is the file expert '" + other
+                            + "' saves to as well; give each its own");
+                }
+            }
+        }
         Integer rows = c.data().rows();
         if (rows != null) {
-            if (rows < 2) {
-                throw new MoeException(file + ": data.rows must be at least 2, got " + rows);
+            int least = "csv".equals(c.data().source()) ? 3 : 2; // the csv source's own minimum, said here with the line
+            if (rows < least) {
+                throw new MoeException(file + ": data.rows must be at least " + least + ", got " + rows);
             }
             // synthetic-seed: 4 float features a row, held with a few copies (splits, subsets, expert inputs).
             long needed = (long) rows * 4 * Float.BYTES * 4;
@@ -127,8 +146,12 @@ final class ConfigValidator {
             double experts = s.expertsOrDefault();
             double gate = s.gateOrDefault();
             if (experts + gate + test > 1 + 1e-9) {
+                // "cross-fit: 0" alone takes the three-way defaults: say which of the three the user never wrote.
+                String defaults = s.experts() == null && s.gate() == null ? "experts and gate are the three-way defaults: set them"
+                        : s.experts() == null ? "experts is the three-way default: set it"
+                        : s.gate() == null ? "gate is the three-way default: set it" : null;
                 throw new MoeException(file + ": split: experts, gate and test must be fractions (gate and test above 0)"
-                        + " summing to at most 1, got " + experts + ", " + gate + ", " + test);
+                        + " summing to at most 1, got " + experts + ", " + gate + ", " + test + (defaults == null ? "" : " (" + defaults + ")"));
             }
         }
         MoeConfig.GateConfig g = c.gate();

@@ -29,8 +29,9 @@ public record MoeConfig(
     public static final long DEFAULT_SEED = 42;
 
     public MoeConfig {
-        experts = experts == null ? List.of() : List.copyOf(experts);
-        baselines = baselines == null ? List.of() : List.copyOf(baselines);
+        // not List.copyOf: an empty entry ("- " alone) is the validator's one-line error, not a NullPointerException here
+        experts = experts == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(experts));
+        baselines = baselines == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(baselines));
         split = split == null ? new SplitConfig(null, null, null, null, null) : split;
         gate = gate == null ? new GateConfig(null, null, null, null, null, null, null, null, null) : gate;
         routing = routing == null ? new RoutingConfig(null, null) : routing;

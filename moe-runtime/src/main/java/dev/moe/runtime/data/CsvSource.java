@@ -4,6 +4,7 @@ import dev.moe.api.FloatMatrix;
 import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.io.OutputTarget;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
@@ -43,6 +44,9 @@ public final class CsvSource implements DataSource {
         Path file = baseDirectory.resolve(config.path()).normalize();
         if (!Files.exists(file)) {
             throw new MoeException("data.path: data file not found: " + file); // the key, for the config's line
+        }
+        if (Files.isDirectory(file)) {
+            throw new MoeException("data.path: " + file + " is a folder, not a CSV file");
         }
         Dataset data;
         try {
@@ -105,10 +109,36 @@ public final class CsvSource implements DataSource {
                 if (j == labelIndex) {
                     throw new MoeException("data.ignore names '" + name + "', the label column; a run needs its labels");
                 }
-                ignored.add(j);
+                for (int k = j; k < columns.size(); k++) {
+                    if (columns.get(k).equals(name)) {
+                        ignored.add(k); // every column of that name: a doubled id column is ignored twice
+                    }
+                }
+            }
+            // pandas' to_csv writes its row index under an empty name: read as a feature, the row order (often sorted by
+            // label) leaked into the model. An unnamed column cannot be put in data.ignore either, so it is refused.
+            for (int j = 0; j < columns.size(); j++) {
+                if (columns.get(j).isEmpty()) {
+                    throw new MoeException(file + ": column " + (j + 1) + " of the header has no name (a row index written by"
+                            + " pandas or a spreadsheet? a trailing comma?); give it a name, and name it in data.ignore if it is"
+                            + " not a feature");
+                }
+            }
+            // A doubled name would be two features of one name (or a second label read as a feature): say so here.
+            java.util.Set<String> named = new java.util.HashSet<>();
+            for (int j = 0; j < columns.size(); j++) {
+                if (!ignored.contains(j) && !named.add(columns.get(j))) {
+                    throw new MoeException(file + ": column '" + columns.get(j) + "' appears twice in the header; give each column"
+                            + " its own name (or name it in data.ignore)");
+                }
             }
             java.util.Set<Integer> text = new java.util.HashSet<>();
             boolean every = categorical.equals(List.of(MoeConfig.DataConfig.ALL)) && !columns.contains(MoeConfig.DataConfig.ALL);
+            // Checked here, with the header: a file with a column named 'all' may list it beside others.
+            if (categorical.size() > 1 && categorical.contains(MoeConfig.DataConfig.ALL) && !columns.contains(MoeConfig.DataConfig.ALL)) {
+                throw new MoeException("data.categorical: 'all' stands alone (every column but the label and data.ignore); got it"
+                        + " beside other names, and " + file + " has no column 'all'");
+            }
             for (String name : categorical) {
                 int j = columns.indexOf(name);
                 if (every) {
@@ -206,6 +236,12 @@ public final class CsvSource implements DataSource {
         private final CsvParser parser;
         private List<String> header = List.of();
         private int lineNumber = 1;
+        /**
+         * One String per distinct label or category cell: a file's rows repeat a few values, and a String per row was
+         * most of what reading held (3M rows: a 300-400 MB peak, of 48 MB of features). Capped for columns that do not
+         * repeat.
+         */
+        private final HashMap<String, String> distinct = new HashMap<>();
 
         private Rows(Path file, CsvParser parser) {
             this.file = file;
@@ -229,10 +265,23 @@ public final class CsvSource implements DataSource {
                         }
                     };
                 } else {
+                    if (file.toString().isEmpty()) {
+                        throw new MoeException("the data file's path is empty; give a CSV file"); // else the current folder
+                    }
                     if (Files.isDirectory(file)) {
                         throw new MoeException(file + ": is a folder, not a CSV file");
                     }
                     in = Files.newInputStream(file);
+                }
+                in = new java.io.BufferedInputStream(in, 1 << 16);
+                in.mark(4);
+                byte[] magic = in.readNBytes(4);
+                in.reset();
+                if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
+                    in.close();
+                    throw new MoeException((file.toString().equals("-") ? "standard input" : file.toString())
+                            + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
+                            + " with -m");
                 }
                 parser = CSV.createParser(in);
                 parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
@@ -257,6 +306,12 @@ public final class CsvSource implements DataSource {
                 return rows;
             } catch (NoSuchFileException e) {
                 throw new MoeException("data file not found: " + file);
+            } catch (java.io.CharConversionException e) {
+                closeQuietly(parser);
+                throw notUtf8(file);
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                closeQuietly(parser);
+                throw tooLong(file, 1);
             } catch (IOException e) {
                 closeQuietly(parser);
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
@@ -387,9 +442,9 @@ public final class CsvSource implements DataSource {
                                 }
                                 values[base + r] = v;
                             } else if (r == -2) {
-                                label = parser.getText().strip();
+                                label = shared(parser.getText().strip());
                             } else if (r <= -3) {
-                                text[-3 - r][rows] = parser.getText().strip();
+                                text[-3 - r][rows] = shared(parser.getText().strip());
                             }
                             if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
                                 deferred = lineBreak(line, header.get(j));
@@ -418,6 +473,10 @@ public final class CsvSource implements DataSource {
                 }
             } catch (JsonParseException e) {
                 throw malformed(e);
+            } catch (java.io.CharConversionException e) {
+                throw notUtf8(file);
+            } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+                throw tooLong(file, lineNumber + 1);
             } catch (IOException e) {
                 throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
             } catch (ArithmeticException e) {
@@ -431,6 +490,35 @@ public final class CsvSource implements DataSource {
             }
             return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
                     Arrays.copyOf(lines, rows), text);
+        }
+
+        private String shared(String cell) {
+            String known = distinct.get(cell);
+            if (known != null) {
+                return known;
+            }
+            if (distinct.size() < 1 << 16) {
+                distinct.put(cell, cell);
+            }
+            return cell;
+        }
+
+        /**
+         * A file in another encoding (Latin-1, Windows-1252): by its line, found by reading the file again (the parser's
+         * decoder knows only a byte offset, and decodes ahead of the line it parses).
+         */
+        private static MoeException notUtf8(Path file) {
+            // Only a regular file is read again: a pipe or a device would give other bytes, or never end.
+            dev.moe.runtime.io.Utf8.Invalid at = OutputTarget.isDash(file) || !Files.isRegularFile(file) ? null
+                    : dev.moe.runtime.io.Utf8.firstInvalid(file);
+            return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": "
+                    + (at == null ? "not UTF-8 text" : at.describe()) + "; moe reads UTF-8 text: save the file as UTF-8");
+        }
+
+        /** Jackson's cap on one field (20 million characters): /dev/zero, a binary file without line breaks. */
+        private static MoeException tooLong(Path file, int line) {
+            return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": line " + line
+                    + ": a field of more than 20 million characters: not a CSV file moe can read");
         }
 
         private MoeException lineBreak(int line, String column) {
@@ -512,7 +600,23 @@ public final class CsvSource implements DataSource {
             }
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
         }
-        return requireFinite(v, cell, where, column);
+        requireFinite(v, cell, where, column);
+        if (!decimal(cell)) {
+            // Java's own syntaxes (0x1p3, 5d, 2.5f) are no number a CSV file means: "30d" is a duration, not 30.
+            throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
+        }
+        return v;
+    }
+
+    /** Whether a cell that parsed as a finite float is written as a decimal: digits, sign, point and exponent only. */
+    private static boolean decimal(String cell) {
+        for (int i = 0; i < cell.length(); i++) {
+            char c = cell.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

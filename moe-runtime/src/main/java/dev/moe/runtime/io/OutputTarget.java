@@ -295,6 +295,10 @@ public final class OutputTarget implements AutoCloseable {
 
     private static OutputTarget resolve(Path path, String what, boolean register) {
         Objects.requireNonNull(path, "path");
+        if (path.toString().isEmpty()) {
+            // "-o ''" resolves to the current folder: "': is a folder" named nothing the user wrote.
+            throw new MoeException("the " + what + "'s path is empty; give a file name");
+        }
         if (isDash(path)) {
             return new OutputTarget(path, path, Kind.STDOUT, what, false);
         }
@@ -333,8 +337,12 @@ public final class OutputTarget implements AutoCloseable {
     private void lock() {
         Path folder = real.getParent();
         try {
-            for (Path p = folder; p != null && !Files.exists(p); p = p.getParent()) {
+            Path p = folder;
+            for (; p != null && !Files.exists(p); p = p.getParent()) {
                 createdFolder = p; // the topmost folder this claim creates, removed again when nothing is written
+            }
+            if (p != null && !Files.isDirectory(p)) {
+                throw new MoeException(given + ": cannot write the " + what + ": " + p + " is a file, not a folder");
             }
             Files.createDirectories(folder);
         } catch (IOException e) {

@@ -289,6 +289,40 @@ class BundleReaderTest {
         assertEquals(gone + ": entry 'experts/1-expert2.bin' is missing: the bundle is incomplete or corrupt", message(gone));
     }
 
+    /**
+     * One bit flipped in the zip's structure (its central directory and end record, and each entry's local header):
+     * some flips touch fields nothing reads (times, attributes) and load as before; every other one is named in words.
+     * Several said "is damaged (null)" or "cannot read model bundle m.moe: null": an exception without a message.
+     */
+    @Test
+    void aFlippedBitInTheZipsStructureIsNamedInWords() throws Exception {
+        byte[] bytes = Files.readAllBytes(saved());
+        int central = indexOf(bytes, new byte[] {'P', 'K', 1, 2});
+        java.util.List<Integer> positions = new java.util.ArrayList<>();
+        for (int i = central; i < bytes.length; i++) {
+            positions.add(i);
+        }
+        for (int i = 0; i < 64; i++) {
+            positions.add(i);
+        }
+        Path file = dir.resolve("flipped-bit.moe");
+        int refused = 0;
+        for (int at : positions) {
+            byte[] flipped = bytes.clone();
+            flipped[at] ^= 0x01;
+            Files.write(file, flipped);
+            try {
+                reader.read(file);
+            } catch (MoeException e) {
+                refused++;
+                String m = e.getMessage();
+                assertTrue(m.startsWith(file + ": ") || m.startsWith("cannot read model bundle " + file + ": "), at + ": " + m);
+                assertTrue(!m.contains("null"), at + ": " + m);
+            }
+        }
+        assertTrue(refused > positions.size() / 4, refused + " of " + positions.size());
+    }
+
     @Test
     void anExpertEntryThatPassesItsChecksumButIsCutShortNamesTheExpert() throws Exception {
         Path cut = dir.resolve("cut-expert.moe");

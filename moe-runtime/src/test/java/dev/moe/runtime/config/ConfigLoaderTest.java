@@ -87,6 +87,65 @@ class ConfigLoaderTest {
                 + bundle + " --data DATA.csv", assertThrows(MoeException.class, () -> ConfigLoader.load(bundle)).getMessage());
     }
 
+    /** Decoded leniently, Latin-1 bytes became U+FFFD: an expert id changed silently, a data.path was "not found". */
+    @Test
+    void aConfigInLatin1IsRefusedAtItsLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path latin1 = java.nio.file.Files.write(dir.resolve("c.yaml"),
+                ("data: { source: synthetic-seed }\nexperts:\n  - { id: caf\u00e9, provider: nd4j-mlp }\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(latin1 + ": line 3: byte 0xE9 is not UTF-8; moe reads a config as UTF-8 text: save it as UTF-8",
+                assertThrows(MoeException.class, () -> ConfigLoader.load(latin1)).getMessage());
+        Path utf8 = java.nio.file.Files.write(dir.resolve("u.yaml"),
+                ("data: { source: synthetic-seed }\nexperts:\n  - { id: caf\u00e9, provider: nd4j-mlp }\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("caf\u00e9", ConfigLoader.load(utf8).experts().get(0).id());
+    }
+
+    /** An empty list entry was "(top level): Cannot construct instance of `MoeConfig`, problem: NullPointerException". */
+    @Test
+    void anEmptyExpertOrBaselineEntryIsNamed() {
+        assertEquals("exp.yaml: line 6: experts[1]: an empty entry (a '-' with nothing after it); give its id and provider",
+                error("data:\n  source: synthetic-seed\n" + EXPERTS + "  -\n"));
+        assertEquals("exp.yaml: line 7: baselines[0]: an empty entry (a '-' with nothing after it); give its id and provider",
+                error("data:\n  source: synthetic-seed\n" + EXPERTS + "baselines:\n  -\n"));
+    }
+
+    /** data.rows: 2 passed the validator's "at least 2" and then met the csv source's "at least 3", without a line. */
+    @Test
+    void aCsvSampleOfFewerThanThreeRowsIsRefusedAtItsLine() {
+        assertEquals("exp.yaml: line 4: data.rows must be at least 3, got 2",
+                error("data:\n  source: csv\n  path: d.csv\n  rows: 2\n" + EXPERTS));
+        assertEquals(2, ConfigLoader.parse("data:\n  source: synthetic-seed\n  rows: 2\n" + EXPERTS, FILE).data().rows());
+    }
+
+    /** Two experts saving to one file: the second claim said "another moe process is writing it now". */
+    @Test
+    void twoExpertsSavingToOneFileAreRefused() {
+        assertEquals("exp.yaml: line 5: experts[1].params.save: ./models/x.bin is the file expert 'a' saves to as well; give each its own",
+                error("data:\n  source: synthetic-seed\nexperts:\n  - { id: a, provider: nd4j-mlp, params: { save: models/x.bin } }\n"
+                        + "  - { id: b, provider: nd4j-mlp, params: { save: ./models/x.bin } }\n"));
+        assertEquals(2, ConfigLoader.parse("data:\n  source: synthetic-seed\nexperts:\n"
+                + "  - { id: a, provider: nd4j-mlp, params: { save: models/x.bin } }\n"
+                + "  - { id: b, provider: nd4j-mlp, params: { save: models/y.bin } }\n", FILE).experts().size());
+    }
+
+    /** Was "not valid YAML: Numeric value (3000000000) out of range of int (-2147483648 - 2147483647)". */
+    @Test
+    void aNumberTooLargeForItsKeyNamesTheBound() {
+        assertEquals("exp.yaml: line 1: repeat: 3000000000 is out of range: at most 2147483647 here",
+                error("repeat: 3000000000\ndata:\n  source: synthetic-seed\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: seed: 99999999999999999999 is out of range: at most 9223372036854775807 here",
+                error("seed: 99999999999999999999\ndata:\n  source: synthetic-seed\n" + EXPERTS));
+    }
+
+    /** A second document after "---" was dropped without a word: its "seed: 3" never applied. */
+    @Test
+    void aSecondYamlDocumentIsRefused() {
+        assertEquals("exp.yaml: line 7: a second YAML document (after '---'); a moe config is one document: merge the two, or keep one",
+                error("data:\n  source: synthetic-seed\n" + EXPERTS + "---\nseed: 3\n"));
+        assertEquals(1, ConfigLoader.parse("---\nseed: 1\ndata:\n  source: synthetic-seed\n" + EXPERTS, FILE).seed());
+    }
+
     @Test
     void missingFileIsOneLine() {
         assertEquals("config file not found: no/such.yaml",
@@ -115,8 +174,9 @@ class ConfigLoaderTest {
                 error("data: { source: csv, path: d.csv, label: y, categorical: [y] }\n" + EXPERTS));
         assertEquals("exp.yaml: line 1: data.categorical names 'label', the label column; labels are read as text already",
                 error("data: { source: csv, path: d.csv, categorical: [label] }\n" + EXPERTS));
-        assertEquals("exp.yaml: line 1: data.categorical: 'all' stands alone (every column but the label and data.ignore); got it"
-                + " beside other names", error("data: { source: csv, path: d.csv, categorical: [all, colour] }\n" + EXPERTS));
+        // 'all' beside other names is checked against the file's header (a column may be named all): CsvSourceTest.
+        assertEquals(java.util.List.of("all", "colour"),
+                ConfigLoader.parse("data: { source: csv, path: d.csv, categorical: [all, colour] }\n" + EXPERTS, FILE).data().categorical());
         assertEquals("exp.yaml: line 1: data.categorical names 'colour' twice",
                 error("data: { source: csv, path: d.csv, categorical: [colour, colour] }\n" + EXPERTS));
         assertEquals("exp.yaml: data.categorical names columns of a csv file; data.source is synthetic-seed",

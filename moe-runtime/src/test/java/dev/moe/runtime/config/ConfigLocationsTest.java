@@ -68,6 +68,12 @@ class ConfigLocationsTest {
                 loadError(head + lines("split:", "  experts: 0.5", "  gate: 0", "  test: 0.1")));
         assertEquals("exp.yaml: line 4: split: experts, gate and test must be fractions (gate and test above 0) summing to at most 1,"
                 + " got 0.5, 0.4, 0.2", loadError(head + lines("split:", "  experts: 0.5", "  gate: 0.4", "  test: 0.2")));
+        // cross-fit: 0 takes the three-way split's defaults, which the message named as if they had been written.
+        assertEquals("exp.yaml: line 4: split: experts, gate and test must be fractions (gate and test above 0) summing to at most 1,"
+                + " got 0.5, 0.4, 0.3 (experts and gate are the three-way defaults: set them)",
+                loadError(head + lines("split:", "  test: 0.3", "  cross-fit: 0")));
+        assertEquals("exp.yaml: line 4: split: experts, gate and test must be fractions (gate and test above 0) summing to at most 1,"
+                + " got 0.7, 0.4, 0.1 (gate is the three-way default: set it)", loadError(head + lines("split:", "  experts: 0.7")));
     }
 
     @Test

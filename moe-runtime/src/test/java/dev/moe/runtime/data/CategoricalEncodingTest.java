@@ -118,6 +118,46 @@ class CategoricalEncodingTest {
                 List.of(new CategoricalEncoding.Column("colour", List.of("blue", "red")))));
     }
 
+    /** An id column named categorical: 10,000 ids ran 5.5 minutes in 6 GB and made a feature per row, with no warning. */
+    @Test
+    void anIdentifierIsRefusedAndAColumnOfRepeatedLevelsIsNot() throws Exception {
+        StringBuilder ids = new StringBuilder("id,x,label\n");
+        StringBuilder shared = new StringBuilder("code,x,label\n");
+        for (int i = 0; i < 400; i++) {
+            ids.append("id").append(i).append(',').append(i).append(',').append(i % 2).append('\n');
+            shared.append("c").append(i / 2).append(',').append(i).append(',').append(i % 2).append('\n');
+        }
+        Dataset raw = CsvSource.read(Files.writeString(dir.resolve("ids.csv"), ids), "label", List.of(), List.of("id"));
+        int[] fitted = java.util.stream.IntStream.range(0, 280).toArray();
+        assertEquals("ids.csv: categorical column 'id' has 280 levels in 280 rows, nearly one per row: an identifier or a"
+                + " measurement, not categories (one-hot would give 280 features that no new row's level matches); add it to"
+                + " data.ignore, or leave it out of data.categorical to read it as numbers",
+                assertThrows(MoeException.class, () -> CategoricalEncoding.fit(raw, fitted)).getMessage());
+        // Each level on two rows: categories, however many.
+        Dataset codes = CsvSource.read(Files.writeString(dir.resolve("codes.csv"), shared), "label", List.of(), List.of("code"));
+        assertEquals(141, CategoricalEncoding.fit(codes, fitted).featureNames().size());
+        // Fewer levels than an identifier needs: a small file's names are left alone.
+        assertEquals(51, CategoricalEncoding.fit(raw, java.util.stream.IntStream.range(0, 50).toArray()).featureNames().size());
+    }
+
+    /** More rows times features than one array holds: was an ArithmeticException ("integer overflow"), an internal error. */
+    @Test
+    void tooManyRowsTimesLevelsForOneArrayIsNamed() throws Exception {
+        StringBuilder text = new StringBuilder("code,label\n");
+        for (int i = 0; i < 4000; i++) {
+            text.append("c").append(i / 2).append(',').append(i % 2).append('\n');
+        }
+        Dataset raw = CsvSource.read(Files.writeString(dir.resolve("many.csv"), text), "label", List.of(), List.of("code"));
+        CategoricalEncoding e = CategoricalEncoding.fit(raw, java.util.stream.IntStream.range(0, 4000).toArray());
+        int rows = 1_100_000;
+        String[] cells = new String[rows];
+        java.util.Arrays.fill(cells, "c1");
+        MoeException m = assertThrows(MoeException.class,
+                () -> e.encode(new FloatMatrix(rows, 0, new float[0]), new String[][] {cells}, new CategoricalEncoding.Tally()));
+        assertEquals("1100000 rows of 2000 features (2000 of them from categorical levels) are too many to hold in one array:"
+                + " fewer rows (data.rows), or fewer levels", m.getMessage());
+    }
+
     @Test
     void aLevelNamedAsAnotherColumnIsRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("clash.csv"), "c=a,c,label\n1,a,x\n2,b,y\n");

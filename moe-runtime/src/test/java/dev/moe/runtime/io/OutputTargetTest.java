@@ -109,8 +109,12 @@ class OutputTargetTest {
         // A file where a folder of the path should be.
         Path notAFolder = Files.writeString(dir.resolve("notes.txt"), "notes");
         Path below = notAFolder.resolve("out.csv");
-        String message = refusal(below, true, List.of());
-        assertTrue(message.startsWith(below + ": cannot write the report: cannot create its folder " + notAFolder + " ("), message);
+        // Was "cannot create its folder notes.txt (FileAlreadyExistsException: notes.txt)".
+        assertEquals(below + ": cannot write the report: " + notAFolder + " is a file, not a folder", refusal(below, true, List.of()));
+        assertEquals(notAFolder.resolve("sub/out.csv") + ": cannot write the report: " + notAFolder + " is a file, not a folder",
+                refusal(notAFolder.resolve("sub/out.csv"), true, List.of()));
+        // "-o ''" was the current folder: ": is a folder".
+        assertEquals("the report's path is empty; give a file name", refusal(Path.of(""), true, List.of()));
     }
 
     @Test

@@ -1,0 +1,38 @@
+package dev.moe.runtime.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class Utf8Test {
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+
+    @Test
+    void validTextHasNoInvalidByte() {
+        assertNull(Utf8.firstInvalid("a,b\ncafé,日本,😀\n".getBytes(StandardCharsets.UTF_8)));
+        assertNull(Utf8.firstInvalid(new byte[0]));
+    }
+
+    @Test
+    void theFirstBadByteIsFoundWithItsLineAndOffset() {
+        assertEquals(new Utf8.Invalid(2, 0xE9, 6), Utf8.firstInvalid("ab\ncaf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals("line 2: byte 0xE9 is not UTF-8", new Utf8.Invalid(2, 0xE9, 6).describe());
+        assertEquals(new Utf8.Invalid(1, 0xFF, 0), Utf8.firstInvalid(bytes(0xFF, 'a')));
+        // What a strict decoder refuses too: overlong forms, surrogates, a cut-off sequence, beyond U+10FFFF.
+        assertEquals(new Utf8.Invalid(1, 0xC0, 0), Utf8.firstInvalid(bytes(0xC0, 0x80)));
+        assertEquals(new Utf8.Invalid(1, 0xE0, 0), Utf8.firstInvalid(bytes(0xE0, 0x80, 0x80)));
+        assertEquals(new Utf8.Invalid(1, 0xED, 1), Utf8.firstInvalid(bytes('x', 0xED, 0xA0, 0x80)));
+        assertEquals(new Utf8.Invalid(1, 0xE2, 0), Utf8.firstInvalid(bytes(0xE2, 0x82)));
+        assertEquals(new Utf8.Invalid(1, 0xF4, 0), Utf8.firstInvalid(bytes(0xF4, 0x90, 0x80, 0x80)));
+        assertEquals(new Utf8.Invalid(3, 0xC3, 4), Utf8.firstInvalid(bytes('\n', 'a', '\n', 'b', 0xC3, '\n')));
+    }
+}
