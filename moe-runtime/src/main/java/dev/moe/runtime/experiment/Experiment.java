@@ -252,9 +252,12 @@ public final class Experiment {
         }
     }
 
-    /** The file the rows come from, or null when they do not come from one (the synthetic seed data). */
+    /**
+     * The file the rows come from, or null when they do not come from one: the synthetic seed data, or rows the Java
+     * API hands over (its config has no data section).
+     */
     private java.nio.file.Path dataFile() {
-        return CsvSource.NAME.equals(config.data().source()) && config.data().path() != null
+        return config.data() != null && CsvSource.NAME.equals(config.data().source()) && config.data().path() != null
                 ? config.baseDirectory().resolve(config.data().path()).normalize() : null;
     }
 
