@@ -135,8 +135,15 @@ final class CommandInputs {
 
     /** Two outputs of one command may not be the same file. */
     static void distinct(Path a, String aName, Path b, String bName) {
-        if (a != null && b != null && !OutputTarget.isDash(a)
-                && OutputTarget.realPath(a).equals(OutputTarget.realPath(b))) {
+        if (a == null || b == null) {
+            return;
+        }
+        if (OutputTarget.isDash(a) && OutputTarget.isDash(b)) {
+            // Both on standard output would run together into one stream no reader can split.
+            throw new dev.moe.runtime.MoeException(bName + " - and " + aName + " -: only one report can go to standard output;"
+                    + " give the other a file");
+        }
+        if (!OutputTarget.isDash(a) && OutputTarget.realPath(a).equals(OutputTarget.realPath(b))) {
             throw new dev.moe.runtime.MoeException(b + ": " + bName + " and " + aName + " are the same file; give each its own");
         }
     }

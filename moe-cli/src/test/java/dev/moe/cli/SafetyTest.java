@@ -280,6 +280,12 @@ class SafetyTest {
                 "evaluate", config.toString(), "--json", report.toString(), "--html", report.toString());
     }
 
+    @Test
+    void jsonAndHtmlBothOnStandardOutput() throws Exception {
+        refused("--html - and --json -: only one report can go to standard output; give the other a file",
+                "evaluate", config.toString(), "--json", "-", "--html", "-");
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Existing outputs, links, special files, '-'
 

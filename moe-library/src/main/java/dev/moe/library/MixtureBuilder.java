@@ -370,6 +370,7 @@ public final class MixtureBuilder {
         } catch (MoeException e) {
             // The reader names a config's keys (data.label: ..., data.categorical names ...); here they are arguments.
             throw new MoeException(e.getMessage().replaceFirst("^data\\.label: ", "")
+                    .replaceFirst("say data\\.label: (.*)$", "give train(csv, \"$1\")")
                     .replaceFirst("^data\\.(categorical|ignore) names", "$1(...) names"), e);
         }
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()),

@@ -166,6 +166,8 @@ class MixtureCategoricalTest {
         MoeException label = assertThrows(MoeException.class, () -> builder.train(csv, "lable"));
         assertTrue(label.getMessage().startsWith("no label column 'lable' (did you mean 'label'?) in the header of " + csv),
                 label.getMessage());
+        MoeException unlike = assertThrows(MoeException.class, () -> builder.train(csv, "class"));
+        assertTrue(unlike.getMessage().endsWith("; if the label is the last column, give train(csv, \"label\")"), unlike.getMessage());
         MoeException column = assertThrows(MoeException.class, () -> builder.categorical("color").train(csv, "label"));
         assertTrue(column.getMessage().startsWith("categorical(...) names column 'color', which " + csv), column.getMessage());
         MoeException ignored = assertThrows(MoeException.class, () -> builder.ignore("ID").train(csv, "label"));

@@ -80,11 +80,34 @@ public final class ConfigLoader {
                 throw new MoeException(file + ": " + invalid.describe() + "; moe reads a config as UTF-8 text: save it as UTF-8");
             }
         } catch (NoSuchFileException e) {
-            throw new MoeException("config file not found: " + file);
+            throw new MoeException("config file not found: " + file + nearestConfig(file));
         } catch (IOException e) {
             throw new MoeException("cannot read config file " + file + ": " + e.getMessage());
         }
         return parse(text, file);
+    }
+
+    /** "; did you mean examples/glass.yaml?" for a mistyped name whose folder holds a YAML file of a near name; else "". */
+    private static String nearestConfig(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder == null || file.getFileName() == null || !Files.isDirectory(folder)) {
+            return "";
+        }
+        try (var listing = Files.list(folder)) {
+            // Names compared without ".yaml", which would make any two names look alike.
+            java.util.Map<String, String> byStem = new java.util.TreeMap<>();
+            listing.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") || n.endsWith(".yml"))
+                    .forEach(n -> byStem.putIfAbsent(stem(n), n));
+            String near = NearestName.closest(stem(file.getFileName().toString()), byStem.keySet());
+            return near == null ? "" : "; did you mean "
+                    + (file.getParent() == null ? Path.of(byStem.get(near)) : file.getParent().resolve(byStem.get(near))) + "?";
+        } catch (IOException | RuntimeException e) {
+            return ""; // a suggestion that cannot be made is left out; the error stands
+        }
+    }
+
+    private static String stem(String fileName) {
+        return fileName.replaceFirst("\\.ya?ml$", "");
     }
 
     /**

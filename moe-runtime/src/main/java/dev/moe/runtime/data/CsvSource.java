@@ -96,8 +96,12 @@ public final class CsvSource implements DataSource {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
             if (labelIndex < 0) {
-                throw new MoeException("data.label: no label column '" + labelColumn + "'" + NearestName.didYouMean(labelColumn, columns)
-                        + " in the header of " + file + " (" + String.join(", ", columns) + ")");
+                String near = NearestName.didYouMean(labelColumn, columns);
+                // No near name: the label is most often the last column (a UCI file's "Type", "class").
+                String lastColumn = near.isEmpty() && columns.size() > 1
+                        ? "; if the label is the last column, say data.label: " + columns.get(columns.size() - 1) : "";
+                throw new MoeException("data.label: no label column '" + labelColumn + "'" + near + " in the header of " + file
+                        + " (" + String.join(", ", columns) + ")" + lastColumn);
             }
             java.util.Set<Integer> ignored = new java.util.HashSet<>();
             for (String name : ignore) {

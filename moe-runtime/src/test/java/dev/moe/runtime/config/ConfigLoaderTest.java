@@ -153,6 +153,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMistypedConfigNameSuggestsTheNearestYamlBesideIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("glass.yaml"), "seed: 1\n");
+        java.nio.file.Files.writeString(dir.resolve("vehicle.yaml"), "seed: 1\n");
+        Path typo = dir.resolve("glas.yaml");
+        assertEquals("config file not found: " + typo + "; did you mean " + dir.resolve("glass.yaml") + "?",
+                assertThrows(MoeException.class, () -> ConfigLoader.load(typo)).getMessage());
+        Path unlike = dir.resolve("satellite.yaml");
+        assertEquals("config file not found: " + unlike,
+                assertThrows(MoeException.class, () -> ConfigLoader.load(unlike)).getMessage());
+    }
+
+    @Test
     void dataIgnoreListsColumnsToLeaveOut() {
         MoeConfig c = ConfigLoader.parse("data: { source: csv, path: d.csv, ignore: [id, name] }\n" + EXPERTS, FILE);
         assertEquals(java.util.List.of("id", "name"), c.data().ignore());

@@ -53,7 +53,8 @@ class CsvSourceTest {
         assertEquals(headerOnly + ": no data rows after the header",
                 assertThrows(MoeException.class, () -> CsvSource.read(headerOnly, "label")).getMessage());
         Path noLabel = write("nolabel.csv", "a,b\n1,2\n");
-        assertEquals("data.label: no label column 'label' in the header of " + noLabel + " (a, b)",
+        assertEquals("data.label: no label column 'label' in the header of " + noLabel + " (a, b); if the label is the last column,"
+                + " say data.label: b",
                 assertThrows(MoeException.class, () -> CsvSource.read(noLabel, "label")).getMessage());
         Path capitalised = write("capitalised.csv", "a,Label\n1,x\n");
         assertEquals("data.label: no label column 'label' (did you mean 'Label'?) in the header of " + capitalised + " (a, Label)",
