@@ -7,6 +7,7 @@
 #   bench/benchmark.sh glass vehicle         # some of them
 #   bench/benchmark.sh held-out              # the held-out sets (examples/benchmarks/held-out/), never used to
 #                                            # choose a default; held-out/spam names one of them
+#   bench/benchmark.sh DIR/x.yaml            # a config file by its path (its report is named x)
 #   OUT=results bench/benchmark.sh           # keep the reports in ./results (must not exist yet)
 #   REPEAT=20 bench/benchmark.sh             # 20 repeats (seeds 42..61) instead of each config's 5
 set -euo pipefail
@@ -30,8 +31,16 @@ else
 fi
 ./moe --version >/dev/null  # builds once, before the clock starts
 start=$(date +%s)
+reports=()
 for name in "$@"; do
-  config="examples/benchmarks/$name.yaml"
+  if [[ "$name" == *.yaml ]]; then
+    # A config file named by its path (bench/lineups.sh's): its report takes the file's name.
+    config="$name"
+    name="$(basename "$name" .yaml)"
+  else
+    config="examples/benchmarks/$name.yaml"
+  fi
+  reports+=("$name")
   [[ -f "$config" ]] || { echo "benchmark: no $config" >&2; exit 2; }
   mkdir -p "$(dirname "$out/$name")"
   t0=$(date +%s)
@@ -40,4 +49,4 @@ for name in "$@"; do
   echo "benchmark: $name done in $(cat "$out/$name.seconds") s" >&2
 done
 echo "benchmark: all done in $(( $(date +%s) - start )) s; reports in $out" >&2
-python3 bench/benchmark_table.py "$out" "$@"
+python3 bench/benchmark_table.py "$out" "${reports[@]}"
