@@ -3,6 +3,12 @@ package dev.moe.runtime.io;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -51,46 +57,46 @@ public final class Utf8 {
     }
 
     /**
-     * Well-formed UTF-8 as RFC 3629 has it (what Java's and Jackson's decoders accept): no overlong forms, no
+     * Well-formed UTF-8 as the JDK's strict decoder has it (what Jackson's accepts too): no overlong forms, no
      * surrogates, nothing above U+10FFFF. A sequence cut off by the end of the input is invalid at its first byte.
      */
     static Invalid firstInvalid(InputStream in) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        byte[] buffer = new byte[1 << 16];
+        ByteBuffer bytes = ByteBuffer.wrap(buffer).limit(0);
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
         long line = 1;
-        long offset = 0;
-        int b;
-        while ((b = in.read()) >= 0) {
-            long at = offset++;
-            if (b < 0x80) {
-                if (b == '\n') {
+        long base = 0; // the offset in the input of buffer[0]
+        boolean end = false;
+        while (true) {
+            if (!end) {
+                // Keep the bytes not decoded yet (a sequence cut by the read), then read more behind them.
+                base += bytes.position();
+                bytes.compact();
+                int n = in.read(buffer, bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    end = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+            }
+            CoderResult result = decoder.decode(bytes, chars, end);
+            chars.flip();
+            for (int i = 0; i < chars.limit(); i++) {
+                if (chars.get(i) == '\n') {
                     line++;
                 }
-                continue;
             }
-            int more;
-            int low = 0x80;
-            int high = 0xBF;
-            if (b >= 0xC2 && b <= 0xDF) {
-                more = 1;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                more = 2;
-                low = b == 0xE0 ? 0xA0 : 0x80; // E0 80..9F would be overlong
-                high = b == 0xED ? 0x9F : 0xBF; // ED A0..BF would be a surrogate
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                more = 3;
-                low = b == 0xF0 ? 0x90 : 0x80;
-                high = b == 0xF4 ? 0x8F : 0xBF;
-            } else {
-                return new Invalid(line, b, at);
+            chars.clear();
+            if (result.isError()) {
+                // The decoder stops at the first byte of the sequence it refuses.
+                return new Invalid(line, buffer[bytes.position()] & 0xFF, base + bytes.position());
             }
-            for (int k = 0; k < more; k++) {
-                int c = in.read();
-                offset++;
-                boolean ok = k == 0 ? c >= low && c <= high : c >= 0x80 && c <= 0xBF;
-                if (!ok) {
-                    return new Invalid(line, b, at);
-                }
+            if (end && result.isUnderflow()) {
+                return null;
             }
         }
-        return null;
     }
 }

@@ -35,4 +35,18 @@ class Utf8Test {
         assertEquals(new Utf8.Invalid(1, 0xF4, 0), Utf8.firstInvalid(bytes(0xF4, 0x90, 0x80, 0x80)));
         assertEquals(new Utf8.Invalid(3, 0xC3, 4), Utf8.firstInvalid(bytes('\n', 'a', '\n', 'b', 0xC3, '\n')));
     }
+
+    @Test
+    void aBadByteFarIntoTheInputIsFoundAcrossReads() {
+        // 65,535 bytes of lines, then 'é' (2 bytes) across the reader's first 64 KiB, then one bad byte.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 65_535 / 5; i++) {
+            out.writeBytes("abcd\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes("\u00e9\n".getBytes(StandardCharsets.UTF_8));
+        out.write(0xFF);
+        byte[] all = out.toByteArray();
+        assertEquals(new Utf8.Invalid(65_535 / 5 + 2, 0xFF, all.length - 1), Utf8.firstInvalid(all));
+        assertNull(Utf8.firstInvalid(java.util.Arrays.copyOf(all, all.length - 1)));
+    }
 }
