@@ -98,8 +98,7 @@ final class CommandInputs {
             return;
         }
         try (java.io.InputStream in = Files.newInputStream(model)) {
-            byte[] head = in.readNBytes(2);
-            if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
+            if (dev.moe.runtime.io.ZipSignature.opens(in.readNBytes(dev.moe.runtime.io.ZipSignature.LENGTH))) {
                 return; // a zip: a bundle, whatever its name
             }
         } catch (IOException e) {

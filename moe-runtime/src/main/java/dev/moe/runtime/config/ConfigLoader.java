@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.io.Utf8;
+import dev.moe.runtime.io.ZipSignature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,7 +68,7 @@ public final class ConfigLoader {
                 throw new MoeException(file + ": more than " + (MAX_CONFIG_BYTES >> 20) + " MiB: not a moe config");
             }
             text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-            if (bytes.length >= 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4) {
+            if (ZipSignature.opens(bytes)) {
                 throw new MoeException(file + ": a zip file (a saved mixture?), not a moe config; a saved mixture is evaluated with "
                         + "moe evaluate -m " + file + " --data DATA.csv");
             }

@@ -5,6 +5,7 @@ import dev.moe.api.NearestName;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.io.OutputTarget;
+import dev.moe.runtime.io.ZipSignature;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvFactory;
@@ -278,10 +279,10 @@ public final class CsvSource implements DataSource {
                     in = Files.newInputStream(file);
                 }
                 in = new java.io.BufferedInputStream(in, 1 << 16);
-                in.mark(4);
-                byte[] magic = in.readNBytes(4);
+                in.mark(ZipSignature.LENGTH);
+                byte[] head = in.readNBytes(ZipSignature.LENGTH);
                 in.reset();
-                if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
+                if (ZipSignature.opens(head)) {
                     in.close();
                     throw new MoeException((file.toString().equals("-") ? "standard input" : file.toString())
                             + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
