@@ -308,13 +308,19 @@ final class InspectCommand implements Callable<Integer> {
     static String shortened(List<String> names) {
         StringBuilder shown = new StringBuilder();
         for (int i = 0; i < names.size(); i++) {
-            String next = (i == 0 ? "" : ", ") + names.get(i);
+            String next = (i == 0 ? "" : ", ") + unambiguous(names.get(i));
             if (i > 0 && shown.length() + next.length() > NAMES_WIDTH) {
                 return shown + ", ... (" + (names.size() - i) + " more)";
             }
             shown.append(next);
         }
         return shown.toString();
+    }
+
+    /** A name as the list shows it: quoted when a comma, an edge space or nothing would blur it with its neighbours. */
+    static String unambiguous(String name) {
+        return name.isEmpty() || name.contains(",") || !name.equals(name.strip()) || name.startsWith("'")
+                ? "'" + name.replace("'", "''") + "'" : name;
     }
 
     private static <V> String join(Map<String, V> map, Function<V, String> value) {

@@ -53,6 +53,12 @@ class InspectCommandTest {
     }
 
     @Test
+    void aListedNameThatWouldBlurWithItsNeighboursIsQuoted() {
+        assertEquals("yes, 'yes, sure', no", InspectCommand.shortened(List.of("yes", "yes, sure", "no")));
+        assertEquals("' a', '', '''it''s', plain", InspectCommand.shortened(List.of(" a", "", "'it's", "plain")));
+    }
+
+    @Test
     void describesATrainedBundleAsText() throws Exception {
         MainTest.Result r = MainTest.moe("inspect", model.toString());
         assertEquals(0, r.status(), r.err());
