@@ -302,6 +302,12 @@ public final class CategoricalEncoding implements Serializable {
                 java.util.Arrays.fill(into, at, at + width, 0f);
                 if (level != null) {
                     into[at + level] = 1f;
+                } else if (cell.indexOf('\uFFFD') >= 0) {
+                    // Spark and most readers decode a Latin-1 byte to U+FFFD without a word: counted as an unseen level,
+                    // 'café' would silently lose its level. The CSV reader refuses such bytes; so does this.
+                    throw new MoeException(where + "column '" + c.name() + "': '" + cell + "' holds U+FFFD, the mark of bytes"
+                            + " that were not UTF-8 (a Latin-1 or Windows-1252 file?), so its level cannot be known; save the"
+                            + " input as UTF-8");
                 } else {
                     tally.count(c.name(), cell);
                 }

@@ -114,6 +114,12 @@ class CategoricalEncodingTest {
         assertArrayEquals(new float[] {0, 0}, two, "6.0 is '06' and '6' alike: neither");
         MoeException bad = assertThrows(MoeException.class, () -> again.encodeRow(new Object[] {"red", "NA", "2"}, row, 0, "row 3: ", tally));
         assertTrue(bad.getMessage().startsWith("row 3: column 'x': a missing value ('NA')"), bad.getMessage());
+        // A Latin-1 'é' that Spark decoded to U+FFFD: not an unseen level to count, but a cell no level can be read from.
+        long unseen = tally.unseen("colour");
+        MoeException latin1 = assertThrows(MoeException.class,
+                () -> again.encodeRow(new Object[] {"bl\uFFFDe", 2.5, 10}, row, 0, "input partition 0: ", tally));
+        assertTrue(latin1.getMessage().startsWith("input partition 0: column 'colour': 'bl\uFFFDe' holds U+FFFD"), latin1.getMessage());
+        assertEquals(unseen, tally.unseen("colour"));
         assertThrows(IllegalArgumentException.class, () -> CategoricalEncoding.of(List.of("x", "colour=red"),
                 List.of(new CategoricalEncoding.Column("colour", List.of("blue", "red")))));
     }
