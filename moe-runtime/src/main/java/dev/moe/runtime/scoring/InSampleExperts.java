@@ -28,6 +28,11 @@ public final class InSampleExperts {
      * @param data the file the run's rows come from; null (rows not from a file) says nothing
      */
     public static List<String> notices(List<AlignedExpert> experts, Path data) {
+        return notices(experts, data, () -> BundleFormat.fileSha256(data));
+    }
+
+    /** As {@link #notices(List, Path)}, the file's SHA-256 from {@code sha256} (shared with another check of it). */
+    static List<String> notices(List<AlignedExpert> experts, Path data, java.util.function.Supplier<String> sha256Of) {
         List<AlignedExpert> recorded = experts.stream()
                 .filter(e -> e.expert().provenance().containsKey(ExpertProvenance.TRAINING_DATA_SHA256)).toList();
         if (recorded.isEmpty() || data == null || !Files.isRegularFile(data)) {
@@ -35,7 +40,7 @@ public final class InSampleExperts {
         }
         String sha256;
         try {
-            sha256 = BundleFormat.fileSha256(data);
+            sha256 = sha256Of.get();
         } catch (RuntimeException e) {
             return List.of(); // a check that cannot read the file says nothing; the run itself has read it
         }

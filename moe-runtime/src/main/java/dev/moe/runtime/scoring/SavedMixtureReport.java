@@ -59,10 +59,15 @@ public final class SavedMixtureReport {
      * {@code data} ({@link InSampleExperts}).
      */
     public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data) {
-        return withMixtureTrainingFile(report.withNoticesFirst(InSampleExperts.notices(mixture.model().experts(), data)), mixture, data);
+        // Both checks may need the file's hash: it is read once at most.
+        String[] hash = new String[1];
+        java.util.function.Supplier<String> sha256 = () -> hash[0] != null ? hash[0] : (hash[0] = BundleFormat.fileSha256(data));
+        return withMixtureTrainingFile(report.withNoticesFirst(InSampleExperts.notices(mixture.model().experts(), data, sha256)),
+                mixture, data, sha256);
     }
 
-    private static EvaluationReport withMixtureTrainingFile(EvaluationReport report, SavedMixture mixture, Path data) {
+    private static EvaluationReport withMixtureTrainingFile(EvaluationReport report, SavedMixture mixture, Path data,
+                                                            java.util.function.Supplier<String> sha256) {
         BundleManifest.Provenance p = mixture.manifest().provenance();
         if (p == null || p.dataFileSha256() == null || !Files.isRegularFile(data)) {
             return report;
@@ -70,7 +75,7 @@ public final class SavedMixtureReport {
         boolean sameName = data.getFileName().toString().equals(p.data());
         boolean sameRows = p.dataRows() != null && p.dataRows() == report.testRows();
         try {
-            if (!sameName && !sameRows || !BundleFormat.fileSha256(data).equals(p.dataFileSha256())) {
+            if (!sameName && !sameRows || !sha256.get().equals(p.dataFileSha256())) {
                 return report;
             }
         } catch (RuntimeException e) {
