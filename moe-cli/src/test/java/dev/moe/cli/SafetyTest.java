@@ -366,10 +366,12 @@ class SafetyTest {
     @Test
     void twoWritersOfOneBundle() throws Exception {
         Path bundle = dir.resolve("same.moe");
-        // Another writer holds the bundle (this process stands in for it: the lock is the same OS file lock).
+        // Another writer in this process holds the bundle (a library user's other thread): the line says it is this
+        // process, not another one; the test below checks another process's wording.
         try (OutputTarget other = OutputTarget.claim(bundle, "model bundle", false, List.of())) {
-            refused(bundle + ": another moe process is writing it now (.same.moe.lock is locked); wait for it to finish, or choose "
-                    + "another output", "train", config.toString(), "-o", bundle.toString(), "-q");
+            refused(bundle + ": this process is writing it already (.same.moe.lock is locked by another output of this run or "
+                    + "another thread); wait for that to finish, or choose another output", "train", config.toString(), "-o",
+                    bundle.toString(), "-q");
         }
     }
 

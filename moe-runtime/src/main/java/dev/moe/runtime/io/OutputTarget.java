@@ -351,9 +351,11 @@ public final class OutputTarget implements AutoCloseable {
         }
         lockFile = real.resolveSibling("." + real.getFileName() + ".lock");
         // Held by this process already: opening (and closing) the lock file again would drop the OS lock that holds.
+        // Not "another process": a library user's second thread, or a second output of the same run, holds it.
         if (LOCKED.stream().anyMatch(t -> lockFile.equals(t.lockFile))) {
-            throw new MoeException(given + ": another moe process is writing it now (" + lockFile.getFileName()
-                    + " is locked); wait for it to finish, or choose another output");
+            throw new MoeException(given + ": this process is writing it already (" + lockFile.getFileName()
+                    + " is locked by another output of this run or another thread); wait for that to finish, or choose "
+                    + "another output");
         }
         String token = Long.toUnsignedString(RANDOM.nextLong(), 36);
         for (int attempt = 0; attempt < 20; attempt++) {

@@ -148,8 +148,8 @@ class OutputTargetTest {
         Path bundle = dir.resolve("model.moe");
         try (OutputTarget first = OutputTarget.claim(bundle, "model bundle", false, List.of())) {
             assertEquals(List.of(".model.moe.lock"), filesIn(dir));
-            assertEquals(bundle + ": another moe process is writing it now (.model.moe.lock is locked); wait for it to finish, "
-                    + "or choose another output",
+            assertEquals(bundle + ": this process is writing it already (.model.moe.lock is locked by another output of this "
+                    + "run or another thread); wait for that to finish, or choose another output",
                     assertThrows(MoeException.class, () -> OutputTarget.claim(bundle, "model bundle", true, List.of())).getMessage());
             // The claim's own writes go through its lock, not against it.
             AtomicFiles.write(bundle, "model bundle", out -> out.write("bundle".getBytes()));
@@ -259,7 +259,7 @@ class OutputTargetTest {
         try (OutputTarget lock = OutputTarget.lockFolder(folder, "predictions")) {
             assertEquals(List.of(".predictions.lock"), filesIn(dir));
             assertTrue(assertThrows(MoeException.class, () -> OutputTarget.lockFolder(folder, "predictions")).getMessage()
-                    .contains("another moe process is writing it now"));
+                    .contains("this process is writing it already"));
         }
         assertEquals(List.of(), filesIn(dir));
     }
