@@ -1,9 +1,9 @@
 package dev.moe.spark;
 
+import dev.moe.api.io.AtomicFiles;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.io.OutputTarget;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -24,8 +24,6 @@ import org.apache.hadoop.fs.Path;
  * </ul>
  */
 final class SparkOutput implements AutoCloseable {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final FileSystem fs;
     private final Path target;
@@ -93,7 +91,7 @@ final class SparkOutput implements AutoCloseable {
      * @param job writes the part files into the folder it is given (which does not exist yet)
      */
     void write(Consumer<String> job) {
-        Path tmp = new Path(target.getParent(), "." + target.getName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        Path tmp = new Path(target.getParent(), AtomicFiles.temporaryName(target.getName()));
         boolean done = false;
         java.nio.file.Path local = "file".equals(tmp.toUri().getScheme()) ? java.nio.file.Path.of(tmp.toUri()) : null;
         if (local != null) {
@@ -121,7 +119,7 @@ final class SparkOutput implements AutoCloseable {
         try {
             Path old = null;
             if (fs.exists(target)) {
-                old = new Path(target.getParent(), "." + target.getName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+                old = new Path(target.getParent(), AtomicFiles.temporaryName(target.getName()));
                 if (!fs.rename(target, old)) {
                     throw new IOException("cannot move the previous results aside");
                 }

@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,7 +128,53 @@ public final class AtomicFiles {
      * @return a path in the target's folder
      */
     public static Path temporarySibling(Path target) {
-        return target.resolveSibling("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        return target.resolveSibling(temporaryName(target.getFileName().toString()));
+    }
+
+    /**
+     * A fresh name for a temporary file beside a file named {@code fileName}: {@link #siblingStem} of it, a random part
+     * and {@code .tmp}.
+     *
+     * @param fileName the target's own name, without its folder
+     * @return a name in the same folder
+     */
+    public static String temporaryName(String fileName) {
+        return siblingStem(fileName) + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp";
+    }
+
+    /** Bytes left for a sibling's suffix: a random part of up to 13 characters and ".tmp", or ".lock". */
+    private static final int STEM_BYTES = 255 - ".".length() - 13 - ".tmp".length();
+
+    /**
+     * The start of the names moe gives the files it keeps beside a target (temporary files, the lock):
+     * {@code .NAME}, hidden on Unix. A name near the file system's limit of 255 bytes is legal, but these siblings of it
+     * would not be; so a long name is cut (on a character's edge) and tagged with its hash, which keeps two long names
+     * with the same start apart.
+     *
+     * @param fileName the target's own name, without its folder
+     * @return the stem, at most 237 bytes of UTF-8
+     */
+    public static String siblingStem(String fileName) {
+        String stem = "." + fileName;
+        byte[] utf8 = stem.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= STEM_BYTES) {
+            return stem;
+        }
+        String tag = String.format("~%08x", fileName.hashCode());
+        int budget = STEM_BYTES - tag.length();
+        StringBuilder cut = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < stem.length(); ) {
+            int cp = stem.codePointAt(i);
+            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + n > budget) {
+                break;
+            }
+            cut.appendCodePoint(cp);
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return cut + tag;
     }
 
     /**

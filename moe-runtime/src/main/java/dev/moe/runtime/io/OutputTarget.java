@@ -218,7 +218,7 @@ public final class OutputTarget implements AutoCloseable {
     /** Deletes the temporary files an interrupted write of this target left; only ever under its lock. */
     public void removeStaleTemporaries() {
         Path folder = real.getParent();
-        Pattern stale = Pattern.compile("\\." + Pattern.quote(real.getFileName().toString()) + "\\.[0-9a-z]+\\.tmp");
+        Pattern stale = Pattern.compile(Pattern.quote(dev.moe.api.io.AtomicFiles.siblingStem(real.getFileName().toString())) + "\\.[0-9a-z]+\\.tmp");
         try (Stream<Path> entries = Files.list(folder)) {
             for (Path p : entries.filter(p -> stale.matcher(p.getFileName().toString()).matches()).toList()) {
                 deleteTree(p);
@@ -230,7 +230,7 @@ public final class OutputTarget implements AutoCloseable {
 
     /** A fresh name for a temporary file or folder beside the target, matching {@link #removeStaleTemporaries}. */
     public Path temporarySibling() {
-        return real.resolveSibling("." + real.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        return dev.moe.api.io.AtomicFiles.temporarySibling(real);
     }
 
     /** Opens the target of a {@link Kind#STREAM} or {@link Kind#STDOUT}; the caller closes what it gets. */
@@ -349,7 +349,7 @@ public final class OutputTarget implements AutoCloseable {
             throw new MoeException(given + ": cannot write the " + what + ": cannot create its folder " + folder + " ("
                     + describe(e) + ")");
         }
-        lockFile = real.resolveSibling("." + real.getFileName() + ".lock");
+        lockFile = real.resolveSibling(dev.moe.api.io.AtomicFiles.siblingStem(real.getFileName().toString()) + ".lock");
         // Held by this process already: opening (and closing) the lock file again would drop the OS lock that holds.
         // Not "another process": a library user's second thread, or a second output of the same run, holds it.
         if (LOCKED.stream().anyMatch(t -> lockFile.equals(t.lockFile))) {

@@ -263,4 +263,16 @@ class OutputTargetTest {
         }
         assertEquals(List.of(), filesIn(dir));
     }
+
+    /** `moe predict -o` a 252-byte name failed "File name too long" on its lock file, ".NAME.lock". */
+    @Test
+    void aNameNearTheLimitIsClaimedLockedAndWritten() throws Exception {
+        Path target = dir.resolve("p".repeat(248) + ".csv");
+        try (OutputTarget claim = OutputTarget.claim(target, "predictions", false, List.of())) {
+            assertEquals(1, filesIn(dir).size());
+            assertTrue(filesIn(dir).get(0).matches("\\.p+~[0-9a-f]{8}\\.lock"), filesIn(dir).toString());
+            AtomicFiles.write(target, "predictions", out -> out.write("x".getBytes()));
+        }
+        assertEquals(List.of(target.getFileName().toString()), filesIn(dir));
+    }
 }
