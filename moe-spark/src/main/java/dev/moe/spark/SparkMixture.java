@@ -235,6 +235,11 @@ public final class SparkMixture implements Serializable {
             throw new MoeException(path + ": a quoted field is never closed (a \" without its closing \") on the line '" + line + "'");
         }
         String[] columns = frame.columns();
+        if (columns.length > 0 && columns[0].startsWith("PK\u0003\u0004")) {
+            // Spark reads a zip's bytes as text (a header of "PK..."); the local engine refuses a zip too.
+            throw new MoeException(path + ": a zip file, not a CSV file; Spark reads plain or gzip-compressed CSV (.csv.gz):"
+                    + " unzip it, or gzip it (a saved mixture is given with -m)");
+        }
         if (columns.length > 0 && columns[0].startsWith("\uFEFF")) {
             // A UTF-8 byte order mark is not part of the first column's name.
             frame = frame.withColumnRenamed(columns[0], columns[0].substring(1));

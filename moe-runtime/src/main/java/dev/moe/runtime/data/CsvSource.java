@@ -278,7 +278,7 @@ public final class CsvSource implements DataSource {
                     }
                     in = Files.newInputStream(file);
                 }
-                in = new java.io.BufferedInputStream(in, 1 << 16);
+                in = dev.moe.runtime.io.Gzip.decompressed(new java.io.BufferedInputStream(in, 1 << 16));
                 in.mark(ZipSignature.LENGTH);
                 byte[] head = in.readNBytes(ZipSignature.LENGTH);
                 in.reset();
@@ -319,7 +319,7 @@ public final class CsvSource implements DataSource {
                 throw tooLong(file, 1);
             } catch (IOException e) {
                 closeQuietly(parser);
-                throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+                throw new MoeException("cannot read data file " + file + ": " + dev.moe.runtime.io.Gzip.describe(e));
             } catch (RuntimeException e) {
                 closeQuietly(parser);
                 throw e;
@@ -483,7 +483,7 @@ public final class CsvSource implements DataSource {
             } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
                 throw tooLong(file, lineNumber + 1);
             } catch (IOException e) {
-                throw new MoeException("cannot read data file " + file + ": " + e.getMessage());
+                throw new MoeException("cannot read data file " + file + ": " + dev.moe.runtime.io.Gzip.describe(e));
             } catch (ArithmeticException e) {
                 throw new MoeException(file + ": too many rows and columns to hold in memory at once");
             }

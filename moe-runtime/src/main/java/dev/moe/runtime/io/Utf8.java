@@ -38,9 +38,9 @@ public final class Utf8 {
     private Utf8() {
     }
 
-    /** The file's first byte that is not UTF-8, or null when it all is (or cannot be read). */
+    /** The file's first byte that is not UTF-8 (gunzipped first, when it is gzip), or null when it all is. */
     public static Invalid firstInvalid(Path file) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Gzip.decompressed(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             return firstInvalid(in);
         } catch (IOException e) {
             return null;

@@ -51,6 +51,11 @@ public final class RowValues implements Serializable {
     /** As {@link #label(Object, String)} for a label already read as text. */
     public int label(String label, String where) {
         Integer index = known.get(label);
+        if (index == null && label.indexOf('\uFFFD') >= 0) {
+            // Spark decodes a Latin-1 label ('café') to U+FFFD without a word: say why, not only "known to no expert".
+            throw new MoeException(where + "column '" + labelColumn + "': label '" + label + "' holds U+FFFD, the mark of"
+                    + " bytes that were not UTF-8 (a Latin-1 or Windows-1252 file?); save the input as UTF-8");
+        }
         if (index == null) {
             throw new MoeException(where + "column '" + labelColumn + "': label '" + label
                     + "' is known to no expert of the mixture (they know: " + String.join(", ", known.keySet()) + ")");

@@ -40,5 +40,8 @@ class RowValuesTest {
                 refusal(() -> values.label((Object) "c", "line 4, ")));
         assertEquals("line 5, empty label in column 'species'", refusal(() -> values.label((Object) " ", "line 5, ")));
         assertEquals("line 6, empty label in column 'species'", refusal(() -> values.label((Object) null, "line 6, ")));
+        // Spark's reading of a Latin-1 'café': the reason, not only "known to no expert".
+        assertEquals("part 2: column 'species': label 'caf\uFFFD' holds U+FFFD, the mark of bytes that were not UTF-8 (a Latin-1"
+                + " or Windows-1252 file?); save the input as UTF-8", refusal(() -> values.label((Object) "caf\uFFFD", "part 2: ")));
     }
 }
