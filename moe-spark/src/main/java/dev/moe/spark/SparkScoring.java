@@ -131,6 +131,11 @@ public final class SparkScoring {
             if (t instanceof MoeException) {
                 return t.getMessage();
             }
+            if (t instanceof UnsupportedOperationException && String.valueOf(t.getMessage()).contains("getSubject")) {
+                // Hadoop's login (in Spark 3.5) on Java 23 or later, which refuses Subject.getSubject.
+                return "Spark 3.5 runs on Java 17 to 22, and this is Java " + Runtime.version().feature()
+                        + " (Hadoop's login calls Subject.getSubject, which Java 23 and later refuse): run it with a JDK 17 or 21";
+            }
             if (t.getMessage() != null && t.getMessage().contains("MALFORMED_RECORD_IN_PARSING")) {
                 return "malformed CSV record in the input (Spark: " + firstLine(t.getMessage()) + ")";
             }

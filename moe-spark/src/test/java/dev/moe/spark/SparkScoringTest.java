@@ -48,6 +48,16 @@ class SparkScoringTest {
         SparkFixtures.writeCsv(csv, ROWS, 3);
     }
 
+    /** Spark 3.5 on Java 23 or later failed as "internal error: ... getSubject is not supported". */
+    @Test
+    void hadoopsLoginOnANewerJavaIsNamed() {
+        Exception e = new RuntimeException("failed to start", new UnsupportedOperationException("getSubject is not supported"));
+        String message = SparkScoring.message(e);
+        assertTrue(message != null && message.startsWith("Spark 3.5 runs on Java 17 to 22") && message.endsWith("JDK 17 or 21"),
+                String.valueOf(message));
+        assertEquals(null, SparkScoring.message(new UnsupportedOperationException("something else")));
+    }
+
     @Test
     void predictFromCsvAndParquetGivesTheSingleProcessRows() throws IOException {
         Path expected = dir.resolve("single.csv");
