@@ -23,13 +23,21 @@ public abstract class AbstractExpert implements Expert {
     private final ExpertSignature signature;
     private final Map<String, String> provenanceMap;
 
-    /** @param signature the id, features, labels and provenance this expert answers with */
+    /**
+     * An expert answering with this signature.
+     *
+     * @param signature the id, features, labels and provenance this expert answers with
+     */
     protected AbstractExpert(ExpertSignature signature) {
         this.signature = Objects.requireNonNull(signature, "signature");
         this.provenanceMap = signature.provenance().asMap();
     }
 
-    /** @return the id, features, labels and provenance this expert was built with */
+    /**
+     * This expert's signature.
+     *
+     * @return the id, features, labels and provenance this expert was built with
+     */
     public final ExpertSignature signature() {
         return signature;
     }

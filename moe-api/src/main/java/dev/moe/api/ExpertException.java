@@ -3,12 +3,18 @@ package dev.moe.api;
 /** A problem with an expert that the user can fix: a bad parameter, a missing or unreadable model file. */
 public class ExpertException extends RuntimeException {
 
-    /** @param message what is wrong and, where it helps, how to fix it: the user reads it as it is */
+    /**
+     * An error the user can fix, told in one line.
+     *
+     * @param message what is wrong and, where it helps, how to fix it: the user reads it as it is
+     */
     public ExpertException(String message) {
         super(message);
     }
 
     /**
+     * An error the user can fix, told in one line, with what caused it.
+     *
      * @param message what is wrong and, where it helps, how to fix it: the user reads it as it is
      * @param cause   the underlying failure, e.g. the {@code IOException} that reading the model file threw
      */

@@ -71,6 +71,8 @@ public record ExpertProvenance(String provider, String model, Map<String, String
     }
 
     /**
+     * The same provenance with one more detail.
+     *
      * @param key   the detail's name (not {@code provider} or {@code model})
      * @param value its value
      * @return this provenance with one more detail, replacing one of the same key
@@ -81,7 +83,11 @@ public record ExpertProvenance(String provider, String model, Map<String, String
         return new ExpertProvenance(provider, model, more);
     }
 
-    /** @return one flat map, for reports and saved mixtures: {@code provider}, then {@code model} when known, then the details */
+    /**
+     * This provenance as one flat map.
+     *
+     * @return one flat map, for reports and saved mixtures: {@code provider}, then {@code model} when known, then the details
+     */
     public Map<String, String> asMap() {
         Map<String, String> out = new LinkedHashMap<>();
         out.put(PROVIDER, provider);

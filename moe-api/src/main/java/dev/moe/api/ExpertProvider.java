@@ -47,7 +47,11 @@ public interface ExpertProvider {
         return false;
     }
 
-    /** @return whether {@link #load} is supported; a provider that only trains says false (and need not implement it) */
+    /**
+     * Whether this provider loads saved models.
+     *
+     * @return whether {@link #load} is supported; a provider that only trains says false (and need not implement it)
+     */
     default boolean canLoad() {
         return true;
     }

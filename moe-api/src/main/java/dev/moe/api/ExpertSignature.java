@@ -37,6 +37,8 @@ public record ExpertSignature(String id, List<String> featureNames, List<String>
     }
 
     /**
+     * This signature under another id.
+     *
      * @param newId the id of the config entry that loaded a saved model
      * @return the same signature under that id
      */
@@ -45,6 +47,8 @@ public record ExpertSignature(String id, List<String> featureNames, List<String>
     }
 
     /**
+     * This signature with another provenance.
+     *
      * @param newProvenance e.g. the old one with one more detail after fine-tuning
      * @return the same signature with that provenance
      */

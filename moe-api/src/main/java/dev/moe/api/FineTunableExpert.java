@@ -8,6 +8,8 @@ package dev.moe.api;
 public interface FineTunableExpert extends Expert {
 
     /**
+     * A tuner that trains a copy of this expert jointly with the gate.
+     *
      * @param learningRate the optimizer's step size
      * @param seed         for anything random in training (dropout, say)
      * @return a tuner over a copy of this expert
@@ -22,6 +24,8 @@ public interface FineTunableExpert extends Expert {
     interface Tuner {
 
         /**
+         * The forward pass of one batch.
+         *
          * @param features rows in the expert's own feature order
          * @return probabilities in its own label order, kept for {@link #backwardAndStep}
          */
@@ -35,7 +39,11 @@ public interface FineTunableExpert extends Expert {
          */
         void backwardAndStep(FloatMatrix probabilityGradient);
 
-        /** @return the tuned expert, independent of this tuner */
+        /**
+         * The expert as tuned so far.
+         *
+         * @return the tuned expert, independent of this tuner
+         */
         Expert result();
     }
 }

@@ -40,7 +40,11 @@ public record ParameterSpec(String name, Type type, String defaultValue, String 
             this.label = label;
         }
 
-        /** @return how {@code moe experts} shows the type */
+        /**
+         * The type's name as a user reads it.
+         *
+         * @return how {@code moe experts} shows the type
+         */
         public String label() {
             return label;
         }

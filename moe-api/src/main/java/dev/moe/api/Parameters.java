@@ -19,6 +19,8 @@ public final class Parameters {
     private final Map<String, Object> values;
 
     /**
+     * One config entry's parameters.
+     *
      * @param where  where these parameters sit in the config, for messages, e.g. {@code experts[expert1].params}
      * @param values the raw values: String, Number, Boolean, List or Map, as a YAML or JSON parser yields them
      */

@@ -16,6 +16,8 @@ public interface RoutingStrategy {
     String describe();
 
     /**
+     * Each row's weights over the experts.
+     *
      * @param logits   rows x experts, the gate's raw outputs
      * @param training true while the gate is being trained (strategies with training-only noise use it)
      * @return the weights (rows x experts, each row non-negative and summing to 1) and their backward step

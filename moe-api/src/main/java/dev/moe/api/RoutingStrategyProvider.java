@@ -18,6 +18,8 @@ public interface RoutingStrategyProvider {
     Map<String, String> parameters();
 
     /**
+     * A strategy built from its config entry.
+     *
      * @param parameters  the {@code routing.params} entry of the config
      * @param expertCount how many experts the mixture has, for checks such as {@code k <= experts}
      * @return a strategy for a mixture of {@code expertCount} experts

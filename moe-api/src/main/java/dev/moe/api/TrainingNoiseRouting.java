@@ -8,6 +8,10 @@ package dev.moe.api;
  */
 public interface TrainingNoiseRouting extends RoutingStrategy {
 
-    /** @return how many experts a row keeps: the smooth load estimate of Shazeer's load loss needs it */
+    /**
+     * How many experts a row keeps.
+     *
+     * @return how many experts a row keeps: the smooth load estimate of Shazeer's load loss needs it
+     */
     int k();
 }
