@@ -112,7 +112,7 @@ public final class Mixture {
         this.encoding = Objects.requireNonNull(encoding, "encoding");
     }
 
-    /** @return a builder for a new mixture, with the defaults of {@code moe train} */
+    /** {@return a builder for a new mixture, with the defaults of {@code moe train}} */
     public static MixtureBuilder builder() {
         return new MixtureBuilder();
     }
@@ -188,16 +188,16 @@ public final class Mixture {
     }
 
     /**
-     * @return the columns {@link #predictRows} reads: the features, except that a categorical column stands for its
-     *         {@code column=level} features (equal to {@link #featureNames()} when every column is numeric)
+     * {@return the columns {@link #predictRows} reads: the features, except that a categorical column stands for its
+     *         {@code column=level} features (equal to {@link #featureNames()} when every column is numeric)}
      */
     public List<String> inputColumns() {
         return encoding.inputColumns();
     }
 
     /**
-     * @return each categorical column's levels, in the order of its {@code column=level} features, the columns in
-     *         input order; empty when every column is numeric
+     * {@return each categorical column's levels, in the order of its {@code column=level} features, the columns in
+     *         input order; empty when every column is numeric}
      */
     public Map<String, List<String>> categoricalColumns() {
         Map<String, List<String>> levels = new LinkedHashMap<>();
@@ -205,41 +205,41 @@ public final class Mixture {
         return Collections.unmodifiableMap(levels);
     }
 
-    /** @return the features the mixture reads, in the order {@link #predict} takes them */
+    /** {@return the features the mixture reads, in the order {@link #predict} takes them} */
     public List<String> featureNames() {
         return featureNames;
     }
 
-    /** @return the labels it predicts, in the order of the probability columns */
+    /** {@return the labels it predicts, in the order of the probability columns} */
     public List<String> labelNames() {
         return model.labelNames();
     }
 
-    /** @return the experts' ids, in the order of the weight columns */
+    /** {@return the experts' ids, in the order of the weight columns} */
     public List<String> expertIds() {
         return model.experts().stream().map(AlignedExpert::id).toList();
     }
 
-    /** @return the experts themselves, in order: the mixture's own, still in use by it (do not close them) */
+    /** {@return the experts themselves, in order: the mixture's own, still in use by it (do not close them)} */
     public List<Expert> experts() {
         return model.experts().stream().map(AlignedExpert::expert).toList();
     }
 
     /**
-     * @return how the experts are combined, as {@code moe evaluate} reports it: {@code uniform} (averaging),
+     * {@return how the experts are combined, as {@code moe evaluate} reports it: {@code uniform} (averaging),
      *         {@code constant} (one weight per expert), or a gate by what it reads ({@code features}, {@code signals},
-     *         {@code experts}, {@code both}) routing through {@link #strategy()}
+     *         {@code experts}, {@code both}) routing through {@link #strategy()}}
      */
     public String combiner() {
         return combiner;
     }
 
-    /** @return the routing strategy's name ({@code uniform} and {@code constant} are strategies too) */
+    /** {@return the routing strategy's name ({@code uniform} and {@code constant} are strategies too)} */
     public String strategy() {
         return model.strategy().name();
     }
 
-    /** @return the trained model underneath (gate, strategy, calibrated experts), for what this class does not offer */
+    /** {@return the trained model underneath (gate, strategy, calibrated experts), for what this class does not offer} */
     public MixtureModel model() {
         return model;
     }

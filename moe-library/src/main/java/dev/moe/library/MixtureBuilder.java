@@ -184,6 +184,8 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Sets the seed.
+     *
      * @param value the seed every random choice of the training derives from (default 42, as {@code moe train})
      * @return this builder
      */
@@ -197,6 +199,8 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Sets the folds of cross-fitting.
+     *
      * @param folds folds of cross-fitting, at least 2 (default: 10 below 1000 rows, else 5)
      * @return this builder
      */
@@ -284,6 +288,8 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Adds a folder of plugins.
+     *
      * @param folder a folder of plugin jars whose providers and strategies the experts may name (default: the class
      *               path only); a saved mixture records the plugins it uses
      * @return this builder
@@ -294,6 +300,8 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Sets who is told of the training.
+     *
      * @param listener told of each step and gate epoch (default: silent)
      * @return this builder
      */
@@ -495,7 +503,7 @@ public final class MixtureBuilder {
                 List.of(), seed, 1);
     }
 
-    /** @return a Tribuo trainer that trains mixtures described by a copy of this builder as it is now */
+    /** {@return a Tribuo trainer that trains mixtures described by a copy of this builder as it is now} */
     public MixtureTrainer asTribuoTrainer() {
         return new MixtureTrainer(this);
     }

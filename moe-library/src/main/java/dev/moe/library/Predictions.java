@@ -35,12 +35,14 @@ public record Predictions(List<String> labelNames, List<String> expertIds, Float
         }
     }
 
-    /** @return how many rows were predicted */
+    /** {@return how many rows were predicted} */
     public int rows() {
         return probabilities.rows();
     }
 
     /**
+     * A row's predicted label.
+     *
      * @param row a row of the block predicted
      * @return the most probable label of that row (the first of equals)
      * @throws IndexOutOfBoundsException when the row is not one of {@link #rows()}
@@ -50,6 +52,8 @@ public record Predictions(List<String> labelNames, List<String> expertIds, Float
     }
 
     /**
+     * A row's probability of a label.
+     *
      * @param row   a row of the block predicted
      * @param label one of {@link #labelNames()}
      * @return the mixture's probability of that label in that row
