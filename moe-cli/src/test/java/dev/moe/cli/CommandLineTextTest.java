@@ -216,10 +216,7 @@ class CommandLineTextTest {
     }
 
     private static ProcessBuilder child(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command);
+        return new ProcessBuilder(ChildJvm.moe(List.of(), args));
     }
 
     @Test
@@ -254,7 +251,7 @@ class CommandLineTextTest {
         assertEquals(1, calls.stream().filter(c -> c.contains("-XX:ArchiveClassesAtExit=")).count(), calls.toString());
         List<String> commands = calls.stream().filter(c -> c.endsWith("dev.moe.cli.Main --version")).toList();
         assertEquals(3, commands.size(), calls.toString());
-        assertTrue(commands.stream().allMatch(c -> c.startsWith("-XX:+UseSerialGC -XX:SharedArchiveFile=" + archive + " ")),
+        assertTrue(commands.stream().allMatch(c -> c.startsWith("-XX:+UseSerialGC " + NATIVE + " -XX:SharedArchiveFile=" + archive + " ")),
                 commands.toString());
         // Without it (MOE_CDS=0), or when making it failed, the JVM starts without one.
         runLauncher(root, "MOE_CDS", "0");
@@ -271,9 +268,9 @@ class CommandLineTextTest {
         runLauncher(root, "MOE_CDS", "0", "MOE_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC");
         runLauncher(root, "MOE_CDS", "0", "MOE_JAVA_OPTS", "-XX:-UseSerialGC");
         assertEquals(List.of(
-                "-XX:+UseSerialGC -Xmx1g -XX:+UseGCOverheadLimit -cp " + classpath(root) + " dev.moe.cli.Main --version",
-                "-Xmx1g -XX:+UseG1GC -cp " + classpath(root) + " dev.moe.cli.Main --version",
-                "-XX:-UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
+                "-XX:+UseSerialGC " + NATIVE + " -Xmx1g -XX:+UseGCOverheadLimit -cp " + classpath(root) + " dev.moe.cli.Main --version",
+                NATIVE + " -Xmx1g -XX:+UseG1GC -cp " + classpath(root) + " dev.moe.cli.Main --version",
+                NATIVE + " -XX:-UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
                 Files.readAllLines(dir.resolve("java.log")));
     }
 
@@ -289,8 +286,42 @@ class CommandLineTextTest {
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertFalse(Files.exists(dir.resolve("builds.log")), "built again: " + out);
-        assertEquals(List.of("-XX:+UseSerialGC -cp " + classpath(root) + " dev.moe.cli.Main --version"),
+        assertEquals(List.of("-XX:+UseSerialGC " + NATIVE + " -cp " + classpath(root) + " dev.moe.cli.Main --version"),
                 Files.readAllLines(dir.resolve("java.log")));
+    }
+
+    /** What the launcher always tells the JVM: Java 24 and later warned in eight lines on every run without it. */
+    private static final String NATIVE = "--enable-native-access=ALL-UNNAMED";
+
+    /**
+     * The JDK's release file beside the java found (a newer JDK first on PATH): Java 23 and later also get Unsafe
+     * declared, and the Spark engine, whose Hadoop login fails there, is refused before anything is built.
+     */
+    @Test
+    void theLauncherReadsTheJavaVersionFromTheJdksReleaseFile() throws Exception {
+        Path root = fakeClone();
+        Path release = Files.writeString(dir.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n");
+        try {
+            runLauncher(root, "MOE_CDS", "0");
+            assertEquals(List.of("-XX:+UseSerialGC " + NATIVE + " --sun-misc-unsafe-memory-access=allow -cp " + classpath(root)
+                    + " dev.moe.cli.Main --version"), Files.readAllLines(dir.resolve("java.log")));
+            ProcessBuilder spark = new ProcessBuilder("bash", root.resolve("moe").toString(), "predict", "--engine", "spark",
+                    "-m", "m.moe", "-i", "in.csv", "-o", "out").redirectErrorStream(true);
+            spark.environment().put("PATH", dir.resolve("fakes") + java.io.File.pathSeparator + System.getenv("PATH"));
+            Process p = spark.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(2, p.waitFor(), out);
+            assertEquals("moe: --engine spark: Spark 3.5 runs on Java 17 to 22, and this java is 25 (" + dir.resolve("fakes/java")
+                    + "); put a JDK 17 or 21 first on PATH for the Spark engine (the local engine runs on 25)", out.strip());
+            assertFalse(Files.exists(dir.resolve("builds.log")), "the Spark engine was built: " + out);
+            // Java 17: native access only (it knows no Unsafe flag, and would not start with one).
+            Files.writeString(release, "JAVA_VERSION=\"17.0.15\"\n");
+            runLauncher(root, "MOE_CDS", "0");
+            assertEquals("-XX:+UseSerialGC " + NATIVE + " -cp " + classpath(root) + " dev.moe.cli.Main --version",
+                    Files.readAllLines(dir.resolve("java.log")).get(1));
+        } finally {
+            Files.delete(release);
+        }
     }
 
     private static String classpath(Path root) {

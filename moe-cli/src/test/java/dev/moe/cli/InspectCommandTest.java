@@ -304,8 +304,7 @@ class InspectCommandTest {
     /** `moe inspect m.moe --json | head -c 10`: the reader went away, and moe ends quietly with 141, as predict does. */
     @Test
     void theJsonToAPipeClosedEarlyEndsQuietly() throws Exception {
-        java.lang.Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "inspect", model.toString(), "--json").start();
+        java.lang.Process p = new ProcessBuilder(ChildJvm.moe(List.of(), "inspect", model.toString(), "--json")).start();
         p.getInputStream().close(); // closed before moe writes: its first write finds no reader
         assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
         String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)

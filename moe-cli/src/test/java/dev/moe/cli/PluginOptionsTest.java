@@ -31,8 +31,7 @@ class PluginOptionsTest {
     @Test
     void doctorWithAVariableNamingNoFolderListsTheRestAndNamesIt() throws Exception {
         Path absent = dir.resolve("absent");
-        ProcessBuilder doctor = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.moe.cli.Main", "doctor");
+        ProcessBuilder doctor = new ProcessBuilder(ChildJvm.moe(java.util.List.of(), "doctor"));
         doctor.environment().put("MOE_PLUGINS", absent.toString());
         doctor.redirectError(dir.resolve("err.txt").toFile()).redirectOutput(dir.resolve("out.txt").toFile());
         assertEquals(2, doctor.start().waitFor());

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -192,9 +191,7 @@ class SafetyTest {
     record Process(int status, String out, String err) { }
 
     static Process process(Path stdin, List<String> jvm, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(jvm);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = ChildJvm.moe(jvm);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         if (stdin != null) {
@@ -409,9 +406,7 @@ class SafetyTest {
     @Test
     void aPipeWhoseReaderStopsEarlyEndsMoeQuietly() throws Exception {
         Path many = PredictCommandTest.csv(dir.resolve("many.csv"), SyntheticSeedSource.generate(40_000, 4));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "predict", "-m", model.toString(), "--input", many.toString(), "--output", "-"));
+        List<String> command = ChildJvm.moe(List.of(), "predict", "-m", model.toString(), "--input", many.toString(), "--output", "-");
         java.lang.Process p = new ProcessBuilder(command).start();
         java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertTrue(out.readLine().startsWith("predicted,probability,"));
