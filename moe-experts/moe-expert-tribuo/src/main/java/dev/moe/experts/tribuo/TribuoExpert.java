@@ -41,6 +41,8 @@ public final class TribuoExpert extends AbstractExpert {
     /** Feature names in Tribuo's order (sorted), and for each the column of the input block that holds it. */
     private final String[] sortedNames;
     private final int[] sortedColumns;
+    /** By sorted feature, whether a 0 is left out of the example ({@link CategoricalFields}); null: every value is given. */
+    private final boolean[] absentWhenZero;
     private final Map<String, Integer> labelIndex;
     /** For each of the model's output ids, the column of {@link #predict}'s result. */
     private final int[] idColumns;
@@ -89,6 +91,7 @@ public final class TribuoExpert extends AbstractExpert {
             sortedNames[i] = this.featureNames.get(order[i]);
             sortedColumns[i] = order[i];
         }
+        absentWhenZero = CategoricalFields.absentWhenZero(model, sortedNames);
         Set<String> domain = labelDomain(model);
         if (!domain.equals(new HashSet<>(this.labelNames)) || domain.size() != this.labelNames.size()) {
             throw new IllegalArgumentException("label names " + this.labelNames + " are not the model's labels " + domain);
@@ -256,7 +259,19 @@ public final class TribuoExpert extends AbstractExpert {
         for (int i = 0; i < columns; i++) {
             values[i] = in[r * columns + sortedColumns[i]];
         }
-        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
+        if (absentWhenZero == null) {
+            return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
+        }
+        List<String> present = new ArrayList<>(columns);
+        double[] presentValues = new double[columns];
+        for (int i = 0; i < columns; i++) {
+            if (!(absentWhenZero[i] && values[i] == 0)) {
+                presentValues[present.size()] = values[i];
+                present.add(sortedNames[i]);
+            }
+        }
+        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, present.toArray(String[]::new),
+                Arrays.copyOf(presentValues, present.size()));
     }
 
     /** The kNN fast path: the same numbers {@link #writeScores} or the one-hot branch give for Tribuo's prediction. */
@@ -342,7 +357,8 @@ public final class TribuoExpert extends AbstractExpert {
                 paths = fast;
                 if (paths == null) {
                     KnnScorer knn = KnnScorer.of(model);
-                    XGBoostScorer xgboost = knn == null ? XGBoostScorer.of(model) : null;
+                    // The XGBoost scorer gives the booster every value: not for rows whose zeros must be absent.
+                    XGBoostScorer xgboost = knn == null && absentWhenZero == null ? XGBoostScorer.of(model) : null;
                     int[] xgboostColumns = xgboost == null ? null
                             : XGBoostScorer.directColumns(model.getFeatureIDMap(), featureNames);
                     if (xgboostColumns == null) {
