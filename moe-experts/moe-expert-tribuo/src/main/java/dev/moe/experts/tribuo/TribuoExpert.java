@@ -41,6 +41,12 @@ public final class TribuoExpert extends AbstractExpert {
     /** Feature names in Tribuo's order (sorted), and for each the column of the input block that holds it. */
     private final String[] sortedNames;
     private final int[] sortedColumns;
+    /**
+     * Whether the model was trained outside moe, on doubles parsed from text (Tribuo's loaders): then a value is given
+     * as the decimal its float was read from (1.6, not the float's 1.600000023841858), or a tree whose threshold is
+     * exactly 1.6 sends the row the other way than Tribuo's own predict on the same file does.
+     */
+    private final boolean decimalValues;
     /** By sorted feature, whether a 0 is left out of the example ({@link CategoricalFields}); null: every value is given. */
     private final boolean[] absentWhenZero;
     private final Map<String, Integer> labelIndex;
@@ -92,6 +98,7 @@ public final class TribuoExpert extends AbstractExpert {
             sortedColumns[i] = order[i];
         }
         absentWhenZero = CategoricalFields.absentWhenZero(model, sortedNames);
+        decimalValues = !ModelMetadata.trainedByMoe(model);
         Set<String> domain = labelDomain(model);
         if (!domain.equals(new HashSet<>(this.labelNames)) || domain.size() != this.labelNames.size()) {
             throw new IllegalArgumentException("label names " + this.labelNames + " are not the model's labels " + domain);
@@ -257,7 +264,8 @@ public final class TribuoExpert extends AbstractExpert {
         int columns = featureNames.size();
         double[] values = new double[columns];
         for (int i = 0; i < columns; i++) {
-            values[i] = in[r * columns + sortedColumns[i]];
+            float v = in[r * columns + sortedColumns[i]];
+            values[i] = decimalValues ? Double.parseDouble(Float.toString(v)) : v;
         }
         if (absentWhenZero == null) {
             return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
