@@ -99,7 +99,8 @@ public final class TribuoModelFiles {
         try {
             return Model.deserializeFromStream(in);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new ExpertException(where + " is not a Tribuo 4.3 protobuf model file: " + e.getMessage(), e);
+            throw new ExpertException(where + " is not a Tribuo 4.3 protobuf model file (" + e.getMessage()
+                    + "): give a file saved by Tribuo's model.serializeToFile(path)", e);
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage());
             if (message.startsWith(NO_CLASS) && message.length() > NO_CLASS.length()) {

@@ -97,6 +97,14 @@ class TribuoModelFilesTest {
     }
 
     @Test
+    void aFileThatIsNoModelSaysWhatToGive() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "hello, this is not a model\n");
+        ExpertException e = assertThrows(ExpertException.class, () -> TribuoModelFiles.load(file));
+        assertTrue(e.getMessage().startsWith(file + " is not a Tribuo 4.3 protobuf model file ("), e.getMessage());
+        assertTrue(e.getMessage().endsWith("): give a file saved by Tribuo's model.serializeToFile(path)"), e.getMessage());
+    }
+
+    @Test
     void anEmptyFileIsNamed() throws IOException {
         Path file = Files.createFile(dir.resolve("empty.tribuo"));
         ExpertException e = assertThrows(ExpertException.class, () -> TribuoModelFiles.load(file));
