@@ -22,7 +22,9 @@ import org.tribuo.Prediction;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.common.nearest.KNNModel;
 import org.tribuo.impl.ArrayExample;
+import org.tribuo.transform.TransformedModel;
 
 /**
  * A Tribuo classification model as an {@link dev.moe.api.Expert}. Each {@link #predict} call splits its rows into blocks of a
@@ -44,7 +46,8 @@ public final class TribuoExpert extends AbstractExpert {
     /**
      * Whether the model was trained outside moe, on doubles parsed from text (Tribuo's loaders): then a value is given
      * as the decimal its float was read from (1.6, not the float's 1.600000023841858), or a tree whose threshold is
-     * exactly 1.6 sends the row the other way than Tribuo's own predict on the same file does.
+     * exactly 1.6 sends the row the other way than Tribuo's own predict on the same file does. Not for a kNN model,
+     * whose fast path measures distances on the floats.
      */
     private final boolean decimalValues;
     /** By sorted feature, whether a 0 is left out of the example ({@link CategoricalFields}); null: every value is given. */
@@ -98,7 +101,9 @@ public final class TribuoExpert extends AbstractExpert {
             sortedColumns[i] = order[i];
         }
         absentWhenZero = CategoricalFields.absentWhenZero(model, sortedNames);
-        decimalValues = !ModelMetadata.trainedByMoe(model);
+        // Not for kNN: its fast path (KnnScorer) measures distances on the float values, and must agree with example().
+        Model<Label> inner = model instanceof TransformedModel<Label> t ? t.getInnerModel() : model;
+        decimalValues = !ModelMetadata.trainedByMoe(model) && !(inner instanceof KNNModel);
         Set<String> domain = labelDomain(model);
         if (!domain.equals(new HashSet<>(this.labelNames)) || domain.size() != this.labelNames.size()) {
             throw new IllegalArgumentException("label names " + this.labelNames + " are not the model's labels " + domain);
