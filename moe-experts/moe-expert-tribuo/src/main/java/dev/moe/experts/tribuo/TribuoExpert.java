@@ -270,7 +270,7 @@ public final class TribuoExpert extends AbstractExpert {
         double[] values = new double[columns];
         for (int i = 0; i < columns; i++) {
             float v = in[r * columns + sortedColumns[i]];
-            values[i] = decimalValues ? Double.parseDouble(Float.toString(v)) : v;
+            values[i] = decimalValues ? decimal(v) : v;
         }
         if (absentWhenZero == null) {
             return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
@@ -285,6 +285,11 @@ public final class TribuoExpert extends AbstractExpert {
         }
         return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, present.toArray(String[]::new),
                 Arrays.copyOf(presentValues, present.size()));
+    }
+
+    /** The decimal a float was read from: itself when it is a small whole number (letter's 16 features: 0.2 of predict's time). */
+    static double decimal(float v) {
+        return Math.abs(v) < 0x1p24f && v == Math.rint(v) ? v : Double.parseDouble(Float.toString(v));
     }
 
     /** The kNN fast path: the same numbers {@link #writeScores} or the one-hot branch give for Tribuo's prediction. */

@@ -205,4 +205,13 @@ class TribuoExpertTest {
             }
         }
     }
+
+    @Test
+    void aFloatIsGivenAsTheDecimalItWasReadFrom() {
+        assertEquals(1.6, TribuoExpert.decimal(1.6f));
+        assertEquals(-0.07, TribuoExpert.decimal(-0.07f));
+        assertEquals(15.0, TribuoExpert.decimal(15f));
+        // Whole, but beyond 2^24 a float's widened double is not its decimal.
+        assertEquals(1.0e20, TribuoExpert.decimal(1.0e20f));
+    }
 }
