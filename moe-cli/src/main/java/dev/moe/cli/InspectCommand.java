@@ -192,7 +192,10 @@ final class InspectCommand implements Callable<Integer> {
         for (BundleInspection.Expert e : b.experts()) {
             // The mixture aligns each expert's columns by name: only a different set says something.
             if (!Set.copyOf(e.features()).equals(Set.copyOf(b.features()))) {
-                out.println("  " + e.id() + " reads " + e.features().size() + " of the " + b.features().size() + " features: "
+                // A Tribuo model's own names (column@level, "sepalwidth ") are read from the features, not among them.
+                out.println("  " + e.id() + " reads " + e.features().size()
+                        + (b.features().containsAll(e.features()) ? " of the " + b.features().size() + " features: "
+                                : " features by its own names, read from the " + b.features().size() + ": ")
                         + shortened(e.features()));
             }
             if (!Set.copyOf(e.labels()).equals(Set.copyOf(b.labels()))) {

@@ -226,6 +226,37 @@ class InspectCommandTest {
         assertEquals("moe: inspect needs FILE: the saved mixture (.moe) (moe inspect --help lists the options)" + NL, r.err());
     }
 
+    /** A Tribuo model with its columnar loader's names (hue@value) reads them from the features, not "2 of the 13". */
+    @Test
+    void aTribuoModelsOwnNamesAreSaidAsSuch() throws Exception {
+        List<String> lines = Files.readAllLines(TrainCommandTest.wineCsv());
+        List<String> header = List.of(lines.get(0).split(","));
+        int hue = header.indexOf("hue");
+        int colour = header.indexOf("color_intensity");
+        var factory = new org.tribuo.classification.LabelFactory();
+        var rows = new org.tribuo.MutableDataset<>(new org.tribuo.provenance.SimpleDataSourceProvenance("wine", factory), factory);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            rows.add(new org.tribuo.impl.ArrayExample<>(new org.tribuo.classification.Label(cells[cells.length - 1]),
+                    new String[] {"color_intensity@value", "hue@value"},
+                    new double[] {Double.parseDouble(cells[colour]), Double.parseDouble(cells[hue])}));
+        }
+        new org.tribuo.classification.sgd.linear.LogisticRegressionTrainer().train(rows).serializeToFile(dir.resolve("theirs.tribuo"));
+        Path config = Files.writeString(dir.resolve("theirs.yaml"), """
+                seed: 1
+                data: { source: csv, path: %s }
+                experts:
+                  - { id: theirs, provider: tribuo, params: { model: theirs.tribuo } }
+                  - { id: ours, provider: tribuo, params: { algorithm: logistic-regression } }
+                """.formatted(TrainCommandTest.wineCsv()));
+        Path bundle = dir.resolve("theirs.moe");
+        MainTest.Result r = MainTest.moe("train", config.toString(), "-o", bundle.toString(), "-q");
+        assertEquals(0, r.status(), r.err());
+        String text = MainTest.moe("inspect", bundle.toString()).out();
+        assertTrue(text.contains(NL + "  theirs reads 2 features by its own names, read from the 13: color_intensity@value,"
+                + " hue@value" + NL), text);
+    }
+
     /** A plugin's jar is checked in the folder given, as predict checks it, and none of its code is run. */
     @Test
     void thePluginsABundleNeedsAreCheckedAgainstTheFolderGiven() throws Exception {

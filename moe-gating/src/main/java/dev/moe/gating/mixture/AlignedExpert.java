@@ -4,29 +4,49 @@ import dev.moe.api.Expert;
 import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * An expert seen through the mixture's feature and label spaces: it reads the data set's columns it
  * names (selected and ordered by name) and answers in the data set's label order, with probability 0
  * for labels it never saw.
+ *
+ * <p>Names as Tribuo's columnar loaders make them ({@code RowProcessor}) are read from moe's columns too: a number
+ * from {@code DoubleFieldProcessor} is {@code column@value}, moe's {@code column}; a category from
+ * {@code IdentityProcessor} is {@code column@level}, moe's one-hot {@code column=level}. Such a model also knows the
+ * levels it saw for a blank cell ({@code column@}, or {@code column@NA} and moe's other spellings of a missing cell),
+ * which moe encodes as none of the column's levels: it reads 1 where all of the column's features are 0. A level moe's
+ * encoding has no feature for (the mixture's training rows lack it) reads 0, as every cell moe encodes does.
  */
 public final class AlignedExpert {
 
     private final Expert expert;
+    /** For each of the expert's features, the data set's column, or {@link #DERIVED}: see {@link #noneOf}. */
     private final int[] featureColumns;
+    /**
+     * Null when every feature is a column; else, for a {@link #DERIVED} feature, the columns whose being all 0 makes it 1
+     * (an empty array: always 0), null for the others.
+     */
+    private final int[][] noneOf;
     private final int[] labelColumns;
     private final int datasetLabelCount;
     private final boolean identityFeatures;
     /** Whether the expert's labels are the data set's, in the same order (no column to move). */
     private final boolean identityLabels;
 
-    private AlignedExpert(Expert expert, int[] featureColumns, int[] labelColumns, int datasetLabelCount, boolean identityFeatures) {
+    private AlignedExpert(Expert expert, int[] featureColumns, int[][] noneOf, int[] labelColumns, int datasetLabelCount,
+                          boolean identityFeatures) {
         this.expert = expert;
         this.featureColumns = featureColumns;
+        this.noneOf = noneOf;
         this.labelColumns = labelColumns;
         this.datasetLabelCount = datasetLabelCount;
         this.identityFeatures = identityFeatures;
@@ -50,25 +70,51 @@ public final class AlignedExpert {
         Map<String, Integer> featureIndex = indexOf(datasetFeatures);
         List<String> missing = new ArrayList<>();
         int[] features = new int[expert.featureNames().size()];
+        int[][] noneOf = null;
         for (int i = 0; i < features.length; i++) {
-            Integer column = lookUp(featureIndex, expert.featureNames().get(i));
-            if (column == null) {
-                missing.add("'" + expert.featureNames().get(i) + "'"); // quoted: a stray space is then visible
-            } else {
+            String name = expert.featureNames().get(i);
+            Integer column = lookUp(featureIndex, name);
+            if (column != null) {
                 features[i] = column;
+                continue;
+            }
+            int[] derived = tribuoColumnar(expert.id(), name, featureIndex, datasetFeatures);
+            if (derived == null) {
+                missing.add("'" + name + "'"); // quoted: a stray space is then visible
+            } else if (derived.length == 1 && derived[0] >= 0) {
+                features[i] = derived[0];
+            } else {
+                noneOf = noneOf == null ? new int[features.length][] : noneOf;
+                features[i] = DERIVED;
+                noneOf[i] = derived.length == 1 ? new int[0] : Arrays.copyOf(derived, derived.length - 1);
             }
         }
+        requireOneMissingLevel(expert, features, noneOf);
         if (!missing.isEmpty()) {
             throw new ExpertException("expert '" + expert.id() + "' reads features the data set lacks: "
-                    + String.join(", ", missing) + " (data set has: " + String.join(", ", datasetFeatures) + ")");
+                    + String.join(", ", missing) + " (data set has: " + String.join(", ", datasetFeatures) + ")"
+                    + (missing.stream().anyMatch(m -> m.contains("@")) ? TRIBUO_HINT : ""));
         }
         Map<String, Integer> labelIndex = indexOf(datasetLabels);
         int[] labels = new int[expert.labelNames().size()];
         boolean anyKnown = false;
+        Set<Integer> taken = new HashSet<>();
         for (int i = 0; i < labels.length; i++) {
             // A label the data set does not have is dropped: that probability mass predicts no class here.
             Integer label = lookUp(labelIndex, expert.labelNames().get(i));
             labels[i] = label == null ? -1 : label;
+            taken.add(labels[i]);
+        }
+        Map<String, Integer> upperCase = upperCaseIndex(datasetLabels);
+        for (int i = 0; i < labels.length; i++) {
+            String name = expert.labelNames().get(i);
+            // Tribuo's FieldResponseProcessor upper-cases labels unless told otherwise: REPUBLICAN is the data's republican.
+            if (labels[i] < 0 && name.equals(name.toUpperCase(Locale.ROOT))) {
+                Integer label = upperCase.get(name.strip());
+                if (label != null && label >= 0 && taken.add(label)) {
+                    labels[i] = label;
+                }
+            }
             anyKnown |= labels[i] >= 0;
         }
         if (!anyKnown) {
@@ -79,7 +125,99 @@ public final class AlignedExpert {
         for (int i = 0; identity && i < features.length; i++) {
             identity = features[i] == i;
         }
-        return new AlignedExpert(expert, features, labels, datasetLabels.size(), identity);
+        return new AlignedExpert(expert, features, noneOf, labels, datasetLabels.size(), identity);
+    }
+
+    static final int DERIVED = -1;
+
+    /**
+     * Refuses a model with two missing-cell levels of one column ({@code colour@} and {@code colour@NA}): Tribuo told
+     * them apart, moe reads every spelling of a missing cell as one, so neither could be given the right value.
+     */
+    private static void requireOneMissingLevel(Expert expert, int[] features, int[][] noneOf) {
+        if (noneOf == null) {
+            return;
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < features.length; i++) {
+            if (noneOf[i] != null && noneOf[i].length > 0) {
+                String name = expert.featureNames().get(i);
+                String other = seen.put(Arrays.toString(noneOf[i]), name);
+                if (other != null) {
+                    throw new ExpertException("expert '" + expert.id() + "' reads '" + other + "' and '" + name + "', two"
+                            + " spellings of a missing cell that moe reads as one (none of the column's levels), so it cannot"
+                            + " tell which a row has: write the column's missing cells one way (blank) and train the model on that");
+                }
+            }
+        }
+    }
+
+    private static final String TRIBUO_HINT = "; a Tribuo model's column@level features are read from moe's column=level"
+            + " ones: name the column in data.categorical (its numbers, column@value, are read from a numeric column)";
+
+    /**
+     * Moe's spellings of a missing cell (as {@code CsvSource.isMissing}, lower case): a Tribuo model trained on such
+     * cells has a level for them, which moe encodes as none of the column's levels.
+     */
+    private static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null", "none", "?");
+
+    /**
+     * Where a name from Tribuo's columnar loaders ({@code column@value}, {@code column@level}) is in the data set: the
+     * column, as a one-element array; or the columns of the categorical column whose being all 0 makes it 1 (a blank
+     * cell's level), followed by {@link #DERIVED}; or just {@link #DERIVED} for a level without a feature (always 0).
+     * Null when the name is no such name of a data set column.
+     *
+     * @throws ExpertException when the name reads as two different columns (a column name holding '@')
+     */
+    private static int[] tribuoColumnar(String expertId, String name, Map<String, Integer> index, List<String> datasetFeatures) {
+        // First a feature of the data set itself; only then a level it has no feature for (a column name may hold '@').
+        for (boolean exact : new boolean[] {true, false}) {
+            int[] found = null;
+            String foundColumn = null;
+            for (int at = name.indexOf('@'); at >= 0; at = name.indexOf('@', at + 1)) {
+                String column = name.substring(0, at).strip();
+                String level = name.substring(at + 1);
+                int[] candidate = exact ? exactColumn(index, column, level) : absentLevel(datasetFeatures, column, level);
+                if (candidate != null) {
+                    if (found != null) {
+                        throw new ExpertException("expert '" + expertId + "' reads '" + name + "', which is a feature of column '"
+                                + foundColumn + "' and of column '" + column + "' of the data set: rename one of them");
+                    }
+                    found = candidate;
+                    foundColumn = column;
+                }
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** DoubleFieldProcessor's {@code column@value} as the numeric column, IdentityProcessor's level as moe's feature. */
+    private static int[] exactColumn(Map<String, Integer> index, String column, String level) {
+        Integer c = level.equals("value") ? index.get(column) : null;
+        c = c != null ? c : index.get(column + "=" + level);
+        return c == null ? null : new int[] {c};
+    }
+
+    /**
+     * A level of a categorical column of the data set (one with {@code column=} features) that has no feature: a
+     * missing cell's level reads 1 where the column's features are all 0, any other level always 0.
+     */
+    private static int[] absentLevel(List<String> datasetFeatures, String column, String level) {
+        String prefix = column + "=";
+        int[] levels = IntStream.range(0, datasetFeatures.size())
+                .filter(j -> datasetFeatures.get(j).startsWith(prefix)).toArray();
+        if (levels.length == 0) {
+            return null;
+        }
+        if (!MISSING.contains(level.strip().toLowerCase(Locale.ROOT))) {
+            return new int[] {DERIVED};
+        }
+        int[] noneOf = Arrays.copyOf(levels, levels.length + 1);
+        noneOf[levels.length] = DERIVED;
+        return noneOf;
     }
 
     /**
@@ -90,6 +228,16 @@ public final class AlignedExpert {
     private static Integer lookUp(Map<String, Integer> index, String name) {
         Integer column = index.get(name);
         return column != null ? column : index.get(name.strip());
+    }
+
+    /** Each label by its upper-case form; -1 for a form two labels share. */
+    private static Map<String, Integer> upperCaseIndex(List<String> labels) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            String upper = labels.get(i).strip().toUpperCase(Locale.ROOT);
+            index.put(upper, index.containsKey(upper) ? -1 : i);
+        }
+        return index;
     }
 
     private static Map<String, Integer> indexOf(List<String> names) {
@@ -114,7 +262,32 @@ public final class AlignedExpert {
 
     /** The data set's rows as this expert reads them (its columns, in its order). */
     FloatMatrix expertFeatures(FloatMatrix datasetRows) {
-        return identityFeatures ? datasetRows : datasetRows.selectColumns(featureColumns);
+        if (identityFeatures) {
+            return datasetRows;
+        }
+        if (noneOf == null) {
+            return datasetRows.selectColumns(featureColumns);
+        }
+        int rows = datasetRows.rows();
+        int in = datasetRows.columns();
+        int width = featureColumns.length;
+        float[] x = datasetRows.values();
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < width; i++) {
+                int c = featureColumns[i];
+                if (c >= 0) {
+                    out[r * width + i] = x[r * in + c];
+                } else if (noneOf[i].length > 0) {
+                    boolean none = true;
+                    for (int j : noneOf[i]) {
+                        none &= x[r * in + j] == 0f;
+                    }
+                    out[r * width + i] = none ? 1f : 0f;
+                }
+            }
+        }
+        return new FloatMatrix(rows, width, out);
     }
 
     /** Probabilities in the data set's label order for a block of the data set's rows. */
@@ -217,6 +390,6 @@ public final class AlignedExpert {
 
     /** The same alignment around another expert with the same features and labels (e.g. a fine-tuned copy). */
     AlignedExpert withExpert(Expert replacement) {
-        return new AlignedExpert(replacement, featureColumns, labelColumns, datasetLabelCount, identityFeatures);
+        return new AlignedExpert(replacement, featureColumns, noneOf, labelColumns, datasetLabelCount, identityFeatures);
     }
 }

@@ -86,6 +86,66 @@ class AlignedExpertTest {
     }
 
     @Test
+    void tribuoColumnarNamesReadMoesColumnsAndOneHotFeatures() {
+        // DoubleFieldProcessor's "x@value" is moe's x; IdentityProcessor's "c@y" moe's one-hot "c=y"; "c@" (a blank cell)
+        // and "e@NA" are 1 where all of their column's features are 0; "c@z", a level the data set has no feature for, is 0.
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("x@value", "c@y", "c@", "c@z", "e@NA", "c@x"),
+                List.of("1"), 0);
+        AlignedExpert aligned = AlignedExpert.align(expert, List.of("c=x", "x", "c=y", "e=u"), List.of("1"));
+        FloatMatrix rows = new FloatMatrix(3, 4, new float[] {
+                1, 2, 0, 1, // c = x, e = u
+                0, 3, 0, 0, // c and e missing (or a level moe's rows lack)
+                0, 4, 1, 1}); // c = y, e = u
+        assertArrayEquals(new float[] {
+                2, 0, 0, 0, 0, 1,
+                3, 0, 1, 0, 1, 0,
+                4, 1, 0, 0, 0, 0}, aligned.expertFeatures(rows).values());
+    }
+
+    @Test
+    void twoMissingCellLevelsOfOneColumnAreRefused() {
+        // Tribuo saw blank and "?" as two levels; moe reads both as one missing cell.
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("c@", "c@y", "c@?"), List.of("1"), 0);
+        ExpertException e = assertThrows(ExpertException.class, () -> AlignedExpert.align(expert, List.of("c=y"), List.of("1")));
+        assertEquals("expert 'e' reads 'c@' and 'c@?', two spellings of a missing cell that moe reads as one (none of the"
+                + " column's levels), so it cannot tell which a row has: write the column's missing cells one way (blank) and"
+                + " train the model on that", e.getMessage());
+    }
+
+    @Test
+    void aTribuoNameOfNoColumnIsRefusedWithWhatToDo() {
+        // Soybean read as numbers: IdentityProcessor's "date@3" has no one-hot feature to read.
+        FakeExperts.RuleExpert expert = FakeExperts.constant("soy", List.of("date@3", "hail@value"), List.of("1"), 0);
+        ExpertException e = assertThrows(ExpertException.class,
+                () -> AlignedExpert.align(expert, List.of("date", "hail"), List.of("1")));
+        assertEquals("expert 'soy' reads features the data set lacks: 'date@3' (data set has: date, hail); a Tribuo model's"
+                + " column@level features are read from moe's column=level ones: name the column in data.categorical (its"
+                + " numbers, column@value, are read from a numeric column)", e.getMessage());
+    }
+
+    @Test
+    void aTribuoNameThatIsAFeatureOfTwoColumnsIsRefused() {
+        // Column "a" with level "b@c", and column "a@b" with level "c": "a@b@c" could be either.
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a@b@c"), List.of("1"), 0);
+        ExpertException e = assertThrows(ExpertException.class,
+                () -> AlignedExpert.align(expert, List.of("a=b@c", "a@b=c"), List.of("1")));
+        assertEquals("expert 'e' reads 'a@b@c', which is a feature of column 'a' and of column 'a@b' of the data set:"
+                + " rename one of them", e.getMessage());
+    }
+
+    @Test
+    void upperCasedLabelsAreTheDataSetsWhenNoneMatchesExactly() {
+        // Tribuo's FieldResponseProcessor upper-cases labels: REPUBLICAN is republican. "Dem" is matched as it is.
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a"), List.of("REPUBLICAN", "OTHER", "Dem"), 0);
+        AlignedExpert aligned = AlignedExpert.align(expert, List.of("a"), List.of("Dem", "republican"));
+        FloatMatrix own = new FloatMatrix(1, 3, new float[] {0.5f, 0.2f, 0.3f});
+        assertArrayEquals(new float[] {0.3f, 0.5f}, aligned.toDatasetLabels(own, 1).values());
+        // Two labels of one upper-case form: neither is guessed.
+        assertThrows(ExpertException.class,
+                () -> AlignedExpert.align(FakeExperts.constant("e", List.of("a"), List.of("A"), 0), List.of("a"), List.of("a", "A ")));
+    }
+
+    @Test
     void anExpertWithNoSharedLabelIsRefused() {
         FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a"), List.of("cat", "dog"), 0);
         ExpertException e = assertThrows(ExpertException.class, () -> AlignedExpert.align(expert, List.of("a"), List.of("1", "2")));

@@ -68,6 +68,11 @@ final class ModelMetadata {
                 .orElse(domain);
     }
 
+    /** Whether moe trained the model (on its float rows): it stored the feature names it was trained on. */
+    static boolean trainedByMoe(Model<Label> model) {
+        return stored(model, FEATURE_NAMES).isPresent();
+    }
+
     static Optional<String> algorithm(Model<Label> model) {
         Provenance p = instance(model).get(ALGORITHM);
         return p instanceof StringProvenance s ? Optional.of(s.getValue()) : Optional.empty();

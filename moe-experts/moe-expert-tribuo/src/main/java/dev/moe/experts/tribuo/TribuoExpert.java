@@ -22,7 +22,9 @@ import org.tribuo.Prediction;
 import org.tribuo.Trainer;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.common.nearest.KNNModel;
 import org.tribuo.impl.ArrayExample;
+import org.tribuo.transform.TransformedModel;
 
 /**
  * A Tribuo classification model as an {@link dev.moe.api.Expert}. Each {@link #predict} call splits its rows into blocks of a
@@ -41,6 +43,15 @@ public final class TribuoExpert extends AbstractExpert {
     /** Feature names in Tribuo's order (sorted), and for each the column of the input block that holds it. */
     private final String[] sortedNames;
     private final int[] sortedColumns;
+    /**
+     * Whether the model was trained outside moe, on doubles parsed from text (Tribuo's loaders): then a value is given
+     * as the decimal its float was read from (1.6, not the float's 1.600000023841858), or a tree whose threshold is
+     * exactly 1.6 sends the row the other way than Tribuo's own predict on the same file does. Not for a kNN model,
+     * whose fast path measures distances on the floats.
+     */
+    private final boolean decimalValues;
+    /** By sorted feature, whether a 0 is left out of the example ({@link CategoricalFields}); null: every value is given. */
+    private final boolean[] absentWhenZero;
     private final Map<String, Integer> labelIndex;
     /** For each of the model's output ids, the column of {@link #predict}'s result. */
     private final int[] idColumns;
@@ -89,6 +100,10 @@ public final class TribuoExpert extends AbstractExpert {
             sortedNames[i] = this.featureNames.get(order[i]);
             sortedColumns[i] = order[i];
         }
+        absentWhenZero = CategoricalFields.absentWhenZero(model, sortedNames);
+        // Not for kNN: its fast path (KnnScorer) measures distances on the float values, and must agree with example().
+        Model<Label> inner = model instanceof TransformedModel<Label> t ? t.getInnerModel() : model;
+        decimalValues = !ModelMetadata.trainedByMoe(model) && !(inner instanceof KNNModel);
         Set<String> domain = labelDomain(model);
         if (!domain.equals(new HashSet<>(this.labelNames)) || domain.size() != this.labelNames.size()) {
             throw new IllegalArgumentException("label names " + this.labelNames + " are not the model's labels " + domain);
@@ -254,9 +269,27 @@ public final class TribuoExpert extends AbstractExpert {
         int columns = featureNames.size();
         double[] values = new double[columns];
         for (int i = 0; i < columns; i++) {
-            values[i] = in[r * columns + sortedColumns[i]];
+            float v = in[r * columns + sortedColumns[i]];
+            values[i] = decimalValues ? decimal(v) : v;
         }
-        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
+        if (absentWhenZero == null) {
+            return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, sortedNames, values);
+        }
+        List<String> present = new ArrayList<>(columns);
+        double[] presentValues = new double[columns];
+        for (int i = 0; i < columns; i++) {
+            if (!(absentWhenZero[i] && values[i] == 0)) {
+                presentValues[present.size()] = values[i];
+                present.add(sortedNames[i]);
+            }
+        }
+        return new ArrayExample<>(LabelFactory.UNKNOWN_LABEL, present.toArray(String[]::new),
+                Arrays.copyOf(presentValues, present.size()));
+    }
+
+    /** The decimal a float was read from: itself when it is a small whole number (letter's 16 features: 0.2 of predict's time). */
+    static double decimal(float v) {
+        return Math.abs(v) < 0x1p24f && v == Math.rint(v) ? v : Double.parseDouble(Float.toString(v));
     }
 
     /** The kNN fast path: the same numbers {@link #writeScores} or the one-hot branch give for Tribuo's prediction. */
@@ -342,7 +375,8 @@ public final class TribuoExpert extends AbstractExpert {
                 paths = fast;
                 if (paths == null) {
                     KnnScorer knn = KnnScorer.of(model);
-                    XGBoostScorer xgboost = knn == null ? XGBoostScorer.of(model) : null;
+                    // The XGBoost scorer gives the booster every value: not for rows whose zeros must be absent.
+                    XGBoostScorer xgboost = knn == null && absentWhenZero == null ? XGBoostScorer.of(model) : null;
                     int[] xgboostColumns = xgboost == null ? null
                             : XGBoostScorer.directColumns(model.getFeatureIDMap(), featureNames);
                     if (xgboostColumns == null) {

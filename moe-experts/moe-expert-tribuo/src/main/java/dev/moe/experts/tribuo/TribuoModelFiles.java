@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.tribuo.Model;
 import org.tribuo.Output;
 import org.tribuo.classification.Label;
@@ -74,12 +75,37 @@ public final class TribuoModelFiles {
         return asClassifier(read(in, where), where);
     }
 
+    /** The first bytes of a Java serialization stream (ObjectOutputStream), as Tribuo's older examples save models. */
+    private static final int JAVA_SERIALIZATION_MAGIC = 0xACED;
+
+    /** Tribuo's message for a class it cannot load, followed by the class's name. */
+    private static final String NO_CLASS = "Failed to find class ";
+
     private static Model<?> read(InputStream in, String where) throws IOException {
+        if (in.markSupported()) {
+            in.mark(2);
+            int first = in.read();
+            int second = in.read();
+            in.reset();
+            if (first < 0) {
+                throw new ExpertException(where + " is empty, not a Tribuo model file");
+            }
+            if ((first << 8 | second) == JAVA_SERIALIZATION_MAGIC) {
+                throw new ExpertException(where + " is a Java-serialized object (ObjectOutputStream), which moe does not read:"
+                        + " reading one runs code the file names; save the model in Tribuo's protobuf format instead,"
+                        + " model.serializeToFile(path) (Tribuo 4.3), and give moe that file");
+            }
+        }
         try {
             return Model.deserializeFromStream(in);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new ExpertException(where + " is not a Tribuo 4.3 protobuf model file: " + e.getMessage(), e);
+            throw new ExpertException(where + " is not a Tribuo 4.3 protobuf model file (" + e.getMessage()
+                    + "): give a file saved by Tribuo's model.serializeToFile(path)", e);
         } catch (RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.startsWith(NO_CLASS) && message.length() > NO_CLASS.length()) {
+                throw new ExpertException(missingClass(where, message.substring(NO_CLASS.length()).strip()), e);
+            }
             // Tribuo reports unknown classes, versions and inconsistent contents as unchecked exceptions.
             throw new ExpertException(where + " is not a readable Tribuo model: " + e, e);
         } catch (LinkageError e) {
@@ -87,6 +113,25 @@ public final class TribuoModelFiles {
                     + " (a library it needs is missing, e.g. tribuo-classification-xgboost or XGBoost's native library): "
                     + e, e);
         }
+    }
+
+    /** Tribuo's packages of models that are not classifiers, by what they predict. */
+    private static final Map<String, String> NOT_CLASSIFIERS = Map.of("org.tribuo.regression.", "regression",
+            "org.tribuo.clustering.", "clustering", "org.tribuo.anomaly.", "anomaly detection",
+            "org.tribuo.multilabel.", "multi-label");
+
+    /** What a model file whose class moe lacks is, and what to do. */
+    private static String missingClass(String where, String className) {
+        for (Map.Entry<String, String> e : NOT_CLASSIFIERS.entrySet()) {
+            if (className.startsWith(e.getKey())) {
+                return where + " holds a Tribuo " + e.getValue() + " model (" + className + "), not a classification model:"
+                        + " an expert predicts labels; give it a classifier";
+            }
+        }
+        return where + " is a Tribuo model of class " + className + ", which is not on moe's class path: moe brings Tribuo"
+                + " 4.3.2's sgd, tree, xgboost, liblinear, libsvm and nearest-neighbour classifiers; add the jar of the Tribuo"
+                + " module that holds it, with its libraries, to the class path (-cp, beside moe-cli/target/moe-cli.jar and"
+                + " moe-cli/target/lib/*)";
     }
 
     @SuppressWarnings("unchecked")

@@ -183,4 +183,35 @@ class TribuoExpertTest {
         Model<Label> model = ((TribuoExpert) trained(Map.of("algorithm", "cart"))).model();
         assertTrue(model.validate(Label.class));
     }
+
+    @Test
+    void aModelTrainedOnTribuosDoublesGetsTheDecimalsMoesFloatsWereReadFrom() throws Exception {
+        // Tribuo's CSVLoader reads iris as doubles; some of the bagged trees' thresholds are data values (1.6), which
+        // moe's float 1.6 widened to double (1.600000023841858) passes on the wrong side.
+        Path csv = Path.of(TribuoExpertTest.class.getResource("/data/iris.csv").toURI());
+        var rows = new org.tribuo.MutableDataset<>(new org.tribuo.data.csv.CSVLoader<>(new org.tribuo.classification.LabelFactory())
+                .loadDataSource(csv, "label"));
+        Model<Label> bagging = new org.tribuo.ensemble.BaggingTrainer<>(new org.tribuo.classification.dtree.CARTClassificationTrainer(4),
+                new org.tribuo.classification.ensemble.VotingCombiner(), 10).train(rows);
+        TribuoExpert expert = TribuoExpert.of("bagged", bagging);
+        TrainingSet iris = CsvData.read("iris.csv");
+        int[] columns = expert.featureNames().stream().mapToInt(iris.featureNames()::indexOf).toArray();
+        FloatMatrix p = expert.predict(iris.features().selectColumns(columns));
+        List<Prediction<Label>> expected = bagging.predict(rows);
+        for (int r = 0; r < iris.rows(); r++) {
+            for (int j = 0; j < expert.labelNames().size(); j++) {
+                String label = expert.labelNames().get(j);
+                assertEquals(expected.get(r).getOutputScores().get(label).getScore(), p.get(r, j), 1e-6, "row " + r + ", " + label);
+            }
+        }
+    }
+
+    @Test
+    void aFloatIsGivenAsTheDecimalItWasReadFrom() {
+        assertEquals(1.6, TribuoExpert.decimal(1.6f));
+        assertEquals(-0.07, TribuoExpert.decimal(-0.07f));
+        assertEquals(15.0, TribuoExpert.decimal(15f));
+        // Whole, but beyond 2^24 a float's widened double is not its decimal.
+        assertEquals(1.0e20, TribuoExpert.decimal(1.0e20f));
+    }
 }
