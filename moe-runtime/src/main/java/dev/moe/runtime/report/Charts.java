@@ -231,7 +231,6 @@ final class Charts {
      */
     static byte[] reliability(String model, Calibration calibration) {
         XYChart chart = new XYChartBuilder().width(SMALL_WIDTH).height(SMALL_WIDTH)
-                .title(String.format(java.util.Locale.ROOT, "%s (ECE %.3f)", model, calibration.expectedCalibrationError()))
                 .xAxisTitle("confidence (probability of its answer)").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisMin(0.0);
@@ -241,6 +240,8 @@ final class Charts {
         chart.getStyler().setXAxisDecimalPattern("0.0");
         chart.getStyler().setYAxisDecimalPattern("0.0");
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
+        chart.setTitle(titleWithin(model, String.format(java.util.Locale.ROOT, " (ECE %.3f)", calibration.expectedCalibrationError()),
+                chart.getStyler().getChartTitleFont(), SMALL_WIDTH - 20));
         XYSeries diagonal = chart.addSeries("calibrated", new double[] {0, 1}, new double[] {0, 1});
         diagonal.setMarker(SeriesMarkers.NONE);
         diagonal.setLineStyle(SeriesLines.DASH_DASH);
@@ -252,13 +253,93 @@ final class Charts {
         points.setMarker(SeriesMarkers.CIRCLE);
         points.setLineColor(new Color(0x2171b5));
         points.setMarkerColor(new Color(0x2171b5));
-        for (Calibration.Bin bin : bins) {
-            // The rows behind each point: a bin of 3 rows says little, one of 300 a lot.
-            AnnotationText count = new AnnotationText(String.valueOf(bin.rows()), bin.meanConfidence(),
-                    Math.min(0.97, bin.accuracy() + 0.05), false);
-            chart.addAnnotation(count);
+        // XChart spaces the ticks by the x values when they are evenly spaced (the diagonal's 0 and 1 and one bin at 1.0
+        // gave an axis with only "0.0" and "1.0"): one invisible point off that spacing keeps its round ticks.
+        XYSeries spacer = chart.addSeries(" ", new double[] {0.013}, new double[] {0});
+        spacer.setMarker(SeriesMarkers.NONE);
+        spacer.setLineStyle(SeriesLines.NONE);
+        // The rows behind each point (a bin of 3 rows says little, one of 300 a lot), each placed clear of the lines.
+        List<double[]> at = countPositions(bins);
+        for (int b = 0; b < bins.size(); b++) {
+            chart.addAnnotation(new AnnotationText(String.valueOf(bins.get(b).rows()), at.get(b)[0], at.get(b)[1], false));
         }
         return png(chart);
+    }
+
+    /** A row count's size on the reliability diagram, in the axes' units (0-1 each way; the plot is about 290 px square). */
+    static final double COUNT_HEIGHT = 0.05;
+    static final double DIGIT_WIDTH = 0.026;
+    /** A marker's half size, in the axes' units. */
+    static final double MARKER = 0.017;
+
+    /**
+     * Where each bin's row count goes on the reliability diagram: the centre of its text, beside its point and clear,
+     * where the plot allows, of the model's line, the diagonal, every point and every count already placed. A count
+     * written just above its point (as before) sat on the line wherever the line rose steeply, and on its own point
+     * at an accuracy of 1.
+     */
+    static List<double[]> countPositions(List<Calibration.Bin> bins) {
+        List<java.awt.geom.Line2D> lines = new ArrayList<>();
+        lines.add(new java.awt.geom.Line2D.Double(0, 0, 1, 1));
+        List<java.awt.geom.Rectangle2D> taken = new ArrayList<>();
+        for (int b = 0; b < bins.size(); b++) {
+            Calibration.Bin bin = bins.get(b);
+            if (b > 0) {
+                lines.add(new java.awt.geom.Line2D.Double(bins.get(b - 1).meanConfidence(), bins.get(b - 1).accuracy(),
+                        bin.meanConfidence(), bin.accuracy()));
+            }
+            taken.add(new java.awt.geom.Rectangle2D.Double(bin.meanConfidence() - MARKER, bin.accuracy() - MARKER, 2 * MARKER, 2 * MARKER));
+        }
+        List<double[]> out = new ArrayList<>();
+        for (Calibration.Bin bin : bins) {
+            double w = DIGIT_WIDTH * String.valueOf(bin.rows()).length() + 0.01;
+            double h = COUNT_HEIGHT;
+            double dy = h / 2 + MARKER + 0.008;
+            double dx = w / 2 + MARKER + 0.008;
+            // Above, below, then to either side and the corners: the first one clear of everything wins.
+            double[][] offsets = {{0, dy}, {0, -dy}, {-dx, 0}, {dx, 0}, {-dx, dy}, {dx, -dy}, {dx, dy}, {-dx, -dy}};
+            double[] best = null;
+            int bestClashes = Integer.MAX_VALUE;
+            for (double[] o : offsets) {
+                double x = bin.meanConfidence() + o[0];
+                double y = bin.accuracy() + o[1];
+                java.awt.geom.Rectangle2D box = new java.awt.geom.Rectangle2D.Double(x - w / 2, y - h / 2, w, h);
+                if (box.getMinX() < -0.03 || box.getMaxX() > 1.03 || box.getMinY() < -0.03 || box.getMaxY() > 1.03) {
+                    continue; // outside the plot
+                }
+                // Another count or a point hidden is worse than a line crossed.
+                int clashes = 0;
+                for (java.awt.geom.Rectangle2D r : taken) {
+                    clashes += r.intersects(box) ? 10 : 0;
+                }
+                for (java.awt.geom.Line2D line : lines) {
+                    clashes += line.intersects(box) ? 1 : 0;
+                }
+                if (clashes < bestClashes) {
+                    best = new double[] {x, y};
+                    bestClashes = clashes;
+                }
+                if (clashes == 0) {
+                    break;
+                }
+            }
+            out.add(best);
+            taken.add(new java.awt.geom.Rectangle2D.Double(best[0] - w / 2, best[1] - h / 2, w, h));
+        }
+        return out;
+    }
+
+    /**
+     * {@code name + suffix}, the name cut short with "…" where the whole would be wider than {@code width} pixels in
+     * {@code font}: a 40-character expert id ran the reliability diagram's title, its ECE included, off the chart.
+     */
+    static String titleWithin(String name, String suffix, java.awt.Font font, int width) {
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        String shown = name;
+        while (font.getStringBounds(shown + suffix, context).getWidth() > width && shown.length() > 1) {
+            shown = name.substring(0, shown.endsWith("…") ? shown.length() - 2 : shown.length() - 1) + "…";
+        }
+        return shown + suffix;
     }
 
     static double niceStep(double raw) {

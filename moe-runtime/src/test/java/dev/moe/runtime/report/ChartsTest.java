@@ -1,6 +1,12 @@
 package dev.moe.runtime.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.runtime.evaluation.Calibration;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -47,5 +53,77 @@ class ChartsTest {
             c[i] = v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
         }
         return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    }
+
+    /**
+     * Each reliability diagram's row counts are clear of the model's line, the diagonal, every point and each other,
+     * and inside the plot: on the calibrations of a glass run (a spike to 1.0, runs that rise with the diagonal, points
+     * at 0 and 1, a single bin at confidence 1) where the counts, written just above each point, sat on the lines.
+     */
+    @Test
+    void theReliabilityDiagramsCountsAreClearOfTheLinesPointsAndEachOther() {
+        double[][][] models = {
+            {{0.262, 0.0, 1}, {0.369, 1.0, 2}, {0.454, 0.167, 12}, {0.552, 0.467, 15}, {0.649, 0.556, 9}, {0.752, 0.636, 11},
+                {0.861, 0.72, 25}, {0.951, 0.925, 53}},
+            {{0.358, 0.0, 4}, {0.46, 0.357, 14}, {0.558, 0.5, 14}, {0.649, 0.5, 22}, {0.746, 0.8, 10}, {0.854, 0.812, 32},
+                {0.957, 0.938, 32}},
+            {{0.373, 1.0, 1}, {0.46, 0.444, 9}, {0.537, 0.222, 9}, {0.64, 0.625, 8}, {0.771, 0.455, 11}, {0.843, 0.667, 15},
+                {0.969, 0.853, 75}},
+            {{0.381, 0.25, 4}, {0.447, 0.25, 8}, {0.548, 0.4, 15}, {0.658, 0.833, 18}, {0.759, 0.438, 16}, {0.87, 0.824, 17},
+                {0.955, 0.92, 5000}},
+            {{0.27, 0.2, 35}, {0.355, 0.388, 103}, {0.45, 0.542, 107}, {0.544, 0.595, 111}, {0.644, 0.716, 67},
+                {0.75, 0.861, 79}, {0.855, 0.807, 57}, {0.932, 0.943, 35}},
+            {{1.0, 0.672, 128}},
+        };
+        for (double[][] model : models) {
+            List<Calibration.Bin> bins = new ArrayList<>();
+            for (double[] b : model) {
+                bins.add(new Calibration.Bin(Math.floor(b[0] * 10) / 10, Math.floor(b[0] * 10) / 10 + 0.1, (int) b[2], b[0], b[1]));
+            }
+            List<double[]> at = Charts.countPositions(bins);
+            assertEquals(bins.size(), at.size());
+            List<Line2D> lines = new ArrayList<>(List.of(new Line2D.Double(0, 0, 1, 1)));
+            List<Rectangle2D> boxes = new ArrayList<>();
+            for (int i = 0; i < bins.size(); i++) {
+                Calibration.Bin b = bins.get(i);
+                if (i > 0) {
+                    lines.add(new Line2D.Double(bins.get(i - 1).meanConfidence(), bins.get(i - 1).accuracy(), b.meanConfidence(), b.accuracy()));
+                }
+                boxes.add(new Rectangle2D.Double(b.meanConfidence() - Charts.MARKER, b.accuracy() - Charts.MARKER, 2 * Charts.MARKER,
+                        2 * Charts.MARKER));
+            }
+            for (int i = 0; i < bins.size(); i++) {
+                double w = Charts.DIGIT_WIDTH * String.valueOf(bins.get(i).rows()).length();
+                Rectangle2D count = new Rectangle2D.Double(at.get(i)[0] - w / 2, at.get(i)[1] - Charts.COUNT_HEIGHT / 2, w,
+                        Charts.COUNT_HEIGHT);
+                String what = "count " + bins.get(i).rows() + " at " + at.get(i)[0] + ", " + at.get(i)[1];
+                assertTrue(count.getMinX() >= -0.03 && count.getMaxX() <= 1.03 && count.getMinY() >= -0.03 && count.getMaxY() <= 1.03,
+                        what + " is outside the plot");
+                for (Line2D line : lines) {
+                    assertTrue(!line.intersects(count), what + " lies on a line from " + line.getP1() + " to " + line.getP2());
+                }
+                for (Rectangle2D other : boxes) {
+                    assertTrue(!other.intersects(count), what + " covers a point or another count");
+                }
+                boxes.add(count);
+            }
+        }
+        // And drawn: a picture of the chart's size.
+        byte[] png = Charts.reliability("moe", Calibration.of(new dev.moe.runtime.evaluation.Reliability(
+                new int[] {0, 0, 1, 2, 12, 15, 9, 11, 25, 53}, new int[] {0, 0, 0, 2, 2, 7, 5, 7, 18, 49},
+                new double[] {0, 0, 0.262, 0.738, 5.45, 8.28, 5.84, 8.27, 21.5, 50.4})));
+        assertTrue(png.length > 5_000);
+    }
+
+    /** A reliability diagram's title keeps its ECE on the chart: a long model name is cut short, a short one left whole. */
+    @Test
+    void aLongModelNameIsCutShortInTheReliabilityTitleNotItsEce() {
+        java.awt.Font font = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 13);
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        String title = Charts.titleWithin("logistic-regression-expert-with-a-long-id", " (ECE 0.123)", font, 350);
+        assertTrue(title.startsWith("logistic-regression-") && title.endsWith("… (ECE 0.123)"), title);
+        assertTrue(font.getStringBounds(title, context).getWidth() <= 350, title);
+        assertTrue(font.getStringBounds(title.replace("…", "xx"), context).getWidth() > 350, "cut no shorter than it must be: " + title);
+        assertEquals("moe (ECE 0.010)", Charts.titleWithin("moe", " (ECE 0.010)", font, 350));
     }
 }
