@@ -59,7 +59,7 @@ final class Charts {
         // Points with whiskers, not bars: on an axis that does not start at 0 a bar's length would mislead.
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
-        chart.addSeries("accuracy", results.stream().map(ModelResult::model).toList(),
+        chart.addSeries("accuracy", shortNames(results.stream().map(ModelResult::model).toList()),
                 results.stream().map(r -> (Number) r.accuracy()).toList(),
                 results.stream().map(r -> (Number) r.std()).toList());
         return png(chart);
@@ -79,7 +79,9 @@ final class Charts {
         extent = Math.max(0.01, extent * 1.15);
         chart.getStyler().setYAxisMin(-extent);
         chart.getStyler().setYAxisMax(extent);
-        chart.addSeries("difference", shown.stream().map(c -> c.model() + (c.kind().equals("expert") ? " (best expert)" : "")).toList(),
+        List<String> names = shortNames(shown.stream().map(EvaluationReport.Comparison::model).toList());
+        chart.addSeries("difference", java.util.stream.IntStream.range(0, shown.size())
+                        .mapToObj(i -> names.get(i) + (shown.get(i).kind().equals("expert") ? " (best expert)" : "")).toList(),
                 shown.stream().map(c -> (Number) c.accuracyDifference()).toList(),
                 shown.stream().map(c -> (Number) c.accuracyStandardError()).toList());
         return png(chart);
@@ -105,7 +107,8 @@ final class Charts {
         // XChart draws the first y category at the bottom: the true labels are given bottom-up so that they read
         // top to bottom, and the diagonal runs from top left to bottom right.
         int n = labels.size();
-        List<String> yLabels = new ArrayList<>(labels);
+        List<String> shown = shortNames(labels);
+        List<String> yLabels = new ArrayList<>(shown);
         java.util.Collections.reverse(yLabels);
         List<Number[]> cells = new ArrayList<>();
         for (int t = 0; t < n; t++) {
@@ -118,7 +121,7 @@ final class Charts {
         if (cells.isEmpty()) {
             cells.add(new Number[] {0, n - 1, 0});
         }
-        chart.addSeries("count", labels, yLabels, cells);
+        chart.addSeries("count", shown, yLabels, cells);
         return png(chart);
     }
 
@@ -138,7 +141,7 @@ final class Charts {
         chart.getStyler().setLegendVisible(!dense);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        List<String> experts = routing.stream().map(EvaluationReport.ExpertRouting::expert).toList();
+        List<String> experts = shortNames(routing.stream().map(EvaluationReport.ExpertRouting::expert).toList());
         chart.addSeries("mean gate weight", experts, routing.stream().map(r -> (Number) r.meanWeight()).toList());
         if (!dense) {
             chart.addSeries("rows routed to it", experts, routing.stream().map(r -> (Number) r.share()).toList());
@@ -162,9 +165,11 @@ final class Charts {
         for (int b = 0; b < 10; b++) {
             bins.add(String.format(java.util.Locale.ROOT, "%.1f–%.1f", b / 10.0, (b + 1) / 10.0));
         }
-        for (Map.Entry<String, List<Float>> e : weights.entrySet()) {
-            Histogram h = new Histogram(e.getValue(), 10, 0.0, 1.0);
-            chart.addSeries(e.getKey(), bins, h.getyAxisData());
+        List<String> names = shortNames(new ArrayList<>(weights.keySet()));
+        int i = 0;
+        for (List<Float> expertWeights : weights.values()) {
+            Histogram h = new Histogram(expertWeights, 10, 0.0, 1.0);
+            chart.addSeries(names.get(i++), bins, h.getyAxisData());
         }
         return png(chart);
     }
@@ -327,6 +332,21 @@ final class Charts {
             taken.add(new java.awt.geom.Rectangle2D.Double(best[0] - w / 2, best[1] - h / 2, w, h));
         }
         return out;
+    }
+
+    /** The longest name a chart writes whole; the tables beside the charts give every name in full. */
+    static final int NAME_WIDTH = 24;
+
+    /**
+     * Names as a chart's axis or legend writes them: one longer than {@link #NAME_WIDTH} characters loses its middle
+     * ("expert-00-wi…forty-chars": ids differ at either end). A label of 68 characters squeezed the confusion matrix
+     * into a corner and ran off the chart; 40-character expert ids ran off the left edge. Where two would then read
+     * the same, all are left whole.
+     */
+    static List<String> shortNames(List<String> names) {
+        List<String> out = names.stream().map(n -> n.length() <= NAME_WIDTH ? n
+                : n.substring(0, NAME_WIDTH - 12) + "…" + n.substring(n.length() - 11)).toList();
+        return new java.util.HashSet<>(out).size() == new java.util.HashSet<>(names).size() ? out : names;
     }
 
     /**

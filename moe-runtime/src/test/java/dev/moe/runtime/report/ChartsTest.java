@@ -126,4 +126,34 @@ class ChartsTest {
         assertTrue(font.getStringBounds(title.replace("…", "xx"), context).getWidth() > 350, "cut no shorter than it must be: " + title);
         assertEquals("moe (ECE 0.010)", Charts.titleWithin("moe", " (ECE 0.010)", font, 350));
     }
+
+    /** Charts write a long name without its middle, at most 24 characters; short names, or names that would clash, whole. */
+    @Test
+    void chartsShortenLongNamesKeepingBothEnds() throws Exception {
+        List<String> ids = List.of("expert-00-with-an-identifier-forty-chars", "expert-01-with-an-identifier-forty-chars", "knn");
+        List<String> shown = Charts.shortNames(ids);
+        assertEquals(List.of("expert-00-wi…forty-chars", "expert-01-wi…forty-chars", "knn"), shown);
+        assertTrue(shown.stream().allMatch(n -> n.length() <= Charts.NAME_WIDTH), shown.toString());
+        // These two differ only in their middle: shortened they would read as one.
+        List<String> clash = List.of("a-very-long-name-that-differs-X-only-in-the-middle", "a-very-long-name-that-differs-Y-only-in-the-middle");
+        assertEquals(clash, Charts.shortNames(clash));
+        // The confusion matrix of labels of 68 characters keeps its plot: wider than it is tall, not squeezed into a corner.
+        String long1 = "Iris virginica, the one with the really long descriptive label name";
+        byte[] png = Charts.confusion(List.of("\"versicolor\" & friends", "<b>setosa</b>", long1),
+                new int[][] {{43, 0, 0}, {0, 47, 0}, {4, 0, 41}}, 3);
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        // The heat map's cells are its only blue pixels: the width of the blue region is the plot's.
+        int left = image.getWidth();
+        int right = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth() * 3 / 4; x++) { // the colour scale on the right left out
+                int rgb = image.getRGB(x, y);
+                if ((rgb & 0xff) > (rgb >> 16 & 0xff) + 20) {
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
+                }
+            }
+        }
+        assertTrue(right - left > image.getWidth() / 3, "the heat map is " + (right - left) + " px wide of " + image.getWidth());
+    }
 }
