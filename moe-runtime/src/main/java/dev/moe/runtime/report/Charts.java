@@ -94,7 +94,9 @@ final class Charts {
     static final Color[] CONFUSION_COLOURS = {new Color(0xeaf2fb), new Color(0x9ecae1), new Color(0x4292c6)};
 
     static byte[] confusion(List<String> labels, int[][] counts, int repeats) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT + 120)
+        // Taller with many labels: 26 rows in 500 pixels left 15 pixels a row.
+        int height = Math.max(HEIGHT + 120, 160 + 22 * labels.size());
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(height)
                 .title(repeats > 1 ? "Mixture confusion matrix (summed over " + repeats + " repeats)" : "Mixture confusion matrix")
                 .xAxisTitle("predicted").yAxisTitle("true").build();
         chart.getStyler().setShowValue(true);
@@ -104,6 +106,12 @@ final class Charts {
         // White for zero (cells with no count are left out), then pale to mid blue.
         chart.getStyler().setRangeColors(CONFUSION_COLOURS);
         chart.getStyler().setValueFontColor(Color.BLACK);
+        // Counts, not measures: "123", not "123.0" (the colour scale's ends).
+        chart.getStyler().setHeatMapValueDecimalPattern("#0");
+        int largest = java.util.Arrays.stream(counts).flatMapToInt(java.util.Arrays::stream).max().orElse(0);
+        int longest = shortNames(labels).stream().mapToInt(String::length).max().orElse(1);
+        chart.getStyler().setValueFont(valueFont(chart.getStyler().getValueFont(), String.valueOf(largest),
+                (WIDTH - 200 - 8.0 * longest) / labels.size(), (height - 150.0) / labels.size()));
         // XChart draws the first y category at the bottom: the true labels are given bottom-up so that they read
         // top to bottom, and the diagonal runs from top left to bottom right.
         int n = labels.size();
@@ -123,6 +131,24 @@ final class Charts {
         }
         chart.addSeries("count", shown, yLabels, cells);
         return png(chart);
+    }
+
+    /**
+     * {@code font} at the largest size (at most its own, at least 7) at which {@code text} fits a cell of about
+     * {@code cellWidth} by {@code cellHeight} pixels: with 26 labels the confusion matrix's three-digit counts ran into
+     * their neighbours.
+     */
+    static java.awt.Font valueFont(java.awt.Font font, String text, double cellWidth, double cellHeight) {
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        java.awt.Font sized = font;
+        for (float size = font.getSize2D(); size >= 7; size--) {
+            sized = font.deriveFont(size);
+            java.awt.geom.Rectangle2D bounds = sized.getStringBounds(text, context);
+            if (bounds.getWidth() <= cellWidth - 4 && sized.getLineMetrics(text, context).getAscent() <= cellHeight - 2) {
+                return sized;
+            }
+        }
+        return sized;
     }
 
     /**

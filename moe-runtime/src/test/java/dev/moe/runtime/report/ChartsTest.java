@@ -156,4 +156,24 @@ class ChartsTest {
         }
         assertTrue(right - left > image.getWidth() / 3, "the heat map is " + (right - left) + " px wide of " + image.getWidth());
     }
+
+    /** With 26 labels each count fits its cell: the font shrinks until the largest count is narrower than a cell. */
+    @Test
+    void aConfusionMatrixOf26LabelsHasCountsThatFitTheirCells() throws Exception {
+        java.awt.Font font = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 16);
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        java.awt.Font small = Charts.valueFont(font, "123", 22, 20);
+        assertTrue(small.getSize2D() < 16 && small.getStringBounds("123", context).getWidth() <= 18, "size " + small.getSize2D());
+        assertEquals(16f, Charts.valueFont(font, "9", 60, 40).getSize2D(), "a cell with room keeps the font");
+        // Drawn: 26 labels, counts up to 123, on a chart taller than the 500 pixels of a few labels.
+        List<String> letters = new ArrayList<>();
+        int[][] counts = new int[26][26];
+        for (int i = 0; i < 26; i++) {
+            letters.add(String.valueOf((char) ('A' + i)));
+            counts[i][i] = 100 + i;
+            counts[i][(i + 1) % 26] = 3;
+        }
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Charts.confusion(letters, counts, 2)));
+        assertTrue(image.getHeight() >= 26 * 22, "height " + image.getHeight());
+    }
 }
