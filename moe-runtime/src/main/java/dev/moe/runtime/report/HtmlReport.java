@@ -166,7 +166,7 @@ public final class HtmlReport {
         for (EvaluationReport.ExpertRouting e : routing.experts()) {
             h.append("<tr><td>").append(escape(e.expert())).append("</td><td>").append(f(e.share())).append("</td><td>")
                     .append(f(e.utilization())).append("</td><td>").append(f(e.meanWeight())).append("</td><td>")
-                    .append(f(e.routedAccuracy())).append("</td><td>").append(e.deadRepeats()).append("</td></tr>\n");
+                    .append(routedAccuracy(e.routedAccuracy())).append("</td><td>").append(e.deadRepeats()).append("</td></tr>\n");
         }
         h.append("</tbody></table></div>\n");
         classRouting(h, routing.classes());
@@ -327,6 +327,11 @@ public final class HtmlReport {
     /** A mean count: whole numbers as such, one decimal otherwise. */
     static String count(double v) {
         return Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** An expert's accuracy on the rows routed to it, or that none were (it read "NaN"). */
+    static String routedAccuracy(double v) {
+        return Double.isNaN(v) ? "no rows routed" : f(v);
     }
 
     private static String f(double v) {
