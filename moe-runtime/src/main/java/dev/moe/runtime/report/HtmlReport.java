@@ -39,7 +39,9 @@ public final class HtmlReport {
                 // Without it a phone lays the page out 980 px wide and shrinks it to a third: unreadable.
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>moe report: ")
                 .append(escape(report.dataset())).append("</title>\n<style>")
-                .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}")
+                // Text keeps a readable measure; tables may take more (40-character model names).
+                .append("body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}")
+                .append("p,h1,h2,h3,pre{max-width:860px}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
                 .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
                 .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3),#calibration td:nth-child(3),#calibration th:nth-child(3),#class-routing td:nth-child(3),#class-routing td:nth-child(6){text-align:left}")
@@ -329,9 +331,9 @@ public final class HtmlReport {
         return Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
     }
 
-    /** An expert's accuracy on the rows routed to it, or that none were (it read "NaN"). */
+    /** An expert's accuracy on the rows routed to it, or that it got none (it read "NaN"). */
     static String routedAccuracy(double v) {
-        return Double.isNaN(v) ? "no rows routed" : f(v);
+        return Double.isNaN(v) ? "no rows" : f(v);
     }
 
     private static String f(double v) {
