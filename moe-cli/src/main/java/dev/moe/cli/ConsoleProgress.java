@@ -85,6 +85,19 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         return launcher != null ? launcher.equals("1") : System.console() != null;
     }
 
+    /**
+     * Columns for the results table's sentences: the terminal's when stdout is one (the table wraps them at 100
+     * at most), else no limit here. At 80 columns the terminal broke the 100-column lines again, mid-word.
+     */
+    static int stdoutColumns() {
+        String launcher = System.getenv("MOE_STDOUT_TERMINAL");
+        if (!(launcher != null ? launcher.equals("1") : System.console() != null)) {
+            return Integer.MAX_VALUE;
+        }
+        int columns = new ConsoleProgressBarConsumer(System.out).getMaxRenderedLength();
+        return columns >= 20 ? columns : Integer.MAX_VALUE;
+    }
+
     @Override
     public synchronized void step(String description) {
         if (bar == null) {
