@@ -55,7 +55,24 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         this.bar = new ProgressBarBuilder().setTaskName("moe").setInitialMax(UNITS)
                 .setConsumer(new TerminalLine(err)).setRenderer(new Renderer()).setUpdateIntervalMillis(250)
                 .clearDisplayOnFinish().build();
+        this.err = err;
         bar.setExtraMessage("starting (Java, ND4J)");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopped, "moe-progress"));
+    }
+
+    private final PrintStream err;
+
+    /**
+     * The process ends while the line is still drawn (Ctrl-C): the line is cleared and says so. It stayed on screen,
+     * "3:55 left" and all, as if the run went on; the results are written only after the run, so there are none.
+     */
+    synchronized void stopped() {
+        if (bar != null && !closed) {
+            closed = true;
+            bar.close();
+            err.println("moe: stopped before the end of the run; no results written");
+            err.flush();
+        }
     }
 
     /** A listener drawing on this process's stderr when it is a terminal; a silent one otherwise, or when {@code quiet}. */
@@ -66,6 +83,7 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     /** Silent. */
     private ConsoleProgress() {
         this.bar = null;
+        this.err = null;
     }
 
     /** The run has this many repeats (1 until said). */
