@@ -77,7 +77,52 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
 
     /** A listener drawing on this process's stderr when it is a terminal; a silent one otherwise, or when {@code quiet}. */
     static ConsoleProgress forTerminal(boolean quiet) {
-        return quiet || !stderrIsTerminal() ? new ConsoleProgress() : new ConsoleProgress(System.err);
+        if (quiet || !stderrIsTerminal()) {
+            return new ConsoleProgress();
+        }
+        ConsoleProgress progress = new ConsoleProgress(System.err);
+        // Log lines (a warning about missing cells) go on a line of their own, not after the drawn line.
+        progress.previousErr = System.err;
+        System.setErr(new PrintStream(progress.logsAround(), true, java.nio.charset.Charset.defaultCharset()));
+        return progress;
+    }
+
+    /** System.err before {@link #forTerminal} routed it around the line, put back by {@link #close}; null if never. */
+    private PrintStream previousErr;
+
+    /**
+     * A stream for other text on stderr (slf4j's log lines) that clears the drawn line before each of its lines: a
+     * warning was written after the progress line, on the same row ("...starting (Java, ND4J)   WARN Experiment - ...").
+     * The line is drawn again below it at the next redraw.
+     */
+    java.io.OutputStream logsAround() {
+        return new java.io.OutputStream() {
+            private boolean lineStart = true;
+
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len == 0) {
+                    return;
+                }
+                synchronized (err) {
+                    if (lineStart && !closed) {
+                        err.print("\r" + " ".repeat(new TerminalLine(err).getMaxRenderedLength()) + "\r");
+                    }
+                    err.write(b, off, len);
+                    lineStart = b[off + len - 1] == '\n';
+                }
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+        };
     }
 
     /** Silent. */
@@ -177,9 +222,14 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
             closed = true;
             bar.close();
         }
+        if (previousErr != null) {
+            System.err.flush();
+            System.setErr(previousErr);
+            previousErr = null;
+        }
     }
 
-    private boolean closed;
+    private volatile boolean closed;
 
     private static int learning(String candidates) {
         int n = 0;

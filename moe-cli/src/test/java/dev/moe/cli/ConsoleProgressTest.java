@@ -95,4 +95,22 @@ class ConsoleProgressTest {
         finished.stopped();
         assertTrue(!bytes.toString(StandardCharsets.UTF_8).contains("stopped"), "a run that ended says nothing at exit");
     }
+
+    /** A log line while the line is drawn: the line is blanked first, so the warning starts a row of its own. */
+    @Test
+    void aLogLineIsWrittenOnARowOfItsOwnNotAfterTheDrawnLine() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ConsoleProgress progress = ConsoleProgress.drawingOn(err);
+        progress.step("loading data");
+        Thread.sleep(300);
+        PrintStream logs = new PrintStream(progress.logsAround(), true, StandardCharsets.UTF_8);
+        logs.println("WARN Experiment - soybean.csv: categorical cells encoded as none of the known levels");
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        int width = new ConsoleProgress.TerminalLine(err).getMaxRenderedLength();
+        assertTrue(out.contains("loading data"), out);
+        assertTrue(out.contains("\r" + " ".repeat(width) + "\rWARN Experiment - soybean.csv: categorical cells encoded as none of the"
+                + " known levels" + System.lineSeparator()), out.replace('\r', '|'));
+        progress.close();
+    }
 }
