@@ -43,7 +43,9 @@ final class Charts {
 
     /** @param repeats one has no spread: the title then does not promise one */
     static byte[] accuracy(List<ModelResult> results, int repeats) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        List<String> models = shortNames(results.stream().map(ModelResult::model).toList());
+        int rotation = labelRotation(models, 20);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + labelDepth(models, rotation))
                 .title(repeats > 1 ? "Test accuracy (mean ± std over " + repeats + " repeats)" : "Test accuracy (one repeat)")
                 .xAxisTitle("model").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendVisible(false);
@@ -54,12 +56,12 @@ final class Charts {
         chart.getStyler().setYAxisMin(Math.max(0.0, Math.floor((low - margin) * 100) / 100));
         chart.getStyler().setYAxisMax(Math.min(1.0, Math.ceil((high + margin) * 100) / 100));
         chart.getStyler().setYAxisDecimalPattern("0.00");
-        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setXAxisLabelRotation(rotation);
         chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
         // Points with whiskers, not bars: on an axis that does not start at 0 a bar's length would mislead.
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
-        chart.addSeries("accuracy", shortNames(results.stream().map(ModelResult::model).toList()),
+        chart.addSeries("accuracy", models,
                 results.stream().map(r -> (Number) r.accuracy()).toList(),
                 results.stream().map(r -> (Number) r.std()).toList());
         return png(chart);
@@ -67,7 +69,11 @@ final class Charts {
 
     /** The mixture minus each model of {@code shown}, paired over the repeats, ± one standard error. */
     static byte[] pairedDifferences(List<EvaluationReport.Comparison> shown, int repeats) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - 60)
+        List<String> names = shortNames(shown.stream().map(EvaluationReport.Comparison::model).toList());
+        List<String> compared = java.util.stream.IntStream.range(0, shown.size())
+                .mapToObj(i -> names.get(i) + (shown.get(i).kind().equals("expert") ? " (best expert)" : "")).toList();
+        int rotation = labelRotation(compared, 0);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - 60 + labelDepth(compared, rotation))
                 .title(repeats > 1 ? "Mixture minus model: accuracy, paired over repeats (± 1 s.e.; above 0: moe is better)"
                         : "Mixture minus model: accuracy on the same rows (one repeat, no s.e.; above 0: moe is better)")
                 .xAxisTitle("compared with").yAxisTitle("moe − model accuracy").build();
@@ -79,9 +85,8 @@ final class Charts {
         extent = Math.max(0.01, extent * 1.15);
         chart.getStyler().setYAxisMin(-extent);
         chart.getStyler().setYAxisMax(extent);
-        List<String> names = shortNames(shown.stream().map(EvaluationReport.Comparison::model).toList());
-        chart.addSeries("difference", java.util.stream.IntStream.range(0, shown.size())
-                        .mapToObj(i -> names.get(i) + (shown.get(i).kind().equals("expert") ? " (best expert)" : "")).toList(),
+        chart.getStyler().setXAxisLabelRotation(rotation);
+        chart.addSeries("difference", compared,
                 shown.stream().map(c -> (Number) c.accuracyDifference()).toList(),
                 shown.stream().map(c -> (Number) c.accuracyStandardError()).toList());
         return png(chart);
@@ -100,7 +105,7 @@ final class Charts {
                 .title(repeats > 1 ? "Mixture confusion matrix (summed over " + repeats + " repeats)" : "Mixture confusion matrix")
                 .xAxisTitle("predicted").yAxisTitle("true").build();
         chart.getStyler().setShowValue(true);
-        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setXAxisLabelRotation(labelRotation(shortNames(labels), 20));
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(false);
         // White for zero (cells with no count are left out), then pale to mid blue.
@@ -157,7 +162,9 @@ final class Charts {
      */
     static byte[] utilization(List<EvaluationReport.ExpertRouting> routing, double fairShare) {
         boolean dense = isDense(routing);
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        List<String> experts = shortNames(routing.stream().map(EvaluationReport.ExpertRouting::expert).toList());
+        int rotation = labelRotation(experts, 0);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + labelDepth(experts, rotation))
                 .title(dense ? "Mean gate weight per expert (dense routing: every row goes to every expert)"
                         : String.format(java.util.Locale.ROOT, "Expert utilization on the test rows (fair share k/E = %.2f)", fairShare))
                 .xAxisTitle("expert").yAxisTitle(dense ? "mean gate weight" : "share").build();
@@ -167,7 +174,7 @@ final class Charts {
         chart.getStyler().setLegendVisible(!dense);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        List<String> experts = shortNames(routing.stream().map(EvaluationReport.ExpertRouting::expert).toList());
+        chart.getStyler().setXAxisLabelRotation(rotation);
         chart.addSeries("mean gate weight", experts, routing.stream().map(r -> (Number) r.meanWeight()).toList());
         if (!dense) {
             chart.addSeries("rows routed to it", experts, routing.stream().map(r -> (Number) r.share()).toList());
@@ -358,6 +365,30 @@ final class Charts {
             taken.add(new java.awt.geom.Rectangle2D.Double(best[0] - w / 2, best[1] - h / 2, w, h));
         }
         return out;
+    }
+
+    /**
+     * The angle for a category axis's labels: {@code usual} where each label has room beside the next, else 45
+     * degrees, or 90 where even that is too tight. Ten 40-character expert ids written level ran into one string.
+     */
+    static int labelRotation(List<String> labels, int usual) {
+        if (labels.isEmpty()) {
+            return usual;
+        }
+        double room = (WIDTH - 120.0) / labels.size();
+        double longest = labels.stream().mapToInt(String::length).max().orElse(0) * 7.5 + 12;
+        // Level labels need their length across; sloped ones stand clear of each other by room * sin(angle), which must
+        // hold a line of text (16 px).
+        if (longest <= room || usual > 0 && room * Math.sin(Math.toRadians(usual)) >= 16) {
+            return usual;
+        }
+        return room * Math.sin(Math.toRadians(45)) >= 16 ? 45 : 90;
+    }
+
+    /** How much taller a chart is made for labels at {@code rotation}: their slope's depth, so the plot keeps its height. */
+    static int labelDepth(List<String> labels, int rotation) {
+        int longest = labels.stream().mapToInt(String::length).max().orElse(0);
+        return rotation == 0 ? 0 : (int) Math.max(0, longest * 7.5 * Math.sin(Math.toRadians(rotation)) - 40);
     }
 
     /** The longest name a chart writes whole; the tables beside the charts give every name in full. */

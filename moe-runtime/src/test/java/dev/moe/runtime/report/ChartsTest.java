@@ -176,4 +176,20 @@ class ChartsTest {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(Charts.confusion(letters, counts, 2)));
         assertTrue(image.getHeight() >= 26 * 22, "height " + image.getHeight());
     }
+
+    /** Level or gently sloped labels where they have room; steeper where they would run into each other. */
+    @Test
+    void categoryLabelsAreRotatedWhenTheyWouldRunIntoEachOther() {
+        assertEquals(0, Charts.labelRotation(List.of("logistic", "cart", "knn", "xgboost", "mlp"), 0));
+        assertEquals(20, Charts.labelRotation(List.of("logistic", "cart", "knn", "uniform", "stacking", "tribuo-ensemble", "moe"), 20));
+        List<String> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add("expert-0" + i + "-wi…forty-chars");
+        }
+        assertEquals(45, Charts.labelRotation(ten, 0));
+        List<String> many = new ArrayList<>(ten);
+        many.addAll(ten.stream().map(n -> n.replace("expert", "expart")).toList());
+        many.addAll(ten.stream().map(n -> n.replace("expert", "exqert")).toList());
+        assertEquals(90, Charts.labelRotation(many, 20));
+    }
 }
