@@ -72,6 +72,8 @@ class HtmlReportTest {
             assertEquals(c.get("model").asText(), cells.get(0).text());
             assertEquals(String.format(java.util.Locale.ROOT, "%+.3f ± %.3f", c.get("accuracyDifference").asDouble(),
                     c.get("accuracyStandardError").asDouble()), cells.get(6).text());
+            // Where the mixture is less accurate (a notice says so above), the figure is marked as a loss; nowhere else.
+            assertEquals(c.get("accuracyDifference").asDouble() < 0, cells.get(6).hasClass("loss"), c.toString());
         }
         assertTrue(page.select("pre").text().contains("baselines:"), "the config is shown");
 

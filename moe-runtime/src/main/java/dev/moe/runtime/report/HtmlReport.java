@@ -54,6 +54,8 @@ public final class HtmlReport {
                 // a calibration bin's "0.74 → 0.82 (17)" across lines.
                 .append("#results td,#results th,.arg,.bin,#paired td:first-child,#calibration td:first-child,#experts td:first-child,")
                 .append("#candidates td:first-child,#class-routing td:nth-child(3),#class-routing td:nth-child(6){white-space:nowrap}")
+                // Where the mixture lost, the figure has the notices' colour: the notices are above, the figure is here.
+                .append("td.loss{background:#fff4e0;color:#8a4b00;font-weight:bold}")
                 .append("@media (max-width:600px){img.small{max-width:100%}}")
                 // On paper: no scroll boxes (nothing can scroll there), and no chart, table row or notice cut by a page break.
                 .append("@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.scroll{overflow:visible}.scroll img{min-width:0}")
@@ -101,7 +103,7 @@ public final class HtmlReport {
             h.append("<tr").append(r.model().equals("moe") ? " class=\"moe\"" : "").append("><td>").append(escape(r.model()))
                     .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(repeated ? f(r.std()) : "–")
                     .append("</td><td>").append(f(r.macroF1())).append("</td><td>").append(f(r.weightedF1()))
-                    .append("</td><td>").append(f(r.logLoss())).append("</td><td>")
+                    .append("</td><td>").append(f(r.logLoss())).append(c != null && c.accuracyDifference() < 0 ? "</td><td class=\"loss\">" : "</td><td>")
                     .append(c == null ? "" : repeated ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(),
                             c.accuracyStandardError()) : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference()))
                     .append("</td></tr>\n");
@@ -137,7 +139,8 @@ public final class HtmlReport {
                     .append("<th>moe − model accuracy</th><th>standard error</th></tr></thead><tbody>\n");
             for (EvaluationReport.Comparison c : paired) {
                 h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
-                        .append("</td><td>").append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
+                        .append(c.accuracyDifference() < 0 ? "</td><td class=\"loss\">" : "</td><td>")
+                        .append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
                         .append(repeated ? f(c.accuracyStandardError()) : "–").append("</td></tr>\n");
             }
             h.append("</tbody></table></div>\n");
