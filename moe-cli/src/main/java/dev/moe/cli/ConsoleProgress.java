@@ -55,17 +55,80 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         this.bar = new ProgressBarBuilder().setTaskName("moe").setInitialMax(UNITS)
                 .setConsumer(new TerminalLine(err)).setRenderer(new Renderer()).setUpdateIntervalMillis(250)
                 .clearDisplayOnFinish().build();
+        this.err = err;
         bar.setExtraMessage("starting (Java, ND4J)");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopped, "moe-progress"));
+    }
+
+    private final PrintStream err;
+
+    /**
+     * The process ends while the line is still drawn (Ctrl-C): the line is cleared and says so. It stayed on screen,
+     * "3:55 left" and all, as if the run went on; the results are written only after the run, so there are none.
+     */
+    synchronized void stopped() {
+        if (bar != null && !closed) {
+            closed = true;
+            bar.close();
+            err.println("moe: stopped before the end of the run; no results written");
+            err.flush();
+        }
     }
 
     /** A listener drawing on this process's stderr when it is a terminal; a silent one otherwise, or when {@code quiet}. */
     static ConsoleProgress forTerminal(boolean quiet) {
-        return quiet || !stderrIsTerminal() ? new ConsoleProgress() : new ConsoleProgress(System.err);
+        if (quiet || !stderrIsTerminal()) {
+            return new ConsoleProgress();
+        }
+        ConsoleProgress progress = new ConsoleProgress(System.err);
+        // Log lines (a warning about missing cells) go on a line of their own, not after the drawn line.
+        progress.previousErr = System.err;
+        System.setErr(new PrintStream(progress.logsAround(), true, java.nio.charset.Charset.defaultCharset()));
+        return progress;
+    }
+
+    /** System.err before {@link #forTerminal} routed it around the line, put back by {@link #close}; null if never. */
+    private PrintStream previousErr;
+
+    /**
+     * A stream for other text on stderr (slf4j's log lines) that clears the drawn line before each of its lines: a
+     * warning was written after the progress line, on the same row ("...starting (Java, ND4J)   WARN Experiment - ...").
+     * The line is drawn again below it at the next redraw.
+     */
+    java.io.OutputStream logsAround() {
+        return new java.io.OutputStream() {
+            private boolean lineStart = true;
+
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len == 0) {
+                    return;
+                }
+                synchronized (err) {
+                    if (lineStart && !closed) {
+                        err.print("\r" + " ".repeat(new TerminalLine(err).getMaxRenderedLength()) + "\r");
+                    }
+                    err.write(b, off, len);
+                    lineStart = b[off + len - 1] == '\n';
+                }
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+        };
     }
 
     /** Silent. */
     private ConsoleProgress() {
         this.bar = null;
+        this.err = null;
     }
 
     /** The run has this many repeats (1 until said). */
@@ -83,6 +146,19 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
     static boolean stderrIsTerminal() {
         String launcher = System.getenv("MOE_STDERR_TERMINAL");
         return launcher != null ? launcher.equals("1") : System.console() != null;
+    }
+
+    /**
+     * Columns for the results table's sentences: the terminal's when stdout is one (the table wraps them at 100
+     * at most), else no limit here. At 80 columns the terminal broke the 100-column lines again, mid-word.
+     */
+    static int stdoutColumns() {
+        String launcher = System.getenv("MOE_STDOUT_TERMINAL");
+        if (!(launcher != null ? launcher.equals("1") : System.console() != null)) {
+            return Integer.MAX_VALUE;
+        }
+        int columns = new ConsoleProgressBarConsumer(System.out).getMaxRenderedLength();
+        return columns >= 20 ? columns : Integer.MAX_VALUE;
     }
 
     @Override
@@ -146,9 +222,14 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
             closed = true;
             bar.close();
         }
+        if (previousErr != null) {
+            System.err.flush();
+            System.setErr(previousErr);
+            previousErr = null;
+        }
     }
 
-    private boolean closed;
+    private volatile boolean closed;
 
     private static int learning(String candidates) {
         int n = 0;

@@ -128,7 +128,7 @@ final class EvaluateCommand implements Callable<Integer> {
             progress.close(); // the line is cleared before the results are printed
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {
-                spec.commandLine().getOut().print(ReportWriter.table(report));
+                spec.commandLine().getOut().print(ReportWriter.table(report, ConsoleProgress.stdoutColumns()));
                 spec.commandLine().getOut().flush();
                 if (!quiet && ConsoleProgress.stderrIsTerminal()) {
                     // A hint for a person at a terminal, on stderr: stdout stays the report alone.

@@ -46,7 +46,7 @@ final class SavedMixtureEvaluation {
             }
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {
-                spec.commandLine().getOut().print(ReportWriter.table(report));
+                spec.commandLine().getOut().print(ReportWriter.table(report, ConsoleProgress.stdoutColumns()));
                 spec.commandLine().getOut().flush();
             }
             if (json != null) {

@@ -68,4 +68,49 @@ class ConsoleProgressTest {
         assertEquals("[####----]", ConsoleProgress.miniBar(16, 33));
         assertEquals("[########]", ConsoleProgress.miniBar(33, 33));
     }
+
+    /** Stopped mid-run (Ctrl-C runs the shutdown hooks): the line is cleared and one line says so; after close, nothing. */
+    @Test
+    void aRunStoppedMidwayClearsTheLineAndSaysSo() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ConsoleProgress progress = ConsoleProgress.drawingOn(err);
+        progress.repeats(5);
+        progress.step("repeat 1/5: cross-fitting 3 experts");
+        progress.expertFit(18, 30);
+        Thread.sleep(300);
+        progress.stopped();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        String[] frames = out.split("\r");
+        assertEquals("moe: stopped before the end of the run; no results written", frames[frames.length - 1].strip(), out);
+        assertTrue(frames[frames.length - 1].startsWith(" ".repeat(10)) || frames[frames.length - 2].isBlank(),
+                "the line is blanked before the message: " + out.replace('\r', '|'));
+        progress.stopped();
+        progress.close();
+        assertEquals(out, bytes.toString(StandardCharsets.UTF_8), "said once");
+
+        bytes.reset();
+        ConsoleProgress finished = ConsoleProgress.drawingOn(err);
+        finished.close();
+        finished.stopped();
+        assertTrue(!bytes.toString(StandardCharsets.UTF_8).contains("stopped"), "a run that ended says nothing at exit");
+    }
+
+    /** A log line while the line is drawn: the line is blanked first, so the warning starts a row of its own. */
+    @Test
+    void aLogLineIsWrittenOnARowOfItsOwnNotAfterTheDrawnLine() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ConsoleProgress progress = ConsoleProgress.drawingOn(err);
+        progress.step("loading data");
+        Thread.sleep(300);
+        PrintStream logs = new PrintStream(progress.logsAround(), true, StandardCharsets.UTF_8);
+        logs.println("WARN Experiment - soybean.csv: categorical cells encoded as none of the known levels");
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        int width = new ConsoleProgress.TerminalLine(err).getMaxRenderedLength();
+        // (The library draws on its own thread: which frame is on screen when the warning comes is its business.)
+        assertTrue(out.contains("\r" + " ".repeat(width) + "\rWARN Experiment - soybean.csv: categorical cells encoded as none of the"
+                + " known levels" + System.lineSeparator()), out.replace('\r', '|'));
+        progress.close();
+    }
 }

@@ -72,6 +72,8 @@ class HtmlReportTest {
             assertEquals(c.get("model").asText(), cells.get(0).text());
             assertEquals(String.format(java.util.Locale.ROOT, "%+.3f ± %.3f", c.get("accuracyDifference").asDouble(),
                     c.get("accuracyStandardError").asDouble()), cells.get(6).text());
+            // Where the mixture is less accurate (a notice says so above), the figure is marked as a loss; nowhere else.
+            assertEquals(c.get("accuracyDifference").asDouble() < 0, cells.get(6).hasClass("loss"), c.toString());
         }
         assertTrue(page.select("pre").text().contains("baselines:"), "the config is shown");
 
@@ -162,14 +164,15 @@ class HtmlReportTest {
         Elements args = page.select("#provenance code span.arg");
         assertEquals(page.select("#provenance code").text(), String.join(" ", args.eachText()));
         assertTrue(args.eachText().contains("--html"), args.eachText().toString());
-        assertTrue(page.select("style").html().contains(".arg{white-space:nowrap}"), page.select("style").html());
+        assertTrue(page.select("style").html().matches("(?s).*[},]\\.arg[,{][^}]*white-space:nowrap.*"), page.select("style").html());
         assertEquals(1, page.select("table#gate-repeats tbody tr").size());
         // Chosen by cross-validation: the header names the combiner that ran, and the routing only for a gate.
         String chosen = asRun.get(3).select("td").get(1).text();
         String routing = List.of("uniform", "product").contains(chosen) ? "" : " (routing softmax-dense for gates)";
         assertTrue(page.text().contains("Combiner " + chosen + routing + ", 1 repeat, seeds"), page.text());
         // ... and only there: no second "combiner ..." line under the results table.
-        assertFalse(page.select("table#results + p").text().startsWith("combiner"), page.select("table#results + p").text());
+        String underResults = page.select("div:has(> table#results) + p").text();
+        assertFalse(underResults.startsWith("combiner"), underResults);
     }
 
     /**
@@ -190,7 +193,7 @@ class HtmlReportTest {
         String routing = asRun.get(2).select("td").get(1).text();
         assertTrue(routing.startsWith("softmax-dense (temperature=1.0), not used: "), routing);
         assertTrue(routing.endsWith(" the experts without routing (the strategy applies to a gate)"), routing);
-        assertEquals(chosen.contains("product"), page.select("table#gate-repeats + p").text().contains("Newton steps"), chosen);
+        assertEquals(chosen.contains("product"), page.select("div:has(> table#gate-repeats) + p").text().contains("Newton steps"), chosen);
         assertEquals(6, page.select("table#per-label thead th").size(), "with two repeats: all repeats' rows and per repeat");
 
         Path model = dir.resolve("m.moe");
@@ -223,14 +226,14 @@ class HtmlReportTest {
         MainTest.Result r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--json", json.toString(), "-q");
         assertEquals(0, r.status(), r.err());
         assertEquals(40, new ObjectMapper().readTree(json.toFile()).get("gate").get("denseWarmupEpochs").asInt());
-        String said = Jsoup.parse(html.toFile()).select("table#gate-repeats + p").text();
+        String said = Jsoup.parse(html.toFile()).select("div:has(> table#gate-repeats) + p").text();
         assertTrue(said.contains("The first 40 epochs routed every row densely (gate.dense-warmup-epochs), then top-k took over"), said);
 
         // Dense softmax after a dense warm-up changes nothing: nothing to say.
         Files.writeString(config, Files.readString(config).replace("strategy: top-k, params: { k: 2 }", "strategy: softmax-dense"));
         r = MainTest.moe("evaluate", config.toString(), "--html", html.toString(), "--overwrite", "-q");
         assertEquals(0, r.status(), r.err());
-        assertFalse(Jsoup.parse(html.toFile()).select("table#gate-repeats + p").text().contains("warm-up"));
+        assertFalse(Jsoup.parse(html.toFile()).select("div:has(> table#gate-repeats) + p").text().contains("warm-up"));
     }
 
     private static String f(double v) {

@@ -205,6 +205,55 @@ class ReportInBrowserTest {
         assertTrue(colours > 50, "the screenshot is nearly blank: " + colours + " colours");
     }
 
+    /**
+     * At a phone's width (390 px) the page itself never scrolls sideways: a table or chart too wide for it scrolls in its
+     * own box; the text has a margin; a wide chart stays at least 560 px wide (shrunk to 360 its text was 6 pixels
+     * high) and the small ones fill the width. Before, the tables ran off the page and the charts shrank to fit it.
+     */
+    @Test
+    void atAPhonesWidthOnlyTheWideBoxesScrollAndTheChartsStayReadable() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "skipped: no headless Chromium at " + CHROMIUM);
+        assertTrue(page.selectFirst("meta[name=viewport]") != null, "without a viewport a phone lays the page out 980 px wide");
+        String probe = "<script>window.addEventListener('load',()=>{const out=[];"
+                + "for(const e of document.querySelectorAll('table,img')){const r=e.getBoundingClientRect();const box=e.parentElement;"
+                + "out.push([e.tagName,e.className||'-',Math.round(r.left),Math.round(r.width),box.className||'-',"
+                + "Math.round(box.getBoundingClientRect().right),getComputedStyle(box).overflowX].join(' '));}"
+                + "parent.postMessage(out.join('\\n')+'\\nwidth '+document.documentElement.scrollWidth+' '+window.innerWidth+' '"
+                + "+Math.round(document.querySelector('h1').getBoundingClientRect().left),'*');});</script>";
+        Path probed = dir.resolve("probed-390.html");
+        Files.writeString(probed, Files.readString(html).replace("</body>", probe + "</body>"));
+        // Headless Chromium lays a window out at least 500 px wide: the page goes in a frame 390 px wide, which tells
+        // the window what it measured.
+        Path host = dir.resolve("phone.html");
+        Files.writeString(host, "<html><body style=\"margin:0\"><iframe src=\"" + probed.toUri() + "\" style=\"border:0;width:390px;"
+                + "height:2000px\"></iframe><script>window.addEventListener('message',e=>{const p=document.createElement('pre');"
+                + "p.id='probe';p.textContent=e.data;document.body.appendChild(p);});</script></body></html>");
+        Element out = Jsoup.parse(chromium(host, "--dump-dom")).selectFirst("pre#probe");
+        assertTrue(out != null, "the probe did not run");
+        List<String> lines = out.wholeText().lines().toList();
+        String[] width = lines.get(lines.size() - 1).split(" ");
+        assertEquals(width[2], width[1], "the page scrolls sideways at 390 px: " + lines.get(lines.size() - 1));
+        assertTrue(Integer.parseInt(width[3]) >= 8, "the text touches the screen's edge: " + lines.get(lines.size() - 1));
+        int tables = 0;
+        for (String line : lines.subList(0, lines.size() - 1)) {
+            String[] seen = line.split(" ");
+            int left = Integer.parseInt(seen[2]);
+            int drawn = Integer.parseInt(seen[3]);
+            if (seen[0].equals("IMG") && seen[1].equals("small")) {
+                assertTrue(drawn >= 340, "a reliability diagram drawn " + drawn + " px wide: " + line);
+            } else {
+                // Wide charts and tables sit in a box that scrolls; a chart keeps at least 560 px.
+                assertEquals("scroll", seen[4], line);
+                assertEquals("auto", seen[6], line);
+                assertTrue(Integer.parseInt(seen[5]) <= 390, "its box is wider than the screen: " + line);
+                assertTrue(seen[0].equals("TABLE") || drawn >= 560, "a chart drawn " + drawn + " px wide: " + line);
+                tables += seen[0].equals("TABLE") ? 1 : 0;
+            }
+            assertTrue(left >= 0, line);
+        }
+        assertEquals(page.select("table").size(), tables, "every table was seen");
+    }
+
     private static final int WINDOW_WIDTH = 1000;
 
     private static String chromium(Path page, String what) throws Exception {

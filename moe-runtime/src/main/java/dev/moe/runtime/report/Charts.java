@@ -43,7 +43,9 @@ final class Charts {
 
     /** @param repeats one has no spread: the title then does not promise one */
     static byte[] accuracy(List<ModelResult> results, int repeats) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        List<String> models = shortNames(results.stream().map(ModelResult::model).toList());
+        int rotation = labelRotation(models, 20);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + labelDepth(models, rotation))
                 .title(repeats > 1 ? "Test accuracy (mean ± std over " + repeats + " repeats)" : "Test accuracy (one repeat)")
                 .xAxisTitle("model").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendVisible(false);
@@ -54,12 +56,12 @@ final class Charts {
         chart.getStyler().setYAxisMin(Math.max(0.0, Math.floor((low - margin) * 100) / 100));
         chart.getStyler().setYAxisMax(Math.min(1.0, Math.ceil((high + margin) * 100) / 100));
         chart.getStyler().setYAxisDecimalPattern("0.00");
-        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setXAxisLabelRotation(rotation);
         chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
         // Points with whiskers, not bars: on an axis that does not start at 0 a bar's length would mislead.
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(10);
-        chart.addSeries("accuracy", results.stream().map(ModelResult::model).toList(),
+        chart.addSeries("accuracy", models,
                 results.stream().map(r -> (Number) r.accuracy()).toList(),
                 results.stream().map(r -> (Number) r.std()).toList());
         return png(chart);
@@ -67,7 +69,11 @@ final class Charts {
 
     /** The mixture minus each model of {@code shown}, paired over the repeats, ± one standard error. */
     static byte[] pairedDifferences(List<EvaluationReport.Comparison> shown, int repeats) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - 60)
+        List<String> names = shortNames(shown.stream().map(EvaluationReport.Comparison::model).toList());
+        List<String> compared = java.util.stream.IntStream.range(0, shown.size())
+                .mapToObj(i -> names.get(i) + (shown.get(i).kind().equals("expert") ? " (best expert)" : "")).toList();
+        int rotation = labelRotation(compared, 0);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT - 60 + labelDepth(compared, rotation))
                 .title(repeats > 1 ? "Mixture minus model: accuracy, paired over repeats (± 1 s.e.; above 0: moe is better)"
                         : "Mixture minus model: accuracy on the same rows (one repeat, no s.e.; above 0: moe is better)")
                 .xAxisTitle("compared with").yAxisTitle("moe − model accuracy").build();
@@ -79,7 +85,8 @@ final class Charts {
         extent = Math.max(0.01, extent * 1.15);
         chart.getStyler().setYAxisMin(-extent);
         chart.getStyler().setYAxisMax(extent);
-        chart.addSeries("difference", shown.stream().map(c -> c.model() + (c.kind().equals("expert") ? " (best expert)" : "")).toList(),
+        chart.getStyler().setXAxisLabelRotation(rotation);
+        chart.addSeries("difference", compared,
                 shown.stream().map(c -> (Number) c.accuracyDifference()).toList(),
                 shown.stream().map(c -> (Number) c.accuracyStandardError()).toList());
         return png(chart);
@@ -92,20 +99,29 @@ final class Charts {
     static final Color[] CONFUSION_COLOURS = {new Color(0xeaf2fb), new Color(0x9ecae1), new Color(0x4292c6)};
 
     static byte[] confusion(List<String> labels, int[][] counts, int repeats) {
-        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT + 120)
+        // Taller with many labels: 26 rows in 500 pixels left 15 pixels a row.
+        int height = Math.max(HEIGHT + 120, 160 + 22 * labels.size());
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(height)
                 .title(repeats > 1 ? "Mixture confusion matrix (summed over " + repeats + " repeats)" : "Mixture confusion matrix")
                 .xAxisTitle("predicted").yAxisTitle("true").build();
         chart.getStyler().setShowValue(true);
-        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setXAxisLabelRotation(labelRotation(shortNames(labels), 20));
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(false);
         // White for zero (cells with no count are left out), then pale to mid blue.
         chart.getStyler().setRangeColors(CONFUSION_COLOURS);
         chart.getStyler().setValueFontColor(Color.BLACK);
+        // Counts, not measures: "123", not "123.0" (the colour scale's ends).
+        chart.getStyler().setHeatMapValueDecimalPattern("#0");
+        int largest = java.util.Arrays.stream(counts).flatMapToInt(java.util.Arrays::stream).max().orElse(0);
+        int longest = shortNames(labels).stream().mapToInt(String::length).max().orElse(1);
+        chart.getStyler().setValueFont(valueFont(chart.getStyler().getValueFont(), String.valueOf(largest),
+                (WIDTH - 200 - 8.0 * longest) / labels.size(), (height - 150.0) / labels.size()));
         // XChart draws the first y category at the bottom: the true labels are given bottom-up so that they read
         // top to bottom, and the diagonal runs from top left to bottom right.
         int n = labels.size();
-        List<String> yLabels = new ArrayList<>(labels);
+        List<String> shown = shortNames(labels);
+        List<String> yLabels = new ArrayList<>(shown);
         java.util.Collections.reverse(yLabels);
         List<Number[]> cells = new ArrayList<>();
         for (int t = 0; t < n; t++) {
@@ -118,8 +134,26 @@ final class Charts {
         if (cells.isEmpty()) {
             cells.add(new Number[] {0, n - 1, 0});
         }
-        chart.addSeries("count", labels, yLabels, cells);
+        chart.addSeries("count", shown, yLabels, cells);
         return png(chart);
+    }
+
+    /**
+     * {@code font} at the largest size (at most its own, at least 7) at which {@code text} fits a cell of about
+     * {@code cellWidth} by {@code cellHeight} pixels: with 26 labels the confusion matrix's three-digit counts ran into
+     * their neighbours.
+     */
+    static java.awt.Font valueFont(java.awt.Font font, String text, double cellWidth, double cellHeight) {
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        java.awt.Font sized = font;
+        for (float size = font.getSize2D(); size >= 7; size--) {
+            sized = font.deriveFont(size);
+            java.awt.geom.Rectangle2D bounds = sized.getStringBounds(text, context);
+            if (bounds.getWidth() <= cellWidth - 4 && sized.getLineMetrics(text, context).getAscent() <= cellHeight - 2) {
+                return sized;
+            }
+        }
+        return sized;
     }
 
     /**
@@ -128,7 +162,9 @@ final class Charts {
      */
     static byte[] utilization(List<EvaluationReport.ExpertRouting> routing, double fairShare) {
         boolean dense = isDense(routing);
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+        List<String> experts = shortNames(routing.stream().map(EvaluationReport.ExpertRouting::expert).toList());
+        int rotation = labelRotation(experts, 0);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT + labelDepth(experts, rotation))
                 .title(dense ? "Mean gate weight per expert (dense routing: every row goes to every expert)"
                         : String.format(java.util.Locale.ROOT, "Expert utilization on the test rows (fair share k/E = %.2f)", fairShare))
                 .xAxisTitle("expert").yAxisTitle(dense ? "mean gate weight" : "share").build();
@@ -138,7 +174,7 @@ final class Charts {
         chart.getStyler().setLegendVisible(!dense);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        List<String> experts = routing.stream().map(EvaluationReport.ExpertRouting::expert).toList();
+        chart.getStyler().setXAxisLabelRotation(rotation);
         chart.addSeries("mean gate weight", experts, routing.stream().map(r -> (Number) r.meanWeight()).toList());
         if (!dense) {
             chart.addSeries("rows routed to it", experts, routing.stream().map(r -> (Number) r.share()).toList());
@@ -162,9 +198,11 @@ final class Charts {
         for (int b = 0; b < 10; b++) {
             bins.add(String.format(java.util.Locale.ROOT, "%.1f–%.1f", b / 10.0, (b + 1) / 10.0));
         }
-        for (Map.Entry<String, List<Float>> e : weights.entrySet()) {
-            Histogram h = new Histogram(e.getValue(), 10, 0.0, 1.0);
-            chart.addSeries(e.getKey(), bins, h.getyAxisData());
+        List<String> names = shortNames(new ArrayList<>(weights.keySet()));
+        int i = 0;
+        for (List<Float> expertWeights : weights.values()) {
+            Histogram h = new Histogram(expertWeights, 10, 0.0, 1.0);
+            chart.addSeries(names.get(i++), bins, h.getyAxisData());
         }
         return png(chart);
     }
@@ -231,7 +269,6 @@ final class Charts {
      */
     static byte[] reliability(String model, Calibration calibration) {
         XYChart chart = new XYChartBuilder().width(SMALL_WIDTH).height(SMALL_WIDTH)
-                .title(String.format(java.util.Locale.ROOT, "%s (ECE %.3f)", model, calibration.expectedCalibrationError()))
                 .xAxisTitle("confidence (probability of its answer)").yAxisTitle("accuracy").build();
         chart.getStyler().setLegendVisible(false);
         chart.getStyler().setXAxisMin(0.0);
@@ -241,6 +278,8 @@ final class Charts {
         chart.getStyler().setXAxisDecimalPattern("0.0");
         chart.getStyler().setYAxisDecimalPattern("0.0");
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(13f));
+        chart.setTitle(titleWithin(model, String.format(java.util.Locale.ROOT, " (ECE %.3f)", calibration.expectedCalibrationError()),
+                chart.getStyler().getChartTitleFont(), SMALL_WIDTH - 20));
         XYSeries diagonal = chart.addSeries("calibrated", new double[] {0, 1}, new double[] {0, 1});
         diagonal.setMarker(SeriesMarkers.NONE);
         diagonal.setLineStyle(SeriesLines.DASH_DASH);
@@ -252,13 +291,132 @@ final class Charts {
         points.setMarker(SeriesMarkers.CIRCLE);
         points.setLineColor(new Color(0x2171b5));
         points.setMarkerColor(new Color(0x2171b5));
-        for (Calibration.Bin bin : bins) {
-            // The rows behind each point: a bin of 3 rows says little, one of 300 a lot.
-            AnnotationText count = new AnnotationText(String.valueOf(bin.rows()), bin.meanConfidence(),
-                    Math.min(0.97, bin.accuracy() + 0.05), false);
-            chart.addAnnotation(count);
+        // XChart spaces the ticks by the x values when they are evenly spaced (the diagonal's 0 and 1 and one bin at 1.0
+        // gave an axis with only "0.0" and "1.0"): one invisible point off that spacing keeps its round ticks.
+        XYSeries spacer = chart.addSeries(" ", new double[] {0.013}, new double[] {0});
+        spacer.setMarker(SeriesMarkers.NONE);
+        spacer.setLineStyle(SeriesLines.NONE);
+        // The rows behind each point (a bin of 3 rows says little, one of 300 a lot), each placed clear of the lines.
+        List<double[]> at = countPositions(bins);
+        for (int b = 0; b < bins.size(); b++) {
+            chart.addAnnotation(new AnnotationText(String.valueOf(bins.get(b).rows()), at.get(b)[0], at.get(b)[1], false));
         }
         return png(chart);
+    }
+
+    /** A row count's size on the reliability diagram, in the axes' units (0-1 each way; the plot is about 290 px square). */
+    static final double COUNT_HEIGHT = 0.05;
+    static final double DIGIT_WIDTH = 0.026;
+    /** A marker's half size, in the axes' units. */
+    static final double MARKER = 0.017;
+
+    /**
+     * Where each bin's row count goes on the reliability diagram: the centre of its text, beside its point and clear,
+     * where the plot allows, of the model's line, the diagonal, every point and every count already placed. A count
+     * written just above its point (as before) sat on the line wherever the line rose steeply, and on its own point
+     * at an accuracy of 1.
+     */
+    static List<double[]> countPositions(List<Calibration.Bin> bins) {
+        List<java.awt.geom.Line2D> lines = new ArrayList<>();
+        lines.add(new java.awt.geom.Line2D.Double(0, 0, 1, 1));
+        List<java.awt.geom.Rectangle2D> taken = new ArrayList<>();
+        for (int b = 0; b < bins.size(); b++) {
+            Calibration.Bin bin = bins.get(b);
+            if (b > 0) {
+                lines.add(new java.awt.geom.Line2D.Double(bins.get(b - 1).meanConfidence(), bins.get(b - 1).accuracy(),
+                        bin.meanConfidence(), bin.accuracy()));
+            }
+            taken.add(new java.awt.geom.Rectangle2D.Double(bin.meanConfidence() - MARKER, bin.accuracy() - MARKER, 2 * MARKER, 2 * MARKER));
+        }
+        List<double[]> out = new ArrayList<>();
+        for (Calibration.Bin bin : bins) {
+            double w = DIGIT_WIDTH * String.valueOf(bin.rows()).length() + 0.01;
+            double h = COUNT_HEIGHT;
+            double dy = h / 2 + MARKER + 0.008;
+            double dx = w / 2 + MARKER + 0.008;
+            // Above, below, then to either side and the corners: the first one clear of everything wins.
+            double[][] offsets = {{0, dy}, {0, -dy}, {-dx, 0}, {dx, 0}, {-dx, dy}, {dx, -dy}, {dx, dy}, {-dx, -dy}};
+            double[] best = null;
+            int bestClashes = Integer.MAX_VALUE;
+            for (double[] o : offsets) {
+                double x = bin.meanConfidence() + o[0];
+                double y = bin.accuracy() + o[1];
+                java.awt.geom.Rectangle2D box = new java.awt.geom.Rectangle2D.Double(x - w / 2, y - h / 2, w, h);
+                if (box.getMinX() < -0.03 || box.getMaxX() > 1.03 || box.getMinY() < -0.03 || box.getMaxY() > 1.03) {
+                    continue; // outside the plot
+                }
+                // Another count or a point hidden is worse than a line crossed.
+                int clashes = 0;
+                for (java.awt.geom.Rectangle2D r : taken) {
+                    clashes += r.intersects(box) ? 10 : 0;
+                }
+                for (java.awt.geom.Line2D line : lines) {
+                    clashes += line.intersects(box) ? 1 : 0;
+                }
+                if (clashes < bestClashes) {
+                    best = new double[] {x, y};
+                    bestClashes = clashes;
+                }
+                if (clashes == 0) {
+                    break;
+                }
+            }
+            out.add(best);
+            taken.add(new java.awt.geom.Rectangle2D.Double(best[0] - w / 2, best[1] - h / 2, w, h));
+        }
+        return out;
+    }
+
+    /**
+     * The angle for a category axis's labels: {@code usual} where each label has room beside the next, else 45
+     * degrees, or 90 where even that is too tight. Ten 40-character expert ids written level ran into one string.
+     */
+    static int labelRotation(List<String> labels, int usual) {
+        if (labels.isEmpty()) {
+            return usual;
+        }
+        double room = (WIDTH - 120.0) / labels.size();
+        double longest = labels.stream().mapToInt(String::length).max().orElse(0) * 7.5 + 12;
+        // Level labels need their length across; sloped ones stand clear of each other by room * sin(angle), which must
+        // hold a line of text (16 px).
+        if (longest <= room || usual > 0 && room * Math.sin(Math.toRadians(usual)) >= 16) {
+            return usual;
+        }
+        return room * Math.sin(Math.toRadians(45)) >= 16 ? 45 : 90;
+    }
+
+    /** How much taller a chart is made for labels at {@code rotation}: their slope's depth, so the plot keeps its height. */
+    static int labelDepth(List<String> labels, int rotation) {
+        int longest = labels.stream().mapToInt(String::length).max().orElse(0);
+        return rotation == 0 ? 0 : (int) Math.max(0, longest * 7.5 * Math.sin(Math.toRadians(rotation)) - 40);
+    }
+
+    /** The longest name a chart writes whole; the tables beside the charts give every name in full. */
+    static final int NAME_WIDTH = 24;
+
+    /**
+     * Names as a chart's axis or legend writes them: one longer than {@link #NAME_WIDTH} characters loses its middle
+     * ("expert-00-wi…forty-chars": ids differ at either end). A label of 68 characters squeezed the confusion matrix
+     * into a corner and ran off the chart; 40-character expert ids ran off the left edge. Where two would then read
+     * the same, all are left whole.
+     */
+    static List<String> shortNames(List<String> names) {
+        List<String> out = names.stream().map(n -> n.length() <= NAME_WIDTH ? n
+                : n.substring(0, NAME_WIDTH - 12) + "…" + n.substring(n.length() - 11)).toList();
+        return new java.util.HashSet<>(out).size() == new java.util.HashSet<>(names).size() ? out : names;
+    }
+
+    /**
+     * {@code name + suffix}, the name cut short with "…" where the whole would be wider than {@code width} pixels in
+     * {@code font}: a 40-character expert id ran the reliability diagram's title, its ECE included, off the chart.
+     */
+    static String titleWithin(String name, String suffix, java.awt.Font font, int width) {
+        java.awt.font.FontRenderContext context = new java.awt.font.FontRenderContext(null, true, true);
+        String shown = name;
+        while (font.getStringBounds(shown + suffix, context).getWidth() > width && shown.length() > 1) {
+            shown = name.substring(0, shown.endsWith("…") ? shown.length() - 2 : shown.length() - 1) + "…";
+        }
+        return shown + suffix;
     }
 
     static double niceStep(double raw) {

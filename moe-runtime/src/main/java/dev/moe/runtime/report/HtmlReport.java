@@ -35,16 +35,31 @@ public final class HtmlReport {
      */
     public static String render(EvaluationReport report, String configText, String commandLine, Instant createdAt) {
         StringBuilder h = new StringBuilder(64 * 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>moe report: ")
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                // Without it a phone lays the page out 980 px wide and shrinks it to a third: unreadable.
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>moe report: ")
                 .append(escape(report.dataset())).append("</title>\n<style>")
-                .append("body{font-family:system-ui,sans-serif;max-width:860px;margin:2em auto;color:#222;line-height:1.4}")
+                // Text keeps a readable measure; tables may take more (40-character model names).
+                .append("body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}")
+                .append("p,h1,h2,h3,pre{max-width:860px}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .7em;text-align:right}")
                 .append(".notice{background:#fff4e0;border-left:4px solid #e69500;padding:.5em 1em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}tr.moe{font-weight:bold;background:#eef6ff}")
-                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3),#calibration td:nth-child(3),#class-routing td:nth-child(3),#class-routing td:nth-child(6){text-align:left}")
-                .append("pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:.85em}img{max-width:100%;display:block;margin:1em 0}")
+                .append(".meta{color:#555;font-size:.9em}code{background:#f3f3f3;padding:0 .2em}#as-run td,#gate-repeats td:nth-child(3),#calibration td:nth-child(3),#calibration th:nth-child(3),#class-routing td:nth-child(3),#class-routing td:nth-child(6){text-align:left}")
+                // The config's long comment lines wrap: in print a scrolled box is cut at the page's edge.
+                .append("pre{background:#f7f7f7;padding:1em;font-size:.85em;white-space:pre-wrap;overflow-wrap:anywhere}")
+                // A table or chart wider than a narrow screen scrolls sideways in its own box; the page itself never does.
+                .append(".scroll{overflow-x:auto;margin:1em 0}.scroll table{margin:0}img{max-width:100%;display:block}.scroll img{min-width:560px}")
                 .append("img.small{display:inline-block;max-width:49%;margin:.5em 0}.note{color:#444;border-left:4px solid #bbb;padding:.2em 1em}")
-                // "tribuo-ensemble" and "log-loss" broke at their hyphens in a full-width table.
-                .append("#results td:first-child,#results th,.arg{white-space:nowrap}")
+                // Names and figures stay whole: "tribuo-ensemble" and "log-loss" broke at their hyphens, "+0.039 ± 0.039" and
+                // a calibration bin's "0.74 → 0.82 (17)" across lines.
+                .append("#results td,#results th,.arg,.bin,#paired td:first-child,#calibration td:first-child,#experts td:first-child,")
+                .append("#candidates td:first-child,#class-routing td:nth-child(3),#class-routing td:nth-child(6){white-space:nowrap}")
+                // Where the mixture lost, the figure has the notices' colour: the notices are above, the figure is here.
+                .append("td.loss{background:#fff4e0;color:#8a4b00;font-weight:bold}")
+                .append("@media (max-width:600px){img.small{max-width:100%}}")
+                // On paper: no scroll boxes (nothing can scroll there), and no chart, table row or notice cut by a page break.
+                .append("@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}.scroll{overflow:visible}.scroll img{min-width:0}")
+                .append("img,tr,.notice,.note{break-inside:avoid}h2,h3{break-after:avoid}}")
                 .append("</style></head><body>\n");
         h.append("<h1>moe evaluation: ").append(escape(report.dataset())).append("</h1>\n");
         h.append("<p id=\"provenance\" class=\"meta\">moe ").append(escape(MoeVersion.get())).append(" · ")
@@ -78,7 +93,7 @@ public final class HtmlReport {
         for (String note : report.notes()) {
             h.append("<p class=\"note\">Note: ").append(escape(note)).append("</p>\n");
         }
-        h.append("<h2>Results</h2>\n<table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
+        h.append("<h2>Results</h2>\n<div class=\"scroll\"><table id=\"results\"><thead><tr><th>model</th><th>accuracy</th><th>± std</th>")
                 .append("<th>macro F1</th><th>weighted F1</th><th>log-loss</th><th>moe − model<br>(paired)</th></tr></thead><tbody>\n");
         // One repeat has no spread and no standard error: a "0.000" there would claim a certainty never measured (as in
         // the console table, which leaves them out).
@@ -88,12 +103,12 @@ public final class HtmlReport {
             h.append("<tr").append(r.model().equals("moe") ? " class=\"moe\"" : "").append("><td>").append(escape(r.model()))
                     .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(repeated ? f(r.std()) : "–")
                     .append("</td><td>").append(f(r.macroF1())).append("</td><td>").append(f(r.weightedF1()))
-                    .append("</td><td>").append(f(r.logLoss())).append("</td><td>")
+                    .append("</td><td>").append(f(r.logLoss())).append(c != null && c.accuracyDifference() < 0 ? "</td><td class=\"loss\">" : "</td><td>")
                     .append(c == null ? "" : repeated ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(),
                             c.accuracyStandardError()) : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference()))
                     .append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n");
+        h.append("</tbody></table></div>\n");
         if (!report.gate().candidates().isEmpty()) {
             h.append("<h2>How the combiner was chosen</h2>\n<p>Each candidate was cross-validated (5 folds) on the gate's rows,")
                     .append(" never on test rows. ")
@@ -102,13 +117,13 @@ public final class HtmlReport {
                             : "The learned candidate with the lowest log-loss was trained on all of them, unless averaging's log-loss"
                                     + " was lower by more than " + ReportWriter.floorMarginText(report) + " standard errors (paired"
                                     + " over the rows): averaging is the floor, taken where it clearly beat every learned combiner there.")
-                    .append("</p>\n<table><thead><tr><th>candidate</th>")
+                    .append("</p>\n<div class=\"scroll\"><table id=\"candidates\"><thead><tr><th>candidate</th>")
                     .append("<th>validation log-loss</th><th>validation accuracy</th><th>chosen in repeats</th></tr></thead><tbody>\n");
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
                 h.append("<tr><td>").append(escape(c.candidate())).append("</td><td>").append(f(c.logLoss())).append("</td><td>")
                         .append(f(c.accuracy())).append("</td><td>").append(c.timesChosen()).append("</td></tr>\n");
             }
-            h.append("</tbody></table>\n");
+            h.append("</tbody></table></div>\n");
         }
         String exponents = ReportWriter.productExponents(report);
         if (!exponents.isEmpty()) {
@@ -120,18 +135,19 @@ public final class HtmlReport {
         if (!paired.isEmpty()) {
             h.append("<p>The mixture against its best expert and the baselines, repeat by repeat on the same test rows")
                     .append(" (mean difference in accuracy ± its standard error over ").append(repeats(report.repeats()))
-                    .append("; above 0 the mixture is better):</p>\n<table id=\"paired\"><thead><tr><th>compared with</th>")
+                    .append("; above 0 the mixture is better):</p>\n<div class=\"scroll\"><table id=\"paired\"><thead><tr><th>compared with</th>")
                     .append("<th>moe − model accuracy</th><th>standard error</th></tr></thead><tbody>\n");
             for (EvaluationReport.Comparison c : paired) {
                 h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
-                        .append("</td><td>").append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
+                        .append(c.accuracyDifference() < 0 ? "</td><td class=\"loss\">" : "</td><td>")
+                        .append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
                         .append(repeated ? f(c.accuracyStandardError()) : "–").append("</td></tr>\n");
             }
-            h.append("</tbody></table>\n");
+            h.append("</tbody></table></div>\n");
             image(h, "Paired differences in accuracy", Charts.pairedDifferences(paired, report.repeats()));
         }
 
-        h.append("<h2>The mixture per label</h2>\n<table id=\"per-label\"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
+        h.append("<h2>The mixture per label</h2>\n<div class=\"scroll\"><table id=\"per-label\"><thead><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th>")
                 .append("<th>test rows").append(repeated ? ", all " + repeats(report.repeats()) + "</th><th>test rows per repeat" : "")
                 .append("</th></tr></thead><tbody>\n");
         for (EvaluationReport.ClassSummary c : report.moePerClass()) {
@@ -140,7 +156,7 @@ public final class HtmlReport {
                     .append(Math.round(c.support() * report.repeats())).append(repeated ? "</td><td>" + count(c.support()) : "")
                     .append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n");
+        h.append("</tbody></table></div>\n");
         image(h, "Confusion matrix", Charts.confusion(report.labels(), report.moeConfusion(), report.repeats()));
 
         calibration(h, report.results());
@@ -150,14 +166,14 @@ public final class HtmlReport {
         h.append("<p>Gate entropy ").append(f(routing.gateEntropy())).append(" nats, load CV ").append(f(routing.loadCv()))
                 .append(", importance CV ").append(f(routing.importanceCv())).append(", oracle accuracy (a row counts when any expert")
                 .append(" gets it right) ").append(f(routing.oracleAccuracy())).append(".</p>\n");
-        h.append("<table><thead><tr><th>expert</th><th>rows routed</th><th>utilization</th><th>mean weight</th>")
+        h.append("<div class=\"scroll\"><table id=\"experts\"><thead><tr><th>expert</th><th>rows routed</th><th>utilization</th><th>mean weight</th>")
                 .append("<th>accuracy on its rows</th><th>dead in repeats</th></tr></thead><tbody>\n");
         for (EvaluationReport.ExpertRouting e : routing.experts()) {
             h.append("<tr><td>").append(escape(e.expert())).append("</td><td>").append(f(e.share())).append("</td><td>")
                     .append(f(e.utilization())).append("</td><td>").append(f(e.meanWeight())).append("</td><td>")
-                    .append(f(e.routedAccuracy())).append("</td><td>").append(e.deadRepeats()).append("</td></tr>\n");
+                    .append(routedAccuracy(e.routedAccuracy())).append("</td><td>").append(e.deadRepeats()).append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n");
+        h.append("</tbody></table></div>\n");
         classRouting(h, routing.classes());
         image(h, "Expert utilization", Charts.utilization(routing.experts(), routing.fairShare()));
         if (savedMixture(report)) {
@@ -166,7 +182,7 @@ public final class HtmlReport {
             return h.append("</body></html>\n").toString();
         }
         image(h, "Gate weights per expert", Charts.gateWeights(report.gateWeights()));
-        h.append("<h2>Gate training</h2>\n<table id=\"gate-repeats\"><thead><tr><th>repeat</th><th>seed</th><th>combiner</th>")
+        h.append("<h2>Gate training</h2>\n<div class=\"scroll\"><table id=\"gate-repeats\"><thead><tr><th>repeat</th><th>seed</th><th>combiner</th>")
                 .append("<th>best epoch</th><th>validation loss</th></tr></thead><tbody>\n");
         EvaluationReport.Gate gate = report.gate();
         for (int r = 0; r < gate.bestEpoch().size(); r++) {
@@ -176,7 +192,7 @@ public final class HtmlReport {
                     .append(gate.bestEpoch().get(r)).append("</td><td>").append(Double.isNaN(loss) ? NO_VALIDATION : f(loss))
                     .append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n<p>Best epoch: the epochs the final gate trained (with early stopping, the epoch kept);")
+        h.append("</tbody></table></div>\n<p>Best epoch: the epochs the final gate trained (with early stopping, the epoch kept);")
                 .append(" validation loss: the early-stopping rows' log-loss at that epoch.")
                 .append(gate.chosen().stream().anyMatch(HtmlReport::newtonFit)
                         ? " The product is fitted exactly, by Newton steps, with no early stopping: its count is its loss values,"
@@ -211,14 +227,14 @@ public final class HtmlReport {
     }
 
     private static void appendConfig(StringBuilder h, EvaluationReport report, String configText) {
-        h.append("<h2>Config</h2>\n<h3>As run</h3>\n<table id=\"as-run\"><tbody>\n")
+        h.append("<h2>Config</h2>\n<h3>As run</h3>\n<div class=\"scroll\"><table id=\"as-run\"><tbody>\n")
                 .append("<tr><td>repeats</td><td>").append(report.repeats()).append("</td></tr>\n")
                 .append("<tr><td>seeds</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(", ")))).append("</td></tr>\n")
                 .append("<tr><td>routing strategy</td><td>").append(escape(report.strategy())).append(" (")
                 .append(escape(report.strategyParameters())).append(")").append(escape(unusedRouting(report))).append("</td></tr>\n")
                 .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n")
-                .append("</tbody></table>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
+                .append("</tbody></table></div>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
                 .append("<h3>The file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
                 .append(escape(configText == null ? "(none recorded)" : configText)).append("</pre>\n");
     }
@@ -267,7 +283,7 @@ public final class HtmlReport {
             h.append("<img class=\"small\" alt=\"").append(escape("Reliability of " + r.model())).append("\" src=\"data:image/png;base64,")
                     .append(Base64.getEncoder().encodeToString(Charts.reliability(r.model(), r.calibration()))).append("\">");
         }
-        h.append("\n<table id=\"calibration\"><thead><tr><th>model</th><th>ECE</th>")
+        h.append("\n<div class=\"scroll\"><table id=\"calibration\"><thead><tr><th>model</th><th>ECE</th>")
                 .append("<th>per bin: mean confidence → accuracy (rows)</th></tr></thead><tbody>\n");
         for (ModelResult r : results) {
             h.append("<tr><td>").append(escape(r.model())).append("</td><td>").append(f(r.calibration().expectedCalibrationError()))
@@ -275,19 +291,19 @@ public final class HtmlReport {
             List<Calibration.Bin> bins = r.calibration().bins();
             for (int b = 0; b < bins.size(); b++) {
                 Calibration.Bin bin = bins.get(b);
-                h.append(b == 0 ? "" : " · ").append(String.format(Locale.ROOT, "%.2f → %.2f (%d)", bin.meanConfidence(),
-                        bin.accuracy(), bin.rows()));
+                h.append(b == 0 ? "" : " · ").append("<span class=\"bin\">").append(String.format(Locale.ROOT, "%.2f → %.2f (%d)",
+                        bin.meanConfidence(), bin.accuracy(), bin.rows())).append("</span>");
             }
             h.append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n");
+        h.append("</tbody></table></div>\n");
     }
 
     /** Per true label: the expert the gate weights most there, how right it is there, and the one most often right. */
     private static void classRouting(StringBuilder h, List<ClassRouting> classes) {
         h.append("<h3>Whom the gate trusts, per class</h3>\n<p>The test rows of each true label (all repeats): the expert")
                 .append(" with the largest mean gate weight there and its accuracy there, against the expert most often right")
-                .append(" there, and the mixture's accuracy there.</p>\n<table id=\"class-routing\"><thead><tr><th>true label</th>")
+                .append(" there, and the mixture's accuracy there.</p>\n<div class=\"scroll\"><table id=\"class-routing\"><thead><tr><th>true label</th>")
                 .append("<th>test rows</th><th>weighted most</th><th>its mean weight</th><th>its accuracy here</th>")
                 .append("<th>most accurate here</th><th>its accuracy</th><th>moe's accuracy</th></tr></thead><tbody>\n");
         for (ClassRouting c : classes) {
@@ -296,12 +312,12 @@ public final class HtmlReport {
                     .append(f(c.mostWeightedAccuracy())).append("</td><td>").append(escape(c.mostAccurate())).append("</td><td>")
                     .append(f(c.mostAccurateAccuracy())).append("</td><td>").append(f(c.moeAccuracy())).append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n");
+        h.append("</tbody></table></div>\n");
     }
 
     private static void image(StringBuilder h, String alt, byte[] png) {
-        h.append("<img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png)).append("\">\n");
+        h.append("<div class=\"scroll\"><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"></div>\n");
     }
 
     /** The best expert (the one the mixture is closest to or behind most) and every baseline. */
@@ -316,6 +332,11 @@ public final class HtmlReport {
     /** A mean count: whole numbers as such, one decimal otherwise. */
     static String count(double v) {
         return Math.abs(v - Math.rint(v)) < 1e-9 ? String.valueOf(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** An expert's accuracy on the rows routed to it, or that it got none (it read "NaN"). */
+    static String routedAccuracy(double v) {
+        return Double.isNaN(v) ? "no rows" : f(v);
     }
 
     private static String f(double v) {

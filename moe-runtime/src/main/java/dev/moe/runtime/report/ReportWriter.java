@@ -70,6 +70,15 @@ public final class ReportWriter {
      * and a plain line for each model the mixture lost to.
      */
     public static String table(EvaluationReport report) {
+        return table(report, WIDTH);
+    }
+
+    /**
+     * As {@link #table(EvaluationReport)}, its sentences wrapped at {@code columns} (at most {@link #WIDTH}): a
+     * terminal narrower than the lines broke them again mid-word ("(sum 1" / ".25)").
+     */
+    public static String table(EvaluationReport report, int columns) {
+        int lineWidth = Math.max(20, Math.min(WIDTH, columns));
         int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
         boolean repeated = report.repeats() > 1;
         StringBuilder out = new StringBuilder();
@@ -91,32 +100,32 @@ public final class ReportWriter {
             }
             out.append(row.stripTrailing()).append(System.lineSeparator());
         }
-        wrapped(out, combiner(report));
+        wrapped(out, combiner(report), lineWidth);
         EvaluationReport.Routing routing = report.routing();
         StringBuilder weights = new StringBuilder("mean gate weight:");
         for (EvaluationReport.ExpertRouting e : routing.experts()) {
             weights.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? " (dead)" : ""));
         }
-        wrapped(out, weights.toString());
+        wrapped(out, weights.toString(), lineWidth);
         String exponents = productExponents(report);
         if (!exponents.isEmpty()) {
-            wrapped(out, exponents);
+            wrapped(out, exponents, lineWidth);
         }
-        wrapped(out, String.format(Locale.ROOT, "oracle accuracy %.3f (a row counts when any expert is right)", routing.oracleAccuracy()));
+        wrapped(out, String.format(Locale.ROOT, "oracle accuracy %.3f (a row counts when any expert is right)", routing.oracleAccuracy()), lineWidth);
         if (!report.gate().candidates().isEmpty()) {
-            wrapped(out, "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; " + choiceRule(report) + "):");
+            wrapped(out, "combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; " + choiceRule(report) + "):", lineWidth);
             List<String> candidates = new ArrayList<>();
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
                 candidates.add(String.format(Locale.ROOT, "%s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
                         c.timesChosen() > 0 ? " [chosen " + c.timesChosen() + "x]" : ""));
             }
-            wrapped(out, "  " + String.join(" · ", candidates));
+            wrapped(out, "  " + String.join(" · ", candidates), lineWidth);
         }
         for (String notice : report.notices()) {
-            wrapped(out, "notice: " + notice);
+            wrapped(out, "notice: " + notice, lineWidth);
         }
         for (String note : report.notes()) {
-            wrapped(out, "note: " + note);
+            wrapped(out, "note: " + note, lineWidth);
         }
         return out.toString();
     }
@@ -159,10 +168,15 @@ public final class ReportWriter {
      * brackets), continued two spaces in.
      */
     static void wrapped(StringBuilder out, String text) {
+        wrapped(out, text, WIDTH);
+    }
+
+    /** As {@link #wrapped(StringBuilder, String)}, at {@code width} columns. */
+    static void wrapped(StringBuilder out, String text, int width) {
         String indent = "";
         String rest = text;
-        while (indent.length() + rest.length() > WIDTH) {
-            int room = WIDTH - indent.length();
+        while (indent.length() + rest.length() > width) {
+            int room = width - indent.length();
             int cut = rest.lastIndexOf(' ', room);
             if (cut <= 0) {
                 break; // one word longer than the line: left whole

@@ -143,6 +143,15 @@ class ExperimentTest {
         assertTrue(table.contains("product exponents (mean over 2 repeats): expert1 "));
         // The product weighs the experts without the routing strategy, so the report names the product, not a routing.
         assertTrue(table.contains("combiner product 2/2\n") || table.contains("combiner product 2/2\r\n"), table);
+        // For a terminal of 60 columns the sentences are wrapped at 60 (the rows of the table itself are as they are), the
+        // same words.
+        String narrow = dev.moe.runtime.report.ReportWriter.table(report, 60);
+        java.util.Set<String> models = new java.util.HashSet<>(report.results().stream().map(r -> r.model()).toList());
+        models.add("model");
+        for (String line : narrow.lines().skip(1).toList()) {
+            assertTrue(models.contains(line.split(" ")[0]) || line.length() <= 60, "wider than 60 columns: " + line);
+        }
+        assertEquals(table.replaceAll("\\s+", " "), narrow.replaceAll("\\s+", " "));
         // Any other combiner has none.
         assertEquals(java.util.List.of(), experiment(SMALL_SEED.replace("epochs: 150", "epochs: 20")).train(7, "", ProgressListener.SILENT)
                 .gate().exponents());

@@ -52,4 +52,18 @@ class ReportWriterWrapTest {
         assertEquals(List.of("combiner chosen by 5-fold cross-validation on the gate's rows (log-loss, accuracy; averaging only",
                 "  where its log-loss is lower by more than 2 standard errors):"), out.toString().lines().toList());
     }
+
+    /** For a narrow terminal: at 40 columns, between words, nothing lost. */
+    @Test
+    void aSentenceIsWrappedAtATerminalsWidth() {
+        String notice = "notice: the mixture (product) is less accurate than its best expert, mlp: -0.010 ± 0.014 (paired over 3 repeats)";
+        StringBuilder out = new StringBuilder();
+        ReportWriter.wrapped(out, notice, 40);
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(true, lines.size() >= 3, out.toString());
+        for (String line : lines) {
+            assertEquals(true, line.length() <= 40, line);
+        }
+        assertEquals(notice, String.join(" ", lines.stream().map(String::strip).toList()), "no word lost");
+    }
 }
