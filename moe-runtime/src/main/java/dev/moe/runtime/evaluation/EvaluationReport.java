@@ -13,7 +13,7 @@ import java.util.Map;
  * with {@code model} and {@code accuracy}) is the stable part scripts read.
  *
  * @param moeConfusion     the mixture's confusion matrix summed over the repeats (rows: true label)
- * @param moePerClass      the mixture's per-label precision, recall and F1, averaged over the repeats
+ * @param moePerClass      the mixture's per-label precision, recall and F1, each averaged over the repeats that define it
  * @param routing          how the gate routed the test rows, averaged over the repeats
  * @param gateWeights      per expert, its gate weight on each test row of the first repeat
  * @param gateLossFirstRepeat the gate's mean training loss per epoch, first repeat
@@ -111,6 +111,37 @@ public record EvaluationReport(
 
     public record ClassSummary(String label, double precision, double recall, double f1, double support) { }
 
+    /**
+     * One label's figures over the repeats, each averaged over the repeats where it is defined: recall where the label
+     * had test rows, precision where it was predicted, F1 where either. A repeat whose test rows lack a rare label
+     * (shuttle's Bpv.Open) has no recall of it; counted as 0, it halved the recall of a label predicted right every time.
+     * A figure no repeat defines is 0, as Tribuo gives it.
+     */
+    static ClassSummary classSummary(String name, int label, List<ClassificationMetrics> repeats) {
+        List<Double> precision = new ArrayList<>();
+        List<Double> recall = new ArrayList<>();
+        List<Double> f1 = new ArrayList<>();
+        for (ClassificationMetrics m : repeats) {
+            ClassificationMetrics.ClassMetrics figures = m.perClass().get(label);
+            int predicted = 0;
+            for (int[] row : m.confusion()) {
+                predicted += row[label];
+            }
+            if (predicted > 0) {
+                precision.add(figures.precision());
+            }
+            if (figures.support() > 0) {
+                recall.add(figures.recall());
+            }
+            if (predicted > 0 || figures.support() > 0) {
+                f1.add(figures.f1());
+            }
+        }
+        return new ClassSummary(name, precision.isEmpty() ? 0 : ModelResult.mean(precision),
+                recall.isEmpty() ? 0 : ModelResult.mean(recall), f1.isEmpty() ? 0 : ModelResult.mean(f1),
+                ModelResult.mean(repeats.stream().map(m -> (double) m.perClass().get(label).support()).toList()));
+    }
+
     /** The mixture's row in reports. */
     public static final String MOE = "moe";
 
@@ -154,12 +185,7 @@ public record EvaluationReport(
         }
         List<ClassSummary> perClass = new ArrayList<>();
         for (int t = 0; t < c; t++) {
-            int label = t;
-            perClass.add(new ClassSummary(first.labelNames().get(t),
-                    ModelResult.mean(moe.stream().map(m -> m.perClass().get(label).precision()).toList()),
-                    ModelResult.mean(moe.stream().map(m -> m.perClass().get(label).recall()).toList()),
-                    ModelResult.mean(moe.stream().map(m -> m.perClass().get(label).f1()).toList()),
-                    ModelResult.mean(moe.stream().map(m -> (double) m.perClass().get(label).support()).toList())));
+            perClass.add(classSummary(first.labelNames().get(t), t, moe));
         }
 
         Routing routing = averageRouting(runs, confusion);

@@ -53,4 +53,28 @@ class EvaluationReportTest {
         List<ModelResult> winning = List.of(model("a", 0.70, 0.72), model("uniform", 0.70, 0.70), model("moe", 0.78, 0.80));
         assertEquals(List.of(), EvaluationReport.notices(EvaluationReport.compare(winning, List.of("a")), 2, "constant"));
     }
+
+    /** Shuttle's rare label: right in the one repeat that had it, absent from the other; its recall was shown as 0.5. */
+    @Test
+    void aLabelsFiguresAreAveragedOverTheRepeatsThatDefineThem() {
+        List<String> labels = List.of("a", "b", "rare");
+        dev.moe.api.FloatMatrix withRare = new dev.moe.api.FloatMatrix(3, 3, new float[] {
+            0.8f, 0.1f, 0.1f,
+            0.1f, 0.8f, 0.1f,
+            0.1f, 0.1f, 0.8f});
+        ClassificationMetrics first = TribuoEvaluation.evaluate(withRare, new int[] {0, 1, 2}, labels);
+        // The second repeat has no 'rare' row, and predicts it once, wrongly (a row of b).
+        dev.moe.api.FloatMatrix without = new dev.moe.api.FloatMatrix(2, 3, new float[] {
+            0.8f, 0.1f, 0.1f,
+            0.1f, 0.1f, 0.8f});
+        ClassificationMetrics second = TribuoEvaluation.evaluate(without, new int[] {0, 1}, labels);
+        EvaluationReport.ClassSummary rare = EvaluationReport.classSummary("rare", 2, List.of(first, second));
+        assertEquals(1.0, rare.recall(), 1e-12);      // defined in the first repeat only
+        assertEquals(0.5, rare.precision(), 1e-12);   // 1 and 0: predicted in both
+        assertEquals(0.5, rare.f1(), 1e-12);          // 1 and 0: defined in both
+        assertEquals(0.5, rare.support(), 1e-12);
+        EvaluationReport.ClassSummary b = EvaluationReport.classSummary("b", 1, List.of(first, second));
+        assertEquals(0.5, b.recall(), 1e-12);         // 1, then 0
+        assertEquals(1.0, b.precision(), 1e-12);      // predicted in the first repeat only
+    }
 }
