@@ -103,32 +103,27 @@ public final class Experiment {
 
     RunResult runOnce(int repeat, long seed, ProgressListener progress) {
         String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
-        try (SideBaselines side = new SideBaselines()) {
-            TrainedRun run = train(seed, prefix, progress, side);
-            try (MixtureModel done = run.model()) {
-                return evaluate(run, seed, prefix, progress, side);
-            }
+        TrainedRun run = train(seed, prefix, progress);
+        try (MixtureModel done = run.model()) {
+            return evaluate(run, seed, prefix, progress);
         }
     }
 
-    private RunResult evaluate(TrainedRun run, long seed, String prefix, ProgressListener progress, SideBaselines side) {
+    private RunResult evaluate(TrainedRun run, long seed, String prefix, ProgressListener progress) {
         progress.step(prefix + "evaluating");
         Dataset test = run.data().subset(run.plan().testRows());
         List<String> labels = run.data().labelNames();
         Map<String, ClassificationMetrics> metrics = new LinkedHashMap<>();
-        // Started while the combiner was chosen, unless the mixture's experts are not those (fine-tuned with the gate).
-        boolean started = side.startedFor(run.model().experts());
         List<FloatMatrix> expertProbabilities = new ArrayList<>();
-        for (int k = 0; k < run.model().experts().size(); k++) {
-            AlignedExpert expert = run.model().experts().get(k);
-            FloatMatrix p = started ? side.testProbabilities().get(k) : expert.predict(test.features());
+        for (AlignedExpert expert : run.model().experts()) {
+            FloatMatrix p = expert.predict(test.features());
             expertProbabilities.add(p);
             metrics.put(expert.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
         metrics.put(Baselines.UNIFORM, TribuoEvaluation.evaluate(Baselines.uniform(expertProbabilities), test.labels(), labels));
-        metrics.put(Baselines.STACKING, TribuoEvaluation.evaluate(started ? side.stacking()
-                : Baselines.stacking(run.gateData(), expertProbabilities, labels, mix(seed, 4)), test.labels(), labels));
-        (started ? side.provided() : Baselines.provided(run.model().experts(), test.features(), run.data().featureNames(), labels))
+        metrics.put(Baselines.STACKING, TribuoEvaluation.evaluate(
+                Baselines.stacking(run.gateData(), expertProbabilities, labels, mix(seed, 4)), test.labels(), labels));
+        Baselines.provided(run.model().experts(), test.features(), run.data().featureNames(), labels)
                 .forEach((name, p) -> metrics.put(name, TribuoEvaluation.evaluate(p, test.labels(), labels)));
         for (int b = 0; b < config.baselines().size(); b++) {
             MoeConfig.ExpertConfig baseline = config.baselines().get(b);
@@ -162,11 +157,6 @@ public final class Experiment {
      * @param prefix put before each progress step (e.g. "repeat 2/10: ")
      */
     public TrainedRun train(long seed, String prefix, ProgressListener progress) {
-        return train(seed, prefix, progress, null);
-    }
-
-    /** As {@link #train(long, String, ProgressListener)}; {@code side}, when not null, starts the baselines early. */
-    private TrainedRun train(long seed, String prefix, ProgressListener progress, SideBaselines side) {
         expertFactory.checkParameters(config.experts());
         expertFactory.checkParameters(config.baselines());
         GateOptionsFactory.checkStrategy(config, strategy);
@@ -179,7 +169,7 @@ public final class Experiment {
             // "split: leaves 2 gate rows ...": the key once, for the config's line.
             throw new MoeException(config.source() + ": split: " + e.getMessage().replaceFirst("^split ", ""));
         }
-        return train(data, plan, seed, prefix, progress, side);
+        return train(data, plan, seed, prefix, progress);
     }
 
     /**
@@ -188,11 +178,6 @@ public final class Experiment {
      * @param plan which rows train the experts and the gate (its test rows are not used here)
      */
     public TrainedRun train(Dataset data, SplitPlan plan, long seed, String prefix, ProgressListener progress) {
-        return train(data, plan, seed, prefix, progress, null);
-    }
-
-    private TrainedRun train(Dataset data, SplitPlan plan, long seed, String prefix, ProgressListener progress,
-                             SideBaselines side) {
         CategoricalEncoding encoding = CategoricalEncoding.none(data.featureNames());
         if (data.hasText()) {
             // The levels come from the rows the model is fitted on; a test row's unseen level encodes as none of them.
@@ -226,11 +211,6 @@ public final class Experiment {
         if (candidates.size() > 1 && built.gateData().rows() < SELECTION_FOLDS) {
             throw new MoeException(config.source() + ": gate: " + built.gateData().rows() + " gate rows are too few to choose"
                     + " a combiner by " + SELECTION_FOLDS + "-fold cross-validation; use more data or set gate.choose: gate");
-        }
-        if (side != null && candidates.stream().noneMatch(c -> c.options().fineTuneExperts())) {
-            // The experts are final (none is fine-tuned with the gate): the baselines on them run beside the choice.
-            side.start(built.experts(), built.gateData(), data.features().selectRows(plan.testRows()), data.featureNames(),
-                    data.labelNames(), mix(seed, 4));
         }
         GateSelection.Result selection = new GateSelection(gateTrainer, config.gate().floorMarginOrDefault()).select(built.gateData(), data.labelNames(),
                 built.experts(), candidates, SELECTION_FOLDS, mix(seed, 2), progress::gateEpoch);

@@ -7,6 +7,7 @@ import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.nn.Permutations;
 import dev.moe.gating.training.GateData;
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.scoring.ParallelBlocks;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
 import java.util.ArrayList;
@@ -14,12 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Builds the configured experts for one repeat and the rows the gate learns from, in one of two ways:
@@ -151,67 +146,26 @@ final class ExpertTraining {
     }
 
     /**
-     * Runs the tasks side by side; results in the tasks' order, the first failure seen rethrown. Each result is counted
-     * to {@code progress} as an expert's fit when it is done. Up to twice as many tasks as cores all run at once, the
-     * system sharing the cores out: three equal fits on two cores then take 1.5 fits' time, not two (two, then the
-     * third alone). More run one per core, each thread taking the next task as soon as its own is done: every fit is
-     * kept until all are done anyway, so nothing is gained by waiting for them in order (which left a core idle
-     * while a longer fit ahead of the queue finished).
+     * Runs the tasks side by side; results in the tasks' order, the first failure rethrown. Each result is counted to
+     * {@code progress} as an expert's fit. Up to twice as many tasks as cores all run at once, the system sharing the
+     * cores out: three equal fits on two cores then take 1.5 fits' time, not two (two, then the third alone). More
+     * run one per core, so that memory stays a few fits' worth.
      */
-    static <T> List<T> runAll(List<Callable<T>> tasks, ProgressListener progress) {
+    private static <T> List<T> runAll(List<Callable<T>> tasks, ProgressListener progress) {
+        List<T> results = new ArrayList<>(tasks.size());
         progress.expertFit(0, tasks.size());
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = tasks.size() <= 2 * cores ? Math.max(1, tasks.size()) : cores;
-        ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread t = new Thread(runnable, "moe-fits");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            CompletionService<T> done = new ExecutorCompletionService<>(pool);
-            List<Future<T>> futures = new ArrayList<>(tasks.size());
+        try (ParallelBlocks<T> pool = new ParallelBlocks<>(threads, result -> {
+            results.add(result);
+            progress.expertFit(results.size(), tasks.size());
+        })) {
             for (Callable<T> task : tasks) {
-                futures.add(done.submit(task));
+                pool.submit(task);
             }
-            for (int finished = 1; finished <= tasks.size(); finished++) {
-                result(take(done));
-                progress.expertFit(finished, tasks.size());
-            }
-            List<T> results = new ArrayList<>(tasks.size());
-            for (Future<T> future : futures) {
-                results.add(result(future));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
+            pool.finish();
         }
-    }
-
-    private static <T> Future<T> take(CompletionService<T> done) {
-        try {
-            return done.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MoeException("interrupted", e);
-        }
-    }
-
-    /** A finished task's result; a failure in it is rethrown as it was thrown. */
-    private static <T> T result(Future<T> task) {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MoeException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new MoeException(String.valueOf(e.getCause()), e.getCause());
-        }
+        return results;
     }
 
     /** {@code rows[positions[i]]} for each i: fold positions back to data set rows. */

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,40 +166,5 @@ class ExpertTrainingTest {
             assertEquals(0f, gate.get(r, seen));
         }
         assertTrue(result.experts().get(0).predict(data.features().selectRows(plan.expertPool())).get(0, seen) == 1f);
-    }
-
-    /**
-     * A fit waits for the last one: a thread free must take the next task while an earlier one is still running, not
-     * wait for the tasks in order (which left a core idle, and here would never end). Results stay in the tasks' order.
-     */
-    @Test
-    @org.junit.jupiter.api.Timeout(30)
-    void runAllHandsTheNextTaskToAFreeThreadAndKeepsTheTasksOrder() {
-        int n = 2 * Runtime.getRuntime().availableProcessors() + 1;  // more than twice the cores: one thread per core
-        java.util.concurrent.CountDownLatch last = new java.util.concurrent.CountDownLatch(1);
-        List<java.util.concurrent.Callable<Integer>> tasks = new java.util.ArrayList<>();
-        tasks.add(() -> {
-            last.await();
-            return 0;
-        });
-        for (int i = 1; i < n; i++) {
-            int index = i;
-            tasks.add(() -> {
-                if (index == n - 1) {
-                    last.countDown();
-                }
-                return index;
-            });
-        }
-        List<Integer> counted = new java.util.ArrayList<>();
-        List<Integer> results = ExpertTraining.runAll(tasks, new ProgressListener() {
-            @Override
-            public void expertFit(int done, int total) {
-                assertEquals(n, total);
-                counted.add(done);
-            }
-        });
-        assertEquals(IntStream.range(0, n).boxed().toList(), results);
-        assertEquals(IntStream.rangeClosed(0, n).boxed().toList(), counted);
     }
 }
