@@ -1,8 +1,5 @@
 package dev.moe.experts.tribuo;
 
-import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
@@ -49,7 +46,7 @@ final class CategoricalFields {
     }
 
     private static void walk(Provenance p, Set<String> fields) {
-        if (p instanceof ObjectProvenance object) {
+        ProvenanceTree.forEachObject(p, object -> {
             boolean identity = IDENTITY_PROCESSOR.equals(object.getClassName());
             for (Pair<String, Provenance> field : object) {
                 if (identity && field.getA().equals("fieldName") && field.getB() instanceof PrimitiveProvenance<?> name) {
@@ -58,14 +55,6 @@ final class CategoricalFields {
                     walk(field.getB(), fields);
                 }
             }
-        } else if (p instanceof ListProvenance<?> list) {
-            for (Provenance item : list) {
-                walk(item, fields);
-            }
-        } else if (p instanceof MapProvenance<?> map) {
-            for (Pair<String, ? extends Provenance> entry : map) {
-                walk(entry.getB(), fields);
-            }
-        }
+        });
     }
 }

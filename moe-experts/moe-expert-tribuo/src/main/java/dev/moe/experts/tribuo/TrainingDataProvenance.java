@@ -1,7 +1,5 @@
 package dev.moe.experts.tribuo;
 
-import com.oracle.labs.mlrg.olcut.provenance.ListProvenance;
-import com.oracle.labs.mlrg.olcut.provenance.MapProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
@@ -61,41 +59,35 @@ final class TrainingDataProvenance {
     }
 
     private static void walk(Provenance p, Found found) {
-        if (p instanceof ObjectProvenance object) {
-            Double proportion = null;
-            Object seed = null;
-            Boolean trainSide = null;
-            for (Pair<String, Provenance> field : object) {
-                String key = field.getA();
-                Provenance value = field.getB();
-                if (value instanceof HashProvenance hash && key.equals("resource-hash")) {
-                    found.hashes.add(hash.getValue().toLowerCase(Locale.ROOT));
-                } else if (key.equals("dataPath") && value instanceof PrimitiveProvenance<?> path) {
-                    found.paths.add(String.valueOf(path.getValue()));
-                } else if (key.equals("train-proportion") && value instanceof PrimitiveProvenance<?> v && v.getValue() instanceof Number n) {
-                    proportion = n.doubleValue();
-                } else if (key.equals("seed") && value instanceof PrimitiveProvenance<?> v) {
-                    seed = v.getValue();
-                } else if (key.equals("is-train") && value instanceof PrimitiveProvenance<?> v && v.getValue() instanceof Boolean b) {
-                    trainSide = b;
-                } else {
-                    walk(value, found);
-                }
+        ProvenanceTree.forEachObject(p, object -> walkObject(object, found));
+    }
+
+    private static void walkObject(ObjectProvenance object, Found found) {
+        Double proportion = null;
+        Object seed = null;
+        Boolean trainSide = null;
+        for (Pair<String, Provenance> field : object) {
+            String key = field.getA();
+            Provenance value = field.getB();
+            if (value instanceof HashProvenance hash && key.equals("resource-hash")) {
+                found.hashes.add(hash.getValue().toLowerCase(Locale.ROOT));
+            } else if (key.equals("dataPath") && value instanceof PrimitiveProvenance<?> path) {
+                found.paths.add(String.valueOf(path.getValue()));
+            } else if (key.equals("train-proportion") && value instanceof PrimitiveProvenance<?> v && v.getValue() instanceof Number n) {
+                proportion = n.doubleValue();
+            } else if (key.equals("seed") && value instanceof PrimitiveProvenance<?> v) {
+                seed = v.getValue();
+            } else if (key.equals("is-train") && value instanceof PrimitiveProvenance<?> v && v.getValue() instanceof Boolean b) {
+                trainSide = b;
+            } else {
+                walk(value, found);
             }
-            if (proportion != null && trainSide != null && found.split == null) {
-                // Tribuo's TrainTestSplitter: the model saw the training side (or, oddly, the test side) of the file.
-                double share = trainSide ? proportion : 1 - proportion;
-                found.split = String.format(Locale.ROOT, "%s side of a train/test split (%.2f of the rows, seed %s)",
-                        trainSide ? "training" : "test", share, seed);
-            }
-        } else if (p instanceof ListProvenance<?> list) {
-            for (Provenance item : list) {
-                walk(item, found);
-            }
-        } else if (p instanceof MapProvenance<?> map) {
-            for (Pair<String, ? extends Provenance> entry : map) {
-                walk(entry.getB(), found);
-            }
+        }
+        if (proportion != null && trainSide != null && found.split == null) {
+            // Tribuo's TrainTestSplitter: the model saw the training side (or, oddly, the test side) of the file.
+            double share = trainSide ? proportion : 1 - proportion;
+            found.split = String.format(Locale.ROOT, "%s side of a train/test split (%.2f of the rows, seed %s)",
+                    trainSide ? "training" : "test", share, seed);
         }
     }
 }
