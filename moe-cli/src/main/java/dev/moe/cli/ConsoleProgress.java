@@ -57,8 +57,11 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
                 .clearDisplayOnFinish().build();
         this.err = err;
         bar.setExtraMessage("starting (Java, ND4J)");
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopped, "moe-progress"));
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
+
+    /** Run at exit only while the line is drawn: {@link #close} takes it away again (a JVM kept one per run before). */
+    private final Thread onExit = new Thread(this::stopped, "moe-progress");
 
     private final PrintStream err;
 
@@ -221,6 +224,11 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         if (bar != null && !closed) {
             closed = true;
             bar.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // The JVM is exiting already: the hook finds the line closed and does nothing.
+            }
         }
         if (previousErr != null) {
             System.err.flush();
