@@ -121,6 +121,9 @@ public final class Main {
         if (spi != null) {
             return spi;
         }
+        if (e instanceof UnsupportedClassVersionError version) {
+            return ProviderRegistry.builtForNewerJava(version); // a library jar of the plugin's, loaded once used
+        }
         String message = String.valueOf(e.getMessage());
         if (e instanceof NoClassDefFoundError && !message.contains(" ")) {
             return "class " + message.replace('/', '.') + " is in none of the plugin's jars nor in moe: a jar it needs"

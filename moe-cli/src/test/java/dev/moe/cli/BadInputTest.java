@@ -262,7 +262,9 @@ class BadInputTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path jar = explodingPlugin(plugins.resolve("exploding-1.0.jar"));
         Path input = PredictCommandTest.csv(dir.resolve("rows.csv"), dev.moe.runtime.data.SyntheticSeedSource.generate(20, 1));
-        String message = jar + ": cannot load expert provider: java.lang.IllegalStateException: native library libboom.so not found"
+        String message = jar + ": cannot load expert provider: the constructor of evil.ExplodingProvider threw"
+                + " java.lang.IllegalStateException: native library libboom.so not found (a provider's constructor runs whenever"
+                + " the plugins folder is read: leave work that can fail to load() or train())"
                 + " (every plugin in the folder is loaded before the config is read: its provider names are unknown until then;"
                 + " move it out of the folder to run without it)";
         // A saved mixture loads only the plugins it records: this jar's code never runs for it.
