@@ -584,7 +584,10 @@ class SafetyTest {
         pluginJar(plugins.resolve("bad.jar"), "Bad", provider("Bad", "bad", "", row));
         Path bad = Files.writeString(dir.resolve("bad.yaml"), PredictCommandTest.SEED.replace("experts:\n",
                 "experts:\n  - { id: bad, provider: bad }\n"));
-        refusedMatching(Pattern.quote("expert 'bad' returned an invalid probability row (row 1 of the ") + "\\d+" + Pattern.quote(problem),
+        // The class and its jar: the plugin whose code answered so (the id named the config's entry only), and the rule.
+        refusedMatching(Pattern.quote("expert 'bad' (evil.Bad$1 in bad.jar) returned an invalid probability row (row 1 of the ") + "\\d+"
+                        + Pattern.quote(problem + "; predict must return probabilities: each finite and non-negative, each row"
+                        + " summing to 1 (within 0.001)"),
                 "train", bad.toString(), "-o", dir.resolve("b.moe").toString(), "--plugins", plugins.toString(), "-q");
     }
 
