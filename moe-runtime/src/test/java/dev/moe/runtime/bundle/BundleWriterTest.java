@@ -144,7 +144,7 @@ class BundleWriterTest {
         MoeException missing = assertThrows(MoeException.class, () -> new BundleReader(BundleFixtures.REGISTRY).read(target));
         assertEquals(target + ": needs expert provider 'pretrained-linear' (from classpath (test-classes/)), not installed here "
                 + "(known expert providers: " + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
-                + "; add the plugin's jar to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", missing.getMessage());
+                + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", missing.getMessage());
 
         // A plugin whose code throws while the bundle loads is named, with what it threw.
         TestProviders.Pretrained.FAIL_LOADS.set(true);
