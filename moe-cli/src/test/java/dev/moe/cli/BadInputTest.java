@@ -317,6 +317,40 @@ class BadInputTest {
     }
 
     @Test
+    void aPluginFolderWithALibraryBuiltForANewerJava() throws Exception {
+        // The library's class is loaded when the provider first uses it: "cannot run its code: UnsupportedClassVersionError
+        // ... (a jar it needs is missing from its folder, or is of another version ...)", which is neither.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createDirectories(src.resolve("lib"));
+        Files.createDirectories(src.resolve("modern"));
+        Files.writeString(src.resolve("lib/Modern.java"), """
+                package lib;
+                public final class Modern { public static String say() { return "modern"; } }
+                """);
+        Files.writeString(src.resolve("modern/ModernProvider.java"), """
+                package modern;
+                public final class ModernProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "modern"; }
+                    public String description() { return lib.Modern.say(); }
+                }
+                """);
+        Path classes = compileAgainstApi(src.resolve("lib/Modern.java"), src.resolve("modern/ModernProvider.java"));
+        Path modern = classes.resolve("lib/Modern.class");
+        byte[] bytes = Files.readAllBytes(modern);
+        int running = Runtime.version().feature();
+        bytes[7] = (byte) (running + 44 + 4); // as javac --release (running + 4) marks it
+        Files.write(modern, bytes);
+        Path folder = Files.createDirectories(dir.resolve("plugins/modern"));
+        pluginJar(folder.resolve("modern-1.0.jar"), "modern.ModernProvider", classes, "modern/ModernProvider");
+        pluginJar(folder.resolve("lib-1.0.jar"), "", classes, "lib/Modern");
+        refused("plugin " + folder + ": class lib.Modern was compiled for Java " + (running + 4) + " (class file version "
+                        + (running + 48) + "), and moe runs on Java " + running + ": build the plugin with --release " + running
+                        + " (Maven: <maven.compiler.release>" + running + "</maven.compiler.release>), or run moe on Java "
+                        + (running + 4) + " or later",
+                "experts", "--plugins", dir.resolve("plugins").toString());
+    }
+
+    @Test
     void aPluginBuiltAgainstANewerSpi() throws Exception {
         // Compiled against a moe-api with a class this one lacks: that is no jar missing from the plugin's folder (as
         // the message said), and no jar the user could add; the plugin wants another moe.
