@@ -292,8 +292,24 @@ public final class AlignedExpert {
 
     /** Probabilities in the data set's label order for a block of the data set's rows. */
     public FloatMatrix predict(FloatMatrix datasetRows) {
-        FloatMatrix own = expert.predict(expertFeatures(datasetRows));
-        return toDatasetLabels(own, datasetRows.rows());
+        FloatMatrix in = expertFeatures(datasetRows);
+        // A plugin's code runs with its own class loader as the thread's context loader, as its provider's load and train
+        // do: a library that looks classes up through it (a lazy first-batch set-up, ServiceLoader) finds the plugin's.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        ClassLoader own = expert.getClass().getClassLoader();
+        FloatMatrix out;
+        if (own == null || own == previous) {
+            out = expert.predict(in);
+        } else {
+            thread.setContextClassLoader(own);
+            try {
+                out = expert.predict(in);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+        return toDatasetLabels(out, datasetRows.rows());
     }
 
     FloatMatrix toDatasetLabels(FloatMatrix own, int expectedRows) {

@@ -174,4 +174,43 @@ class ProviderRegistryTest {
                 + folder.resolve("twice-2.0.jar") + "; a config names providers by name, so keep one of them (two versions of"
                 + " one plugin?), or rename one provider", e.getMessage());
     }
+
+    @Test
+    void aPluginExpertPredictsWithItsOwnLoaderAsTheContextLoader() throws Exception {
+        // load and train ran with the plugin's loader as the thread's context loader, predict with moe's: a library
+        // set up lazily on the first batch (ServiceLoader, Class.forName through the context loader) failed to find the
+        // plugin's own classes, with a ClassNotFoundException from the plugin's code.
+        Path folder = Files.createDirectories(dir.resolve("plugins"));
+        Path built = TestJars.jar(Files.createTempDirectory(dir, "build-").resolve("lazy-1.0.jar"), Map.of("lazy.Lazy", """
+                package lazy;
+                import dev.moe.api.*;
+                import java.util.*;
+                public final class Lazy implements ExpertProvider {
+                    public String name() { return "lazy"; }
+                    public Expert load(ExpertSpec spec) {
+                        return new AbstractExpert(new ExpertSignature(spec.id(), List.of("f"), List.of("a", "b"),
+                                ExpertProvenance.trained("lazy", Map.of()))) {
+                            public FloatMatrix predict(FloatMatrix x) {
+                                try {
+                                    Thread.currentThread().getContextClassLoader().loadClass("lazy.Lazy");
+                                } catch (ClassNotFoundException e) {
+                                    throw new IllegalStateException("not found through the context loader: " + e.getMessage());
+                                }
+                                float[] p = new float[x.rows() * 2];
+                                java.util.Arrays.fill(p, 0.5f);
+                                return new FloatMatrix(x.rows(), 2, p);
+                            }
+                        };
+                    }
+                }
+                """), Map.of("META-INF/services/dev.moe.api.ExpertProvider", "lazy.Lazy\n"), List.of());
+        Files.copy(built, folder.resolve(built.getFileName()));
+        ProviderRegistry registry = ProviderRegistry.discover(ProviderRegistryTest.class.getClassLoader(), folder);
+        dev.moe.api.Expert expert = registry.expertProvider("lazy").load(new dev.moe.api.ExpertSpec("e", "lazy",
+                dev.moe.api.Parameters.empty("e"), dir, 1));
+        dev.moe.gating.mixture.AlignedExpert aligned = dev.moe.gating.mixture.AlignedExpert.align(expert, List.of("f"), List.of("a", "b"));
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        assertEquals(new dev.moe.api.FloatMatrix(1, 2, new float[] {0.5f, 0.5f}), aligned.predict(dev.moe.api.FloatMatrix.zeros(1, 1)));
+        assertEquals(before, Thread.currentThread().getContextClassLoader());
+    }
 }
