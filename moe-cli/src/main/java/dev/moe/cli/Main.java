@@ -42,7 +42,7 @@ public final class Main {
         ExitGuard.install();
         StandardOutput stdout = StandardOutput.install();
         PrintWriter err = new PrintWriter(System.err, true);
-        int status = run(args, new PrintWriter(System.out, true), err);
+        int status = run(args, new PrintWriter(stdout.text(), true), err);
         ExitGuard.exit(stdout.finish(status, err));
     }
 
