@@ -34,10 +34,13 @@ public interface Expert extends AutoCloseable {
     Map<String, String> provenance();
 
     /**
-     * Class probabilities for a block of rows.
+     * Class probabilities for a block of rows. Called from several threads at once, with any number of rows (a fold,
+     * the test rows, a block of a file). The runtime checks the result: a null, another shape, a value that is NaN,
+     * infinite or negative, or a row whose sum is off 1 by more than 0.001 stops the run, naming this expert, its
+     * class and its jar.
      *
-     * @param features rows x {@code featureNames().size()}
-     * @return rows x {@code labelNames().size()}, each row non-negative and summing to 1
+     * @param features rows x {@code featureNames().size()}, read-only (the array may be shared)
+     * @return a new matrix, rows x {@code labelNames().size()}, each value finite and non-negative, each row summing to 1
      */
     FloatMatrix predict(FloatMatrix features);
 

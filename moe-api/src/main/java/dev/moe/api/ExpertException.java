@@ -1,6 +1,10 @@
 package dev.moe.api;
 
-/** A problem with an expert that the user can fix: a bad parameter, a missing or unreadable model file. */
+/**
+ * A problem with an expert that the user can fix: a bad parameter, a missing or unreadable model file. The runtime
+ * shows its message as it is, after the config's file and line where it knows them: one line (a library's exception
+ * message may span several: keep its first), naming the file or key and what to do.
+ */
 public class ExpertException extends RuntimeException {
 
     /**

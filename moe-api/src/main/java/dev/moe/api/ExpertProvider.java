@@ -9,7 +9,17 @@ import java.util.List;
  * Turns an expert entry of the config into an {@link Expert}. Found with {@link java.util.ServiceLoader}:
  * a jar lists its providers in {@code META-INF/services/dev.moe.api.ExpertProvider}.
  *
- * <p>Providers are stateless factories; they must have a public no-argument constructor.
+ * <p>Providers are stateless factories; they must have a public no-argument constructor. The constructor (and the
+ * class's static initialiser) runs whenever the runtime reads the plugins folder, for every command: keep it cheap and
+ * unable to fail, and leave loading models or native libraries to {@link #load} and {@link #train}.
+ *
+ * <p>There is one instance per provider, and the runtime calls {@link #train} and {@link #load} on it from several
+ * threads at once (cross-fitting fits an expert's folds side by side): keep no mutable state, or guard it. While it
+ * runs a provider's methods, and its experts' {@link Expert#predict}, the thread's context class loader is the
+ * plugin's own.
+ *
+ * <p>Standard output belongs to the runtime (the CSV of {@code moe predict --output -}): log through SLF4J's API,
+ * which the runtime provides, not {@code System.out}.
  *
  * <p>Two parameter names mean something to the runtime, whatever the provider: an entry whose parameters hold
  * {@code model} is loaded, not trained, unless the config says {@code train:}; {@code save} names a file the

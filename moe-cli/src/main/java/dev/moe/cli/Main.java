@@ -42,7 +42,7 @@ public final class Main {
         ExitGuard.install();
         StandardOutput stdout = StandardOutput.install();
         PrintWriter err = new PrintWriter(System.err, true);
-        int status = run(args, new PrintWriter(System.out, true), err);
+        int status = run(args, new PrintWriter(stdout.text(), true), err);
         ExitGuard.exit(stdout.finish(status, err));
     }
 
@@ -120,6 +120,9 @@ public final class Main {
         String spi = ProviderRegistry.missingFromSpi(e);
         if (spi != null) {
             return spi;
+        }
+        if (e instanceof UnsupportedClassVersionError version) {
+            return ProviderRegistry.builtForNewerJava(version); // a library jar of the plugin's, loaded once used
         }
         String message = String.valueOf(e.getMessage());
         if (e instanceof NoClassDefFoundError && !message.contains(" ")) {

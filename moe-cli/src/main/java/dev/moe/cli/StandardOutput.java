@@ -17,16 +17,28 @@ import java.nio.charset.Charset;
 final class StandardOutput extends FilterOutputStream {
 
     private IOException failure;
+    private PrintStream text;
 
     private StandardOutput() {
         super(new FileOutputStream(FileDescriptor.out));
     }
 
-    /** Makes {@code System.out} write through a new one, which it returns. */
+    /**
+     * Makes a new one, the commands' text goes through ({@link #text}); {@code System.out} then writes to standard error.
+     * Standard output is moe's own: its text, and the CSV or JSON of {@code --output -} and {@code --json -}, which
+     * write the descriptor. A line a plugin or one of its libraries prints with {@code System.out.println} went into
+     * {@code moe predict --output -}'s CSV, before its header.
+     */
     static StandardOutput install() {
         StandardOutput stdout = new StandardOutput();
-        System.setOut(new PrintStream(new BufferedOutputStream(stdout, 1 << 13), true, Charset.defaultCharset()));
+        stdout.text = new PrintStream(new BufferedOutputStream(stdout, 1 << 13), true, Charset.defaultCharset());
+        System.setOut(System.err);
         return stdout;
+    }
+
+    /** The commands' text, on standard output. */
+    PrintStream text() {
+        return text;
     }
 
     @Override
@@ -59,7 +71,7 @@ final class StandardOutput extends FilterOutputStream {
      * could not be written ends 141 when the reader went away (as a shell reports SIGPIPE), else 2 with one line.
      */
     int finish(int status, PrintWriter err) {
-        System.out.flush();
+        text.flush();
         if (status != 0 || failure == null) {
             return status;
         }

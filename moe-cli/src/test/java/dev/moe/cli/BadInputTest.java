@@ -262,7 +262,9 @@ class BadInputTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path jar = explodingPlugin(plugins.resolve("exploding-1.0.jar"));
         Path input = PredictCommandTest.csv(dir.resolve("rows.csv"), dev.moe.runtime.data.SyntheticSeedSource.generate(20, 1));
-        String message = jar + ": cannot load expert provider: java.lang.IllegalStateException: native library libboom.so not found"
+        String message = jar + ": cannot load expert provider: the constructor of evil.ExplodingProvider threw"
+                + " java.lang.IllegalStateException: native library libboom.so not found (a provider's constructor runs whenever"
+                + " the plugins folder is read: leave work that can fail to load() or train())"
                 + " (every plugin in the folder is loaded before the config is read: its provider names are unknown until then;"
                 + " move it out of the folder to run without it)";
         // A saved mixture loads only the plugins it records: this jar's code never runs for it.
@@ -311,6 +313,40 @@ class BadInputTest {
         pluginJar(folder.resolve("needy-1.0.jar"), "needy.NeedyProvider", classes, "needy/NeedyProvider"); // lib/Helper left out
         refused("plugin " + folder + ": class lib.Helper is in none of the plugin's jars nor in moe: a jar it needs is missing"
                         + " from its folder (a plugin with libraries is a folder of jars, e.g. its target/plugin/)",
+                "experts", "--plugins", dir.resolve("plugins").toString());
+    }
+
+    @Test
+    void aPluginFolderWithALibraryBuiltForANewerJava() throws Exception {
+        // The library's class is loaded when the provider first uses it: "cannot run its code: UnsupportedClassVersionError
+        // ... (a jar it needs is missing from its folder, or is of another version ...)", which is neither.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.createDirectories(src.resolve("lib"));
+        Files.createDirectories(src.resolve("modern"));
+        Files.writeString(src.resolve("lib/Modern.java"), """
+                package lib;
+                public final class Modern { public static String say() { return "modern"; } }
+                """);
+        Files.writeString(src.resolve("modern/ModernProvider.java"), """
+                package modern;
+                public final class ModernProvider implements dev.moe.api.ExpertProvider {
+                    public String name() { return "modern"; }
+                    public String description() { return lib.Modern.say(); }
+                }
+                """);
+        Path classes = compileAgainstApi(src.resolve("lib/Modern.java"), src.resolve("modern/ModernProvider.java"));
+        Path modern = classes.resolve("lib/Modern.class");
+        byte[] bytes = Files.readAllBytes(modern);
+        int running = Runtime.version().feature();
+        bytes[7] = (byte) (running + 44 + 4); // as javac --release (running + 4) marks it
+        Files.write(modern, bytes);
+        Path folder = Files.createDirectories(dir.resolve("plugins/modern"));
+        pluginJar(folder.resolve("modern-1.0.jar"), "modern.ModernProvider", classes, "modern/ModernProvider");
+        pluginJar(folder.resolve("lib-1.0.jar"), "", classes, "lib/Modern");
+        refused("plugin " + folder + ": class lib.Modern was compiled for Java " + (running + 4) + " (class file version "
+                        + (running + 48) + "), and moe runs on Java " + running + ": build the plugin with --release " + running
+                        + " (Maven: <maven.compiler.release>" + running + "</maven.compiler.release>), or run moe on Java "
+                        + (running + 4) + " or later",
                 "experts", "--plugins", dir.resolve("plugins").toString());
     }
 

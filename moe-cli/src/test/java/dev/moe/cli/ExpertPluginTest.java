@@ -104,7 +104,8 @@ class ExpertPluginTest {
         r = MainTest.moe("experts", "--plugins", twice.toString());
         assertEquals(2, r.status());
         assertEquals("moe: expert provider 'wine-cart-example' is offered twice: by " + twice.resolve("a.jar") + " and by "
-                + twice.resolve("b.jar") + System.lineSeparator(), r.err());
+                + twice.resolve("b.jar") + "; a config names providers by name, so keep one of them (two versions of one plugin?), or"
+                + " rename one provider" + System.lineSeparator(), r.err());
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
         java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(empty.resolve("nothing.jar")));

@@ -245,7 +245,7 @@ class PredictCommandTest {
         assertEquals(2, r.status());
         assertEquals("moe: " + bundle + ": needs expert provider 'wine-cart-example' (plugin moe-expert-plugin-example 0.1.0-SNAPSHOT, "
                 + "moe-expert-plugin-example-0.1.0-SNAPSHOT.jar), not installed here (known expert providers: nd4j-mlp, tribuo; "
-                + "add the plugin's jar to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)" + System.lineSeparator(), r.err());
+                + "add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)" + System.lineSeparator(), r.err());
         assertTrue(Files.notExists(output));
 
         // plugins/ beside the model is not a plugins folder: code runs only from a folder the user names.

@@ -584,8 +584,32 @@ class SafetyTest {
         pluginJar(plugins.resolve("bad.jar"), "Bad", provider("Bad", "bad", "", row));
         Path bad = Files.writeString(dir.resolve("bad.yaml"), PredictCommandTest.SEED.replace("experts:\n",
                 "experts:\n  - { id: bad, provider: bad }\n"));
-        refusedMatching(Pattern.quote("expert 'bad' returned an invalid probability row (row 1 of the ") + "\\d+" + Pattern.quote(problem),
+        // The class and its jar: the plugin whose code answered so (the id named the config's entry only), and the rule.
+        refusedMatching(Pattern.quote("expert 'bad' (evil.Bad$1 in bad.jar) returned an invalid probability row (row 1 of the ") + "\\d+"
+                        + Pattern.quote(problem + "; predict must return probabilities: each finite and non-negative, each row"
+                        + " summing to 1 (within 0.001)"),
                 "train", bad.toString(), "-o", dir.resolve("b.moe").toString(), "--plugins", plugins.toString(), "-q");
+    }
+
+    @Test
+    void whatAPluginPrintsStaysOutOfTheCsvOnStandardOutput() throws Exception {
+        // A provider's System.out.println (a banner, a library's progress) came first in `predict --output -`, before
+        // the CSV's header: standard output is moe's, and what plugins print goes to standard error.
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        pluginJar(plugins.resolve("chatty.jar"), "Chatty", provider("Chatty", "chatty",
+                "System.out.println(\"chatty 1.0 ready\");", "new float[] {0.2f, 0.3f, 0.5f}"));
+        Path config = Files.writeString(dir.resolve("chatty.yaml"), PredictCommandTest.SEED.replace("experts:\n",
+                "experts:\n  - { id: chatty, provider: chatty }\n"));
+        Path bundle = dir.resolve("chatty.moe");
+        Process trained = process(null, List.of(), "train", config.toString(), "-o", bundle.toString(), "-q", "--plugins",
+                plugins.toString());
+        assertEquals(0, trained.status(), trained.err());
+        Process p = process(null, List.of(), "predict", "-m", bundle.toString(), "--input", data.toString(), "--output", "-",
+                "--plugins", plugins.toString());
+        assertEquals(0, p.status(), p.err());
+        assertEquals(Files.readAllLines(data).size(), p.out().lines().count(), p.out());
+        assertFalse(p.out().contains("chatty 1.0 ready"), p.out());
+        assertTrue(p.err().contains("chatty 1.0 ready"), p.err());
     }
 
     @Test

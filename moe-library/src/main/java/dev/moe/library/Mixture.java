@@ -83,21 +83,25 @@ public final class Mixture {
     private final String labelColumn;
     private final BundleManifest.Provenance provenance;
     private final String combiner;
-    private final Path pluginsFolder;
+    /**
+     * The providers its experts came from, kept for {@link #save}: a plugin loaded again would define its classes anew,
+     * and its provider would not know its own experts ({@code canSave}'s {@code instanceof} false).
+     */
+    private final ProviderRegistry providers;
     private final OffsetDateTime createdAt;
     private final TribuoOrigin tribuo;
     /** How an input's columns become {@link #featureNames}: as they are, or categorical ones one-hot (a loaded bundle's). */
     private final CategoricalEncoding encoding;
 
     Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
-            String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
+            String labelColumn, BundleManifest.Provenance provenance, String combiner, ProviderRegistry providers,
             OffsetDateTime createdAt, TribuoOrigin tribuo) {
-        this(model, featureNames, origins, routingParams, labelColumn, provenance, combiner, pluginsFolder, createdAt, tribuo,
+        this(model, featureNames, origins, routingParams, labelColumn, provenance, combiner, providers, createdAt, tribuo,
                 CategoricalEncoding.none(featureNames));
     }
 
     Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
-                    String labelColumn, BundleManifest.Provenance provenance, String combiner, Path pluginsFolder,
+                    String labelColumn, BundleManifest.Provenance provenance, String combiner, ProviderRegistry providers,
                     OffsetDateTime createdAt, TribuoOrigin tribuo, CategoricalEncoding encoding) {
         this.model = Objects.requireNonNull(model, "model");
         this.featureNames = List.copyOf(featureNames);
@@ -106,7 +110,7 @@ public final class Mixture {
         this.labelColumn = labelColumn;
         this.provenance = provenance;
         this.combiner = combiner;
-        this.pluginsFolder = pluginsFolder;
+        this.providers = Objects.requireNonNull(providers, "providers");
         this.createdAt = createdAt;
         this.tribuo = tribuo;
         this.encoding = Objects.requireNonNull(encoding, "encoding");
@@ -270,7 +274,7 @@ public final class Mixture {
         if (Files.exists(file) && !overwrite) {
             throw new MoeException(file + ": exists; save(file, true) replaces it");
         }
-        ProviderRegistry registry = registry(pluginsFolder);
+        ProviderRegistry registry = providers;
         List<SaveRequest.ExpertSource> sources = new ArrayList<>();
         for (int i = 0; i < origins.size(); i++) {
             ExpertOrigin origin = origins.get(i);
@@ -354,7 +358,7 @@ public final class Mixture {
                 null);
         return new Mixture(saved.model(), saved.featureNames(), origins,
                 manifest.strategy().params() == null ? Map.of() : manifest.strategy().params(), saved.labelColumn(), kept,
-                combiner(saved.model()), pluginsFolder, createdAt(manifest.createdAt()),
+                combiner(saved.model()), saved.providers(), createdAt(manifest.createdAt()),
                 new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()), saved.encoding());
     }
 
@@ -396,11 +400,6 @@ public final class Mixture {
 
     BundleManifest.Provenance provenance() {
         return provenance;
-    }
-
-    private static ProviderRegistry registry(Path pluginsFolder) {
-        return pluginsFolder == null ? ProviderRegistry.fromClassPath()
-                : ProviderRegistry.discover(Mixture.class.getClassLoader(), pluginsFolder);
     }
 
     @Override

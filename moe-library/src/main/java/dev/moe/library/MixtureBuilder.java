@@ -476,7 +476,7 @@ public final class MixtureBuilder {
         BundleManifest.Provenance provenance = new BundleManifest.Provenance(null, null, seed, "java-api", data.name(),
                 rows, SaveRequest.datasetSha256(encoded), fileSha256, 0, null, null);
         return new Mixture(run.model(), encoded.featureNames(), origins, routingParams, labelColumn, provenance, run.gate().chosen(),
-                pluginsFolder, OffsetDateTime.now(), origin, run.encoding());
+                registry, OffsetDateTime.now(), origin, run.encoding());
     }
 
     /**

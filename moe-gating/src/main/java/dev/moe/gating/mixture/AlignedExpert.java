@@ -64,7 +64,7 @@ public final class AlignedExpert {
         Objects.requireNonNull(expert, "expert");
         if (expert.featureNames() == null || expert.labelNames() == null) {
             // A plugin's bug, named here: it was an internal error about moe's own code.
-            throw new ExpertException("expert '" + expert.id() + "' (" + expert.getClass().getName() + ") gives no "
+            throw new ExpertException("expert '" + expert.id() + "' (" + origin(expert) + ") gives no "
                     + (expert.featureNames() == null ? "feature" : "label") + " names (null)");
         }
         Map<String, Integer> featureIndex = indexOf(datasetFeatures);
@@ -292,17 +292,35 @@ public final class AlignedExpert {
 
     /** Probabilities in the data set's label order for a block of the data set's rows. */
     public FloatMatrix predict(FloatMatrix datasetRows) {
-        FloatMatrix own = expert.predict(expertFeatures(datasetRows));
-        return toDatasetLabels(own, datasetRows.rows());
+        FloatMatrix in = expertFeatures(datasetRows);
+        // A plugin's code runs with its own class loader as the thread's context loader, as its provider's load and train
+        // do: a library that looks classes up through it (a lazy first-batch set-up, ServiceLoader) finds the plugin's.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        ClassLoader own = expert.getClass().getClassLoader();
+        FloatMatrix out;
+        if (own == null || own == previous) {
+            out = expert.predict(in);
+        } else {
+            thread.setContextClassLoader(own);
+            try {
+                out = expert.predict(in);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+        return toDatasetLabels(out, datasetRows.rows());
     }
 
     FloatMatrix toDatasetLabels(FloatMatrix own, int expectedRows) {
         if (own == null) {
-            throw new ExpertException("expert '" + expert.id() + "' returned no probabilities (null) for " + expectedRows + " rows");
+            throw new ExpertException(who() + " returned no probabilities (null) for " + expectedRows + " rows: predict must"
+                    + " return one row per row it is given and one column per label of its labelNames()");
         }
         if (own.rows() != expectedRows || own.columns() != labelColumns.length) {
-            throw new ExpertException("expert '" + expert.id() + "' returned " + own.rows() + "x" + own.columns()
-                    + " probabilities for " + expectedRows + " rows and " + labelColumns.length + " labels");
+            throw new ExpertException(who() + " returned " + own.rows() + "x" + own.columns() + " probabilities for "
+                    + expectedRows + " rows and " + labelColumns.length + " labels: predict must return one row per row it is"
+                    + " given and one column per label of its labelNames(), in that order");
         }
         float[] in = own.values();
         int c = labelColumns.length;
@@ -331,6 +349,33 @@ public final class AlignedExpert {
         }
         checkProbabilities(own.values(), expectedRows, labelColumns.length);
         return own;
+    }
+
+    /** The expert with where its code lives, for the messages that say its output is wrong. */
+    private String who() {
+        return "expert '" + expert.id() + "' (" + origin(expert) + ")";
+    }
+
+    /**
+     * Where an expert's code lives: its provider, class and jar, so that a plugin's author (or its user) knows whose code
+     * answered wrongly; the id alone named only the config's entry.
+     */
+    static String origin(Expert expert) {
+        String provider = null;
+        try {
+            provider = expert.provenance() == null ? null : expert.provenance().get("provider");
+        } catch (RuntimeException e) {
+            // a provenance that fails says nothing of where the code lives: the class and jar still do
+        }
+        String jar = null;
+        try {
+            java.security.CodeSource source = expert.getClass().getProtectionDomain().getCodeSource();
+            String path = source == null || source.getLocation() == null ? "" : source.getLocation().getPath();
+            jar = path.endsWith(".jar") ? path.substring(path.lastIndexOf('/') + 1) : null;
+        } catch (SecurityException e) {
+            // no jar to name
+        }
+        return (provider == null ? "" : "provider '" + provider + "', ") + expert.getClass().getName() + (jar == null ? "" : " in " + jar);
     }
 
     /** How far a row's sum may stray from 1 (float rounding of a softmax over many labels stays far below). */
@@ -363,8 +408,9 @@ public final class AlignedExpert {
                 for (int j = 0; j < Math.min(columns, 8); j++) {
                     row.append(j == 0 ? "" : ", ").append(values[r * columns + j]);
                 }
-                throw new ExpertException("expert '" + expert.id() + "' returned an invalid probability row (row " + (r + 1) + " of the "
-                        + rows + " it scored): " + problem + " [" + row + (columns > 8 ? ", ..." : "") + "]");
+                throw new ExpertException(who() + " returned an invalid probability row (row " + (r + 1) + " of the " + rows
+                        + " it scored): " + problem + " [" + row + (columns > 8 ? ", ..." : "") + "]; predict must return"
+                        + " probabilities: each finite and non-negative, each row summing to 1 (within " + SUM_TOLERANCE + ")");
             }
         }
     }

@@ -161,7 +161,10 @@ class AlignedExpertTest {
             }
         };
         AlignedExpert aligned = AlignedExpert.align(broken, List.of("a"), List.of("x"));
-        assertEquals("expert 'b' returned 3x1 probabilities for 2 rows and 1 labels",
+        // The id alone named the config's entry, not whose code answered (the provider, the class, its jar), nor the rule.
+        assertEquals("expert 'b' (provider 'test', " + broken.getClass().getName() + ") returned 3x1 probabilities for 2 rows"
+                + " and 1 labels: predict must return one row per row it is given and one column per label of its labelNames(),"
+                + " in that order",
                 assertThrows(ExpertException.class, () -> aligned.predict(FloatMatrix.zeros(2, 1))).getMessage());
     }
 
@@ -175,9 +178,11 @@ class AlignedExpertTest {
             }
         };
         AlignedExpert aligned = AlignedExpert.align(silent, List.of("a"), List.of("x"));
-        assertEquals("expert 's' returned no probabilities (null) for 2 rows",
+        String nothing = "expert 's' (provider 'test', " + silent.getClass().getName() + ") returned no probabilities (null)"
+                + " for 2 rows: predict must return one row per row it is given and one column per label of its labelNames()";
+        assertEquals(nothing,
                 assertThrows(ExpertException.class, () -> aligned.predict(FloatMatrix.zeros(2, 1))).getMessage());
-        assertEquals("expert 's' returned no probabilities (null) for 2 rows",
+        assertEquals(nothing,
                 assertThrows(ExpertException.class, () -> aligned.toDatasetLabelsShared(null, 2)).getMessage());
         dev.moe.api.Expert nameless = new FakeExperts.RuleExpert("n", List.of("a"), List.of("x"), r -> 0, 1f) {
             @Override
@@ -189,32 +194,31 @@ class AlignedExpertTest {
                 .getMessage().matches("expert 'n' \\(.*\\) gives no feature names \\(null\\)"));
     }
 
+    /** How {@link #answering}'s expert is named: its id, provider and class (a directory of classes: no jar). */
+    private static final String PLUGIN = "expert 'plugin' (provider 'test', " + AlignedExpertTest.class.getName() + "$Fixed)";
+    private static final String RULE = "; predict must return probabilities: each finite and non-negative, each row summing to 1"
+            + " (within 0.001)";
+
     /** An expert answering fixed rows, whatever it is asked. */
     private static AlignedExpert answering(float[] rows, int columns) {
-        dev.moe.api.Expert fixed = new FakeExperts.RuleExpert("plugin", List.of("a"), List.of("x", "y", "z").subList(0, columns), r -> 0, 1f) {
-            @Override
-            public FloatMatrix predict(FloatMatrix x) {
-                return new FloatMatrix(rows.length / columns, columns, rows.clone());
-            }
-        };
-        return AlignedExpert.align(fixed, List.of("a"), List.of("x", "y", "z"));
+        return AlignedExpert.align(new Fixed(rows, columns), List.of("a"), List.of("x", "y", "z"));
     }
 
     @Test
     void anExpertReturningNaNIsNamedWithTheRow() {
         AlignedExpert e = answering(new float[] {0.5f, 0.5f, 0f, Float.NaN, 0.5f, 0.5f}, 3);
-        assertEquals("expert 'plugin' returned an invalid probability row (row 2 of the 2 it scored): probability of 'x' is NaN "
-                + "[NaN, 0.5, 0.5]", assertThrows(ExpertException.class, () -> e.predict(FloatMatrix.zeros(2, 1))).getMessage());
+        assertEquals(PLUGIN + " returned an invalid probability row (row 2 of the 2 it scored): probability of 'x' is NaN "
+                + "[NaN, 0.5, 0.5]" + RULE, assertThrows(ExpertException.class, () -> e.predict(FloatMatrix.zeros(2, 1))).getMessage());
     }
 
     @Test
     void anExpertWhoseRowSumsToThreeOrIsNegativeIsRefused() {
         AlignedExpert three = answering(new float[] {1f, 1f, 1f}, 3);
-        assertEquals("expert 'plugin' returned an invalid probability row (row 1 of the 1 it scored): its probabilities sum to 3.0, "
-                + "not 1 [1.0, 1.0, 1.0]", assertThrows(ExpertException.class, () -> three.predict(FloatMatrix.zeros(1, 1))).getMessage());
+        assertEquals(PLUGIN + " returned an invalid probability row (row 1 of the 1 it scored): its probabilities sum to 3.0, "
+                + "not 1 [1.0, 1.0, 1.0]" + RULE, assertThrows(ExpertException.class, () -> three.predict(FloatMatrix.zeros(1, 1))).getMessage());
         AlignedExpert negative = answering(new float[] {1.2f, -0.2f}, 2);
-        assertEquals("expert 'plugin' returned an invalid probability row (row 1 of the 1 it scored): probability of 'y' is negative "
-                + "(-0.2) [1.2, -0.2]", assertThrows(ExpertException.class, () -> negative.predict(FloatMatrix.zeros(1, 1))).getMessage());
+        assertEquals(PLUGIN + " returned an invalid probability row (row 1 of the 1 it scored): probability of 'y' is negative "
+                + "(-0.2) [1.2, -0.2]" + RULE, assertThrows(ExpertException.class, () -> negative.predict(FloatMatrix.zeros(1, 1))).getMessage());
         AlignedExpert infinite = answering(new float[] {Float.POSITIVE_INFINITY, 0f}, 2);
         assertThrows(ExpertException.class, () -> infinite.predict(FloatMatrix.zeros(1, 1)));
     }
@@ -240,5 +244,21 @@ class AlignedExpertTest {
         assertArrayEquals(new float[] {0.4f, 0.6f, 0f}, fewer.toDatasetLabelsShared(two, 1).values());
         assertThrows(ExpertException.class, () -> same.toDatasetLabelsShared(new FloatMatrix(1, 3, new float[] {1f, 1f, 1f}), 1),
                 "checked all the same");
+    }
+
+    private static final class Fixed extends FakeExperts.RuleExpert {
+        private final float[] rows;
+        private final int columns;
+
+        Fixed(float[] rows, int columns) {
+            super("plugin", List.of("a"), List.of("x", "y", "z").subList(0, columns), r -> 0, 1f);
+            this.rows = rows;
+            this.columns = columns;
+        }
+
+        @Override
+        public FloatMatrix predict(FloatMatrix x) {
+            return new FloatMatrix(rows.length / columns, columns, rows.clone());
+        }
     }
 }

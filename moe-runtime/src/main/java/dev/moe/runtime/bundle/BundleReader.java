@@ -115,6 +115,7 @@ public final class BundleReader {
         BundleManifest manifest = ManifestReader.read(contents, file);
         ManifestReader.verifyEntries(manifest, contents, file);
         ProviderRegistry providers = plugins == null ? registry : plugins.apply(manifest, file);
-        return new SavedMixture(file, manifest, new MixtureAssembly(providers, referencedFilesAllowed).build(manifest, contents, file));
+        return new SavedMixture(file, manifest, new MixtureAssembly(providers, referencedFilesAllowed).build(manifest, contents, file),
+                providers);
     }
 }

@@ -181,7 +181,10 @@ public final class BundleWriter {
                 throw failed(target, expert, provider, "failed to say whether it can save it", e);
             }
             if (!embedded && source.trained()) {
-                throw new MoeException(unsavable(target, expert.id(), "was", provider.name()));
+                throw new MoeException(neverSaves(provider) ? unsavable(target, expert.id(), "was", provider.name())
+                        : "cannot save " + target + ": expert '" + expert.id() + "' was trained by provider '" + provider.name()
+                        + "', whose canSave returned false for it (" + expert.getClass().getName() + "), and a trained expert"
+                        + " cannot be loaded again from its parameters");
             }
             plan.add(new Planned(aligned, expert, source, provider, embedded, found.origin(), Origins.jarOf(provider.getClass())));
         }

@@ -73,7 +73,7 @@ final class MixtureAssembly {
         Set<String> seen = new HashSet<>();
         for (BundleManifest.ExpertEntry e : m.experts()) {
             if (!registry.expertProviders().containsKey(e.provider()) && seen.add(e.provider())) {
-                missing.add("expert provider '" + e.provider() + "'" + from(e.plugin(), e.origin()));
+                missing.add("expert provider '" + e.provider() + "'" + from(recorded(m, e.plugin()), e.origin()));
             }
         }
         if (!registry.routingProviders().containsKey(m.strategy().name())) {
@@ -81,18 +81,30 @@ final class MixtureAssembly {
         }
         if (!missing.isEmpty()) {
             throw new MoeException(file + ": needs " + String.join(" and ", missing) + ", not installed here (known expert providers: "
-                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)");
+                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)");
         }
     }
 
+    /** The bundle's record of an expert's plugin jar: with the libraries of its folder, when it was one. */
+    private static BundleManifest.PluginRef recorded(BundleManifest m, BundleManifest.PluginRef plugin) {
+        if (plugin == null || plugin.sha256() == null || m.plugins() == null) {
+            return plugin;
+        }
+        return m.plugins().stream().filter(p -> plugin.sha256().equalsIgnoreCase(p.sha256())).findFirst().orElse(plugin);
+    }
+
     private static String from(BundleManifest.PluginRef plugin, String origin) {
-        if (plugin != null && plugin.artifact() != null) {
-            return " (plugin " + plugin.artifact() + (plugin.version() == null ? "" : " " + plugin.version()) + ", " + plugin.jar() + ")";
+        if (plugin == null) {
+            return origin == null ? "" : " (from " + origin + ")";
         }
-        if (plugin != null) {
-            return " (from " + plugin.jar() + ")";
+        // A plugin with libraries is installed as its folder: the jar alone would not run.
+        String jars = plugin.libraries() == null || plugin.libraries().isEmpty() ? plugin.jar()
+                : "a folder of " + plugin.jar() + " and " + plugin.libraries().size() + " library jar"
+                + (plugin.libraries().size() == 1 ? "" : "s");
+        if (plugin.artifact() != null) {
+            return " (plugin " + plugin.artifact() + (plugin.version() == null ? "" : " " + plugin.version()) + ", " + jars + ")";
         }
-        return origin == null ? "" : " (from " + origin + ")";
+        return " (from " + jars + ")";
     }
 
     private static List<ExpertCalibration> calibrations(BundleManifest m, Map<String, byte[]> contents, int experts, Path file) {

@@ -1,6 +1,7 @@
 package dev.moe.runtime.bundle;
 
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.plugins.JarCoordinates;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -179,6 +180,14 @@ public final class PluginConsent {
         }
         String sha = hashes.of(jar);
         if (!ref.sha256().equalsIgnoreCase(String.valueOf(sha))) {
+            JarCoordinates found = coordinatesOf(jar);
+            if (found != null && ref.artifact() != null && ref.artifact().equals(found.artifact()) && found.version() != null
+                    && !found.version().equals(ref.version())) {
+                throw new MoeException(jar + ": it is " + found.artifact() + " " + found.version() + ", but " + bundle
+                        + " was saved with " + ref.artifact() + " " + ref.version() + " (" + ref.jar() + ", SHA-256 "
+                        + abbreviated(ref.sha256()) + "); a saved mixture runs only the plugin jar it was saved with, byte for"
+                        + " byte: give it a plugins folder that holds that jar, or train the bundle again");
+            }
             throw new MoeException(jar + ": its SHA-256 is " + abbreviated(sha) + ", but " + bundle + " was saved with "
                     + ref.jar() + " of SHA-256 " + abbreviated(ref.sha256()) + "; refusing to run a different jar "
                     + "(install the jar the bundle was saved with, or train the bundle again)");
@@ -259,6 +268,22 @@ public final class PluginConsent {
                 return jar;
             }
         }
+        // Another version of the same plugin (centroid-plugin-1.0.1.jar for 1.0.0): taken, so that it is refused naming
+        // both versions; it was "needs provider 'centroid' ..., not installed here", with the plugin right there.
+        for (Path jar : ref.artifact() == null ? List.<Path>of() : jars) {
+            JarCoordinates coordinates = coordinatesOf(jar);
+            if (coordinates != null && ref.artifact().equals(coordinates.artifact())) {
+                return jar;
+            }
+        }
         return null;
+    }
+
+    private static JarCoordinates coordinatesOf(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            return JarCoordinates.of(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

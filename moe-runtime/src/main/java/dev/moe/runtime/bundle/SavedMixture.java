@@ -2,6 +2,7 @@ package dev.moe.runtime.bundle;
 
 import dev.moe.gating.mixture.AlignedExpert;
 import dev.moe.gating.mixture.MixtureModel;
+import dev.moe.runtime.plugins.ProviderRegistry;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,13 +16,17 @@ import java.util.Set;
  * @param file     the bundle it was read from
  * @param manifest its manifest
  * @param model    the mixture, ready to predict
+ * @param providers the providers its experts were read with: saving the mixture again takes the same ones, since a
+ *                 plugin's provider knows its experts by their classes, which another load of the plugin would define anew
  */
-public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model) implements AutoCloseable {
+public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model, ProviderRegistry providers)
+        implements AutoCloseable {
 
     public SavedMixture {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(providers, "providers");
     }
 
     /** Closes the mixture's experts: once done predicting. */

@@ -116,10 +116,13 @@ public final class Experiment {
         Map<String, ClassificationMetrics> metrics = new LinkedHashMap<>();
         List<FloatMatrix> expertProbabilities = new ArrayList<>();
         for (AlignedExpert expert : run.model().experts()) {
+            // Each expert named while it predicts: a slow one (a plugin's) is seen by name on the progress line.
+            progress.step(prefix + "evaluating expert " + expert.id());
             FloatMatrix p = expert.predict(test.features());
             expertProbabilities.add(p);
             metrics.put(expert.id(), TribuoEvaluation.evaluate(p, test.labels(), labels));
         }
+        progress.step(prefix + "evaluating the mixture and baselines");
         metrics.put(Baselines.UNIFORM, TribuoEvaluation.evaluate(Baselines.uniform(expertProbabilities), test.labels(), labels));
         metrics.put(Baselines.STACKING, TribuoEvaluation.evaluate(
                 Baselines.stacking(run.gateData(), expertProbabilities, labels, mix(seed, 4)), test.labels(), labels));

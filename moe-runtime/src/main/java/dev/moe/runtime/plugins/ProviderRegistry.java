@@ -166,17 +166,16 @@ public final class ProviderRegistry {
                 }
                 Found<T> previous = into.putIfAbsent(name, new Found<>(provider, origin));
                 if (previous != null) {
-                    throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin);
+                    throw new MoeException(kind + " '" + name + "' is offered twice: by " + previous.origin() + " and by " + origin
+                            + "; a config names providers by name, so keep one of them (two versions of one plugin?), or"
+                            + " rename one provider");
                 }
                 LOG.debug("{} '{}' ({}) from {}", kind, name, provider.getClass().getName(), origin);
                 count++;
             }
         } catch (ServiceConfigurationError | LinkageError e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String spi = cause instanceof LinkageError linkage ? missingFromSpi(linkage) : null;
             throw new MoeException((plugin == null ? "class path" : plugin.toString()) + ": cannot load " + kind + ": "
-                    + (spi != null ? spi : e.getCause() != null ? e.getCause() : e.getMessage())
-                    + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
+                    + whyNotLoaded(e, service) + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         } catch (RuntimeException e) {
             if (e instanceof MoeException) {
                 throw e;
@@ -185,6 +184,83 @@ public final class ProviderRegistry {
                     + (plugin == null ? "" : WHY_EVERY_PLUGIN), e);
         }
         return count;
+    }
+
+    /** The provider class a {@link ServiceConfigurationError}'s message names, for the JDK's wordings of it. */
+    private static final java.util.regex.Pattern NAMED_CLASS = java.util.regex.Pattern.compile(
+            "(?:Provider |class |: )([\\p{L}\\p{N}_$.]+)(?: could not be instantiated| not found| not a subtype| Unable to get)");
+
+    /**
+     * Why a provider could not be loaded, in words its author can act on: which class, and what to change. The JDK's
+     * own messages name neither the cause of a static initialiser's failure nor the Java version a class was built for.
+     */
+    static String whyNotLoaded(Throwable error, Class<?> service) {
+        String message = String.valueOf(error.getMessage());
+        java.util.regex.Matcher named = NAMED_CLASS.matcher(message);
+        String type = named.find() ? named.group(1) : null;
+        Throwable cause = error instanceof ServiceConfigurationError && error.getCause() != null ? error.getCause() : error;
+        String services = "META-INF/services/" + service.getName();
+        if (cause instanceof LinkageError linkage && missingFromSpi(linkage) != null) {
+            return missingFromSpi(linkage);
+        }
+        if (cause instanceof UnsupportedClassVersionError version) {
+            return builtForNewerJava(version);
+        }
+        if (cause instanceof ExceptionInInitializerError init) {
+            Throwable thrown = init.getCause() != null ? init.getCause() : init;
+            return "class " + (type != null ? type : "?") + " failed in its static initialiser: " + firstLine(thrown)
+                    + " (fix the plugin's static fields or blocks; run with --debug for the stack trace)";
+        }
+        if (cause instanceof NoSuchMethodException) {
+            return "class " + (type != null ? type : "?") + " has no public constructor without arguments, which a provider"
+                    + " needs (ServiceLoader creates it so; settings come in each expert's params)";
+        }
+        if (message.contains("could not be instantiated")) {
+            return "the constructor of " + type + " threw " + firstLine(cause) + " (a provider's constructor runs whenever the"
+                    + " plugins folder is read: leave work that can fail to load() or train())";
+        }
+        if (message.contains(" not found") && type != null) {
+            return services + " names class " + type + ", which is in none of the plugin's jars (a typo in the file, or a"
+                    + " class left out of the jar)";
+        }
+        if (message.contains(" not a subtype") && type != null) {
+            return services + " names class " + type + ", which does not implement " + service.getName();
+        }
+        if (message.contains("Illegal provider-class name") && message.contains("\uFEFF")) {
+            return services + " begins with a byte-order mark, which ServiceLoader reads as part of the class name: save"
+                    + " it as UTF-8 without one";
+        }
+        if (message.contains("Illegal provider-class name") || message.contains("Illegal configuration-file syntax")) {
+            return services + " is malformed: " + message.substring(message.indexOf(": ") + 2).replace('\uFEFF', ' ')
+                    + " (one fully qualified class name a line; # starts a comment)";
+        }
+        return firstLine(error.getCause() != null ? error.getCause() : error);
+    }
+
+    /**
+     * A class compiled for a newer Java than the one running moe: which Java it needs, and the two ways out.
+     *
+     * @param error the JVM's refusal, whose message holds the class and its class file version
+     * @return one sentence
+     */
+    public static String builtForNewerJava(UnsupportedClassVersionError error) {
+        String message = String.valueOf(error.getMessage());
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("class file version (\\d+)").matcher(message);
+        int running = Runtime.version().feature();
+        String type = message.contains(" ") ? message.substring(0, message.indexOf(' ')).replace('/', '.') : "?";
+        if (!version.find()) {
+            return "class " + type + " was compiled for a newer Java than this one (" + running + "): " + message;
+        }
+        int java = Integer.parseInt(version.group(1)) - 44; // class file 61 is Java 17
+        return "class " + type + " was compiled for Java " + java + " (class file version " + version.group(1) + "), and moe"
+                + " runs on Java " + running + ": build the plugin with --release " + running + " (Maven:"
+                + " <maven.compiler.release>" + running + "</maven.compiler.release>), or run moe on Java " + java + " or later";
+    }
+
+    private static String firstLine(Throwable t) {
+        String text = String.valueOf(t);
+        int newline = text.indexOf('\n');
+        return (newline < 0 ? text : text.substring(0, newline)).strip();
     }
 
     /**

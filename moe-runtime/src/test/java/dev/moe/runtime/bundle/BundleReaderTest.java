@@ -361,7 +361,7 @@ class BundleReaderTest {
         assertEquals(ghost + ": needs expert provider 'ghost-expert' (plugin ghost-plugin 1.2, ghost-plugin-1.2.jar) and routing "
                 + "strategy 'hash-routing' (from /opt/plugins/hash.jar), not installed here (known expert providers: "
                 + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
-                + "; add the plugin's jar to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", message(ghost));
+                + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", message(ghost));
     }
 
     @Test

@@ -106,6 +106,16 @@ class BundleWriterTest {
                 + "its experts (it does not implement canSave/save/read), and a trained expert cannot be loaded again from its "
                 + "parameters", e.getMessage());
         assertFalse(Files.exists(target));
+
+        // One that implements canSave, and said false: that it "does not implement canSave" sent a plugin's author looking
+        // for a method they had written (the Java library's save asked a second load of the plugin, which did not know the
+        // expert's class).
+        SaveRequest picky = TestProviders.request(model, List.of(new SaveRequest.ExpertSource("picky", Map.of(), dir, true)));
+        e = assertThrows(MoeException.class, () -> new BundleWriter(registry).write(picky, target));
+        assertEquals("cannot save " + target + ": expert 'fitted' was trained by provider 'picky', whose canSave returned false"
+                + " for it (" + TestProviders.LinearExpert.class.getName() + "), and a trained expert cannot be loaded again from"
+                + " its parameters", e.getMessage());
+        assertFalse(Files.exists(target));
     }
 
     @Test
@@ -134,7 +144,7 @@ class BundleWriterTest {
         MoeException missing = assertThrows(MoeException.class, () -> new BundleReader(BundleFixtures.REGISTRY).read(target));
         assertEquals(target + ": needs expert provider 'pretrained-linear' (from classpath (test-classes/)), not installed here "
                 + "(known expert providers: " + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
-                + "; add the plugin's jar to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", missing.getMessage());
+                + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", missing.getMessage());
 
         // A plugin whose code throws while the bundle loads is named, with what it threw.
         TestProviders.Pretrained.FAIL_LOADS.set(true);

@@ -98,6 +98,16 @@ class PluginFolderLibrariesTest {
     }
 
     @Test
+    void withoutThePluginTheMessageSaysToInstallItsFolder() throws Exception {
+        // It named the provider's jar alone, and said to add "the plugin's jar": installed so, it would not run.
+        plugins = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(bundle + ": needs expert provider 'folder' (from a folder of folder-plugin-1.0.jar and 1 library jar),"
+                + " not installed here (known expert providers: nd4j-mlp, tribuo; add the plugin's jar, or its folder of jars,"
+                + " to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)",
+                assertThrows(MoeException.class, this::load).getMessage());
+    }
+
+    @Test
     void aChangedLibraryJarIsRefused() throws Exception {
         // Without the libraries in the bundle, this jar ran: only the provider's jar was checked.
         TestJars.jar(library, Map.of("lib.Probabilities", LIBRARY.replace("1f / 3", "0.5f")), Map.of(), List.of());

@@ -95,6 +95,32 @@ class PluginVersionTest {
     }
 
     @Test
+    void anotherVersionInThePluginsFolderIsNamedWithBothVersions() throws Exception {
+        // From a plugins folder a bundle runs only the jar it recorded, byte for byte: the plugin's next patch release,
+        // there under its own name, was "needs expert provider 'versioned' (plugin versioned-plugin 1.0.0, ...), not
+        // installed here", which sent its user looking for a plugin they had installed.
+        Path savedWith = plugin("1.0.0");
+        ProviderRegistry saving = registry(savedWith);
+        Expert expert = saving.expertProvider("versioned").load(new ExpertSpec("a", "versioned", Parameters.empty("a"), dir, 1));
+        Path bundle = dir.resolve("m.moe");
+        BundleManifest written = new BundleWriter(saving).write(TestProviders.request(TestProviders.mixture(List.of(expert), 3),
+                List.of(new SaveRequest.ExpertSource("versioned", Map.of(), dir, true))), bundle);
+        Path folder = Files.createDirectories(dir.resolve("plugins"));
+        Path patch = Files.copy(plugin("1.0.1"), folder.resolve("versioned-plugin-1.0.1.jar"));
+        MoeException e = assertThrows(MoeException.class,
+                () -> BundleReader.withPluginConsent(folder, PluginVersionTest.class.getClassLoader()).read(bundle));
+        assertEquals(patch + ": it is versioned-plugin 1.0.1, but " + bundle + " was saved with versioned-plugin 1.0.0"
+                + " (versioned-plugin-1.0.0.jar, SHA-256 " + written.plugins().get(0).sha256().substring(0, 16) + "...); a saved"
+                + " mixture runs only the plugin jar it was saved with, byte for byte: give it a plugins folder that holds that"
+                + " jar, or train the bundle again", e.getMessage());
+        // With the jar it was saved with, it loads.
+        Path both = Files.createDirectories(dir.resolve("both"));
+        Files.copy(savedWith, both.resolve(savedWith.getFileName()));
+        assertEquals(1, BundleReader.withPluginConsent(both, PluginVersionTest.class.getClassLoader()).read(bundle).model()
+                .experts().size());
+    }
+
+    @Test
     void majorVersions() {
         assertEquals("1", MixtureAssembly.major("1.0.2-SNAPSHOT"));
         assertEquals("0", MixtureAssembly.major("0.1.0-SNAPSHOT"));

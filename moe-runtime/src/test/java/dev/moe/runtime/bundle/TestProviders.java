@@ -36,7 +36,7 @@ final class TestProviders {
     static ProviderRegistry registry(Path dir) throws IOException {
         Path services = Files.createDirectories(dir.resolve("META-INF/services"));
         Files.writeString(services.resolve(ExpertProvider.class.getName()),
-                Pretrained.class.getName() + "\n" + FailsMidSave.class.getName() + "\n");
+                Pretrained.class.getName() + "\n" + FailsMidSave.class.getName() + "\n" + Picky.class.getName() + "\n");
         URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, TestProviders.class.getClassLoader());
         return ProviderRegistry.discover(loader, null);
     }
@@ -126,6 +126,25 @@ final class TestProviders {
         public void save(Expert expert, OutputStream out) throws IOException {
             out.write(new byte[5000]);
             throw new IllegalStateException("disk on fire");
+        }
+    }
+
+    /** Trains, and saves none of the experts it is shown: a canSave that does not know them. */
+    public static final class Picky implements ExpertProvider {
+        public String name() {
+            return "picky";
+        }
+
+        public boolean canTrain() {
+            return true;
+        }
+
+        public Expert train(ExpertSpec spec, TrainingSet data) {
+            return new LinearExpert(spec.id(), 2f);
+        }
+
+        public boolean canSave(Expert expert) {
+            return false;
         }
     }
 

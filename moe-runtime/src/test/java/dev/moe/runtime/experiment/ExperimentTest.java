@@ -37,6 +37,25 @@ class ExperimentTest {
     }
 
     @Test
+    void theProgressNamesEachExpertWhileItPredictsTheTestRows() {
+        // The line said "evaluating" for as long as a slow plugin expert took, without its name.
+        MoeConfig config = ConfigLoader.parse(SMALL_SEED.replace("rows: 3000", "rows: 300").replace("epochs: 150", "epochs: 5")
+                .replace("epochs: 300", "epochs: 5"), Path.of("small.yaml"));
+        Experiment experiment = Guice.createInjector(new MoeModule(config, ProviderRegistry.fromClassPath()))
+                .getInstance(Experiment.class);
+        java.util.List<String> steps = new java.util.ArrayList<>();
+        experiment.run(new ProgressListener() {
+            @Override
+            public void step(String description) {
+                steps.add(description);
+            }
+        });
+        int evaluating = steps.indexOf("evaluating");
+        assertEquals(java.util.List.of("evaluating", "evaluating expert expert1", "evaluating expert expert2",
+                "evaluating expert expert3", "evaluating the mixture and baselines"), steps.subList(evaluating, steps.size()));
+    }
+
+    @Test
     void aSplitTooSmallForTheDataNamesTheKeyOnce() {
         String yaml = SMALL_SEED.replace("rows: 3000", "rows: 3");
         MoeException e = assertThrows(MoeException.class, () -> run(yaml));
