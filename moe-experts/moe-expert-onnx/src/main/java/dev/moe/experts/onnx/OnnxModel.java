@@ -97,9 +97,21 @@ final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** How ONNX Runtime's messages start: "Error code - ORT_FAIL - message: ". */
+    private static final java.util.regex.Pattern ORT_PREFIX = java.util.regex.Pattern.compile("^Error code - \\w+ - message: ");
+    /** ONNX Runtime's refusal of an opset it does not know (its message quotes a C++ signature first). */
+    private static final java.util.regex.Pattern NEWER_OPSET = java.util.regex.Pattern.compile(
+            "Opset (\\d+) is under development.*?for domain (\\S+) is till opset (\\d+)", java.util.regex.Pattern.DOTALL);
+
     /** ONNX Runtime's failure to load a model, as one line that says what is wrong and what to do. */
     static String loadFailure(String where, OrtException e) {
-        String message = firstLine(e.getMessage());
+        String full = String.valueOf(e.getMessage());
+        String message = firstLine(ORT_PREFIX.matcher(full).replaceFirst(""));
+        java.util.regex.Matcher opset = NEWER_OPSET.matcher(full);
+        if (opset.find()) {
+            message = "the model's opset " + opset.group(1) + " of domain " + opset.group(2) + " is newer than the "
+                    + opset.group(3) + " it supports";
+        }
         String lower = message.toLowerCase(java.util.Locale.ROOT);
         String version = OrtEnvironment.getEnvironment().getVersion();
         if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF || lower.contains("protobuf parsing failed")) {
@@ -134,7 +146,7 @@ final class OnnxModel implements AutoCloseable {
                     + ", not a tensor; moe feeds one float tensor of [rows, features]");
         }
         if (tensor.type != OnnxJavaType.FLOAT && tensor.type != OnnxJavaType.DOUBLE) {
-            throw new ExpertException(where + ": its input '" + inputName + "' is a " + typeName(tensor.type) + " tensor "
+            throw new ExpertException(where + ": its input '" + inputName + "' is " + typeName(tensor.type) + " "
                     + shape(tensor.getShape()) + "; moe feeds float features (float or double inputs): export the model"
                     + " with a float input, casting inside the model where it needs integers");
         }
