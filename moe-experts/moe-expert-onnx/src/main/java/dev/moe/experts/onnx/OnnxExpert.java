@@ -66,7 +66,7 @@ final class OnnxExpert extends AbstractExpert {
             }
             if (min < -1e-6 || Math.abs(sum - 1) > SUM_TOLERANCE) {
                 throw new ExpertException("expert '" + id() + "': output '" + model.outputName() + "' of " + source()
-                        + " is not probabilities: row " + r + " sums to " + (float) sum + (min < 0 ? ", its least value is " + min : "")
+                        + " is not probabilities: row " + r + " of a batch of " + rows + " sums to " + (float) sum + (min < 0 ? ", its least value is " + min : "")
                         + "; if the model ends before its softmax (a PyTorch module usually does), set params.scores: logits"
                         + ", or choose another output with params.output");
             }

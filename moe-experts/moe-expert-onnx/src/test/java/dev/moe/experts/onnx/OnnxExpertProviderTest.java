@@ -163,11 +163,25 @@ class OnnxExpertProviderTest {
     void logitsReadAsProbabilitiesAndTheReverseAreRefusedWithWhatToSet() {
         String logits = refusal("mlp-logits.onnx");
         assertTrue(logits.startsWith("expert 'e1': output 'scores' of " + FIXTURES.resolve("mlp-logits.onnx")
-                + " is not probabilities: row 0 sums to "), logits);
+                + " is not probabilities: row 0 of a batch of 20 sums to "), logits);
         assertTrue(logits.contains("set params.scores: logits"), logits);
         String probabilities = refusal("mlp-softmax.onnx", "scores", "logits");
         assertTrue(probabilities.contains("already holds probabilities") && probabilities.endsWith(
                 "set params.scores: probabilities"), probabilities);
+    }
+
+    @Test
+    void aRowTheModelGivesNaNForIsNamed() throws IOException {
+        FloatMatrix x = Expected.read(FIXTURES.resolve("mlp-softmax.expected.csv"), 4).features();
+        x.set(3, 2, Float.NaN);
+        for (String scores : List.of("probabilities", "logits")) {
+            try (Expert e = load(scores.equals("logits") ? "mlp-logits.onnx" : "mlp-softmax.onnx", "scores", scores)) {
+                String message = assertThrows(ExpertException.class, () -> e.predict(x)).getMessage();
+                assertTrue(message.startsWith("expert 'e1': output '" + (scores.equals("logits") ? "scores" : "probabilities")
+                        + "' of " + FIXTURES.resolve(scores.equals("logits") ? "mlp-logits.onnx" : "mlp-softmax.onnx")
+                        + " is NaN on row 3 of the block"), message);
+            }
+        }
     }
 
     @Test
