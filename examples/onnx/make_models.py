@@ -10,7 +10,7 @@ It writes
   1. test fixtures, moe-experts/moe-expert-onnx/src/test/resources/onnx/: small MLPs exported by torch.onnx.export
      (logits, softmax, a fixed batch of 4, no batch dimension, double precision, two outputs) with the probabilities
      PyTorch gives on 20 rows (*.expected.csv), and models built with onnx.helper that moe must refuse or read
-     (an int64 input, two inputs, an opset ONNX Runtime does not know, a custom operator, scikit-learn's ZipMap);
+     (an int64 input, two inputs of fixed and of free width, an opset ONNX Runtime does not know, a custom operator, scikit-learn's ZipMap);
   2. the seed example's experts, examples/onnx/seed/expert{1,2,3}.onnx: the article's three 2-layer MLP experts,
      each trained on a class pair of moe's own synthetic-seed rows (data seed 1000, 2500 rows: rows that none of the
      evaluation's seeds 42..51 draws), exported with their logits.
@@ -151,6 +151,11 @@ def fixtures():
                [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["N", 2]),
                 helper.make_tensor_value_info("b", TensorProto.FLOAT, ["N", 2])], [probs], [w], ai13, "two_inputs"),
          os.path.join(FIXTURES, "two-inputs.onnx"))
+    save(graph([helper.make_node("Concat", ["a", "b"], ["f"], axis=1),
+                helper.make_node("MatMul", ["f", "w"], ["z"]), helper.make_node("Softmax", ["z"], ["probabilities"])],
+               [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["N", 2]),
+                helper.make_tensor_value_info("b", TensorProto.FLOAT, ["N", "F"])], [probs], [w], ai13, "two_inputs"),
+         os.path.join(FIXTURES, "two-inputs-free-width.onnx"))
     save(graph([helper.make_node("MatMul", ["features", "w"], ["z"]), helper.make_node("Softmax", ["z"], ["probabilities"])],
                [x_float], [probs], [w], [helper.make_opsetid("", 99)], "opset99"),
          os.path.join(FIXTURES, "opset-99.onnx"))

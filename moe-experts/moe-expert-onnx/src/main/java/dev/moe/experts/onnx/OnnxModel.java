@@ -19,7 +19,6 @@ import dev.moe.api.ExpertException;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +39,10 @@ final class OnnxModel implements AutoCloseable {
 
     private final OrtSession session;
     private final String where;
-    private final String inputName;
-    private final boolean doubleInput;
+    /** The model's inputs, each fed a run of params.features' columns. */
+    private final List<Input> inputs;
     /** The model's fixed batch size; 0 when free; -1 when the input has no batch dimension (one row per run). */
     private final long fixedBatch;
-    private final long[] inputShape;
     private final String outputName;
     /** A sequence of maps (scikit-learn's ZipMap): class -> probability per row. */
     private final boolean zipMap;
@@ -133,42 +131,56 @@ final class OnnxModel implements AutoCloseable {
         this.where = where;
         this.width = width;
 
-        Map<String, NodeInfo> inputs = session.getInputInfo();
-        if (inputs.size() != 1) {
-            throw new ExpertException(where + " has " + inputs.size() + " inputs (" + describe(inputs)
-                    + "); moe feeds one float input of [rows, features]: export the model with a single input (one tensor"
-                    + " of all feature columns)");
-        }
-        NodeInfo input = inputs.values().iterator().next();
-        inputName = input.getName();
-        if (!(input.getInfo() instanceof TensorInfo tensor)) {
-            throw new ExpertException(where + ": its input '" + inputName + "' is " + input.getInfo()
-                    + ", not a tensor; moe feeds one float tensor of [rows, features]");
-        }
-        if (tensor.type != OnnxJavaType.FLOAT && tensor.type != OnnxJavaType.DOUBLE) {
-            throw new ExpertException(where + ": its input '" + inputName + "' is " + typeName(tensor.type) + " "
-                    + shape(tensor.getShape()) + "; moe feeds float features (float or double inputs): export the model"
-                    + " with a float input, casting inside the model where it needs integers");
-        }
-        doubleInput = tensor.type == OnnxJavaType.DOUBLE;
-        long[] dims = tensor.getShape();
-        long modelWidth;
-        if (dims.length == 2) {
-            fixedBatch = dims[0] > 0 ? dims[0] : 0;
-            modelWidth = dims[1];
-        } else if (dims.length == 1) {
-            fixedBatch = -1;
-            modelWidth = dims[0];
+        Map<String, NodeInfo> inputInfo = session.getInputInfo();
+        if (inputInfo.size() == 1) {
+            NodeInfo input = inputInfo.values().iterator().next();
+            long[] dims = tensorShape(input);
+            long modelWidth;
+            if (dims.length == 2) {
+                fixedBatch = dims[0] > 0 ? dims[0] : 0;
+                modelWidth = dims[1];
+            } else if (dims.length == 1) {
+                fixedBatch = -1;
+                modelWidth = dims[0];
+            } else {
+                throw new ExpertException(where + ": its input '" + input.getName() + "' has shape " + shape(dims)
+                        + "; moe feeds [rows, features] (or [features] for a model without a batch dimension)");
+            }
+            if (modelWidth > 0 && modelWidth != width) {
+                throw new ExpertException(where + " reads " + modelWidth + " features (input " + describe(inputInfo)
+                        + "), but params.features names " + width + ": name the " + modelWidth
+                        + " data columns it reads, in the order it was trained on");
+            }
+            inputs = List.of(new Input(input.getName(), isDouble(input), 0, width));
         } else {
-            throw new ExpertException(where + ": its input '" + inputName + "' has shape " + shape(dims)
-                    + "; moe feeds [rows, features] (or [features] for a model without a batch dimension)");
+            // Several inputs (a converter's one input per column group): each a [rows, k] tensor of fixed k, fed the
+            // next k of params.features, in the model's order of inputs.
+            List<Input> slots = new ArrayList<>();
+            int offset = 0;
+            long batch = Long.MIN_VALUE;
+            for (NodeInfo input : inputInfo.values()) {
+                long[] dims = tensorShape(input);
+                if (dims.length != 2 || dims[1] < 1) {
+                    throw new ExpertException(where + " has " + inputInfo.size() + " inputs (" + describe(inputInfo)
+                            + "); moe feeds several inputs only when each is [rows, k] with a fixed k, and '"
+                            + input.getName() + "' is not: export the model with a single input of all feature columns");
+                }
+                long inputBatch = dims[0] > 0 ? dims[0] : 0;
+                if (batch != Long.MIN_VALUE && inputBatch != batch) {
+                    throw new ExpertException(where + " has inputs of different batch sizes (" + describe(inputInfo) + ")");
+                }
+                batch = inputBatch;
+                slots.add(new Input(input.getName(), isDouble(input), offset, (int) dims[1]));
+                offset += (int) dims[1];
+            }
+            if (offset != width) {
+                throw new ExpertException(where + " reads " + offset + " features (inputs " + describe(inputInfo)
+                        + ", in this order), but params.features names " + width + ": name the " + offset
+                        + " data columns it reads, in the order of its inputs");
+            }
+            fixedBatch = batch;
+            inputs = List.copyOf(slots);
         }
-        if (modelWidth > 0 && modelWidth != width) {
-            throw new ExpertException(where + " reads " + modelWidth + " features (input '" + inputName + "' is "
-                    + shape(dims) + "), but params.features names " + width + ": name the " + modelWidth
-                    + " data columns it reads, in the order it was trained on");
-        }
-        inputShape = dims;
 
         Map<String, NodeInfo> outputs = session.getOutputInfo();
         NodeInfo chosen = chooseOutput(outputs, output);
@@ -213,7 +225,7 @@ final class OnnxModel implements AutoCloseable {
             put("model-version", String.valueOf(metadata.getVersion()));
         }
         put("description", metadata.getDescription());
-        description.put("input", inputName + ": " + typeName(tensor.type) + " " + shape(dims)
+        description.put(inputs.size() == 1 ? "input" : "inputs", describe(inputInfo)
                 + (fixedBatch == -1 ? " (no batch dimension: one run per row)" : fixedBatch > 0 ? " (fixed batch: runs of " + fixedBatch + " rows)" : ""));
         description.put("output", outputName + ": " + (zipMap ? "sequence of maps (ZipMap), " + outputWidth + " classes"
                 : describe(chosen.getInfo())));
@@ -369,26 +381,61 @@ final class OnnxModel implements AutoCloseable {
     /** One run on rows {@code first..first+rows-1} of {@code x}, padded with rows of zeros to {@code runRows}. */
     private OrtSession.Result runRaw(float[] x, int first, int rows, int runRows) throws OrtException {
         OrtEnvironment env = environment();
-        long[] shape = fixedBatch == -1 ? new long[] {width} : new long[] {runRows, width};
-        int from = first * width;
-        int length = rows * width;
-        OnnxTensor tensor;
-        if (doubleInput) {
-            double[] d = new double[runRows * width];
-            for (int i = 0; i < length; i++) {
-                d[i] = x[from + i];
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            for (Input input : inputs) {
+                feed.put(input.name(), tensor(env, input, x, first, rows, runRows));
             }
-            tensor = OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), shape);
-        } else if (runRows != rows) {
-            float[] padded = Arrays.copyOfRange(x, from, from + runRows * width);
-            Arrays.fill(padded, length, padded.length, 0f);
-            tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(padded), shape);
-        } else {
-            tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(x, from, length).slice(), shape);
+            return session.run(feed, Set.of(outputName));
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
         }
-        try (tensor) {
-            return session.run(Map.of(inputName, tensor), Set.of(outputName));
+    }
+
+    /** The input's columns of the rows, as one tensor: the rows' own array where it can, else a copy. */
+    private OnnxTensor tensor(OrtEnvironment env, Input input, float[] x, int first, int rows, int runRows)
+            throws OrtException {
+        int k = input.width();
+        long[] shape = fixedBatch == -1 ? new long[] {k} : new long[] {runRows, k};
+        if (!input.isDouble() && k == width && runRows == rows) {
+            return OnnxTensor.createTensor(env, FloatBuffer.wrap(x, first * width, rows * width).slice(), shape);
         }
+        if (input.isDouble()) {
+            double[] d = new double[runRows * k];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < k; c++) {
+                    d[r * k + c] = x[(first + r) * width + input.offset() + c];
+                }
+            }
+            return OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), shape);
+        }
+        float[] f = new float[runRows * k]; // rows past {@code rows} stay zero: the padding of a fixed batch
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, (first + r) * width + input.offset(), f, r * k, k);
+        }
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(f), shape);
+    }
+
+    /** One model input: its name, whether it takes doubles, and the columns of params.features it is fed. */
+    private record Input(String name, boolean isDouble, int offset, int width) {
+    }
+
+    /** The shape of a float or double tensor input; anything else is refused, naming it. */
+    private long[] tensorShape(NodeInfo input) {
+        if (!(input.getInfo() instanceof TensorInfo tensor)) {
+            throw new ExpertException(where + ": its input '" + input.getName() + "' is " + describe(input.getInfo())
+                    + ", not a tensor; moe feeds float tensors of [rows, features]");
+        }
+        if (tensor.type != OnnxJavaType.FLOAT && tensor.type != OnnxJavaType.DOUBLE) {
+            throw new ExpertException(where + ": its input '" + input.getName() + "' is " + typeName(tensor.type) + " "
+                    + shape(tensor.getShape()) + "; moe feeds float features (float or double inputs): export the model"
+                    + " with a float input, casting inside the model where it needs integers");
+        }
+        return tensor.getShape();
+    }
+
+    private static boolean isDouble(NodeInfo input) {
+        return ((TensorInfo) input.getInfo()).type == OnnxJavaType.DOUBLE;
     }
 
     @Override

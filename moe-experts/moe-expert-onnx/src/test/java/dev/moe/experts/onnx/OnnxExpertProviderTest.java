@@ -145,6 +145,16 @@ class OnnxExpertProviderTest {
     }
 
     @Test
+    void aModelWithTwoInputsIsFedTheFeaturesInTheOrderOfItsInputs() throws IOException {
+        // The graph concatenates its inputs a and b and applies the zipmap fixture's weights: the same probabilities.
+        Expected expected = Expected.read(FIXTURES.resolve("zipmap.expected.csv"), 4);
+        try (Expert e = load("two-inputs.onnx")) {
+            assertClose(expected.probabilities(), e.predict(expected.features()), TOLERANCE);
+            assertEquals("a: float [N, 2], b: float [N, 2]", e.provenance().get("inputs"));
+        }
+    }
+
+    @Test
     void aModelWithTwoScoreOutputsNeedsTheOutputNamed() throws IOException {
         assertEquals("expert 'e1': " + FIXTURES.resolve("mlp-two-outputs.onnx") + " has 2 outputs that could hold class"
                 + " scores (logits: float [N, 3], probabilities: float [N, 3]): set params.output to the one that does",
@@ -231,8 +241,8 @@ class OnnxExpertProviderTest {
                 + " written by an ONNX exporter (torch.onnx.export, skl2onnx, tf2onnx, ...)",
                 refusal(text.toString()));
         assertEquals("expert 'e1': ONNX model file not found: " + FIXTURES.resolve("missing.onnx"), refusal("missing.onnx"));
-        assertEquals("expert 'e1': " + FIXTURES.resolve("mlp-softmax.onnx") + " reads 4 features (input 'features' is"
-                + " [N, 4]), but params.features names 3: name the 4 data columns it reads, in the order it was trained on",
+        assertEquals("expert 'e1': " + FIXTURES.resolve("mlp-softmax.onnx") + " reads 4 features (input features:"
+                + " float [N, 4]), but params.features names 3: name the 4 data columns it reads, in the order it was trained on",
                 refusal("mlp-softmax.onnx", "features", List.of("x0", "x1", "x2")));
         assertEquals("expert 'e1': params.labels names 2 labels, but output 'probabilities' of "
                 + FIXTURES.resolve("mlp-softmax.onnx") + " has 3 columns (one per class): name 3 labels, in the order of"
@@ -248,9 +258,12 @@ class OnnxExpertProviderTest {
         assertEquals("expert 'e1': " + FIXTURES.resolve("int64-input.onnx") + ": its input 'features' is int64 [N, 4]"
                 + "; moe feeds float features (float or double inputs): export the model with a float input,"
                 + " casting inside the model where it needs integers", refusal("int64-input.onnx"));
-        assertEquals("expert 'e1': " + FIXTURES.resolve("two-inputs.onnx") + " has 2 inputs (a: float [N, 2], b: float"
-                + " [N, 2]); moe feeds one float input of [rows, features]: export the model with a single input (one"
-                + " tensor of all feature columns)", refusal("two-inputs.onnx"));
+        assertEquals("expert 'e1': " + FIXTURES.resolve("two-inputs-free-width.onnx") + " has 2 inputs (a: float [N, 2],"
+                + " b: float [N, N]); moe feeds several inputs only when each is [rows, k] with a fixed k, and 'b' is not:"
+                + " export the model with a single input of all feature columns", refusal("two-inputs-free-width.onnx"));
+        assertEquals("expert 'e1': " + FIXTURES.resolve("two-inputs.onnx") + " reads 4 features (inputs a: float [N, 2],"
+                + " b: float [N, 2], in this order), but params.features names 5: name the 4 data columns it reads, in the"
+                + " order of its inputs", refusal("two-inputs.onnx", "features", List.of("x0", "x1", "x2", "x3", "x4")));
         for (String message : List.of(opset, custom)) {
             assertEquals(1, message.lines().count(), message);
         }
