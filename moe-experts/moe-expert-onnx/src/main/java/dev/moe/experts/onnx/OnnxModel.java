@@ -221,7 +221,7 @@ final class OnnxModel implements AutoCloseable {
         put("producer", metadata.getProducerName());
         put("graph", metadata.getGraphName());
         put("domain", metadata.getDomain());
-        if (metadata.getVersion() != 0) {
+        if (metadata.getVersion() > 0 && metadata.getVersion() != Long.MAX_VALUE) { // MAX_VALUE: not set
             put("model-version", String.valueOf(metadata.getVersion()));
         }
         put("description", metadata.getDescription());

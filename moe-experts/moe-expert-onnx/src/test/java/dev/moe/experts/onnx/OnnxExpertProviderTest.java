@@ -2,6 +2,7 @@ package dev.moe.experts.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +88,9 @@ class OnnxExpertProviderTest {
             assertClose(expected.probabilities(), e.predict(expected.features()), TOLERANCE);
             assertEquals("probabilities", e.provenance().get("scores"));
             assertTrue(e.provenance().get("input").startsWith("features: float [N, 4]"), e.provenance().toString());
+            assertEquals("pytorch", e.provenance().get("producer"));
+            // torch.onnx.export sets no model version; ONNX Runtime then reports Long.MAX_VALUE, which means nothing
+            assertFalse(e.provenance().containsKey("model-version"), e.provenance().toString());
         }
     }
 
