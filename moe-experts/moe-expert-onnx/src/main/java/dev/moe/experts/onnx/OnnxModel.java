@@ -111,15 +111,15 @@ final class OnnxModel implements AutoCloseable {
                     + opset.group(3) + " it supports";
         }
         String lower = message.toLowerCase(java.util.Locale.ROOT);
-        String version = OrtEnvironment.getEnvironment().getVersion();
+        String version = environment().getVersion(); // the same settings: another would log a warning
         if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF || lower.contains("protobuf parsing failed")) {
             return where + " is not an ONNX model (ONNX Runtime could not parse it): give a file written by an ONNX exporter"
                     + " (torch.onnx.export, skl2onnx, tf2onnx, ...)";
         }
         if (e.getCode() == OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED || lower.contains("opset")
                 || lower.contains("not a registered function/op") || lower.contains("could not find an implementation")) {
-            return "ONNX Runtime " + version + " cannot run " + where + ": " + message + " (it runs the ai.onnx opsets up"
-                    + " to 21 and ai.onnx.ml up to 4, without custom operators: export with an older opset, e.g."
+            return "ONNX Runtime " + version + " cannot run " + where + ": " + message + " (ONNX Runtime " + version + " runs the"
+                    + " ai.onnx opsets up to 21, without custom operators: export with an older opset, e.g."
                     + " torch.onnx.export(..., opset_version=17), or without the custom operator)";
         }
         return "ONNX Runtime " + version + " cannot load " + where + ": " + message;

@@ -251,7 +251,7 @@ class OnnxExpertProviderTest {
         assertEquals("expert 'e1': params.labels names 2 labels, but output 'probabilities' of "
                 + FIXTURES.resolve("mlp-softmax.onnx") + " has 3 columns (one per class): name 3 labels, in the order of"
                 + " the model's output", refusal("mlp-softmax.onnx", "labels", List.of("0", "1")));
-        String advice = " (it runs the ai.onnx opsets up to 21 and ai.onnx.ml up to 4, without custom operators: export with"
+        String advice = " (ONNX Runtime 1.20.0 runs the ai.onnx opsets up to 21, without custom operators: export with"
                 + " an older opset, e.g. torch.onnx.export(..., opset_version=17), or without the custom operator)";
         String opset = refusal("opset-99.onnx");
         assertEquals("expert 'e1': ONNX Runtime 1.20.0 cannot run " + FIXTURES.resolve("opset-99.onnx") + ": the model's"
