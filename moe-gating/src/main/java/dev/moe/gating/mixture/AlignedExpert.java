@@ -313,6 +313,20 @@ public final class AlignedExpert {
         return datasetLabelCount;
     }
 
+    /**
+     * The data set's labels (their indices, ascending) that none of the expert's labels is: it gives them probability
+     * 0 on every row, as certain that no row holds them. Empty when it knows every label of the data set.
+     */
+    public int[] absentLabels() {
+        boolean[] known = new boolean[datasetLabelCount];
+        for (int column : labelColumns) {
+            if (column >= 0) {
+                known[column] = true;
+            }
+        }
+        return IntStream.range(0, datasetLabelCount).filter(j -> !known[j]).toArray();
+    }
+
     /** The data set's rows as this expert reads them (its columns, in its order). */
     FloatMatrix expertFeatures(FloatMatrix datasetRows) {
         if (identityFeatures) {

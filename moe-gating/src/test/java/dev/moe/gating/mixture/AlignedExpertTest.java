@@ -142,6 +142,13 @@ class AlignedExpertTest {
     }
 
     @Test
+    void theDataSetsLabelsAnExpertLacksAreNamed() {
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a"), List.of("z", "x", "w"), 0);
+        assertArrayEquals(new int[] {1, 3}, AlignedExpert.align(expert, List.of("a"), List.of("x", "y", "z", "v")).absentLabels());
+        assertArrayEquals(new int[0], AlignedExpert.align(expert, List.of("a"), List.of("x", "z")).absentLabels());
+    }
+
+    @Test
     void twoMissingCellLevelsOfOneColumnAreRefused() {
         // Tribuo saw blank and "?" as two levels; moe reads both as one missing cell.
         FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("c@", "c@y", "c@?"), List.of("1"), 0);
