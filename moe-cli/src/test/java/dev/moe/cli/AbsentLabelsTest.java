@@ -73,6 +73,10 @@ class AbsentLabelsTest {
                 saved.toString(), "-q");
         assertEquals(0, train.status(), train.err());
         assertTrue(train.err().contains("expert 'ab-cart' has no label Iris-virginica"), train.err());
+        MainTest.Result inspected = MainTest.moe("inspect", saved.toString());
+        assertEquals(0, inspected.status(), inspected.err());
+        assertTrue(inspected.out().contains("  ab-cart predicts 2 of the 3 labels: Iris-versicolor, Iris-setosa; it gives Iris-virginica"
+                + " probability 0"), inspected.out());
         MainTest.Result onData = MainTest.moe("evaluate", "-m", saved.toString(), "--data", data.toString());
         assertEquals(0, onData.status(), onData.err());
         assertTrue(onData.out().replaceAll("\n  ", " ").contains("notice: expert 'ab-cart' has no label Iris-virginica (its model was"

@@ -262,8 +262,8 @@ public final class HtmlReport {
             h.append("<h3>The config it was trained from, as ").append(escape(bundle)).append(" holds it</h3>\n<pre>")
                     .append(escape(configText)).append("</pre>\n");
         } else {
-            h.append("<p>").append(escape(bundle)).append(" holds no config: it was saved without one (from Java, where a"
-                    + " mixture is built in code); <code>moe inspect ").append(escape(bundle))
+            h.append("<p>").append(escape(bundle)).append(" holds no config (a mixture saved from Java keeps none);"
+                    + " <code>moe inspect ").append(escape(bundle))
                     .append("</code> shows what it records of how it was trained.</p>\n");
         }
     }
