@@ -178,12 +178,14 @@ public final class AlignedExpert {
     }
 
     /**
-     * Where a name from Tribuo's columnar loaders ({@code column@value}, {@code column@level}) is in the data set: the
+     * Where a name from Tribuo's columnar loaders ({@code column@value}, {@code column@level}), or moe's own
+     * {@code column=level} of a level the data set has no feature for, is in the data set: the
      * column, as a one-element array; or the columns of the categorical column whose being all 0 makes it 1 (a blank
      * cell's level), followed by {@link #DERIVED}; or just {@link #DERIVED} for a level without a feature (always 0).
      * Null when the name is no such name of a data set column.
      *
-     * @throws ExpertException when the name reads as two different columns (a column name holding '@')
+     * @param absentLevels gathers, per column, the expert's levels that read 0 for want of a feature
+     * @throws ExpertException when the name reads as two different columns (a column name holding '@' or '=')
      */
     private static int[] levelOrColumn(String expertId, String name, Map<String, Integer> index, List<String> datasetFeatures,
                                        Map<String, List<String>> absentLevels) {
