@@ -8,6 +8,7 @@ import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.scoring.AbsentLabels;
 import dev.moe.runtime.report.HtmlReport;
 import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.io.OutputTarget;
@@ -120,8 +121,9 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));
                 Experiment experiment = injector.getInstance(Experiment.class);
-                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress))
-                        .withNoticesFirst(experiment.notices());
+                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress));
+                report = report.withNoticesFirst(java.util.stream.Stream.concat(experiment.notices().stream(),
+                        AbsentLabels.notices(experiment.absentLabels(), report).stream()).toList());
             } catch (RuntimeException e) {
                 throw Main.locatedIn(c, e);
             }

@@ -199,8 +199,9 @@ final class InspectCommand implements Callable<Integer> {
                         + shortened(e.features()));
             }
             if (!Set.copyOf(e.labels()).equals(Set.copyOf(b.labels()))) {
+                List<String> absent = b.labels().stream().filter(l -> !e.labels().contains(l)).toList();
                 out.println("  " + e.id() + " predicts " + e.labels().size() + " of the " + b.labels().size() + " labels: "
-                        + shortened(e.labels()));
+                        + shortened(e.labels()) + (absent.isEmpty() ? "" : "; it gives " + shortened(absent) + " probability 0"));
             }
             if ("reference".equals(e.storage())) {
                 // "loads it again from no parameters" read as a sentence cut short: with none, say so plainly.
@@ -213,14 +214,16 @@ final class InspectCommand implements Callable<Integer> {
     private static void printProvenance(BundleInspection b, PrintWriter out) {
         dev.moe.runtime.bundle.BundleManifest.Provenance p = b.provenance();
         if (p == null) {
-            field(out, "  (none)", "the bundle records no provenance");
+            field(out, "  recorded", "nothing: the bundle does not say what it was trained from");
             return;
         }
         if (p.configFile() != null) {
-            field(out, "  config", p.configFile() + (p.configEntry() == null ? " (not held in the bundle)" : ""));
+            field(out, "  config", p.configFile() + (p.configEntry() == null ? " (no copy of it in the bundle)" : ""));
+        } else if (p.configEntry() == null) {
+            field(out, "  config", "none: it was saved from Java, with no config file");
         }
         if (b.configSha256() != null) {
-            field(out, "  config SHA-256", b.configSha256() + " (held as " + p.configEntry() + ")");
+            field(out, "  config SHA-256", b.configSha256() + " (a copy is in the bundle, as " + p.configEntry() + ")");
         }
         if (p.data() != null || p.dataSource() != null) {
             StringBuilder data = new StringBuilder(String.valueOf(p.data()));

@@ -53,7 +53,7 @@ final class SavedMixtureEvaluation {
                 ReportWriter.writeJson(report, json);
             }
             if (html != null) {
-                HtmlReport.writeSaved(report, null, html, commandLine);
+                HtmlReport.writeSaved(report, dev.moe.runtime.bundle.BundleReader.configText(model), html, commandLine);
             }
         }
         return 0;

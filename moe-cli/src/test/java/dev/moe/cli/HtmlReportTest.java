@@ -209,9 +209,22 @@ class HtmlReportTest {
         Path saved = dir.resolve("saved.html");
         r = MainTest.moe("evaluate", "-m", model.toString(), "--data", csv.toString(), "--html", saved.toString());
         assertEquals(0, r.status(), r.err());
-        Elements header = Jsoup.parse(saved.toFile()).select("table#per-label thead th");
+        Document savedPage = Jsoup.parse(saved.toFile());
+        Elements header = savedPage.select("table#per-label thead th");
         assertEquals(List.of("label", "precision", "recall", "F1", "test rows"), header.eachText(),
                 "one repeat: no second column of the same counts");
+        // Nothing ran but scoring: the values are the training's, and the config is the one the bundle holds (it said
+        // "Command-line options override the file" and "(none recorded)" under "The file as written: saved mixture m.moe").
+        String text = savedPage.text();
+        assertTrue(text.contains("As trained seed 3 combiner "), text);
+        assertFalse(text.contains("not used:") || text.contains("override") || text.contains("none recorded"), text);
+        assertTrue(text.contains("Nothing was trained in this evaluation: the mixture was read from m.moe and scored as saved;"
+                + " the values above are those it was trained with."), text);
+        assertTrue(text.contains("The config it was trained from, as m.moe holds it"), text);
+        assertEquals(Files.readString(config), savedPage.select("pre").last().wholeText());
+        // The run itself says what a command-line option does to the file's values.
+        assertTrue(page.text().contains("These are the values this run used: an option given on the command line (--repeat,"
+                + " --seed, --strategy) takes the place of the config file's value, so the file below may say otherwise."), page.text());
     }
 
     /** With top-k after a dense warm-up the loss jumps where the strategy takes over: the page says so, from the JSON. */

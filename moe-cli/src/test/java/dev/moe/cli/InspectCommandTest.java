@@ -89,7 +89,7 @@ class InspectCommandTest {
             long bytes = m.sizes().get(e.entry());
             assertTrue(row.contains("  " + TrainCommand.humanSize(bytes) + "  "), row);
         }
-        assertTrue(out.contains(NL + "  config SHA-256  " + sha256(Files.readAllBytes(shared.resolve("seed.yaml"))) + " (held as config.yaml)" + NL), out);
+        assertTrue(out.contains(NL + "  config SHA-256  " + sha256(Files.readAllBytes(shared.resolve("seed.yaml"))) + " (a copy is in the bundle, as config.yaml)" + NL), out);
         assertTrue(out.contains(NL + "  data            synthetic-seed, 900 rows" + NL), out);
         assertTrue(out.contains(NL + "  data SHA-256    " + m.provenance().dataSha256() + " (as read)" + NL), out);
         assertTrue(out.contains(NL + "  seed            3" + NL), out);

@@ -213,6 +213,7 @@ public final class SparkMixture implements Serializable {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             return spark.read().parquet(path);
         }
+        InputCompression.requireNameMatchesBytes(spark.sparkContext().hadoopConfiguration(), path);
         // RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail.
         Dataset<Row> frame = spark.read()
                 .option("header", "true")

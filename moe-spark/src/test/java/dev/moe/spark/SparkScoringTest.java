@@ -143,6 +143,41 @@ class SparkScoringTest {
         assertTrue(r.err.contains("evaluate needs --input"), r.err);
     }
 
+    /**
+     * Spark unpacks by the name, moe's local engine by the first bytes: a gzip file without .gz (or a plain one with it)
+     * is named in one line before any job, and the same bytes named .gz give moe predict's rows.
+     */
+    @Test
+    void aGzipFileNamedWithoutGzIsNamedBeforeAnyJob() throws IOException {
+        Path packed = dir.resolve("packed.csv");
+        try (var gzip = new java.util.zip.GZIPOutputStream(Files.newOutputStream(packed))) {
+            Files.copy(csv, gzip);
+        }
+        Run r = run("predict", "-m", model.toString(), "--input", packed.toString(), "--output", dir.resolve("packed-out").toString(),
+                "--master", "local[1]");
+        assertEquals(2, r.status, r.err);
+        assertEquals("moe-spark: " + packed + ": gzip-compressed, but its name does not end in .gz, which is how Spark knows to unpack a"
+                + " file: rename it to packed.csv.gz (moe's local engine reads it either way)", r.err.strip());
+        assertFalse(Files.exists(dir.resolve("packed-out")));
+
+        Path plain = dir.resolve("plain.csv.gz");
+        Files.copy(csv, plain);
+        r = run("predict", "-m", model.toString(), "--input", plain.toString(), "--output", dir.resolve("plain-out").toString(),
+                "--master", "local[1]");
+        assertEquals(2, r.status, r.err);
+        assertEquals("moe-spark: " + plain + ": named .gz but not gzip-compressed, and Spark unpacks a file by its name: rename it without"
+                + " .gz, or compress it (gzip)", r.err.strip());
+
+        Path named = dir.resolve("packed.csv.gz");
+        Files.move(packed, named);
+        Path out = dir.resolve("named-out");
+        r = run("predict", "-m", model.toString(), "--input", named.toString(), "--output", out.toString(), "--master", "local[1]");
+        assertEquals(0, r.status, r.err);
+        Path expected = dir.resolve("single-gz.csv");
+        CsvPredictions.write(single, csv, expected);
+        SparkFixtures.assertSamePredictions(Files.readAllLines(expected, StandardCharsets.UTF_8), lines(out));
+    }
+
     private static List<String> lines(Path folder) throws IOException {
         List<String> all = new ArrayList<>();
         List<Path> parts;

@@ -3,6 +3,7 @@ package dev.moe.gating.mixture;
 import dev.moe.api.Expert;
 import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.MissingCells;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +25,9 @@ import java.util.stream.IntStream;
  * {@code IdentityProcessor} is {@code column@level}, moe's one-hot {@code column=level}. Such a model also knows the
  * levels it saw for a blank cell ({@code column@}, or {@code column@NA} and moe's other spellings of a missing cell),
  * which moe encodes as none of the column's levels: it reads 1 where all of the column's features are 0. A level moe's
- * encoding has no feature for (the mixture's training rows lack it) reads 0, as every cell moe encodes does.
+ * encoding has no feature for (the mixture's training rows lack it) reads 0, as every cell moe encodes does: so does
+ * moe's own {@code column=level} (an expert moe trained on a file that had the level). A column the data set has no
+ * level of, or none of whose levels the expert reads, is refused: a renamed column, or levels written otherwise.
  */
 public final class AlignedExpert {
 
@@ -71,6 +74,7 @@ public final class AlignedExpert {
         List<String> missing = new ArrayList<>();
         int[] features = new int[expert.featureNames().size()];
         int[][] noneOf = null;
+        Map<String, List<String>> absentLevels = new java.util.LinkedHashMap<>();
         for (int i = 0; i < features.length; i++) {
             String name = expert.featureNames().get(i);
             Integer column = lookUp(featureIndex, name);
@@ -78,7 +82,7 @@ public final class AlignedExpert {
                 features[i] = column;
                 continue;
             }
-            int[] derived = tribuoColumnar(expert.id(), name, featureIndex, datasetFeatures);
+            int[] derived = levelOrColumn(expert.id(), name, featureIndex, datasetFeatures, absentLevels);
             if (derived == null) {
                 missing.add("'" + name + "'"); // quoted: a stray space is then visible
             } else if (derived.length == 1 && derived[0] >= 0) {
@@ -90,10 +94,12 @@ public final class AlignedExpert {
             }
         }
         requireOneMissingLevel(expert, features, noneOf);
+        requireAKnownLevel(expert, features, datasetFeatures, absentLevels);
         if (!missing.isEmpty()) {
             throw new ExpertException("expert '" + expert.id() + "' reads features the data set lacks: "
                     + String.join(", ", missing) + " (data set has: " + String.join(", ", datasetFeatures) + ")"
-                    + (missing.stream().anyMatch(m -> m.contains("@")) ? TRIBUO_HINT : ""));
+                    + (missing.stream().anyMatch(m -> m.contains("@")) ? TRIBUO_HINT
+                            : readAsNumbers(missing, featureIndex) ? ONE_HOT_HINT : ""));
         }
         Map<String, Integer> labelIndex = indexOf(datasetLabels);
         int[] labels = new int[expert.labelNames().size()];
@@ -155,29 +161,45 @@ public final class AlignedExpert {
     private static final String TRIBUO_HINT = "; a Tribuo model's column@level features are read from moe's column=level"
             + " ones: name the column in data.categorical (its numbers, column@value, are read from a numeric column)";
 
-    /**
-     * Moe's spellings of a missing cell (as {@code CsvSource.isMissing}, lower case): a Tribuo model trained on such
-     * cells has a level for them, which moe encodes as none of the column's levels.
-     */
-    private static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null", "none", "?");
+    private static final String ONE_HOT_HINT = "; a column=level feature is a level of a categorical column: name the column"
+            + " in data.categorical";
+
+    /** Whether a missing {@code 'column=level'} (quoted) names a column the data set reads as numbers. */
+    private static boolean readAsNumbers(List<String> missing, Map<String, Integer> featureIndex) {
+        for (String quoted : missing) {
+            String name = quoted.substring(1, quoted.length() - 1);
+            for (int at = name.indexOf('='); at > 0; at = name.indexOf('=', at + 1)) {
+                if (featureIndex.containsKey(name.substring(0, at).strip())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /**
-     * Where a name from Tribuo's columnar loaders ({@code column@value}, {@code column@level}) is in the data set: the
+     * Where a name from Tribuo's columnar loaders ({@code column@value}, {@code column@level}), or moe's own
+     * {@code column=level} of a level the data set has no feature for, is in the data set: the
      * column, as a one-element array; or the columns of the categorical column whose being all 0 makes it 1 (a blank
      * cell's level), followed by {@link #DERIVED}; or just {@link #DERIVED} for a level without a feature (always 0).
      * Null when the name is no such name of a data set column.
      *
-     * @throws ExpertException when the name reads as two different columns (a column name holding '@')
+     * @param absentLevels gathers, per column, the expert's levels that read 0 for want of a feature
+     * @throws ExpertException when the name reads as two different columns (a column name holding '@' or '=')
      */
-    private static int[] tribuoColumnar(String expertId, String name, Map<String, Integer> index, List<String> datasetFeatures) {
+    private static int[] levelOrColumn(String expertId, String name, Map<String, Integer> index, List<String> datasetFeatures,
+                                       Map<String, List<String>> absentLevels) {
         // First a feature of the data set itself; only then a level it has no feature for (a column name may hold '@').
         for (boolean exact : new boolean[] {true, false}) {
             int[] found = null;
             String foundColumn = null;
-            for (int at = name.indexOf('@'); at >= 0; at = name.indexOf('@', at + 1)) {
+            for (int at = nextSeparator(name, 0); at >= 0; at = nextSeparator(name, at + 1)) {
                 String column = name.substring(0, at).strip();
                 String level = name.substring(at + 1);
-                int[] candidate = exact ? exactColumn(index, column, level) : absentLevel(datasetFeatures, column, level);
+                boolean tribuo = name.charAt(at) == '@';
+                // moe's own column=level is a feature of the data set only as itself, looked up before this.
+                int[] candidate = exact ? (tribuo ? exactColumn(index, column, level) : null)
+                        : absentLevel(datasetFeatures, column, level);
                 if (candidate != null) {
                     if (found != null) {
                         throw new ExpertException("expert '" + expertId + "' reads '" + name + "', which is a feature of column '"
@@ -188,10 +210,42 @@ public final class AlignedExpert {
                 }
             }
             if (found != null) {
+                if (!exact && found.length == 1) {
+                    absentLevels.computeIfAbsent(foundColumn, c -> new ArrayList<>()).add(name);
+                }
                 return found;
             }
         }
         return null;
+    }
+
+    /**
+     * Refuses an expert none of whose levels of a column the data set has a feature for: one absent level is a level the
+     * rows lack (read as 0), but none at all is a column whose levels are written otherwise ({@code Red} for {@code red},
+     * {@code 3.0} for {@code 3}), or another column of the same name, which would read 0 on every row.
+     */
+    private static void requireAKnownLevel(Expert expert, int[] features, List<String> datasetFeatures,
+                                           Map<String, List<String>> absentLevels) {
+        for (Map.Entry<String, List<String>> column : absentLevels.entrySet()) {
+            String prefix = column.getKey() + "=";
+            boolean anyKnown = Arrays.stream(features).anyMatch(c -> c >= 0 && datasetFeatures.get(c).startsWith(prefix));
+            if (!anyKnown) {
+                List<String> has = datasetFeatures.stream().filter(f -> f.startsWith(prefix)).toList();
+                throw new ExpertException("expert '" + expert.id() + "' reads levels of column '" + column.getKey() + "' none of"
+                        + " which the data set has: '" + String.join("', '", column.getValue()) + "' (data set has: "
+                        + String.join(", ", has) + "); a level is matched by its text, case included");
+            }
+        }
+    }
+
+    /** The first '@' (Tribuo's column@level) or '=' (moe's column=level) from {@code from} on; -1 when none. */
+    private static int nextSeparator(String name, int from) {
+        for (int i = from; i < name.length(); i++) {
+            if (name.charAt(i) == '@' || name.charAt(i) == '=') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** DoubleFieldProcessor's {@code column@value} as the numeric column, IdentityProcessor's level as moe's feature. */
@@ -212,7 +266,8 @@ public final class AlignedExpert {
         if (levels.length == 0) {
             return null;
         }
-        if (!MISSING.contains(level.strip().toLowerCase(Locale.ROOT))) {
+        // A Tribuo model trained on missing cells has a level for them, which moe encodes as none of the column's levels.
+        if (!MissingCells.isMissing(level)) {
             return new int[] {DERIVED};
         }
         int[] noneOf = Arrays.copyOf(levels, levels.length + 1);
@@ -258,6 +313,20 @@ public final class AlignedExpert {
 
     int datasetLabelCount() {
         return datasetLabelCount;
+    }
+
+    /**
+     * The data set's labels (their indices, ascending) that none of the expert's labels is: it gives them probability
+     * 0 on every row, as certain that no row holds them. Empty when it knows every label of the data set.
+     */
+    public int[] absentLabels() {
+        boolean[] known = new boolean[datasetLabelCount];
+        for (int column : labelColumns) {
+            if (column >= 0) {
+                known[column] = true;
+            }
+        }
+        return IntStream.range(0, datasetLabelCount).filter(j -> !known[j]).toArray();
     }
 
     /** The data set's rows as this expert reads them (its columns, in its order). */

@@ -103,6 +103,52 @@ class AlignedExpertTest {
     }
 
     @Test
+    void aOneHotLevelTheDataSetLacksReadsZeroAsTribuosDoes() {
+        // An expert trained on a file with purple meets rows without it: "c=purple" reads 0 like "c@purple", "c=NA" (a
+        // missing cell's level) 1 where the column's features are all 0, as "c@NA".
+        List<String> data = List.of("c=blue", "c=red", "x");
+        FloatMatrix rows = new FloatMatrix(2, 3, new float[] {
+                0, 1, 7, // red
+                0, 0, 8}); // missing
+        for (String sep : List.of("=", "@")) {
+            FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("c" + sep + "red", "c" + sep + "purple", "c" + sep + "NA", "x"),
+                    List.of("1"), 0);
+            assertArrayEquals(new float[] {1, 0, 0, 7, 0, 0, 1, 8},
+                    AlignedExpert.align(expert, data, List.of("1")).expertFeatures(rows).values(), sep);
+        }
+    }
+
+    @Test
+    void aRenamedOrRespelledCategoricalColumnIsStillRefused() {
+        List<String> data = List.of("color=blue", "color=red");
+        for (String sep : List.of("=", "@")) {
+            // Another column's name: no level of it at all.
+            FakeExperts.RuleExpert renamed = FakeExperts.constant("e", List.of("colour" + sep + "red"), List.of("1"), 0);
+            ExpertException e = assertThrows(ExpertException.class, () -> AlignedExpert.align(renamed, data, List.of("1")));
+            assertTrue(e.getMessage().startsWith("expert 'e' reads features the data set lacks: 'colour" + sep + "red' (data set has:"
+                    + " color=blue, color=red)"), e.getMessage());
+            // The column's levels, written otherwise: none of them is the data set's.
+            FakeExperts.RuleExpert respelled = FakeExperts.constant("e", List.of("color" + sep + "Red", "color" + sep + "Blue"),
+                    List.of("1"), 0);
+            e = assertThrows(ExpertException.class, () -> AlignedExpert.align(respelled, data, List.of("1")));
+            assertEquals("expert 'e' reads levels of column 'color' none of which the data set has: 'color" + sep + "Red', 'color"
+                    + sep + "Blue' (data set has: color=blue, color=red); a level is matched by its text, case included", e.getMessage());
+        }
+        // A numeric column where the expert reads levels: says where the levels come from.
+        ExpertException e = assertThrows(ExpertException.class, () -> AlignedExpert.align(
+                FakeExperts.constant("e", List.of("size=3"), List.of("1"), 0), List.of("size"), List.of("1")));
+        assertEquals("expert 'e' reads features the data set lacks: 'size=3' (data set has: size); a column=level feature is a"
+                + " level of a categorical column: name the column in data.categorical", e.getMessage());
+    }
+
+    @Test
+    void theDataSetsLabelsAnExpertLacksAreNamed() {
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("a"), List.of("z", "x", "w"), 0);
+        assertArrayEquals(new int[] {1, 3}, AlignedExpert.align(expert, List.of("a"), List.of("x", "y", "z", "v")).absentLabels());
+        assertArrayEquals(new int[0], AlignedExpert.align(expert, List.of("a"), List.of("x", "z")).absentLabels());
+    }
+
+    @Test
     void twoMissingCellLevelsOfOneColumnAreRefused() {
         // Tribuo saw blank and "?" as two levels; moe reads both as one missing cell.
         FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("c@", "c@y", "c@?"), List.of("1"), 0);

@@ -1,6 +1,7 @@
 package dev.moe.runtime.data;
 
 import dev.moe.api.FloatMatrix;
+import dev.moe.api.MissingCells;
 import dev.moe.runtime.MoeException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Set;
  * become the features a mixture reads. A numeric column is one feature; a categorical column one feature per level,
  * named {@code column=level}, 1 for the row's level and 0 for the others. The levels are those of the rows a model is
  * fitted on ({@link #fit}), ordered as labels are (numerically when all are numbers, else alphabetically). A missing
- * cell (blank, NA, ?, ...: {@link CsvSource#isMissing}) and a level not seen in fitting encode as all zeros ("none of
+ * cell (blank, NA, ?, ...: {@link MissingCells}) and a level not seen in fitting encode as all zeros ("none of
  * the known levels") and are counted in a {@link Tally}. Immutable; serializable for Spark's tasks.
  */
 public final class CategoricalEncoding implements Serializable {
@@ -160,7 +161,7 @@ public final class CategoricalEncoding implements Serializable {
                 int cells = 0;
                 for (int row : rows) {
                     String cell = text.cells()[k][row];
-                    if (!CsvSource.isMissing(cell)) {
+                    if (!MissingCells.isMissing(cell)) {
                         levels.add(cell);
                         cells++;
                     }
@@ -334,7 +335,7 @@ public final class CategoricalEncoding implements Serializable {
 
         void count(String column, String cell) {
             long[] c = counts.computeIfAbsent(column, x -> new long[2]);
-            if (CsvSource.isMissing(cell)) {
+            if (MissingCells.isMissing(cell)) {
                 c[0]++;
             } else {
                 c[1]++;

@@ -600,7 +600,8 @@ public final class CsvSource implements DataSource {
         try {
             v = Float.parseFloat(cell);
         } catch (NumberFormatException e) {
-            if (isMissing(cell)) {
+            // A gap in a feature, not a text column: its message says to fill or drop it rather than to ignore the column.
+            if (dev.moe.api.MissingCells.isMissing(cell)) {
                 throw missing(cell, where, column);
             }
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
@@ -622,17 +623,6 @@ public final class CsvSource implements DataSource {
             }
         }
         return true;
-    }
-
-    /**
-     * How files commonly mark a missing value. Such a cell is a gap in a feature, not a text column, so its message
-     * says to fill or drop it rather than to ignore the column.
-     */
-    private static final java.util.Set<String> MISSING = java.util.Set.of("", "na", "n/a", "nan", "null", "none", "?");
-
-    /** Whether a cell (stripped) is one of the spellings of a missing value. */
-    public static boolean isMissing(String cell) {
-        return MISSING.contains(cell.toLowerCase(java.util.Locale.ROOT));
     }
 
     private static MoeException missing(Object cell, String where, String column) {

@@ -25,6 +25,7 @@ import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
+import dev.moe.runtime.scoring.AbsentLabels;
 import dev.moe.runtime.scoring.InSampleExperts;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -53,6 +54,8 @@ public final class Experiment {
     private final java.util.concurrent.atomic.AtomicReference<String> lastEncodingSummary = new java.util.concurrent.atomic.AtomicReference<>();
     /** Loaded experts trained on the data file itself ({@link InSampleExperts}), found in the first repeat; null before. */
     private volatile List<String> inSampleNotices;
+    /** Loaded experts lacking labels of the data ({@link AbsentLabels}), found in the first repeat; null before. */
+    private volatile Map<String, List<String>> absentLabels;
 
     @Inject
     public Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
@@ -94,6 +97,14 @@ public final class Experiment {
      */
     public List<String> notices() {
         return inSampleNotices == null ? List.of() : inSampleNotices;
+    }
+
+    /**
+     * Per loaded expert whose model lacks labels of the data, those labels ({@link AbsentLabels}); empty before the
+     * first repeat.
+     */
+    public Map<String, List<String>> absentLabels() {
+        return absentLabels == null ? Map.of() : absentLabels;
     }
 
     /** The configured routing strategy, for the report. */
@@ -203,6 +214,21 @@ public final class Experiment {
             // The same loaded experts in every repeat: checked (the file hashed) once.
             inSampleNotices = InSampleExperts.notices(built.experts(), dataFile());
             inSampleNotices.forEach(notice -> LOG.warn("{}", notice));
+        }
+        if (absentLabels == null) {
+            // Said once, with this repeat's test rows (the report counts every repeat's).
+            List<MoeConfig.ExpertConfig> configs = config.experts();
+            absentLabels = AbsentLabels.of(built.experts(), k -> k < configs.size() && !expertFactory.trains(configs.get(k)),
+                    data.labelNames());
+            if (!absentLabels.isEmpty()) {
+                int[] rows = plan.testRows().length > 0 ? plan.testRows() : java.util.stream.IntStream.range(0, data.rows()).toArray();
+                long[] perLabel = new long[data.labelNames().size()];
+                for (int r : rows) {
+                    perLabel[data.labels()[r]]++;
+                }
+                String counted = plan.testRows().length > 0 ? "the " + rows.length + " test rows" : "the " + rows.length + " rows";
+                AbsentLabels.notices(absentLabels, data.labelNames(), perLabel, counted).forEach(notice -> LOG.warn("{}{}", prefix, notice));
+            }
         }
 
         GateOptions options = gateOptions.apply(GateOptionsFactory.from(config.gate(), mix(seed, 0), built.gateData().rows()));

@@ -226,17 +226,46 @@ public final class HtmlReport {
         return report.gateTrainRows() == 0 && report.gateLossFirstRepeat().isEmpty();
     }
 
+    /**
+     * The values the run used and the config's text. For a saved mixture nothing was trained: the values are those it
+     * was trained with, and the text is the config the bundle holds (null: none).
+     */
     private static void appendConfig(StringBuilder h, EvaluationReport report, String configText) {
-        h.append("<h2>Config</h2>\n<h3>As run</h3>\n<div class=\"scroll\"><table id=\"as-run\"><tbody>\n")
-                .append("<tr><td>repeats</td><td>").append(report.repeats()).append("</td></tr>\n")
-                .append("<tr><td>seeds</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(", ")))).append("</td></tr>\n")
-                .append("<tr><td>routing strategy</td><td>").append(escape(report.strategy())).append(" (")
-                .append(escape(report.strategyParameters())).append(")").append(escape(unusedRouting(report))).append("</td></tr>\n")
-                .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n")
-                .append("</tbody></table></div>\n<p>Command-line options override the file: the values above are those that ran.</p>\n")
-                .append("<h3>The file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
-                .append(escape(configText == null ? "(none recorded)" : configText)).append("</pre>\n");
+        boolean saved = savedMixture(report);
+        h.append("<h2>Config</h2>\n<h3>").append(saved ? "As trained" : "As run").append("</h3>\n<div class=\"scroll\"><table id=\"as-run\"><tbody>\n");
+        if (!saved) {
+            h.append("<tr><td>repeats</td><td>").append(report.repeats()).append("</td></tr>\n");
+        }
+        h.append("<tr><td>").append(saved ? "seed" : "seeds").append("</td><td>").append(escape(report.seeds().stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")))).append("</td></tr>\n");
+        if (saved && ReportWriter.UNROUTED.contains(report.strategy())) {
+            // A saved average or product records itself as the strategy: no routing to speak of, "not used" would puzzle.
+            h.append("<tr><td>combiner</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append(" (")
+                    .append(escape(report.strategyParameters())).append(")</td></tr>\n");
+        } else {
+            h.append("<tr><td>routing strategy</td><td>").append(escape(report.strategy())).append(" (")
+                    .append(escape(report.strategyParameters())).append(")").append(escape(unusedRouting(report))).append("</td></tr>\n")
+                    .append("<tr><td>combiner chosen</td><td>").append(escape(String.join(", ", report.gate().chosen()))).append("</td></tr>\n");
+        }
+        h.append("</tbody></table></div>\n");
+        if (!saved) {
+            h.append("<p>These are the values this run used: an option given on the command line (--repeat, --seed, --strategy)"
+                    + " takes the place of the config file's value, so the file below may say otherwise.</p>\n")
+                    .append("<h3>The config file as written: ").append(escape(report.config())).append("</h3>\n<pre>")
+                    .append(escape(configText == null ? "" : configText)).append("</pre>\n");
+            return;
+        }
+        String bundle = report.config().replaceFirst("^saved mixture ", "");
+        h.append("<p>Nothing was trained in this evaluation: the mixture was read from ").append(escape(bundle))
+                .append(" and scored as saved; the values above are those it was trained with.</p>\n");
+        if (configText != null) {
+            h.append("<h3>The config it was trained from, as ").append(escape(bundle)).append(" holds it</h3>\n<pre>")
+                    .append(escape(configText)).append("</pre>\n");
+        } else {
+            h.append("<p>").append(escape(bundle)).append(" holds no config (a mixture saved from Java keeps none);"
+                    + " <code>moe inspect ").append(escape(bundle))
+                    .append("</code> shows what it records of how it was trained.</p>\n");
+        }
     }
 
     /**

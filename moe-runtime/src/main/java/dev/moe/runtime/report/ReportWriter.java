@@ -79,35 +79,21 @@ public final class ReportWriter {
      */
     public static String table(EvaluationReport report, int columns) {
         int lineWidth = Math.max(20, Math.min(WIDTH, columns));
-        int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
         boolean repeated = report.repeats() > 1;
         StringBuilder out = new StringBuilder();
         // Every line fits 100 columns (a long sentence is wrapped): a wrapped table reads badly.
-        out.append(String.format(Locale.ROOT, "%d repeat%s, %d test rows%s, data %s%n", report.repeats(),
-                repeated ? "s" : "", report.testRows(), repeated ? " each" : "", report.dataset()));
-        out.append(String.format(Locale.ROOT, "%-" + width + "s%-16s%-10s%-10s%s%n", "model", "accuracy", "macro-F1", "log-loss",
-                "moe - model"));
-        for (ModelResult r : report.results()) {
-            String figure = repeated
-                    ? String.format(Locale.ROOT, "%.3f ± %.3f", r.accuracy(), r.std())
-                    : String.format(Locale.ROOT, "%.3f", r.accuracy());
-            String row = String.format(Locale.ROOT, "%-" + width + "s%-16s%-10.3f%-10.3f", r.model(), figure, r.macroF1(), r.logLoss());
-            EvaluationReport.Comparison c = report.comparisons().stream().filter(x -> x.model().equals(r.model())).findFirst().orElse(null);
-            if (c != null) {
-                row += repeated
-                        ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError())
-                        : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference());
-            }
-            out.append(row.stripTrailing()).append(System.lineSeparator());
-        }
+        wrapped(out, String.format(Locale.ROOT, "%d repeat%s, %d test rows%s, data %s", report.repeats(),
+                repeated ? "s" : "", report.testRows(), repeated ? " each" : "", report.dataset()), lineWidth);
+        results(out, report, columns < WIDTH ? lineWidth : Integer.MAX_VALUE);
         wrapped(out, combiner(report), lineWidth);
         EvaluationReport.Routing routing = report.routing();
         StringBuilder weights = new StringBuilder("mean gate weight:");
         for (EvaluationReport.ExpertRouting e : routing.experts()) {
-            weights.append(String.format(Locale.ROOT, " %s %.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? " (dead)" : ""));
+            // An expert's name, weight and "(dead)" are one thing: never parted at a line's end.
+            weights.append(String.format(Locale.ROOT, " %s" + GLUE + "%.2f%s", e.expert(), e.meanWeight(), e.deadRepeats() > 0 ? GLUE + "(dead)" : ""));
         }
         wrapped(out, weights.toString(), lineWidth);
-        String exponents = productExponents(report);
+        String exponents = productExponents(report, GLUE);
         if (!exponents.isEmpty()) {
             wrapped(out, exponents, lineWidth);
         }
@@ -117,7 +103,7 @@ public final class ReportWriter {
             List<String> candidates = new ArrayList<>();
             for (EvaluationReport.CandidateScore c : report.gate().candidates()) {
                 candidates.add(String.format(Locale.ROOT, "%s %.3f %.3f%s", c.candidate(), c.logLoss(), c.accuracy(),
-                        c.timesChosen() > 0 ? " [chosen " + c.timesChosen() + "x]" : ""));
+                        c.timesChosen() > 0 ? " [chosen " + c.timesChosen() + "x]" : "").replace(" ", GLUE));
             }
             wrapped(out, "  " + String.join(" · ", candidates), lineWidth);
         }
@@ -135,6 +121,11 @@ public final class ReportWriter {
      * product; their sum above 1 sharpens the experts' agreement, below 1 softens it.
      */
     static String productExponents(EvaluationReport report) {
+        return productExponents(report, " ");
+    }
+
+    /** As {@link #productExponents(EvaluationReport)}, each name and its exponent joined by {@code glue}. */
+    private static String productExponents(EvaluationReport report, String glue) {
         EvaluationReport.Gate gate = report.gate();
         if (gate.productExponents().isEmpty()) {
             return "";
@@ -151,7 +142,7 @@ public final class ReportWriter {
         line.append(':');
         double sum = 0;
         for (Map.Entry<String, Double> e : gate.productExponents().entrySet()) {
-            line.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), e.getValue()));
+            line.append(String.format(Locale.ROOT, " %s" + glue + "%.2f", e.getKey(), e.getValue()));
             sum += e.getValue();
         }
         return line.append(String.format(Locale.ROOT, " (sum %.2f)", sum)).toString();
@@ -171,13 +162,16 @@ public final class ReportWriter {
         wrapped(out, text, WIDTH);
     }
 
-    /** As {@link #wrapped(StringBuilder, String)}, at {@code width} columns. */
+    /**
+     * As {@link #wrapped(StringBuilder, String)}, at {@code width} columns. A figure and its standard error
+     * ({@code +0.003 ± 0.004}) are never parted, nor words joined by {@link #GLUE} (written as spaces).
+     */
     static void wrapped(StringBuilder out, String text, int width) {
         String indent = "";
         String rest = text;
         while (indent.length() + rest.length() > width) {
             int room = width - indent.length();
-            int cut = rest.lastIndexOf(' ', room);
+            int cut = lastBreak(rest, room);
             if (cut <= 0) {
                 break; // one word longer than the line: left whole
             }
@@ -190,11 +184,75 @@ public final class ReportWriter {
                     cut = open - 1;
                 }
             }
-            out.append(indent).append(rest, 0, cut).append(System.lineSeparator());
+            out.append(indent).append(rest.substring(0, cut).replace(GLUE, " ")).append(System.lineSeparator());
             rest = rest.substring(cut + 1);
             indent = "  ";
         }
-        out.append(indent).append(rest).append(System.lineSeparator());
+        out.append(indent).append(rest.replace(GLUE, " ")).append(System.lineSeparator());
+    }
+
+    /** Joins words the console table keeps on one line (a no-break space inside the table's code, a space on screen). */
+    static final String GLUE = "\u00A0";
+
+    /** The last space at or before {@code room} where a line may end: not one beside a '±'; -1 when none. */
+    private static int lastBreak(String text, int room) {
+        for (int i = Math.min(room, text.length() - 1); i > 0; i--) {
+            if (text.charAt(i) == ' ' && text.charAt(i - 1) != '±' && (i + 1 >= text.length() || text.charAt(i + 1) != '±')) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The results: one row per model when a row fits {@code columns} (as before at 100); else, on a narrower terminal,
+     * the figures and the paired differences as two tables, each with the model's name; else, narrower still, each
+     * model as a sentence of figures, wrapped between them.
+     */
+    private static void results(StringBuilder out, EvaluationReport report, int columns) {
+        boolean repeated = report.repeats() > 1;
+        int width = Math.max(8, report.results().stream().mapToInt(r -> r.model().length()).max().orElse(0) + 2);
+        List<String[]> rows = new ArrayList<>();
+        int differenceWidth = "moe - model".length();
+        for (ModelResult r : report.results()) {
+            String figure = repeated
+                    ? String.format(Locale.ROOT, "%.3f ± %.3f", r.accuracy(), r.std())
+                    : String.format(Locale.ROOT, "%.3f", r.accuracy());
+            EvaluationReport.Comparison c = report.comparisons().stream().filter(x -> x.model().equals(r.model())).findFirst().orElse(null);
+            String difference = c == null ? "" : repeated
+                    ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(), c.accuracyStandardError())
+                    : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference());
+            differenceWidth = Math.max(differenceWidth, difference.length());
+            rows.add(new String[] {r.model(), figure, String.format(Locale.ROOT, "%.3f", r.macroF1()),
+                    String.format(Locale.ROOT, "%.3f", r.logLoss()), difference});
+        }
+        String figures = "%-" + width + "s%-16s%-10s%-10s";
+        if (width + 36 + differenceWidth <= columns) {
+            out.append(String.format(Locale.ROOT, figures + "%s%n", "model", "accuracy", "macro-F1", "log-loss", "moe - model"));
+            for (String[] row : rows) {
+                out.append(String.format(Locale.ROOT, figures + "%s", (Object[]) row).stripTrailing()).append(System.lineSeparator());
+            }
+        } else if (width + 26 + rows.stream().mapToInt(r -> r[3].length()).max().orElse(0) <= columns) {
+            out.append(String.format(Locale.ROOT, figures, "model", "accuracy", "macro-F1", "log-loss").stripTrailing())
+                    .append(System.lineSeparator());
+            for (String[] row : rows) {
+                out.append(String.format(Locale.ROOT, figures, row[0], row[1], row[2], row[3]).stripTrailing()).append(System.lineSeparator());
+            }
+            out.append(String.format(Locale.ROOT, "%-" + width + "s%s%n", "model", "moe - model"));
+            for (String[] row : rows) {
+                if (!row[4].isEmpty()) {
+                    out.append(String.format(Locale.ROOT, "%-" + width + "s%s%n", row[0], row[4]));
+                }
+            }
+        } else {
+            for (String[] row : rows) {
+                String line = row[0] + ": " + String.join(", ", "accuracy " + row[1], "macro-F1 " + row[2], "log-loss " + row[3])
+                        + (row[4].isEmpty() ? "" : ", moe - model " + row[4]);
+                // A figure stays with its name ("log-loss 0.056", "moe - model +0.000 ± 0.000").
+                wrapped(out, line.replaceAll("(accuracy|macro-F1|log-loss|moe - model) ", "$1" + GLUE).replace("moe - model", "moe" + GLUE + "-" + GLUE + "model"),
+                        columns);
+            }
+        }
     }
 
     /** How the combiner was chosen among the candidates (gate.floor-margin), as the reports say it. */

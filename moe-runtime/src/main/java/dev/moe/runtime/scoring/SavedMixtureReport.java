@@ -56,14 +56,28 @@ public final class SavedMixtureReport {
      * on it is optimistic, the more so for an expert that memorises (kNN, a deep tree). The file is read again only when
      * it could be that one: the recorded name, or the recorded number of rows (a renamed copy), so that evaluating
      * other data costs nothing more. Likewise a notice for each loaded expert whose own model was trained on
-     * {@code data} ({@link InSampleExperts}).
+     * {@code data} ({@link InSampleExperts}), and for each loaded expert that lacks labels of the mixture
+     * ({@link AbsentLabels}).
      */
     public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data) {
         // Both checks may need the file's hash: it is read once at most.
         String[] hash = new String[1];
         java.util.function.Supplier<String> sha256 = () -> hash[0] != null ? hash[0] : (hash[0] = BundleFormat.fileSha256(data));
-        return withMixtureTrainingFile(report.withNoticesFirst(InSampleExperts.notices(mixture.model().experts(), data, sha256)),
-                mixture, data, sha256);
+        List<String> notices = new java.util.ArrayList<>(InSampleExperts.notices(mixture.model().experts(), data, sha256));
+        notices.addAll(AbsentLabels.notices(absentLabels(mixture), report));
+        return withMixtureTrainingFile(report.withNoticesFirst(notices), mixture, data, sha256);
+    }
+
+    /**
+     * The saved mixture's loaded experts that lack labels it knows ({@link AbsentLabels}): a loaded expert is one its
+     * config gave a {@code model} file (the bundle does not record the config's {@code train} key; a {@code model} is
+     * what makes an expert loaded by default).
+     */
+    static java.util.Map<String, List<String>> absentLabels(SavedMixture mixture) {
+        List<BundleManifest.ExpertEntry> entries = mixture.manifest().experts();
+        return AbsentLabels.of(mixture.model().experts(),
+                k -> k < entries.size() && entries.get(k).params() != null && entries.get(k).params().containsKey("model"),
+                mixture.model().labelNames());
     }
 
     private static EvaluationReport withMixtureTrainingFile(EvaluationReport report, SavedMixture mixture, Path data,

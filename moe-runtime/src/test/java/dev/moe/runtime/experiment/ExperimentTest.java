@@ -13,7 +13,9 @@ import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.evaluation.EvaluationReport;
+import dev.moe.runtime.evaluation.ModelResult;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExperimentTest {
@@ -174,5 +176,45 @@ class ExperimentTest {
         // Any other combiner has none.
         assertEquals(java.util.List.of(), experiment(SMALL_SEED.replace("epochs: 150", "epochs: 20")).train(7, "", ProgressListener.SILENT)
                 .gate().exponents());
+    }
+
+    /**
+     * On a terminal too narrow for a row of the results, the figures and the paired differences come as two tables
+     * (50 columns here), and narrower still each model as a sentence (40): every line fits, no figure is parted from its
+     * standard error or its name, nothing is lost; at 100 columns the table is as it was.
+     */
+    @Test
+    void theResultsReadOnANarrowTerminal() {
+        String yaml = SMALL_SEED.replace("epochs: 150", "epochs: 20") + "repeat: 2\n";
+        EvaluationReport report = run(yaml);
+        String wide = dev.moe.runtime.report.ReportWriter.table(report);
+        assertEquals(wide, dev.moe.runtime.report.ReportWriter.table(report, 100));
+        assertTrue(wide.lines().anyMatch(l -> l.startsWith("expert1 ") && l.matches(".* [+-]\\d\\.\\d{3} ± \\d\\.\\d{3}")), wide);
+        String[] figures = report.results().stream().map(r -> String.format(java.util.Locale.ROOT, "%s %.3f ± %.3f",
+                r.model(), r.accuracy(), r.std())).toArray(String[]::new);
+
+        String two = dev.moe.runtime.report.ReportWriter.table(report, 50);
+        assertTrue(two.lines().allMatch(l -> l.length() <= 50), two);
+        List<String> lines = two.lines().toList();
+        assertTrue(lines.contains("model     moe - model"), two);
+        for (EvaluationReport.Comparison c : report.comparisons()) {
+            assertTrue(two.contains(String.format(java.util.Locale.ROOT, "%-10s%+.3f ± %.3f", c.model(), c.accuracyDifference(),
+                    c.accuracyStandardError())), c.model() + "\n" + two);
+        }
+        for (String figure : figures) {
+            assertTrue(two.replaceAll(" +", " ").contains(figure), figure + "\n" + two);
+        }
+
+        String sentences = dev.moe.runtime.report.ReportWriter.table(report, 40);
+        assertTrue(sentences.lines().allMatch(l -> l.length() <= 40 && !l.endsWith("±") && !l.strip().startsWith("±")), sentences);
+        String joined = sentences.replaceAll("\\s+", " ");
+        for (ModelResult r : report.results()) {
+            assertTrue(joined.contains(String.format(java.util.Locale.ROOT, "%s: accuracy %.3f ± %.3f, macro-F1 %.3f, log-loss %.3f",
+                    r.model(), r.accuracy(), r.std(), r.macroF1(), r.logLoss())), r.model() + "\n" + sentences);
+        }
+        // A name and its figure are never parted: no line ends with a model's name or a figure's label.
+        for (String line : sentences.lines().toList()) {
+            assertTrue(!line.matches(".*(accuracy|macro-F1|log-loss|moe - model|expert\\d)"), line + "\n" + sentences);
+        }
     }
 }

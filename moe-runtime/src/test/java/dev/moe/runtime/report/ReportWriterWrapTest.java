@@ -66,4 +66,28 @@ class ReportWriterWrapTest {
         }
         assertEquals(notice, String.join(" ", lines.stream().map(String::strip).toList()), "no word lost");
     }
+
+    /** "knn 0.00 (dead)" is one thing, as is "-0.010 ± 0.014": a line ends before or after it, never inside. */
+    @Test
+    void gluedWordsAndAFigureWithItsErrorStayOnOneLine() {
+        String g = ReportWriter.GLUE;
+        String weights = "mean gate weight: logistic" + g + "0.95 cart" + g + "0.00 knn" + g + "0.00" + g + "(dead) mlp" + g + "0.05";
+        for (int width = 20; width <= 60; width++) {
+            StringBuilder out = new StringBuilder();
+            ReportWriter.wrapped(out, weights, width);
+            String text = out.toString();
+            assertEquals(false, text.contains(g), "written as spaces");
+            for (String line : text.lines().toList()) {
+                assertEquals(false, line.matches(".*(logistic|cart|knn|mlp)") || line.strip().startsWith("(dead)")
+                        || line.strip().matches("^\\d.*"), width + ": " + text);
+            }
+            assertEquals(weights.replace(g, " "), String.join(" ", text.lines().map(String::strip).toList()), "no word lost");
+        }
+        String notice = "notice: the mixture is less accurate than mlp: -0.010 ± 0.014";
+        for (int width = 20; width <= 60; width++) {
+            StringBuilder out = new StringBuilder();
+            ReportWriter.wrapped(out, notice, width);
+            assertEquals(true, out.toString().contains("-0.010 ± 0.014"), width + ": " + out);
+        }
+    }
 }
