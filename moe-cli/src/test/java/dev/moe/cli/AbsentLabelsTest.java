@@ -57,31 +57,31 @@ class AbsentLabelsTest {
             virginica += cell.asInt();
         }
         assertTrue(virginica > 0, report.toString());
-        String notice = "expert 'ab-cart' has no label Iris-virginica (its model was trained without it) and gives it probability 0"
-                + " on every row: " + virginica + " of the " + 2 * report.get("testRows").asInt() + " test rows of the 2 repeats hold it,"
-                + " and on each the expert alone is wrong and its 0 pulls the average of the experts (uniform) down; the combiner"
-                + " learns how far to trust it from the gate's rows";
+        String notice = "a loaded expert was trained without labels of the data and gives them probability 0 on every row:"
+                + " 'ab-cart' lacks Iris-virginica (" + virginica + " of the " + 2 * report.get("testRows").asInt()
+                + " test rows of the 2 repeats); on those rows it is wrong alone and pulls the average of the experts (uniform)"
+                + " down, and the combiner learns from the gate's rows how far to trust it";
         assertEquals(List.of(notice), stream(report.get("notices")), report.get("notices").toString());
         assertTrue(Files.readString(html).contains("<b>Notice:</b> " + notice), "the HTML report");
         assertTrue(r.out().replaceAll("\n  ", " ").contains("notice: " + notice), r.out());
         // Said once on stderr (with the first repeat's test rows), never for the specialist moe trained on two labels.
-        assertEquals(1, r.err().split("expert 'ab-cart' has no label Iris-virginica", -1).length - 1, r.err());
-        assertFalse((r.out() + r.err()).contains("'specialist' has no label"), r.out() + r.err());
+        assertEquals(1, r.err().split("'ab-cart' lacks Iris-virginica", -1).length - 1, r.err());
+        assertFalse((r.out() + r.err()).contains("'specialist' lacks"), r.out() + r.err());
 
         Path saved = dir.resolve("m.moe");
         SafetyTest.Process train = SafetyTest.process(null, List.of(), "train", dir.resolve("exp.yaml").toString(), "-o",
                 saved.toString(), "-q");
         assertEquals(0, train.status(), train.err());
-        assertTrue(train.err().contains("expert 'ab-cart' has no label Iris-virginica"), train.err());
+        assertTrue(train.err().contains("'ab-cart' lacks Iris-virginica"), train.err());
         MainTest.Result inspected = MainTest.moe("inspect", saved.toString());
         assertEquals(0, inspected.status(), inspected.err());
         assertTrue(inspected.out().contains("  ab-cart predicts 2 of the 3 labels: Iris-versicolor, Iris-setosa; it gives Iris-virginica"
                 + " probability 0"), inspected.out());
         MainTest.Result onData = MainTest.moe("evaluate", "-m", saved.toString(), "--data", data.toString());
         assertEquals(0, onData.status(), onData.err());
-        assertTrue(onData.out().replaceAll("\n  ", " ").contains("notice: expert 'ab-cart' has no label Iris-virginica (its model was"
-                + " trained without it) and gives it probability 0 on every row: 50 of the 150 test rows hold it"), onData.out());
-        assertFalse(onData.out().contains("'specialist' has no label"), onData.out());
+        assertTrue(onData.out().replaceAll("\n  ", " ").contains("notice: a loaded expert was trained without labels of the data and gives"
+                + " them probability 0 on every row: 'ab-cart' lacks Iris-virginica (50 of the 150 test rows)"), onData.out());
+        assertFalse(onData.out().contains("'specialist' lacks"), onData.out());
     }
 
     private static List<String> stream(JsonNode array) {

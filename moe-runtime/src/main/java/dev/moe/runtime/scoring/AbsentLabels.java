@@ -55,31 +55,42 @@ public final class AbsentLabels {
     }
 
     /**
-     * One sentence per expert.
+     * One notice for all such experts (none when there are none): each expert with the labels it lacks and how many
+     * of the counted rows hold them. One sentence, not one per expert: a line-up of experts each trained on a pair
+     * of labels (examples/onnx) would otherwise say the same thing three times over.
      *
      * @param labels   the labels {@code perLabel} counts, in its order
      * @param perLabel test rows per label
      * @param rows     the rows counted, as the sentence names them ("the 45 test rows")
      */
     public static List<String> notices(Map<String, List<String>> absent, List<String> labels, long[] perLabel, String rows) {
-        List<String> notices = new ArrayList<>();
-        absent.forEach((expert, lacks) -> {
+        if (absent.isEmpty()) {
+            return List.of();
+        }
+        List<String> each = new ArrayList<>();
+        long anyHeld = 0;
+        for (Map.Entry<String, List<String>> expert : absent.entrySet()) {
+            List<String> lacks = expert.getValue();
             long held = 0;
-            List<String> each = new ArrayList<>();
+            List<String> perLacked = new ArrayList<>();
             for (String label : lacks) {
                 int i = labels.indexOf(label);
                 long n = i < 0 ? 0 : perLabel[i];
                 held += n;
-                each.add(label + " " + n);
+                perLacked.add(label + " " + n);
             }
-            boolean one = lacks.size() == 1;
-            notices.add("expert '" + expert + "' has no label" + (one ? " " : "s ") + String.join(", ", lacks)
-                    + " (its model was trained without " + (one ? "it" : "them") + ") and gives " + (one ? "it" : "them")
-                    + " probability 0 on every row: " + (held == 0 ? "none" : held) + " of " + rows + " hold "
-                    + (one ? "it" : "one of them" + (held == 0 ? "" : " (" + String.join(", ", each) + ")"))
-                    + (held == 0 ? "" : ", and on each the expert alone is wrong and its 0 pulls the average of the experts"
-                    + " (uniform) down; the combiner learns how far to trust it from the gate's rows"));
-        });
-        return notices;
+            anyHeld += held;
+            // The first count names what is counted ("14 of the 45 test rows"), the others are read alike.
+            String count = (held == 0 ? "none" : String.valueOf(held)) + (each.isEmpty() ? " of " + rows : "");
+            each.add("'" + expert.getKey() + "' lacks " + String.join(", ", lacks) + " ("
+                    + (lacks.size() == 1 || held == 0 ? count : count + ": " + String.join(", ", perLacked)) + ")");
+        }
+        boolean one = absent.size() == 1;
+        String who = one ? "a loaded expert was" : absent.size() + " loaded experts were";
+        return List.of(who + " trained without labels of the data and " + (one ? "gives" : "give") + " them probability 0 on"
+                + " every row: " + String.join(", ", each)
+                + (anyHeld == 0 ? "" : "; on those rows " + (one ? "it is" : "each is") + " wrong alone and pulls the average"
+                + " of the experts (uniform) down, and the combiner learns from the gate's rows how far to trust "
+                + (one ? "it" : "each")));
     }
 }

@@ -10,17 +10,24 @@ import org.junit.jupiter.api.Test;
 class AbsentLabelsTest {
 
     @Test
-    void eachExpertIsOneSentenceWithTheTestRowsOfEachLabelItLacks() {
+    void everyExpertLackingLabelsIsInOneNoticeWithTheTestRowsOfTheLabelsItLacks() {
         Map<String, List<String>> absent = new LinkedHashMap<>();
         absent.put("two", List.of("c", "d"));
         absent.put("rare", List.of("e"));
+        absent.put("one", List.of("b"));
         List<String> notices = AbsentLabels.notices(absent, List.of("a", "b", "c", "d", "e"), new long[] {10, 20, 7, 3, 0},
                 "the 40 test rows");
-        assertEquals(List.of(
-                "expert 'two' has no labels c, d (its model was trained without them) and gives them probability 0 on every row:"
-                        + " 10 of the 40 test rows hold one of them (c 7, d 3), and on each the expert alone is wrong and its 0"
-                        + " pulls the average of the experts (uniform) down; the combiner learns how far to trust it from the gate's rows",
-                "expert 'rare' has no label e (its model was trained without it) and gives it probability 0 on every row: none of"
-                        + " the 40 test rows hold it"), notices);
+        assertEquals(List.of("3 loaded experts were trained without labels of the data and give them probability 0 on every"
+                + " row: 'two' lacks c, d (10 of the 40 test rows: c 7, d 3), 'rare' lacks e (none), 'one' lacks b (20); on those"
+                + " rows each is wrong alone and pulls the average of the experts (uniform) down, and the combiner learns from"
+                + " the gate's rows how far to trust each"), notices);
+    }
+
+    @Test
+    void oneExpertIsNamedAlone() {
+        assertEquals(List.of("a loaded expert was trained without labels of the data and gives them probability 0 on every"
+                + " row: 'rare' lacks e (none of the 40 test rows)"),
+                AbsentLabels.notices(Map.of("rare", List.of("e")), List.of("a", "e"), new long[] {40, 0}, "the 40 test rows"));
+        assertEquals(List.of(), AbsentLabels.notices(Map.of(), List.of("a"), new long[] {40}, "the 40 test rows"));
     }
 }
