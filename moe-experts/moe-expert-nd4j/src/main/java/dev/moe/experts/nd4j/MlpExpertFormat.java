@@ -2,6 +2,7 @@ package dev.moe.experts.nd4j;
 
 import dev.moe.api.ExpertException;
 import dev.moe.api.io.AtomicFiles;
+import dev.moe.api.io.ModelStreams;
 import dev.moe.api.ExpertProvenance;
 import dev.moe.api.ExpertSignature;
 import dev.moe.gating.mixture.FeatureScaler;
@@ -19,7 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,6 +30,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * parameters. No Java serialization, so a file from elsewhere can at worst be refused, never run code.
  */
 public final class MlpExpertFormat {
+
+    /** Most layers, or values of one array, a file may say it holds: far above any real network. */
+    private static final int MAX_COUNT = 100_000_000;
 
     private static final int MAGIC = 0x4D4F454D; // "MOEM"
     public static final int VERSION = 1;
@@ -50,8 +54,8 @@ public final class MlpExpertFormat {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(expert.id());
-        writeStrings(out, expert.featureNames());
-        writeStrings(out, expert.labelNames());
+        ModelStreams.writeStrings(out, expert.featureNames());
+        ModelStreams.writeStrings(out, expert.labelNames());
         Mlp network = expert.network();
         int[] sizes = network.sizes();
         out.writeInt(sizes.length);
@@ -64,11 +68,7 @@ public final class MlpExpertFormat {
         writeFloats(out, expert.scaler().means());
         writeFloats(out, expert.scaler().scales());
         writeFloats(out, network.parameterValues());
-        out.writeInt(expert.provenance().size());
-        for (Map.Entry<String, String> e : expert.provenance().entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
-        }
+        ModelStreams.writeMap(out, expert.provenance());
         out.flush();
     }
 
@@ -95,9 +95,9 @@ public final class MlpExpertFormat {
                         + "; this program reads up to " + VERSION + ": update moe");
             }
             String id = in.readUTF();
-            List<String> features = readStrings(in, source);
-            List<String> labels = readStrings(in, source);
-            int[] sizes = new int[checkedCount(in.readInt(), source)];
+            List<String> features = ModelStreams.readStrings(in, source);
+            List<String> labels = ModelStreams.readStrings(in, source);
+            int[] sizes = new int[ModelStreams.count(in.readInt(), source, MAX_COUNT)];
             for (int i = 0; i < sizes.length; i++) {
                 sizes[i] = in.readInt();
             }
@@ -107,11 +107,7 @@ public final class MlpExpertFormat {
             }
             FeatureScaler scaler = new FeatureScaler(readFloats(in, source), readFloats(in, source));
             float[] parameters = readFloats(in, source);
-            Map<String, String> provenance = new LinkedHashMap<>();
-            int entries = checkedCount(in.readInt(), source);
-            for (int i = 0; i < entries; i++) {
-                provenance.put(in.readUTF(), in.readUTF());
-            }
+            Map<String, String> provenance = ModelStreams.readMap(in, source);
             Mlp network = Mlp.fromParameters(sizes, activations, 0.0, parameters, DataType.FLOAT);
             return new MlpExpert(new ExpertSignature(id, features, labels,
                     ExpertProvenance.fromMap(provenance, MlpExpertProvider.NAME)), scaler, network);
@@ -122,29 +118,6 @@ public final class MlpExpertFormat {
         }
     }
 
-    private static int checkedCount(int count, String source) {
-        if (count < 0 || count > 100_000_000) {
-            throw new ExpertException(source + " is corrupt: implausible count " + count);
-        }
-        return count;
-    }
-
-    private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
-        out.writeInt(values.size());
-        for (String v : values) {
-            out.writeUTF(v);
-        }
-    }
-
-    private static List<String> readStrings(DataInputStream in, String source) throws IOException {
-        int n = checkedCount(in.readInt(), source);
-        List<String> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            values.add(in.readUTF());
-        }
-        return values;
-    }
-
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
         out.writeInt(values.length);
         for (float v : values) {
@@ -153,7 +126,7 @@ public final class MlpExpertFormat {
     }
 
     private static float[] readFloats(DataInputStream in, String source) throws IOException {
-        float[] values = new float[checkedCount(in.readInt(), source)];
+        float[] values = new float[ModelStreams.count(in.readInt(), source, MAX_COUNT)];
         for (int i = 0; i < values.length; i++) {
             values[i] = in.readFloat();
         }

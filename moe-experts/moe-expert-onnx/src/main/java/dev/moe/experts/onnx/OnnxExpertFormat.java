@@ -1,6 +1,7 @@
 package dev.moe.experts.onnx;
 
 import dev.moe.api.ExpertException;
+import dev.moe.api.io.ModelStreams;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -8,8 +9,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+
+
 import java.util.List;
 import java.util.Map;
 
@@ -37,16 +38,11 @@ final class OnnxExpertFormat {
             out.writeUTF(expert.output());
         }
         out.writeInt(expert.threads());
-        writeStrings(out, expert.featureNames());
-        writeStrings(out, expert.labelNames());
-        out.writeInt(expert.provenance().size());
-        for (Map.Entry<String, String> e : expert.provenance().entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
-        }
+        ModelStreams.writeStrings(out, expert.featureNames());
+        ModelStreams.writeStrings(out, expert.labelNames());
+        ModelStreams.writeMap(out, expert.provenance());
         byte[] model = expert.bytes();
-        out.writeInt(model.length);
-        out.write(model);
+        ModelStreams.writeBytes(out, model);
         out.flush();
     }
 
@@ -70,18 +66,10 @@ final class OnnxExpertFormat {
             ScoreKind scores = ScoreKind.fromConfigName(in.readUTF());
             String output = in.readBoolean() ? in.readUTF() : null;
             int threads = in.readInt();
-            List<String> features = readStrings(in, source);
-            List<String> labels = readStrings(in, source);
-            Map<String, String> provenance = new LinkedHashMap<>();
-            int entries = checkedCount(in.readInt(), source, 1_000_000);
-            for (int i = 0; i < entries; i++) {
-                provenance.put(in.readUTF(), in.readUTF());
-            }
-            int length = checkedCount(in.readInt(), source, Integer.MAX_VALUE - 16);
-            byte[] bytes = in.readNBytes(length);
-            if (bytes.length != length) {
-                throw new EOFException();
-            }
+            List<String> features = ModelStreams.readStrings(in, source);
+            List<String> labels = ModelStreams.readStrings(in, source);
+            Map<String, String> provenance = ModelStreams.readMap(in, source);
+            byte[] bytes = ModelStreams.readBytes(in, source);
             if (threads < 1) {
                 throw new ExpertException(source + " is corrupt: " + threads + " threads");
             }
@@ -96,28 +84,5 @@ final class OnnxExpertFormat {
         } catch (IllegalArgumentException e) {
             throw new ExpertException(source + " is corrupt: " + e.getMessage());
         }
-    }
-
-    private static int checkedCount(int count, String source, int max) {
-        if (count < 0 || count > max) {
-            throw new ExpertException(source + " is corrupt: implausible count " + count);
-        }
-        return count;
-    }
-
-    private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
-        out.writeInt(values.size());
-        for (String v : values) {
-            out.writeUTF(v);
-        }
-    }
-
-    private static List<String> readStrings(DataInputStream in, String source) throws IOException {
-        int n = checkedCount(in.readInt(), source, 10_000_000);
-        List<String> values = new ArrayList<>(Math.min(n, 1024));
-        for (int i = 0; i < n; i++) {
-            values.add(in.readUTF());
-        }
-        return values;
     }
 }

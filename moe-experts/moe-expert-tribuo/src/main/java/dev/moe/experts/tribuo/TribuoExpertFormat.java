@@ -1,6 +1,7 @@
 package dev.moe.experts.tribuo;
 
 import dev.moe.api.ExpertException;
+import dev.moe.api.io.ModelStreams;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -9,8 +10,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+
+
 import java.util.List;
 import java.util.Map;
 import org.tribuo.Model;
@@ -26,7 +27,6 @@ public final class TribuoExpertFormat {
     private static final int MAGIC = 0x4D4F4554; // "MOET"
     public static final int VERSION = 1;
     /** More than any Tribuo model a mixture would hold; refuses a corrupt length before allocating it. */
-    private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE - 16;
 
     private TribuoExpertFormat() {
     }
@@ -38,15 +38,10 @@ public final class TribuoExpertFormat {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeBoolean(expert.usesScores());
-        writeStrings(out, expert.featureNames());
-        writeStrings(out, expert.labelNames());
-        out.writeInt(expert.provenance().size());
-        for (Map.Entry<String, String> e : expert.provenance().entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeUTF(e.getValue());
-        }
-        out.writeInt(model.length);
-        out.write(model);
+        ModelStreams.writeStrings(out, expert.featureNames());
+        ModelStreams.writeStrings(out, expert.labelNames());
+        ModelStreams.writeMap(out, expert.provenance());
+        ModelStreams.writeBytes(out, model);
         out.flush();
     }
 
@@ -68,18 +63,10 @@ public final class TribuoExpertFormat {
                         + "; this program reads up to " + VERSION + ": update moe");
             }
             boolean usesScores = in.readBoolean();
-            List<String> features = readStrings(in, source);
-            List<String> labels = readStrings(in, source);
-            Map<String, String> provenance = new LinkedHashMap<>();
-            int entries = checkedCount(in.readInt(), source, 1_000_000);
-            for (int i = 0; i < entries; i++) {
-                provenance.put(in.readUTF(), in.readUTF());
-            }
-            int length = checkedCount(in.readInt(), source, MAX_MODEL_BYTES);
-            byte[] bytes = in.readNBytes(length);
-            if (bytes.length != length) {
-                throw new EOFException();
-            }
+            List<String> features = ModelStreams.readStrings(in, source);
+            List<String> labels = ModelStreams.readStrings(in, source);
+            Map<String, String> provenance = ModelStreams.readMap(in, source);
+            byte[] bytes = ModelStreams.readBytes(in, source);
             Model<Label> model = TribuoModelFiles.readClassifier(new ByteArrayInputStream(bytes), source);
             return new TribuoExpert(id, model, features, labels, provenance,
                     usesScores ? ProbabilityMode.SCORES : ProbabilityMode.ONE_HOT);
@@ -88,28 +75,5 @@ public final class TribuoExpertFormat {
         } catch (IllegalArgumentException e) {
             throw new ExpertException(source + " is corrupt: " + e.getMessage());
         }
-    }
-
-    private static int checkedCount(int count, String source, int max) {
-        if (count < 0 || count > max) {
-            throw new ExpertException(source + " is corrupt: implausible count " + count);
-        }
-        return count;
-    }
-
-    private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
-        out.writeInt(values.size());
-        for (String v : values) {
-            out.writeUTF(v);
-        }
-    }
-
-    private static List<String> readStrings(DataInputStream in, String source) throws IOException {
-        int n = checkedCount(in.readInt(), source, 10_000_000);
-        List<String> values = new ArrayList<>(Math.min(n, 1024));
-        for (int i = 0; i < n; i++) {
-            values.add(in.readUTF());
-        }
-        return values;
     }
 }
