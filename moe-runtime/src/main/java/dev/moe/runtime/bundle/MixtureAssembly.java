@@ -70,18 +70,24 @@ final class MixtureAssembly {
     /** All missing providers and strategies at once, with the plugin each came from, before anything is built. */
     private void checkProvidersPresent(BundleManifest m, Path file) {
         List<String> missing = new ArrayList<>();
+        boolean pluginsMissing = false;
         Set<String> seen = new HashSet<>();
         for (BundleManifest.ExpertEntry e : m.experts()) {
             if (!registry.expertProviders().containsKey(e.provider()) && seen.add(e.provider())) {
-                missing.add("expert provider '" + e.provider() + "'" + from(recorded(m, e.plugin()), e.origin()));
+                String module = e.plugin() == null ? ProviderRegistry.moeModule(e.provider()) : null;
+                missing.add("expert provider '" + e.provider() + "'" + (module != null ? " (" + module + ": add it to the class path)"
+                        : from(recorded(m, e.plugin()), e.origin())));
+                pluginsMissing |= module == null;
             }
         }
         if (!registry.routingProviders().containsKey(m.strategy().name())) {
             missing.add("routing strategy '" + m.strategy().name() + "'" + from(null, m.strategy().origin()));
+            pluginsMissing = true;
         }
         if (!missing.isEmpty()) {
             throw new MoeException(file + ": needs " + String.join(" and ", missing) + ", not installed here (known expert providers: "
-                    + String.join(", ", registry.expertProviders().keySet()) + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)");
+                    + String.join(", ", registry.expertProviders().keySet()) + (pluginsMissing ? "; add the plugin's jar, or its folder of"
+                    + " jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java" : "") + ")");
         }
     }
 

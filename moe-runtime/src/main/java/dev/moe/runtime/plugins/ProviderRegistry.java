@@ -323,11 +323,30 @@ public final class ProviderRegistry {
 
     public ExpertProvider expertProvider(String name) {
         Found<ExpertProvider> found = expertProviders.get(name);
+        if (found == null && MOE_MODULES.containsKey(name)) {
+            throw new MoeException("expert provider '" + name + "' is " + moeModule(name) + ", which is not on this class path: add"
+                    + " it (Maven: beside moe-library; a Spark job: its jar and its libraries in --jars); known here: "
+                    + String.join(", ", expertProviders.keySet()));
+        }
         if (found == null) {
             throw new MoeException("unknown expert provider '" + name + "'" + NearestName.didYouMean(name, expertProviders.keySet()) + "; known: " + String.join(", ", expertProviders.keySet())
                     + " (a plugin's provider needs its jar in the plugins folder or on the class path)");
         }
         return found.provider();
+    }
+
+    /**
+     * moe's own expert providers, each in a module of its own (so that code pulls in only the libraries it uses: ONNX
+     * Runtime alone is 93 MB), by provider name. A program can lack one (a Java program depending on moe-library, which
+     * brings nd4j-mlp and tribuo only; a Spark job given only some jars): its name then says which module to add.
+     */
+    private static final Map<String, String> MOE_MODULES = Map.of(
+            "nd4j-mlp", "moe-expert-nd4j", "tribuo", "moe-expert-tribuo", "onnx", "moe-expert-onnx");
+
+    /** {@return "moe's module dev.moe:ARTIFACT" for one of moe's own providers, else null} */
+    public static String moeModule(String provider) {
+        String artifact = MOE_MODULES.get(provider);
+        return artifact == null ? null : "moe's module dev.moe:" + artifact;
     }
 
     /** Strategy providers by name, for the Guice map binding. */

@@ -365,6 +365,20 @@ class BundleReaderTest {
     }
 
     @Test
+    void aProviderOfMoesOwnThatIsNotOnTheClassPathNamesItsModule() throws Exception {
+        // As a Spark job given only some jars, or a Java program with moe-library alone, meets a mixture of onnx experts.
+        Path onnx = dir.resolve("onnx.moe");
+        rewriteWithManifest(saved(), onnx, (name, b) -> b, manifest -> {
+            ObjectNode expert = (ObjectNode) manifest.get("experts").get(1);
+            expert.put("provider", "onnx");
+            expert.remove("plugin");
+        });
+        assertEquals(onnx + ": needs expert provider 'onnx' (moe's module dev.moe:moe-expert-onnx: add it to the class path),"
+                + " not installed here (known expert providers: " + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
+                + ")", message(onnx));
+    }
+
+    @Test
     void badStrategyParametersInABundleAreNamed() throws Exception {
         Path badK = dir.resolve("bad-k.moe");
         writer.write(BundleFixtures.seedMixture().request("top-k", Map.of("k", 2)), badK);

@@ -158,6 +158,18 @@ class ProviderRegistryTest {
     }
 
     @Test
+    void aProviderOfMoesOwnThatIsNotOnTheClassPathNamesItsModule() {
+        // moe-runtime's tests have nd4j-mlp and tribuo on their class path, not onnx: as a Java program with moe-library.
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeException e = assertThrows(MoeException.class, () -> registry.expertProvider("onnx"));
+        assertEquals("expert provider 'onnx' is moe's module dev.moe:moe-expert-onnx, which is not on this class path: add it"
+                + " (Maven: beside moe-library; a Spark job: its jar and its libraries in --jars); known here: "
+                + String.join(", ", registry.expertProviders().keySet()), e.getMessage());
+        assertTrue(assertThrows(MoeException.class, () -> registry.expertProvider("onyx")).getMessage()
+                .startsWith("unknown expert provider 'onyx'"));
+    }
+
+    @Test
     void twoProvidersOfOneNameSayWhatToDo() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("plugins"));
         for (String version : new String[] {"1.0", "2.0"}) {
