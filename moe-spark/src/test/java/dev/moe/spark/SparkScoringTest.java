@@ -6,7 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
 import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.MoeModule;
+import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.scoring.CsvEvaluation;
@@ -86,6 +93,28 @@ class SparkScoringTest {
         r = run("predict", "-m", model.toString(), "--input", parquet.toString(), "--output", outParquet.toString(), "--master", "local[2]");
         assertEquals(0, r.status, r.err);
         SparkFixtures.assertSamePredictions(want, lines(outParquet));
+    }
+
+    /**
+     * A mixture of onnx experts (examples/onnx's PyTorch MLPs) predicts on Spark as in one process: the provider ships
+     * with the job's libraries, and each executor reads the experts' ONNX bytes from the bundle.
+     */
+    @Test
+    void aMixtureOfOnnxExpertsPredictsAsInOneProcess() throws IOException {
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        Path configFile = Path.of("../examples/onnx/seed-experiment-onnx.yaml").toAbsolutePath().normalize();
+        MoeConfig config = ConfigLoader.load(configFile);
+        Experiment.TrainedRun trained = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
+                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        Path onnx = dir.resolve("onnx.moe");
+        new BundleWriter(registry).write(trained.saveRequest(config, registry, Files.readString(configFile)), onnx);
+        Path expected = dir.resolve("onnx-single.csv");
+        CsvPredictions.write(new BundleReader(registry).read(onnx), csv, expected);
+
+        Path out = dir.resolve("onnx-out");
+        Run r = run("predict", "-m", onnx.toString(), "--input", csv.toString(), "--output", out.toString(), "--master", "local[2]");
+        assertEquals(0, r.status, r.err);
+        SparkFixtures.assertSamePredictions(Files.readAllLines(expected, StandardCharsets.UTF_8), lines(out));
     }
 
     @Test
