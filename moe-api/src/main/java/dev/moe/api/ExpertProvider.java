@@ -42,6 +42,18 @@ public interface ExpertProvider {
     }
 
     /**
+     * What this provider's libraries find on this machine, for {@code moe doctor} (as DJL's engines report their
+     * environment): their versions, whether their native code loads, the devices they can run on; one finding a line.
+     * Called by {@code moe doctor} only, so it may load native code and take a moment; whatever it throws is reported
+     * as the finding. Empty by default.
+     *
+     * @return the findings, each one line
+     */
+    default List<String> environment() {
+        return List.of();
+    }
+
+    /**
      * Every parameter this provider takes, for {@code moe experts} and for checking configs: the runtime refuses a
      * key not declared here, or a value of the wrong type, naming the config's file and line, before calling
      * {@link #load} or {@link #train}. Empty (the default): nothing declared, nothing checked by the runtime.

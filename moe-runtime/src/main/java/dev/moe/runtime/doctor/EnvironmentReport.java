@@ -4,6 +4,7 @@ import dev.moe.api.ExpertProvider;
 import dev.moe.api.RoutingStrategyProvider;
 import dev.moe.gating.nn.Blas;
 import dev.moe.gating.nn.Kernels;
+import dev.moe.runtime.plugins.ContextLoader;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -107,6 +108,19 @@ public final class EnvironmentReport {
         return (bytes >> 20) + " MiB";
     }
 
+    /**
+     * A provider's own findings ({@link ExpertProvider#environment}), with its plugin's class loader as the context
+     * loader, as its other calls get; what it throws (a native library that does not load) is the finding.
+     */
+    static List<String> findings(ExpertProvider provider) {
+        try {
+            List<String> lines = ContextLoader.withLoaderOf(provider, provider::environment);
+            return lines == null ? List.of() : lines;
+        } catch (RuntimeException | LinkageError e) {
+            return List.of("cannot check: " + e);
+        }
+    }
+
     /** The whole report as text. */
     public static String render(ProviderRegistry registry, Path pluginsFolder) {
         StringBuilder out = new StringBuilder();
@@ -115,6 +129,7 @@ public final class EnvironmentReport {
         out.append("expert providers:").append(System.lineSeparator());
         for (ProviderRegistry.Found<ExpertProvider> f : registry.expertProviders().values()) {
             out.append(String.format(Locale.ROOT, "  %-20s %s%n", f.provider().name(), f.describe()));
+            findings(f.provider()).forEach(line -> out.append(String.format(Locale.ROOT, "  %-20s %s%n", "", line)));
         }
         out.append("routing strategies:").append(System.lineSeparator());
         for (ProviderRegistry.Found<RoutingStrategyProvider> f : registry.routingProviders().values()) {

@@ -28,4 +28,35 @@ class EnvironmentReportTest {
         assertEquals("unknown (Foo) (./moe runs the serial one unless MOE_JAVA_OPTS names a collector)",
                 EnvironmentReport.collector(List.of("Foo")));
     }
+
+    @Test
+    void aProvidersFindingsAreItsOwnAndWhatItThrowsIsTheFinding() {
+        assertEquals(List.of("Lib 2.1", "GPU: none"), EnvironmentReport.findings(provider(() -> List.of("Lib 2.1", "GPU: none"))));
+        assertEquals(List.of(), EnvironmentReport.findings(provider(() -> null)));
+        assertEquals(List.of("cannot check: java.lang.UnsatisfiedLinkError: no lib in java.library.path"),
+                EnvironmentReport.findings(provider(() -> {
+                    throw new UnsatisfiedLinkError("no lib in java.library.path");
+                })));
+        // A provider that says nothing (the default) adds no line.
+        assertEquals(List.of(), EnvironmentReport.findings(new dev.moe.api.ExpertProvider() {
+            @Override
+            public String name() {
+                return "quiet";
+            }
+        }));
+    }
+
+    private static dev.moe.api.ExpertProvider provider(java.util.function.Supplier<List<String>> findings) {
+        return new dev.moe.api.ExpertProvider() {
+            @Override
+            public String name() {
+                return "test";
+            }
+
+            @Override
+            public List<String> environment() {
+                return findings.get();
+            }
+        };
+    }
 }

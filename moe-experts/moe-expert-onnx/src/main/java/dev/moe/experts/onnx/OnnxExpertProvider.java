@@ -73,6 +73,12 @@ public final class OnnxExpertProvider implements ExpertProvider {
         return PARAMETERS;
     }
 
+    /** ONNX Runtime's version, its native library loaded, and the execution providers this build of it offers. */
+    @Override
+    public List<String> environment() {
+        return OnnxModel.environmentReport();
+    }
+
     @Override
     public Expert load(ExpertSpec spec) {
         Parameters p = spec.parameters().checkDeclared(PARAMETERS);

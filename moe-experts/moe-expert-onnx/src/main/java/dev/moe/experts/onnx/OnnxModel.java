@@ -58,6 +58,14 @@ final class OnnxModel implements AutoCloseable {
         return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "moe");
     }
 
+    /** For {@code moe doctor}: loading the environment extracts and loads the native library, which is the check. */
+    static List<String> environmentReport() {
+        String version = environment().getVersion();
+        return List.of("ONNX Runtime " + version + ", native library loaded (" + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch") + "); execution providers: "
+                + String.join(", ", OrtEnvironment.getAvailableProviders().stream().map(Enum::name).toList()));
+    }
+
     /**
      * Creates the session and finds the input and output.
      *

@@ -71,6 +71,15 @@ class OnnxExpertProviderTest {
     }
 
     @Test
+    void doctorHearsOnnxRuntimesVersionAndExecutionProviders() {
+        List<String> findings = new OnnxExpertProvider().environment();
+        assertEquals(1, findings.size(), findings.toString());
+        // The jar's own version (its manifest): the check loaded the native library, or it would have thrown.
+        assertTrue(findings.get(0).startsWith("ONNX Runtime 1.20.0, native library loaded ("), findings.get(0));
+        assertTrue(findings.get(0).contains("execution providers: CPU"), findings.get(0));
+    }
+
+    @Test
     void aPyTorchModelsLogitsGivePyTorchsSoftmaxProbabilities() throws IOException {
         Expected expected = Expected.read(FIXTURES.resolve("mlp-logits.expected.csv"), 4);
         try (Expert e = load("mlp-logits.onnx", "scores", "logits")) {

@@ -70,6 +70,12 @@ public final class TribuoExpertProvider implements ExpertProvider {
                 + TrainingAlgorithm.knownNames() + ")";
     }
 
+    /** Tribuo's version: a model file saved by a newer Tribuo may not load. */
+    @Override
+    public List<String> environment() {
+        return List.of("Tribuo " + org.tribuo.Tribuo.VERSION);
+    }
+
     /**
      * Every key of every mode and algorithm; the description says which ones take it. Each algorithm still refuses
      * the keys of the others ({@link TrainingAlgorithm#allowedKeys}); a test keeps the two lists in step.
