@@ -164,6 +164,12 @@ final class ConsoleProgress implements ProgressListener, AutoCloseable {
         return columns >= 20 ? columns : Integer.MAX_VALUE;
     }
 
+    /** Columns for a line on stderr, as the progress line has: the terminal's, else no limit here. */
+    static int stderrColumns() {
+        int columns = new ConsoleProgressBarConsumer(System.err).getMaxRenderedLength();
+        return columns >= 20 ? columns : Integer.MAX_VALUE;
+    }
+
     @Override
     public synchronized void step(String description) {
         if (bar == null) {

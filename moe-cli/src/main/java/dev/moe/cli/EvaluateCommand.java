@@ -134,7 +134,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
                 if (!quiet && ConsoleProgress.stderrIsTerminal()) {
                     // A hint for a person at a terminal, on stderr: stdout stays the report alone.
-                    spec.commandLine().getErr().println("what a figure means: moe explain (or e.g. moe explain 'oracle accuracy')");
+                    spec.commandLine().getErr().print(explainHint(ConsoleProgress.stderrColumns()));
                     spec.commandLine().getErr().flush();
                 }
             }
@@ -149,6 +149,14 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** How this command was typed, for the HTML report's header: moe and its arguments (the top-level ones), quoted where needed. */
+    /**
+     * The hint a person at a terminal gets after the table, wrapped at {@code columns} between words as the table's
+     * sentences are (the terminal broke it mid-word below 72 columns: "'oracl" / "e accuracy'").
+     */
+    static String explainHint(int columns) {
+        return ReportWriter.wrap("what a figure means: moe explain (or e.g. moe explain 'oracle accuracy')", columns);
+    }
+
     private String commandLine() {
         StringBuilder b = new StringBuilder("moe");
         for (String arg : spec.commandLine().getParseResult().originalArgs()) {

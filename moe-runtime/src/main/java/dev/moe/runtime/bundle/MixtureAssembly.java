@@ -70,25 +70,40 @@ final class MixtureAssembly {
     /** All missing providers and strategies at once, with the plugin each came from, before anything is built. */
     private void checkProvidersPresent(BundleManifest m, Path file) {
         List<String> missing = new ArrayList<>();
-        boolean pluginsMissing = false;
         Set<String> seen = new HashSet<>();
+        boolean fromPlugins = false;
+        boolean fromClassPath = false;
         for (BundleManifest.ExpertEntry e : m.experts()) {
             if (!registry.expertProviders().containsKey(e.provider()) && seen.add(e.provider())) {
-                String module = e.plugin() == null ? ProviderRegistry.moeModule(e.provider()) : null;
-                missing.add("expert provider '" + e.provider() + "'" + (module != null ? " (" + module + ": add it to the class path)"
-                        : from(recorded(m, e.plugin()), e.origin())));
-                pluginsMissing |= module == null;
+                missing.add("expert provider '" + e.provider() + "'" + from(recorded(m, e.plugin()), e.origin()));
+                fromClassPath |= onClassPath(e.origin());
+                fromPlugins |= !onClassPath(e.origin());
             }
         }
         if (!registry.routingProviders().containsKey(m.strategy().name())) {
             missing.add("routing strategy '" + m.strategy().name() + "'" + from(null, m.strategy().origin()));
-            pluginsMissing = true;
+            fromClassPath |= onClassPath(m.strategy().origin());
+            fromPlugins |= !onClassPath(m.strategy().origin());
         }
         if (!missing.isEmpty()) {
+            List<String> advice = new ArrayList<>();
+            if (fromPlugins) {
+                advice.add("add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java");
+            }
+            if (fromClassPath) {
+                // A saved mixture loads from a plugins folder only the jars it records, and these it does not: the
+                // plugins-folder advice led nowhere for a built-in provider left out of a Spark job's --jars.
+                advice.add("what was on moe's class path when the mixture was saved loads from the class path only: put its jar"
+                        + " and the jars it needs on it again (a Spark job: in --jars, from moe-spark/target/submit-lib)");
+            }
             throw new MoeException(file + ": needs " + String.join(" and ", missing) + ", not installed here (known expert providers: "
-                    + String.join(", ", registry.expertProviders().keySet()) + (pluginsMissing ? "; add the plugin's jar, or its folder of"
-                    + " jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java" : "") + ")");
+                    + String.join(", ", registry.expertProviders().keySet()) + "; " + String.join("; ", advice) + ")");
         }
+    }
+
+    /** Whether a provider or strategy came from moe's class path (built in, or a jar on -cp), not a plugins folder. */
+    private static boolean onClassPath(String origin) {
+        return origin != null && origin.startsWith("classpath");
     }
 
     /** The bundle's record of an expert's plugin jar: with the libraries of its folder, when it was one. */
@@ -108,7 +123,7 @@ final class MixtureAssembly {
                 : "a folder of " + plugin.jar() + " and " + plugin.libraries().size() + " library jar"
                 + (plugin.libraries().size() == 1 ? "" : "s");
         if (plugin.artifact() != null) {
-            return " (plugin " + plugin.artifact() + (plugin.version() == null ? "" : " " + plugin.version()) + ", " + jars + ")";
+            return (onClassPath(origin) ? " (on the class path: " : " (plugin ") + plugin.artifact() + (plugin.version() == null ? "" : " " + plugin.version()) + ", " + jars + ")";
         }
         return " (from " + jars + ")";
     }

@@ -338,13 +338,14 @@ public final class ProviderRegistry {
     /**
      * moe's own expert providers, each in a module of its own (so that code pulls in only the libraries it uses: ONNX
      * Runtime alone is 93 MB), by provider name. A program can lack one (a Java program depending on moe-library, which
-     * brings nd4j-mlp and tribuo only; a Spark job given only some jars): its name then says which module to add.
+     * brings nd4j-mlp and tribuo only): its name then says which module to add. (A saved mixture that needs one names
+     * the module's jar from its own record: MixtureAssembly.)
      */
     private static final Map<String, String> MOE_MODULES = Map.of(
             "nd4j-mlp", "moe-expert-nd4j", "tribuo", "moe-expert-tribuo", "onnx", "moe-expert-onnx");
 
     /** {@return "moe's module dev.moe:ARTIFACT" for one of moe's own providers, else null} */
-    public static String moeModule(String provider) {
+    private static String moeModule(String provider) {
         String artifact = MOE_MODULES.get(provider);
         return artifact == null ? null : "moe's module dev.moe:" + artifact;
     }

@@ -117,6 +117,16 @@ public final class ReportWriter {
     }
 
     /**
+     * {@code text} wrapped at {@code columns} (at most {@link #WIDTH}) as the table's sentences are, ending in a line
+     * break: for a line printed beside the table (a 72-column hint broke mid-word at 60 columns).
+     */
+    public static String wrap(String text, int columns) {
+        StringBuilder out = new StringBuilder();
+        wrapped(out, text, Math.max(20, Math.min(WIDTH, columns)));
+        return out.toString();
+    }
+
+    /**
      * The product's exponents (the gate weights above are their shares), or "" when no repeat's combiner was a
      * product; their sum above 1 sharpens the experts' agreement, below 1 softens it.
      */

@@ -354,7 +354,7 @@ class BundleReaderTest {
         Path ghost = dir.resolve("ghost.moe");
         rewriteWithManifest(saved(), ghost, (name, b) -> b, manifest -> {
             ObjectNode expert = (ObjectNode) manifest.get("experts").get(1);
-            expert.put("provider", "ghost-expert");
+            expert.put("provider", "ghost-expert").put("origin", "/opt/plugins/ghost-plugin-1.2.jar"); // from a plugins folder
             expert.putObject("plugin").put("jar", "ghost-plugin-1.2.jar").put("artifact", "ghost-plugin").put("version", "1.2");
             ((ObjectNode) manifest.get("strategy")).put("name", "hash-routing").put("origin", "/opt/plugins/hash.jar");
         });
@@ -364,18 +364,24 @@ class BundleReaderTest {
                 + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", message(ghost));
     }
 
+    /**
+     * A provider that was on moe's class path when the mixture was saved (built in, as onnx, which a Spark job may
+     * leave out of --jars) is not loaded from a plugins folder: the message says where it goes instead.
+     */
     @Test
-    void aProviderOfMoesOwnThatIsNotOnTheClassPathNamesItsModule() throws Exception {
-        // As a Spark job given only some jars, or a Java program with moe-library alone, meets a mixture of onnx experts.
-        Path onnx = dir.resolve("onnx.moe");
-        rewriteWithManifest(saved(), onnx, (name, b) -> b, manifest -> {
+    void aClassPathProviderThatIsNotInstalledSaysToPutItOnTheClassPath() throws Exception {
+        Path gone = dir.resolve("gone.moe");
+        rewriteWithManifest(saved(), gone, (name, b) -> b, manifest -> {
             ObjectNode expert = (ObjectNode) manifest.get("experts").get(1);
-            expert.put("provider", "onnx");
-            expert.remove("plugin");
+            expert.put("provider", "onnx-gone").put("origin", "classpath (moe-expert-onnx-0.1.0-SNAPSHOT.jar)");
+            expert.putObject("plugin").put("jar", "moe-expert-onnx-0.1.0-SNAPSHOT.jar").put("artifact", "moe-expert-onnx")
+                    .put("version", "0.1.0-SNAPSHOT");
         });
-        assertEquals(onnx + ": needs expert provider 'onnx' (moe's module dev.moe:moe-expert-onnx: add it to the class path),"
-                + " not installed here (known expert providers: " + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
-                + ")", message(onnx));
+        assertEquals(gone + ": needs expert provider 'onnx-gone' (on the class path: moe-expert-onnx 0.1.0-SNAPSHOT, "
+                + "moe-expert-onnx-0.1.0-SNAPSHOT.jar), not installed here (known expert providers: "
+                + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
+                + "; what was on moe's class path when the mixture was saved loads from the class path only: put its jar and"
+                + " the jars it needs on it again (a Spark job: in --jars, from moe-spark/target/submit-lib))", message(gone));
     }
 
     @Test

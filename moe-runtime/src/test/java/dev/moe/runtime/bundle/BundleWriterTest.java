@@ -140,11 +140,12 @@ class BundleWriterTest {
         FloatMatrix rows = SyntheticSeedSource.generate(300, 4).features();
         assertArrayEquals(model.predict(rows).probabilities().values(), loaded.model().predict(rows).probabilities().values());
 
-        // Without the plugin the bundle cannot be loaded, and says what it needs.
+        // Without the provider the bundle cannot be loaded, and says what it needs: it came from the class path.
         MoeException missing = assertThrows(MoeException.class, () -> new BundleReader(BundleFixtures.REGISTRY).read(target));
         assertEquals(target + ": needs expert provider 'pretrained-linear' (from classpath (test-classes/)), not installed here "
                 + "(known expert providers: " + String.join(", ", BundleFixtures.REGISTRY.expertProviders().keySet())
-                + "; add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)", missing.getMessage());
+                + "; what was on moe's class path when the mixture was saved loads from the class path only: put its jar and the"
+                + " jars it needs on it again (a Spark job: in --jars, from moe-spark/target/submit-lib))", missing.getMessage());
 
         // A plugin whose code throws while the bundle loads is named, with what it threw.
         TestProviders.Pretrained.FAIL_LOADS.set(true);
