@@ -252,6 +252,36 @@ class OnnxGraphsTest {
         }
     }
 
+    /** An input of one column is an input of fixed width like any other. */
+    @Test
+    void anInputOfOneColumnIsFedItsColumn() throws IOException {
+        Path model = OnnxGraphs.write(dir.resolve("one-and-two.onnx"), ModelProto.newBuilder(), GraphProto.newBuilder()
+                .addNode(node("Concat", List.of("a", "b"), List.of("p"), OnnxGraphs.integer("axis", 1)))
+                .addInput(value("a", tensor(FLOAT, "N", 1L)))
+                .addInput(value("b", tensor(FLOAT, "N", 2L)))
+                .addOutput(value("p", tensor(FLOAT, "N", 3L))));
+        try (Expert e = load(model, 3)) {
+            assertArrayEquals(new float[] {0.25f, 0.25f, 0.5f}, e.predict(rows(new float[] {0.25f, 0.25f, 0.5f})).row(0), 1e-7f);
+        }
+    }
+
+    /** A model that fails on some rows (not on the row of zeros tried on load): the rows of the run are named. */
+    @Test
+    void aRunThatFailsNamesItsRows() throws IOException {
+        Path model = OnnxGraphs.write(dir.resolve("gather.onnx"), ModelProto.newBuilder(), GraphProto.newBuilder()
+                .addNode(node("Cast", List.of("x"), List.of("i"), OnnxGraphs.integer("to", INT64)))
+                .addNode(node("GatherElements", List.of("x", "i"), List.of("p"), OnnxGraphs.integer("axis", 1)))
+                .addInput(value("x", tensor(FLOAT, "N", 3L)))
+                .addOutput(value("p", tensor(FLOAT, "N", 3L))));
+        try (Expert e = load(model, 3, "scores", "logits")) {
+            assertArrayEquals(softmax(1f, 1f, 1f), e.predict(rows(new float[] {1f, 1f, 1f})).row(0), 1e-7f);
+            String message = assertThrows(ExpertException.class,
+                    () -> e.predict(rows(new float[] {1f, 0f, 0f}, new float[] {9f, 0f, 0f}))).getMessage();
+            assertTrue(message.startsWith(model + ": ONNX Runtime failed on rows 0..1: "), message);
+            assertEquals(1, message.lines().count(), message);
+        }
+    }
+
     /** A graph ONNX Runtime refuses for another reason than an opset or an operator: its words, after the file's. */
     @Test
     void aGraphOnnxRuntimeCannotLoadIsNamedInOneLine() throws IOException {
