@@ -128,6 +128,8 @@ class OnnxGraphsTest {
                 assertArrayEquals(softmax(z[r]), p.row(r), 1e-7f, "row " + r);
             }
             assertArrayEquals(new float[] {1f, 0f, 0f}, p.row(2));
+            // Alone: every row sums to 1, but a negative value shows they are logits.
+            assertArrayEquals(softmax(z[0]), e.predict(rows(z[0])).row(0), 1e-7f);
             FloatMatrix none = e.predict(FloatMatrix.zeros(0, 3));
             assertEquals(0, none.rows());
             assertEquals(3, none.columns());
