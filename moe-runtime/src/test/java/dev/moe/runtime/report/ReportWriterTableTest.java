@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The console table of a report made here, line for line: at 100 columns, at 60 (the figures and the paired
  * differences as two tables) and at 40 (each model a wrapped sentence).
  */
-class ReportWriterTableTest {
+public class ReportWriterTableTest {
 
     static ModelResult model(String name, double accuracy, double std, double macroF1, double logLoss) {
         return new ModelResult(name, accuracy, std, List.of(accuracy, accuracy), macroF1, 0, 0, 0, logLoss, 0,
@@ -26,7 +26,7 @@ class ReportWriterTableTest {
     }
 
     /** Two repeats of a product mixture of expert1 and knn (dead in one repeat), chosen over averaging. */
-    static EvaluationReport report(List<String> notices) {
+    public static EvaluationReport report(List<String> notices) {
         List<ModelResult> results = List.of(model("expert1", 0.88, 0.02, 0.871, 0.312), model("knn", 0.55, 0.05, 0.5, 1.25),
                 model("uniform", 0.82, 0.02, 0.8, 0.45), model("moe", 0.91, 0.01, 0.905, 0.25));
         EvaluationReport.Routing routing = new EvaluationReport.Routing(0.5, 0.1, 0, 0, 0.975, 0.5, List.of(
