@@ -79,5 +79,13 @@ class AbsentLabelsTest {
                 + " average of the experts (uniform) down; the combiner learns how far to trust it from the gate's rows"),
                 AbsentLabels.notices(absent, ReportWriterTableTest.report(List.of())));
         assertEquals(List.of(), AbsentLabels.notices(Map.of(), ReportWriterTableTest.report(List.of())));
+        // One repeat (a saved mixture on its data): the test rows, without repeats.
+        dev.moe.runtime.evaluation.EvaluationReport r = ReportWriterTableTest.report(List.of());
+        dev.moe.runtime.evaluation.EvaluationReport once = new dev.moe.runtime.evaluation.EvaluationReport(r.config(), r.dataset(),
+                r.strategy(), r.strategyParameters(), 1, List.of(7L), r.testRows(), r.gateTrainRows(), r.labels(), r.results(),
+                r.moeConfusion(), r.moePerClass(), r.routing(), r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(),
+                r.notices(), r.gate(), r.notes());
+        assertEquals(true, AbsentLabels.notices(absent, once).get(0).contains(": 25 of the 60 test rows hold it, and on each"),
+                AbsentLabels.notices(absent, once).toString());
     }
 }
