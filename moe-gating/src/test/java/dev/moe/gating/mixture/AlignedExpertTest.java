@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.moe.api.Expert;
 import dev.moe.api.ExpertException;
 import dev.moe.api.FloatMatrix;
 import java.util.List;
@@ -116,6 +117,23 @@ class AlignedExpertTest {
             assertArrayEquals(new float[] {1, 0, 0, 7, 0, 0, 1, 8},
                     AlignedExpert.align(expert, data, List.of("1")).expertFeatures(rows).values(), sep);
         }
+    }
+
+    /**
+     * One level the data set has, even as its first feature, is enough for the others to read 0; a refusal lists only
+     * the column's own levels.
+     */
+    @Test
+    void aKnownLevelAsTheFirstFeatureLetsAnAbsentOneReadZero() {
+        List<String> data = List.of("c=blue", "c=red", "x");
+        FakeExperts.RuleExpert expert = FakeExperts.constant("e", List.of("c=blue", "c=purple", "x"), List.of("1"), 0);
+        FloatMatrix rows = new FloatMatrix(2, 3, new float[] {1, 0, 5, 0, 1, 6});
+        assertArrayEquals(new float[] {1, 0, 5, 0, 0, 6},
+                AlignedExpert.align(expert, data, List.of("1")).expertFeatures(rows).values());
+        FakeExperts.RuleExpert respelled = FakeExperts.constant("e", List.of("c=Blue", "x"), List.of("1"), 0);
+        assertEquals("expert 'e' reads levels of column 'c' none of which the data set has: 'c=Blue' (data set has: c=blue,"
+                + " c=red); a level is matched by its text, case included",
+                assertThrows(ExpertException.class, () -> AlignedExpert.align(respelled, data, List.of("1"))).getMessage());
     }
 
     @Test
@@ -290,6 +308,79 @@ class AlignedExpertTest {
         assertArrayEquals(new float[] {0.4f, 0.6f, 0f}, fewer.toDatasetLabelsShared(two, 1).values());
         assertThrows(ExpertException.class, () -> same.toDatasetLabelsShared(new FloatMatrix(1, 3, new float[] {1f, 1f, 1f}), 1),
                 "checked all the same");
+    }
+
+    /**
+     * A plugin's expert (its class defined by another loader, from a jar): it predicts with its own loader as the thread's
+     * context loader, the caller's is back afterwards, and a wrong answer names its jar.
+     */
+    @Test
+    void aPluginsExpertPredictsWithItsLoaderAsTheContextLoaderAndIsNamedWithItsJar() throws Exception {
+        Expert probe = (Expert) new JarLoader(getClass().getClassLoader()).define(ContextProbe.class)
+                .getDeclaredConstructor().newInstance();
+        AlignedExpert aligned = AlignedExpert.align(probe, List.of("a"), List.of("x", "y"));
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        assertArrayEquals(new float[] {1, 0}, aligned.predict(FloatMatrix.zeros(1, 1)).values(), "its own loader");
+        assertSame(before, Thread.currentThread().getContextClassLoader());
+        String wrong = assertThrows(ExpertException.class,
+                () -> aligned.predict(new FloatMatrix(1, 1, new float[] {-1}))).getMessage();
+        assertTrue(wrong.startsWith("expert 'probe' (provider 'probe', " + ContextProbe.class.getName() + " in"
+                + " probe-plugin-1.0.jar) returned an invalid probability row"), wrong);
+        assertSame(before, Thread.currentThread().getContextClassLoader());
+    }
+
+    /** Defines a class anew, as a plugin's loader would, from a jar (a code source of that name). */
+    private static final class JarLoader extends ClassLoader {
+        JarLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        Class<?> define(Class<?> type) throws java.io.IOException {
+            byte[] bytes;
+            try (java.io.InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+                bytes = in.readAllBytes();
+            }
+            java.security.CodeSource jar = new java.security.CodeSource(
+                    new java.net.URL("file:/plugins/probe-plugin-1.0.jar"), (java.security.cert.Certificate[]) null);
+            return defineClass(type.getName(), bytes, 0, bytes.length, new java.security.ProtectionDomain(jar, null));
+        }
+    }
+
+    /** Answers [1, 0] when the thread's context loader is its own, else [0, 1]; a row that sums to 3 for a feature of -1. */
+    public static final class ContextProbe implements Expert {
+        public ContextProbe() {
+        }
+
+        @Override
+        public String id() {
+            return "probe";
+        }
+
+        @Override
+        public List<String> featureNames() {
+            return List.of("a");
+        }
+
+        @Override
+        public List<String> labelNames() {
+            return List.of("x", "y");
+        }
+
+        @Override
+        public java.util.Map<String, String> provenance() {
+            return java.util.Map.of("provider", "probe");
+        }
+
+        @Override
+        public FloatMatrix predict(FloatMatrix x) {
+            boolean own = Thread.currentThread().getContextClassLoader() == getClass().getClassLoader();
+            float[] out = new float[x.rows() * 2];
+            for (int r = 0; r < x.rows(); r++) {
+                out[2 * r] = x.get(r, 0) == -1 ? 2 : own ? 1 : 0;
+                out[2 * r + 1] = x.get(r, 0) == -1 ? 1 : own ? 0 : 1;
+            }
+            return new FloatMatrix(x.rows(), 2, out);
+        }
     }
 
     private static final class Fixed extends FakeExperts.RuleExpert {

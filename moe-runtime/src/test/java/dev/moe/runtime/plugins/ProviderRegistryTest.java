@@ -125,8 +125,14 @@ class ProviderRegistryTest {
                         package broken;
                         public final class Plain { public String name() { return "plain"; } }
                         """, "broken.Plain\n")));
-        assertTrue(refusal(provider("Named", source, "broken.Named extra\n")).startsWith(
-                "META-INF/services/dev.moe.api.ExpertProvider is malformed: "));
+        // The JDK's words after its own prefix, and the rule of the file.
+        String malformed = refusal(provider("Named", source, "broken.Named extra\n"));
+        assertTrue(malformed.matches("META-INF/services/dev\\.moe\\.api\\.ExpertProvider is malformed: jar:file:.*/Named-1\\.0\\.jar!"
+                + "/META-INF/services/dev\\.moe\\.api\\.ExpertProvider:1: Illegal configuration-file syntax \\(one fully qualified"
+                + " class name a line; # starts a comment\\)"), malformed);
+        String illegal = refusal(provider("Named", source, "broken.Na-med\n"));
+        assertTrue(illegal.matches("META-INF/services/dev\\.moe\\.api\\.ExpertProvider is malformed: jar:file:.*:1: Illegal"
+                + " provider-class name: broken\\.Na-med \\(one fully qualified class name a line; # starts a comment\\)"), illegal);
     }
 
     @Test
