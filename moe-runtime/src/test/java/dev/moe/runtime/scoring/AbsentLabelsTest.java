@@ -81,9 +81,9 @@ class AbsentLabelsTest {
     void aReportsNoticesCountTheTestRowsOfEachLabelOverTheRepeats() {
         // The table test's report: labels a and b, 25 rows of a and 35 of b over its 2 repeats.
         Map<String, List<String>> absent = Map.of("e", List.of("a"));
-        assertEquals(List.of("expert 'e' has no label a (its model was trained without it) and gives it probability 0 on every row:"
-                + " 25 of the 60 test rows of the 2 repeats hold it, and on each the expert alone is wrong and its 0 pulls the"
-                + " average of the experts (uniform) down; the combiner learns how far to trust it from the gate's rows"),
+        assertEquals(List.of("a loaded expert was trained without labels of the data and gives them probability 0 on every row:"
+                + " 'e' lacks a (25 of the 60 test rows of the 2 repeats); on those rows it is wrong alone and pulls the average of"
+                + " the experts (uniform) down, and the combiner learns from the gate's rows how far to trust it"),
                 AbsentLabels.notices(absent, ReportWriterTableTest.report(List.of())));
         assertEquals(List.of(), AbsentLabels.notices(Map.of(), ReportWriterTableTest.report(List.of())));
         // One repeat (a saved mixture on its data): the test rows, without repeats.
@@ -92,7 +92,7 @@ class AbsentLabelsTest {
                 r.strategy(), r.strategyParameters(), 1, List.of(7L), r.testRows(), r.gateTrainRows(), r.labels(), r.results(),
                 r.moeConfusion(), r.moePerClass(), r.routing(), r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(),
                 r.notices(), r.gate(), r.notes());
-        assertEquals(true, AbsentLabels.notices(absent, once).get(0).contains(": 25 of the 60 test rows hold it, and on each"),
+        assertEquals(true, AbsentLabels.notices(absent, once).get(0).contains("'e' lacks a (25 of the 60 test rows);"),
                 AbsentLabels.notices(absent, once).toString());
     }
 }
