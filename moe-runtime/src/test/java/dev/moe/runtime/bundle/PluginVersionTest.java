@@ -121,6 +121,36 @@ class PluginVersionTest {
     }
 
     @Test
+    void aReferencedExpertIsRefusedByAnyOtherVersionOfItsPlugin() throws Exception {
+        // A provider that cannot save its experts: the bundle holds the expert's parameters, and its model lives in the
+        // plugin, so only the version it was saved with may load it again (a patch release may ship another model).
+        Path compiledReferenced = TestJars.jar(Files.createDirectories(dir.resolve("ref")).resolve("compiled.jar"),
+                Map.of("versioned.VersionedProvider", PROVIDER.replace("public boolean canSave(Expert e) { return e instanceof Flat; }", "")),
+                Map.of("META-INF/services/dev.moe.api.ExpertProvider", "versioned.VersionedProvider\n"), List.of());
+        java.util.function.Function<String, Path> version = v -> {
+            try {
+                Path folder = Files.createDirectories(dir.resolve("ref-v" + v));
+                return TestJars.copyWith(compiledReferenced, folder.resolve("versioned-plugin-" + v + ".jar"),
+                        Map.of("META-INF/maven/test/versioned-plugin/pom.properties",
+                                "groupId=test\nartifactId=versioned-plugin\nversion=" + v + "\n"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        ProviderRegistry saving = registry(version.apply("1.0.0"));
+        Expert expert = saving.expertProvider("versioned").load(new ExpertSpec("a", "versioned", Parameters.empty("a"), dir, 1));
+        Path bundle = dir.resolve("ref.moe");
+        BundleManifest written = new BundleWriter(saving).write(TestProviders.request(TestProviders.mixture(List.of(expert), 3),
+                List.of(new SaveRequest.ExpertSource("versioned", Map.of(), dir, false))), bundle);
+        assertEquals("reference", written.experts().get(0).storage());
+
+        assertEquals(1, new BundleReader(registry(version.apply("1.0.0"))).read(bundle).model().experts().size());
+        MoeException e = assertThrows(MoeException.class, () -> new BundleReader(registry(version.apply("1.0.1"))).read(bundle));
+        assertEquals(bundle + ": expert 'a' was saved with versioned-plugin 1.0.0, but the installed versioned-plugin is 1.0.1;"
+                + " its model lives in the plugin, so install version 1.0.0", e.getMessage());
+    }
+
+    @Test
     void majorVersions() {
         assertEquals("1", MixtureAssembly.major("1.0.2-SNAPSHOT"));
         assertEquals("0", MixtureAssembly.major("0.1.0-SNAPSHOT"));
