@@ -88,7 +88,9 @@ public final class Main {
         if (userError != null) {
             err.println("moe: " + userError.getMessage());
         } else if (exhausted != null) {
-            err.println("moe: " + Resources.describe(exhausted));
+            // Named when it ran out inside a plugin's code (its recursion, its allocation): whose code to look at.
+            java.nio.file.Path where = ProviderRegistry.pluginOf(exhausted);
+            err.println("moe: " + (where == null ? "" : "plugin " + where + ": ") + Resources.describe(exhausted));
         } else if (broken != null) {
             err.println("moe: plugin " + plugin + ": " + describe(broken));
         } else if (plugin != null) {

@@ -518,8 +518,10 @@ class SafetyTest {
         Map<String, String> before = snapshot(dir);
         MainTest.Result r = MainTest.moe("evaluate", deep.toString(), "--plugins", plugins.toString(), "-q");
         assertEquals(1, r.status(), r.err());
-        assertEquals("moe: out of stack space (a structure nested too deeply, or a recursion in an expert or plugin); raise the stack "
-                + "size with MOE_JAVA_OPTS=-Xss64m, or simplify the input" + NL, r.err());
+        // The plugin is named: its recursion filled the stack.
+        assertEquals("moe: plugin " + plugins.resolve("deep.jar") + ": out of stack space (a structure nested too deeply, or a"
+                + " recursion in an expert or plugin); raise the stack size with MOE_JAVA_OPTS=-Xss64m, or simplify the input" + NL,
+                r.err());
         assertEquals(before, snapshot(dir));
     }
 
