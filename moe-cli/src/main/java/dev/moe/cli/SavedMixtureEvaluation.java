@@ -41,8 +41,10 @@ final class SavedMixtureEvaluation {
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", overwrite, inputs);
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", overwrite, inputs)) {
             EvaluationReport report;
+            String configText;
             try (SavedMixture mixture = plugins.readBundle(model)) {
                 report = SavedMixtureReport.withTrainingFileNotice(CsvEvaluation.evaluate(mixture, data).report(mixture), mixture, data);
+                configText = mixture.configText();
             }
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
             if (tableToStdout) {
@@ -53,7 +55,7 @@ final class SavedMixtureEvaluation {
                 ReportWriter.writeJson(report, json);
             }
             if (html != null) {
-                HtmlReport.writeSaved(report, dev.moe.runtime.bundle.BundleReader.configText(model), html, commandLine);
+                HtmlReport.writeSaved(report, configText, html, commandLine);
             }
         }
         return 0;

@@ -201,6 +201,11 @@ public final class SparkMixture implements Serializable {
      * The report with the notice {@code moe evaluate -m} gives when {@code input} is the file the mixture was trained
      * on; only a path the driver can read as a local file is checked (not {@code hdfs://}, {@code s3a://}, ...).
      */
+    /** The config the mixture was trained from, as its bundle holds it; null when it holds none. */
+    public String configText() {
+        return driverMixture.configText();
+    }
+
     public EvaluationReport withTrainingFileNotice(EvaluationReport report, String input) {
         if (input.contains("://")) {
             return report;

@@ -93,7 +93,7 @@ public final class SparkScoring {
                         ReportWriter.writeJson(report, Path.of(o.json));
                     }
                     if (o.html != null) {
-                        HtmlReport.writeSaved(report, dev.moe.runtime.bundle.BundleReader.configText(o.model), Path.of(o.html), "moe evaluate --engine spark " + String.join(" ", args));
+                        HtmlReport.writeSaved(report, mixture.configText(), Path.of(o.html), "moe evaluate --engine spark " + String.join(" ", args));
                     }
                 }
             }

@@ -61,19 +61,6 @@ public final class BundleReader {
         return read(file, contentsOf(file));
     }
 
-    /**
-     * The config the bundle was trained from, as it holds it ({@code moe train} keeps the file verbatim), checked
-     * against the manifest's SHA-256 as every entry is; null when it holds none (a mixture saved from Java).
-     */
-    public static String configText(Path file) {
-        Map<String, byte[]> contents = contentsOf(file);
-        BundleManifest manifest = ManifestReader.read(contents, file);
-        ManifestReader.verifyEntries(manifest, contents, file);
-        String entry = manifest.provenance() == null ? null : manifest.provenance().configEntry();
-        byte[] text = entry == null ? null : contents.get(entry);
-        return text == null ? null : new String(text, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** Every entry the manifest lists, read the safe way ({@link BundleEntries}), with the errors a user can act on. */
     static Map<String, byte[]> contentsOf(Path file) {
         if (!Files.exists(file)) {
@@ -129,6 +116,16 @@ public final class BundleReader {
         ManifestReader.verifyEntries(manifest, contents, file);
         ProviderRegistry providers = plugins == null ? registry : plugins.apply(manifest, file);
         return new SavedMixture(file, manifest, new MixtureAssembly(providers, referencedFilesAllowed).build(manifest, contents, file),
-                providers);
+                providers, configText(manifest, contents));
+    }
+
+    /**
+     * The config the bundle was trained from, as it holds it ({@code moe train} keeps the file verbatim), from the
+     * entries already read and verified; null when it holds none (a mixture saved from Java).
+     */
+    private static String configText(BundleManifest manifest, Map<String, byte[]> contents) {
+        String entry = manifest.provenance() == null ? null : manifest.provenance().configEntry();
+        byte[] text = entry == null ? null : contents.get(entry);
+        return text == null ? null : new String(text, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

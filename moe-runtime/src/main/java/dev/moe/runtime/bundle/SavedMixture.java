@@ -18,8 +18,10 @@ import java.util.Set;
  * @param model    the mixture, ready to predict
  * @param providers the providers its experts were read with: saving the mixture again takes the same ones, since a
  *                 plugin's provider knows its experts by their classes, which another load of the plugin would define anew
+ * @param configText the config it was trained from, as the bundle holds it (verified with every entry when read); null
+ *                 when it holds none (a mixture saved from Java)
  */
-public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model, ProviderRegistry providers)
+public record SavedMixture(Path file, BundleManifest manifest, MixtureModel model, ProviderRegistry providers, String configText)
         implements AutoCloseable {
 
     public SavedMixture {
