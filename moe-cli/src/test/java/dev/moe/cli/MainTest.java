@@ -171,10 +171,10 @@ class MainTest {
 
         Result nothing = moe();
         assertEquals(2, nothing.status());
-        assertEquals("moe: name a command: evaluate, experts, strategies, doctor, train, predict, inspect, completion, explain;"
+        assertEquals("moe: name a command: init, evaluate, experts, strategies, doctor, train, predict, inspect, completion, explain;"
                 + " e.g. moe evaluate examples/seed-experiment.yaml (moe --help says what each does)" + nl, nothing.err());
         Result command = moe("evalute", "a.yaml");
-        assertTrue(command.err().startsWith("moe: unknown command 'evalute' (did you mean 'evaluate'?); the commands: evaluate, "),
+        assertTrue(command.err().startsWith("moe: unknown command 'evalute' (did you mean 'evaluate'?); the commands: init, evaluate, "),
                 command.err());
         Result option = moe("evaluate", "a.yaml", "--repat", "1");
         assertEquals("moe: evaluate: unknown option '--repat' (did you mean '--repeat'?) (moe evaluate --help lists the options)" + nl,

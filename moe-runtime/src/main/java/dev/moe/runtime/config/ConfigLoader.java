@@ -145,7 +145,7 @@ public final class ConfigLoader {
                 // Not a config at all: most often the data file given where the config goes.
                 boolean csv = file.getFileName() != null && file.getFileName().toString().matches("(?i).*\\.(csv|tsv|txt)");
                 throw new MoeException(file + ": not a moe config (a YAML mapping of keys such as data: and experts:)"
-                        + (csv ? "; a data file is named in a config under data.path, as examples/glass.yaml does" : ""));
+                        + (csv ? "; a data file is named in a config under data.path (`moe init " + file + "` writes one)" : ""));
             }
             throw new MoeException(file + where(e, yaml, lastKey(e)) + pathOf(e, null) + ": expected " + describe(e.getTargetType()));
         } catch (JsonMappingException e) {

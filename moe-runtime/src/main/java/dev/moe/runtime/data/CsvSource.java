@@ -614,6 +614,18 @@ public final class CsvSource implements DataSource {
         return v;
     }
 
+    /** Whether {@link #parseFeature} accepts the cell (stripped): a decimal that is a finite float. */
+    public static boolean isFeatureNumber(String cell) {
+        if (cell.isEmpty() || !decimal(cell)) {
+            return false; // checked first: text, the common case of a column that is not numeric, throws nothing
+        }
+        try {
+            return Float.isFinite(Float.parseFloat(cell));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** Whether a cell that parsed as a finite float is written as a decimal: digits, sign, point and exponent only. */
     private static boolean decimal(String cell) {
         for (int i = 0; i < cell.length(); i++) {

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
     void aDataFileOrABundleInsteadOfTheConfigIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path csv = java.nio.file.Files.writeString(dir.resolve("glass.csv"), "RI,Na,label\n1.5,13,a\n");
         assertEquals(csv + ": not a moe config (a YAML mapping of keys such as data: and experts:); a data file is named in a"
-                + " config under data.path, as examples/glass.yaml does",
+                + " config under data.path (`moe init " + csv + "` writes one)",
                 assertThrows(MoeException.class, () -> ConfigLoader.load(csv)).getMessage());
         assertEquals("exp.yaml: not a moe config (a YAML mapping of keys such as data: and experts:)", error("- a\n- b\n"));
         Path bundle = dir.resolve("m.moe");

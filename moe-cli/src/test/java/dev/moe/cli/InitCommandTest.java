@@ -1,0 +1,94 @@
+package dev.moe.cli;
+
+import static dev.moe.cli.MainTest.moe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InitCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** 90 rows, three labels a measurement apart, a colour column, and the label in a column called 'species'. */
+    private Path data() throws Exception {
+        StringBuilder csv = new StringBuilder("length,width,colour,species\n");
+        String[] species = {"setosa", "versicolor", "virginica"};
+        for (int i = 0; i < 90; i++) {
+            int k = i % 3;
+            csv.append(1 + k * 2 + (i % 7) * 0.1).append(',').append(0.5 + k + (i % 5) * 0.07).append(',')
+                    .append(k == 2 && i % 2 == 0 ? "dark" : "light").append(',').append(species[k]).append('\n');
+        }
+        Path file = dir.resolve("data/flowers.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    @Test
+    void writesAConfigThatMoeEvaluateRuns() throws Exception {
+        Path config = dir.resolve("configs/flowers.yaml");
+        MainTest.Result init = moe("init", data().toString(), "-o", config.toString());
+        assertEquals(0, init.status(), init.err());
+        assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows; 2 numeric features,"
+                + " 1 categorical, 0 left out"), init.out());
+        assertTrue(init.out().endsWith("next: moe evaluate " + config + System.lineSeparator()), init.out());
+        String text = Files.readString(config);
+        assertTrue(text.contains("  path: ../data/flowers.csv\n  label: species\n"), text);
+        assertTrue(text.contains("  categorical: [colour]\n"), text);
+
+        MainTest.Result run = moe("evaluate", config.toString(), "--repeat", "1", "-q");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("1 repeat, 27 test rows, data flowers.csv"), run.out());
+    }
+
+    @Test
+    void anExistingConfigIsReplacedOnlyWithOverwriteAndTheDataFileNever() throws Exception {
+        Path data = data();
+        Path config = dir.resolve("flowers.yaml");
+        Files.writeString(config, "mine\n");
+        MainTest.Result again = moe("init", data.toString(), "-o", config.toString());
+        assertEquals(2, again.status());
+        assertEquals("moe: " + config + ": exists; pass --overwrite to replace it, or choose another output", again.err().strip());
+        assertEquals("mine\n", Files.readString(config));
+
+        MainTest.Result overData = moe("init", data.toString(), "-o", data.toString(), "--overwrite");
+        assertEquals(2, overData.status());
+        assertTrue(overData.err().contains("would overwrite " + data + ", the data file of this command"), overData.err());
+
+        assertEquals(0, moe("init", data.toString(), "-o", config.toString(), "--overwrite").status());
+        assertTrue(Files.readString(config).startsWith("# A first moe config for flowers.csv"));
+    }
+
+    @Test
+    void toStandardOutputTheConfigGoesToStdoutAndTheSummaryToStderr() throws Exception {
+        MainTest.Result r = moe("init", data().toString(), "-o", "-", "--label", "colour");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("# A first moe config for flowers.csv"), r.out());
+        assertTrue(r.out().contains("  label: colour\n"), r.out());
+        assertTrue(r.out().contains("  categorical: [species]\n"), r.out());
+        assertTrue(r.err().startsWith("config written: label 'colour' (2 labels)"), r.err());
+    }
+
+    @Test
+    void aFileMoeCannotReadIsOneLine() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,b,label\n1,2,x\n3,4\n");
+        MainTest.Result r = moe("init", bad.toString(), "-o", dir.resolve("bad.yaml").toString());
+        assertEquals(2, r.status());
+        assertEquals("moe: " + bad + ": line 3: 2 fields, the header has 3", r.err().strip());
+        assertTrue(Files.notExists(dir.resolve("bad.yaml")));
+    }
+
+    @Test
+    void theDefaultNameIsTheDataFilesWithoutItsEndings() {
+        assertEquals("pima", InitCommand.stem("pima.csv"));
+        assertEquals("pima", InitCommand.stem("pima.csv.gz"));
+        assertEquals("data.v2", InitCommand.stem("data.v2.txt"));
+        assertEquals(".csv", InitCommand.stem(".csv"));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.moe.runtime.starter;
+
+import dev.moe.api.MissingCells;
+import dev.moe.runtime.data.CsvSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each column of a CSV file holds, read once through moe's own CSV reader (so a file moe cannot read fails here
+ * with the same line): how many cells are missing, how many are numbers as a feature must be, how many distinct
+ * values there are (counted up to {@link #DISTINCT_CAP}), and while they are that few, each value's count.
+ *
+ * @param file    the file read
+ * @param rows    its data rows (blank lines skipped)
+ * @param columns one profile per header column, in order
+ */
+public record CsvProfile(Path file, long rows, List<Column> columns) {
+
+    /**
+     * Distinct values are counted up to this many per column: past it a column is no set of categories a one-hot
+     * encoding suits, and the counts of a wide file's every column stay small.
+     */
+    static final int DISTINCT_CAP = 1_000;
+
+    /**
+     * One column.
+     *
+     * @param name     its header name
+     * @param missing  cells that are one of moe's missing spellings (blank, NA, ?, ...)
+     * @param numbers  cells that are numbers as a numeric feature's must be (decimals, finite)
+     * @param integers of those, the whole numbers
+     * @param min      the least number (NaN when none)
+     * @param max      the greatest number (NaN when none)
+     * @param sum      the sum of the numbers
+     * @param distinct distinct non-missing values, counted up to {@link #DISTINCT_CAP}
+     * @param counts   each non-missing value's count while there are at most {@link #DISTINCT_CAP} of them, else empty
+     */
+    public record Column(String name, long missing, long numbers, long integers, double min, double max, double sum, int distinct,
+                         Map<String, Long> counts) {
+
+        /** Cells that are neither missing nor numbers: text. */
+        public long text(long rows) {
+            return rows - missing - numbers;
+        }
+
+        /** Whether {@link #distinct} stopped counting (and {@link #counts} is empty). */
+        public boolean distinctCapped() {
+            return distinct >= DISTINCT_CAP;
+        }
+
+        /**
+         * Whether every cell is a whole number and together they are the numbers from the least to the greatest, each
+         * once (a row number or index: n whole numbers spanning n values whose sum is that of the range).
+         */
+        public boolean rowNumbers(long rows) {
+            return rows >= 20 && missing == 0 && integers == rows && max - min + 1 == rows
+                    && sum == (min + max) * rows / 2.0;
+        }
+    }
+
+    /**
+     * Reads the whole file.
+     *
+     * @throws dev.moe.runtime.MoeException naming the file and line where moe's CSV reader would refuse it
+     */
+    public static CsvProfile read(Path file) {
+        try (CsvSource.Rows rows = CsvSource.Rows.open(file)) {
+            List<String> header = rows.header();
+            int n = header.size();
+            int[] all = new int[n];
+            for (int j = 0; j < n; j++) {
+                all[j] = j;
+            }
+            Tally[] tallies = new Tally[n];
+            for (int j = 0; j < n; j++) {
+                tallies[j] = new Tally();
+            }
+            long count = 0;
+            CsvSource.Block block;
+            while ((block = rows.next(8192, new int[0], -1, all)) != null) {
+                for (int j = 0; j < n; j++) {
+                    for (String cell : block.text()[j]) {
+                        tallies[j].add(cell);
+                    }
+                }
+                count += block.rows();
+            }
+            List<Column> columns = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                columns.add(tallies[j].column(header.get(j)));
+            }
+            return new CsvProfile(file, count, List.copyOf(columns));
+        }
+    }
+
+    /** The column of that name, or null. */
+    public Column column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static final class Tally {
+        long missing;
+        long numbers;
+        long integers;
+        double min = Double.NaN;
+        double max = Double.NaN;
+        double sum;
+        final HashMap<String, Long> counts = new HashMap<>();
+        boolean capped;
+
+        void add(String cell) {
+            if (MissingCells.isMissing(cell)) {
+                missing++;
+                return;
+            }
+            if (CsvSource.isFeatureNumber(cell)) {
+                numbers++;
+                double v = Double.parseDouble(cell);
+                if (v == Math.rint(v)) {
+                    integers++;
+                }
+                min = Double.isNaN(min) ? v : Math.min(min, v);
+                max = Double.isNaN(max) ? v : Math.max(max, v);
+                sum += v;
+            }
+            if (!capped) {
+                counts.merge(cell, 1L, Long::sum);
+                capped = counts.size() >= DISTINCT_CAP;
+            }
+        }
+
+        Column column(String name) {
+            return new Column(name, missing, numbers, integers, min, max, sum, counts.size(), capped ? Map.of() : Map.copyOf(counts));
+        }
+    }
+}

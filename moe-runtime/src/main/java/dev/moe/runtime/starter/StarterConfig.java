@@ -1,0 +1,240 @@
+package dev.moe.runtime.starter;
+
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A first config for a user's own CSV file ({@code moe init}): the label column, which columns are numeric features,
+ * categories or to be left out (and why), and the public benchmark's five experts of different kinds with the gate
+ * and routing at their defaults, which is what the defaults were measured on.
+ *
+ * @param text     the YAML text, with comments that say why each column is where it is
+ * @param label    the label column
+ * @param labels   how many distinct labels it holds
+ * @param numeric  the numeric feature columns
+ * @param categorical the columns read as categories
+ * @param ignored  the columns left out, each with its reason
+ * @param rows     the file's rows
+ * @param sampled  the rows per repeat written as {@code data.rows} (a sample of a large file), or 0 for all
+ * @param warnings what the user should look at before running it (a label that looks like a measurement, ...)
+ */
+public record StarterConfig(String text, String label, int labels, List<String> numeric, List<String> categorical,
+                            Map<String, String> ignored, long rows, int sampled, List<String> warnings) {
+
+    /** Above this many rows the first run samples them: five experts, cross-fitted, five repeats take minutes. */
+    static final int SAMPLE_ABOVE = 10_000;
+    /** A text column with at least this many levels, nearly one per row, is an id or free text (as moe refuses it). */
+    private static final int ID_LEVELS = 100;
+    /** A numeric column with gaps and at most this many whole-number values is read as codes of categories. */
+    static final int CODES = 20;
+
+    /**
+     * Decides the columns' roles from the file's profile and writes the config.
+     *
+     * @param profile  the data file's profile
+     * @param label    the label column named by the user, or null: a column named {@code label}, else the last one
+     * @param dataPath the data file's path as the config should write it (relative to the config's folder)
+     * @param configFile where the config will be (for checking that it reads back as a config), or a name in the
+     *                   current folder
+     * @throws MoeException when no config can be written: a header without names, a label missing or with one value
+     */
+    public static StarterConfig of(CsvProfile profile, String label, String dataPath, Path configFile) {
+        List<CsvProfile.Column> columns = profile.columns();
+        Path file = profile.file();
+        Set<String> names = new LinkedHashSet<>();
+        for (int j = 0; j < columns.size(); j++) {
+            String name = columns.get(j).name();
+            if (name.isEmpty()) {
+                throw new MoeException(file + ": column " + (j + 1) + " has no name in the header (a pandas index?);"
+                        + " name it in the file's first line, then run moe init again");
+            }
+            if (!names.add(name)) {
+                throw new MoeException(file + ": the header names column '" + name + "' twice; rename one, then run moe init again");
+            }
+        }
+        if (columns.size() < 2) {
+            throw new MoeException(file + ": one column; a data file needs features and a label");
+        }
+        String labelColumn = label != null ? label : names.contains("label") ? "label" : columns.get(columns.size() - 1).name();
+        CsvProfile.Column labelProfile = profile.column(labelColumn);
+        if (labelProfile == null) {
+            throw new MoeException(file + ": no column '" + labelColumn + "'; its columns: " + String.join(", ", names));
+        }
+        long rows = profile.rows();
+        List<String> warnings = new ArrayList<>();
+        if (labelProfile.distinct() < 2) {
+            throw new MoeException(file + ": the label column '" + labelColumn + "' holds " + (labelProfile.distinct() == 0
+                    ? "no value" : "one value only") + "; a classifier needs at least two labels"
+                    + (label == null ? " (name the label column with --label)" : ""));
+        }
+        if (labelProfile.missing() > 0) {
+            warnings.add(labelProfile.missing() + " rows have a missing label (blank, NA, ?, ...): moe refuses a blank one and reads"
+                    + " NA as a label of its own; drop those rows");
+        }
+        boolean measured = labelProfile.text(rows) == 0 && labelProfile.integers() < labelProfile.numbers();
+        if (labelProfile.distinctCapped() || measured && labelProfile.distinct() > 20) {
+            warnings.add("the label column '" + labelColumn + "' holds " + (labelProfile.distinctCapped() ? "at least " : "")
+                    + labelProfile.distinct() + " distinct values" + (measured ? ", fractional numbers" : "")
+                    + ": moe combines classifiers, and each value is a class to them"
+                    + (label == null ? "; name the label column with --label if it is another" : ""));
+        }
+
+        List<String> numeric = new ArrayList<>();
+        List<String> categorical = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        java.util.LinkedHashMap<String, String> ignored = new java.util.LinkedHashMap<>();
+        for (CsvProfile.Column c : columns) {
+            if (c.name().equals(labelColumn)) {
+                continue;
+            }
+            long present = rows - c.missing();
+            String why = null;
+            if (present == 0) {
+                why = "every cell is empty";
+            } else if (c.text(rows) == 0) {
+                if (c.missing() > 0 && c.integers() == c.numbers() && c.distinct() <= CODES) {
+                    // Codes with gaps (soybean's 0, 1, 2 and '?'): as categories a gap is "none of the levels".
+                    categorical.add(c.name());
+                    codes.add(c.name());
+                } else if (c.missing() > 0) {
+                    why = c.missing() + " missing values: moe fills no gaps in a numeric column; fill them in (or drop"
+                            + " those rows), then take it out of ignore";
+                } else if (c.rowNumbers(rows)) {
+                    why = String.format(Locale.ROOT, "the whole numbers %.0f to %.0f, each once: a row number, which would"
+                            + " teach the experts the file's order", c.min(), c.max());
+                } else if (c.distinct() == 1) {
+                    why = "the same value in every row";
+                } else {
+                    numeric.add(c.name());
+                }
+            } else if (c.distinctCapped() || c.distinct() >= ID_LEVELS && c.distinct() * 10L > present * 9L) {
+                why = (c.distinctCapped() ? "at least " : "") + c.distinct() + " distinct values in " + present
+                        + " cells: an id or free text, not categories";
+            } else if (c.distinct() == 1) {
+                why = "the same value in every row";
+            } else {
+                categorical.add(c.name());
+            }
+            if (why != null) {
+                ignored.put(c.name(), why);
+            }
+        }
+        if (numeric.isEmpty() && categorical.isEmpty()) {
+            throw new MoeException(file + ": no column but the label '" + labelColumn + "' can be a feature"
+                    + (ignored.isEmpty() ? "" : " (" + String.join("; ", ignored.entrySet().stream()
+                    .map(e -> "'" + e.getKey() + "': " + e.getValue()).toList()) + ")"));
+        }
+        int sampled = rows > SAMPLE_ABOVE ? SAMPLE_ABOVE : 0;
+        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, ignored, sampled, numeric.size());
+        ConfigLoader.parse(text, configFile); // what moe init writes must read back as a config
+        return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(categorical),
+                java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings));
+    }
+
+    private static String yaml(CsvProfile profile, String label, CsvProfile.Column labelProfile, String dataPath,
+                               List<String> categorical, List<String> codes, Map<String, String> ignored, int sampled,
+                               int numeric) {
+        StringBuilder y = new StringBuilder();
+        y.append("# A first moe config for ").append(comment(profile.file().getFileName().toString())).append(", written by `moe init`.\n# ")
+                .append(profile.rows()).append(" rows, ").append(numeric).append(" numeric")
+                .append(categorical.isEmpty() ? "" : " and " + categorical.size() + " categorical").append(" feature columns, ")
+                .append(labelProfile.distinct()).append(" labels.\n")
+                .append("# Five experts of different kinds. With no gate: section the combiner is chosen by cross-validation on\n")
+                .append("# the training rows (the experts' average, or their weighted product), never on the test rows.\n")
+                .append("# Run it: moe evaluate THIS_FILE. The README's \"Config\" section lists every key.\n")
+                .append("seed: 42\n")
+                .append("repeat: 5                # each repeat draws its own test rows (seed 42, 43, ...)\n\n")
+                .append("data:\n")
+                .append("  source: csv\n")
+                .append("  path: ").append(quoted(dataPath)).append("\n")
+                .append("  label: ").append(quoted(label)).append("\n");
+        if (sampled > 0) {
+            y.append("  rows: ").append(sampled).append("            # a random sample per repeat, for a first run in minutes;")
+                    .append(" remove it to use all ").append(profile.rows()).append(" rows\n");
+        }
+        if (!categorical.isEmpty()) {
+            y.append("  # one feature per level (column=level); a missing cell is none of the levels\n");
+            if (!codes.isEmpty()) {
+                y.append("  # ").append(comment(codes.size() == categorical.size() ? "all of them" : String.join(", ", codes)))
+                        .append(": whole numbers with missing cells, read as codes of categories\n");
+            }
+            y.append("  categorical: ").append(list(categorical)).append("\n");
+        }
+        if (!ignored.isEmpty()) {
+            for (Map.Entry<String, String> e : ignored.entrySet()) {
+                y.append("  # ").append(comment("'" + e.getKey() + "': " + e.getValue())).append("\n");
+            }
+            y.append("  ignore: ").append(list(List.copyOf(ignored.keySet()))).append("\n");
+        }
+        y.append("\nsplit:\n")
+                .append("  test: 0.3              # the other 70% train the experts and the combiner, by cross-fitting\n\n")
+                .append("experts:\n")
+                .append("  - id: logistic\n    provider: tribuo\n    params: { algorithm: logistic-regression, epochs: 100 }\n")
+                .append("  - id: cart\n    provider: tribuo\n    params: { algorithm: cart, probabilities: scores }\n")
+                .append("  - id: knn\n    provider: tribuo\n    params: { algorithm: knn, k: 5 }\n")
+                .append("  - id: xgboost\n    provider: tribuo\n    params: { algorithm: xgboost, trees: 50 }\n")
+                .append("  - id: mlp\n    provider: nd4j-mlp\n    params: { hidden: 32, epochs: 300, learning-rate: 0.01 }\n");
+        return y.toString();
+    }
+
+    /** Plain where YAML reads it as the same string (a name, a path), else double-quoted. */
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z_./][A-Za-z0-9_./-]*");
+    /** Words YAML 1.1 (SnakeYAML, which Jackson uses) reads as booleans or null. */
+    private static final Set<String> YAML_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
+
+    /** A YAML scalar that reads back as {@code s}, whatever it holds: plain when that is safe, else double-quoted. */
+    static String quoted(String s) {
+        boolean number = s.startsWith(".") && (s.length() > 1 && Character.isDigit(s.charAt(1))
+                || s.equalsIgnoreCase(".inf") || s.equalsIgnoreCase(".nan")); // YAML reads .5 and .inf as numbers
+        if (PLAIN.matcher(s).matches() && !number && !YAML_WORDS.contains(s.toLowerCase(Locale.ROOT))) {
+            return s;
+        }
+        StringBuilder q = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> q.append("\\\"");
+                case '\\' -> q.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        q.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                    } else {
+                        q.append(c);
+                    }
+                }
+            }
+        }
+        return q.append('"').toString();
+    }
+
+    /** A flow sequence, its lines kept under about 110 characters (continued lines indented, as YAML allows). */
+    private static String list(List<String> names) {
+        StringBuilder l = new StringBuilder("[");
+        int lineStart = -16; // the key before it on the first line
+        for (int i = 0; i < names.size(); i++) {
+            String item = quoted(names.get(i)) + (i + 1 < names.size() ? "," : "");
+            if (i > 0) {
+                if (l.length() - lineStart + item.length() > 108) {
+                    l.append("\n    ");
+                    lineStart = l.length() - 4;
+                } else {
+                    l.append(' ');
+                }
+            }
+            l.append(item);
+        }
+        return l.append(']').toString();
+    }
+
+    /** Text for a comment line: no line breaks or other control characters. */
+    private static String comment(String s) {
+        return s.replaceAll("\\p{Cntrl}", " ");
+    }
+}

@@ -1,0 +1,164 @@
+package dev.moe.runtime.starter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StarterConfigTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * 150 rows: a shuffled row number, a measurement, a colour, codes with gaps, a measurement with gaps, a unique
+     * name, a constant, and the label.
+     */
+    private Path mixedColumns() throws Exception {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            ids.add(i);
+        }
+        Collections.shuffle(ids, new Random(1));
+        StringBuilder csv = new StringBuilder("id,height,colour,code,income,name,const,label\n");
+        String[] colours = {"red", "green", "blue"};
+        for (int i = 0; i < 150; i++) {
+            csv.append(ids.get(i)).append(',').append(1.5 + i * 0.01).append(',').append(colours[i % 3]).append(',')
+                    .append(i % 7 == 0 ? "?" : String.valueOf(i % 4)).append(',').append(i % 9 == 0 ? "NA" : String.valueOf(i * 10.5))
+                    .append(",person-").append(i).append(",7,").append(i % 2 == 0 ? "yes" : "no").append('\n');
+        }
+        Path file = dir.resolve("people.csv");
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    private static MoeConfig readBack(StarterConfig s) {
+        return ConfigLoader.parse(s.text(), Path.of("people.yaml"));
+    }
+
+    @Test
+    void eachColumnGetsTheRoleItsCellsCallForAndTheConfigReadsBack() throws Exception {
+        StarterConfig s = StarterConfig.of(CsvProfile.read(mixedColumns()), null, "people.csv", Path.of("people.yaml"));
+        assertEquals("label", s.label());
+        assertEquals(2, s.labels());
+        assertEquals(150, s.rows());
+        assertEquals(List.of("height"), s.numeric());
+        assertEquals(List.of("colour", "code"), s.categorical());
+        assertEquals(List.of("id", "income", "name", "const"), List.copyOf(s.ignored().keySet()));
+        assertTrue(s.ignored().get("id").contains("row number"), s.ignored().get("id"));
+        assertTrue(s.ignored().get("income").startsWith("17 missing values"), s.ignored().get("income"));
+        assertTrue(s.ignored().get("name").contains("150 distinct values"), s.ignored().get("name"));
+        assertTrue(s.ignored().get("const").contains("same value"), s.ignored().get("const"));
+        MoeConfig config = readBack(s);
+        assertEquals("people.csv", config.data().path());
+        assertEquals("label", config.data().label());
+        assertEquals(List.of("colour", "code"), config.data().categorical());
+        assertEquals(List.of("id", "income", "name", "const"), config.data().ignore());
+        assertEquals(null, config.data().rows());
+        assertEquals(List.of("logistic", "cart", "knn", "xgboost", "mlp"), config.experts().stream().map(MoeConfig.ExpertConfig::id).toList());
+        assertTrue(s.text().contains("# 'id': the whole numbers 1 to 150, each once"), s.text());
+        assertTrue(s.warnings().isEmpty(), s.warnings().toString());
+    }
+
+    @Test
+    void theLabelIsTheOneNamedElseTheColumnCalledLabelElseTheLastColumn() throws Exception {
+        Path file = dir.resolve("x.csv");
+        Files.writeString(file, "a,b,kind\n1,2,x\n3,4,y\n5,6,x\n");
+        assertEquals("kind", StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).label());
+        StarterConfig named = StarterConfig.of(CsvProfile.read(file), "b", "x.csv", Path.of("x.yaml"));
+        assertEquals("b", named.label());
+        assertEquals(List.of("kind"), named.categorical());
+        MoeException unknown = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), "c", "x.csv", Path.of("x.yaml")));
+        assertTrue(unknown.getMessage().endsWith("no column 'c'; its columns: a, b, kind"), unknown.getMessage());
+        Files.writeString(file, "a,label,b\n1,p,2\n3,q,4\n");
+        assertEquals("label", StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).label());
+    }
+
+    @Test
+    void aLabelOfOneValueIsRefusedAndOneThatLooksMeasuredIsWarnedAbout() throws Exception {
+        Path file = dir.resolve("x.csv");
+        Files.writeString(file, "a,label\n1,p\n2,p\n");
+        MoeException one = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")));
+        assertTrue(one.getMessage().contains("one value only; a classifier needs at least two labels (name the label column with --label)"), one.getMessage());
+        StringBuilder csv = new StringBuilder("a,price\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 5).append(',').append(10 + i * 0.37).append('\n');
+        }
+        Files.writeString(file, csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals(1, s.warnings().size());
+        assertTrue(s.warnings().get(0).contains("'price' holds 40 distinct values, fractional numbers"), s.warnings().get(0));
+    }
+
+    @Test
+    void anyColumnNameReadsBackAsItself() throws Exception {
+        List<String> names = List.of("yes", "1", ".5", "a: b", "# x", "say \"hi\"", "back\\slash", "-dash", "[x]", "all", "naïve");
+        StringBuilder csv = new StringBuilder();
+        for (String n : names) {
+            csv.append('"').append(n.replace("\"", "\"\"")).append("\",");
+        }
+        csv.append("label\n");
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < names.size(); j++) {
+                csv.append(i % 2 == 0 ? "u" : "v").append(',');
+            }
+            csv.append(i % 3).append('\n');
+        }
+        Path file = dir.resolve("odd names.csv");
+        Files.writeString(file, csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "data/odd names.csv", Path.of("x.yaml"));
+        assertEquals(names, s.categorical());
+        MoeConfig config = readBack(s);
+        assertEquals(names, config.data().categorical());
+        assertEquals("data/odd names.csv", config.data().path());
+    }
+
+    @Test
+    void aLongListIsWrappedAndALargeFileIsSampled() throws Exception {
+        StringBuilder csv = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (int j = 0; j < 60; j++) {
+            names.add("feature_" + j);
+            csv.append("feature_").append(j).append(',');
+        }
+        csv.append("label\n");
+        for (int i = 0; i <= StarterConfig.SAMPLE_ABOVE; i++) {
+            for (int j = 0; j < 60; j++) {
+                csv.append((char) ('a' + (i + j) % 3)).append(',');
+            }
+            csv.append(i % 2).append('\n');
+        }
+        Path file = dir.resolve("wide.csv");
+        Files.writeString(file, csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "wide.csv", Path.of("x.yaml"));
+        for (String line : s.text().split("\n")) {
+            assertTrue(line.length() <= 120, line);
+        }
+        MoeConfig config = readBack(s);
+        assertEquals(names, config.data().categorical());
+        assertEquals(StarterConfig.SAMPLE_ABOVE, s.sampled());
+        assertEquals(StarterConfig.SAMPLE_ABOVE, config.data().rows());
+    }
+
+    @Test
+    void aHeaderWithoutANameOrWithOneTwiceIsRefused() throws Exception {
+        Path file = dir.resolve("x.csv");
+        Files.writeString(file, ",a,label\n0,1,p\n1,2,q\n");
+        MoeException unnamed = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")));
+        assertTrue(unnamed.getMessage().contains("column 1 has no name"), unnamed.getMessage());
+        Files.writeString(file, "a,a,label\n0,1,p\n1,2,q\n");
+        MoeException twice = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")));
+        assertTrue(twice.getMessage().contains("names column 'a' twice"), twice.getMessage());
+    }
+}
