@@ -147,8 +147,8 @@ class StarterConfigTest {
         }
         MoeConfig config = readBack(s);
         assertEquals(names, config.data().categorical());
-        assertEquals(StarterConfig.SAMPLE_ABOVE, s.sampled());
-        assertEquals(StarterConfig.SAMPLE_ABOVE, config.data().rows());
+        assertEquals(StarterConfig.SAMPLE, s.sampled());
+        assertEquals(StarterConfig.SAMPLE, config.data().rows());
     }
 
     @Test
