@@ -88,6 +88,10 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     + labelProfile.distinct() + " distinct values" + (measured ? ", fractional numbers" : "")
                     + ": moe combines classifiers, and each value is a class to them"
                     + (label == null ? "; name the label column with --label if it is another" : ""));
+        } else if (rows >= 20 && labelProfile.distinct() * 2L > rows) {
+            warnings.add("the label column '" + labelColumn + "' holds " + labelProfile.distinct() + " distinct values in "
+                    + rows + " rows: most rows would be a class of their own"
+                    + (label == null ? "; name the label column with --label if it is another" : ""));
         }
 
         List<String> numeric = new ArrayList<>();

@@ -99,6 +99,14 @@ class StarterConfigTest {
         StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
         assertEquals(1, s.warnings().size());
         assertTrue(s.warnings().get(0).contains("'price' holds 40 distinct values, fractional numbers"), s.warnings().get(0));
+        csv = new StringBuilder("a,id\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 5).append(',').append(i).append('\n');
+        }
+        Files.writeString(file, csv);
+        s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals(List.of("the label column 'id' holds 40 distinct values in 40 rows: most rows would be a class of their"
+                + " own; name the label column with --label if it is another"), s.warnings());
     }
 
     @Test
