@@ -62,6 +62,9 @@ class MainTest {
         assertTrue(r.out().lines().allMatch(l -> l.length() <= 100), "every line fits 100 columns:\n" + r.out());
         assertTrue(r.out().contains("strategy top-k (k=2)"), r.out());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertEquals(List.of("formatVersion", "createdBy", "config"), iterable(report.fieldNames()).subList(0, 3));
+        assertEquals(1, report.get("formatVersion").asInt());
+        assertEquals("moe " + dev.moe.runtime.MoeVersion.get(), report.get("createdBy").asText());
         assertEquals(2, report.get("repeats").asInt());
         assertEquals("top-k", report.get("strategy").asText());
         JsonNode results = report.get("results");
@@ -215,5 +218,11 @@ class MainTest {
         // This test's JVM was not started by ./moe: no class archive, and the line says how to get one.
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("class archive") && l.contains("none (./moe makes one")), r.out());
         assertTrue(r.out().contains("  nd4j-mlp ") && r.out().contains("  tribuo ") && r.out().contains("  top-k "), r.out());
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 }

@@ -46,8 +46,20 @@ public final class ReportWriter {
     private ReportWriter() {
     }
 
+    /**
+     * The JSON report's format: a field keeps its meaning within a version, and new fields may be added; a change of
+     * meaning or a removed field takes a new version, so that a script reading reports can check what it reads.
+     */
+    public static final int JSON_FORMAT_VERSION = 1;
+
+    /** What a JSON report starts with: its format and the moe that wrote it, then the report's own fields. */
+    record VersionedReport(int formatVersion, String createdBy,
+                           @com.fasterxml.jackson.annotation.JsonUnwrapped EvaluationReport report) {
+    }
+
     public static void writeJson(EvaluationReport report, Path file) {
-        writeAtomically(file, json(report), "JSON report");
+        writeAtomically(file, json(new VersionedReport(JSON_FORMAT_VERSION, "moe " + dev.moe.runtime.MoeVersion.get(), report)),
+                "JSON report");
     }
 
     /** The report's JSON text, as {@link #writeJson} writes it. */
