@@ -247,12 +247,10 @@ final class XGBoostJson {
         for (JsonNode tree : trees) {
             total += tree.path("left_children").size();
         }
-        int[] feature = new int[total];
-        float[] value = new float[total];
-        int[] left = new int[total];
-        int[] right = new int[total];
-        int[] missing = new int[total];
+        int[] nodes = new int[total * Forest.STRIDE];
+        float[] leaves = new float[total];
         int[] roots = new int[count];
+        int[] depths = new int[count];
         int[] treeGroups = new int[count];
         int offset = 0;
         for (int t = 0; t < count; t++) {
@@ -277,61 +275,85 @@ final class XGBoostJson {
             if (n == 0 || rights.size() != n || splits.size() != n || conditions.size() != n || defaults.size() != n) {
                 throw new IllegalArgumentException("tree " + t + "'s arrays differ in length (" + n + " nodes)");
             }
-            float weight = weights == null ? 1f : (float) weights[t];
+            int[] left = new int[n];
+            int[] right = new int[n];
             for (int i = 0; i < n; i++) {
-                int at = offset + i;
-                int l = lefts.get(i).intValue();
                 if (types.size() == n && types.get(i).intValue() != 0) {
                     throw new ExpertException(source + ": tree " + t + " has a categorical split (split_type "
                             + types.get(i).intValue() + "), which moe does not read: train with the column one-hot"
                             + " encoded (or as numeric codes) and save it again");
                 }
-                if (l == -1) {
-                    feature[at] = -1;
-                    float leaf = conditions.get(i).floatValue();
-                    value[at] = weights == null ? leaf : leaf * weight;
+                left[i] = lefts.get(i).intValue();
+                right[i] = rights.get(i).intValue();
+                int f = splits.get(i).intValue();
+                if (left[i] != -1 && (left[i] <= 0 || left[i] >= n || right[i] <= 0 || right[i] >= n || f < 0
+                        || f >= numFeature)) {
+                    throw new IllegalArgumentException("tree " + t + ", node " + i + ": children " + left[i] + ", "
+                            + right[i] + ", feature " + f + " out of range");
+                }
+            }
+            // The nodes in breadth-first order from the root, so that each right child follows its left one.
+            int[] order = new int[n];
+            int[] position = new int[n];
+            int reached = breadthFirst(left, right, order, position, t);
+            int depth = 0;
+            int[] level = new int[n];
+            float weight = weights == null ? 1f : (float) weights[t];
+            for (int j = 0; j < reached; j++) {
+                int i = order[j];
+                int k = (offset + j) * Forest.STRIDE;
+                if (left[i] == -1) {
+                    float value = conditions.get(i).floatValue();
+                    leaves[offset + j] = weights == null ? value : value * weight;
+                    nodes[k + 1] = offset + j;
+                    nodes[k + 2] = Forest.LEAF_THRESHOLD;
+                    depth = Math.max(depth, level[i]);
                     continue;
                 }
-                int r = rights.get(i).intValue();
-                int f = splits.get(i).intValue();
-                if (l <= 0 || l >= n || r <= 0 || r >= n || f < 0 || f >= numFeature) {
-                    throw new IllegalArgumentException("tree " + t + ", node " + i + ": children " + l + ", " + r
-                            + ", feature " + f + " out of range");
-                }
-                feature[at] = f;
-                value[at] = conditions.get(i).floatValue();
-                left[at] = offset + l;
-                right[at] = offset + r;
+                level[left[i]] = level[i] + 1;
+                level[right[i]] = level[i] + 1;
                 JsonNode d = defaults.get(i);
-                missing[at] = (d.isBoolean() ? d.booleanValue() : d.intValue() != 0) ? left[at] : right[at];
+                boolean defaultLeft = d.isBoolean() ? d.booleanValue() : d.intValue() != 0;
+                nodes[k] = splits.get(i).intValue();
+                nodes[k + 1] = offset + position[left[i]];
+                nodes[k + 2] = Forest.ordered(conditions.get(i).floatValue() + 0f);
+                nodes[k + 3] = defaultLeft ? 0 : 1;
             }
-            checkAcyclic(left, right, feature, offset, n, t);
             roots[t] = offset;
+            depths[t] = depth;
             treeGroups[t] = group;
             offset += n;
         }
-        return new Forest(feature, value, left, right, missing, roots, treeGroups);
+        return new Forest(nodes, leaves, roots, depths, treeGroups);
     }
 
-    /** Each node is reached once from the root: a damaged file cannot send the evaluation round in circles. */
-    private static void checkAcyclic(int[] left, int[] right, int[] feature, int offset, int n, int tree) {
-        boolean[] seen = new boolean[n];
-        int[] stack = new int[n + 1];
-        int top = 0;
-        stack[top++] = offset;
-        while (top > 0) {
-            int node = stack[--top];
-            if (seen[node - offset]) {
-                throw new IllegalArgumentException("tree " + tree + " reaches node " + (node - offset) + " twice");
+    /**
+     * Numbers the nodes reached from the root breadth-first, the two children of a node one after the other; checks
+     * that each node is reached once: a damaged file cannot send the evaluation round in circles.
+     *
+     * @param order    filled: the nodes in their new order
+     * @param position filled: each reached node's place in {@code order}
+     * @return how many nodes the root reaches
+     */
+    private static int breadthFirst(int[] left, int[] right, int[] order, int[] position, int tree) {
+        boolean[] seen = new boolean[left.length];
+        order[0] = 0;
+        seen[0] = true;
+        int size = 1;
+        for (int j = 0; j < size; j++) {
+            int node = order[j];
+            if (left[node] == -1) {
+                continue;
             }
-            seen[node - offset] = true;
-            if (feature[node] >= 0) {
-                if (top + 2 > stack.length) {
-                    throw new IllegalArgumentException("tree " + tree + " reaches more nodes than it has");
+            for (int child : new int[] {left[node], right[node]}) {
+                if (seen[child]) {
+                    throw new IllegalArgumentException("tree " + tree + " reaches node " + child + " twice");
                 }
-                stack[top++] = left[node];
-                stack[top++] = right[node];
+                seen[child] = true;
+                position[child] = size;
+                order[size++] = child;
             }
         }
+        return size;
     }
 }
