@@ -16,6 +16,8 @@ It writes
        wine-dart          multi:softprob with the dart booster (trees weighted at prediction)
        pima-binary-named  binary:logistic on a pandas DataFrame: the file records feature_names and feature_types
        vehicle-classifier scikit-learn's XGBClassifier on vehicle (4 classes as strings, label-encoded)
+       pima-early-stopped an XGBClassifier stopped early: predict_proba's probabilities (up to best_iteration), and
+                          Booster.predict's (every tree) in *.all-rounds.expected.csv
      and models moe must refuse: gblinear, reg:squarederror, a categorical split, the same model as UBJSON (.ubj)
      and in the old binary format (.model);
   2. the example's model, examples/xgboost/vehicle-xgboost.json: an XGBClassifier trained on the rows of
@@ -123,6 +125,20 @@ def main():
     clf.save_model(path)
     write_expected(os.path.join(FIXTURES, "vehicle-classifier.expected.csv"), vehicle_rows.to_numpy(dtype=np.float32),
                    clf.predict_proba(vehicle_rows), list(vehicle.columns))
+
+    # Early stopping: the file records best_iteration, which predict_proba (and R's predict) stop at and
+    # Booster.predict does not: moe follows the first by default (params.rounds: best), the second with rounds: all.
+    early = XGBClassifier(n_estimators=200, early_stopping_rounds=3, max_depth=3, learning_rate=0.5, random_state=1)
+    early.fit(pima[:500], pima_y[:500], eval_set=[(pima[500:], pima_y[500:])], verbose=False)
+    assert early.best_iteration + 1 < early.get_booster().num_boosted_rounds()
+    path = os.path.join(FIXTURES, "pima-early-stopped.json")
+    early.save_model(path)
+    rows = pima_rows.to_numpy(dtype=np.float32)
+    write_expected(os.path.join(FIXTURES, "pima-early-stopped.expected.csv"), rows, early.predict_proba(pima_rows),
+                   list(pima.columns))
+    every = early.get_booster().predict(xgb.DMatrix(pima_rows))
+    write_expected(os.path.join(FIXTURES, "pima-early-stopped.all-rounds.expected.csv"), rows,
+                   np.column_stack([1 - every, every]), list(pima.columns))
 
     # Models moe refuses; no expected rows.
     xgb.train({"booster": "gblinear", "objective": "multi:softprob", "num_class": 3}, xgb.DMatrix(x, wine_y), 3) \

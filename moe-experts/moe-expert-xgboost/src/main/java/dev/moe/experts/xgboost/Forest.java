@@ -3,11 +3,12 @@ package dev.moe.experts.xgboost;
 /**
  * XGBoost's trees flattened into one array, evaluated batch-first: a tile of rows at a time, each tree over the whole
  * tile, one level of the tree for every row of the tile before the next level, so that the rows' walks are independent
- * work the processor overlaps. Each node is four ints (its feature, its left child, its threshold's bits, the step a
- * missing value takes); the right child follows the left one. A leaf is its own left child with a threshold above every value, so
- * every walk takes the tree's depth in steps, without a test for leaves. A split sends a value below its threshold
- * left, a missing value (NaN) to the child the tree chose in training, as XGBoost does; all in float, in XGBoost's
- * order (base margin, then the trees in turn), so the margins agree with XGBoost's to the last bit or so.
+ * work the processor overlaps. Each node is four ints (its feature, its left child, its threshold as an ordered int,
+ * the step a missing value takes); the right child follows the left one. A leaf is its own left child with a threshold
+ * above every value, so every walk takes the tree's depth in steps, without a test for leaves. A split sends a value
+ * below its threshold left (compared as floats compare: the ordered ints keep that order), a missing value (NaN) to
+ * the child the tree chose in training, as XGBoost does; leaves summed in float, in XGBoost's order (base margin, then
+ * the trees in turn), so the margins agree with XGBoost's to the last bit or so.
  */
 final class Forest {
 
@@ -17,7 +18,10 @@ final class Forest {
     /** Ints per node. */
     static final int STRIDE = 4;
 
-    /** Per node: feature (0 for a leaf), left child's node index, threshold as an ordered int ({@link #ordered}), the missing value's step. */
+    /**
+     * Per node: feature (0 for a leaf), left child's node index, threshold as an ordered int ({@link #ordered}), the
+     * missing value's step (0 left, 1 right).
+     */
     private final int[] nodes;
     /** Per node: a leaf's value (weighted already for dart). */
     private final float[] leaf;

@@ -12,11 +12,18 @@ final class XGBoostExpert extends AbstractExpert {
 
     private final XGBoostModel model;
     private final byte[] bytes;
+    private final boolean allRounds;
 
-    XGBoostExpert(ExpertSignature signature, XGBoostModel model, byte[] bytes) {
+    XGBoostExpert(ExpertSignature signature, XGBoostModel model, byte[] bytes, boolean allRounds) {
         super(signature);
         this.model = model;
         this.bytes = bytes;
+        this.allRounds = allRounds;
+    }
+
+    /** Whether every tree is evaluated ({@code rounds: all}), not only those up to the recorded best_iteration. */
+    boolean allRounds() {
+        return allRounds;
     }
 
     @Override

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An {@link XGBoostExpert} as one stream, for saved mixtures: a small versioned header (the feature and label names in
- * the expert's order, its provenance) followed by the XGBoost model file's bytes as they were loaded. Read back, the
- * model is read from those bytes, without its original file.
+ * An {@link XGBoostExpert} as one stream, for saved mixtures: a small versioned header (which rounds it evaluates, the
+ * feature and label names in the expert's order, its provenance) followed by the XGBoost model file's bytes as they
+ * were loaded. Read back, the model is read from those bytes, without its original file.
  */
 final class XGBoostExpertFormat {
 
@@ -31,6 +31,7 @@ final class XGBoostExpertFormat {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
+        out.writeBoolean(expert.allRounds());
         ModelStreams.writeStrings(out, expert.featureNames());
         ModelStreams.writeStrings(out, expert.labelNames());
         ModelStreams.writeMap(out, expert.provenance());
@@ -55,6 +56,7 @@ final class XGBoostExpertFormat {
                 throw new ExpertException(source + " has xgboost expert format version " + version
                         + "; this program reads up to " + VERSION + ": update moe");
             }
+            boolean allRounds = in.readBoolean();
             List<String> features = ModelStreams.readStrings(in, source);
             List<String> labels = ModelStreams.readStrings(in, source);
             Map<String, String> provenance = ModelStreams.readMap(in, source);
@@ -63,7 +65,7 @@ final class XGBoostExpertFormat {
             if (sha != null && !sha.equals(ModelSources.sha256(bytes))) {
                 throw new ExpertException(source + " is corrupt: its XGBoost model's SHA-256 differs from the one recorded");
             }
-            return XGBoostExpertProvider.open(id, bytes, source, features, labels, provenance);
+            return XGBoostExpertProvider.open(id, bytes, source, features, labels, allRounds, provenance);
         } catch (EOFException e) {
             throw new ExpertException(source + " is truncated");
         } catch (IllegalArgumentException e) {

@@ -33,13 +33,18 @@ public final class XGBoostExpertProvider implements ExpertProvider {
 
     public static final String NAME = "xgboost";
 
+    static final ParameterSpec ROUNDS = ParameterSpec.choice("rounds", "best",
+            "best: the trees up to the best_iteration early stopping recorded (as XGBClassifier.predict_proba and R's"
+                    + " predict); all: every tree (as Booster.predict)", "best", "all");
+
     static final List<ParameterSpec> PARAMETERS = List.of(
             ParameterSpec.of("model", Type.PATH, null,
                     "the XGBoost model saved as JSON (relative to the config), or classpath:resource"),
             ParameterSpec.of("features", Type.STRING_LIST, "the model's feature_names (recorded from a DataFrame)",
                     "the data columns the model reads, in its order; required when the file records no names"),
             ParameterSpec.of("labels", Type.STRING_LIST, "0, 1, ..., C-1",
-                    "the label of each class the model predicts, in its order (as the data names its labels)"));
+                    "the label of each class the model predicts, in its order (as the data names its labels)"),
+            ROUNDS);
 
     @Override
     public String name() {
@@ -68,11 +73,12 @@ public final class XGBoostExpertProvider implements ExpertProvider {
         String value = p.requireString("model");
         List<String> features = p.strings("features", null);
         List<String> labels = p.strings("labels", null);
+        boolean allRounds = p.choice(ROUNDS).equals("all");
         ModelSources.Loaded file = ModelSources.read(spec, value, "XGBoost model", XGBoostExpertProvider.class);
         if (features != null && features.isEmpty()) {
             throw new ParameterException(p.where() + ": 'features' is empty: name the data columns the model reads");
         }
-        return open(spec.id(), file.bytes(), file.source(), features, labels, null);
+        return open(spec.id(), file.bytes(), file.source(), features, labels, allRounds, null);
     }
 
     @Override
@@ -98,13 +104,14 @@ public final class XGBoostExpertProvider implements ExpertProvider {
      *
      * @param features   the columns as the config names them; null: the file's feature_names
      * @param labels     the classes as the config names them; null: 0..C-1
+     * @param allRounds  every tree, else those up to the recorded best_iteration
      * @param provenance the saved provenance (reading a saved mixture); null: described from the model
      */
     static XGBoostExpert open(String id, byte[] bytes, String source, List<String> features, List<String> labels,
-            Map<String, String> provenance) {
+            boolean allRounds, Map<String, String> provenance) {
         XGBoostModel model;
         try {
-            model = XGBoostJson.read(bytes, source);
+            model = XGBoostJson.read(bytes, source, allRounds);
         } catch (ExpertException e) {
             throw new ExpertException("expert '" + id + "': " + e.getMessage(), e.getCause());
         }
@@ -119,7 +126,7 @@ public final class XGBoostExpertProvider implements ExpertProvider {
             throw new ExpertException("expert '" + id + "': " + e.getMessage() + " (params.features and params.labels"
                     + " name each once)");
         }
-        return new XGBoostExpert(signature, model, bytes);
+        return new XGBoostExpert(signature, model, bytes, allRounds);
     }
 
     private static List<String> features(String id, XGBoostModel model, List<String> given, String source) {
@@ -174,6 +181,9 @@ public final class XGBoostExpertProvider implements ExpertProvider {
         details.put("xgboost-version", model.version());
         details.put("objective", model.objective());
         details.put("booster", model.booster());
+        details.put("rounds", model.roundsUsed() == model.rounds() ? String.valueOf(model.rounds())
+                : model.roundsUsed() + " of " + model.rounds() + " (up to the best_iteration early stopping recorded;"
+                        + " params.rounds: all for every tree)");
         details.put("trees", String.valueOf(model.forest().trees()));
         details.put("nodes", String.valueOf(model.forest().nodes()));
         details.put("classes", String.valueOf(model.classes()));

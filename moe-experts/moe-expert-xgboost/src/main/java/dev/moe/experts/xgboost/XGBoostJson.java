@@ -39,12 +39,13 @@ final class XGBoostJson {
     /**
      * Reads a model.
      *
-     * @param bytes  the file's content
-     * @param source names the file in messages
+     * @param bytes     the file's content
+     * @param source    names the file in messages
+     * @param allRounds every tree; else the trees up to the best_iteration the file records, if any
      * @return the model
      * @throws ExpertException "SOURCE is ..." when it is not an XGBoost JSON model, or one moe cannot evaluate
      */
-    static XGBoostModel read(byte[] bytes, String source) {
+    static XGBoostModel read(byte[] bytes, String source, boolean allRounds) {
         checkFormat(bytes, source);
         JsonNode root;
         try {
@@ -61,7 +62,7 @@ final class XGBoostJson {
                     + HOW_TO_SAVE + " (save_config() writes the training parameters, not the model)");
         }
         try {
-            return parse(learner, root.path("version"), source);
+            return parse(learner, root.path("version"), source, allRounds);
         } catch (ArithmeticException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new ExpertException(source + " is a damaged XGBoost model: " + e.getMessage());
         }
@@ -95,7 +96,7 @@ final class XGBoostJson {
         throw new ExpertException(source + " is not an XGBoost JSON model (it does not start with '{'); " + HOW_TO_SAVE);
     }
 
-    private static XGBoostModel parse(JsonNode learner, JsonNode versionNode, String source) {
+    private static XGBoostModel parse(JsonNode learner, JsonNode versionNode, String source, boolean allRounds) {
         String version = version(versionNode);
         JsonNode objectiveNode = learner.path("objective");
         String objective = objectiveNode.path("name").asText("");
@@ -149,9 +150,19 @@ final class XGBoostJson {
             default -> throw new ExpertException(source + " has booster '" + boosterName + "', which moe does not read:"
                     + " it evaluates trees (gbtree, dart)");
         }
-        Forest forest = forest(model, weights, groups, numFeature, source);
+        int trees = model.path("trees").size();
+        int parallel = model.path("gbtree_model_param").has("num_parallel_tree")
+                ? intParam(model.path("gbtree_model_param"), "num_parallel_tree", source) : 1;
+        int perRound = groups * Math.max(1, parallel);
+        int rounds = trees / perRound;
+        int used = rounds;
+        JsonNode best = learner.path("attributes").path("best_iteration");
+        if (!allRounds && best.isTextual() && !best.asText().isBlank()) {
+            used = Math.min(rounds, Integer.parseInt(best.asText().strip()) + 1);
+        }
+        Forest forest = forest(model, weights, groups, numFeature, used == rounds ? trees : used * perRound, source);
         return new XGBoostModel(objective, binary ? 2 : numClass, numFeature, featureNames, base, forest, boosterName,
-                version, baseScore);
+                version, baseScore, used, rounds);
     }
 
     private static void checkObjective(String objective, String source) {
@@ -231,21 +242,21 @@ final class XGBoostJson {
         return out;
     }
 
-    /** The trees of a gbtree model, flattened; dart's weights multiplied into the leaves (in float, as XGBoost does). */
-    private static Forest forest(JsonNode model, double[] weights, int groups, int numFeature, String source) {
+    /** The first {@code limit} trees of a gbtree model, flattened; dart's weights multiplied into the leaves. */
+    private static Forest forest(JsonNode model, double[] weights, int groups, int numFeature, int limit, String source) {
         JsonNode trees = model.path("trees");
         JsonNode info = model.path("tree_info");
         if (!trees.isArray()) {
             throw new ExpertException(source + " is not a complete XGBoost model: its booster has no trees");
         }
-        int count = trees.size();
-        if (info.size() != count || (weights != null && weights.length != count)) {
-            throw new IllegalArgumentException(count + " trees but " + info.size() + " tree_info entries"
+        if (info.size() != trees.size() || (weights != null && weights.length != trees.size())) {
+            throw new IllegalArgumentException(trees.size() + " trees but " + info.size() + " tree_info entries"
                     + (weights != null ? " and " + weights.length + " dart weights" : ""));
         }
+        int count = limit;
         int total = 0;
-        for (JsonNode tree : trees) {
-            total += tree.path("left_children").size();
+        for (int t = 0; t < count; t++) {
+            total += trees.get(t).path("left_children").size();
         }
         int[] nodes = new int[total * Forest.STRIDE];
         float[] leaves = new float[total];

@@ -16,9 +16,11 @@ import java.util.List;
  * @param booster      {@code gbtree} or {@code dart}
  * @param version      the XGBoost version that wrote the file, e.g. {@code 1.7.4}; "unknown" when it does not say
  * @param baseScore    {@code base_score} as the file spells it
+ * @param roundsUsed   the boosting rounds whose trees are evaluated
+ * @param rounds       the boosting rounds the file holds
  */
 record XGBoostModel(String objective, int classes, int numFeature, List<String> featureNames, float[] base,
-        Forest forest, String booster, String version, String baseScore) {
+        Forest forest, String booster, String version, String baseScore, int roundsUsed, int rounds) {
 
     /** Whether the output is one logistic margin (binary objectives): probabilities [1 - p, p]. */
     boolean binary() {

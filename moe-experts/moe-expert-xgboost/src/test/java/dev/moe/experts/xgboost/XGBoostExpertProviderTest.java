@@ -111,6 +111,26 @@ class XGBoostExpertProviderTest {
     }
 
     @Test
+    void anEarlyStoppedModelStopsAtItsBestIterationAsPredictProbaDoesUnlessRoundsIsAll() throws IOException {
+        Expected best = Expected.read(FIXTURES.resolve("pima-early-stopped.expected.csv"));
+        Expected all = Expected.read(FIXTURES.resolve("pima-early-stopped.all-rounds.expected.csv"));
+        try (Expert expert = load("pima-early-stopped.json");
+             Expert every = load("pima-early-stopped.json", "rounds", "all")) {
+            assertClose(best.probabilities(), expert.predict(best.features()), TOLERANCE);
+            assertClose(all.probabilities(), every.predict(all.features()), TOLERANCE);
+            assertEquals("10 of 13 (up to the best_iteration early stopping recorded; params.rounds: all for every tree)",
+                    expert.provenance().get("rounds"));
+            assertEquals("13", every.provenance().get("rounds"));
+        }
+        // The two differ: the test would not see rounds ignored.
+        float differ = 0;
+        for (int i = 0; i < best.probabilities().values().length; i++) {
+            differ = Math.max(differ, Math.abs(best.probabilities().values()[i] - all.probabilities().values()[i]));
+        }
+        assertTrue(differ > 0.01, "predict_proba and Booster.predict agree: " + differ);
+    }
+
+    @Test
     void labelsDefaultToClassIndices() {
         try (Expert expert = load("wine-softprob.json", "features", wineColumns())) {
             assertEquals(List.of("0", "1", "2"), expert.labelNames());
@@ -142,7 +162,7 @@ class XGBoostExpertProviderTest {
                 .replace("\"base_score\":\"5E-1\"", "\"base_score\":\"[5E-1,1.5E0,-5E-1]\"");
         assertTrue(text.contains("[5E-1,1.5E0,-5E-1]"));
         Expected expected = Expected.read(FIXTURES.resolve("wine-softprob.expected.csv"));
-        XGBoostExpert shifted = XGBoostExpertProvider.open("e1", text.getBytes(), "edited", wineColumns(), null, null);
+        XGBoostExpert shifted = XGBoostExpertProvider.open("e1", text.getBytes(), "edited", wineColumns(), null, false, null);
         FloatMatrix p = shifted.predict(expected.features());
         double[] shift = {0, 1, -1}; // relative to the file's 0.5 for every class
         for (int r = 0; r < p.rows(); r++) {
@@ -163,7 +183,7 @@ class XGBoostExpertProviderTest {
                 .replace("\"base_score\":\"5E-1\"", "\"base_score\":\"[2.5E-1]\"");
         assertTrue(text.contains("[2.5E-1]"));
         Expected expected = Expected.read(FIXTURES.resolve("pima-binary-named.expected.csv"));
-        XGBoostExpert shifted = XGBoostExpertProvider.open("e1", text.getBytes(), "edited", null, null, null);
+        XGBoostExpert shifted = XGBoostExpertProvider.open("e1", text.getBytes(), "edited", null, null, false, null);
         FloatMatrix p = shifted.predict(expected.features());
         for (int r = 0; r < p.rows(); r++) {
             double p1 = expected.probabilities().get(r, 1);
@@ -197,6 +217,18 @@ class XGBoostExpertProviderTest {
         byte[] truncated = java.util.Arrays.copyOf(saved.toByteArray(), 100);
         assertEquals("experts[e1].params is truncated", assertThrows(ExpertException.class,
                 () -> provider.read(spec(dir, params("m")), new ByteArrayInputStream(truncated))).getMessage());
+    }
+
+    @Test
+    void aSavedExpertKeepsItsRounds() throws IOException {
+        Expected all = Expected.read(FIXTURES.resolve("pima-early-stopped.all-rounds.expected.csv"));
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        try (Expert expert = load("pima-early-stopped.json", "rounds", "all")) {
+            provider.save(expert, saved);
+        }
+        try (Expert read = provider.read(spec(FIXTURES, params("m")), new ByteArrayInputStream(saved.toByteArray()))) {
+            assertClose(all.probabilities(), read.predict(all.features()), TOLERANCE);
+        }
     }
 
     @Test
@@ -284,7 +316,7 @@ class XGBoostExpertProviderTest {
         String text = Files.readString(FIXTURES.resolve("wine-categorical.json")).replace("\"feature_types\":[\"c\"]",
                 "\"feature_types\":[]");
         ExpertException e = assertThrows(ExpertException.class,
-                () -> XGBoostExpertProvider.open("e1", text.getBytes(), "m.json", List.of("colour"), null, null));
+                () -> XGBoostExpertProvider.open("e1", text.getBytes(), "m.json", List.of("colour"), null, false, null));
         assertEquals("expert 'e1': m.json: tree 0 has a categorical split (split_type 1), which moe does not read: train"
                 + " with the column one-hot encoded (or as numeric codes) and save it again", e.getMessage());
     }
@@ -295,7 +327,7 @@ class XGBoostExpertProviderTest {
         String text = Files.readString(FIXTURES.resolve("wine-softprob.json"))
                 .replaceFirst("\"left_children\":\\[1,", "\"left_children\":[2,");
         ExpertException e = assertThrows(ExpertException.class,
-                () -> XGBoostExpertProvider.open("e1", text.getBytes(), "m.json", wineColumns(), null, null));
+                () -> XGBoostExpertProvider.open("e1", text.getBytes(), "m.json", wineColumns(), null, false, null));
         assertEquals("expert 'e1': m.json is a damaged XGBoost model: tree 0 reaches node 2 twice", e.getMessage());
     }
 

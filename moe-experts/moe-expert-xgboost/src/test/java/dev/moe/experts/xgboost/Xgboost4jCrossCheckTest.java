@@ -68,7 +68,7 @@ class Xgboost4jCrossCheckTest {
     void moeAndXgboost4jGiveTheSameProbabilities(String name) throws Exception {
         Expected expected = Expected.read(XGBoostExpertProviderTest.FIXTURES.resolve(name + ".expected.csv"));
         byte[] bytes = Files.readAllBytes(XGBoostExpertProviderTest.FIXTURES.resolve(name + ".json"));
-        XGBoostExpert moe = XGBoostExpertProvider.open("e1", bytes, name, expected.names(), null, null);
+        XGBoostExpert moe = XGBoostExpertProvider.open("e1", bytes, name, expected.names(), null, false, null);
         FloatMatrix ours = moe.predict(expected.features());
         Booster booster = xgboost4j(name + ".json");
         try {
@@ -93,7 +93,7 @@ class Xgboost4jCrossCheckTest {
         String[] spellings = {"\"base_score\":\"2.5E-1\"", "\"base_score\":\"[2.5E-1]\""};
         for (int i = 0; i < 2; i++) {
             byte[] bytes = original.replace("\"base_score\":\"5E-1\"", spellings[i]).getBytes();
-            moe[i] = XGBoostExpertProvider.open("e1", bytes, "edited", null, null, null).predict(expected.features());
+            moe[i] = XGBoostExpertProvider.open("e1", bytes, "edited", null, null, false, null).predict(expected.features());
             Booster booster = XGBoost.loadModel(bytes);
             try {
                 xgb[i] = probabilities(booster, expected.features(), false, true);
