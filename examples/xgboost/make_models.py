@@ -14,6 +14,7 @@ It writes
        wine-softmax       multi:softmax, the same rows: XGBoost predicts a class; expected are softmax(margins)
        wine-missing       multi:softprob on wine with a fifth of the cells missing (NaN); the rows fed have NaNs
        wine-dart          multi:softprob with the dart booster (trees weighted at prediction)
+       wine-forest        boosted random forests: 3 trees per class and round (num_parallel_tree)
        pima-binary-named  binary:logistic on a pandas DataFrame: the file records feature_names and feature_types
        vehicle-classifier scikit-learn's XGBClassifier on vehicle (4 classes as strings, label-encoded)
        pima-early-stopped an XGBClassifier stopped early: predict_proba's probabilities (up to best_iteration), and
@@ -108,6 +109,10 @@ def main():
     dart = xgb.train({**params, "objective": "multi:softprob", "booster": "dart", "rate_drop": 0.3,
                       "one_drop": 1}, xgb.DMatrix(x, wine_y), 12)
     save(dart, "wine-dart", rows, dart.predict(xgb.DMatrix(rows)))
+
+    forest = xgb.train({**params, "objective": "multi:softprob", "num_parallel_tree": 3, "subsample": 0.7,
+                        "colsample_bynode": 0.7}, xgb.DMatrix(x, wine_y), 4)
+    save(forest, "wine-forest", rows, forest.predict(xgb.DMatrix(rows)))
 
     pima, pima_y, _ = load("pima")
     pima_rows = pima.sample(ROWS, random_state=3)

@@ -80,7 +80,7 @@ class XGBoostExpertProviderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"wine-softprob", "wine-softprob-3x", "wine-softmax", "wine-missing", "wine-dart"})
+    @ValueSource(strings = {"wine-softprob", "wine-softprob-3x", "wine-softmax", "wine-missing", "wine-dart", "wine-forest"})
     void unnamedMultiClassModelsPredictAsXGBoostDid(String name) throws IOException {
         float worst = predictsAsXGBoost(name, "features", wineColumns());
         System.out.println(name + ": largest difference from XGBoost 1.7.4's probabilities " + worst);

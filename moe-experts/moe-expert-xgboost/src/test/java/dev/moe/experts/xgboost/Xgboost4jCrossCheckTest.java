@@ -63,7 +63,7 @@ class Xgboost4jCrossCheckTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"wine-softprob", "wine-softmax", "wine-missing", "wine-dart", "pima-binary-named",
+    @ValueSource(strings = {"wine-softprob", "wine-softmax", "wine-missing", "wine-dart", "wine-forest", "pima-binary-named",
             "vehicle-classifier"})
     void moeAndXgboost4jGiveTheSameProbabilities(String name) throws Exception {
         Expected expected = Expected.read(XGBoostExpertProviderTest.FIXTURES.resolve(name + ".expected.csv"));
