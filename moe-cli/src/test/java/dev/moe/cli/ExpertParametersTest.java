@@ -36,7 +36,7 @@ class ExpertParametersTest {
             }
             checked++;
         }
-        assertEquals(3, checked, "nd4j-mlp, onnx and tribuo are on the test class path");
+        assertEquals(4, checked, "nd4j-mlp, onnx, tribuo and xgboost are on the test class path");
         for (String key : List.of("k", "distance", "trees", "eta", "max-depth", "min-child-weight", "impurity", "minibatch-size")) {
             assertTrue(lines.stream().anyMatch(l -> l.trim().startsWith(key + " (")), key + " missing from:\n" + r.out());
         }

@@ -79,7 +79,7 @@ class ExpertPluginTest {
     void theSameConfigWithoutThePluginFailsClearly() {
         MainTest.Result r = MainTest.moe("evaluate", config.toString(), "-q");
         assertEquals(2, r.status());
-        assertTrue(r.err().startsWith("moe: " + config + ": line 5: experts[wine-cart].provider: unknown expert provider 'wine-cart-example'; known: nd4j-mlp, onnx, tribuo"), r.err());
+        assertTrue(r.err().startsWith("moe: " + config + ": line 5: experts[wine-cart].provider: unknown expert provider 'wine-cart-example'; known: nd4j-mlp, onnx, tribuo, xgboost"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }
 

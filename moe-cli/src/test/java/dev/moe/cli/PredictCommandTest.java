@@ -244,7 +244,7 @@ class PredictCommandTest {
         r = TrainCommandTest.moe("predict", "-m", bundle.toString(), "--input", TrainCommandTest.wineCsv().toString(), "--output", output.toString());
         assertEquals(2, r.status());
         assertEquals("moe: " + bundle + ": needs expert provider 'wine-cart-example' (plugin moe-expert-plugin-example 0.1.0-SNAPSHOT, "
-                + "moe-expert-plugin-example-0.1.0-SNAPSHOT.jar), not installed here (known expert providers: nd4j-mlp, onnx, tribuo; "
+                + "moe-expert-plugin-example-0.1.0-SNAPSHOT.jar), not installed here (known expert providers: nd4j-mlp, onnx, tribuo, xgboost; "
                 + "add the plugin's jar, or its folder of jars, to the plugins folder: --plugins DIR, or Mixture.load(file, pluginsFolder) in Java)" + System.lineSeparator(), r.err());
         assertTrue(Files.notExists(output));
 

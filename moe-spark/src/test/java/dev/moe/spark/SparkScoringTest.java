@@ -117,6 +117,43 @@ class SparkScoringTest {
         SparkFixtures.assertSamePredictions(Files.readAllLines(expected, StandardCharsets.UTF_8), lines(out));
     }
 
+    /**
+     * A mixture with an xgboost expert (a model XGBoost 1.7.4 saved, from the provider's tests) predicts on Spark as in
+     * one process: the provider ships with the job's libraries, and each executor reads the model's JSON from the
+     * bundle. (On wine: examples/xgboost's vehicle has columns that differ only in case, which Spark's CSV reader
+     * renames.)
+     */
+    @Test
+    void aMixtureWithAnXGBoostExpertPredictsAsInOneProcess() throws IOException {
+        Path wine = Path.of("../examples/data/wine.csv").toAbsolutePath().normalize();
+        Files.copy(Path.of("../moe-experts/moe-expert-xgboost/src/test/resources/xgboost/wine-softprob.json"),
+                dir.resolve("wine-xgboost.json"));
+        String columns = Files.readAllLines(wine).get(0).replace(",label", "").replace(",", ", ");
+        Path configFile = Files.writeString(dir.resolve("wine-xgboost.yaml"), """
+                seed: 3
+                data: { source: csv, path: %s }
+                split: { test: 0.3 }
+                experts:
+                  - { id: xgb, provider: xgboost, params: { model: wine-xgboost.json, features: [%s], labels: [class_0, class_1, class_2] } }
+                  - { id: cart, provider: tribuo, params: { algorithm: cart, max-depth: 3 } }
+                """.formatted(wine, columns));
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeConfig config = ConfigLoader.load(configFile);
+        Experiment.TrainedRun trained = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
+                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        Path xgboost = dir.resolve("xgboost.moe");
+        new BundleWriter(registry).write(trained.saveRequest(config, registry, Files.readString(configFile)), xgboost);
+        Files.delete(dir.resolve("wine-xgboost.json"));
+        Path expected = dir.resolve("xgboost-single.csv");
+        CsvPredictions.write(new BundleReader(registry).read(xgboost), wine, expected);
+
+        Path out = dir.resolve("xgboost-out");
+        Run r = run("predict", "-m", xgboost.toString(), "--input", wine.toString(), "--output", out.toString(),
+                "--master", "local[2]");
+        assertEquals(0, r.status, r.err);
+        SparkFixtures.assertSamePredictions(Files.readAllLines(expected, StandardCharsets.UTF_8), lines(out));
+    }
+
     @Test
     void evaluateWritesTheTableAndJson() throws IOException {
         Path json = dir.resolve("report.json");

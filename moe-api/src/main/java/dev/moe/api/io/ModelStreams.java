@@ -14,7 +14,7 @@ import java.util.Map;
  * The pieces every expert provider's binary format reads and writes (counts, lists of names, a length-prefixed block
  * of a model's own bytes), with the checks a damaged file needs: a count read from the file is never trusted to size
  * an allocation, and a file that ends early reads as {@link EOFException}, which the format turns into "SOURCE is
- * truncated". One implementation for the built-in providers (nd4j-mlp, tribuo, onnx) and for plugins (JDK only).
+ * truncated". One implementation for the built-in providers (nd4j-mlp, tribuo, onnx, xgboost) and for plugins (JDK only).
  */
 public final class ModelStreams {
 

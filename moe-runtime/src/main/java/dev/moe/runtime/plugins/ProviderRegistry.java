@@ -342,7 +342,8 @@ public final class ProviderRegistry {
      * the module's jar from its own record: MixtureAssembly.)
      */
     private static final Map<String, String> MOE_MODULES = Map.of(
-            "nd4j-mlp", "moe-expert-nd4j", "tribuo", "moe-expert-tribuo", "onnx", "moe-expert-onnx");
+            "nd4j-mlp", "moe-expert-nd4j", "tribuo", "moe-expert-tribuo", "onnx", "moe-expert-onnx",
+            "xgboost", "moe-expert-xgboost");
 
     /** {@return "moe's module dev.moe:ARTIFACT" for one of moe's own providers, else null} */
     private static String moeModule(String provider) {

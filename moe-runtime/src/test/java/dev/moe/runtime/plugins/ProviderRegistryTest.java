@@ -165,7 +165,8 @@ class ProviderRegistryTest {
 
     @Test
     void aProviderOfMoesOwnThatIsNotOnTheClassPathNamesItsModule() {
-        // moe-runtime's tests have nd4j-mlp and tribuo on their class path, not onnx: as a Java program with moe-library.
+        // moe-runtime's tests have nd4j-mlp and tribuo on their class path, not onnx or xgboost: as a Java program with
+        // moe-library.
         ProviderRegistry registry = ProviderRegistry.fromClassPath();
         MoeException e = assertThrows(MoeException.class, () -> registry.expertProvider("onnx"));
         assertEquals("expert provider 'onnx' is moe's module dev.moe:moe-expert-onnx, which is not on this class path: add it"
@@ -173,6 +174,9 @@ class ProviderRegistryTest {
                 + String.join(", ", registry.expertProviders().keySet()), e.getMessage());
         assertTrue(assertThrows(MoeException.class, () -> registry.expertProvider("onyx")).getMessage()
                 .startsWith("unknown expert provider 'onyx'"));
+        assertTrue(assertThrows(MoeException.class, () -> registry.expertProvider("xgboost")).getMessage()
+                .startsWith("expert provider 'xgboost' is moe's module dev.moe:moe-expert-xgboost, which is not on this"
+                        + " class path"));
     }
 
     @Test

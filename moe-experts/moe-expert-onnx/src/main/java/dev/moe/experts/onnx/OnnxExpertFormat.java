@@ -1,6 +1,7 @@
 package dev.moe.experts.onnx;
 
 import dev.moe.api.ExpertException;
+import dev.moe.api.io.ModelSources;
 import dev.moe.api.io.ModelStreams;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -74,7 +75,7 @@ final class OnnxExpertFormat {
                 throw new ExpertException(source + " is corrupt: " + threads + " threads");
             }
             String sha = provenance.get("sha256");
-            if (sha != null && !sha.equals(OnnxExpertProvider.sha256(bytes))) {
+            if (sha != null && !sha.equals(ModelSources.sha256(bytes))) {
                 throw new ExpertException(source + " is corrupt: its ONNX model's SHA-256 differs from the one recorded");
             }
             return OnnxExpertProvider.open(id, bytes, source,

@@ -10,16 +10,11 @@ import dev.moe.api.ParameterException;
 import dev.moe.api.ParameterSpec;
 import dev.moe.api.ParameterSpec.Type;
 import dev.moe.api.Parameters;
+import dev.moe.api.io.ModelSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +35,6 @@ import java.util.Map;
 public final class OnnxExpertProvider implements ExpertProvider {
 
     public static final String NAME = "onnx";
-    static final String CLASSPATH_PREFIX = "classpath:";
 
     static final ParameterSpec SCORES = ParameterSpec.choice("scores", ScoreKind.PROBABILITIES.configName(),
             "what the output holds: probabilities (checked: non-negative, rows sum to 1), or logits (softmax applied)",
@@ -84,16 +78,9 @@ public final class OnnxExpertProvider implements ExpertProvider {
         Parameters p = spec.parameters().checkDeclared(PARAMETERS);
         String value = p.requireString("model");
         Settings settings = Settings.from(p, spec.id());
-        String source;
-        byte[] bytes;
-        if (value.startsWith(CLASSPATH_PREFIX)) {
-            source = value;
-            bytes = readResource(value.substring(CLASSPATH_PREFIX.length()), spec.id());
-        } else {
-            Path file = spec.resolvePath(value);
-            source = file.toString();
-            bytes = readFile(file, spec.id());
-        }
+        ModelSources.Loaded model = ModelSources.read(spec, value, "ONNX model", OnnxExpertProvider.class);
+        String source = model.source();
+        byte[] bytes = model.bytes();
         return open(spec.id(), bytes, source, settings, null);
     }
 
@@ -204,57 +191,12 @@ public final class OnnxExpertProvider implements ExpertProvider {
     private static ExpertProvenance describe(OnnxModel model, byte[] bytes, String source, Settings settings,
             List<String> labels) {
         Map<String, String> details = new LinkedHashMap<>();
-        details.put("sha256", sha256(bytes));
+        details.put("sha256", ModelSources.sha256(bytes));
         details.put("bytes", String.valueOf(bytes.length));
         details.putAll(model.description());
         details.put("scores", settings.scores().configName());
         details.put("labels-from", settings.labels() != null ? "params.labels"
                 : model.isZipMap() ? "the ZipMap's classes" : "column indices (params.labels not given)");
         return ExpertProvenance.loaded(NAME, source, details);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
-
-    private static byte[] readFile(Path file, String id) {
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ExpertException("expert '" + id + "': " + file + " is a folder, not an ONNX model file");
-            }
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ExpertException("expert '" + id + "': ONNX model file not found: " + file);
-        } catch (IOException e) {
-            throw new ExpertException("expert '" + id + "': cannot read ONNX model file " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A class-path resource, looked up through this provider's class loader, then the thread's context class loader
-     * (where a plugin jar's resources are when the host loaded the provider).
-     */
-    private static byte[] readResource(String resource, String id) {
-        String name = resource.startsWith("/") ? resource.substring(1) : resource;
-        ClassLoader own = OnnxExpertProvider.class.getClassLoader();
-        InputStream stream = own == null ? null : own.getResourceAsStream(name);
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (stream == null && context != null && context != own) {
-            stream = context.getResourceAsStream(name);
-        }
-        if (stream == null) {
-            throw new ExpertException("expert '" + id + "': ONNX model resource not found on the class path: "
-                    + CLASSPATH_PREFIX + name);
-        }
-        try (InputStream in = stream) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new ExpertException("expert '" + id + "': cannot read ONNX model resource " + CLASSPATH_PREFIX + name
-                    + ": " + e.getMessage(), e);
-        }
     }
 }
