@@ -219,18 +219,29 @@ public final class SparkMixture implements Serializable {
             return spark.read().parquet(path);
         }
         InputCompression.requireNameMatchesBytes(spark.sparkContext().hadoopConfiguration(), path);
-        // RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail.
-        Dataset<Row> frame = spark.read()
-                .option("header", "true")
-                .option("inferSchema", "false")
-                .option("mode", "FAILFAST")
-                .option("quote", "\"")
-                .option("escape", "\"")
-                .option("multiLine", "false")
-                .option("encoding", "UTF-8")
-                .option("ignoreLeadingWhiteSpace", "true")
-                .option("ignoreTrailingWhiteSpace", "true")
-                .csv(path);
+        // The header is read with names compared as written: a session that ignores case (Spark's default) renames names
+        // that differ only in case (vehicle's Sc.Var.Maxis and Sc.Var.maxis became Sc.Var.Maxis10 and Sc.Var.maxis11).
+        org.apache.spark.sql.RuntimeConfig conf = spark.conf();
+        String caseSensitive = conf.get(SparkScoring.CASE_SENSITIVE, "false");
+        conf.set(SparkScoring.CASE_SENSITIVE, "true");
+        Dataset<Row> frame;
+        try {
+            frame = readCsv(spark, path);
+        } finally {
+            conf.set(SparkScoring.CASE_SENSITIVE, caseSensitive);
+        }
+        String[] columns = frame.columns();
+        if (!Boolean.parseBoolean(caseSensitive)) {
+            // Such a session could not tell the two apart later: refused, with what to set.
+            java.util.Map<String, String> byLowerCase = new java.util.HashMap<>();
+            for (String name : columns) {
+                String other = byLowerCase.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+                if (other != null) {
+                    throw new MoeException(path + ": columns '" + other + "' and '" + name + "' differ only in case, and this"
+                            + " Spark session compares column names without case: set " + SparkScoring.CASE_SENSITIVE + "=true");
+                }
+            }
+        }
         // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line, so
         // one extra pass over the text finds a line that ends inside a quoted field.
         List<String> open = spark.read().textFile(path)
@@ -240,7 +251,6 @@ public final class SparkMixture implements Serializable {
             String line = open.get(0).length() > 80 ? open.get(0).substring(0, 80) + "..." : open.get(0);
             throw new MoeException(path + ": a quoted field is never closed (a \" without its closing \") on the line '" + line + "'");
         }
-        String[] columns = frame.columns();
         if (columns.length > 0 && columns[0].startsWith("PK\u0003\u0004")) {
             // Spark reads a zip's bytes as text (a header of "PK..."); the local engine refuses a zip too.
             throw new MoeException(path + ": a zip file, not a CSV file; Spark reads plain or gzip-compressed CSV (.csv.gz):"
@@ -251,6 +261,21 @@ public final class SparkMixture implements Serializable {
             frame = frame.withColumnRenamed(columns[0], columns[0].substring(1));
         }
         return frame;
+    }
+
+    /** RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail. */
+    private static Dataset<Row> readCsv(SparkSession spark, String path) {
+        return spark.read()
+                .option("header", "true")
+                .option("inferSchema", "false")
+                .option("mode", "FAILFAST")
+                .option("quote", "\"")
+                .option("escape", "\"")
+                .option("multiLine", "false")
+                .option("encoding", "UTF-8")
+                .option("ignoreLeadingWhiteSpace", "true")
+                .option("ignoreTrailingWhiteSpace", "true")
+                .csv(path);
     }
 
     /**

@@ -30,6 +30,9 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class SparkScoring {
 
+    /** Spark's setting for comparing column names as written; moe's sessions set it, as moe's own engine compares them. */
+    static final String CASE_SENSITIVE = "spark.sql.caseSensitive";
+
     private SparkScoring() {
     }
 
@@ -46,7 +49,9 @@ public final class SparkScoring {
             err.println(USAGE);
             return 64;
         }
-        SparkSession.Builder builder = SparkSession.builder().appName("moe " + o.command + " " + o.model.getFileName());
+        // Column names are compared as written, as moe's own engine does: a file may hold both Sc.Var.Maxis and Sc.Var.maxis.
+        SparkSession.Builder builder = SparkSession.builder().appName("moe " + o.command + " " + o.model.getFileName())
+                .config(CASE_SENSITIVE, "true");
         if (o.master != null) {
             builder.master(o.master);
         } else if (System.getProperty("spark.master") == null) {

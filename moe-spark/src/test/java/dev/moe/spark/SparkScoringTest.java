@@ -244,6 +244,41 @@ class SparkScoringTest {
         SparkFixtures.assertSamePredictions(Files.readAllLines(expected, StandardCharsets.UTF_8), lines(out));
     }
 
+    /**
+     * Column names that differ only in case (vehicle's Sc.Var.Maxis and Sc.Var.maxis) are two columns, as for moe's own
+     * engine: Spark's default session renamed them (feature1 became feature14) and the job refused the input. A session
+     * of the user's that compares names without case is refused in one line saying what to set.
+     */
+    @Test
+    void namesThatDifferOnlyInCaseAreTwoColumns() throws IOException {
+        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        Path cased = dir.resolve("cased.csv");
+        List<String> withUpper = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            withUpper.add(rows.get(i) + (i == 0 ? ",Feature1" : ",-999")); // a column the model does not read
+        }
+        Files.write(cased, withUpper, StandardCharsets.UTF_8);
+        Path out = dir.resolve("out-cased");
+        Run r = run("predict", "-m", model.toString(), "--input", cased.toString(), "--output", out.toString(), "--master", "local[1]");
+        assertEquals(0, r.status, r.err);
+        Path expected = dir.resolve("single-cased.csv");
+        CsvPredictions.write(single, csv, expected);
+        SparkFixtures.assertSamePredictions(Files.readAllLines(expected, StandardCharsets.UTF_8), lines(out));
+
+        SparkSession spark = SparkFixtures.localSpark("SparkScoringTest");
+        String before = spark.conf().get(SparkScoring.CASE_SENSITIVE, "false");
+        spark.conf().set(SparkScoring.CASE_SENSITIVE, "false");
+        try {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(dev.moe.runtime.MoeException.class,
+                    () -> SparkMixture.read(spark, cased.toString()));
+            assertEquals(cased + ": columns 'feature1' and 'Feature1' differ only in case, and this Spark session compares"
+                    + " column names without case: set spark.sql.caseSensitive=true", e.getMessage());
+            assertEquals("false", spark.conf().get(SparkScoring.CASE_SENSITIVE), "the session's setting is left as it was");
+        } finally {
+            spark.conf().set(SparkScoring.CASE_SENSITIVE, before);
+        }
+    }
+
     private static List<String> lines(Path folder) throws IOException {
         List<String> all = new ArrayList<>();
         List<Path> parts;
