@@ -209,6 +209,16 @@ public final class Mixture {
         return Collections.unmodifiableMap(levels);
     }
 
+    /**
+     * {@return each filled numeric column's median, the value a missing cell takes (its {@code column=missing} feature
+     *         then 1), the columns in input order; empty when none is filled}
+     */
+    public Map<String, Double> filledColumns() {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        encoding.filled().forEach(c -> medians.put(c.name(), c.median()));
+        return Collections.unmodifiableMap(medians);
+    }
+
     /** {@return the features the mixture reads, in the order {@link #predict} takes them} */
     public List<String> featureNames() {
         return featureNames;
@@ -286,7 +296,7 @@ public final class Mixture {
                 throw new MoeException(file + ": a model bundle is a zip file; give a file name for it");
             }
             new BundleWriter(registry).write(new SaveRequest(model, featureNames, routingParams, sources, labelColumn,
-                    provenance, null, encoding.categorical()), file);
+                    provenance, null, encoding.encoded()), file);
             target.written();
         }
     }
