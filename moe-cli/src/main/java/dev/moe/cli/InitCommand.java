@@ -71,10 +71,12 @@ final class InitCommand implements Callable<Integer> {
     }
 
     private static void summary(PrintWriter say, StarterConfig s, Path written) {
-        say.printf(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s; %d numeric feature%s, %d categorical, %d left out%n",
+        say.printf(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s; %d numeric feature%s%s, %d categorical, %d left out%n",
                 written == null ? "config written" : "wrote " + written, s.label(), s.labels(), s.rows(),
                 s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : "",
-                s.numeric().size(), s.numeric().size() == 1 ? "" : "s", s.categorical().size(), s.ignored().size());
+                s.numeric().size(), s.numeric().size() == 1 ? "" : "s",
+                s.filled().isEmpty() ? "" : " (" + s.filled().size() + " with missing cells, filled: data.fill)",
+                s.categorical().size(), s.ignored().size());
         if (!s.categorical().isEmpty()) {
             // As many names as fit a 100-column line, then how many more: the config lists them all.
             StringBuilder line = new StringBuilder("  categorical: ");
