@@ -160,7 +160,8 @@ public final class Mixture {
      * {@link #inputColumns()} must be there (others are ignored); a numeric cell is a {@link Number} or its text, a
      * categorical one its level as text (or any value whose {@code toString()} is the level), one-hot encoded with the levels the bundle records (a level it does not
      * record, or a missing cell, encodes as none of them: all zeros; such cells are counted and said in one warning
-     * per call, through SLF4J, as {@code moe predict} says them).
+     * per call, through SLF4J, as {@code moe predict} says them). A filled column's missing cell (null, NaN, or a missing
+     * value's text: blank, NA, ?, ...) takes the median the bundle records, with its {@code column=missing} feature 1.
      *
      * @param rows each row as column name to cell; read, not changed
      * @return the probabilities and each expert's weight per row, as {@link #predict}
