@@ -69,10 +69,17 @@ public final class CategoricalEncoding implements Serializable {
 
         /** The features it gives, in order. */
         public List<String> features() {
-            if (categorical()) {
-                return levels.stream().map(level -> featureName(name, level)).toList();
-            }
-            return filled() ? List.of(name, missingFeature(name)) : List.of(name);
+            return java.util.stream.IntStream.range(0, width()).mapToObj(this::feature).toList();
+        }
+
+        /** How many features it gives. */
+        public int width() {
+            return categorical() ? levels.size() : filled() ? 2 : 1;
+        }
+
+        /** Its k-th feature: {@code column=level}, or a filled column's value then {@code column=missing}. */
+        String feature(int k) {
+            return categorical() ? featureName(name, levels.get(k)) : k == 0 ? name : missingFeature(name);
         }
     }
 
@@ -152,9 +159,7 @@ public final class CategoricalEncoding implements Serializable {
         for (int i = 0; i < featureNames.size(); ) {
             Column found = null;
             for (Column c : unplaced) {
-                List<String> features = c.features();
-                if (!features.isEmpty() && i + features.size() <= featureNames.size()
-                        && featureNames.subList(i, i + features.size()).equals(features)) {
+                if (matches(c, featureNames, i)) {
                     found = c;
                     break;
                 }
@@ -162,14 +167,14 @@ public final class CategoricalEncoding implements Serializable {
             if (found != null) {
                 columns.add(found);
                 unplaced.remove(found);
-                i += found.features().size();
+                i += found.width();
             } else {
                 columns.add(new Column(featureNames.get(i), null));
                 i++;
             }
         }
         for (Column c : unplaced) {
-            if (!c.features().isEmpty()) {
+            if (c.width() > 0) {
                 throw new IllegalArgumentException((c.filled() ? "filled column '" + c.name() + "': its features ('"
                         + c.name() + "', '" + missingFeature(c.name()) + "') are" : "categorical column '" + c.name()
                         + "': its levels' features are") + " not among the features");
@@ -177,6 +182,20 @@ public final class CategoricalEncoding implements Serializable {
             columns.add(c);
         }
         return new CategoricalEncoding(columns);
+    }
+
+    /** Whether the column's features start at {@code at}; checked feature by feature (a column may have many levels). */
+    private static boolean matches(Column c, List<String> featureNames, int at) {
+        int width = c.width();
+        if (width == 0 || at + width > featureNames.size()) {
+            return false;
+        }
+        for (int k = 0; k < width; k++) {
+            if (!featureNames.get(at + k).equals(c.feature(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
