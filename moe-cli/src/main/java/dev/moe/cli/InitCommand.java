@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
         footerHeading = Main.EXAMPLE, footer = {"  moe init data/pima.csv && moe evaluate pima.yaml"},
-        description = {"Write a first config for your own CSV file: its label, which columns are numeric features, categories"
-                + " or left out (each with its reason, in a comment), and five experts of different kinds with the gate at its defaults.",
+        description = {"Write a first config for your own CSV file: its label, which columns are numeric features (those"
+                + " with gaps filled), categories or left out (each with its reason, in a comment), and five experts of different kinds with the gate at its defaults.",
                 "The label is --label, else a column named 'label', else the last column."})
 final class InitCommand implements Callable<Integer> {
 
