@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "init", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
         footerHeading = Main.EXAMPLE, footer = {"  moe init data/pima.csv && moe evaluate pima.yaml"},
-        description = {"Write a first config for your own CSV file: its label, which columns are numeric features, categories"
-                + " or left out (each with its reason, in a comment), and five experts of different kinds with the gate at its defaults.",
+        description = {"Write a first config for your own CSV file: its label, which columns are numeric features (those"
+                + " with gaps filled), categories or left out (each with its reason, in a comment), and five experts of different kinds with the gate at its defaults.",
                 "The label is --label, else a column named 'label', else the last column."})
 final class InitCommand implements Callable<Integer> {
 
@@ -71,10 +71,12 @@ final class InitCommand implements Callable<Integer> {
     }
 
     private static void summary(PrintWriter say, StarterConfig s, Path written) {
-        say.printf(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s; %d numeric feature%s, %d categorical, %d left out%n",
+        say.printf(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s; %d numeric feature%s%s, %d categorical, %d left out%n",
                 written == null ? "config written" : "wrote " + written, s.label(), s.labels(), s.rows(),
                 s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : "",
-                s.numeric().size(), s.numeric().size() == 1 ? "" : "s", s.categorical().size(), s.ignored().size());
+                s.numeric().size(), s.numeric().size() == 1 ? "" : "s",
+                s.filled().isEmpty() ? "" : " (" + s.filled().size() + " with missing cells, filled: data.fill)",
+                s.categorical().size(), s.ignored().size());
         if (!s.categorical().isEmpty()) {
             // As many names as fit a 100-column line, then how many more: the config lists them all.
             StringBuilder line = new StringBuilder("  categorical: ");

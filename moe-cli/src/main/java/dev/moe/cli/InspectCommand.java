@@ -133,6 +133,18 @@ final class InspectCommand implements Callable<Integer> {
                 out.println("  ... (" + (b.categorical().size() - shown) + " more; --json lists them all)");
             }
         }
+        if (b.fill() != null) {
+            // The value each gap takes, from the rows the mixture was fitted on; column=missing says it was one.
+            field(out, "Filled", b.fill().size() + " numeric column" + (b.fill().size() == 1 ? "" : "s")
+                    + ", a missing cell takes the median below (and its column=missing feature 1)");
+            int shown = b.fill().size() > 10 ? 8 : b.fill().size();
+            for (BundleManifest.Filled column : b.fill().subList(0, shown)) {
+                out.println("  " + column.column() + ": median " + median(column.median()));
+            }
+            if (shown < b.fill().size()) {
+                out.println("  ... (" + (b.fill().size() - shown) + " more; --json lists them all)");
+            }
+        }
         field(out, "Labels", b.labels().size() + (b.labelColumn() == null ? "" : " (column " + b.labelColumn() + ")") + ": "
                 + shortened(b.labels()));
 
@@ -335,5 +347,11 @@ final class InspectCommand implements Callable<Integer> {
 
     private static String number(Number value) {
         return value == null ? "-" : String.format(Locale.ROOT, "%.3g", value.doubleValue());
+    }
+
+    /** A median as the float it is (29.0 reads 29, 0.1f reads 0.1, not 0.10000000149011612). */
+    private static String median(double value) {
+        float f = (float) value;
+        return f == Math.rint(f) && Math.abs(f) < 1e7 ? String.valueOf((long) f) : Float.toString(f);
     }
 }

@@ -114,8 +114,9 @@ class BadInputTest {
     @Test
     void nanOrInfiniteFeatures() throws Exception {
         Path nan = file("nan.csv", HEADER + "1,2,NaN,4,0\n");
-        predictRefuses(nan + ": line 2, column 'feature2': a missing value ('NaN'); every feature cell needs a number: fill in "
-                + "the missing values or drop those rows before the run", nan);
+        predictRefuses(nan + ": line 2, column 'feature2': a missing value ('NaN'); every feature cell needs a number: name the "
+                + "column in data.fill (a gap then takes the training rows' median), or fill in the missing values or drop those rows"
+                + " before the run", nan);
         Path inf = file("inf.csv", HEADER + "1,2,3,4,0\n\n-Infinity,2,3,4,0\n");
         predictRefuses(inf + ": line 4, column 'feature0': -Infinity is not a finite number", inf);
         Path huge = file("huge.csv", HEADER + "1,2,3,1e39,0\n");

@@ -14,13 +14,16 @@ class InitCommandTest {
     @TempDir
     Path dir;
 
-    /** 90 rows, three labels a measurement apart, a colour column, and the label in a column called 'species'. */
+    /**
+     * 90 rows, three labels a measurement apart, a width with gaps (NA on every 11th row), a colour column, and the
+     * label in a column called 'species'.
+     */
     private Path data() throws Exception {
         StringBuilder csv = new StringBuilder("length,width,colour,species\n");
         String[] species = {"setosa", "versicolor", "virginica"};
         for (int i = 0; i < 90; i++) {
             int k = i % 3;
-            csv.append(1 + k * 2 + (i % 7) * 0.1).append(',').append(0.5 + k + (i % 5) * 0.07).append(',')
+            csv.append(1 + k * 2 + (i % 7) * 0.1).append(',').append(i % 11 == 0 ? "NA" : String.valueOf(0.5 + k + (i % 5) * 0.07)).append(',')
                     .append(k == 2 && i % 2 == 0 ? "dark" : "light").append(',').append(species[k]).append('\n');
         }
         Path file = dir.resolve("data/flowers.csv");
@@ -34,12 +37,13 @@ class InitCommandTest {
         Path config = dir.resolve("configs/flowers.yaml");
         MainTest.Result init = moe("init", data().toString(), "-o", config.toString());
         assertEquals(0, init.status(), init.err());
-        assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows; 2 numeric features,"
-                + " 1 categorical, 0 left out"), init.out());
+        assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows; 2 numeric features"
+                + " (1 with missing cells, filled: data.fill), 1 categorical, 0 left out"), init.out());
         assertTrue(init.out().endsWith("next: moe evaluate " + config + System.lineSeparator()), init.out());
         String text = Files.readString(config);
         assertTrue(text.contains("  path: ../data/flowers.csv\n  label: species\n"), text);
         assertTrue(text.contains("  categorical: [colour]\n"), text);
+        assertTrue(text.contains("  fill: [width]\n"), text);
 
         MainTest.Result run = moe("evaluate", config.toString(), "--repeat", "1", "-q");
         assertEquals(0, run.status(), run.err());

@@ -160,7 +160,8 @@ public final class Mixture {
      * {@link #inputColumns()} must be there (others are ignored); a numeric cell is a {@link Number} or its text, a
      * categorical one its level as text (or any value whose {@code toString()} is the level), one-hot encoded with the levels the bundle records (a level it does not
      * record, or a missing cell, encodes as none of them: all zeros; such cells are counted and said in one warning
-     * per call, through SLF4J, as {@code moe predict} says them).
+     * per call, through SLF4J, as {@code moe predict} says them). A filled column's missing cell (null, NaN, or a missing
+     * value's text: blank, NA, ?, ...) takes the median the bundle records, with its {@code column=missing} feature 1.
      *
      * @param rows each row as column name to cell; read, not changed
      * @return the probabilities and each expert's weight per row, as {@link #predict}
@@ -207,6 +208,16 @@ public final class Mixture {
         Map<String, List<String>> levels = new LinkedHashMap<>();
         encoding.categorical().forEach(c -> levels.put(c.name(), c.levels()));
         return Collections.unmodifiableMap(levels);
+    }
+
+    /**
+     * {@return each filled numeric column's median, the value a missing cell takes (its {@code column=missing} feature
+     *         then 1), the columns in input order; empty when none is filled}
+     */
+    public Map<String, Double> filledColumns() {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        encoding.filled().forEach(c -> medians.put(c.name(), c.median()));
+        return Collections.unmodifiableMap(medians);
     }
 
     /** {@return the features the mixture reads, in the order {@link #predict} takes them} */
@@ -286,7 +297,7 @@ public final class Mixture {
                 throw new MoeException(file + ": a model bundle is a zip file; give a file name for it");
             }
             new BundleWriter(registry).write(new SaveRequest(model, featureNames, routingParams, sources, labelColumn,
-                    provenance, null, encoding.categorical()), file);
+                    provenance, null, encoding.encoded()), file);
             target.written();
         }
     }

@@ -71,6 +71,7 @@ public final class MixtureBuilder {
     private ProgressListener progress = ProgressListener.SILENT;
     private List<String> categorical = List.of();
     private List<String> ignore = List.of();
+    private List<String> fill = List.of();
 
     MixtureBuilder() {
     }
@@ -91,6 +92,7 @@ public final class MixtureBuilder {
         copy.progress = progress;
         copy.categorical = categorical;
         copy.ignore = ignore;
+        copy.fill = fill;
         return copy;
     }
 
@@ -343,6 +345,25 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Numeric columns of a CSV file ({@link #train(Path, String)}) with gaps (blank, NA, ?, ...), as {@code data.fill}
+     * in a config: a missing cell takes the median of the training rows' values, and a feature {@code column=missing}
+     * after the column is 1 where the cell was missing, 0 elsewhere. Text that is not a number is still refused. The
+     * mixture records the medians, so {@link Mixture#predictRows}, {@code moe predict} and the Spark stage fill a new
+     * row's gaps the same way.
+     *
+     * @param columns the columns' names; {@code "all"} alone: every numeric feature column
+     * @return this builder
+     */
+    public MixtureBuilder fill(String... columns) {
+        List<String> names = List.of(columns);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("name at least one column to fill, or \"all\"");
+        }
+        this.fill = names;
+        return this;
+    }
+
+    /**
      * Trains the mixture on every example of a Tribuo data set (none is held out). Features are read by name; an
      * example that lacks one has 0 there, as Tribuo reads sparse examples.
      *
@@ -358,7 +379,8 @@ public final class MixtureBuilder {
     /**
      * Trains the mixture on every row of a CSV file (none is held out), read as {@code moe train} reads its data: a
      * header, the label in {@code labelColumn}, every other column a numeric feature unless {@link #categorical} or
-     * {@link #ignore} names it. A numeric cell that is missing or not a number is refused, naming its line and column.
+     * {@link #ignore} names it. A numeric cell that is missing (outside the {@link #fill} columns) or not a number
+     * is refused, naming its line and column.
      *
      * @param csv         the file
      * @param labelColumn the label's column
@@ -371,7 +393,7 @@ public final class MixtureBuilder {
         Objects.requireNonNull(labelColumn, "labelColumn");
         Dataset data;
         try {
-            data = CsvSource.read(csv, labelColumn, ignore, categorical);
+            data = CsvSource.read(csv, labelColumn, ignore, categorical, fill);
         } catch (CsvSource.NotANumber e) {
             throw new MoeException(e.getMessage() + "; if its values are categories, name it in categorical(\"" + e.column()
                     + "\", ...) (or categorical(\"all\")); if it is not a feature, in ignore(\"" + e.column() + "\")", e);
@@ -379,7 +401,8 @@ public final class MixtureBuilder {
             // The reader names a config's keys (data.label: ..., data.categorical names ...); here they are arguments.
             throw new MoeException(e.getMessage().replaceFirst("^data\\.label: ", "")
                     .replaceFirst("say data\\.label: (.*)$", "give train(csv, \"$1\")")
-                    .replaceFirst("^data\\.(categorical|ignore) names", "$1(...) names"), e);
+                    .replaceFirst("^data\\.(categorical|ignore|fill) names", "$1(...) names")
+                    .replaceFirst("^data\\.fill: ", "fill(...): ").replace("name the column in data.fill", "name the column in fill(...)"), e);
         }
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()),
                 labelColumn, BundleFormat.fileSha256(csv));
@@ -416,9 +439,10 @@ public final class MixtureBuilder {
 
     /** Categorical and ignored columns are a CSV file's; other inputs hold numbers already, and would not use them. */
     private void requireNoCategorical(String input) {
-        if (!categorical.isEmpty() || !ignore.isEmpty()) {
-            throw new IllegalStateException((categorical.isEmpty() ? "ignore(" + String.join(", ", ignore)
-                    : "categorical(" + String.join(", ", categorical)) + ") names a CSV file's columns (train(Path, String)); "
+        if (!categorical.isEmpty() || !ignore.isEmpty() || !fill.isEmpty()) {
+            throw new IllegalStateException((!categorical.isEmpty() ? "categorical(" + String.join(", ", categorical)
+                    : !ignore.isEmpty() ? "ignore(" + String.join(", ", ignore) : "fill(" + String.join(", ", fill))
+                    + ") names a CSV file's columns (train(Path, String)); "
                     + input + " holds numbers already");
         }
     }

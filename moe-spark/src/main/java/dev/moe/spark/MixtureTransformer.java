@@ -57,7 +57,8 @@ import scala.Option;
  * {@linkplain #inputColumns() input columns} by name, in any order, as {@code moe predict} reads a file's: a numeric
  * column as numbers or numeric text, a categorical one as its level (text, or a number read as its text), one-hot
  * encoded with the levels the bundle records (a missing cell or an unseen level: all zeros, counted in the executor's
- * log), so a DataFrame as read from the raw CSV needs no encoding stage before it. When {@code featuresCol} is set,
+ * log), a filled numeric column's gap (null, NaN or a missing value's text) as the median the bundle records with its
+ * {@code column=missing} feature 1, so a DataFrame as read from the raw CSV needs no encoding stage before it. When {@code featuresCol} is set,
  * features come from that vector column instead, already encoded, in the bundle's {@linkplain #featureNames() feature
  * order}.
  *
@@ -229,7 +230,10 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
             if (size >= 0 && size != featureNames.size()) {
                 throw new MoeException("the features column '" + column + "' holds vectors of size " + size + "; the model reads "
                         + featureNames.size() + " features (" + abbreviated(featureNames) + ")" + (encoding.isIdentity() ? ""
-                        : "; its categorical columns are one-hot with the bundle's levels: leave featuresCol unset and the stage"
+                        : "; its " + (encoding.categorical().isEmpty() ? "filled columns' gaps take the bundle's medians"
+                        : encoding.filled().isEmpty() ? "categorical columns are one-hot with the bundle's levels"
+                        : "categorical columns are one-hot with the bundle's levels, its filled columns' gaps take its medians")
+                        + ": leave featuresCol unset and the stage"
                         + " reads and encodes the " + encoding.inputColumns().size() + " input columns ("
                         + abbreviated(encoding.inputColumns()) + ") itself"));
             }

@@ -30,15 +30,21 @@ public final class BundleFormat {
      * The layout version this program writes and the newest it reads. 2 added the gate's inputs and the experts'
      * calibrations; a version-1 bundle reads as a gate on the features over uncalibrated experts. 3 added the
      * categorical columns' encoding ({@code categorical}); a bundle before 3 reads its features as numeric columns.
+     * 4 added filled numeric columns with their medians ({@code fill}); a bundle before 4 fills nothing.
      */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /**
-     * The version a bundle is written in: the oldest that holds it, 3 only when it has categorical columns, so that a
-     * numeric bundle stays readable by a moe that reads up to 2.
+     * The version a bundle is written in: the oldest that holds it, 4 only when it fills numeric columns, 3 when it
+     * has categorical columns, so that a bundle stays readable by the moe versions that can score it.
      */
+    public static int versionFor(boolean categorical, boolean filled) {
+        return filled ? 4 : categorical ? 3 : 2;
+    }
+
+    /** As {@link #versionFor(boolean, boolean)}, for a bundle that fills nothing. */
     public static int versionFor(boolean categorical) {
-        return categorical ? VERSION : 2;
+        return versionFor(categorical, false);
     }
 
     public static final String MANIFEST = "manifest.json";

@@ -40,13 +40,15 @@ import java.util.Map;
  * @param entries       every entry but the manifest, with its size and SHA-256
  * @param categorical   the categorical input columns, each with its levels in feature order ({@code column=level}
  *                      features); null when every column is numeric
+ * @param fill          the filled numeric columns, each with its median; null when none is filled
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleInspection(String file, long fileBytes, boolean verified, String format, int formatVersion,
                                String createdBy, String createdAt, Combiner combiner, String labelColumn,
                                List<String> features, List<String> labels, List<Expert> experts,
                                BundleManifest.Provenance provenance, String configSha256, String pluginsFolder,
-                               List<Plugin> plugins, Map<String, Entry> entries, List<BundleManifest.Categorical> categorical) {
+                               List<Plugin> plugins, Map<String, Entry> entries, List<BundleManifest.Categorical> categorical,
+                               List<BundleManifest.Filled> fill) {
 
     /**
      * @param strategy    the routing strategy's name
@@ -177,7 +179,7 @@ public record BundleInspection(String file, long fileBytes, boolean verified, St
         return new BundleInspection(file.toString(), fileBytes, true, m.format(), m.formatVersion(), m.createdBy(),
                 m.createdAt(), combiner, m.labelColumn(), m.featureNames(), m.labelNames(), experts, m.provenance(),
                 configEntry == null ? null : m.entries().get(configEntry),
-                pluginsFolder == null ? null : pluginsFolder.toString(), plugins, entries, m.categorical());
+                pluginsFolder == null ? null : pluginsFolder.toString(), plugins, entries, m.categorical(), m.fill());
     }
 
     /** These facts as one JSON object, indented, for scripts. */

@@ -27,6 +27,8 @@ import dev.moe.runtime.data.CategoricalEncoding;
  * @param categorical   the categorical input columns, each with its levels in feature order: {@code featureNames}
  *                      holds a {@code column=level} feature per level; null when every column is numeric (and in
  *                      bundles before format version 3)
+ * @param fill          the filled numeric columns, each with its median: {@code featureNames} holds the column and
+ *                      {@code column=missing} after it; null when none is filled (and in bundles before format version 4)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleManifest(
@@ -44,7 +46,8 @@ public record BundleManifest(
         Map<String, String> entries,
         List<PluginRef> plugins,
         Map<String, Long> sizes,
-        List<Categorical> categorical) {
+        List<Categorical> categorical,
+        List<Filled> fill) {
 
     /** The fields a bundle cannot be read without; a manifest that lacks one is corrupt. */
     public BundleManifest {
@@ -65,12 +68,42 @@ public record BundleManifest(
                 required(c, "categorical[]");
             }
         }
+        if (fill != null) {
+            for (Filled f : fill) {
+                required(f, "fill[]");
+            }
+        }
     }
 
-    /** How the input's columns become {@code featureNames}: as they are, or one-hot ({@link #categorical}). */
+    /**
+     * How the input's columns become {@code featureNames}: as they are, one-hot ({@link #categorical}), or with their
+     * gaps filled ({@link #fill}).
+     */
     public CategoricalEncoding encoding() {
-        return categorical == null ? CategoricalEncoding.none(featureNames)
-                : CategoricalEncoding.of(featureNames, categorical.stream().map(c -> new CategoricalEncoding.Column(c.column(), c.levels())).toList());
+        if (categorical == null && fill == null) {
+            return CategoricalEncoding.none(featureNames);
+        }
+        List<CategoricalEncoding.Column> encoded = new java.util.ArrayList<>();
+        if (categorical != null) {
+            categorical.forEach(c -> encoded.add(new CategoricalEncoding.Column(c.column(), c.levels())));
+        }
+        if (fill != null) {
+            fill.forEach(f -> encoded.add(CategoricalEncoding.Column.filled(f.column(), f.median())));
+        }
+        return CategoricalEncoding.of(featureNames, encoded);
+    }
+
+    /**
+     * A filled numeric input column.
+     *
+     * @param column its name in the input
+     * @param median the value a missing cell takes (the median of the rows the mixture was fitted on)
+     */
+    public record Filled(String column, Double median) {
+        public Filled {
+            required(column, "fill[].column");
+            required(median, "fill[" + column + "].median");
+        }
     }
 
     /**

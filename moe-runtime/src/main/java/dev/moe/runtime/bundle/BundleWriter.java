@@ -12,6 +12,7 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.gating.nn.Activation;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.plugins.ContextLoader;
 import dev.moe.runtime.plugins.ProviderRegistry;
@@ -98,13 +99,19 @@ public final class BundleWriter {
             if (request.configText() != null) {
                 put(zip, entries, time, BundleFormat.CONFIG, request.configText().getBytes(StandardCharsets.UTF_8));
             }
-            BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.versionFor(!request.categorical().isEmpty()),
+            BundleManifest manifest = new BundleManifest(BundleFormat.FORMAT, BundleFormat.versionFor(
+                    request.columns().stream().anyMatch(CategoricalEncoding.Column::categorical),
+                    request.columns().stream().anyMatch(CategoricalEncoding.Column::filled)),
                     "moe " + Origins.libraries().get("moe"), createdAt, request.labelColumn(),
                     request.featureNames(), model.labelNames(),
                     strategy(request), gateEntry(model), experts, provenance(request), entries,
                     PluginConsent.pluginsOf(plan(plan), strategyProvider(request)), zip.sizes(),
-                    request.categorical().isEmpty() ? null : request.categorical().stream()
-                            .map(c -> new BundleManifest.Categorical(c.name(), c.levels())).toList());
+                    request.columns().stream().noneMatch(CategoricalEncoding.Column::categorical) ? null : request.columns().stream()
+                            .filter(CategoricalEncoding.Column::categorical)
+                            .map(c -> new BundleManifest.Categorical(c.name(), c.levels())).toList(),
+                    request.columns().stream().noneMatch(CategoricalEncoding.Column::filled) ? null : request.columns().stream()
+                            .filter(CategoricalEncoding.Column::filled)
+                            .map(c -> new BundleManifest.Filled(c.name(), c.median())).toList());
             ZipEntry manifestEntry = new ZipEntry(BundleFormat.MANIFEST);
             manifestEntry.setTime(time);
             zip.putNextEntry(manifestEntry);

@@ -28,12 +28,14 @@ import java.util.Objects;
  * @param labelColumn    the data's label column, for evaluating on a labelled CSV later
  * @param provenance     config, data, seed, figures; {@code libraries} is filled in by the writer when null
  * @param configText     the config file's text, stored verbatim; null when there is none
- * @param categorical    the categorical input columns with their levels (their {@code column=level} features are among
- *                       {@code featureNames}); empty when every column is numeric
+ * @param columns        the input columns that are not plain numbers ({@link CategoricalEncoding#encoded()}): the
+ *                       categorical ones with their levels (their {@code column=level} features are among
+ *                       {@code featureNames}) and the filled ones with their medians ({@code column} and
+ *                       {@code column=missing}); empty when every column is numeric without gaps
  */
 public record SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
                           String labelColumn, BundleManifest.Provenance provenance, String configText,
-                          List<CategoricalEncoding.Column> categorical) {
+                          List<CategoricalEncoding.Column> columns) {
 
     public SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
                        String labelColumn, BundleManifest.Provenance provenance, String configText) {
@@ -43,8 +45,8 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
     public SaveRequest {
         Objects.requireNonNull(model, "model");
         featureNames = List.copyOf(featureNames);
-        categorical = categorical == null ? List.of() : List.copyOf(categorical);
-        CategoricalEncoding.of(featureNames, categorical); // throws when a column's levels are not among the features
+        columns = columns == null ? List.of() : List.copyOf(columns);
+        CategoricalEncoding.of(featureNames, columns); // throws when a column's features are not among the features
         int gateColumns = model.gate().inputs().width(featureNames.size(), model.experts().size(), model.labelNames().size());
         if (gateColumns != model.gate().scaler().columns()) {
             throw new IllegalArgumentException(featureNames.size() + " feature names for a gate reading "
@@ -85,7 +87,7 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         return of(config, model, data, CategoricalEncoding.none(data.featureNames()), testRows, seed, registry, configText);
     }
 
-    /** As above, for data whose categorical columns were encoded with {@code encoding}. */
+    /** As above, for data whose categorical and filled columns were encoded with {@code encoding}. */
     public static SaveRequest of(MoeConfig config, MixtureModel model, Dataset data, CategoricalEncoding encoding, int[] testRows,
                                  long seed, ProviderRegistry registry, String configText) {
         List<ExpertSource> experts = new ArrayList<>();
@@ -117,7 +119,7 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         Map<String, Object> routingParams = model.strategy().name().equals(config.routing().strategyOrDefault())
                 ? config.routing().params() : Map.of();
         return new SaveRequest(model, data.featureNames(), routingParams, experts, labelColumn, provenance, configText,
-                encoding.categorical());
+                encoding.encoded());
     }
 
     /** SHA-256 of a data set as the program saw it: names, then features (float32) and labels, little-endian. */

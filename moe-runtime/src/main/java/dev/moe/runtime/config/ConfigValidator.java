@@ -61,6 +61,33 @@ final class ConfigValidator {
                 }
             }
         }
+        List<String> fill = c.data().fill();
+        if (!fill.isEmpty()) {
+            if (!"csv".equals(c.data().source())) {
+                throw new MoeException(file + ": data.fill names columns of a csv file; data.source is " + c.data().source());
+            }
+            Set<String> seen = new HashSet<>();
+            for (String column : fill) {
+                if (column == null || column.isBlank()) {
+                    throw new MoeException(file + ": data.fill: every entry is a column name (or the word all); got an empty one");
+                }
+                if (!seen.add(column)) {
+                    throw new MoeException(file + ": data.fill names '" + column + "' twice");
+                }
+                if (c.data().ignore().contains(column)) {
+                    throw new MoeException(file + ": data.fill names '" + column + "', which data.ignore also names;"
+                            + " a column is either ignored or a feature");
+                }
+                if (categorical.contains(column) && !column.equals(MoeConfig.DataConfig.ALL)) {
+                    throw new MoeException(file + ": data.fill names '" + column + "', which data.categorical also names;"
+                            + " a categorical column's missing cells encode as none of its levels already");
+                }
+                if (column.equals(c.data().labelOrDefault())) {
+                    throw new MoeException(file + ": data.fill names '" + column + "', the label column; a row without its"
+                            + " label cannot be filled in");
+                }
+            }
+        }
         if (c.experts().isEmpty()) {
             throw new MoeException(file + ": experts: at least one expert is required");
         }

@@ -97,9 +97,12 @@ public record MoeConfig(
      * @param categorical columns of a CSV file read as text and one-hot encoded (one feature {@code col=level} per
      *               level seen in the rows a model is fitted on); {@code [all]}: every column but the label and
      *               {@code ignore}; empty when none
+     * @param fill   numeric columns of a CSV file whose missing cells take the median of the rows a model is fitted
+     *               on, each with a feature {@code col=missing} (1 where the cell was missing); {@code [all]}: every
+     *               numeric feature column; empty when none
      */
     public record DataConfig(String source, String path, String label, Integer rows, List<String> ignore,
-                             List<String> categorical) {
+                             List<String> categorical, List<String> fill) {
 
         /** The word of {@code categorical: [all]}. */
         public static final String ALL = "all";
@@ -108,14 +111,19 @@ public record MoeConfig(
             // not List.copyOf: a null entry (ignore: [~]) is the validator's one-line error, not a NullPointerException here
             ignore = ignore == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(ignore));
             categorical = categorical == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(categorical));
+            fill = fill == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(fill));
+        }
+
+        public DataConfig(String source, String path, String label, Integer rows, List<String> ignore, List<String> categorical) {
+            this(source, path, label, rows, ignore, categorical, null);
         }
 
         public DataConfig(String source, String path, String label, Integer rows, List<String> ignore) {
-            this(source, path, label, rows, ignore, null);
+            this(source, path, label, rows, ignore, null, null);
         }
 
         public DataConfig(String source, String path, String label, Integer rows) {
-            this(source, path, label, rows, null, null);
+            this(source, path, label, rows, null, null, null);
         }
 
         /** The label column's name ({@code label} unless set). */

@@ -51,7 +51,7 @@ public final class CsvSource implements DataSource {
         }
         Dataset data;
         try {
-            data = read(file, config.labelOrDefault(), config.ignore(), config.categorical());
+            data = read(file, config.labelOrDefault(), config.ignore(), config.categorical(), config.fill());
         } catch (NotANumber e) {
             // In a config's run, a text column is most often an id or a name, or categories: say how to use it.
             throw new MoeException(e.getMessage() + "; if '" + e.column() + "' is not a feature, add it to data.ignore in the config "
@@ -93,6 +93,18 @@ public final class CsvSource implements DataSource {
      *                    names every column but the label and the ignored ones
      */
     public static Dataset read(Path file, String labelColumn, List<String> ignore, List<String> categorical) {
+        return read(file, labelColumn, ignore, categorical, List.of());
+    }
+
+    /**
+     * As {@link #read(Path, String, List, List)}, with the {@code fill} columns' missing cells read as NaN
+     * ({@link Dataset#filled()}), to be filled once the rows a model is fitted on are known; text that is not a number
+     * is refused in them as in any numeric column.
+     *
+     * @param fill numeric columns with gaps; each must be in the header, and not the label, ignored or categorical;
+     *             {@code [all]} names every numeric feature column
+     */
+    public static Dataset read(Path file, String labelColumn, List<String> ignore, List<String> categorical, List<String> fill) {
         try (Rows reader = Rows.open(file)) {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
@@ -159,7 +171,31 @@ public final class CsvSource implements DataSource {
                 }
                 text.add(j);
             }
+            java.util.Set<Integer> gaps = new java.util.HashSet<>();
+            boolean fillEvery = fill.equals(List.of(MoeConfig.DataConfig.ALL)) && !columns.contains(MoeConfig.DataConfig.ALL);
+            if (fill.size() > 1 && fill.contains(MoeConfig.DataConfig.ALL) && !columns.contains(MoeConfig.DataConfig.ALL)) {
+                throw new MoeException("data.fill: 'all' stands alone (every numeric feature column); got it beside other"
+                        + " names, and " + file + " has no column 'all'");
+            }
+            if (fillEvery && every) {
+                throw new MoeException("data.fill: [all] with data.categorical: [all] leaves no numeric column to fill");
+            }
+            for (String name : fillEvery ? List.<String>of() : fill) {
+                int j = columns.indexOf(name);
+                if (j < 0) {
+                    throw new MoeException("data.fill names column '" + name + "', which " + file + " does not have"
+                            + NearestName.didYouMean(name, columns) + "; its columns: " + String.join(", ", columns));
+                }
+                if (j == labelIndex || ignored.contains(j) || every || text.contains(j)) {
+                    throw new MoeException("data.fill names '" + name + "', " + (j == labelIndex
+                            ? "the label column; a row without its label cannot be filled in"
+                            : ignored.contains(j) ? "which data.ignore also names" : "which data.categorical also names;"
+                            + " a categorical column's missing cells encode as none of its levels already"));
+                }
+                gaps.add(j);
+            }
             List<String> featureNames = new ArrayList<>();
+            List<String> filledNames = new ArrayList<>();
             List<String> textNames = new ArrayList<>();
             List<Integer> textPositions = new ArrayList<>();
             List<Integer> numeric = new ArrayList<>();
@@ -173,6 +209,9 @@ public final class CsvSource implements DataSource {
                     } else {
                         numeric.add(j);
                         featureNames.add(columns.get(j));
+                        if (fillEvery || gaps.contains(j)) {
+                            filledNames.add(columns.get(j));
+                        }
                     }
                 }
             }
@@ -180,7 +219,12 @@ public final class CsvSource implements DataSource {
             if (featureNames.isEmpty() && textNames.isEmpty() && !ignored.isEmpty()) {
                 throw new MoeException(file + ": no feature columns left besides the label and data.ignore");
             }
-            Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex, textColumns.stream().mapToInt(Integer::intValue).toArray());
+            boolean[] fillable = new boolean[featureColumns.length];
+            for (int k = 0; k < fillable.length; k++) {
+                fillable[k] = filledNames.contains(featureNames.get(k));
+            }
+            Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex, textColumns.stream().mapToInt(Integer::intValue).toArray(),
+                    fillable);
             if (all == null) {
                 throw new MoeException(file + ": no data rows after the header");
             }
@@ -200,7 +244,7 @@ public final class CsvSource implements DataSource {
             }
             TextColumns cells = textNames.isEmpty() ? null : new TextColumns(textNames,
                     textPositions.stream().mapToInt(Integer::intValue).toArray(), all.text());
-            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames, cells);
+            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames, cells, filledNames);
         }
     }
 
@@ -381,6 +425,16 @@ public final class CsvSource implements DataSource {
          * columns: any value, a missing one included, is the encoding's to judge).
          */
         public Block next(int maxRows, int[] featureColumns, int labelColumn, int[] textColumns) {
+            return next(maxRows, featureColumns, labelColumn, textColumns, null);
+        }
+
+        /**
+         * As {@link #next(int, int[], int, int[])}, with a missing cell (blank, NA, ?, ...) of a {@code fillable} feature
+         * read as NaN, for the encoding to fill; text that is not a number is refused there as anywhere.
+         *
+         * @param fillable for each of the {@code featureColumns}, whether its gaps are allowed; null: none is
+         */
+        public Block next(int maxRows, int[] featureColumns, int labelColumn, int[] textColumns, boolean[] fillable) {
             int f = featureColumns.length;
             int columns = header.size();
             // What each column of a row is: a feature's slot (>= 0), the label (-2), or ignored (-1).
@@ -440,7 +494,9 @@ public final class CsvSource implements DataSource {
                                         deferred = lineBreak(line, header.get(j));
                                     }
                                     try {
-                                        v = parse(parser.getText().strip(), file, line, header.get(j));
+                                        String cell = parser.getText().strip();
+                                        v = fillable != null && fillable[r] && dev.moe.api.MissingCells.isMissing(cell)
+                                                ? Float.NaN : parse(cell, file, line, header.get(j));
                                     } catch (MoeException e) {
                                         deferred = deferred == null ? e : deferred;
                                     }
@@ -639,7 +695,8 @@ public final class CsvSource implements DataSource {
 
     private static MoeException missing(Object cell, String where, String column) {
         return new MoeException(where + "column '" + column + "': a missing value ('" + cell + "'); every feature cell needs "
-                + "a number: fill in the missing values or drop those rows before the run");
+                + "a number: name the column in data.fill (a gap then takes the training rows' median), or fill in the"
+                + " missing values or drop those rows before the run");
     }
 
     /** Policy: missing (NaN) and infinite features are rejected; a mixture cannot score them meaningfully. */

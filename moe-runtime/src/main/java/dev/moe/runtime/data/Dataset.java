@@ -10,12 +10,19 @@ import java.util.Objects;
  * @param name a short description for reports (file name or generator)
  * @param text categorical columns still as text (their one-hot features are not in {@code features} yet; see
  *             {@link CategoricalEncoding}), or null when there are none
+ * @param filled numeric columns (among {@code featureNames}) whose missing cells are NaN in {@code features}, to be
+ *               filled once the rows a model is fitted on are known ({@code data.fill}); empty when none
  */
 public record Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames,
-                      TextColumns text) {
+                      TextColumns text, List<String> filled) {
 
     public Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames) {
-        this(name, features, labels, featureNames, labelNames, null);
+        this(name, features, labels, featureNames, labelNames, null, List.of());
+    }
+
+    public Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames,
+                   TextColumns text) {
+        this(name, features, labels, featureNames, labelNames, text, List.of());
     }
 
     public Dataset {
@@ -27,6 +34,10 @@ public record Dataset(String name, FloatMatrix features, int[] labels, List<Stri
         if (labels.length != features.rows() || featureNames.size() != features.columns()) {
             throw new IllegalArgumentException("inconsistent data set: " + features + ", " + labels.length
                     + " labels, " + featureNames.size() + " feature names");
+        }
+        filled = filled == null ? List.of() : List.copyOf(filled);
+        if (!featureNames.containsAll(filled)) {
+            throw new IllegalArgumentException("filled columns " + filled + " not all among the features " + featureNames);
         }
         if (text != null && text.names().isEmpty()) {
             text = null;
@@ -41,6 +52,14 @@ public record Dataset(String name, FloatMatrix features, int[] labels, List<Stri
         return text != null;
     }
 
+    /**
+     * Whether the rows need {@link CategoricalEncoding#fit} before a model reads them: categorical columns to encode,
+     * or numeric ones with gaps to fill.
+     */
+    public boolean needsEncoding() {
+        return text != null || !filled.isEmpty();
+    }
+
     public int rows() {
         return features.rows();
     }
@@ -51,6 +70,6 @@ public record Dataset(String name, FloatMatrix features, int[] labels, List<Stri
         for (int i = 0; i < rows.length; i++) {
             y[i] = labels[rows[i]];
         }
-        return new Dataset(name, features.selectRows(rows), y, featureNames, labelNames, text == null ? null : text.subset(rows));
+        return new Dataset(name, features.selectRows(rows), y, featureNames, labelNames, text == null ? null : text.subset(rows), filled);
     }
 }

@@ -193,8 +193,9 @@ public final class Experiment {
      */
     public TrainedRun train(Dataset data, SplitPlan plan, long seed, String prefix, ProgressListener progress) {
         CategoricalEncoding encoding = CategoricalEncoding.none(data.featureNames());
-        if (data.hasText()) {
-            // The levels come from the rows the model is fitted on; a test row's unseen level encodes as none of them.
+        if (data.needsEncoding()) {
+            // The levels and the medians come from the rows the model is fitted on; a test row's unseen level encodes as
+            // none of them, and a test row's value never moves a median.
             encoding = CategoricalEncoding.fit(data, union(plan.expertPool(), plan.gateRows()));
             CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
             data = encoding.encode(data, tally);

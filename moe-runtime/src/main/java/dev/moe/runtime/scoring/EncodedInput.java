@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * A saved mixture's input columns found in a CSV header and read a block at a time as the mixture's features: numeric
- * columns parsed, categorical ones one-hot encoded with the saved levels ({@link CategoricalEncoding}). Cells encoded
- * as none of the known levels are counted in {@link #tally()}. Not thread-safe: one reader's.
+ * columns parsed, categorical ones one-hot encoded with the saved levels, filled ones' gaps given the saved medians
+ * ({@link CategoricalEncoding}). Cells encoded as none of the known levels, and filled ones, are counted in
+ * {@link #tally()}. Not thread-safe: one reader's.
  */
 final class EncodedInput {
 
@@ -16,6 +17,7 @@ final class EncodedInput {
     private final CategoricalEncoding encoding;
     private final int[] numeric;
     private final int[] text;
+    private final boolean[] fillable;
     private final CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
 
     /**
@@ -27,6 +29,7 @@ final class EncodedInput {
         int[] columns = InputColumns.features(source, header, encoding.inputColumns());
         this.numeric = pick(columns, encoding.numericInputs());
         this.text = pick(columns, encoding.categoricalInputs());
+        this.fillable = encoding.fillableInputs();
     }
 
     private static int[] pick(int[] columns, int[] which) {
@@ -39,7 +42,7 @@ final class EncodedInput {
 
     /** The next block with the mixture's features, or null at the end. */
     CsvSource.Block next(CsvSource.Rows reader, int maxRows, int labelColumn) {
-        CsvSource.Block block = reader.next(maxRows, numeric, labelColumn, text);
+        CsvSource.Block block = reader.next(maxRows, numeric, labelColumn, text, fillable);
         if (block == null || encoding.isIdentity()) {
             return block;
         }
@@ -50,7 +53,7 @@ final class EncodedInput {
         return tally;
     }
 
-    /** Says on stderr (one line) how many categorical cells were none of the known levels, if any. */
+    /** Says on stderr (one line) how many categorical cells were none of the known levels, and how many were filled, if any. */
     void report(Object input) {
         if (!tally.isEmpty()) {
             LOG.warn("{}: {}", input, tally.summary());

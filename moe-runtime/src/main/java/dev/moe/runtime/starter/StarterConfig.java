@@ -11,21 +11,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A first config for a user's own CSV file ({@code moe init}): the label column, which columns are numeric features,
- * categories or to be left out (and why), and the public benchmark's five experts of different kinds with the gate
+ * A first config for a user's own CSV file ({@code moe init}): the label column, which columns are numeric features
+ * (with gaps to fill or without), categories or to be left out (and why), and the public benchmark's five experts of different kinds with the gate
  * and routing at their defaults, which is what the defaults were measured on.
  *
  * @param text     the YAML text, with comments that say why each column is where it is
  * @param label    the label column
  * @param labels   how many distinct labels it holds
- * @param numeric  the numeric feature columns
+ * @param numeric  the numeric feature columns, those with gaps included
+ * @param filled   of those, the ones with missing cells, written as {@code data.fill}
  * @param categorical the columns read as categories
  * @param ignored  the columns left out, each with its reason
  * @param rows     the file's rows
  * @param sampled  the rows per repeat written as {@code data.rows} (a sample of a large file), or 0 for all
  * @param warnings what the user should look at before running it (a label that looks like a measurement, ...)
  */
-public record StarterConfig(String text, String label, int labels, List<String> numeric, List<String> categorical,
+public record StarterConfig(String text, String label, int labels, List<String> numeric, List<String> filled, List<String> categorical,
                             Map<String, String> ignored, long rows, int sampled, List<String> warnings) {
 
     /**
@@ -36,7 +37,11 @@ public record StarterConfig(String text, String label, int labels, List<String> 
     static final int SAMPLE = 5_000;
     /** A text column with at least this many levels, nearly one per row, is an id or free text (as moe refuses it). */
     private static final int ID_LEVELS = 100;
-    /** A numeric column with gaps and at most this many whole-number values is read as codes of categories. */
+    /**
+     * A numeric column with gaps and at most this many whole-number values is read as codes of categories, not filled:
+     * soybean's 0, 1, 2 are categories, whose median would be a code that means something else, while one-hot loses
+     * little of a count with so few values (and a gap is "none of the levels", as the fill's indicator says it).
+     */
     static final int CODES = 20;
 
     /**
@@ -95,6 +100,7 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         }
 
         List<String> numeric = new ArrayList<>();
+        List<String> filled = new ArrayList<>();
         List<String> categorical = new ArrayList<>();
         List<String> codes = new ArrayList<>();
         java.util.LinkedHashMap<String, String> ignored = new java.util.LinkedHashMap<>();
@@ -112,8 +118,9 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     categorical.add(c.name());
                     codes.add(c.name());
                 } else if (c.missing() > 0) {
-                    why = c.missing() + " missing values: moe fills no gaps in a numeric column; fill them in (or drop"
-                            + " those rows), then take it out of ignore";
+                    // A measurement with gaps: each gap takes the training rows' median, and column=missing marks it.
+                    numeric.add(c.name());
+                    filled.add(c.name());
                 } else if (c.rowNumbers(rows)) {
                     why = String.format(Locale.ROOT, "the whole numbers %.0f to %.0f, each once: a row number, which would"
                             + " teach the experts the file's order", c.min(), c.max());
@@ -140,14 +147,14 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     .map(e -> "'" + e.getKey() + "': " + e.getValue()).toList()) + ")"));
         }
         int sampled = rows > SAMPLE_ABOVE ? SAMPLE : 0;
-        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, ignored, sampled, numeric.size());
+        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, filled, ignored, sampled, numeric.size());
         ConfigLoader.parse(text, configFile); // what moe init writes must read back as a config
-        return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(categorical),
+        return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(filled), List.copyOf(categorical),
                 java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings));
     }
 
     private static String yaml(CsvProfile profile, String label, CsvProfile.Column labelProfile, String dataPath,
-                               List<String> categorical, List<String> codes, Map<String, String> ignored, int sampled,
+                               List<String> categorical, List<String> codes, List<String> filled, Map<String, String> ignored, int sampled,
                                int numeric) {
         StringBuilder y = new StringBuilder();
         y.append("# A first moe config for ").append(comment(profile.file().getFileName().toString())).append(", written by `moe init`.\n# ")
@@ -174,6 +181,11 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                         .append(": whole numbers with missing cells, read as codes of categories\n");
             }
             y.append("  categorical: ").append(list(categorical)).append("\n");
+        }
+        if (!filled.isEmpty()) {
+            y.append("  # numbers with missing cells: a gap takes the median of the training rows, and a feature\n")
+                    .append("  # column=missing is 1 where the cell was missing\n")
+                    .append("  fill: ").append(list(filled)).append("\n");
         }
         if (!ignored.isEmpty()) {
             for (Map.Entry<String, String> e : ignored.entrySet()) {

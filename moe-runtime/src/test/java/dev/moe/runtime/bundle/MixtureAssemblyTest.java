@@ -33,7 +33,7 @@ class MixtureAssemblyTest {
                 List.of(expert("c", "centroid", new BundleManifest.PluginRef("centroid-plugin-1.0.jar", "centroid-plugin", "1.0", "BB22")),
                         expert("s", "smile", new BundleManifest.PluginRef("smile-plugin-2.0.jar", "smile-plugin", "2.0", "aa11")),
                         expert("n", "nameless", new BundleManifest.PluginRef("other.jar", null, null, "ee55"))),
-                null, Map.of(), List.of(folder, jar), null, null);
+                null, Map.of(), List.of(folder, jar), null, null, null);
         Path file = Path.of("m.moe");
         MoeException e = assertThrows(MoeException.class,
                 () -> new MixtureAssembly(ProviderRegistry.fromClassPath(), false).build(m, Map.of(), file));

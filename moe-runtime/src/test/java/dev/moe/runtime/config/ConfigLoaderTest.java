@@ -194,4 +194,26 @@ class ConfigLoaderTest {
         assertEquals("exp.yaml: data.categorical names columns of a csv file; data.source is synthetic-seed",
                 error("data: { source: synthetic-seed, categorical: [a] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
     }
+
+    @Test
+    void dataFillIsCheckedAgainstTheLabelDataIgnoreAndDataCategorical() {
+        MoeConfig c = ConfigLoader.parse("data: { source: csv, path: d.csv, fill: [insulin, triceps] }\n" + EXPERTS, FILE);
+        assertEquals(java.util.List.of("insulin", "triceps"), c.data().fill());
+        assertEquals(java.util.List.of(), ConfigLoader.parse("data: { source: csv, path: d.csv }\n" + EXPERTS, FILE).data().fill());
+        assertEquals("exp.yaml: line 1: data.fill names 'id', which data.ignore also names; a column is either ignored or a feature",
+                error("data: { source: csv, path: d.csv, ignore: [id], fill: [id] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.fill names 'code', which data.categorical also names; a categorical column's missing"
+                + " cells encode as none of its levels already",
+                error("data: { source: csv, path: d.csv, categorical: [code], fill: [code] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.fill names 'y', the label column; a row without its label cannot be filled in",
+                error("data: { source: csv, path: d.csv, label: y, fill: [y] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.fill names 'label', the label column; a row without its label cannot be filled in",
+                error("data: { source: csv, path: d.csv, fill: [label] }\n" + EXPERTS));
+        assertEquals("exp.yaml: line 1: data.fill names 'mass' twice",
+                error("data: { source: csv, path: d.csv, fill: [mass, mass] }\n" + EXPERTS));
+        assertEquals("exp.yaml: data.fill: every entry is a column name (or the word all); got an empty one",
+                error("data: { source: csv, path: d.csv, fill: [~] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+        assertEquals("exp.yaml: data.fill names columns of a csv file; data.source is synthetic-seed",
+                error("data: { source: synthetic-seed, fill: [a] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+    }
 }

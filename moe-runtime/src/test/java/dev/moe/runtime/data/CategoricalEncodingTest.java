@@ -172,4 +172,64 @@ class CategoricalEncodingTest {
         assertEquals("clash.csv: feature 'c=a' twice: a categorical column's level is named as another column is; rename that column",
                 e.getMessage());
     }
+
+    /** Rows 0-3 fit; row 4 (a test row, say) has a gap and a value far off; row 5 a value far off. */
+    private Dataset gaps() throws Exception {
+        Path file = Files.writeString(dir.resolve("g.csv"), """
+                x,colour,g,label
+                1,red,4,a
+                2,blue,,b
+                3,red,1,a
+                4,blue,10,b
+                5,red,NA,a
+                6,red,1000,b
+                """);
+        return CsvSource.read(file, "label", List.of(), List.of("colour"), List.of("g"));
+    }
+
+    @Test
+    void aFilledColumnIsItsValueOrTheFittingRowsMedianAndAnIndicatorInItsPlace() throws Exception {
+        Dataset raw = gaps();
+        CategoricalEncoding e = CategoricalEncoding.fit(raw, new int[] {0, 1, 2, 3});
+        // The median of 4, 1, 10 (row 1's gap skipped): row 5's 1000 never moves it.
+        assertEquals(List.of(CategoricalEncoding.Column.filled("g", 4)), e.filled());
+        assertEquals(List.of("x", "colour=blue", "colour=red", "g", "g=missing"), e.featureNames());
+        assertEquals(List.of("x", "colour", "g"), e.inputColumns());
+        assertEquals(4.0, CategoricalEncoding.fit(raw, new int[] {0, 1, 2, 3, 4}).filled().get(0).median());
+        // An even count: the mean of the two middle values (1, 4, 10, 1000 -> 7).
+        assertEquals(7.0, CategoricalEncoding.fit(raw, new int[] {0, 2, 3, 5}).filled().get(0).median());
+        CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
+        FloatMatrix x = e.encode(raw, tally).features();
+        assertArrayEquals(new float[] {1, 0, 1, 4, 0}, x.row(0));
+        assertArrayEquals(new float[] {2, 1, 0, 4, 1}, x.row(1));
+        assertArrayEquals(new float[] {4, 1, 0, 10, 0}, x.row(3));
+        assertArrayEquals(new float[] {5, 0, 1, 4, 1}, x.row(4));
+        assertArrayEquals(new float[] {6, 0, 1, 1000, 0}, x.row(5));
+        assertEquals(2, tally.filled("g"));
+        assertEquals("missing numeric cells filled with the training rows' median (column=missing set to 1): 'g' 2", tally.summary());
+        // A Spark row's typed cells fill the same way: null, NaN or a missing value's text.
+        for (Object gap : new Object[] {null, Double.NaN, "NA", " "}) {
+            float[] row = new float[5];
+            e.encodeRow(new Object[] {2.0, "blue", gap}, row, 0, "", tally);
+            assertArrayEquals(new float[] {2, 1, 0, 4, 1}, row, String.valueOf(gap));
+        }
+        float[] row = new float[5];
+        e.encodeRow(new Object[] {2.0, "blue", "7.5"}, row, 0, "", tally);
+        assertArrayEquals(new float[] {2, 1, 0, 7.5f, 0}, row);
+        assertEquals("part 1: column 'g': not a number: 'tall'", assertThrows(MoeException.class,
+                () -> e.encodeRow(new Object[] {2.0, "blue", "tall"}, new float[5], 0, "part 1: ", new CategoricalEncoding.Tally())).getMessage());
+        // What a bundle records gives the same encoding back.
+        assertEquals(e, CategoricalEncoding.of(e.featureNames(), e.encoded()));
+        assertEquals("filled column 'h': its features ('h', 'h=missing') are not among the features", assertThrows(
+                IllegalArgumentException.class, () -> CategoricalEncoding.of(List.of("x"), List.of(CategoricalEncoding.Column.filled("h", 1))))
+                .getMessage());
+    }
+
+    @Test
+    void anIndicatorNamedAsAnotherColumnIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("clash.csv"), "g,g=missing,label\n1,2,a\n,3,b\n");
+        Dataset raw = CsvSource.read(file, "label", List.of(), List.of(), List.of("g"));
+        MoeException e = assertThrows(MoeException.class, () -> CategoricalEncoding.fit(raw, new int[] {0, 1}));
+        assertTrue(e.getMessage().startsWith("clash.csv: feature 'g=missing' twice"), e.getMessage());
+    }
 }

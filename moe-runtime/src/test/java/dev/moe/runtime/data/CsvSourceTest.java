@@ -43,8 +43,8 @@ class CsvSourceTest {
         assertEquals(text + ": line 2, column 'b': not a number: 'two'",
                 assertThrows(MoeException.class, () -> CsvSource.read(text, "label")).getMessage());
         Path nan = write("nan.csv", "a,b,label\n1,NaN,x\n");
-        assertEquals(nan + ": line 2, column 'b': a missing value ('NaN'); every feature cell needs a number: fill in the missing "
-                + "values or drop those rows before the run",
+        assertEquals(nan + ": line 2, column 'b': a missing value ('NaN'); every feature cell needs a number: name the column in"
+                + " data.fill (a gap then takes the training rows' median), or fill in the missing values or drop those rows before the run",
                 assertThrows(MoeException.class, () -> CsvSource.read(nan, "label")).getMessage());
         Path empty = write("empty.csv", "");
         assertEquals(empty + ": the file is empty (expected a header row)",
@@ -140,8 +140,8 @@ class CsvSourceTest {
         dev.moe.runtime.config.MoeConfig.DataConfig data = new dev.moe.runtime.config.MoeConfig.DataConfig("csv", "gaps.csv", null, null,
                 List.of());
         MoeException e = assertThrows(MoeException.class, () -> new CsvSource().load(data, dir, 1));
-        assertEquals(file + ": line 3, column 'b': a missing value (''); every feature cell needs a number: fill in the missing "
-                + "values or drop those rows before the run", e.getMessage());
+        assertEquals(file + ": line 3, column 'b': a missing value (''); every feature cell needs a number: name the column in"
+                + " data.fill (a gap then takes the training rows' median), or fill in the missing values or drop those rows before the run", e.getMessage());
         for (String gap : List.of("NA", "?", "NaN", "n/a")) {
             Path one = write("gap.csv", "a,b,label\n1,2,x\n3," + gap + ",y\n");
             MoeException each = assertThrows(MoeException.class, () -> CsvSource.read(one, "label"));
@@ -150,6 +150,37 @@ class CsvSourceTest {
         // Text that is not a gap keeps its own message.
         Path text = write("text.csv", "a,b,label\n1,2,x\n3,tall,y\n");
         assertTrue(assertThrows(MoeException.class, () -> CsvSource.read(text, "label")).getMessage().contains("not a number: 'tall'"));
+    }
+
+    @Test
+    void aFilledColumnReadsItsGapsAsNaNAndStillRefusesText() throws Exception {
+        Path file = write("gaps.csv", "a,b,colour,label,c\n1,2,red,x,7\n3, ,blue,y,8\n4,NA,red,x,9\n5,?,red,y,1\n6,NaN,blue,x,2\n");
+        Dataset d = CsvSource.read(file, "label", List.of(), List.of("colour"), List.of("b"));
+        assertEquals(List.of("a", "b", "c"), d.featureNames());
+        assertEquals(List.of("b"), d.filled());
+        assertArrayEquals(new float[] {2, Float.NaN, Float.NaN, Float.NaN, Float.NaN}, d.features().selectColumns(new int[] {1}).values());
+        assertTrue(d.needsEncoding());
+        assertEquals(List.of("b"), d.subset(new int[] {1, 0}).filled());
+        // [all]: every numeric feature column, never a categorical one
+        assertEquals(List.of("a", "b", "c"), CsvSource.read(file, "label", List.of(), List.of("colour"), List.of("all")).filled());
+        // A gap in a column not filled is refused as before; text in a filled column too, with its line.
+        assertTrue(assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of(), List.of("colour"), List.of("c")))
+                .getMessage().startsWith(file + ": line 3, column 'b': a missing value ('')"));
+        Path text = write("text.csv", "a,b,label\n1,2,x\n3,,y\n4,tall,x\n");
+        assertEquals(text + ": line 4, column 'b': not a number: 'tall'",
+                assertThrows(MoeException.class, () -> CsvSource.read(text, "label", List.of(), List.of(), List.of("b"))).getMessage());
+
+        assertEquals("data.fill names column 'bb', which " + file + " does not have (did you mean 'b'?); its columns: a, b, colour, label, c",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of(), List.of(), List.of("bb"))).getMessage());
+        assertEquals("data.fill names 'label', the label column; a row without its label cannot be filled in",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of(), List.of(), List.of("label"))).getMessage());
+        assertEquals("data.fill names 'a', which data.ignore also names",
+                assertThrows(MoeException.class, () -> CsvSource.read(file, "label", List.of("a"), List.of(), List.of("a"))).getMessage());
+        assertEquals("data.fill names 'colour', which data.categorical also names; a categorical column's missing cells encode as"
+                + " none of its levels already", assertThrows(MoeException.class,
+                () -> CsvSource.read(file, "label", List.of(), List.of("colour"), List.of("colour"))).getMessage());
+        assertEquals("data.fill: [all] with data.categorical: [all] leaves no numeric column to fill", assertThrows(MoeException.class,
+                () -> CsvSource.read(file, "label", List.of(), List.of("all"), List.of("all"))).getMessage());
     }
 
     /** The label may be any column, the first too; blank lines before the header are skipped as any other. */

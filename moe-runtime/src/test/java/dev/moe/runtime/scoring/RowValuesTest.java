@@ -21,8 +21,8 @@ class RowValuesTest {
         assertEquals(7f, dev.moe.runtime.data.CsvSource.feature(7L, "part 3: ", "a"));
         assertEquals(-1.25f, dev.moe.runtime.data.CsvSource.feature(" -1.25 ", "part 3: ", "a"));
         assertEquals("part 3: column 'a': missing value", refusal(() -> dev.moe.runtime.data.CsvSource.feature(null, "part 3: ", "a")));
-        assertEquals("part 3: column 'a': a missing value ('NaN'); every feature cell needs a number: fill in the missing values or "
-                + "drop those rows before the run", refusal(() -> dev.moe.runtime.data.CsvSource.feature(Double.NaN, "part 3: ", "a")));
+        assertEquals("part 3: column 'a': a missing value ('NaN'); every feature cell needs a number: name the column in data.fill"
+                + " (a gap then takes the training rows' median), or fill in the missing values or drop those rows before the run", refusal(() -> dev.moe.runtime.data.CsvSource.feature(Double.NaN, "part 3: ", "a")));
         assertEquals("part 3: column 'a': Infinity is not a finite number",
                 refusal(() -> dev.moe.runtime.data.CsvSource.feature(Double.POSITIVE_INFINITY, "part 3: ", "a")));
         assertEquals("part 3: column 'a': 1.0E300 is not a finite number", refusal(() -> dev.moe.runtime.data.CsvSource.feature(1e300, "part 3: ", "a")));

@@ -22,8 +22,8 @@ class StarterConfigTest {
     Path dir;
 
     /**
-     * 150 rows: a shuffled row number, a measurement, a colour, codes with gaps, a measurement with gaps, a unique
-     * name, a constant, and the label.
+     * 150 rows: a shuffled row number, a measurement, a colour, codes with gaps, a measurement with gaps (filled), a
+     * unique name, a constant, and the label.
      */
     private Path mixedColumns() throws Exception {
         List<Integer> ids = new ArrayList<>();
@@ -53,21 +53,24 @@ class StarterConfigTest {
         assertEquals("label", s.label());
         assertEquals(2, s.labels());
         assertEquals(150, s.rows());
-        assertEquals(List.of("height"), s.numeric());
+        assertEquals(List.of("height", "income"), s.numeric());
+        assertEquals(List.of("income"), s.filled());
         assertEquals(List.of("colour", "code"), s.categorical());
-        assertEquals(List.of("id", "income", "name", "const"), List.copyOf(s.ignored().keySet()));
+        assertEquals(List.of("id", "name", "const"), List.copyOf(s.ignored().keySet()));
         assertTrue(s.ignored().get("id").contains("row number"), s.ignored().get("id"));
-        assertTrue(s.ignored().get("income").startsWith("17 missing values"), s.ignored().get("income"));
         assertTrue(s.ignored().get("name").contains("150 distinct values"), s.ignored().get("name"));
         assertTrue(s.ignored().get("const").contains("same value"), s.ignored().get("const"));
         MoeConfig config = readBack(s);
         assertEquals("people.csv", config.data().path());
         assertEquals("label", config.data().label());
         assertEquals(List.of("colour", "code"), config.data().categorical());
-        assertEquals(List.of("id", "income", "name", "const"), config.data().ignore());
+        assertEquals(List.of("income"), config.data().fill());
+        assertEquals(List.of("id", "name", "const"), config.data().ignore());
         assertEquals(null, config.data().rows());
         assertEquals(List.of("logistic", "cart", "knn", "xgboost", "mlp"), config.experts().stream().map(MoeConfig.ExpertConfig::id).toList());
         assertTrue(s.text().contains("# 'id': the whole numbers 1 to 150, each once"), s.text());
+        // income's gaps are filled; code's whole numbers with gaps stay codes of categories
+        assertTrue(s.text().contains("  # column=missing is 1 where the cell was missing\n  fill: [income]\n"), s.text());
         assertTrue(s.warnings().isEmpty(), s.warnings().toString());
     }
 

@@ -1,0 +1,79 @@
+package dev.moe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code moe evaluate}, {@code train}, {@code inspect} and {@code predict} on data with a filled numeric column. */
+class FilledCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFilledColumnIsCountedOnceSavedWithItsMedianAndShown() throws Exception {
+        StringBuilder csv = new StringBuilder("x,g,label\n");
+        for (int r = 0; r < 90; r++) {
+            float x = ((r * 37) % 90) / 45f - 1;
+            csv.append(x).append(',').append(r % 6 == 0 ? "NA" : String.valueOf(r % 10)).append(',')
+                    .append(x > 0 || r % 6 == 0 ? "yes" : "no").append('\n');
+        }
+        Path data = Files.writeString(dir.resolve("gaps.csv"), csv);
+        Path config = Files.writeString(dir.resolve("gaps.yaml"), """
+                seed: 2
+                data: { source: csv, path: gaps.csv, fill: [g] }
+                split: { experts: 0.4, gate: 0.4, test: 0.2 }
+                experts:
+                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 20, learning-rate: 0.05 } }
+                  - { id: b, provider: tribuo, params: { algorithm: cart, max-depth: 3, probabilities: scores } }
+                gate: { choose: gate, epochs: 20 }
+                """);
+        // The gaps are the same in every repeat: said once (stderr of a real process: the log goes there).
+        SafetyTest.Process evaluated = SafetyTest.process(null, List.of(), "evaluate", config.toString(), "--repeat", "3", "-q");
+        assertEquals(0, evaluated.status(), evaluated.err());
+        assertEquals(1, evaluated.err().lines().filter(l -> l.contains("missing numeric cells filled")).count(), evaluated.err());
+        assertTrue(evaluated.err().contains("repeat 1/3: gaps.csv: missing numeric cells filled with the training rows' median"
+                + " (column=missing set to 1): 'g' 15"), evaluated.err());
+
+        Path model = dir.resolve("gaps.moe");
+        MainTest.Result trained = MainTest.moe("train", config.toString(), "-o", model.toString(), "-q");
+        assertEquals(0, trained.status(), trained.err());
+
+        MainTest.Result text = MainTest.moe("inspect", model.toString());
+        assertEquals(0, text.status(), text.err());
+        List<String> lines = text.out().lines().toList();
+        assertTrue(lines.contains("Features          3: x, g, g=missing"), text.out());
+        assertTrue(text.out().contains("format version 4;"), text.out());
+        int at = lines.indexOf("Filled            1 numeric column, a missing cell takes the median below (and its column=missing feature 1)");
+        assertTrue(at > 0, text.out());
+        // train fits on the rows outside its test set; the median of those rows' g is checked by FilledColumnsTest.
+        assertTrue(lines.get(at + 1).matches("  g: median \\d(\\.5)?"), lines.get(at + 1));
+        Path json = dir.resolve("inspect.json");
+        assertEquals(0, MainTest.moe("inspect", model.toString(), "--json", json.toString()).status());
+        JsonNode fill = new ObjectMapper().readTree(json.toFile()).get("fill");
+        assertEquals(1, fill.size());
+        assertEquals("g", fill.get(0).get("column").asText());
+        assertEquals(lines.get(at + 1), "  g: median " + (fill.get(0).get("median").asDouble() % 1 == 0
+                ? String.valueOf(fill.get(0).get("median").asLong()) : fill.get(0).get("median").asText()));
+
+        Path out = dir.resolve("p.csv");
+        SafetyTest.Process predicted = SafetyTest.process(null, List.of(), "predict", "-m", model.toString(), "--input", data.toString(),
+                "-o", out.toString());
+        assertEquals(0, predicted.status(), predicted.err());
+        assertEquals(91, Files.readAllLines(out).size());
+        assertTrue(predicted.err().contains("missing numeric cells filled with the training rows' median (column=missing set to 1): 'g' 15"),
+                predicted.err());
+        Path lacking = Files.writeString(dir.resolve("lacking.csv"), "x,label\n0.5,yes\n");
+        MainTest.Result refused = MainTest.moe("predict", "-m", model.toString(), "--input", lacking.toString(), "-o", out.toString(),
+                "--overwrite");
+        assertEquals(2, refused.status(), refused.err());
+        assertTrue(refused.err().startsWith("moe: " + lacking + ": no column 'g' in the header"), refused.err());
+    }
+}

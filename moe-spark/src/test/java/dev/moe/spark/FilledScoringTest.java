@@ -1,0 +1,132 @@
+package dev.moe.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.BundleWriter;
+import dev.moe.runtime.bundle.SavedMixture;
+import dev.moe.runtime.config.ConfigLoader;
+import dev.moe.runtime.config.MoeConfig;
+import dev.moe.runtime.experiment.Experiment;
+import dev.moe.runtime.experiment.MoeModule;
+import dev.moe.runtime.experiment.ProgressListener;
+import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.scoring.CsvEvaluation;
+import dev.moe.runtime.scoring.CsvPredictions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A mixture that fills a numeric column's gaps scores on Spark (the engine and the ML stage) as {@code moe predict} does. */
+class FilledScoringTest {
+
+    static final int ROWS = 240;
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Path model;
+    static Path csv;
+    static List<String> expected;
+    static SavedMixture single;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        StringBuilder rows = new StringBuilder("id,x,g,label\n");
+        String[] gaps = {"", "NA", "?"};
+        for (int r = 0; r < ROWS; r++) {
+            float x = ((r * 37) % 100) / 50f - 1;
+            boolean gap = r % 7 == 2;
+            String label = gap ? "a" : x > 0.3f ? "b" : "c";
+            rows.append(r).append(',').append(x).append(',').append(gap ? gaps[r % 3] : String.valueOf((r * 11) % 13 + 0.5))
+                    .append(',').append(label).append('\n');
+        }
+        csv = Files.writeString(dir.resolve("gaps.csv"), rows);
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeConfig config = ConfigLoader.parse("""
+                seed: 4
+                data: { source: csv, path: gaps.csv, ignore: [id], fill: [g] }
+                split: { experts: 0.4, gate: 0.3, test: 0.3 }
+                experts:
+                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
+                  - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
+                gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
+                """, dir.resolve("gaps.yaml"));
+        Experiment.TrainedRun run = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
+                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        model = dir.resolve("gaps.moe");
+        new BundleWriter(registry).write(run.saveRequest(config, registry, null), model);
+        single = new BundleReader(registry).read(model);
+        assertEquals(List.of("x", "g", "g=missing"), single.featureNames());
+        Path out = dir.resolve("single.csv");
+        assertEquals(ROWS, CsvPredictions.write(single, csv, out));
+        expected = Files.readAllLines(out);
+        spark = SparkFixtures.localSpark("FilledScoringTest");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void theEngineFillsAsMoePredictAndEvaluateDo() throws Exception {
+        SparkMixture mixture = SparkMixture.load(spark, model);
+        Path out = dir.resolve("spark");
+        SparkMixture.writeCsv(mixture.predict(SparkMixture.read(spark, csv.toString()), null), out.toString());
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
+                List<String> partLines = Files.readAllLines(part);
+                lines.addAll(lines.isEmpty() ? partLines : partLines.subList(1, partLines.size()));
+            }
+        }
+        SparkFixtures.assertSamePredictions(expected, lines);
+        SparkEvaluation evaluated = mixture.evaluate(SparkMixture.read(spark, csv.toString()));
+        assertEquals(CsvEvaluation.evaluate(single, csv).accuracy(), evaluated.accuracy());
+        Exception missing = assertThrows(MoeException.class, () -> mixture.predict(SparkMixture.read(spark, csv.toString()).drop("g")));
+        assertTrue(missing.getMessage().contains("no column 'g'"), missing.getMessage());
+    }
+
+    @Test
+    void theMlStageFillsTextAndTypedGapsAsMoePredictDoes() {
+        MixtureTransformer stage = MixtureTransformer.fromBundle(model);
+        assertEquals(List.of("x", "g"), stage.inputColumns());
+        Dataset<Row> raw = spark.read().option("header", "true").csv(csv.toString());
+        assertEquals(1, raw.javaRDD().getNumPartitions());
+        // Every cell as text (a blank is null), and g cast to double (NA and ? become null): both as moe predict, to the bit.
+        for (Dataset<Row> input : List.of(raw, raw.withColumn("g", functions.col("g").cast("double")))) {
+            List<Row> scored = new Pipeline().setStages(new PipelineStage[] {stage}).fit(input).transform(input)
+                    .select("id", "prediction", "probability").collectAsList();
+            assertEquals(ROWS, scored.size());
+            for (Row row : scored) {
+                int id = Integer.parseInt(row.getString(0));
+                String[] want = expected.get(id + 1).split(",");
+                assertEquals(want[0], row.getString(1), "row " + id);
+                double[] p = ((Vector) row.get(2)).toArray();
+                for (int j = 0; j < p.length; j++) {
+                    assertEquals(Float.parseFloat(want[2 + j]), (float) p[j], "row " + id);
+                }
+            }
+        }
+    }
+}
