@@ -5,7 +5,8 @@ repeat) train scikit-learn's counterparts of the config's experts, its soft vote
 stacking (StackingClassifier, a LogisticRegression on the experts' cross-validated probabilities, with as many folds
 as moe's cross-fitting); each is scored on the repeat's test rows, and moe's mixture's accuracy on the same rows
 comes from its JSON report (REPORTS/NAME.json, bench/benchmark.sh's). Prints one markdown table: mean accuracy over
-the repeats and moe's paired difference with each, mean ± standard error over the repeats.
+the repeats and moe's paired difference with each, mean ± standard error over the repeats; every repeat's figures go
+to ROWS/NAME/peers.json.
 
 usage: /usr/bin/python3 bench/peers.py ROWS REPORTS NAME...   (Debian's scikit-learn 1.2, xgboost 1.7)
 """
@@ -197,6 +198,9 @@ def main():
         t["stacking"].append(mean["stacking"])
         t["best"].append(mean[best])
         print(f"peers: {name} done in {seconds:.0f} s (scikit-learn; moe {moe_seconds} s)", file=sys.stderr)
+        # Every repeat's accuracies beside the rows, so that other figures can be made without training again.
+        json.dump({"moe": moe, "scikit-learn": per, "seconds": seconds},
+                  open(os.path.join(rows_dir, name, "peers.json"), "w"), indent=1)
     print("| config | moe | sklearn soft vote | sklearn stacking | sklearn best expert | moe − soft vote "
           "| moe − stacking | moe − best expert | moe s | sklearn s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
