@@ -39,53 +39,20 @@ final class ConfigValidator {
             }
         }
         List<String> categorical = c.data().categorical();
-        if (!categorical.isEmpty()) {
-            if (!"csv".equals(c.data().source())) {
-                throw new MoeException(file + ": data.categorical names columns of a csv file; data.source is " + c.data().source());
-            }
-            Set<String> seen = new HashSet<>();
-            for (String column : categorical) {
-                if (column == null || column.isBlank()) {
-                    throw new MoeException(file + ": data.categorical: every entry is a column name (or the word all); got an empty one");
-                }
-                if (!seen.add(column)) {
-                    throw new MoeException(file + ": data.categorical names '" + column + "' twice");
-                }
-                if (c.data().ignore().contains(column)) {
-                    throw new MoeException(file + ": data.categorical names '" + column + "', which data.ignore also names;"
-                            + " a column is either ignored or a feature");
-                }
-                if (column.equals(c.data().labelOrDefault())) {
-                    throw new MoeException(file + ": data.categorical names '" + column + "', the label column; labels are"
-                            + " read as text already");
-                }
+        for (String column : columnList(file, c, "data.categorical", categorical)) {
+            if (column.equals(c.data().labelOrDefault())) {
+                throw new MoeException(file + ": data.categorical names '" + column + "', the label column; labels are"
+                        + " read as text already");
             }
         }
-        List<String> fill = c.data().fill();
-        if (!fill.isEmpty()) {
-            if (!"csv".equals(c.data().source())) {
-                throw new MoeException(file + ": data.fill names columns of a csv file; data.source is " + c.data().source());
+        for (String column : columnList(file, c, "data.fill", c.data().fill())) {
+            if (categorical.contains(column) && !column.equals(MoeConfig.DataConfig.ALL)) {
+                throw new MoeException(file + ": data.fill names '" + column + "', which data.categorical also names;"
+                        + " a categorical column's missing cells encode as none of its levels already");
             }
-            Set<String> seen = new HashSet<>();
-            for (String column : fill) {
-                if (column == null || column.isBlank()) {
-                    throw new MoeException(file + ": data.fill: every entry is a column name (or the word all); got an empty one");
-                }
-                if (!seen.add(column)) {
-                    throw new MoeException(file + ": data.fill names '" + column + "' twice");
-                }
-                if (c.data().ignore().contains(column)) {
-                    throw new MoeException(file + ": data.fill names '" + column + "', which data.ignore also names;"
-                            + " a column is either ignored or a feature");
-                }
-                if (categorical.contains(column) && !column.equals(MoeConfig.DataConfig.ALL)) {
-                    throw new MoeException(file + ": data.fill names '" + column + "', which data.categorical also names;"
-                            + " a categorical column's missing cells encode as none of its levels already");
-                }
-                if (column.equals(c.data().labelOrDefault())) {
-                    throw new MoeException(file + ": data.fill names '" + column + "', the label column; a row without its"
-                            + " label cannot be filled in");
-                }
+            if (column.equals(c.data().labelOrDefault())) {
+                throw new MoeException(file + ": data.fill names '" + column + "', the label column; a row without its"
+                        + " label cannot be filled in");
             }
         }
         if (c.experts().isEmpty()) {
@@ -306,5 +273,29 @@ final class ConfigValidator {
         if (value != null && !(value.doubleValue() > 0)) {
             throw new MoeException(file + ": " + key + " must be positive, got " + value);
         }
+    }
+
+    /**
+     * The checks {@code data.categorical} and {@code data.fill} share: a csv source, names that are neither empty, given
+     * twice nor ignored. Returns the list for the key's own checks.
+     */
+    private static List<String> columnList(String file, MoeConfig c, String key, List<String> columns) {
+        if (!columns.isEmpty() && !"csv".equals(c.data().source())) {
+            throw new MoeException(file + ": " + key + " names columns of a csv file; data.source is " + c.data().source());
+        }
+        Set<String> seen = new HashSet<>();
+        for (String column : columns) {
+            if (column == null || column.isBlank()) {
+                throw new MoeException(file + ": " + key + ": every entry is a column name (or the word all); got an empty one");
+            }
+            if (!seen.add(column)) {
+                throw new MoeException(file + ": " + key + " names '" + column + "' twice");
+            }
+            if (c.data().ignore().contains(column)) {
+                throw new MoeException(file + ": " + key + " names '" + column + "', which data.ignore also names;"
+                        + " a column is either ignored or a feature");
+            }
+        }
+        return columns;
     }
 }
