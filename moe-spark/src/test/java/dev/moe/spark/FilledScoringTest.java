@@ -4,24 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.BundleReader;
-import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.config.ConfigLoader;
-import dev.moe.runtime.config.MoeConfig;
-import dev.moe.runtime.experiment.Experiment;
-import dev.moe.runtime.experiment.MoeModule;
-import dev.moe.runtime.experiment.ProgressListener;
-import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.scoring.CsvPredictions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.linalg.Vector;
@@ -59,21 +48,8 @@ class FilledScoringTest {
                     .append(',').append(label).append('\n');
         }
         csv = Files.writeString(dir.resolve("gaps.csv"), rows);
-        ProviderRegistry registry = ProviderRegistry.fromClassPath();
-        MoeConfig config = ConfigLoader.parse("""
-                seed: 4
-                data: { source: csv, path: gaps.csv, ignore: [id], fill: [g] }
-                split: { experts: 0.4, gate: 0.3, test: 0.3 }
-                experts:
-                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
-                  - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
-                gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
-                """, dir.resolve("gaps.yaml"));
-        Experiment.TrainedRun run = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
-                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
         model = dir.resolve("gaps.moe");
-        new BundleWriter(registry).write(run.saveRequest(config, registry, null), model);
-        single = new BundleReader(registry).read(model);
+        single = SparkFixtures.twoExpertBundle(csv, "ignore: [id], fill: [g]", model);
         assertEquals(List.of("x", "g", "g=missing"), single.featureNames());
         Path out = dir.resolve("single.csv");
         assertEquals(ROWS, CsvPredictions.write(single, csv, out));
@@ -93,14 +69,7 @@ class FilledScoringTest {
         SparkMixture mixture = SparkMixture.load(spark, model);
         Path out = dir.resolve("spark");
         SparkMixture.writeCsv(mixture.predict(SparkMixture.read(spark, csv.toString()), null), out.toString());
-        List<String> lines = new ArrayList<>();
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList()) {
-                List<String> partLines = Files.readAllLines(part);
-                lines.addAll(lines.isEmpty() ? partLines : partLines.subList(1, partLines.size()));
-            }
-        }
-        SparkFixtures.assertSamePredictions(expected, lines);
+        SparkFixtures.assertSamePredictions(expected, SparkFixtures.partLines(out));
         SparkEvaluation evaluated = mixture.evaluate(SparkMixture.read(spark, csv.toString()));
         assertEquals(CsvEvaluation.evaluate(single, csv).accuracy(), evaluated.accuracy());
         Exception missing = assertThrows(MoeException.class, () -> mixture.predict(SparkMixture.read(spark, csv.toString()).drop("g")));

@@ -8,8 +8,10 @@ import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
+import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SaveRequest;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.Dataset;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -79,6 +82,41 @@ final class SparkFixtures {
                         + x.get(r, 0) + "," + x.get(r, 2) + "\n");
             }
         }
+    }
+
+    /**
+     * A mixture of two small nd4j-mlp experts trained on {@code csv} (its `data:` line given: which columns are ignored,
+     * categorical or filled) and saved to {@code model}; the saved mixture as it reads back.
+     */
+    static SavedMixture twoExpertBundle(Path csv, String data, Path model) {
+        ProviderRegistry registry = ProviderRegistry.fromClassPath();
+        MoeConfig config = ConfigLoader.parse("""
+                seed: 4
+                data: { source: csv, path: %s, %s }
+                split: { experts: 0.4, gate: 0.3, test: 0.3 }
+                experts:
+                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
+                  - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
+                gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
+                """.formatted(csv.getFileName(), data), csv.resolveSibling("bundle.yaml"));
+        Experiment.TrainedRun run = Guice.createInjector(new MoeModule(config, registry)).getInstance(Experiment.class)
+                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
+        new BundleWriter(registry).write(run.saveRequest(config, registry, null), model);
+        return new BundleReader(registry).read(model);
+    }
+
+    /** The lines of a folder of Spark's CSV part files, in order, with the header once: {@code moe predict}'s file. */
+    static List<String> partLines(Path folder) throws java.io.IOException {
+        List<String> all = new java.util.ArrayList<>();
+        List<Path> parts;
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            parts = files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
+        }
+        for (Path part : parts) {
+            List<String> lines = Files.readAllLines(part, StandardCharsets.UTF_8);
+            all.addAll(all.isEmpty() ? lines : lines.subList(1, lines.size()));
+        }
+        return all;
     }
 
     static SparkSession localSpark(String app) {

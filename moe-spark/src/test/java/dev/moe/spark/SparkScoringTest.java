@@ -280,16 +280,7 @@ class SparkScoringTest {
     }
 
     private static List<String> lines(Path folder) throws IOException {
-        List<String> all = new ArrayList<>();
-        List<Path> parts;
-        try (Stream<Path> files = Files.list(folder)) {
-            parts = files.filter(p -> p.getFileName().toString().startsWith("part-")).sorted().toList();
-        }
-        for (Path part : parts) {
-            List<String> lines = Files.readAllLines(part, StandardCharsets.UTF_8);
-            all.addAll(all.isEmpty() ? lines : lines.subList(1, lines.size()));
-        }
-        return all;
+        return SparkFixtures.partLines(folder);
     }
 
     private record Run(int status, String out, String err) { }
