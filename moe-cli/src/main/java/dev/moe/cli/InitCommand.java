@@ -3,6 +3,7 @@ package dev.moe.cli;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.io.OutputTarget;
+import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.starter.CsvProfile;
 import dev.moe.runtime.starter.StarterConfig;
 import java.io.File;
@@ -64,40 +65,52 @@ final class InitCommand implements Callable<Integer> {
                 claim.written();
             }
             PrintWriter say = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
-            summary(say, starter, toStdout ? null : target);
+            say.print(summary(starter, toStdout ? null : target,
+                    toStdout ? ConsoleProgress.stderrColumns() : ConsoleProgress.stdoutColumns()));
             say.flush();
         }
         return 0;
     }
 
-    private static void summary(PrintWriter say, StarterConfig s, Path written) {
-        say.printf(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s; %d numeric feature%s%s, %d categorical, %d left out%n",
-                written == null ? "config written" : "wrote " + written, s.label(), s.labels(), s.rows(),
-                s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : "",
-                s.numeric().size(), s.numeric().size() == 1 ? "" : "s",
+    /**
+     * What was decided, each line wrapped between words at the terminal's width ({@code columns}), as the report's
+     * sentences are: at 80 columns the one long line had broken mid-word.
+     */
+    static String summary(StarterConfig s, Path written, int columns) {
+        StringBuilder out = new StringBuilder();
+        line(out, String.format(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s", written == null ? "config written" : "wrote " + written,
+                s.label(), s.labels(), s.rows(), s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : ""), columns);
+        line(out, String.format(Locale.ROOT, "  features: %d numeric%s, %d categorical, %d left out", s.numeric().size(),
                 s.filled().isEmpty() ? "" : " (" + s.filled().size() + " with missing cells, filled: data.fill)",
-                s.categorical().size(), s.ignored().size());
+                s.categorical().size(), s.ignored().size()), columns);
         if (!s.categorical().isEmpty()) {
-            // As many names as fit a 100-column line, then how many more: the config lists them all.
-            StringBuilder line = new StringBuilder("  categorical: ");
+            // As many names as fit one line, then how many more: the config lists them all.
+            int width = Math.max(40, Math.min(100, columns));
+            StringBuilder names = new StringBuilder("  categorical: ");
             int shown = 0;
             for (String name : s.categorical()) {
-                if (shown > 0 && line.length() + name.length() + 2 + " and 999 more".length() > 100) {
+                if (shown > 0 && names.length() + name.length() + 2 + " and 999 more".length() > width) {
                     break;
                 }
-                line.append(shown++ > 0 ? ", " : "").append(name);
+                names.append(shown++ > 0 ? ", " : "").append(name);
             }
-            say.println(line + (shown < s.categorical().size() ? " and " + (s.categorical().size() - shown) + " more" : ""));
+            out.append(names).append(shown < s.categorical().size() ? " and " + (s.categorical().size() - shown) + " more" : "")
+                    .append(System.lineSeparator());
         }
         for (Map.Entry<String, String> e : s.ignored().entrySet()) {
-            say.println("  left out '" + e.getKey() + "': " + e.getValue());
+            line(out, "  left out '" + e.getKey() + "': " + e.getValue(), columns);
         }
         for (String w : s.warnings()) {
-            say.println("  warning: " + w);
+            line(out, "  warning: " + w, columns);
         }
         if (written != null) {
-            say.println("next: moe evaluate " + written);
+            line(out, "next: moe evaluate " + written, columns);
         }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String text, int columns) {
+        out.append(ReportWriter.wrap(text, columns));
     }
 
     /** The data file's path as seen from the config's folder, with '/' separators; absolute on another root. */

@@ -37,8 +37,9 @@ class InitCommandTest {
         Path config = dir.resolve("configs/flowers.yaml");
         MainTest.Result init = moe("init", data().toString(), "-o", config.toString());
         assertEquals(0, init.status(), init.err());
-        assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows; 2 numeric features"
-                + " (1 with missing cells, filled: data.fill), 1 categorical, 0 left out"), init.out());
+        String nl = System.lineSeparator();
+        assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows" + nl
+                + "  features: 2 numeric (1 with missing cells, filled: data.fill), 1 categorical, 0 left out" + nl), init.out());
         assertTrue(init.out().endsWith("next: moe evaluate " + config + System.lineSeparator()), init.out());
         String text = Files.readString(config);
         assertTrue(text.contains("  path: ../data/flowers.csv\n  label: species\n"), text);
@@ -94,5 +95,24 @@ class InitCommandTest {
         assertEquals("pima", InitCommand.stem("pima.csv.gz"));
         assertEquals("data.v2", InitCommand.stem("data.v2.txt"));
         assertEquals(".csv", InitCommand.stem(".csv"));
+    }
+
+    /** At 80 columns the summary breaks between words (as one line it had broken mid-word at the terminal's edge). */
+    @Test
+    void theSummaryIsWrappedAtTheTerminalsWidth() throws Exception {
+        Path file = dir.resolve("gappy.csv");
+        StringBuilder csv = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append(i % 4 == 0 ? "NA" : String.valueOf(i * 0.5)).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(file, csv);
+        dev.moe.runtime.starter.StarterConfig s = dev.moe.runtime.starter.StarterConfig.of(
+                dev.moe.runtime.starter.CsvProfile.read(file), null, "gappy.csv", Path.of("gappy.yaml"));
+        String summary = InitCommand.summary(s, Path.of("a-config-file-with-a-rather-long-name-indeed.yaml"), 80);
+        for (String line : summary.split(System.lineSeparator())) {
+            assertTrue(line.length() <= 80, line);
+        }
+        assertTrue(summary.contains("  features: 2 numeric (1 with missing cells, filled: data.fill), 0 categorical,"
+                + System.lineSeparator() + "  0 left out"), summary);
     }
 }
