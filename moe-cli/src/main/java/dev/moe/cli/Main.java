@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Mixtures of experts over pluggable, pretrained classifiers.",
         exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
         footerHeading = Main.EXAMPLE, footer = "  moe evaluate examples/seed-experiment.yaml",
-        subcommands = {InitCommand.class, EvaluateCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, TrainCommand.class, PredictCommand.class, InspectCommand.class, CompletionCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, EvaluateCommand.class, CompareCommand.class, ExpertsCommand.class, StrategiesCommand.class, DoctorCommand.class, TrainCommand.class, PredictCommand.class, InspectCommand.class, CompletionCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static final int USER_ERROR = 2;

@@ -52,7 +52,8 @@ final class SavedMixtureEvaluation {
                 spec.commandLine().getOut().flush();
             }
             if (json != null) {
-                ReportWriter.writeJson(report, json);
+                // The JSON report names the rows it was scored on (the file's SHA-256), for moe compare.
+                ReportWriter.writeJson(SavedMixtureReport.withFileRows(report, data), json);
             }
             if (html != null) {
                 HtmlReport.writeSaved(report, configText, html, commandLine);

@@ -174,7 +174,7 @@ class MainTest {
 
         Result nothing = moe();
         assertEquals(2, nothing.status());
-        assertEquals("moe: name a command: init, evaluate, experts, strategies, doctor, train, predict, inspect, completion, explain;"
+        assertEquals("moe: name a command: init, evaluate, compare, experts, strategies, doctor, train, predict, inspect, completion, explain;"
                 + " e.g. moe evaluate examples/seed-experiment.yaml (moe --help says what each does)" + nl, nothing.err());
         Result command = moe("evalute", "a.yaml");
         assertTrue(command.err().startsWith("moe: unknown command 'evalute' (did you mean 'evaluate'?); the commands: init, evaluate, "),

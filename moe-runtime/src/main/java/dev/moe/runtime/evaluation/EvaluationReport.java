@@ -21,6 +21,8 @@ import java.util.Map;
  * @param notices          plain sentences for a person: where the mixture lost, and to what
  * @param notes            plain sentences on baseline rows left out, and why
  * @param gate             how the combiner was chosen and trained in each repeat
+ * @param testRowsFingerprints per repeat, which rows were scored ({@link TestRows}; null where not known): equal lists
+ *                         mean two reports can be compared repeat by repeat
  */
 public record EvaluationReport(
         String config,
@@ -41,7 +43,8 @@ public record EvaluationReport(
         List<Comparison> comparisons,
         List<String> notices,
         Gate gate,
-        List<String> notes) {
+        List<String> notes,
+        List<String> testRowsFingerprints) {
 
     /**
      * The mixture minus another model, repeat by repeat on the same test rows (a paired comparison).
@@ -150,7 +153,8 @@ public record EvaluationReport(
         Integer warmup = config.gate().denseWarmupEpochs();
         return warmup == null || warmup == 0 ? r : new EvaluationReport(r.config, r.dataset, r.strategy, r.strategyParameters,
                 r.repeats, r.seeds, r.testRows, r.gateTrainRows, r.labels, r.results, r.moeConfusion, r.moePerClass, r.routing,
-                r.gateWeights, r.gateLossFirstRepeat, r.comparisons, r.notices, r.gate.withDenseWarmupEpochs(warmup), r.notes);
+                r.gateWeights, r.gateLossFirstRepeat, r.comparisons, r.notices, r.gate.withDenseWarmupEpochs(warmup), r.notes,
+                r.testRowsFingerprints);
     }
 
     /**
@@ -208,7 +212,8 @@ public record EvaluationReport(
         return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
                 routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
-                baselinesRun ? BaselineNotes.of(repeatsPerModel(results), runs.size()) : List.of());
+                baselinesRun ? BaselineNotes.of(repeatsPerModel(results), runs.size()) : List.of(),
+                runs.stream().map(RunResult::testRowsFingerprint).toList());
     }
 
     private static Map<String, Integer> repeatsPerModel(List<ModelResult> results) {
@@ -246,7 +251,14 @@ public record EvaluationReport(
         all.addAll(notices);
         return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
                 labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
-                List.copyOf(all), gate, notes);
+                List.copyOf(all), gate, notes, testRowsFingerprints);
+    }
+
+    /** This report of one repeat, scored on the rows {@code fingerprint} names ({@link TestRows}). */
+    public EvaluationReport withTestRows(String fingerprint) {
+        return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
+                labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons, notices,
+                gate, notes, java.util.Collections.singletonList(fingerprint));
     }
 
     /**

@@ -45,11 +45,13 @@ public record ModelResult(
         return repeats.stream().map(m -> f.applyAsDouble(m)).toList();
     }
 
-    static double mean(List<Double> values) {
+    /** The mean of {@code values}; NaN for none. */
+    public static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
-    static double std(List<Double> values) {
+    /** The sample standard deviation of {@code values} (n - 1); 0 for fewer than two. */
+    public static double std(List<Double> values) {
         if (values.size() < 2) {
             return 0;
         }

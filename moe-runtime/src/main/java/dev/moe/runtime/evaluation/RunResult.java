@@ -13,7 +13,9 @@ import java.util.Map;
  * @param testWeights the gate's weights on the test rows (rows x experts); no rows where they were not kept
  * @param routing     how the gate routed the test rows
  * @param gate        how the combiner was chosen and trained
+ * @param testRowsFingerprint which rows were scored ({@link TestRows}); null where it is not known
  */
 public record RunResult(long seed, String dataset, List<String> labelNames, int testRows, int gateRows,
                         Map<String, ClassificationMetrics> metrics, double[] gateLoss, FloatMatrix testWeights,
-                        List<String> expertIds, RoutingDiagnostics routing, GateSummary gate) { }
+                        List<String> expertIds, RoutingDiagnostics routing, GateSummary gate,
+                        String testRowsFingerprint) { }

@@ -24,6 +24,7 @@ import dev.moe.runtime.evaluation.ClassificationMetrics;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
+import dev.moe.runtime.evaluation.TestRows;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
 import dev.moe.runtime.scoring.AbsentLabels;
 import dev.moe.runtime.scoring.InSampleExperts;
@@ -153,7 +154,8 @@ public final class Experiment {
         metrics.put(EvaluationReport.MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
         RoutingDiagnostics routing = RoutingDiagnostics.compute(mixture.weights(), expertProbabilities, test.labels());
         return new RunResult(seed, run.data().name(), labels, test.rows(), run.plan().gateRows().length, metrics,
-                run.gateLoss(), mixture.weights(), expertIds(run.model()), routing, run.gate());
+                run.gateLoss(), mixture.weights(), expertIds(run.model()), routing, run.gate(),
+                TestRows.fingerprint(run.data().rows(), run.plan().testRows(), run.data().labels(), labels));
     }
 
     private static List<String> expertIds(MixtureModel model) {

@@ -10,6 +10,7 @@ import dev.moe.runtime.evaluation.ClassificationMetrics;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
 import dev.moe.runtime.evaluation.RunResult;
+import dev.moe.runtime.evaluation.TestRows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ public final class SavedMixtureReport {
                 model.calibrations().stream().map(ExpertCalibration::floor).toList(), model.productExponents(), 0, false);
         Long seed = mixture.manifest().provenance() == null ? null : mixture.manifest().provenance().seed();
         RunResult run = new RunResult(seed == null ? 0 : seed, data, counts.labelNames(), Math.toIntExact(counts.rows()), 0,
-                metrics, new double[0], FloatMatrix.zeros(0, expertIds.size()), expertIds, counts.routing(), gate);
+                metrics, new double[0], FloatMatrix.zeros(0, expertIds.size()), expertIds, counts.routing(), gate, null);
         return EvaluationReport.aggregate("saved mixture " + mixture.file().getFileName(), strategy.name(),
                 strategy.description() == null ? "" : strategy.description(), List.of(run), false);
     }
@@ -66,6 +67,22 @@ public final class SavedMixtureReport {
         List<String> notices = new java.util.ArrayList<>(InSampleExperts.notices(mixture.model().experts(), data, sha256));
         notices.addAll(AbsentLabels.notices(absentLabels(mixture), report));
         return withMixtureTrainingFile(report.withNoticesFirst(notices), mixture, data, sha256);
+    }
+
+    /**
+     * The report, recording {@code data}'s SHA-256 as the rows it was scored on ({@link TestRows}), so that another
+     * mixture's report on the same file can be compared with it ({@code moe compare}). The file is read once more for
+     * that; a file that cannot be read now (or rows that came from no local file) leaves the report as it is.
+     */
+    public static EvaluationReport withFileRows(EvaluationReport report, Path data) {
+        if (!Files.isRegularFile(data)) {
+            return report;
+        }
+        try {
+            return report.withTestRows(TestRows.ofFile(BundleFormat.fileSha256(data)));
+        } catch (RuntimeException e) {
+            return report;
+        }
     }
 
     /**

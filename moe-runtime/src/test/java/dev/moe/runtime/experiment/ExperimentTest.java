@@ -118,7 +118,7 @@ class ExperimentTest {
                 averagingFloor, g.denseWarmupEpochs());
         return new EvaluationReport(r.config(), r.dataset(), r.strategy(), r.strategyParameters(), r.repeats(), r.seeds(),
                 r.testRows(), r.gateTrainRows(), r.labels(), r.results(), r.moeConfusion(), r.moePerClass(), r.routing(),
-                r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(), r.notices(), gate, r.notes());
+                r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(), r.notices(), gate, r.notes(), r.testRowsFingerprints());
     }
 
     @Test

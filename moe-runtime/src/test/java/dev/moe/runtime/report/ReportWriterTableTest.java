@@ -42,7 +42,8 @@ public class ReportWriterTableTest {
         return new EvaluationReport("c.yaml", "iris.csv", "softmax-dense", "", 2, List.of(7L, 8L), 30, 60,
                 List.of("a", "b"), results, new int[][] {{20, 5}, {3, 32}}, List.of(), routing, Map.of(), List.of(),
                 List.of(versus("expert1", "expert", 0.03, 0.01),
-                versus("knn", "expert", 0.36, 0.04), versus("uniform", "baseline", 0.09, 0.03)), notices, gate, List.of("a note"));
+                versus("knn", "expert", 0.36, 0.04), versus("uniform", "baseline", 0.09, 0.03)), notices, gate, List.of("a note"),
+                List.of("rows:0123456789abcdef", "rows:fedcba9876543210"));
     }
 
     static String lines(String... lines) {
@@ -144,7 +145,7 @@ public class ReportWriterTableTest {
                 g.validationLoss(), g.temperatures(), g.floors(), g.candidatesPerRepeat(), Map.of(), 0, 2, true, 0);
         EvaluationReport averaged = new EvaluationReport(r.config(), r.dataset(), r.strategy(), r.strategyParameters(), r.repeats(),
                 r.seeds(), r.testRows(), r.gateTrainRows(), r.labels(), r.results(), r.moeConfusion(), r.moePerClass(), r.routing(),
-                r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(), r.notices(), none, r.notes());
+                r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(), r.notices(), none, r.notes(), r.testRowsFingerprints());
         assertEquals("", ReportWriter.productExponents(averaged));
         assertEquals(false, ReportWriter.table(averaged).contains("exponents"));
     }

@@ -91,7 +91,7 @@ class AbsentLabelsTest {
         dev.moe.runtime.evaluation.EvaluationReport once = new dev.moe.runtime.evaluation.EvaluationReport(r.config(), r.dataset(),
                 r.strategy(), r.strategyParameters(), 1, List.of(7L), r.testRows(), r.gateTrainRows(), r.labels(), r.results(),
                 r.moeConfusion(), r.moePerClass(), r.routing(), r.gateWeights(), r.gateLossFirstRepeat(), r.comparisons(),
-                r.notices(), r.gate(), r.notes());
+                r.notices(), r.gate(), r.notes(), List.of("rows:0123456789abcdef"));
         assertEquals(true, AbsentLabels.notices(absent, once).get(0).contains("'e' lacks a (25 of the 60 test rows);"),
                 AbsentLabels.notices(absent, once).toString());
     }

@@ -1,0 +1,41 @@
+package dev.moe.cli;
+
+import dev.moe.runtime.report.ReportComparison;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        footerHeading = Main.EXAMPLE, footer = {"  moe compare before.json after.json    (each: moe evaluate CONFIG --json FILE)",
+                "  moe compare runs/before runs/after --model uniform"},
+        description = {"Compare two JSON reports of moe evaluate repeat by repeat: for every model both have, b's accuracy and"
+                + " log-loss minus a's, paired over the repeats scored on the same rows, with its standard error.",
+                "Two folders compare their reports of the same file name on one model (the mixture by default), a line each, and"
+                        + " over all their repeats. Reports scored on other rows are refused."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A", description = "The earlier JSON report (moe evaluate --json), or a folder of them.")
+    Path a;
+
+    @Parameters(index = "1", paramLabel = "B", description = "The later one, or a folder: the differences are B - A.")
+    Path b;
+
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "moe",
+            description = "With two folders, the model compared (default: ${DEFAULT-VALUE}, the mixture; or an expert's id, uniform, ...).")
+    String model;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getOut().print(ReportComparison.run(a, b, model, ConsoleProgress.stdoutColumns()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

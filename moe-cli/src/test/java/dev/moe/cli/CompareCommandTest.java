@@ -1,0 +1,91 @@
+package dev.moe.cli;
+
+import static dev.moe.cli.MainTest.moe;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** moe compare on reports moe evaluate wrote: the rows they were scored on decide what pairs. */
+class CompareCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** 120 rows, three labels, two measurements and a colour column. */
+    private Path data() throws Exception {
+        StringBuilder csv = new StringBuilder("length,width,colour,label\n");
+        for (int i = 0; i < 120; i++) {
+            int k = i % 3;
+            csv.append(1 + k + (i % 7) * 0.3).append(',').append(0.5 + k * 0.5 + (i % 5) * 0.2).append(',')
+                    .append(i % 4 == 0 ? "dark" : "light").append(',').append("abc".charAt(k)).append('\n');
+        }
+        return Files.writeString(dir.resolve("flowers.csv"), csv);
+    }
+
+    /** A config over the flowers: two Tribuo experts, {@code data} lines added to the data section. */
+    private Path config(String name, String data, double test, int k) throws Exception {
+        return Files.writeString(dir.resolve(name + ".yaml"), "seed: 42\nrepeat: 2\ndata:\n  source: csv\n  path: flowers.csv\n"
+                + data + "split:\n  test: " + test + "\nexperts:\n"
+                + "  - { id: logistic, provider: tribuo, params: { algorithm: logistic-regression, epochs: 20 } }\n"
+                + "  - { id: knn, provider: tribuo, params: { algorithm: knn, k: " + k + " } }\n");
+    }
+
+    private Path evaluate(Path config, String... more) {
+        Path json = dir.resolve(config.getFileName().toString().replace(".yaml", ".json"));
+        String[] args = new String[] {"evaluate", config.toString(), "-q", "--json", json.toString()};
+        MainTest.Result run = moe(java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more)).toArray(String[]::new));
+        assertEquals(0, run.status(), run.err());
+        return json;
+    }
+
+    @Test
+    void reportsOfTheSameRowsPairEvenUnderAnotherConfigAndOtherRowsAreRefused() throws Exception {
+        data();
+        // The colour left out against the colour as a category, and another k: other features, the same rows.
+        Path a = evaluate(config("a", "  ignore: [colour]\n", 0.3, 5));
+        Path b = evaluate(config("b", "  categorical: [colour]\n", 0.3, 9), "--repeat", "3");
+        MainTest.Result compared = moe("compare", a.toString(), b.toString());
+        assertEquals(0, compared.status(), compared.err());
+        String out = compared.out().replace(System.lineSeparator() + "  ", " ");
+        assertTrue(out.contains("data flowers.csv, paired over 2 repeats (seeds 42, 43), 36 test rows each; the same rows in each"
+                + " (their fingerprints match)"), out);
+        assertTrue(out.contains(System.lineSeparator() + "knn "), out);
+        assertTrue(out.contains(System.lineSeparator() + "moe "), out);
+
+        // Another split of the same file: no repeat's rows are in both.
+        Path c = evaluate(config("c", "  ignore: [colour]\n", 0.25, 5));
+        MainTest.Result refused = moe("compare", a.toString(), c.toString());
+        assertEquals(2, refused.status());
+        assertEquals("moe: " + a + " and " + c + " were not scored on the same rows (no repeat's row fingerprint is in both):"
+                + " a paired comparison needs the same data file, split and seeds" + System.lineSeparator(), refused.err());
+    }
+
+    @Test
+    void twoSavedMixturesEvaluatedOnOneFilePair() throws Exception {
+        Path file = data();
+        Path rest = Files.writeString(dir.resolve("rest.csv"), Files.readString(file));
+        for (String name : new String[] {"a", "b"}) {
+            Path config = config(name, "  ignore: [colour]\n", 0.3, name.equals("a") ? 5 : 9);
+            assertEquals(0, moe("train", config.toString(), "-o", dir.resolve(name + ".moe").toString(), "-q").status());
+        }
+        Path a = dir.resolve("a-on.json");
+        Path b = dir.resolve("b-on.json");
+        Path other = dir.resolve("b-on-rest.json");
+        assertEquals(0, moe("evaluate", "-m", dir.resolve("a.moe").toString(), "--data", file.toString(), "--json", a.toString()).status());
+        assertEquals(0, moe("evaluate", "-m", dir.resolve("b.moe").toString(), "--data", file.toString(), "--json", b.toString()).status());
+        MainTest.Result compared = moe("compare", a.toString(), b.toString());
+        assertEquals(0, compared.status(), compared.err());
+        assertTrue(compared.out().replace(System.lineSeparator() + "  ", " ")
+                .contains("paired over 1 repeat (seed 42), 120 test rows each; the same rows in each (their fingerprints match)"), compared.out());
+        // The same rows in a file of another name are the same bytes: they pair too. A different file would not.
+        assertEquals(0, moe("evaluate", "-m", dir.resolve("b.moe").toString(), "--data", rest.toString(), "--json", other.toString()).status());
+        assertEquals(0, moe("compare", a.toString(), other.toString()).status());
+        Files.writeString(rest, Files.readString(file).replace("dark", "DARK"));
+        assertEquals(0, moe("evaluate", "-m", dir.resolve("b.moe").toString(), "--data", rest.toString(), "--json", other.toString(), "--overwrite").status());
+        assertEquals(2, moe("compare", a.toString(), other.toString()).status());
+    }
+}
