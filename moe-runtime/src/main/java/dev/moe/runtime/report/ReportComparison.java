@@ -231,11 +231,11 @@ public final class ReportComparison {
                         : "the same rows assumed from the data's name, the seeds and the test rows' count (a report written"
                         + " before moe recorded which rows it scored)"), width);
         int nameWidth = Math.max(5, c.lines().stream().mapToInt(l -> l.model().length()).max().orElse(5));
-        String header = String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7s %-7s %-17s %-13s %s", "model", "a", "b",
-                "b - a", "higher/lower", "log-loss b - a");
+        String header = String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7s %-7s %-17s %-8s %s", "model", "a", "b",
+                "b - a", "up/down", "log-loss b - a");
         out.append(header.stripTrailing()).append(System.lineSeparator());
         for (Line l : c.lines()) {
-            out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7.4f %-7.4f %-17s %-13s %s", l.model(), l.meanA(), l.meanB(),
+            out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7.4f %-7.4f %-17s %-8s %s", l.model(), l.meanA(), l.meanB(),
                     l.accuracy().text(n), l.accuracy().higher() + "/" + l.accuracy().lower(), l.logLoss().text(n)).stripTrailing())
                     .append(System.lineSeparator());
         }
@@ -270,8 +270,8 @@ public final class ReportComparison {
         ReportWriter.wrapped(out, "b: " + b + " (" + inB.size() + " reports)", width);
         ReportWriter.wrapped(out, "model " + model + ", each report's repeats paired with the other folder's report of the same name", width);
         int nameWidth = Math.max(6, shared.stream().mapToInt(String::length).max().orElse(6));
-        out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7s %-7s %-17s %-13s %s", "report", "a", "b", "b - a",
-                "higher/lower", "combiner").stripTrailing()).append(System.lineSeparator());
+        out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7s %-7s %-17s %-8s %s", "report", "a", "b", "b - a",
+                "up/down", "combiner").stripTrailing()).append(System.lineSeparator());
         List<Double> allA = new ArrayList<>();
         List<Double> allB = new ArrayList<>();
         List<String> identical = new ArrayList<>();
@@ -295,7 +295,7 @@ public final class ReportComparison {
             String chosenA = tally(pick(c.a().chosen(), c.a().chosen().size() == c.a().seeds().size() ? c.repeatsA() : List.of()));
             String chosenB = tally(pick(c.b().chosen(), c.b().chosen().size() == c.b().seeds().size() ? c.repeatsB() : List.of()));
             String combiner = chosenA.equals(chosenB) ? chosenA : chosenA + " -> " + chosenB;
-            out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7.4f %-7.4f %-17s %-13s %s", name, l.meanA(), l.meanB(),
+            out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7.4f %-7.4f %-17s %-8s %s", name, l.meanA(), l.meanB(),
                     l.accuracy().text(n), l.accuracy().higher() + "/" + l.accuracy().lower(), combiner).stripTrailing())
                     .append(System.lineSeparator());
         }

@@ -60,7 +60,7 @@ class ReportComparisonTest {
         assertEquals(-0.07 / 3, moe.logLoss().mean(), 1e-12);
         String text = flat(ReportComparison.text(c, 100));
         assertTrue(text.contains("paired over 3 repeats (seeds 1..3), 64 test rows each; the same rows in each (their fingerprints match)"), text);
-        assertTrue(text.contains("moe    0.7500  0.7733  +0.0233 ± 0.0145  2/0           -0.0233 ± 0.0145"), text);
+        assertTrue(text.contains("moe    0.7500  0.7733  +0.0233 ± 0.0145  2/0      -0.0233 ± 0.0145"), text);
         assertTrue(text.contains("combiner: a product 3/3 · b uniform 3/3"), text);
     }
 
@@ -105,8 +105,8 @@ class ReportComparisonTest {
         report("b/glass.json", List.of(1L, 2L), List.of("rows:1", "rows:2"), new double[] {0.7, 0.9}, new double[] {0.6, 0.6}, "uniform");
         report("b/wine.json", List.of(1L, 2L), List.of("rows:w1", "rows:w2"), new double[] {0.9, 0.9}, new double[] {0.6, 0.6}, "product");
         String text = flat(ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "moe", 100));
-        assertTrue(text.contains("glass   0.7500  0.8000  +0.0500 ± 0.0500  1/0           product 2/2 -> uniform 2/2"), text);
-        assertTrue(text.contains("wine    0.9000  0.9000  +0.0000 ± 0.0000  0/0           product 2/2"), text);
+        assertTrue(text.contains("glass   0.7500  0.8000  +0.0500 ± 0.0500  1/0      product 2/2 -> uniform 2/2"), text);
+        assertTrue(text.contains("wine    0.9000  0.9000  +0.0000 ± 0.0000  0/0      product 2/2"), text);
         assertTrue(text.contains("all 4 paired repeats: b - a +0.0250 ± 0.0250 (1 higher, 0 lower); 1 of 2 reports identical"), text);
         assertTrue(text.contains("not compared: only in a: only-a"), text);
         String mlp = ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "mlp", 100);
