@@ -39,7 +39,25 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
      * @param counts   each non-missing value's count while there are at most {@link #DISTINCT_CAP} of them, else empty
      */
     public record Column(String name, long missing, long numbers, long integers, double min, double max, double sum, int distinct,
-                         Map<String, Long> counts) {
+                         Map<String, Long> counts, Map<String, Long> missingSpellings) {
+
+        /**
+         * This column read as a label: moe's reader takes every cell but a blank one as a label ({@code NA} and
+         * {@code None} are classes of their own there), so only blank cells stay missing, and the other spellings of a
+         * missing cell ({@code missingSpellings}, by their text) count as values.
+         */
+        public Column asLabel() {
+            long blank = missingSpellings.getOrDefault("", 0L);
+            Map<String, Long> values = new HashMap<>(counts);
+            missingSpellings.forEach((cell, n) -> {
+                if (!cell.isEmpty()) {
+                    values.merge(cell, n, Long::sum);
+                }
+            });
+            boolean capped = distinctCapped() || values.size() >= DISTINCT_CAP;
+            return new Column(name, blank, numbers, integers, min, max, sum, capped ? Math.max(distinct, DISTINCT_CAP) : values.size(),
+                    capped ? Map.of() : Map.copyOf(values), Map.of("", blank));
+        }
 
         /** Cells that are neither missing nor numbers: text. */
         public long text(long rows) {
@@ -109,11 +127,14 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
         double max = Double.NaN;
         double sum;
         final HashMap<String, Long> counts = new HashMap<>();
+        // Each spelling of a missing cell as written ("NA", "None", ""): a label column reads them as labels.
+        final HashMap<String, Long> missingSpellings = new HashMap<>();
         boolean capped;
 
         void add(String cell) {
             if (MissingCells.isMissing(cell)) {
                 missing++;
+                missingSpellings.merge(cell.strip(), 1L, Long::sum);
                 return;
             }
             if (CsvSource.isFeatureNumber(cell)) {
@@ -133,7 +154,8 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
         }
 
         Column column(String name) {
-            return new Column(name, missing, numbers, integers, min, max, sum, counts.size(), capped ? Map.of() : Map.copyOf(counts));
+            return new Column(name, missing, numbers, integers, min, max, sum, counts.size(), capped ? Map.of() : Map.copyOf(counts),
+                    Map.copyOf(missingSpellings));
         }
     }
 }

@@ -72,10 +72,12 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             throw new MoeException(file + ": one column; a data file needs features and a label");
         }
         String labelColumn = label != null ? label : names.contains("label") ? "label" : columns.get(columns.size() - 1).name();
-        CsvProfile.Column labelProfile = profile.column(labelColumn);
-        if (labelProfile == null) {
+        CsvProfile.Column asRead = profile.column(labelColumn);
+        if (asRead == null) {
             throw new MoeException(file + ": no column '" + labelColumn + "'; its columns: " + String.join(", ", names));
         }
+        // As moe reads a label: only a blank cell is missing ("None" was a class of survey data's exercise column).
+        CsvProfile.Column labelProfile = asRead.asLabel();
         long rows = profile.rows();
         List<String> warnings = new ArrayList<>();
         if (labelProfile.distinct() < 2) {
@@ -84,9 +86,15 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     + (label == null ? " (name the label column with --label)" : ""));
         }
         if (labelProfile.missing() > 0) {
-            warnings.add(labelProfile.missing() + " rows have a missing label (blank, NA, ?, ...): moe refuses a blank one and reads"
-                    + " NA as a label of its own; drop those rows");
+            warnings.add(labelProfile.missing() + " rows have a blank label, which moe refuses; drop those rows");
         }
+        new java.util.TreeMap<>(asRead.missingSpellings()).forEach((cell, n) -> {
+            // "None" is often a class ("no exercise"); NA, ? and the like rarely are.
+            if (!cell.isEmpty() && !cell.equalsIgnoreCase("none")) {
+                warnings.add(n + " rows have the label '" + cell + "', which moe reads as a label of its own, not as a missing"
+                        + " one; drop those rows if they have no label");
+            }
+        });
         boolean measured = labelProfile.text(rows) == 0 && labelProfile.integers() < labelProfile.numbers();
         if (labelProfile.distinctCapped() || measured && labelProfile.distinct() > 20) {
             warnings.add("the label column '" + labelColumn + "' holds " + (labelProfile.distinctCapped() ? "at least " : "")

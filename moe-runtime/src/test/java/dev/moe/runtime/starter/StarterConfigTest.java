@@ -112,6 +112,21 @@ class StarterConfigTest {
                 + " own; name the label column with --label if it is another"), s.warnings());
     }
 
+    /** moe reads every label cell but a blank one as a label: "None" (survey data's "no exercise") is a class. */
+    @Test
+    void aLabelIsCountedAsMoeReadsItWhereOnlyABlankIsMissing() throws Exception {
+        Path file = dir.resolve("x.csv");
+        Files.writeString(file, "a,label\n1,Some\n2,None\n3,Freq\n4,None\n5,NA\n6,\n7,Some\n");
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals(4, s.labels());
+        assertEquals(List.of("1 rows have a blank label, which moe refuses; drop those rows",
+                "1 rows have the label 'NA', which moe reads as a label of its own, not as a missing one; drop those rows if they"
+                        + " have no label"), s.warnings());
+        // Two labels once "None" counts: not refused as a label of one value.
+        Files.writeString(file, "a,label\n1,None\n2,Some\n3,None\n");
+        assertEquals(2, StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).labels());
+    }
+
     @Test
     void anyColumnNameReadsBackAsItself() throws Exception {
         List<String> names = List.of("yes", "1", ".5", "a: b", "# x", "say \"hi\"", "back\\slash", "-dash", "[x]", "all", "naïve");
