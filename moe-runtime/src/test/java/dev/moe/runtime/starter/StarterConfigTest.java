@@ -127,6 +127,19 @@ class StarterConfigTest {
         assertEquals(2, StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).labels());
     }
 
+    /** A small file's id (a value per row, fewer than moe's own refusal needs) is left out; a few makes are categories. */
+    @Test
+    void aTextColumnWithAValuePerRowIsLeftOutOnASmallFileToo() throws Exception {
+        StringBuilder csv = new StringBuilder("make,model,size,label\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append("maker").append(i % 6).append(",car ").append(i).append(',').append(i % 7).append(',').append(i % 2 == 0 ? "small" : "large").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("cars.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "cars.csv", Path.of("cars.yaml"));
+        assertEquals(List.of("make"), s.categorical());
+        assertEquals("30 distinct values in 30 cells: an id or free text, not categories", s.ignored().get("model"));
+    }
+
     @Test
     void anyColumnNameReadsBackAsItself() throws Exception {
         List<String> names = List.of("yes", "1", ".5", "a: b", "# x", "say \"hi\"", "back\\slash", "-dash", "[x]", "all", "naïve");
