@@ -15,9 +15,10 @@ import java.util.Set;
  * Reads XGBoost's JSON model format (doc/model.schema in XGBoost's repository), as XGBoost 1.0 to 3.x write it with
  * {@code save_model("model.json")}: the trees of a {@code gbtree} or {@code dart} booster with a classification
  * objective. Everything else is refused in one line that says what the file is and how to save one moe reads.
- * Differences between versions it reads: {@code base_score} as a number in a string ({@code "5E-1"}, 1.x and 2.x) or a
- * list in a string ({@code "[5E-1]"}, 3.x; one value per class for a multi-class intercept), {@code default_left} as
- * 0/1 or booleans, the fields 2.x added ({@code iteration_indptr}, categories) ignored when unused.
+ * Differences between versions it reads: {@code base_score} as a number in a string ({@code "5E-1"}, 1.x to 3.0) or a
+ * list in a string ({@code "[5E-1]"}, 3.1+; one margin per class for a multi-class model), {@code default_left} as
+ * 0/1 or booleans, the fields 2.x added ({@code iteration_indptr}, categories) ignored when unused, a dart model as
+ * 3.4 writes it (booster {@code gbtree}, its {@code weight_drop} in the model).
  */
 final class XGBoostJson {
 
@@ -136,13 +137,16 @@ final class XGBoostJson {
         JsonNode model;
         double[] weights = null;
         switch (boosterName) {
-            case "gbtree" -> model = booster.path("model");
+            case "gbtree" -> {
+                model = booster.path("model");
+                // XGBoost 3.4 (dart deprecated as a booster) writes a dart model as gbtree, its weights in the model
+                weights = dartWeights(model.path("weight_drop"));
+            }
             case "dart" -> {
                 model = booster.path("gbtree").path("model");
-                JsonNode drop = booster.path("weight_drop");
-                weights = new double[drop.size()];
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] = drop.get(i).doubleValue();
+                weights = dartWeights(booster.path("weight_drop"));
+                if (weights == null) {
+                    weights = new double[0];
                 }
             }
             case "gblinear" -> throw new ExpertException(source + " is a linear XGBoost model (booster gblinear), which"
@@ -163,6 +167,18 @@ final class XGBoostJson {
         Forest forest = forest(model, weights, groups, numFeature, used == rounds ? trees : used * perRound, source);
         return new XGBoostModel(objective, binary ? 2 : numClass, numFeature, featureNames, base, forest, boosterName,
                 version, baseScore, used, rounds);
+    }
+
+    /** A dart model's tree weights, or null when the node holds none (a plain gbtree). */
+    private static double[] dartWeights(JsonNode drop) {
+        if (!drop.isArray() || drop.isEmpty()) {
+            return null;
+        }
+        double[] weights = new double[drop.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = drop.get(i).doubleValue();
+        }
+        return weights;
     }
 
     private static void checkObjective(String objective, String source) {
