@@ -19,8 +19,8 @@ It writes
        vehicle-classifier scikit-learn's XGBClassifier on vehicle (4 classes as strings, label-encoded)
        pima-early-stopped an XGBClassifier stopped early: predict_proba's probabilities (up to best_iteration), and
                           Booster.predict's (every tree) in *.all-rounds.expected.csv
-     and models moe must refuse: gblinear, reg:squarederror, a categorical split, the same model as UBJSON (.ubj)
-     and in the old binary format (.model);
+     and models moe must refuse: gblinear, reg:squarederror, a categorical split, a model in the old binary format
+     (.model); the same model as UBJSON (.ubj), which moe reads (a test checks it against xgboost4j);
   2. the example's model, examples/xgboost/vehicle-xgboost.json: an XGBClassifier trained on the rows of
      examples/data/vehicle.csv whose index is a multiple of 3; examples/xgboost/vehicle-rest.csv holds the other rows
      (the example trains and tests moe's experts on them, so no test row was seen by XGBoost).

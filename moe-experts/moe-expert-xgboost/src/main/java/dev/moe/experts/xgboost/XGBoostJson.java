@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Reads XGBoost's JSON model format (doc/model.schema in XGBoost's repository), as XGBoost 1.0 to 3.x write it with
- * {@code save_model("model.json")}: the trees of a {@code gbtree} or {@code dart} booster with a classification
- * objective. Everything else is refused in one line that says what the file is and how to save one moe reads.
+ * {@code save_model("model.json")}, or as UBJSON ({@code save_model("model.ubj")}, read by {@link Ubjson} into the same
+ * tree): the trees of a {@code gbtree} or {@code dart} booster with a classification objective. Everything else is refused in one line that says what the file is and how to save one moe reads.
  * Differences between versions it reads: {@code base_score} as a number in a string ({@code "5E-1"}, 1.x to 3.0) or a
  * list in a string ({@code "[5E-1]"}, 3.1+; one margin per class for a multi-class model), {@code default_left} as
  * 0/1 or booleans, the fields 2.x added ({@code iteration_indptr}, categories) ignored when unused, a dart model as
@@ -47,10 +47,12 @@ final class XGBoostJson {
      * @throws ExpertException "SOURCE is ..." when it is not an XGBoost JSON model, or one moe cannot evaluate
      */
     static XGBoostModel read(byte[] bytes, String source, boolean allRounds) {
-        checkFormat(bytes, source);
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = checkFormat(bytes, source) ? Ubjson.read(bytes) : MAPPER.readTree(bytes);
+        } catch (Ubjson.Damaged e) {
+            throw new ExpertException(source + " is not valid UBJSON (" + e.getMessage() + " at byte " + e.offset
+                    + "): a damaged XGBoost model file; save the model again");
         } catch (JsonProcessingException e) {
             throw new ExpertException(source + " is not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + "): not an XGBoost model file; " + HOW_TO_SAVE);
@@ -69,8 +71,12 @@ final class XGBoostJson {
         }
     }
 
-    /** Refuses the formats that are not JSON (UBJSON, the old binary format, anything else) by their first bytes. */
-    private static void checkFormat(byte[] bytes, String source) {
+    /**
+     * Tells JSON from UBJSON by the first bytes; refuses the old binary format and anything else.
+     *
+     * @return whether the file is UBJSON
+     */
+    private static boolean checkFormat(byte[] bytes, String source) {
         int i = 0;
         while (i < bytes.length && Character.isWhitespace(bytes[i])) {
             i++;
@@ -79,16 +85,9 @@ final class XGBoostJson {
             throw new ExpertException(source + " is empty, not an XGBoost model");
         }
         if (bytes[i] == '{') {
-            int j = i + 1;
-            while (j < bytes.length && Character.isWhitespace(bytes[j])) {
-                j++;
-            }
-            // UBJSON: an object's first key starts with its length's type marker (i, U, I, l, L) or a count (#, $).
-            if (j < bytes.length && "iUIlL#$".indexOf(bytes[j]) >= 0) {
-                throw new ExpertException(source + " is an XGBoost model in UBJSON (binary JSON, what XGBoost 2.1+ writes"
-                        + " unless the name ends in .json), which moe does not read; " + HOW_TO_SAVE);
-            }
-            return;
+            // UBJSON (what XGBoost 2.1+ writes unless the name ends in .json): the object's first key starts with its
+            // length's type marker (i, U, I, l, L), or a count (#, $); JSON: a quote or white space.
+            return i == 0 && bytes.length > 1 && "iUIlL#$".indexOf(bytes[1]) >= 0;
         }
         if (bytes.length >= 4 && bytes[0] == 'b' && bytes[1] == 'i' && bytes[2] == 'n' && bytes[3] == 'f') {
             throw new ExpertException(source + " is an XGBoost model in the old binary format (deprecated since XGBoost"

@@ -304,9 +304,6 @@ class XGBoostExpertProviderTest {
         assertEquals("expert 'e1': " + FIXTURES.resolve("wine-categorical.json") + ": feature 'colour' is categorical"
                 + " (feature_types \"c\", trained with enable_categorical), which moe does not read: train it with the"
                 + " column one-hot encoded (or as numeric codes) and save it again", refusal("wine-categorical.json"));
-        assertEquals("expert 'e1': " + FIXTURES.resolve("wine-small.ubj") + " is an XGBoost model in UBJSON (binary JSON,"
-                + " what XGBoost 2.1+ writes unless the name ends in .json), which moe does not read; "
-                + XGBoostJson.HOW_TO_SAVE, refusal("wine-small.ubj", "features", wineColumns()));
         assertTrue(refusal("wine-small.model", "features", wineColumns()).contains(" is an XGBoost model in the old binary"
                 + " format (deprecated since XGBoost 1.0), which moe does not read; load it in XGBoost and save it as JSON"));
     }
@@ -333,7 +330,7 @@ class XGBoostExpertProviderTest {
 
     @Test
     void doctorHearsThatNoNativeLibraryIsNeeded() {
-        assertEquals(List.of("reads XGBoost's JSON models (XGBoost 1.0 to 3.x) itself, in Java: no native library"),
+        assertEquals(List.of("reads XGBoost's JSON and UBJSON models (XGBoost 1.0 to 3.x) itself, in Java: no native library"),
                 provider.environment());
     }
 }

@@ -63,6 +63,70 @@ class XGBoostVersionsTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void theUbjsonOfEachModelGivesWhatItsJsonGives(String name) throws IOException {
+        // xgboost4j saved each booster twice: saveModel("NAME.json") and toByteArray("ubj")
+        float worst = difference(name + ".ubj", name + ".expected.csv");
+        Expected expected = Expected.read(FIXTURES.resolve(name + ".expected.csv"));
+        for (String rounds : List.of("best", "all")) {
+            try (Expert json = provider.load(spec(FIXTURES, params(name + ".json", "rounds", rounds)));
+                 Expert ubj = provider.load(spec(FIXTURES, params(name + ".ubj", "rounds", rounds)))) {
+                assertClose(json.predict(expected.features()), ubj.predict(expected.features()), 0f);
+                for (String key : List.of("xgboost-version", "objective", "booster", "base-score", "rounds", "trees", "nodes", "classes")) {
+                    assertEquals(json.provenance().get(key), ubj.provenance().get(key), key);
+                }
+            }
+        }
+        System.out.println(name + ".ubj: largest difference from XGBoost's probabilities " + worst);
+    }
+
+    @Test
+    void aDamagedUbjsonFileIsRefusedInOneLine() throws IOException {
+        byte[] good = Files.readAllBytes(FIXTURES.resolve("xgb3.4-wine-softprob.ubj"));
+        byte[] cut = java.util.Arrays.copyOf(good, 3000);
+        assertEquals("cut.ubj is not valid UBJSON (the file ends inside an array or object at byte 3000): a damaged XGBoost"
+                + " model file; save the model again", refusal(cut, "cut.ubj"));
+        byte[] longer = java.util.Arrays.copyOf(good, good.length + 2);
+        assertEquals("longer.ubj is not valid UBJSON (2 bytes after the end of the model at byte " + good.length
+                + "): a damaged XGBoost model file; save the model again", refusal(longer, "longer.ubj"));
+        // The first typed array (float32, '$' 'd') made an array of 'x'
+        byte[] typed = good.clone();
+        int at = indexOf(typed, new byte[] {'[', '$', 'd', '#'}) + 2;
+        typed[at] = 'x';
+        assertEquals("typed.ubj is not valid UBJSON (an array of the marker 'x' (moe reads typed arrays of numbers) at"
+                + " byte " + at + "): a damaged XGBoost model file; save the model again", refusal(typed, "typed.ubj"));
+        // Its count (an int64 after '#' 'L') made 2^40: more than the file holds, refused before anything is allocated
+        byte[] counted = good.clone();
+        counted[at + 5] = 1;
+        long count = (1L << 40) + (good[at + 10] & 0xff); // the array's 7 float32s, plus 2^40
+        assertEquals("counted.ubj is not valid UBJSON (an array's count " + count + ", more than the file's "
+                + good.length + " bytes at byte " + (at + 2) + "): a damaged XGBoost model file; save the model again",
+                refusal(counted, "counted.ubj"));
+        // A key's length marker (the first byte after '{') made a quote: JSON, which it is not
+        byte[] json = good.clone();
+        json[1] = '"';
+        assertTrue(refusal(json, "json.ubj").startsWith("json.ubj is not valid JSON ("), refusal(json, "json.ubj"));
+    }
+
+    static String refusal(byte[] bytes, String source) {
+        return org.junit.jupiter.api.Assertions.assertThrows(dev.moe.api.ExpertException.class,
+                () -> XGBoostJson.read(bytes, source, false)).getMessage();
+    }
+
+    static int indexOf(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     @Test
     void theFilesSpellBaseScoreAsTheirVersionDoes() throws IOException {
         // 2.x and 3.0: a number, estimated from the labels for binary:logistic (a probability); 3.1+: a list, with one
