@@ -12,10 +12,11 @@ import java.nio.charset.StandardCharsets;
  * Reads UBJSON (Universal Binary JSON, ubjson.org, draft 12), as XGBoost writes its models with
  * {@code save_model("model.ubj")}, into the same Jackson tree the JSON path reads: objects whose keys are a length
  * and bytes, arrays plain, counted ({@code #}) or typed and counted ({@code $ #}: XGBoost's float32 split conditions,
- * uint8 default directions, int32 children), numbers big-endian, strings in UTF-8. Strict: anything else (high-precision
- * numbers, no-ops, a count larger than what is left of the file, bytes after the model, nesting deeper than 64) is
- * refused; so is the end of the file inside a value. No library reads UBJSON into Jackson's tree (Jackson's binary
- * formats are CBOR, Smile, Ion, Avro and Protobuf), and the subset is small.
+ * uint8 default directions, int32 children), numbers big-endian, strings in UTF-8. Strict: anything else (chars,
+ * high-precision numbers, no-ops, a count larger than the file, bytes after the model, nesting deeper than 64) is
+ * refused; so is the end of the file inside a value. Jackson's binary formats are CBOR, Smile, Ion, Avro and Protobuf,
+ * not UBJSON; the UBJSON libraries on Maven Central (com.dev-smart:ubjson, a few for Scala) were last released in
+ * 2018-2019 and build trees of their own; the subset XGBoost writes is small.
  */
 final class Ubjson {
 
