@@ -10,7 +10,9 @@ It writes
      save_model("*.json"), each with the probabilities XGBoost gives on some rows (*.expected.csv: the rows fed, then
      p0..pC-1; 9 significant digits, a float32 exactly):
        wine-softprob      multi:softprob, wine (13 columns, 3 classes), numpy arrays: no feature names
-       wine-softprob-3x   the same model as XGBoost 3.x spells it (edited here: base_score "[5E-1]", version 3.0.0)
+       wine-softprob-3x   the same model as XGBoost 3.1+ spells it (edited here: base_score "[5E-1]", version 3.0.0;
+                          3.0.4 in fact writes "5E-1"; real files of 2.1.4, 3.0.4 and 3.4.0 are made by
+                          moe-experts/moe-expert-xgboost/fixtures-jvm/make-fixtures.sh)
        wine-softmax       multi:softmax, the same rows: XGBoost predicts a class; expected are softmax(margins)
        wine-missing       multi:softprob on wine with a fifth of the cells missing (NaN); the rows fed have NaNs
        wine-dart          multi:softprob with the dart booster (trees weighted at prediction)

@@ -221,7 +221,7 @@ final class XGBoostJson {
     }
 
     /**
-     * The base margins: {@code base_score} read ("5E-1", or 3.x's "[5E-1]", or one value per class), in the margin's
+     * The base margins: {@code base_score} read ("5E-1", or 3.1+'s "[5E-1]", or one value per class), in the margin's
      * space: a binary objective's base_score is a probability, turned into its log-odds as XGBoost does.
      */
     static float[] baseMargins(String text, int groups, boolean binary, String source) {
