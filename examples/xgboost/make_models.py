@@ -10,7 +10,9 @@ It writes
      save_model("*.json"), each with the probabilities XGBoost gives on some rows (*.expected.csv: the rows fed, then
      p0..pC-1; 9 significant digits, a float32 exactly):
        wine-softprob      multi:softprob, wine (13 columns, 3 classes), numpy arrays: no feature names
-       wine-softprob-3x   the same model as XGBoost 3.x spells it (edited here: base_score "[5E-1]", version 3.0.0)
+       wine-softprob-3x   the same model as XGBoost 3.1+ spells it (edited here: base_score "[5E-1]", version 3.0.0;
+                          3.0.4 in fact writes "5E-1"; real files of 2.1.4, 3.0.4 and 3.4.0 are made by
+                          moe-experts/moe-expert-xgboost/fixtures-jvm/make-fixtures.sh)
        wine-softmax       multi:softmax, the same rows: XGBoost predicts a class; expected are softmax(margins)
        wine-missing       multi:softprob on wine with a fifth of the cells missing (NaN); the rows fed have NaNs
        wine-dart          multi:softprob with the dart booster (trees weighted at prediction)
@@ -19,8 +21,8 @@ It writes
        vehicle-classifier scikit-learn's XGBClassifier on vehicle (4 classes as strings, label-encoded)
        pima-early-stopped an XGBClassifier stopped early: predict_proba's probabilities (up to best_iteration), and
                           Booster.predict's (every tree) in *.all-rounds.expected.csv
-     and models moe must refuse: gblinear, reg:squarederror, a categorical split, the same model as UBJSON (.ubj)
-     and in the old binary format (.model);
+     and models moe must refuse: gblinear, reg:squarederror, a categorical split, a model in the old binary format
+     (.model); the same model as UBJSON (.ubj), which moe reads (a test checks it against xgboost4j);
   2. the example's model, examples/xgboost/vehicle-xgboost.json: an XGBClassifier trained on the rows of
      examples/data/vehicle.csv whose index is a multiple of 3; examples/xgboost/vehicle-rest.csv holds the other rows
      (the example trains and tests moe's experts on them, so no test row was seen by XGBoost).

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code xgboost}: a pretrained XGBoost classifier, saved as JSON by XGBoost's Python or R package (or any other), as
- * an expert. Loads only; Tribuo's {@code algorithm: xgboost} trains one.
+ * {@code xgboost}: a pretrained XGBoost classifier, saved as JSON or UBJSON by XGBoost's Python or R package (or any
+ * other), as an expert. Loads only; Tribuo's {@code algorithm: xgboost} trains one.
  *
  * <p>{@code model} is a file (relative to the config's folder) or {@code classpath:path/in/jar.json}; {@code features}
  * names the data columns the model reads, in its order (by default the {@code feature_names} the file records, as a
@@ -39,7 +39,7 @@ public final class XGBoostExpertProvider implements ExpertProvider {
 
     static final List<ParameterSpec> PARAMETERS = List.of(
             ParameterSpec.of("model", Type.PATH, null,
-                    "the XGBoost model saved as JSON (relative to the config), or classpath:resource"),
+                    "the XGBoost model saved as JSON or UBJSON (relative to the config), or classpath:resource"),
             ParameterSpec.of("features", Type.STRING_LIST, "the model's feature_names (recorded from a DataFrame)",
                     "the data columns the model reads, in its order; required when the file records no names"),
             ParameterSpec.of("labels", Type.STRING_LIST, "0, 1, ..., C-1",
@@ -53,7 +53,7 @@ public final class XGBoostExpertProvider implements ExpertProvider {
 
     @Override
     public String description() {
-        return "pretrained XGBoost classifier saved as JSON (Python, R, ...), evaluated in Java: model, features, labels";
+        return "pretrained XGBoost classifier saved as JSON or UBJSON (Python, R, ...), evaluated in Java: model, features, labels";
     }
 
     @Override
@@ -64,7 +64,7 @@ public final class XGBoostExpertProvider implements ExpertProvider {
     /** What this provider reads, and that it needs no native library. */
     @Override
     public List<String> environment() {
-        return List.of("reads XGBoost's JSON models (XGBoost 1.0 to 3.x) itself, in Java: no native library");
+        return List.of("reads XGBoost's JSON and UBJSON models (XGBoost 1.0 to 3.x) itself, in Java: no native library");
     }
 
     @Override

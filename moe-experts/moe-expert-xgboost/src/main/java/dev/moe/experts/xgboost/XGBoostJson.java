@@ -13,11 +13,12 @@ import java.util.Set;
 
 /**
  * Reads XGBoost's JSON model format (doc/model.schema in XGBoost's repository), as XGBoost 1.0 to 3.x write it with
- * {@code save_model("model.json")}: the trees of a {@code gbtree} or {@code dart} booster with a classification
- * objective. Everything else is refused in one line that says what the file is and how to save one moe reads.
- * Differences between versions it reads: {@code base_score} as a number in a string ({@code "5E-1"}, 1.x and 2.x) or a
- * list in a string ({@code "[5E-1]"}, 3.x; one value per class for a multi-class intercept), {@code default_left} as
- * 0/1 or booleans, the fields 2.x added ({@code iteration_indptr}, categories) ignored when unused.
+ * {@code save_model("model.json")}, or as UBJSON ({@code save_model("model.ubj")}, read by {@link Ubjson} into the same
+ * tree): the trees of a {@code gbtree} or {@code dart} booster with a classification objective. Everything else is refused in one line that says what the file is and how to save one moe reads.
+ * Differences between versions it reads: {@code base_score} as a number in a string ({@code "5E-1"}, 1.x to 3.0) or a
+ * list in a string ({@code "[5E-1]"}, 3.1+; one margin per class for a multi-class model), {@code default_left} as
+ * 0/1 or booleans, the fields 2.x added ({@code iteration_indptr}, categories) ignored when unused, a dart model as
+ * 3.4 writes it (booster {@code gbtree}, its {@code weight_drop} in the model).
  */
 final class XGBoostJson {
 
@@ -46,10 +47,12 @@ final class XGBoostJson {
      * @throws ExpertException "SOURCE is ..." when it is not an XGBoost JSON model, or one moe cannot evaluate
      */
     static XGBoostModel read(byte[] bytes, String source, boolean allRounds) {
-        checkFormat(bytes, source);
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = checkFormat(bytes, source) ? Ubjson.read(bytes) : MAPPER.readTree(bytes);
+        } catch (Ubjson.Damaged e) {
+            throw new ExpertException(source + " is not valid UBJSON (" + e.getMessage() + " at byte " + e.offset
+                    + "): a damaged XGBoost model file; save the model again");
         } catch (JsonProcessingException e) {
             throw new ExpertException(source + " is not valid JSON (" + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + "): not an XGBoost model file; " + HOW_TO_SAVE);
@@ -68,8 +71,12 @@ final class XGBoostJson {
         }
     }
 
-    /** Refuses the formats that are not JSON (UBJSON, the old binary format, anything else) by their first bytes. */
-    private static void checkFormat(byte[] bytes, String source) {
+    /**
+     * Tells JSON from UBJSON by the first bytes; refuses the old binary format and anything else.
+     *
+     * @return whether the file is UBJSON
+     */
+    private static boolean checkFormat(byte[] bytes, String source) {
         int i = 0;
         while (i < bytes.length && Character.isWhitespace(bytes[i])) {
             i++;
@@ -78,16 +85,9 @@ final class XGBoostJson {
             throw new ExpertException(source + " is empty, not an XGBoost model");
         }
         if (bytes[i] == '{') {
-            int j = i + 1;
-            while (j < bytes.length && Character.isWhitespace(bytes[j])) {
-                j++;
-            }
-            // UBJSON: an object's first key starts with its length's type marker (i, U, I, l, L) or a count (#, $).
-            if (j < bytes.length && "iUIlL#$".indexOf(bytes[j]) >= 0) {
-                throw new ExpertException(source + " is an XGBoost model in UBJSON (binary JSON, what XGBoost 2.1+ writes"
-                        + " unless the name ends in .json), which moe does not read; " + HOW_TO_SAVE);
-            }
-            return;
+            // UBJSON (what XGBoost 2.1+ writes unless the name ends in .json): the object's first key starts with its
+            // length's type marker (i, U, I, l, L), or a count (#, $); JSON: a quote or white space.
+            return i == 0 && bytes.length > 1 && "iUIlL#$".indexOf(bytes[1]) >= 0;
         }
         if (bytes.length >= 4 && bytes[0] == 'b' && bytes[1] == 'i' && bytes[2] == 'n' && bytes[3] == 'f') {
             throw new ExpertException(source + " is an XGBoost model in the old binary format (deprecated since XGBoost"
@@ -136,13 +136,16 @@ final class XGBoostJson {
         JsonNode model;
         double[] weights = null;
         switch (boosterName) {
-            case "gbtree" -> model = booster.path("model");
+            case "gbtree" -> {
+                model = booster.path("model");
+                // XGBoost 3.4 (dart deprecated as a booster) writes a dart model as gbtree, its weights in the model
+                weights = dartWeights(model.path("weight_drop"));
+            }
             case "dart" -> {
                 model = booster.path("gbtree").path("model");
-                JsonNode drop = booster.path("weight_drop");
-                weights = new double[drop.size()];
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] = drop.get(i).doubleValue();
+                weights = dartWeights(booster.path("weight_drop"));
+                if (weights == null) {
+                    weights = new double[0];
                 }
             }
             case "gblinear" -> throw new ExpertException(source + " is a linear XGBoost model (booster gblinear), which"
@@ -163,6 +166,18 @@ final class XGBoostJson {
         Forest forest = forest(model, weights, groups, numFeature, used == rounds ? trees : used * perRound, source);
         return new XGBoostModel(objective, binary ? 2 : numClass, numFeature, featureNames, base, forest, boosterName,
                 version, baseScore, used, rounds);
+    }
+
+    /** A dart model's tree weights, or null when the node holds none (a plain gbtree). */
+    private static double[] dartWeights(JsonNode drop) {
+        if (!drop.isArray() || drop.isEmpty()) {
+            return null;
+        }
+        double[] weights = new double[drop.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = drop.get(i).doubleValue();
+        }
+        return weights;
     }
 
     private static void checkObjective(String objective, String source) {
@@ -206,7 +221,7 @@ final class XGBoostJson {
     }
 
     /**
-     * The base margins: {@code base_score} read ("5E-1", or 3.x's "[5E-1]", or one value per class), in the margin's
+     * The base margins: {@code base_score} read ("5E-1", or 3.1+'s "[5E-1]", or one value per class), in the margin's
      * space: a binary objective's base_score is a probability, turned into its log-odds as XGBoost does.
      */
     static float[] baseMargins(String text, int groups, boolean binary, String source) {

@@ -82,6 +82,24 @@ class Xgboost4jCrossCheckTest {
     }
 
     @Test
+    void aUbjsonFileOfXGBoost174GivesWhatXgboost4jGivesOnIt() throws Exception {
+        // wine-small.ubj: Python's XGBoost 1.7.4 saved it as UBJSON (2 rounds, no expected rows of its own): moe's
+        // UBJSON reader against xgboost4j's on wine's rows
+        Expected expected = Expected.read(XGBoostExpertProviderTest.FIXTURES.resolve("wine-missing.expected.csv"));
+        byte[] bytes = Files.readAllBytes(XGBoostExpertProviderTest.FIXTURES.resolve("wine-small.ubj"));
+        FloatMatrix ours = XGBoostExpertProvider.open("e1", bytes, "wine-small.ubj", expected.names(), null, false, null)
+                .predict(expected.features());
+        Booster booster = XGBoost.loadModel(bytes);
+        try {
+            FloatMatrix theirs = probabilities(booster, expected.features(), false, false);
+            float worst = XGBoostExpertProviderTest.assertClose(theirs, ours, XGBoostExpertProviderTest.TOLERANCE);
+            System.out.println("wine-small.ubj: largest difference from xgboost4j 1.6.2 " + worst);
+        } finally {
+            booster.dispose();
+        }
+    }
+
+    @Test
     void xgboost4j162MisreadsTheBaseScoreXGBoost3Writes() throws Exception {
         // A binary model whose base_score is 0.25 (2.x estimates it from the labels), spelled as 1.x/2.x ("2.5E-1") and
         // as 3.x ("[2.5E-1]"): moe reads both alike; xgboost4j 1.6.2 loads the second without a word, and predicts
