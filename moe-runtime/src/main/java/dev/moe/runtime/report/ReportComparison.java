@@ -239,13 +239,9 @@ public final class ReportComparison {
                     l.accuracy().text(n), l.accuracy().higher() + "/" + l.accuracy().lower(), l.logLoss().text(n)).stripTrailing())
                     .append(System.lineSeparator());
         }
-        if (!c.onlyA().isEmpty() || !c.onlyB().isEmpty()) {
-            ReportWriter.wrapped(out, "not compared: " + (c.onlyA().isEmpty() ? "" : "only in a: " + String.join(", ", c.onlyA()))
-                    + (c.onlyA().isEmpty() || c.onlyB().isEmpty() ? "" : "; ")
-                    + (c.onlyB().isEmpty() ? "" : "only in b: " + String.join(", ", c.onlyB())), width);
-        }
-        String chosenA = tally(pick(c.a().chosen(), c.a().chosen().size() == c.a().seeds().size() ? c.repeatsA() : List.of()));
-        String chosenB = tally(pick(c.b().chosen(), c.b().chosen().size() == c.b().seeds().size() ? c.repeatsB() : List.of()));
+        notCompared(out, c.onlyA(), c.onlyB(), width);
+        String chosenA = chosen(c.a(), c.repeatsA());
+        String chosenB = chosen(c.b(), c.repeatsB());
         if (!chosenA.isEmpty() || !chosenB.isEmpty()) {
             ReportWriter.wrapped(out, "combiner: a " + (chosenA.isEmpty() ? "-" : chosenA) + " · b " + (chosenB.isEmpty() ? "-" : chosenB), width);
         }
@@ -292,8 +288,8 @@ public final class ReportComparison {
             if (!c.checked()) {
                 unpaired.add(name);
             }
-            String chosenA = tally(pick(c.a().chosen(), c.a().chosen().size() == c.a().seeds().size() ? c.repeatsA() : List.of()));
-            String chosenB = tally(pick(c.b().chosen(), c.b().chosen().size() == c.b().seeds().size() ? c.repeatsB() : List.of()));
+            String chosenA = chosen(c.a(), c.repeatsA());
+            String chosenB = chosen(c.b(), c.repeatsB());
             String combiner = chosenA.equals(chosenB) ? chosenA : chosenA + " -> " + chosenB;
             out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7.4f %-7.4f %-17s %-8s %s", name, l.meanA(), l.meanB(),
                     l.accuracy().text(n), l.accuracy().higher() + "/" + l.accuracy().lower(), combiner).stripTrailing())
@@ -304,10 +300,7 @@ public final class ReportComparison {
                 all.n(), all.text(all.n()), all.higher(), all.lower(), identical.size(), shared.size()), width);
         List<String> onlyA = inA.keySet().stream().filter(k -> !inB.containsKey(k)).toList();
         List<String> onlyB = inB.keySet().stream().filter(k -> !inA.containsKey(k)).toList();
-        if (!onlyA.isEmpty() || !onlyB.isEmpty()) {
-            ReportWriter.wrapped(out, "not compared: " + (onlyA.isEmpty() ? "" : "only in a: " + String.join(", ", onlyA))
-                    + (onlyA.isEmpty() || onlyB.isEmpty() ? "" : "; ") + (onlyB.isEmpty() ? "" : "only in b: " + String.join(", ", onlyB)), width);
-        }
+        notCompared(out, onlyA, onlyB, width);
         if (!unpaired.isEmpty()) {
             ReportWriter.wrapped(out, "rows assumed the same from the data's name, the seeds and the test rows' count (reports"
                     + " written before moe recorded which rows it scored): " + String.join(", ", unpaired), width);
@@ -328,6 +321,25 @@ public final class ReportComparison {
             throw new MoeException(folder + ": holds no JSON report (*.json); write them with moe evaluate CONFIG --json DIR/NAME.json");
         }
         return out;
+    }
+
+    /** A line naming what only one side has (models, or reports of a folder), if anything. */
+    private static void notCompared(StringBuilder out, List<String> onlyA, List<String> onlyB, int width) {
+        List<String> parts = new ArrayList<>();
+        if (!onlyA.isEmpty()) {
+            parts.add("only in a: " + String.join(", ", onlyA));
+        }
+        if (!onlyB.isEmpty()) {
+            parts.add("only in b: " + String.join(", ", onlyB));
+        }
+        if (!parts.isEmpty()) {
+            ReportWriter.wrapped(out, "not compared: " + String.join("; ", parts), width);
+        }
+    }
+
+    /** The combiners a report chose in the given repeats, tallied; "" where it records none per repeat. */
+    private static String chosen(Report r, List<Integer> repeats) {
+        return tally(pick(r.chosen(), r.chosen().size() == r.seeds().size() ? repeats : List.of()));
     }
 
     /** "product 4/5, uniform 1/5", in order of first use; "" for none. */
