@@ -197,20 +197,35 @@ public final class SparkMixture implements Serializable {
         return SavedMixtureReport.of(driverMixture, data, evaluation.counts());
     }
 
-    /**
-     * The report with the notice {@code moe evaluate -m} gives when {@code input} is the file the mixture was trained
-     * on; only a path the driver can read as a local file is checked (not {@code hdfs://}, {@code s3a://}, ...).
-     */
     /** The config the mixture was trained from, as its bundle holds it; null when it holds none. */
     public String configText() {
         return driverMixture.configText();
     }
 
+    /**
+     * The report with the notice {@code moe evaluate -m} gives when {@code input} is the file the mixture was trained
+     * on; only a path the driver can read as a local file is checked (not {@code hdfs://}, {@code s3a://}, ...).
+     */
     public EvaluationReport withTrainingFileNotice(EvaluationReport report, String input) {
+        Path file = localFile(input);
+        return file == null ? report : SavedMixtureReport.withTrainingFileNotice(report, driverMixture, file);
+    }
+
+    /**
+     * The report recording which rows it scored, as {@code moe evaluate -m --json} does ({@code moe compare}): the
+     * input's SHA-256 where it is one local file; a folder, a pattern or a remote path leaves it unrecorded.
+     */
+    public static EvaluationReport withFileRows(EvaluationReport report, String input) {
+        Path file = localFile(input);
+        return file == null ? report : SavedMixtureReport.withFileRows(report, file);
+    }
+
+    /** {@code input} as a path on the driver, or null for a remote one ({@code hdfs://}, {@code s3a://}, ...). */
+    private static Path localFile(String input) {
         if (input.contains("://")) {
-            return report;
+            return null;
         }
-        return SavedMixtureReport.withTrainingFileNotice(report, driverMixture, Path.of(input.startsWith("file:") ? input.substring(5) : input));
+        return Path.of(input.startsWith("file:") ? input.substring(5) : input);
     }
 
     /** A CSV file (header, comma separated), or Parquet when the path ends in {@code .parquet}; every CSV column as text. */

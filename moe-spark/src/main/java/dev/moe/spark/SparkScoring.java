@@ -95,7 +95,7 @@ public final class SparkScoring {
                         out.flush();
                     }
                     if (o.json != null) {
-                        ReportWriter.writeJson(report, Path.of(o.json));
+                        ReportWriter.writeJson(SparkMixture.withFileRows(report, o.input), Path.of(o.json));
                     }
                     if (o.html != null) {
                         HtmlReport.writeSaved(report, mixture.configText(), Path.of(o.html), "moe evaluate --engine spark " + String.join(" ", args));

@@ -178,6 +178,10 @@ class SparkScoringTest {
             }
         }
         assertEquals(ROWS, total);
+        // Which rows it scored, as moe evaluate -m --json records them, so that moe compare pairs the two engines' reports.
+        assertEquals(dev.moe.runtime.scoring.SavedMixtureReport.withFileRows(singleReport, csv).testRowsFingerprints().get(0),
+                report.get("testRowsFingerprints").get(0).asText());
+        assertTrue(report.get("testRowsFingerprints").get(0).asText().startsWith("file:"), report.toString());
         assertEquals(ReportWriter.table(singleReport).lines().findFirst(), r.out.lines().findFirst());
         assertTrue(r.out.contains("strategy "), r.out);
         assertFalse(r.out.contains("trained on"), r.out);
