@@ -10,6 +10,7 @@
 #   REPORTS=DIR bench/peers.sh        # moe's side from an earlier `OUT=DIR bench/benchmark.sh` run of the same
 #                                     # configs (same code, seeds and repeats), instead of running it again
 #   OUT=DIR bench/peers.sh            # keep moe's reports, the rows and the table in DIR (must not exist yet)
+#   REPEAT=20 bench/peers.sh glass    # 20 repeats (seeds 42..61) on both sides instead of each config's 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 /usr/bin/python3 -c 'import sklearn, xgboost' 2>/dev/null \
@@ -47,7 +48,7 @@ if [[ ! -f "$jar" || -n "$(find pom.xml moe-*/pom.xml moe-*/src/main moe-experts
 fi
 pairs=()
 for name in "${names[@]}"; do pairs+=("$name=examples/benchmarks/$name.yaml"); done
-(source bin/native-env.sh && moe_native_env && java -cp "$jar:moe-bench/target/lib/*" dev.moe.bench.PeerSplits "$out/rows" "${pairs[@]}")
+(source bin/native-env.sh && moe_native_env && java ${REPEAT:+-Dmoe.repeat="$REPEAT"} -cp "$jar:moe-bench/target/lib/*" dev.moe.bench.PeerSplits "$out/rows" "${pairs[@]}")
 
 start=$(date +%s)
 # One thread for BLAS as for XGBoost: each side's experts train one at a time.

@@ -43,7 +43,10 @@ public final class PeerSplits {
         }
     }
 
-    /** One config's repeats (seeds {@code seed .. seed + repeat - 1}), as the class comment says. */
+    /**
+     * One config's repeats (seeds {@code seed .. seed + repeat - 1}, {@code repeat} the system property
+     * {@code moe.repeat} where set, else the config's), as the class comment says.
+     */
     static void write(MoeConfig config, Path out) {
         if (!config.split().crossFits()) {
             // A three-way split's experts and gate train on different rows: one training set would not be the same rows.
@@ -53,7 +56,9 @@ public final class PeerSplits {
                 .getInstance(Key.get(new TypeLiteral<Map<String, DataSource>>() { }));
         DataSource source = sources.get(config.data().source());
         List<Map<String, Object>> repeats = new ArrayList<>();
-        for (int r = 0; r < config.repeatOrDefault(); r++) {
+        // bench/peers.sh passes REPEAT as moe.repeat, as bench/benchmark.sh gives it to moe evaluate --repeat.
+        int repeat = Integer.getInteger("moe.repeat", config.repeatOrDefault());
+        for (int r = 0; r < repeat; r++) {
             long seed = config.seedOrDefault() + r;
             Dataset data = source.load(config.data(), config.baseDirectory(), seed);
             SplitPlan plan = SplitPlan.plan(data.rows(), config.split(), seed);
