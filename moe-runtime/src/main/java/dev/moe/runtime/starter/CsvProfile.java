@@ -37,6 +37,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
      * @param sum      the sum of the numbers
      * @param distinct distinct non-missing values, counted up to {@link #DISTINCT_CAP}
      * @param counts   each non-missing value's count while there are at most {@link #DISTINCT_CAP} of them, else empty
+     * @param missingSpellings the missing cells by their text as written (spaces around stripped: "", "NA", "None")
      */
     public record Column(String name, long missing, long numbers, long integers, double min, double max, double sum, int distinct,
                          Map<String, Long> counts, Map<String, Long> missingSpellings) {
