@@ -75,5 +75,33 @@ class FilledCommandsTest {
                 "--overwrite");
         assertEquals(2, refused.status(), refused.err());
         assertTrue(refused.err().startsWith("moe: " + lacking + ": no column 'g' in the header"), refused.err());
+
+        // A damaged fill entry (the median as text; EncodedColumnsManifestTest has the other damages): one line, exit 2.
+        Path damaged = dir.resolve("damaged.moe");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile());
+             java.util.zip.ZipOutputStream copy = new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                byte[] bytes = zip.getInputStream(e).readAllBytes();
+                if (e.getName().equals("manifest.json")) {
+                    String manifest = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    String edited = manifest.replaceFirst("(\"median\" *: *)[-0-9.Ee]+", "$1\"abc\"");
+                    assertTrue(!edited.equals(manifest), manifest);
+                    bytes = edited.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                copy.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                copy.write(bytes);
+                copy.closeEntry();
+            }
+        }
+        String corrupt = "moe: " + damaged + ": manifest.json is corrupt: 'fill[g].median' is not a finite number: \"abc\""
+                + System.lineSeparator();
+        Path none = dir.resolve("none.csv");
+        MainTest.Result damagedPredict = MainTest.moe("predict", "-m", damaged.toString(), "--input", data.toString(), "-o", none.toString());
+        assertEquals(2, damagedPredict.status(), damagedPredict.err());
+        assertEquals(corrupt, damagedPredict.err());
+        assertTrue(!Files.exists(none), "no output file");
+        MainTest.Result damagedInspect = MainTest.moe("inspect", damaged.toString());
+        assertEquals(2, damagedInspect.status(), damagedInspect.err());
+        assertEquals(corrupt, damagedInspect.err());
     }
 }
