@@ -27,27 +27,12 @@ class CategoricalCommandsTest {
             csv.append(x).append(',').append(r == 4 ? "" : colour).append(',').append(colour.equals("red") || x > 0.5 ? "yes" : "no").append('\n');
         }
         Path data = Files.writeString(dir.resolve("colours.csv"), csv);
-        Path config = Files.writeString(dir.resolve("colours.yaml"), """
-                seed: 2
-                data: { source: csv, path: colours.csv, categorical: [colour] }
-                split: { experts: 0.4, gate: 0.4, test: 0.2 }
-                experts:
-                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 20, learning-rate: 0.05 } }
-                  - { id: b, provider: tribuo, params: { algorithm: cart, max-depth: 3, probabilities: scores } }
-                gate: { choose: gate, epochs: 20 }
-                """);
-        // The missing cell is the same in every repeat: said once, not once per repeat (stderr of a real process: the
-        // log goes there).
-        SafetyTest.Process evaluated = SafetyTest.process(null, List.of(), "evaluate", config.toString(), "--repeat", "3", "-q");
-        assertEquals(0, evaluated.status(), evaluated.err());
-        assertEquals(1, evaluated.err().lines().filter(l -> l.contains("categorical cells encoded as none of the known levels")).count(),
-                evaluated.err());
-        assertTrue(evaluated.err().contains("repeat 1/3: colours.csv: categorical cells encoded as none of the known levels (all zeros):"
-                + " 'colour' 1 missing"), evaluated.err());
+        Path config = EncodedCommandsFixture.config(dir, "colours", "categorical: [colour]");
+        String said = EncodedCommandsFixture.evaluatedSayingOnce(config, "categorical cells encoded as none of the known levels");
+        assertTrue(said.contains("repeat 1/3: colours.csv: categorical cells encoded as none of the known levels (all zeros):"
+                + " 'colour' 1 missing"), said);
 
-        Path model = dir.resolve("colours.moe");
-        MainTest.Result trained = MainTest.moe("train", config.toString(), "-o", model.toString(), "-q");
-        assertEquals(0, trained.status(), trained.err());
+        Path model = EncodedCommandsFixture.trained(config);
 
         MainTest.Result text = MainTest.moe("inspect", model.toString());
         assertEquals(0, text.status(), text.err());
@@ -65,10 +50,6 @@ class CategoricalCommandsTest {
         MainTest.Result predicted = MainTest.moe("predict", "-m", model.toString(), "--input", data.toString(), "-o", out.toString());
         assertEquals(0, predicted.status(), predicted.err());
         assertEquals(91, Files.readAllLines(out).size());
-        Path lacking = Files.writeString(dir.resolve("lacking.csv"), "x,label\n0.5,yes\n");
-        MainTest.Result refused = MainTest.moe("predict", "-m", model.toString(), "--input", lacking.toString(), "-o", out.toString(),
-                "--overwrite");
-        assertEquals(2, refused.status(), refused.err());
-        assertTrue(refused.err().startsWith("moe: " + lacking + ": no column 'colour' in the header"), refused.err());
+        EncodedCommandsFixture.predictRefusedWithout(model, "colour", out);
     }
 }

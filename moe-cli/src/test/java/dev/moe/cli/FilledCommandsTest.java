@@ -26,25 +26,12 @@ class FilledCommandsTest {
                     .append(x > 0 || r % 6 == 0 ? "yes" : "no").append('\n');
         }
         Path data = Files.writeString(dir.resolve("gaps.csv"), csv);
-        Path config = Files.writeString(dir.resolve("gaps.yaml"), """
-                seed: 2
-                data: { source: csv, path: gaps.csv, fill: [g] }
-                split: { experts: 0.4, gate: 0.4, test: 0.2 }
-                experts:
-                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 20, learning-rate: 0.05 } }
-                  - { id: b, provider: tribuo, params: { algorithm: cart, max-depth: 3, probabilities: scores } }
-                gate: { choose: gate, epochs: 20 }
-                """);
-        // The gaps are the same in every repeat: said once (stderr of a real process: the log goes there).
-        SafetyTest.Process evaluated = SafetyTest.process(null, List.of(), "evaluate", config.toString(), "--repeat", "3", "-q");
-        assertEquals(0, evaluated.status(), evaluated.err());
-        assertEquals(1, evaluated.err().lines().filter(l -> l.contains("missing numeric cells filled")).count(), evaluated.err());
-        assertTrue(evaluated.err().contains("repeat 1/3: gaps.csv: missing numeric cells filled with the training rows' median"
-                + " (column=missing set to 1): 'g' 15"), evaluated.err());
+        Path config = EncodedCommandsFixture.config(dir, "gaps", "fill: [g]");
+        String said = EncodedCommandsFixture.evaluatedSayingOnce(config, "missing numeric cells filled");
+        assertTrue(said.contains("repeat 1/3: gaps.csv: missing numeric cells filled with the training rows' median"
+                + " (column=missing set to 1): 'g' 15"), said);
 
-        Path model = dir.resolve("gaps.moe");
-        MainTest.Result trained = MainTest.moe("train", config.toString(), "-o", model.toString(), "-q");
-        assertEquals(0, trained.status(), trained.err());
+        Path model = EncodedCommandsFixture.trained(config);
 
         MainTest.Result text = MainTest.moe("inspect", model.toString());
         assertEquals(0, text.status(), text.err());
@@ -70,10 +57,34 @@ class FilledCommandsTest {
         assertEquals(91, Files.readAllLines(out).size());
         assertTrue(predicted.err().contains("missing numeric cells filled with the training rows' median (column=missing set to 1): 'g' 15"),
                 predicted.err());
-        Path lacking = Files.writeString(dir.resolve("lacking.csv"), "x,label\n0.5,yes\n");
-        MainTest.Result refused = MainTest.moe("predict", "-m", model.toString(), "--input", lacking.toString(), "-o", out.toString(),
-                "--overwrite");
-        assertEquals(2, refused.status(), refused.err());
-        assertTrue(refused.err().startsWith("moe: " + lacking + ": no column 'g' in the header"), refused.err());
+        EncodedCommandsFixture.predictRefusedWithout(model, "g", out);
+
+        // A damaged fill entry (the median as text; EncodedColumnsManifestTest has the other damages): one line, exit 2.
+        Path damaged = dir.resolve("damaged.moe");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(model.toFile());
+             java.util.zip.ZipOutputStream copy = new java.util.zip.ZipOutputStream(Files.newOutputStream(damaged))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                byte[] bytes = zip.getInputStream(e).readAllBytes();
+                if (e.getName().equals("manifest.json")) {
+                    String manifest = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    String edited = manifest.replaceFirst("(\"median\" *: *)[-0-9.Ee]+", "$1\"abc\"");
+                    assertTrue(!edited.equals(manifest), manifest);
+                    bytes = edited.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                copy.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                copy.write(bytes);
+                copy.closeEntry();
+            }
+        }
+        String corrupt = "moe: " + damaged + ": manifest.json is corrupt: 'fill[g].median' is not a finite number: \"abc\""
+                + System.lineSeparator();
+        Path none = dir.resolve("none.csv");
+        MainTest.Result damagedPredict = MainTest.moe("predict", "-m", damaged.toString(), "--input", data.toString(), "-o", none.toString());
+        assertEquals(2, damagedPredict.status(), damagedPredict.err());
+        assertEquals(corrupt, damagedPredict.err());
+        assertTrue(!Files.exists(none), "no output file");
+        MainTest.Result damagedInspect = MainTest.moe("inspect", damaged.toString());
+        assertEquals(2, damagedInspect.status(), damagedInspect.err());
+        assertEquals(corrupt, damagedInspect.err());
     }
 }

@@ -15,9 +15,7 @@ import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.experiment.MoeModule;
 import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.plugins.ProviderRegistry;
-import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.data.CategoricalEncoding;
-import dev.moe.runtime.scoring.CsvPredictions;
 import org.tribuo.classification.dtree.CARTClassificationTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,10 +95,7 @@ class MixtureCategoricalTest {
             rows.add(Map.of("colour", colour, "x", Float.toString(x))); // as the file has them
         }
         Path csv = Files.writeString(dir.resolve("train.csv"), text);
-        Mixture mixture = Mixture.builder().seed(3).crossFitFolds(3)
-                .expert("mlp", "nd4j-mlp", Map.of("hidden", 4, "epochs", 20))
-                .expert("cart", new CARTClassificationTrainer(3))
-                .categorical("colour").train(csv, "label");
+        Mixture mixture = EncodedCsvFixture.twoExperts().categorical("colour").train(csv, "label");
         // The raw columns in, the levels of the training rows (the blank cell is no level) recorded.
         assertEquals(List.of("colour", "x"), mixture.inputColumns());
         assertEquals(List.of("colour=blue", "colour=green", "colour=red", "x"), mixture.featureNames());
@@ -117,20 +112,9 @@ class MixtureCategoricalTest {
         assertArrayEquals(mixture.predict(new dev.moe.api.FloatMatrix(150, 4, oneHot)).probabilities().values(), byName);
 
         // Saved, it is read by moe predict's path with the same encoding; the label column is the file's.
-        Path file = dir.resolve("trained.moe");
-        mixture.save(file);
-        dev.moe.runtime.bundle.SavedMixture saved = new BundleReader(ProviderRegistry.fromClassPath()).read(file);
+        dev.moe.runtime.bundle.SavedMixture saved = EncodedCsvFixture.readByMoePredictAsTheLibrary(mixture, csv, byName, 150, dir);
         assertEquals(List.of(new CategoricalEncoding.Column("colour", List.of("blue", "green", "red"))), saved.encoding().categorical());
         assertEquals("label", saved.labelColumn());
-        Path out = dir.resolve("predicted.csv");
-        CsvPredictions.write(saved, csv, out);
-        List<String> lines = Files.readAllLines(out);
-        for (int r = 0; r < 150; r++) {
-            String[] cells = lines.get(r + 1).split(",");
-            for (int c = 0; c < 2; c++) {
-                assertEquals(byName[r * 2 + c], Float.parseFloat(cells[2 + c]), "row " + r); // to the bit
-            }
-        }
         // A level the training rows lack reads as a missing cell does: none of the levels; either is said in one warning.
         assertEquals("", stderrOf(() -> mixture.predictRows(rows.subList(0, 4))), "rows 0-3 hold known levels");
         float[][] unknown = new float[2][];

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.MoeException;
-import dev.moe.runtime.bundle.BundleReader;
+import dev.moe.runtime.bundle.SavedMixture;
 import dev.moe.runtime.data.CategoricalEncoding;
-import dev.moe.runtime.plugins.ProviderRegistry;
-import dev.moe.runtime.scoring.CsvPredictions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tribuo.classification.dtree.CARTClassificationTrainer;
 
 /** {@code fill(...)} from Java: the training rows' median and the indicator, recorded and used by every reader. */
 class MixtureFillTest {
@@ -46,10 +43,7 @@ class MixtureFillTest {
             }
         }
         Path csv = Files.writeString(dir.resolve("train.csv"), text);
-        Mixture mixture = Mixture.builder().seed(3).crossFitFolds(3)
-                .expert("mlp", "nd4j-mlp", Map.of("hidden", 4, "epochs", 20))
-                .expert("cart", new CARTClassificationTrainer(3))
-                .fill("g").train(csv, "label");
+        Mixture mixture = EncodedCsvFixture.twoExperts().fill("g").train(csv, "label");
         // Every row trains it (none is held out): the median of all 120 values present.
         float[] sorted = new float[present.size()];
         for (int i = 0; i < sorted.length; i++) {
@@ -73,20 +67,9 @@ class MixtureFillTest {
         assertArrayEquals(mixture.predict(new dev.moe.api.FloatMatrix(150, 3, filled)).probabilities().values(), byName);
 
         // Saved, moe predict's path reads the file's '?' cells as the library reads null and NaN: to the bit.
-        Path file = dir.resolve("trained.moe");
-        mixture.save(file);
-        dev.moe.runtime.bundle.SavedMixture saved = new BundleReader(ProviderRegistry.fromClassPath()).read(file);
+        SavedMixture saved = EncodedCsvFixture.readByMoePredictAsTheLibrary(mixture, csv, byName, 150, dir);
         assertEquals(List.of(CategoricalEncoding.Column.filled("g", median)), saved.encoding().filled());
-        Path out = dir.resolve("predicted.csv");
-        CsvPredictions.write(saved, csv, out);
-        List<String> lines = Files.readAllLines(out);
-        for (int r = 0; r < 150; r++) {
-            String[] cells = lines.get(r + 1).split(",");
-            for (int c = 0; c < 2; c++) {
-                assertEquals(byName[r * 2 + c], Float.parseFloat(cells[2 + c]), "row " + r);
-            }
-        }
-        assertEquals(Map.of("g", median), Mixture.load(file).filledColumns());
+        assertEquals(Map.of("g", median), Mixture.load(dir.resolve("trained.moe")).filledColumns());
 
         MoeException text2 = assertThrows(MoeException.class, () -> mixture.predictRows(List.of(Map.of("x", 1f, "g", "tall"))));
         assertEquals("row 0: column 'g': not a number: 'tall'", text2.getMessage());

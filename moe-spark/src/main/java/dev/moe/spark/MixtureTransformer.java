@@ -247,9 +247,20 @@ public final class MixtureTransformer extends Model<MixtureTransformer> implemen
             }
         }
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
+        // The input columns are found by their exact names (StructType.fieldIndex), as the engine reads them; but a session
+        // that ignores case (Spark's default) could not select an output column beside an input one of the same letters.
+        boolean caseSensitive = org.apache.spark.sql.internal.SQLConf.get().caseSensitiveAnalysis();
         for (Param<String> out : List.of(predictionCol, probabilityCol, weightsCol)) {
-            if (columns.contains(getOrDefault(out))) {
-                throw new MoeException("the input already has a column '" + getOrDefault(out) + "' (" + out.name() + "): choose another name");
+            String name = getOrDefault(out);
+            if (columns.contains(name)) {
+                throw new MoeException("the input already has a column '" + name + "' (" + out.name() + "): choose another name");
+            }
+            String same = caseSensitive ? null : columns.stream().filter(name::equalsIgnoreCase).findFirst().orElse(null);
+            if (same != null) {
+                throw new MoeException("the input has a column '" + same + "', and this Spark session compares column names"
+                        + " without case (" + SparkScoring.CASE_SENSITIVE + "=false): it could not tell it from the output column '"
+                        + name + "' (" + out.name() + "); choose another name with set" + Character.toUpperCase(out.name().charAt(0))
+                        + out.name().substring(1) + ", or spark.conf().set(\"" + SparkScoring.CASE_SENSITIVE + "\", \"true\")");
             }
         }
         fields.add(DataTypes.createStructField(getOrDefault(predictionCol), DataTypes.StringType, false));

@@ -108,6 +108,93 @@ class MixtureTransformerTest {
         assertTrue(missing.getMessage().contains("no column 'feature2'"), missing.getMessage());
     }
 
+    /**
+     * Under Spark's default case-insensitive session, a DataFrame may hold two columns whose names differ only in case
+     * (here {@code feature1}, which the model reads, and {@code Feature1}, which it does not): the stage reads its
+     * columns by their exact names, as the engine does, and leaves the session's setting as it was.
+     */
+    @Test
+    void columnsWhoseNamesDifferOnlyInCaseAreReadByTheirExactNames() {
+        assertEquals("false", spark.conf().get(SparkScoring.CASE_SENSITIVE, "false"), "Spark's default");
+        Dataset<Row> cased = text.select(functions.col("*"), functions.lit("-999").as("Feature1"));
+        assertTrue(List.of(cased.columns()).containsAll(List.of("feature1", "Feature1")), String.join(", ", cased.columns()));
+        MixtureTransformer stage = MixtureTransformer.fromBundle(model);
+        List<Row> scored = stage.transform(cased).select("id", "prediction", "probability", "expertWeights").collectAsList();
+        assertSameAsMoePredict(scored);
+        // The other way round: the model's column second, the other first.
+        Dataset<Row> before = text.select(functions.lit("-999").as("FEATURE1"), functions.col("*"));
+        assertSameAsMoePredict(stage.transform(before).select("id", "prediction", "probability", "expertWeights").collectAsList());
+        assertEquals("false", spark.conf().get(SparkScoring.CASE_SENSITIVE, "false"), "the session's setting is left as it was");
+    }
+
+    /**
+     * An output column whose name differs only in case from an input column's ({@code Prediction} beside the stage's
+     * {@code prediction}) could not be selected afterwards in a case-insensitive session (Spark's "ambiguous reference"):
+     * refused on the driver, in one line saying what to do; allowed once the session tells the two apart.
+     */
+    @Test
+    void anOutputColumnThatDiffersOnlyInCaseFromAnInputColumnIsRefusedWhenTheSessionIgnoresCase() {
+        Dataset<Row> cased = text.select(functions.col("*"), functions.lit("yes").as("Prediction"));
+        MixtureTransformer stage = MixtureTransformer.fromBundle(model);
+        MoeException e = assertThrows(MoeException.class, () -> stage.transform(cased));
+        assertEquals("the input has a column 'Prediction', and this Spark session compares column names without case"
+                + " (spark.sql.caseSensitive=false): it could not tell it from the output column 'prediction' (predictionCol);"
+                + " choose another name with setPredictionCol, or spark.conf().set(\"spark.sql.caseSensitive\", \"true\")",
+                e.getMessage());
+        MoeException weights = assertThrows(MoeException.class,
+                () -> stage.transformSchema(text.select(functions.col("*"), functions.lit(1).as("EXPERTWEIGHTS")).schema()));
+        assertTrue(weights.getMessage().startsWith("the input has a column 'EXPERTWEIGHTS', and this Spark session"), weights.getMessage());
+        assertTrue(weights.getMessage().contains("the output column 'expertWeights' (weightsCol); choose another name with setWeightsCol"),
+                weights.getMessage());
+
+        assertEquals(3_000, stage.setPredictionCol("predicted").transform(cased).select("Prediction", "predicted").count());
+        spark.conf().set(SparkScoring.CASE_SENSITIVE, "true");
+        try {
+            List<Row> scored = MixtureTransformer.fromBundle(model).transform(cased)
+                    .select("id", "prediction", "probability", "expertWeights").collectAsList();
+            assertSameAsMoePredict(scored);
+        } finally {
+            spark.conf().set(SparkScoring.CASE_SENSITIVE, "false");
+        }
+    }
+
+    /** A model that reads both columns (vehicle reads Sc.Var.Maxis and Sc.Var.maxis), on a case-insensitive session. */
+    @Test
+    void aModelReadingTwoColumnsThatDifferOnlyInCaseReadsEachByItsName() throws IOException {
+        StringBuilder rows = new StringBuilder("id,Comp,comp,label\n");
+        for (int r = 0; r < 200; r++) {
+            double a = ((r * 37) % 200) / 100.0 - 1;
+            double b = ((r * 53) % 200) / 100.0 - 1;
+            rows.append(r).append(',').append(a).append(',').append(b).append(',').append(a > b ? "up" : "down").append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("cased.csv"), rows);
+        Path casedModel = dir.resolve("cased.moe");
+        SavedMixture single = SparkFixtures.twoExpertBundle(csv, "ignore: [id]", casedModel);
+        assertEquals(List.of("Comp", "comp"), single.featureNames());
+        Path out = dir.resolve("cased-single.csv");
+        CsvPredictions.write(single, csv, out);
+        List<String> want = Files.readAllLines(out);
+
+        assertEquals("false", spark.conf().get(SparkScoring.CASE_SENSITIVE, "false"), "Spark's default");
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("id", "string").add("Comp", "string").add("comp", "string").add("label", "string");
+        List<Row> input = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(csv).subList(1, 201)) {
+            input.add(org.apache.spark.sql.RowFactory.create((Object[]) line.split(",")));
+        }
+        Dataset<Row> frame = spark.createDataFrame(input, schema);
+        List<Row> scored = MixtureTransformer.fromBundle(casedModel).transform(frame).select("id", "prediction", "probability")
+                .collectAsList();
+        assertEquals(200, scored.size());
+        for (Row row : scored) {
+            int id = Integer.parseInt(row.getString(0));
+            String[] line = want.get(id + 1).split(",");
+            assertEquals(line[0], row.getString(1), "row " + id);
+            assertArrayEquals(Arrays.stream(line).skip(2).limit(2).mapToDouble(Double::parseDouble).toArray(),
+                    ((Vector) row.get(2)).toArray(), 1e-6, "row " + id);
+        }
+    }
+
     @Test
     void aGapInACellIsNamedAsTheCsvReaderNamesIt() {
         MixtureTransformer stage = MixtureTransformer.fromBundle(model);

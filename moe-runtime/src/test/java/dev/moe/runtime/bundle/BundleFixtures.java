@@ -62,7 +62,10 @@ public final class BundleFixtures {
     }
 
     public static Trained train(String yaml) {
-        MoeConfig config = ConfigLoader.parse(yaml, Path.of("seed-small.yaml"));
+        return train(ConfigLoader.parse(yaml, Path.of("seed-small.yaml")));
+    }
+
+    public static Trained train(MoeConfig config) {
         Experiment experiment = Guice.createInjector(new MoeModule(config, REGISTRY)).getInstance(Experiment.class);
         return new Trained(config, experiment.train(config.seedOrDefault(), "", ProgressListener.SILENT));
     }

@@ -1,26 +1,16 @@
 package dev.moe.runtime.scoring;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
-import dev.moe.gating.mixture.MixtureModel;
-import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleFixtures;
-import dev.moe.runtime.bundle.BundleFormat;
 import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.experiment.Experiment;
-import dev.moe.runtime.experiment.MoeModule;
-import dev.moe.runtime.experiment.ProgressListener;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -47,27 +37,14 @@ class CategoricalColumnsTest {
 
     @BeforeAll
     static void train() throws Exception {
-        csv = Path.of(CategoricalColumnsTest.class.getResource("/data/categorical.csv").toURI());
-        config = ConfigLoader.parse("""
-                seed: 11
-                data: { source: csv, path: %s, categorical: [colour, shape] }
-                split: { experts: 0.4, gate: 0.3, test: 0.3 }
-                experts:
-                  - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
-                  - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
-                gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
-                """.formatted(csv), Path.of("categorical.yaml"));
-        run = Guice.createInjector(new MoeModule(config, BundleFixtures.REGISTRY)).getInstance(Experiment.class)
-                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
-    }
-
-    private static List<String> column(int j) throws Exception {
-        return Files.readAllLines(csv).stream().skip(1).map(line -> line.split(",", -1)[j]).toList();
+        csv = EncodedColumnsFixture.resource("categorical.csv");
+        config = EncodedColumnsFixture.config(csv, "categorical: [colour, shape]");
+        run = EncodedColumnsFixture.train(config);
     }
 
     @Test
     void theLevelsAreTheTrainingRowsOnesAndATestRowsUnseenLevelIsAllZeros() throws Exception {
-        List<String> colour = column(1);
+        List<String> colour = EncodedColumnsFixture.column(csv, 1);
         Set<Integer> test = new java.util.HashSet<>(Arrays.stream(run.plan().testRows()).boxed().toList());
         TreeSet<String> training = new TreeSet<>();
         TreeSet<String> testOnly = new TreeSet<>();
@@ -86,7 +63,7 @@ class CategoricalColumnsTest {
         int row = colour.indexOf(testOnly.first());
         float[] features = run.data().features().row(row);
         assertTrue(IntStream.range(1, names.size() - 2).allMatch(j -> features[j] == 0f), Arrays.toString(features));
-        int blank = column(2).indexOf("");
+        int blank = EncodedColumnsFixture.column(csv, 2).indexOf("");
         float[] missing = run.data().features().row(blank);
         assertEquals(0f, missing[names.size() - 2] + missing[names.size() - 1]);
     }
@@ -101,27 +78,8 @@ class CategoricalColumnsTest {
         assertEquals(List.of("round", "square"), manifest.categorical().get(1).levels());
         try (SavedMixture saved = new BundleReader(BundleFixtures.REGISTRY).read(file)) {
             assertEquals(List.of("x", "colour", "shape"), saved.encoding().inputColumns());
-            Path out = dir.resolve("predictions.csv");
-            assertEquals(100, CsvPredictions.write(saved, csv, out, 16));
-            List<String> lines = Files.readAllLines(out);
-            MixtureModel.Prediction expected = run.model().predict(run.data().features());
-            int labels = run.data().labelNames().size();
-            for (int r = 0; r < 100; r++) {
-                String[] cells = lines.get(r + 1).split(",");
-                float[] p = new float[labels];
-                for (int j = 0; j < labels; j++) {
-                    p[j] = Float.parseFloat(cells[2 + j]);
-                }
-                assertArrayEquals(expected.probabilities().row(r), p, "row " + r);
-            }
-            // evaluate -m counts the same rows the same way: the mixture's accuracy on them, from the raw file.
-            double accuracy = CsvEvaluation.evaluate(saved, csv, 16).accuracy().get("moe");
-            int[] y = run.data().labels();
-            long right = IntStream.range(0, 100).filter(r -> expected.probabilities().argMaxOfRow(r) == y[r]).count();
-            assertEquals(right / 100.0, accuracy, 1e-12);
-            Path lacking = Files.writeString(dir.resolve("lacking.csv"), "x,colour\n1,red\n");
-            MoeException e = assertThrows(MoeException.class, () -> CsvPredictions.write(saved, lacking, dir.resolve("o.csv")));
-            assertTrue(e.getMessage().startsWith(lacking + ": no column 'shape' in the header"), e.getMessage());
+            EncodedColumnsFixture.assertPredictAndEvaluateMatchTheRun(run, saved, csv, 100, dir);
+            EncodedColumnsFixture.assertRefusedWithout(saved, dir, "shape");
         }
     }
 

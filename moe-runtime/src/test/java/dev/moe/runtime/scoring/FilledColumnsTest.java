@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Guice;
 import dev.moe.api.MissingCells;
-import dev.moe.gating.mixture.MixtureModel;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.BundleFixtures;
 import dev.moe.runtime.bundle.BundleFormat;
@@ -15,12 +13,9 @@ import dev.moe.runtime.bundle.BundleManifest;
 import dev.moe.runtime.bundle.BundleReader;
 import dev.moe.runtime.bundle.BundleWriter;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.config.ConfigLoader;
 import dev.moe.runtime.config.MoeConfig;
 import dev.moe.runtime.data.CategoricalEncoding;
 import dev.moe.runtime.experiment.Experiment;
-import dev.moe.runtime.experiment.MoeModule;
-import dev.moe.runtime.experiment.ProgressListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,30 +43,11 @@ class FilledColumnsTest {
     @TempDir
     Path dir;
 
-    private static final String CONFIG = """
-            seed: 11
-            data: { source: csv, path: %s, categorical: [colour], fill: [g] }
-            split: { experts: 0.4, gate: 0.3, test: 0.3 }
-            experts:
-              - { id: a, provider: nd4j-mlp, params: { hidden: 4, epochs: 30, learning-rate: 0.05 } }
-              - { id: b, provider: nd4j-mlp, params: { hidden: 6, epochs: 30, learning-rate: 0.05 } }
-            gate: { choose: gate, epochs: 30, learning-rate: 0.05 }
-            """;
-
     @BeforeAll
     static void train() throws Exception {
-        csv = Path.of(FilledColumnsTest.class.getResource("/data/filled.csv").toURI());
-        config = ConfigLoader.parse(CONFIG.formatted(csv), Path.of("filled.yaml"));
-        run = train(config);
-    }
-
-    private static Experiment.TrainedRun train(MoeConfig config) {
-        return Guice.createInjector(new MoeModule(config, BundleFixtures.REGISTRY)).getInstance(Experiment.class)
-                .train(config.seedOrDefault(), "", ProgressListener.SILENT);
-    }
-
-    private static List<String> column(Path file, int j) throws Exception {
-        return Files.readAllLines(file).stream().skip(1).map(line -> line.split(",", -1)[j]).toList();
+        csv = EncodedColumnsFixture.resource("filled.csv");
+        config = EncodedColumnsFixture.config(csv, "categorical: [colour], fill: [g]");
+        run = EncodedColumnsFixture.train(config);
     }
 
     /** The median of the non-missing cells of the given rows, computed here on its own. */
@@ -83,7 +59,7 @@ class FilledColumnsTest {
 
     @Test
     void theMedianIsTheTrainingRowsOnesAndATestRowsValueNeverMovesIt() throws Exception {
-        List<String> g = column(csv, 1);
+        List<String> g = EncodedColumnsFixture.column(csv, 1);
         Set<Integer> test = Arrays.stream(run.plan().testRows()).boxed().collect(Collectors.toSet());
         int[] training = IntStream.range(0, g.size()).filter(r -> !test.contains(r)).toArray();
         CategoricalEncoding.Column fitted = run.encoding().filled().get(0);
@@ -99,14 +75,14 @@ class FilledColumnsTest {
             lines.set(r + 1, String.join(",", cells));
         }
         Path moved = Files.write(dir.resolve("moved.csv"), lines);
-        Experiment.TrainedRun again = train(ConfigLoader.parse(CONFIG.formatted(moved), Path.of("filled.yaml")));
+        Experiment.TrainedRun again = EncodedColumnsFixture.train(EncodedColumnsFixture.config(moved, "categorical: [colour], fill: [g]"));
         assertArrayEquals(run.plan().testRows(), again.plan().testRows());
         assertEquals(fitted.median(), again.encoding().filled().get(0).median());
     }
 
     @Test
     void aGapIsTheMedianWithItsIndicatorOneAndAValueItselfWithItsIndicatorZero() throws Exception {
-        List<String> g = column(csv, 1);
+        List<String> g = EncodedColumnsFixture.column(csv, 1);
         List<String> names = run.data().featureNames();
         assertEquals(List.of("x", "g", "g=missing", "colour=blue", "colour=green", "colour=red"), names);
         float median = run.encoding().filled().get(0).median().floatValue();
@@ -136,28 +112,10 @@ class FilledColumnsTest {
         try (SavedMixture saved = new BundleReader(BundleFixtures.REGISTRY).read(file)) {
             assertEquals(run.encoding(), saved.encoding());
             assertEquals(List.of("x", "g", "colour"), saved.encoding().inputColumns());
-            Path out = dir.resolve("predictions.csv");
-            assertEquals(80, CsvPredictions.write(saved, csv, out, 16));
-            List<String> lines = Files.readAllLines(out);
-            MixtureModel.Prediction expected = run.model().predict(run.data().features());
-            int labels = run.data().labelNames().size();
-            for (int r = 0; r < 80; r++) {
-                String[] cells = lines.get(r + 1).split(",");
-                float[] p = new float[labels];
-                for (int j = 0; j < labels; j++) {
-                    p[j] = Float.parseFloat(cells[2 + j]);
-                }
-                assertArrayEquals(expected.probabilities().row(r), p, "row " + r);
-            }
-            double accuracy = CsvEvaluation.evaluate(saved, csv, 16).accuracy().get("moe");
-            int[] y = run.data().labels();
-            long right = IntStream.range(0, 80).filter(r -> expected.probabilities().argMaxOfRow(r) == y[r]).count();
-            assertEquals(right / 80.0, accuracy, 1e-12);
-            Path lacking = Files.writeString(dir.resolve("lacking.csv"), "x,colour\n1,red\n");
-            MoeException e = assertThrows(MoeException.class, () -> CsvPredictions.write(saved, lacking, dir.resolve("o.csv")));
-            assertTrue(e.getMessage().startsWith(lacking + ": no column 'g' in the header"), e.getMessage());
+            EncodedColumnsFixture.assertPredictAndEvaluateMatchTheRun(run, saved, csv, 80, dir);
+            EncodedColumnsFixture.assertRefusedWithout(saved, dir, "g");
             Path text = Files.writeString(dir.resolve("text.csv"), "x,g,colour\n1,,red\n1,tall,red\n");
-            e = assertThrows(MoeException.class, () -> CsvPredictions.write(saved, text, dir.resolve("t.csv")));
+            MoeException e = assertThrows(MoeException.class, () -> CsvPredictions.write(saved, text, dir.resolve("t.csv")));
             assertEquals(text + ": line 3, column 'g': not a number: 'tall'", e.getMessage());
         }
     }
