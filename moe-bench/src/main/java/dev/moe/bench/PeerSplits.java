@@ -57,8 +57,8 @@ public final class PeerSplits {
         DataSource source = sources.get(config.data().source());
         List<Map<String, Object>> repeats = new ArrayList<>();
         // bench/peers.sh passes REPEAT as moe.repeat, as bench/benchmark.sh gives it to moe evaluate --repeat.
-        int repeat = Integer.getInteger("moe.repeat", config.repeatOrDefault());
-        for (int r = 0; r < repeat; r++) {
+        int count = Integer.getInteger("moe.repeat", config.repeatOrDefault());
+        for (int r = 0; r < count; r++) {
             long seed = config.seedOrDefault() + r;
             Dataset data = source.load(config.data(), config.baseDirectory(), seed);
             SplitPlan plan = SplitPlan.plan(data.rows(), config.split(), seed);
