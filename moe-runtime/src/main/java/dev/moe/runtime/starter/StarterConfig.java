@@ -124,6 +124,7 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         List<String> filled = new ArrayList<>();
         List<String> categorical = new ArrayList<>();
         List<String> codes = new ArrayList<>();
+        List<String> noneLevels = new ArrayList<>();
         java.util.LinkedHashMap<String, String> ignored = new java.util.LinkedHashMap<>();
         for (CsvProfile.Column c : columns) {
             if (c.name().equals(labelColumn)) {
@@ -153,10 +154,24 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             } else if (c.distinctCapped() || c.distinct() >= ID_LEVELS && c.distinct() * 10L > present * 9L) {
                 why = (c.distinctCapped() ? "at least " : "") + c.distinct() + " distinct values in " + present
                         + " cells: an id or free text, not categories";
-            } else if (c.distinct() == 1) {
+            } else if (c.distinct() == 1 && c.missing() == 0) {
                 why = "the same value in every row";
             } else {
+                // One value with gaps is kept: whether a cell is there can say something (as a filled column's indicator).
                 categorical.add(c.name());
+                long none = c.missingSpellings().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("none"))
+                        .mapToLong(Map.Entry::getValue).sum();
+                if (none > 0) {
+                    // "None" is a level in many files (Cars93's air bags, income's children under 18) and a gap to moe,
+                    // which encodes it as none of the levels: still apart from the other levels, so nothing is lost
+                    // unless the column has other gaps too.
+                    noneLevels.add(c.name());
+                    if (c.missing() > none) {
+                        warnings.add("'" + c.name() + "' has " + none + " cells 'None' and " + (c.missing() - none)
+                                + " other missing cells: moe reads both as missing, so they are one level to the experts;"
+                                + " write 'None' another way in the file if it means something else");
+                    }
+                }
             }
             if (why != null) {
                 ignored.put(c.name(), why);
@@ -168,7 +183,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     .map(e -> "'" + e.getKey() + "': " + e.getValue()).toList()) + ")"));
         }
         int sampled = rows > SAMPLE_ABOVE ? SAMPLE : 0;
-        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, filled, ignored, sampled, numeric.size());
+        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, noneLevels, filled, ignored, sampled,
+                numeric.size());
         ConfigLoader.parse(text, configFile); // what moe init writes must read back as a config
         return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(filled), List.copyOf(categorical),
                 java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings));
@@ -197,8 +213,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
     }
 
     private static String yaml(CsvProfile profile, String label, CsvProfile.Column labelProfile, String dataPath,
-                               List<String> categorical, List<String> codes, List<String> filled, Map<String, String> ignored, int sampled,
-                               int numeric) {
+                               List<String> categorical, List<String> codes, List<String> noneLevels, List<String> filled,
+                               Map<String, String> ignored, int sampled, int numeric) {
         StringBuilder y = new StringBuilder();
         y.append("# A first moe config for ").append(comment(profile.file().getFileName().toString())).append(", written by `moe init`.\n# ")
                 .append(profile.rows()).append(" rows, ").append(numeric).append(" numeric")
@@ -222,6 +238,10 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             if (!codes.isEmpty()) {
                 y.append("  # ").append(comment(codes.size() == categorical.size() ? "all of them" : String.join(", ", codes)))
                         .append(": whole numbers with missing cells, read as codes of categories\n");
+            }
+            if (!noneLevels.isEmpty()) {
+                y.append("  # ").append(comment(String.join(", ", noneLevels)))
+                        .append(": 'None' is a missing cell to moe, so none of the levels (still apart from the others)\n");
             }
             y.append("  categorical: ").append(list(categorical)).append("\n");
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +137,31 @@ class StarterConfigTest {
         List<String> named = StarterConfig.of(CsvProfile.read(file), "age", "kyphosis.csv", Path.of("x.yaml")).warnings();
         assertEquals(List.of("the label column 'age' holds 80 distinct values, whole numbers: moe combines classifiers, and"
                 + " each value is a class to them"), named);
+    }
+
+    /**
+     * A category 'None' (Cars93's air bags) is a missing cell to moe: the config says so beside the column, and a
+     * warning says when the column has other gaps too, which the experts then cannot tell from it. A text column of
+     * one value and gaps is kept too (it was left out as "the same value in every row").
+     */
+    @Test
+    void aCategoryNoneIsSaidToBeNoneOfTheLevelsAndWarnedAboutBesideOtherGaps() throws Exception {
+        StringBuilder csv = new StringBuilder("airbags,children,colour,label\n");
+        String[] bags = {"None", "Driver only", "Driver & Passenger"};
+        String[] children = {"None", "One", "Two", "NA", "None"};
+        for (int i = 0; i < 30; i++) {
+            csv.append(bags[i % 3]).append(',').append(children[i % 5]).append(',').append(i % 2 == 0 ? "red" : "NA")
+                    .append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("cars.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "cars.csv", Path.of("x.yaml"));
+        assertEquals(List.of("airbags", "children", "colour"), s.categorical());
+        assertEquals(Map.of(), s.ignored());
+        assertTrue(s.text().contains("  # airbags, children: 'None' is a missing cell to moe, so none of the levels (still apart"
+                + " from the others)\n  categorical: [airbags, children, colour]\n"), s.text());
+        assertEquals(List.of("'children' has 12 cells 'None' and 6 other missing cells: moe reads both as missing, so they are"
+                + " one level to the experts; write 'None' another way in the file if it means something else"), s.warnings());
+        assertEquals(List.of("airbags", "children", "colour"), readBack(s).data().categorical());
     }
 
     /**
