@@ -109,7 +109,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         // A label taken by default (the last column) is a guess: whole numbers with more than 10 values there are more
         // likely a count or a measurement (aids2's age, kyphosis's start) than 11 classes.
         int many = label == null ? MANY_LABELS / 2 : MANY_LABELS;
-        String otherLabel = label == null ? "; name the label column with --label if it is another" + candidates(columns, labelColumn) : "";
+        String otherLabel = label == null
+                ? "; name the label column with --label if it is another" + candidates(columns, labelColumn) : "";
         if (labelProfile.distinctCapped() || numbers && labelProfile.distinct() > many) {
             warnings.add("the label column '" + labelColumn + "' holds " + (labelProfile.distinctCapped() ? "at least " : "")
                     + labelProfile.distinct() + " distinct values"
@@ -192,7 +193,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
 
     /**
      * The columns a label is more often found in, for a warning about the one taken by default: those with 2 to
-     * {@link #FEW_VALUES} values, text or whole numbers (survey data's last column is the students' age; its exercise class is the eighth).
+     * {@link #FEW_VALUES} values, text or whole numbers (survey data's last column is the students' age; its exercise
+     * class is the eighth).
      */
     private static String candidates(List<CsvProfile.Column> columns, String labelColumn) {
         List<String> few = columns.stream()
