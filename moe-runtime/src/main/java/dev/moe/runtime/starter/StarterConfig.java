@@ -42,11 +42,17 @@ public record StarterConfig(String text, String label, int labels, List<String> 
      */
     private static final int ID_LEVELS = 20;
     /**
-     * A numeric column with gaps and at most this many whole-number values is read as codes of categories, not filled:
-     * soybean's 0, 1, 2 are categories, whose median would be a code that means something else, while one-hot loses
-     * little of a count with so few values (and a gap is "none of the levels", as the fill's indicator says it).
+     * A numeric column with gaps whose values are whole numbers from 0 or 1 up to at most this is read as codes of
+     * categories, not filled: soybean's 0, 1, 2 are categories, whose median would be a code that means something else,
+     * while one-hot loses little of a count with so few values (and a gap is "none of the levels", as the fill's
+     * indicator says it). Codes start at 0 or 1; whole numbers that start higher are a measurement (car90's mileage,
+     * 18 to 37 miles a gallon; Cars93's luggage room, 6 to 22 cubic feet), whose levels a test row's value may miss.
      */
     static final int CODES = 20;
+    /** A label of numbers with more values than this is warned about: a measurement, not classes. */
+    private static final int MANY_LABELS = 20;
+    /** Columns with at most this many values are named as candidates when the label taken by default looks wrong. */
+    private static final int FEW_VALUES = 10;
 
     /**
      * Decides the columns' roles from the file's profile and writes the config.
@@ -99,22 +105,27 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                         + " one; drop those rows if they have no label");
             }
         });
-        boolean measured = labelProfile.text(rows) == 0 && labelProfile.integers() < labelProfile.numbers();
-        if (labelProfile.distinctCapped() || measured && labelProfile.distinct() > 20) {
+        boolean numbers = labelProfile.text(rows) == 0;
+        // A label taken by default (the last column) is a guess: whole numbers with more than 10 values there are more
+        // likely a count or a measurement (aids2's age, kyphosis's start) than 11 classes.
+        int many = label == null ? MANY_LABELS / 2 : MANY_LABELS;
+        String otherLabel = label == null
+                ? "; name the label column with --label if it is another" + candidates(columns, labelColumn) : "";
+        if (labelProfile.distinctCapped() || numbers && labelProfile.distinct() > many) {
             warnings.add("the label column '" + labelColumn + "' holds " + (labelProfile.distinctCapped() ? "at least " : "")
-                    + labelProfile.distinct() + " distinct values" + (measured ? ", fractional numbers" : "")
-                    + ": moe combines classifiers, and each value is a class to them"
-                    + (label == null ? "; name the label column with --label if it is another" : ""));
+                    + labelProfile.distinct() + " distinct values"
+                    + (numbers ? labelProfile.integers() < labelProfile.numbers() ? ", fractional numbers" : ", whole numbers" : "")
+                    + ": moe combines classifiers, and each value is a class to them" + otherLabel);
         } else if (rows >= 20 && labelProfile.distinct() * 2L > rows) {
             warnings.add("the label column '" + labelColumn + "' holds " + labelProfile.distinct() + " distinct values in "
-                    + rows + " rows: most rows would be a class of their own"
-                    + (label == null ? "; name the label column with --label if it is another" : ""));
+                    + rows + " rows: most rows would be a class of their own" + otherLabel);
         }
 
         List<String> numeric = new ArrayList<>();
         List<String> filled = new ArrayList<>();
         List<String> categorical = new ArrayList<>();
         List<String> codes = new ArrayList<>();
+        List<String> noneLevels = new ArrayList<>();
         java.util.LinkedHashMap<String, String> ignored = new java.util.LinkedHashMap<>();
         for (CsvProfile.Column c : columns) {
             if (c.name().equals(labelColumn)) {
@@ -125,7 +136,7 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             if (present == 0) {
                 why = "every cell is empty";
             } else if (c.text(rows) == 0) {
-                if (c.missing() > 0 && c.integers() == c.numbers() && c.distinct() <= CODES) {
+                if (c.missing() > 0 && codes(c)) {
                     // Codes with gaps (soybean's 0, 1, 2 and '?'): as categories a gap is "none of the levels".
                     categorical.add(c.name());
                     codes.add(c.name());
@@ -144,10 +155,24 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             } else if (c.distinctCapped() || c.distinct() >= ID_LEVELS && c.distinct() * 10L > present * 9L) {
                 why = (c.distinctCapped() ? "at least " : "") + c.distinct() + " distinct values in " + present
                         + " cells: an id or free text, not categories";
-            } else if (c.distinct() == 1) {
+            } else if (c.distinct() == 1 && c.missing() == 0) {
                 why = "the same value in every row";
             } else {
+                // One value with gaps is kept: whether a cell is there can say something (as a filled column's indicator).
                 categorical.add(c.name());
+                long none = c.missingSpellings().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("none"))
+                        .mapToLong(Map.Entry::getValue).sum();
+                if (none > 0) {
+                    // "None" is a level in many files (Cars93's air bags, income's children under 18) and a gap to moe,
+                    // which encodes it as none of the levels: still apart from the other levels, so nothing is lost
+                    // unless the column has other gaps too.
+                    noneLevels.add(c.name());
+                    if (c.missing() > none) {
+                        warnings.add("'" + c.name() + "' has " + none + " cells 'None' and " + (c.missing() - none)
+                                + " other missing cells: moe reads both as missing, so they are one level to the experts;"
+                                + " write 'None' another way in the file if it means something else");
+                    }
+                }
             }
             if (why != null) {
                 ignored.put(c.name(), why);
@@ -159,15 +184,39 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     .map(e -> "'" + e.getKey() + "': " + e.getValue()).toList()) + ")"));
         }
         int sampled = rows > SAMPLE_ABOVE ? SAMPLE : 0;
-        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, filled, ignored, sampled, numeric.size());
+        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, noneLevels, filled, ignored, sampled,
+                numeric.size());
         ConfigLoader.parse(text, configFile); // what moe init writes must read back as a config
         return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(filled), List.copyOf(categorical),
                 java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings));
     }
 
+    /**
+     * The columns a label is more often found in, for a warning about the one taken by default: those with 2 to
+     * {@link #FEW_VALUES} values, text or whole numbers (survey data's last column is the students' age; its exercise
+     * class is the eighth).
+     */
+    private static String candidates(List<CsvProfile.Column> columns, String labelColumn) {
+        List<String> few = columns.stream()
+                .filter(c -> !c.name().equals(labelColumn) && c.integers() == c.numbers()
+                        && c.asLabel().distinct() >= 2 && c.asLabel().distinct() <= FEW_VALUES)
+                .map(CsvProfile.Column::name).toList();
+        if (few.isEmpty()) {
+            return "";
+        }
+        int shown = Math.min(few.size(), 8);
+        return " (columns with 2 to " + FEW_VALUES + " values: " + String.join(", ", few.subList(0, shown))
+                + (shown < few.size() ? " and " + (few.size() - shown) + " more" : "") + ")";
+    }
+
+    /** Whole numbers that read as codes: from 0 or 1, up to {@link #CODES}. */
+    private static boolean codes(CsvProfile.Column c) {
+        return c.integers() == c.numbers() && c.distinct() <= CODES && (c.min() == 0 || c.min() == 1) && c.max() <= CODES;
+    }
+
     private static String yaml(CsvProfile profile, String label, CsvProfile.Column labelProfile, String dataPath,
-                               List<String> categorical, List<String> codes, List<String> filled, Map<String, String> ignored, int sampled,
-                               int numeric) {
+                               List<String> categorical, List<String> codes, List<String> noneLevels, List<String> filled,
+                               Map<String, String> ignored, int sampled, int numeric) {
         StringBuilder y = new StringBuilder();
         y.append("# A first moe config for ").append(comment(profile.file().getFileName().toString())).append(", written by `moe init`.\n# ")
                 .append(profile.rows()).append(" rows, ").append(numeric).append(" numeric")
@@ -191,6 +240,10 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             if (!codes.isEmpty()) {
                 y.append("  # ").append(comment(codes.size() == categorical.size() ? "all of them" : String.join(", ", codes)))
                         .append(": whole numbers with missing cells, read as codes of categories\n");
+            }
+            if (!noneLevels.isEmpty()) {
+                y.append("  # ").append(comment(String.join(", ", noneLevels)))
+                        .append(": 'None' is a missing cell to moe, so none of the levels (still apart from the others)\n");
             }
             y.append("  categorical: ").append(list(categorical)).append("\n");
         }

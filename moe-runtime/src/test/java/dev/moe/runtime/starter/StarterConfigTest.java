@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,12 +105,81 @@ class StarterConfigTest {
         assertTrue(s.warnings().get(0).contains("'price' holds 40 distinct values, fractional numbers"), s.warnings().get(0));
         csv = new StringBuilder("a,id\n");
         for (int i = 0; i < 40; i++) {
-            csv.append(i % 5).append(',').append(i).append('\n');
+            csv.append(i % 5).append(",row").append(i).append('\n');
         }
         Files.writeString(file, csv);
         s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
         assertEquals(List.of("the label column 'id' holds 40 distinct values in 40 rows: most rows would be a class of their"
-                + " own; name the label column with --label if it is another"), s.warnings());
+                + " own; name the label column with --label if it is another (columns with 2 to 10 values: a)"), s.warnings());
+    }
+
+    /**
+     * The last column taken as the label by default, whole numbers with more than 10 values (kyphosis's first vertebra,
+     * aids2's age), is warned about, with the columns a label is more often found in; named with --label, such a label
+     * is taken as meant up to 20 values.
+     */
+    @Test
+    void aDefaultLabelOfManyWholeNumbersIsWarnedAboutWithTheLikelierColumns() throws Exception {
+        StringBuilder csv = new StringBuilder("kyphosis,size,number,age,start\n");
+        for (int i = 0; i < 80; i++) {
+            csv.append(i % 3 == 0 ? "present" : "absent").append(',').append(1.5 + i % 7 * 0.5).append(',').append(2 + i % 9)
+                    .append(',').append(10 + i).append(',').append(1 + i % 16).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("kyphosis.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "kyphosis.csv", Path.of("x.yaml"));
+        assertEquals("start", s.label());
+        // size has 7 values but fractions: a measurement, not named; age has 80
+        assertEquals(List.of("the label column 'start' holds 16 distinct values, whole numbers: moe combines classifiers, and"
+                + " each value is a class to them; name the label column with --label if it is another (columns with 2 to 10"
+                + " values: kyphosis, number)"), s.warnings());
+        assertEquals(List.of(), StarterConfig.of(CsvProfile.read(file), "start", "kyphosis.csv", Path.of("x.yaml")).warnings());
+        assertEquals(List.of(), StarterConfig.of(CsvProfile.read(file), "kyphosis", "kyphosis.csv", Path.of("x.yaml")).warnings());
+        List<String> named = StarterConfig.of(CsvProfile.read(file), "age", "kyphosis.csv", Path.of("x.yaml")).warnings();
+        assertEquals(List.of("the label column 'age' holds 80 distinct values, whole numbers: moe combines classifiers, and"
+                + " each value is a class to them"), named);
+    }
+
+    /**
+     * A category 'None' (Cars93's air bags) is a missing cell to moe: the config says so beside the column, and a
+     * warning says when the column has other gaps too, which the experts then cannot tell from it. A text column of
+     * one value and gaps is kept too (it was left out as "the same value in every row").
+     */
+    @Test
+    void aCategoryNoneIsSaidToBeNoneOfTheLevelsAndWarnedAboutBesideOtherGaps() throws Exception {
+        StringBuilder csv = new StringBuilder("airbags,children,colour,label\n");
+        String[] bags = {"None", "Driver only", "Driver & Passenger"};
+        String[] children = {"None", "One", "Two", "NA", "None"};
+        for (int i = 0; i < 30; i++) {
+            csv.append(bags[i % 3]).append(',').append(children[i % 5]).append(',').append(i % 2 == 0 ? "red" : "NA")
+                    .append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("cars.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "cars.csv", Path.of("x.yaml"));
+        assertEquals(List.of("airbags", "children", "colour"), s.categorical());
+        assertEquals(Map.of(), s.ignored());
+        assertTrue(s.text().contains("  # airbags, children: 'None' is a missing cell to moe, so none of the levels (still apart"
+                + " from the others)\n  categorical: [airbags, children, colour]\n"), s.text());
+        assertEquals(List.of("'children' has 12 cells 'None' and 6 other missing cells: moe reads both as missing, so they are"
+                + " one level to the experts; write 'None' another way in the file if it means something else"), s.warnings());
+        assertEquals(List.of("airbags", "children", "colour"), readBack(s).data().categorical());
+    }
+
+    /**
+     * Whole numbers with gaps are codes of categories only from 0 or 1 up to 20; ones that start higher are a
+     * measurement to fill (car90's mileage, 18 to 37 with 58 gaps, had become levels a test row's value could miss).
+     */
+    @Test
+    void wholeNumbersWithGapsAreCodesOnlyFromZeroOrOne() throws Exception {
+        StringBuilder csv = new StringBuilder("mileage,luggage,stage,label\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i % 4 == 0 ? "NA" : String.valueOf(18 + i % 19)).append(',').append(i % 7 == 0 ? "" : String.valueOf(6 + i % 3))
+                    .append(',').append(i % 10 == 0 ? "NA" : String.valueOf(1 + i % 4)).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("cars.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "cars.csv", Path.of("x.yaml"));
+        assertEquals(List.of("stage"), s.categorical());
+        assertEquals(List.of("mileage", "luggage"), s.filled());
+        assertEquals(List.of("stage"), readBack(s).data().categorical());
     }
 
     /** moe reads every label cell but a blank one as a label: "None" (survey data's "no exercise") is a class. */

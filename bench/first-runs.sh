@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# First runs: a new user's `moe init FILE.csv --label COLUMN && moe evaluate FILE.yaml` on twelve real data sets that no
+# default was chosen on, as R's packages ship them (docs/benchmark.md, "First runs"). Writes each CSV with Rscript's
+# write.csv (row.names = FALSE; NA cells as NA), runs init on it (its summary kept beside it), evaluates the config
+# init wrote as it is (5 repeats; REPEAT=20 for 20), and prints the table.
+#
+# Needs R (Rscript) with the packages MASS, rpart, survival and kernlab (datasets comes with R); on Debian:
+#   apt-get install r-base-core r-cran-mass r-cran-rpart r-cran-survival r-cran-kernlab
+#
+#   bench/first-runs.sh                  # into a new temporary folder
+#   OUT=results bench/first-runs.sh      # into ./results (must not exist yet): data/ (CSVs, configs, init's
+#                                        # summaries) and reports/ (each run's table, JSON report and seconds)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v Rscript >/dev/null || { echo "first-runs: needs R's Rscript, with MASS, rpart, survival and kernlab" >&2; exit 2; }
+Rscript -e 'for (p in c("MASS", "rpart", "survival", "kernlab")) if (!requireNamespace(p, quietly = TRUE)) {
+  message("first-runs: needs the R package ", p, " (install.packages(\"", p, "\"), or Debian r-cran-", tolower(p), ")"); quit(status = 2) }' \
+  || exit 2
+out="${OUT:-$(mktemp -d -t moe-first-runs.XXXXXX)}"
+if [[ -n "${OUT:-}" ]]; then
+  [[ -e "$out" ]] && { echo "first-runs: $out exists; name a new folder" >&2; exit 2; }
+  mkdir -p "$out"
+fi
+mkdir -p "$out/data"
+out="$(cd "$out" && pwd)"
+
+# Each set: its name, the label column (named with --label: in most of them it is not the last column).
+sets=(survey:Exer cars93:Type birthwt:low crabs:sp aids2:status bacteria:y kyphosis:Kyphosis car90:Type pbc:status
+      income:INCOME infert:case chickwts:feed)
+Rscript - "$out/data" <<'R'
+suppressMessages({ library(MASS); library(rpart); library(survival); library(kernlab) })
+out <- commandArgs(trailingOnly = TRUE)[1]
+w <- function(d, name) {
+  write.csv(d, file.path(out, paste0(name, ".csv")), row.names = FALSE)
+  cat(sprintf("first-runs: %-8s %5d rows %3d columns\n", name, nrow(d), ncol(d)))
+}
+w(MASS::survey, "survey")                                         # students' survey, Adelaide
+w(MASS::Cars93, "cars93")                                         # 1993 car models
+w(MASS::birthwt[, setdiff(names(MASS::birthwt), "bwt")], "birthwt")  # low birth weight, without the weight itself
+w(MASS::crabs, "crabs")                                           # Leptograpsus crabs: species
+w(MASS::Aids2, "aids2")                                           # Australian AIDS survival: status at the end
+w(MASS::bacteria, "bacteria")                                     # H. influenzae in children, repeated per child
+w(rpart::kyphosis, "kyphosis")                                    # kyphosis after surgery
+w(cbind(name = rownames(rpart::car90), rpart::car90), "car90")    # 1990 car models, their names as a column
+w(survival::pbc, "pbc")                                           # Mayo primary biliary cirrhosis: status
+data(income, package = "kernlab"); w(income, "income")            # household income survey, San Francisco
+w(datasets::infert, "infert")                                     # infertility after abortion, matched cases
+w(datasets::chickwts, "chickwts")                                 # chick weights by feed
+R
+./moe --version >/dev/null  # builds once, before anything is timed
+configs=()
+for set in "${sets[@]}"; do
+  name="${set%%:*}" label="${set#*:}"
+  ./moe init "$out/data/$name.csv" --label "$label" -o "$out/data/$name.yaml" > "$out/data/$name.init.txt"
+  sed "s|$out/data/||" "$out/data/$name.init.txt"
+  configs+=("$out/data/$name.yaml")
+done
+OUT="$out/reports" bench/benchmark.sh "${configs[@]}"
