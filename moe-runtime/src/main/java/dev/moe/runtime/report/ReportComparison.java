@@ -34,9 +34,13 @@ public final class ReportComparison {
     /** One model's figures in a report, one entry per repeat (a log-loss is null where it was not finite). */
     record Figures(List<Double> accuracy, List<Double> logLoss) { }
 
-    /** What a comparison reads of a JSON report. */
+    /**
+     * What a comparison reads of a JSON report.
+     *
+     * @param partial models with figures for only some repeats (a baseline left out of others), not compared
+     */
     record Report(Path file, String dataset, List<Long> seeds, int testRows, List<String> rows,
-                  Map<String, Figures> models, List<String> chosen) {
+                  Map<String, Figures> models, List<String> chosen, List<String> partial) {
 
         boolean fingerprinted() {
             return rows.size() == seeds.size() && rows.stream().allMatch(r -> r != null);
@@ -125,19 +129,26 @@ public final class ReportComparison {
         List<String> rows = new ArrayList<>();
         root.path("testRowsFingerprints").forEach(r -> rows.add(r.isNull() ? null : r.asText()));
         Map<String, Figures> models = new LinkedHashMap<>();
+        List<String> partial = new ArrayList<>();
         for (JsonNode result : root.path("results")) {
             List<Double> accuracy = numbers(result.path("perRepeat"));
             List<Double> logLoss = numbers(result.path("logLossPerRepeat"));
-            if (accuracy.size() != seeds.size() || accuracy.contains(null)) {
+            if (accuracy.contains(null) || accuracy.size() > seeds.size()) {
                 throw new MoeException(file + ": model '" + result.path("model").asText() + "' has " + accuracy.size()
                         + " figures in perRepeat for " + seeds.size() + " repeats: the report is damaged");
+            }
+            if (accuracy.size() < seeds.size()) {
+                // A baseline Tribuo refused in some repeats (its note says which): its figures name no repeat to pair.
+                partial.add(result.path("model").asText());
+                continue;
             }
             models.put(result.path("model").asText(), new Figures(accuracy, logLoss.size() == seeds.size() ? logLoss
                     : java.util.Collections.nCopies(seeds.size(), null)));
         }
         List<String> chosen = new ArrayList<>();
         root.path("gate").path("chosen").forEach(c -> chosen.add(c.asText()));
-        return new Report(file, root.path("dataset").asText(""), seeds, root.path("testRows").asInt(-1), rows, models, chosen);
+        return new Report(file, root.path("dataset").asText(""), seeds, root.path("testRows").asInt(-1), rows, models, chosen,
+                partial);
     }
 
     private static List<Double> numbers(JsonNode array) {
@@ -185,7 +196,9 @@ public final class ReportComparison {
         for (Map.Entry<String, Figures> e : a.models().entrySet()) {
             Figures fb = b.models().get(e.getKey());
             if (fb == null) {
-                onlyA.add(e.getKey());
+                if (!b.partial().contains(e.getKey())) {
+                    onlyA.add(e.getKey());
+                }
                 continue;
             }
             Figures fa = e.getValue();
@@ -194,7 +207,7 @@ public final class ReportComparison {
             lines.add(new Line(e.getKey(), ModelResult.mean(accA), ModelResult.mean(accB), Paired.of(accA, accB),
                     Paired.of(pick(fa.logLoss(), repeatsA), pick(fb.logLoss(), repeatsB))));
         }
-        List<String> onlyB = b.models().keySet().stream().filter(m -> !a.models().containsKey(m)).toList();
+        List<String> onlyB = b.models().keySet().stream().filter(m -> !a.models().containsKey(m) && !a.partial().contains(m)).toList();
         return new Comparison(a, b, repeatsA, repeatsB, checked, lines, onlyA, onlyB);
     }
 
@@ -240,6 +253,11 @@ public final class ReportComparison {
                     .append(System.lineSeparator());
         }
         notCompared(out, c.onlyA(), c.onlyB(), width);
+        List<String> partial = new ArrayList<>(c.a().partial());
+        c.b().partial().stream().filter(m -> !partial.contains(m)).forEach(partial::add);
+        if (!partial.isEmpty()) {
+            ReportWriter.wrapped(out, "not compared, scored in only some repeats: " + String.join(", ", partial), width);
+        }
         String chosenA = chosen(c.a(), c.repeatsA());
         String chosenB = chosen(c.b(), c.repeatsB());
         if (!chosenA.isEmpty() || !chosenB.isEmpty()) {

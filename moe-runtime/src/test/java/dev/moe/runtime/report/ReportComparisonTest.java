@@ -115,6 +115,19 @@ class ReportComparisonTest {
         assertEquals("glass: no model 'knn' in both reports; they have mlp, moe", e.getMessage());
     }
 
+    /** A baseline Tribuo refused in some repeats has fewer figures than repeats: left out of the pairing, said so. */
+    @Test
+    void aModelScoredInOnlySomeRepeatsIsNotComparedAndSaidSo() throws Exception {
+        Path a = report("a.json", List.of(1L, 2L), List.of("rows:1", "rows:2"), new double[] {0.7, 0.8}, new double[] {0.6}, "product");
+        Path b = report("b.json", List.of(1L, 2L), List.of("rows:1", "rows:2"), new double[] {0.7, 0.9}, new double[] {0.6, 0.7}, "product");
+        ReportComparison.Comparison c = ReportComparison.compare(ReportComparison.read(a), ReportComparison.read(b));
+        assertEquals(List.of("moe"), c.lines().stream().map(ReportComparison.Line::model).toList());
+        assertEquals(List.of(), c.onlyB());
+        String text = flat(ReportComparison.text(c, 100));
+        assertTrue(text.contains("not compared, scored in only some repeats: mlp"), text);
+        assertTrue(!text.contains("only in b"), text);
+    }
+
     @Test
     void whatIsNotAReportIsRefusedInOneLine() throws Exception {
         Path notJson = Files.writeString(dir.resolve("x.json"), "label,a\n");
