@@ -147,6 +147,11 @@ public final class ReportComparison {
         }
         List<String> chosen = new ArrayList<>();
         root.path("gate").path("chosen").forEach(c -> chosen.add(c.asText()));
+        if (root.path("gate").path("candidates").isEmpty() && root.hasNonNull("strategy")) {
+            // One gate, no choice (choose: gate): named by its routing strategy, as the report's table names it, not by
+            // its inputs ("features" for both a softmax-dense and a top-k gate).
+            chosen.replaceAll(c -> root.path("strategy").asText());
+        }
         return new Report(file, root.path("dataset").asText(""), seeds, root.path("testRows").asInt(-1), rows, models, chosen,
                 partial);
     }

@@ -62,6 +62,11 @@ class ReportComparisonTest {
         assertTrue(text.contains("paired over 3 repeats (seeds 1..3), 64 test rows each; the same rows in each (their fingerprints match)"), text);
         assertTrue(text.contains("moe    0.7500  0.7733  +0.0233 ± 0.0145  2/0      -0.0233 ± 0.0145"), text);
         assertTrue(text.contains("combiner: a product 3/3 · b uniform 3/3"), text);
+        // A gate kept without a choice (choose: gate) is named by its strategy, as the report's table names it.
+        Path gate = Files.writeString(dir.resolve("gate.json"), Files.readString(a).replace("\"gate\": {", "\"strategy\": \"top-k\","
+                + " \"gate\": {\"candidates\": [], ").replace("\"product\"", "\"features\""));
+        assertTrue(flat(ReportComparison.text(ReportComparison.compare(ReportComparison.read(gate), ReportComparison.read(b)), 100))
+                .contains("combiner: a top-k 3/3 · b uniform 3/3"));
     }
 
     /** The text with its wrapped sentences joined again. */
