@@ -10,9 +10,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER},
+        exitCodeListHeading = Main.EXIT_CODES, exitCodeList = {Main.EXIT_OK, Main.EXIT_INTERNAL, Main.EXIT_USER, CompareCommand.EXIT_WORSE},
         footerHeading = Main.EXAMPLE, footer = {"  moe compare before.json after.json    (each: moe evaluate CONFIG --json FILE)",
-                "  moe compare runs/before runs/after --model uniform"},
+                "  moe compare runs/before runs/after --model uniform",
+                "  moe compare last-release.json candidate.json --fail-if-worse"},
         description = {"Compare two JSON reports of moe evaluate repeat by repeat: for every model both have, b's accuracy and"
                 + " log-loss minus a's, paired over the repeats scored on the same rows, with its standard error.",
                 "Two folders compare their reports of the same file name on one model (the mixture by default), a line each, and"
@@ -29,13 +30,26 @@ final class CompareCommand implements Callable<Integer> {
     Path b;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "moe",
-            description = "With two folders, the model compared (default: ${DEFAULT-VALUE}, the mixture; or an expert's id, uniform, ...).")
+            description = "The model two folders are compared on, and --fail-if-worse judges (default: ${DEFAULT-VALUE}, the mixture; or an expert's id, uniform, ...).")
     String model;
+
+    @Option(names = "--fail-if-worse", description = "Exit with status 3 when B's model is lower than A's by more than 2"
+            + " standard errors of the paired difference (with one repeat, lower at all): a check for a script or CI.")
+    boolean failIfWorse;
+
+    /** B is worse, with --fail-if-worse. */
+    static final String EXIT_WORSE = "3:with --fail-if-worse: B's model is lower than A's by more than 2 standard errors (one line on stderr)";
 
     @Override
     public Integer call() {
-        spec.commandLine().getOut().print(ReportComparison.run(a, b, model, ConsoleProgress.stdoutColumns()));
+        ReportComparison.Outcome outcome = ReportComparison.run(a, b, model, ConsoleProgress.stdoutColumns());
+        spec.commandLine().getOut().print(outcome.text());
         spec.commandLine().getOut().flush();
+        if (failIfWorse && outcome.worse()) {
+            spec.commandLine().getErr().println("moe: " + outcome.worseLine());
+            spec.commandLine().getErr().flush();
+            return 3;
+        }
         return 0;
     }
 }

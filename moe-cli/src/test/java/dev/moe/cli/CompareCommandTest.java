@@ -55,6 +55,23 @@ class CompareCommandTest {
                 + " (their fingerprints match)"), out);
         assertTrue(out.contains(System.lineSeparator() + "knn "), out);
         assertTrue(out.contains(System.lineSeparator() + "moe "), out);
+        // --fail-if-worse: exit 3 only when b's mixture is lower by more than 2 standard errors, judged on the report's figures.
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.toFile());
+        for (com.fasterxml.jackson.databind.JsonNode r : report.get("results")) {
+            if (r.get("model").asText().equals("moe")) {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) r.get("perRepeat")).set(0, 0.01);
+                ((com.fasterxml.jackson.databind.node.ArrayNode) r.get("perRepeat")).set(1, 0.02);
+            }
+        }
+        Path worse = dir.resolve("worse.json");
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(worse.toFile(), report);
+        MainTest.Result ok = moe("compare", worse.toString(), a.toString(), "--fail-if-worse");
+        assertEquals(0, ok.status(), ok.err());
+        MainTest.Result failed = moe("compare", a.toString(), worse.toString(), "--fail-if-worse");
+        assertEquals(3, failed.status(), failed.err());
+        assertTrue(failed.err().startsWith("moe: b's moe is lower than a's by "), failed.err());
+        assertTrue(failed.err().endsWith(" over 2 paired repeats (more than 2 standard errors)" + System.lineSeparator()), failed.err());
+        assertEquals(0, moe("compare", a.toString(), worse.toString()).status());
 
         // Another split of the same file: no repeat's rows are in both.
         Path c = evaluate(config("c", "  ignore: [colour]\n", 0.25, 5));

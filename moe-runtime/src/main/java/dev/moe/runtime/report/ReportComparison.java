@@ -51,7 +51,7 @@ public final class ReportComparison {
      * A paired difference, later minus earlier: its mean and standard error over {@code n} repeats, and in how many
      * repeats the later was higher or lower; the mean is NaN where a figure was missing.
      */
-    record Paired(double mean, double standardError, int higher, int lower, int n) {
+    public record Paired(double mean, double standardError, int higher, int lower, int n) {
 
         static Paired of(List<Double> a, List<Double> b) {
             List<Double> d = new ArrayList<>();
@@ -223,16 +223,49 @@ public final class ReportComparison {
     }
 
     /**
+     * What {@code moe compare} prints, and {@code model}'s paired difference, B - A: in two reports, over their shared
+     * repeats; in two folders, over every repeat of their shared reports.
+     */
+    public record Outcome(String text, String model, Paired difference) {
+
+        /**
+         * Whether B is worse on {@code model}: lower by more than two standard errors, or lower at all with one repeat
+         * (a saved mixture's report on a file), which has no standard error.
+         */
+        public boolean worse() {
+            return difference.mean() < 0 && (difference.n() < 2 || -difference.mean() > 2 * difference.standardError());
+        }
+
+        /** The one line that says so. */
+        public String worseLine() {
+            return String.format(Locale.ROOT, "b's %s is lower than a's by %s over %d paired repeat%s%s", model,
+                    difference.text(difference.n()).substring(1), difference.n(), difference.n() == 1 ? "" : "s",
+                    difference.n() < 2 ? "" : " (more than 2 standard errors)");
+        }
+    }
+
+    /**
      * {@code moe compare A B}: two reports, every model both have, or two folders of reports, paired by file name, one
      * line per report for {@code model} (the mixture by default) and the difference over every repeat of them all.
      */
-    public static String run(Path a, Path b, String model, int columns) {
+    public static Outcome run(Path a, Path b, String model, int columns) {
         boolean folderA = Files.isDirectory(a);
         if (folderA != Files.isDirectory(b)) {
             throw new MoeException("give two JSON reports or two folders of them: " + (folderA ? a : b) + " is a folder, "
                     + (folderA ? b : a) + " is not");
         }
-        return folderA ? folders(a, b, model, columns) : text(compare(read(a), read(b)), columns);
+        if (folderA) {
+            List<Paired> all = new ArrayList<>(1);
+            String text = folders(a, b, model, columns, all);
+            return new Outcome(text, model, all.get(0));
+        }
+        Comparison c = compare(read(a), read(b));
+        Line line = c.line(model);
+        if (line == null) {
+            throw new MoeException("no model '" + model + "' in both reports; they have "
+                    + String.join(", ", c.lines().stream().map(Line::model).toList()));
+        }
+        return new Outcome(text(c, columns), model, line.accuracy());
     }
 
     /** The console text of one comparison: which rows, then a line per model, then the combiners chosen. */
@@ -274,8 +307,11 @@ public final class ReportComparison {
         return out.toString();
     }
 
-    /** Each folder's reports ({@code *.json}, by file name), the shared ones compared on {@code model}. */
-    static String folders(Path a, Path b, String model, int columns) {
+    /**
+     * Each folder's reports ({@code *.json}, by file name), the shared ones compared on {@code model}; the difference
+     * over all their repeats is added to {@code all}.
+     */
+    static String folders(Path a, Path b, String model, int columns, List<Paired> all) {
         Map<String, Path> inA = reports(a);
         Map<String, Path> inB = reports(b);
         List<String> shared = inA.keySet().stream().filter(inB::containsKey).toList();
@@ -318,9 +354,10 @@ public final class ReportComparison {
                     l.accuracy().text(n), l.accuracy().higher() + "/" + l.accuracy().lower(), combiner).stripTrailing())
                     .append(System.lineSeparator());
         }
-        Paired all = Paired.of(allA, allB);
+        Paired pooled = Paired.of(allA, allB);
+        all.add(pooled);
         ReportWriter.wrapped(out, String.format(Locale.ROOT, "all %d paired repeats: b - a %s (%d higher, %d lower); %d of %d reports identical",
-                all.n(), all.text(all.n()), all.higher(), all.lower(), identical.size(), shared.size()), width);
+                pooled.n(), pooled.text(pooled.n()), pooled.higher(), pooled.lower(), identical.size(), shared.size()), width);
         List<String> onlyA = inA.keySet().stream().filter(k -> !inB.containsKey(k)).toList();
         List<String> onlyB = inB.keySet().stream().filter(k -> !inA.containsKey(k)).toList();
         notCompared(out, onlyA, onlyB, width);

@@ -109,12 +109,12 @@ class ReportComparisonTest {
         report("a/only-a.json", List.of(1L), List.of("rows:x"), new double[] {0.9}, new double[] {0.6}, "product");
         report("b/glass.json", List.of(1L, 2L), List.of("rows:1", "rows:2"), new double[] {0.7, 0.9}, new double[] {0.6, 0.6}, "uniform");
         report("b/wine.json", List.of(1L, 2L), List.of("rows:w1", "rows:w2"), new double[] {0.9, 0.9}, new double[] {0.6, 0.6}, "product");
-        String text = flat(ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "moe", 100));
+        String text = flat(ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "moe", 100).text());
         assertTrue(text.contains("glass   0.7500  0.8000  +0.0500 ± 0.0500  1/0      product 2/2 -> uniform 2/2"), text);
         assertTrue(text.contains("wine    0.9000  0.9000  +0.0000 ± 0.0000  0/0      product 2/2"), text);
         assertTrue(text.contains("all 4 paired repeats: b - a +0.0250 ± 0.0250 (1 higher, 0 lower); 1 of 2 reports identical"), text);
         assertTrue(text.contains("not compared: only in a: only-a"), text);
-        String mlp = ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "mlp", 100);
+        String mlp = ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "mlp", 100).text();
         assertTrue(mlp.contains("all 4 paired repeats: b - a +0.0000 ± 0.0000 (0 higher, 0 lower)"), mlp);
         MoeException e = assertThrows(MoeException.class, () -> ReportComparison.run(dir.resolve("a"), dir.resolve("b"), "knn", 100));
         assertEquals("glass: no model 'knn' in both reports; they have mlp, moe", e.getMessage());
@@ -131,6 +131,17 @@ class ReportComparisonTest {
         String text = flat(ReportComparison.text(c, 100));
         assertTrue(text.contains("not compared, scored in only some repeats: mlp"), text);
         assertTrue(!text.contains("only in b"), text);
+    }
+
+    /** --fail-if-worse's rule: lower by more than two standard errors; with one repeat (no standard error), lower at all. */
+    @Test
+    void worseMeansLowerByMoreThanTwoStandardErrorsOrAtAllWithOneRepeat() {
+        assertTrue(new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(-0.03, 0.01, 0, 3, 3)).worse());
+        assertTrue(!new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(-0.02, 0.01, 1, 2, 3)).worse());
+        assertTrue(!new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(0.05, 0.01, 3, 0, 3)).worse());
+        ReportComparison.Outcome once = new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(-0.001, 0, 0, 1, 1));
+        assertTrue(once.worse());
+        assertEquals("b's moe is lower than a's by 0.0010 over 1 paired repeat", once.worseLine());
     }
 
     @Test
