@@ -43,7 +43,9 @@ final class SavedMixtureEvaluation {
             EvaluationReport report;
             String configText;
             try (SavedMixture mixture = plugins.readBundle(model)) {
-                report = SavedMixtureReport.withTrainingFileNotice(CsvEvaluation.evaluate(mixture, data).report(mixture), mixture, data);
+                // The JSON report names the rows it was scored on (the file's SHA-256), for moe compare.
+                report = SavedMixtureReport.withTrainingFileNotice(CsvEvaluation.evaluate(mixture, data).report(mixture), mixture, data,
+                        json != null);
                 configText = mixture.configText();
             }
             boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
@@ -52,8 +54,7 @@ final class SavedMixtureEvaluation {
                 spec.commandLine().getOut().flush();
             }
             if (json != null) {
-                // The JSON report names the rows it was scored on (the file's SHA-256), for moe compare.
-                ReportWriter.writeJson(SavedMixtureReport.withFileRows(report, data), json);
+                ReportWriter.writeJson(report, json);
             }
             if (html != null) {
                 HtmlReport.writeSaved(report, configText, html, commandLine);

@@ -204,20 +204,14 @@ public final class SparkMixture implements Serializable {
 
     /**
      * The report with the notice {@code moe evaluate -m} gives when {@code input} is the file the mixture was trained
-     * on; only a path the driver can read as a local file is checked (not {@code hdfs://}, {@code s3a://}, ...).
+     * on; only a path the driver can read as a local file is checked (not {@code hdfs://}, {@code s3a://}, ...). With
+     * {@code recordRows} (a JSON report) it records which rows it scored, as {@code moe evaluate -m --json} does, for
+     * {@code moe compare}: the input's SHA-256 where it is one local file; a folder, a pattern or a remote path leaves
+     * it unrecorded.
      */
-    public EvaluationReport withTrainingFileNotice(EvaluationReport report, String input) {
+    public EvaluationReport withTrainingFileNotice(EvaluationReport report, String input, boolean recordRows) {
         Path file = localFile(input);
-        return file == null ? report : SavedMixtureReport.withTrainingFileNotice(report, driverMixture, file);
-    }
-
-    /**
-     * The report recording which rows it scored, as {@code moe evaluate -m --json} does ({@code moe compare}): the
-     * input's SHA-256 where it is one local file; a folder, a pattern or a remote path leaves it unrecorded.
-     */
-    public static EvaluationReport withFileRows(EvaluationReport report, String input) {
-        Path file = localFile(input);
-        return file == null ? report : SavedMixtureReport.withFileRows(report, file);
+        return file == null ? report : SavedMixtureReport.withTrainingFileNotice(report, driverMixture, file, recordRows);
     }
 
     /** {@code input} as a path on the driver, or null for a remote one ({@code hdfs://}, {@code s3a://}, ...). */

@@ -89,13 +89,14 @@ public final class SparkScoring {
                      OutputTarget html = o.html == null ? null : OutputTarget.claim(Path.of(o.html), "HTML report", o.overwrite, inputs)) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
-                    EvaluationReport report = mixture.withTrainingFileNotice(mixture.report(mixture.evaluate(input), dataName(o.input)), o.input);
+                    EvaluationReport report = mixture.withTrainingFileNotice(mixture.report(mixture.evaluate(input), dataName(o.input)), o.input,
+                            o.json != null);
                     if ((json == null || !json.isStdout()) && (html == null || !html.isStdout())) {
                         out.print(ReportWriter.table(report));
                         out.flush();
                     }
                     if (o.json != null) {
-                        ReportWriter.writeJson(SparkMixture.withFileRows(report, o.input), Path.of(o.json));
+                        ReportWriter.writeJson(report, Path.of(o.json));
                     }
                     if (o.html != null) {
                         HtmlReport.writeSaved(report, mixture.configText(), Path.of(o.html), "moe evaluate --engine spark " + String.join(" ", args));

@@ -179,7 +179,7 @@ class SparkScoringTest {
         }
         assertEquals(ROWS, total);
         // Which rows it scored, as moe evaluate -m --json records them, so that moe compare pairs the two engines' reports.
-        assertEquals(dev.moe.runtime.scoring.SavedMixtureReport.withFileRows(singleReport, csv).testRowsFingerprints().get(0),
+        assertEquals(dev.moe.runtime.evaluation.TestRows.ofFile(dev.moe.runtime.bundle.BundleFormat.fileSha256(csv)),
                 report.get("testRowsFingerprints").get(0).asText());
         assertTrue(report.get("testRowsFingerprints").get(0).asText().startsWith("file:"), report.toString());
         assertEquals(ReportWriter.table(singleReport).lines().findFirst(), r.out.lines().findFirst());

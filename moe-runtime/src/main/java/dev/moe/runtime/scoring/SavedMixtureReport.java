@@ -58,30 +58,26 @@ public final class SavedMixtureReport {
      * it could be that one: the recorded name, or the recorded number of rows (a renamed copy), so that evaluating
      * other data costs nothing more. Likewise a notice for each loaded expert whose own model was trained on
      * {@code data} ({@link InSampleExperts}), and for each loaded expert that lacks labels of the mixture
-     * ({@link AbsentLabels}).
+     * ({@link AbsentLabels}). With {@code recordRows} (for a JSON report) it also records {@code data}'s SHA-256 as the
+     * rows it was scored on ({@link TestRows}), so that another mixture's report on the same file can be compared with
+     * it ({@code moe compare}); the file is then read once more, once in all whichever check needs its hash too. A file
+     * that cannot be read now leaves it unrecorded.
      */
-    public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data) {
-        // Both checks may need the file's hash: it is read once at most.
+    public static EvaluationReport withTrainingFileNotice(EvaluationReport report, SavedMixture mixture, Path data,
+                                                          boolean recordRows) {
+        // Every check that needs the file's hash shares it: it is read once at most.
         String[] hash = new String[1];
         java.util.function.Supplier<String> sha256 = () -> hash[0] != null ? hash[0] : (hash[0] = BundleFormat.fileSha256(data));
         List<String> notices = new java.util.ArrayList<>(InSampleExperts.notices(mixture.model().experts(), data, sha256));
         notices.addAll(AbsentLabels.notices(absentLabels(mixture), report));
-        return withMixtureTrainingFile(report.withNoticesFirst(notices), mixture, data, sha256);
-    }
-
-    /**
-     * The report, recording {@code data}'s SHA-256 as the rows it was scored on ({@link TestRows}), so that another
-     * mixture's report on the same file can be compared with it ({@code moe compare}). The file is read once more for
-     * that; a file that cannot be read now (or rows that came from no local file) leaves the report as it is.
-     */
-    public static EvaluationReport withFileRows(EvaluationReport report, Path data) {
-        if (!Files.isRegularFile(data)) {
-            return report;
+        EvaluationReport noticed = withMixtureTrainingFile(report.withNoticesFirst(notices), mixture, data, sha256);
+        if (!recordRows || !Files.isRegularFile(data)) {
+            return noticed;
         }
         try {
-            return report.withTestRows(TestRows.ofFile(BundleFormat.fileSha256(data)));
+            return noticed.withTestRows(TestRows.ofFile(sha256.get()));
         } catch (RuntimeException e) {
-            return report;
+            return noticed;
         }
     }
 
