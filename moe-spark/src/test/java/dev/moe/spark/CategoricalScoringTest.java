@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.scoring.CsvPredictions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,14 +61,7 @@ class CategoricalScoringTest {
 
     @Test
     void theEngineEncodesAsMoePredictAndEvaluateDo() throws Exception {
-        SparkMixture mixture = SparkMixture.load(spark, model);
-        Path out = dir.resolve("spark");
-        SparkMixture.writeCsv(mixture.predict(SparkMixture.read(spark, csv.toString()), null), out.toString());
-        SparkFixtures.assertSamePredictions(expected, SparkFixtures.partLines(out));
-        SparkEvaluation evaluated = mixture.evaluate(SparkMixture.read(spark, csv.toString()));
-        assertEquals(CsvEvaluation.evaluate(single, csv).accuracy(), evaluated.accuracy());
-        Exception missing = assertThrows(MoeException.class, () -> mixture.predict(SparkMixture.read(spark, csv.toString()).drop("colour")));
-        assertTrue(missing.getMessage().contains("no column 'colour'"), missing.getMessage());
+        SparkFixtures.assertEngineAsMoe(spark, model, csv, single, expected, dir.resolve("spark"), "colour");
     }
 
     @Test
@@ -84,18 +73,7 @@ class CategoricalScoringTest {
         Dataset<Row> raw = spark.read().option("header", "true").csv(csv.toString());
         // One partition, so the blocks are moe predict's and the probabilities must be its own, to the bit.
         assertEquals(1, raw.javaRDD().getNumPartitions());
-        List<Row> scored = new Pipeline().setStages(new PipelineStage[] {stage}).fit(raw).transform(raw)
-                .select("id", "prediction", "probability").collectAsList();
-        assertEquals(ROWS, scored.size());
-        for (Row row : scored) {
-            int id = Integer.parseInt(row.getString(0));
-            String[] want = expected.get(id + 1).split(",");
-            assertEquals(want[0], row.getString(1), "row " + id);
-            double[] p = ((Vector) row.get(2)).toArray();
-            for (int j = 0; j < p.length; j++) {
-                assertEquals(Float.parseFloat(want[2 + j]), (float) p[j], "row " + id); // float bits, as moe predict wrote them
-            }
-        }
+        SparkFixtures.assertStageAsMoePredict(stage, raw, expected, ROWS);
         MoeException missing = assertThrows(MoeException.class,
                 () -> MixtureTransformer.fromBundle(model).transform(SparkMixture.read(spark, csv.toString()).drop("colour")));
         assertTrue(missing.getMessage().contains("no column 'colour'"), missing.getMessage());

@@ -1,19 +1,12 @@
 package dev.moe.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.moe.runtime.MoeException;
 import dev.moe.runtime.bundle.SavedMixture;
-import dev.moe.runtime.scoring.CsvEvaluation;
 import dev.moe.runtime.scoring.CsvPredictions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.ml.Pipeline;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -66,14 +59,7 @@ class FilledScoringTest {
 
     @Test
     void theEngineFillsAsMoePredictAndEvaluateDo() throws Exception {
-        SparkMixture mixture = SparkMixture.load(spark, model);
-        Path out = dir.resolve("spark");
-        SparkMixture.writeCsv(mixture.predict(SparkMixture.read(spark, csv.toString()), null), out.toString());
-        SparkFixtures.assertSamePredictions(expected, SparkFixtures.partLines(out));
-        SparkEvaluation evaluated = mixture.evaluate(SparkMixture.read(spark, csv.toString()));
-        assertEquals(CsvEvaluation.evaluate(single, csv).accuracy(), evaluated.accuracy());
-        Exception missing = assertThrows(MoeException.class, () -> mixture.predict(SparkMixture.read(spark, csv.toString()).drop("g")));
-        assertTrue(missing.getMessage().contains("no column 'g'"), missing.getMessage());
+        SparkFixtures.assertEngineAsMoe(spark, model, csv, single, expected, dir.resolve("spark"), "g");
     }
 
     @Test
@@ -84,18 +70,7 @@ class FilledScoringTest {
         assertEquals(1, raw.javaRDD().getNumPartitions());
         // Every cell as text (a blank is null), and g cast to double (NA and ? become null): both as moe predict, to the bit.
         for (Dataset<Row> input : List.of(raw, raw.withColumn("g", functions.col("g").cast("double")))) {
-            List<Row> scored = new Pipeline().setStages(new PipelineStage[] {stage}).fit(input).transform(input)
-                    .select("id", "prediction", "probability").collectAsList();
-            assertEquals(ROWS, scored.size());
-            for (Row row : scored) {
-                int id = Integer.parseInt(row.getString(0));
-                String[] want = expected.get(id + 1).split(",");
-                assertEquals(want[0], row.getString(1), "row " + id);
-                double[] p = ((Vector) row.get(2)).toArray();
-                for (int j = 0; j < p.length; j++) {
-                    assertEquals(Float.parseFloat(want[2 + j]), (float) p[j], "row " + id);
-                }
-            }
+            SparkFixtures.assertStageAsMoePredict(stage, input, expected, ROWS);
         }
     }
 }

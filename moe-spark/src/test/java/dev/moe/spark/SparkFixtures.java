@@ -1,5 +1,9 @@
 package dev.moe.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.inject.Guice;
 import dev.moe.api.FloatMatrix;
 import dev.moe.api.Parameters;
@@ -19,6 +23,8 @@ import dev.moe.runtime.data.SyntheticSeedSource;
 import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.experiment.ProgressListener;
 import dev.moe.runtime.plugins.ProviderRegistry;
+import dev.moe.runtime.MoeException;
+import dev.moe.runtime.scoring.CsvEvaluation;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +32,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** A small seed mixture (three nd4j-mlp experts, top-k routing) trained in the test, and generated CSV rows. */
@@ -147,6 +157,45 @@ final class SparkFixtures {
             for (int j = 1; j < w.length; j++) {
                 org.junit.jupiter.api.Assertions.assertEquals(Float.parseFloat(w[j]), Float.parseFloat(g[j]), 1e-6f,
                         "line " + (i + 1) + ", column " + (j + 1));
+            }
+        }
+    }
+
+    /**
+     * The engine on {@code csv} against moe's own scoring of the saved mixture: predictions equal to {@code expected}
+     * (moe predict's lines), accuracy equal to moe evaluate -m's, and the input without {@code column} refused by name.
+     * What the categorical and filled columns' Spark tests share.
+     */
+    static void assertEngineAsMoe(SparkSession spark, Path model, Path csv, SavedMixture single, List<String> expected,
+                                  Path out, String column) throws IOException {
+        SparkMixture mixture = SparkMixture.load(spark, model);
+        SparkMixture.writeCsv(mixture.predict(SparkMixture.read(spark, csv.toString()), null), out.toString());
+        assertSamePredictions(expected, partLines(out));
+        SparkEvaluation evaluated = mixture.evaluate(SparkMixture.read(spark, csv.toString()));
+        assertEquals(CsvEvaluation.evaluate(single, csv).accuracy(),
+                evaluated.accuracy());
+        Exception missing = assertThrows(MoeException.class,
+                () -> mixture.predict(SparkMixture.read(spark, csv.toString()).drop(column)));
+        assertTrue(missing.getMessage().contains("no column '" + column + "'"), missing.getMessage());
+    }
+
+    /**
+     * The ML stage in a pipeline on {@code input} (an {@code id} column of row numbers), every row's prediction and
+     * probabilities equal to {@code expected}'s (moe predict's lines), the probabilities as the float bits it wrote.
+     */
+    static void assertStageAsMoePredict(MixtureTransformer stage, org.apache.spark.sql.Dataset<Row> input,
+                                        List<String> expected, int rows) {
+        List<Row> scored = new Pipeline()
+                .setStages(new PipelineStage[] {stage}).fit(input).transform(input)
+                .select("id", "prediction", "probability").collectAsList();
+        assertEquals(rows, scored.size());
+        for (Row row : scored) {
+            int id = Integer.parseInt(row.getString(0));
+            String[] want = expected.get(id + 1).split(",");
+            assertEquals(want[0], row.getString(1), "row " + id);
+            double[] p = ((Vector) row.get(2)).toArray();
+            for (int j = 0; j < p.length; j++) {
+                assertEquals(Float.parseFloat(want[2 + j]), (float) p[j], "row " + id);
             }
         }
     }
