@@ -105,4 +105,63 @@ class CompareCommandTest {
         assertEquals(0, moe("evaluate", "-m", dir.resolve("b.moe").toString(), "--data", rest.toString(), "--json", other.toString(), "--overwrite").status());
         assertEquals(2, moe("compare", a.toString(), other.toString()).status());
     }
+
+    @Test
+    void jsonHasTheTablesFiguresUnroundedAndNeverReplacesAReport() throws Exception {
+        data();
+        Path a = evaluate(config("a", "  ignore: [colour]\n", 0.3, 5));
+        Path b = evaluate(config("b", "  categorical: [colour]\n", 0.3, 9));
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Map<String, Double> meanA = new java.util.HashMap<>();
+        java.util.Map<String, Double> meanB = new java.util.HashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : mapper.readTree(a.toFile()).get("results")) {
+            meanA.put(r.get("model").asText(), (r.get("perRepeat").get(0).asDouble() + r.get("perRepeat").get(1).asDouble()) / 2);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode r : mapper.readTree(b.toFile()).get("results")) {
+            meanB.put(r.get("model").asText(), (r.get("perRepeat").get(0).asDouble() + r.get("perRepeat").get(1).asDouble()) / 2);
+        }
+
+        // - : the JSON instead of the table (written to the process's standard output itself, as evaluate's is).
+        MainTest.Result stdout = moe("compare", a.toString(), b.toString(), "--json", "-");
+        assertEquals(0, stdout.status(), stdout.err());
+        assertEquals("", stdout.out());
+
+        // A file: the table still on stdout; an existing file only with --overwrite; a compared report never.
+        Path out = dir.resolve("comparison.json");
+        MainTest.Result toFile = moe("compare", a.toString(), b.toString(), "--json", out.toString());
+        assertEquals(0, toFile.status(), toFile.err());
+        assertTrue(toFile.out().contains("log-loss b - a"), toFile.out());
+        com.fasterxml.jackson.databind.JsonNode c = mapper.readTree(out.toFile());
+        assertEquals("reports", c.get("compared").asText());
+        assertEquals(a.toString(), c.get("a").asText());
+        assertTrue(c.get("rowsChecked").asBoolean());
+        assertEquals("[42,43]", c.get("seedsA").toString());
+        assertEquals(meanA.size(), c.get("models").size(), c.toString());
+        for (com.fasterxml.jackson.databind.JsonNode m : c.get("models")) {
+            String model = m.get("model").asText();
+            assertEquals(meanA.get(model), m.get("meanA").asDouble(), 1e-12, model);
+            assertEquals(meanB.get(model) - meanA.get(model), m.get("accuracy").get("difference").asDouble(), 1e-12, model);
+            assertEquals(2, m.get("accuracy").get("repeats").asInt());
+        }
+        assertTrue(c.has("worse"), c.toString());
+        assertEquals(2, moe("compare", a.toString(), b.toString(), "--json", out.toString()).status());
+        String before = Files.readString(b);
+        MainTest.Result onto = moe("compare", a.toString(), b.toString(), "--json", b.toString(), "--overwrite");
+        assertEquals(2, onto.status());
+        assertTrue(onto.err().contains("a report compared"), onto.err());
+        assertEquals(before, Files.readString(b));
+
+        // Two folders: a line per report and the pooled difference.
+        Path before1 = Files.createDirectories(dir.resolve("before"));
+        Path after1 = Files.createDirectories(dir.resolve("after"));
+        Files.copy(a, before1.resolve("flowers.json"));
+        Files.copy(b, after1.resolve("flowers.json"));
+        Path folders = dir.resolve("folders.json");
+        assertEquals(0, moe("compare", before1.toString(), after1.toString(), "--json", folders.toString(), "--model", "knn").status());
+        com.fasterxml.jackson.databind.JsonNode f = mapper.readTree(folders.toFile());
+        assertEquals("folders", f.get("compared").asText());
+        assertEquals("flowers", f.get("reports").get(0).get("report").asText());
+        assertEquals(meanB.get("knn") - meanA.get("knn"), f.get("all").get("difference").asDouble(), 1e-12);
+        assertEquals(f.get("reports").get(0).get("accuracy"), f.get("all"));
+    }
 }

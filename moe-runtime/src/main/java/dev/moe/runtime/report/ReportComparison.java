@@ -3,6 +3,9 @@ package dev.moe.runtime.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.moe.runtime.MoeException;
 import dev.moe.runtime.evaluation.ModelResult;
 import java.io.IOException;
@@ -68,6 +71,15 @@ public final class ReportComparison {
             }
             double se = d.size() < 2 ? 0 : ModelResult.std(d) / Math.sqrt(d.size());
             return new Paired(ModelResult.mean(d), se, higher, lower, d.size());
+        }
+
+        /** As JSON: the difference and its standard error (null where a figure was missing or, with one repeat, none). */
+        ObjectNode json() {
+            ObjectNode out = JSON.createObjectNode();
+            number(out, "difference", mean);
+            number(out, "standardError", n < 2 ? Double.NaN : standardError);
+            out.put("higher", higher).put("lower", lower).put("repeats", n);
+            return out;
         }
 
         String text(int repeats) {
@@ -226,7 +238,18 @@ public final class ReportComparison {
      * What {@code moe compare} prints, and {@code model}'s paired difference, B - A: in two reports, over their shared
      * repeats; in two folders, over every repeat of their shared reports.
      */
-    public record Outcome(String text, String model, Paired difference) {
+    public record Outcome(String text, ObjectNode json, String model, Paired difference) {
+
+        /** The comparison as one JSON object ({@code moe compare --json}), pretty-printed, with a final line break. */
+        public byte[] jsonBytes() {
+            json.put("worse", worse());
+            try {
+                return (JSON.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
 
         /**
          * Whether B is worse on {@code model}: lower by more than two standard errors, or lower at all with one repeat
@@ -256,8 +279,9 @@ public final class ReportComparison {
         }
         if (folderA) {
             List<Paired> all = new ArrayList<>(1);
-            String text = folders(a, b, model, columns, all);
-            return new Outcome(text, model, all.get(0));
+            ObjectNode json = header(a, b, model, "folders");
+            String text = folders(a, b, model, columns, all, json);
+            return new Outcome(text, json, model, all.get(0));
         }
         Comparison c = compare(read(a), read(b));
         Line line = c.line(model);
@@ -265,7 +289,52 @@ public final class ReportComparison {
             throw new MoeException("no model '" + model + "' in both reports; they have "
                     + String.join(", ", c.lines().stream().map(Line::model).toList()));
         }
-        return new Outcome(text(c, columns), model, line.accuracy());
+        return new Outcome(text(c, columns), json(c, header(a, b, model, "reports")), model, line.accuracy());
+    }
+
+    /** What every JSON comparison starts with: the format, who wrote it, what was compared and on which model. */
+    private static ObjectNode header(Path a, Path b, String model, String kind) {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("formatVersion", 1).put("createdBy", "moe " + dev.moe.runtime.MoeVersion.get()).put("compared", kind)
+                .put("a", a.toString()).put("b", b.toString()).put("model", model);
+        return out;
+    }
+
+    /** Two reports' comparison as JSON, the console text's figures unrounded. */
+    static ObjectNode json(Comparison c, ObjectNode out) {
+        out.put("data", c.a().dataset()).put("testRows", c.a().testRows());
+        pick(c.a().seeds(), c.repeatsA()).forEach(out.putArray("seedsA")::add);
+        pick(c.b().seeds(), c.repeatsB()).forEach(out.putArray("seedsB")::add);
+        out.put("rowsChecked", c.checked());
+        ArrayNode models = out.putArray("models");
+        for (Line l : c.lines()) {
+            ObjectNode m = models.addObject().put("model", l.model());
+            number(m, "meanA", l.meanA());
+            number(m, "meanB", l.meanB());
+            m.set("accuracy", l.accuracy().json());
+            m.set("logLoss", l.logLoss().json());
+        }
+        strings(out.putArray("onlyInA"), c.onlyA());
+        strings(out.putArray("onlyInB"), c.onlyB());
+        List<String> partial = new ArrayList<>(c.a().partial());
+        c.b().partial().stream().filter(m -> !partial.contains(m)).forEach(partial::add);
+        strings(out.putArray("scoredInSomeRepeatsOnly"), partial);
+        out.put("combinerA", chosen(c.a(), c.repeatsA())).put("combinerB", chosen(c.b(), c.repeatsB()));
+        out.put("identical", c.identical());
+        return out;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    /** A finite number, or null (JSON has no NaN). */
+    private static void number(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
     }
 
     /** The console text of one comparison: which rows, then a line per model, then the combiners chosen. */
@@ -311,7 +380,7 @@ public final class ReportComparison {
      * Each folder's reports ({@code *.json}, by file name), the shared ones compared on {@code model}; the difference
      * over all their repeats is added to {@code all}.
      */
-    static String folders(Path a, Path b, String model, int columns, List<Paired> all) {
+    static String folders(Path a, Path b, String model, int columns, List<Paired> all, ObjectNode json) {
         Map<String, Path> inA = reports(a);
         Map<String, Path> inB = reports(b);
         List<String> shared = inA.keySet().stream().filter(inB::containsKey).toList();
@@ -331,6 +400,7 @@ public final class ReportComparison {
         List<Double> allB = new ArrayList<>();
         List<String> identical = new ArrayList<>();
         List<String> unpaired = new ArrayList<>();
+        ArrayNode jsonReports = json.putArray("reports");
         for (String name : shared) {
             Comparison c = compare(read(inA.get(name)), read(inB.get(name)));
             Line l = c.line(model);
@@ -350,16 +420,25 @@ public final class ReportComparison {
             String chosenA = chosen(c.a(), c.repeatsA());
             String chosenB = chosen(c.b(), c.repeatsB());
             String combiner = chosenA.equals(chosenB) ? chosenA : chosenA + " -> " + chosenB;
+            ObjectNode r = jsonReports.addObject().put("report", name);
+            number(r, "meanA", l.meanA());
+            number(r, "meanB", l.meanB());
+            r.set("accuracy", l.accuracy().json());
+            r.put("combinerA", chosenA).put("combinerB", chosenB).put("identical", c.identical()).put("rowsChecked", c.checked());
             out.append(String.format(Locale.ROOT, "%-" + nameWidth + "s  %-7.4f %-7.4f %-17s %-8s %s", name, l.meanA(), l.meanB(),
                     l.accuracy().text(n), l.accuracy().higher() + "/" + l.accuracy().lower(), combiner).stripTrailing())
                     .append(System.lineSeparator());
         }
         Paired pooled = Paired.of(allA, allB);
         all.add(pooled);
+        json.set("all", pooled.json());
+        json.put("reportsIdentical", identical.size());
         ReportWriter.wrapped(out, String.format(Locale.ROOT, "all %d paired repeats: b - a %s (%d higher, %d lower); %d of %d reports identical",
                 pooled.n(), pooled.text(pooled.n()), pooled.higher(), pooled.lower(), identical.size(), shared.size()), width);
         List<String> onlyA = inA.keySet().stream().filter(k -> !inB.containsKey(k)).toList();
         List<String> onlyB = inB.keySet().stream().filter(k -> !inA.containsKey(k)).toList();
+        strings(json.putArray("onlyInA"), onlyA);
+        strings(json.putArray("onlyInB"), onlyB);
         notCompared(out, onlyA, onlyB, width);
         if (!unpaired.isEmpty()) {
             ReportWriter.wrapped(out, "rows assumed the same from the data's name, the seeds and the test rows' count (reports"

@@ -136,10 +136,10 @@ class ReportComparisonTest {
     /** --fail-if-worse's rule: lower by more than two standard errors; with one repeat (no standard error), lower at all. */
     @Test
     void worseMeansLowerByMoreThanTwoStandardErrorsOrAtAllWithOneRepeat() {
-        assertTrue(new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(-0.03, 0.01, 0, 3, 3)).worse());
-        assertTrue(!new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(-0.02, 0.01, 1, 2, 3)).worse());
-        assertTrue(!new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(0.05, 0.01, 3, 0, 3)).worse());
-        ReportComparison.Outcome once = new ReportComparison.Outcome("", "moe", new ReportComparison.Paired(-0.001, 0, 0, 1, 1));
+        assertTrue(new ReportComparison.Outcome("", null, "moe", new ReportComparison.Paired(-0.03, 0.01, 0, 3, 3)).worse());
+        assertTrue(!new ReportComparison.Outcome("", null, "moe", new ReportComparison.Paired(-0.02, 0.01, 1, 2, 3)).worse());
+        assertTrue(!new ReportComparison.Outcome("", null, "moe", new ReportComparison.Paired(0.05, 0.01, 3, 0, 3)).worse());
+        ReportComparison.Outcome once = new ReportComparison.Outcome("", null, "moe", new ReportComparison.Paired(-0.001, 0, 0, 1, 1));
         assertTrue(once.worse());
         assertEquals("b's moe is lower than a's by 0.0010 over 1 paired repeat", once.worseLine());
     }
