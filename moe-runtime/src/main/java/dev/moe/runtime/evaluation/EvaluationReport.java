@@ -56,7 +56,17 @@ public record EvaluationReport(
      * @param kind                    {@code expert} or {@code baseline}
      */
     public record Comparison(String model, String kind, double accuracyDifference, double accuracyStandardError,
-                             double logLossDifference, double logLossStandardError) { }
+                             double logLossDifference, double logLossStandardError) {
+
+        /**
+         * Whether the mixture named fewer test labels right than this model over the repeats. Two models right on the
+         * same number of rows in every repeat can still differ by a rounding error in the mean of their per-repeat
+         * differences (-1e-17); any real difference is at least one row in a repeat, far above 1e-9.
+         */
+        public boolean mixtureLess() {
+            return accuracyDifference < -1e-9;
+        }
+    }
 
     /**
      * @param chosen     the combiner used in each repeat
@@ -277,7 +287,7 @@ public record EvaluationReport(
                 .min(java.util.Comparator.comparingDouble(Comparison::accuracyDifference)).map(Comparison::model).orElse(null);
         for (Comparison c : comparisons) {
             boolean considered = c.kind().equals("baseline") || c.model().equals(bestExpert);
-            if (considered && c.accuracyDifference() < 0) {
+            if (considered && c.mixtureLess()) {
                 // One repeat has no standard error: "± 0.000" would claim a certainty that was never measured.
                 String error = repeats < 2 ? "" : String.format(java.util.Locale.ROOT, " ± %.3f", c.accuracyStandardError());
                 notices.add(String.format(java.util.Locale.ROOT,

@@ -103,7 +103,7 @@ public final class HtmlReport {
             h.append("<tr").append(r.model().equals("moe") ? " class=\"moe\"" : "").append("><td>").append(escape(r.model()))
                     .append("</td><td>").append(f(r.accuracy())).append("</td><td>").append(repeated ? f(r.std()) : "–")
                     .append("</td><td>").append(f(r.macroF1())).append("</td><td>").append(f(r.weightedF1()))
-                    .append("</td><td>").append(f(r.logLoss())).append(c != null && c.accuracyDifference() < 0 ? "</td><td class=\"loss\">" : "</td><td>")
+                    .append("</td><td>").append(f(r.logLoss())).append(c != null && c.mixtureLess() ? "</td><td class=\"loss\">" : "</td><td>")
                     .append(c == null ? "" : repeated ? String.format(Locale.ROOT, "%+.3f ± %.3f", c.accuracyDifference(),
                             c.accuracyStandardError()) : String.format(Locale.ROOT, "%+.3f", c.accuracyDifference()))
                     .append("</td></tr>\n");
@@ -139,7 +139,7 @@ public final class HtmlReport {
                     .append("<th>moe − model accuracy</th><th>standard error</th></tr></thead><tbody>\n");
             for (EvaluationReport.Comparison c : paired) {
                 h.append("<tr><td>").append(escape(c.model())).append(c.kind().equals("expert") ? " (best expert)" : "")
-                        .append(c.accuracyDifference() < 0 ? "</td><td class=\"loss\">" : "</td><td>")
+                        .append(c.mixtureLess() ? "</td><td class=\"loss\">" : "</td><td>")
                         .append(String.format(Locale.ROOT, "%+.3f", c.accuracyDifference())).append("</td><td>")
                         .append(repeated ? f(c.accuracyStandardError()) : "–").append("</td></tr>\n");
             }
