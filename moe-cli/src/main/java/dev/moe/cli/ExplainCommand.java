@@ -33,8 +33,9 @@ final class ExplainCommand implements Callable<Integer> {
                 + " its standard error. Above 0 the mixture is better; within about two standard errors of 0, no clear difference.");
         TERMS.put("uniform", "Baseline: the experts' probabilities averaged, nothing learned. A mixture is worth its gate only"
                 + " where it beats this.");
-        TERMS.put("stacking", "Baseline: a Tribuo logistic regression on the experts' probabilities, trained on the rows (and"
-                + " expert outputs) the gate saw (Wolpert 1992).");
+        TERMS.put("stacking", "Baseline: a logistic regression on the experts' probabilities, trained on the rows (and"
+                + " expert outputs) the gate saw (Wolpert 1992), L2-penalised and fitted to convergence (Tribuo's LIBLINEAR,"
+                + " cost 1), as a user would fit it by hand.");
         TERMS.put("tribuo-ensemble", "Baseline: Tribuo's own soft vote over the experts that are Tribuo models, when at least two"
                 + " are and Tribuo accepts them as one ensemble; a note says so when it is left out.");
         TERMS.put("combiner", "How the experts are combined: uniform (averaging), product (the experts' weighted product, one"

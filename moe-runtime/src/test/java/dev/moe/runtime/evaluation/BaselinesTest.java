@@ -1,6 +1,7 @@
 package dev.moe.runtime.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.api.Expert;
@@ -88,5 +89,63 @@ class BaselinesTest {
         // Uniform averaging follows the confident wrong expert.
         FloatMatrix uniform = Baselines.uniform(List.of(right, wrong));
         assertTrue(uniform.argMaxOfRow(0) != labels[0]);
+    }
+
+    @Test
+    void stackingIsAPenalisedLogisticRegressionFittedToConvergenceAsScikitLearnFitsIt() {
+        // The reference: scikit-learn 1.2's LogisticRegression(C=1, solver="liblinear", tol=1e-8) on the same twelve
+        // rows (two experts' probabilities of three labels as the features). An unpenalised fit, or one stopped early,
+        // lands elsewhere: these rows do not separate, and the penalty keeps every probability below 0.41.
+        float[] expertA = {
+                0.200000f, 0.600000f, 0.200000f,
+                0.200000f, 0.600000f, 0.200000f,
+                0.200000f, 0.200000f, 0.600000f,
+                0.600000f, 0.200000f, 0.200000f,
+                0.200000f, 0.200000f, 0.600000f,
+                0.200000f, 0.200000f, 0.600000f,
+                0.600000f, 0.200000f, 0.200000f,
+                0.200000f, 0.600000f, 0.200000f,
+                0.600000f, 0.200000f, 0.200000f,
+                0.600000f, 0.200000f, 0.200000f,
+                0.200000f, 0.600000f, 0.200000f,
+                0.200000f, 0.200000f, 0.600000f};
+        float[] expertB = {
+                0.222222f, 0.333333f, 0.444444f,
+                0.333333f, 0.444444f, 0.222222f,
+                0.444444f, 0.222222f, 0.333333f,
+                0.222222f, 0.333333f, 0.444444f,
+                0.333333f, 0.444444f, 0.222222f,
+                0.444444f, 0.222222f, 0.333333f,
+                0.222222f, 0.333333f, 0.444444f,
+                0.333333f, 0.444444f, 0.222222f,
+                0.444444f, 0.222222f, 0.333333f,
+                0.222222f, 0.333333f, 0.444444f,
+                0.333333f, 0.444444f, 0.222222f,
+                0.444444f, 0.222222f, 0.333333f};
+        float[] reference = {
+                0.342282f, 0.371506f, 0.286211f,
+                0.313149f, 0.401172f, 0.285678f,
+                0.285678f, 0.313149f, 0.401172f,
+                0.401172f, 0.285678f, 0.313149f,
+                0.286211f, 0.342282f, 0.371506f,
+                0.285678f, 0.313149f, 0.401172f,
+                0.401172f, 0.285678f, 0.313149f,
+                0.313149f, 0.401172f, 0.285678f,
+                0.371506f, 0.286211f, 0.342282f,
+                0.401172f, 0.285678f, 0.313149f,
+                0.313149f, 0.401172f, 0.285678f,
+                0.285678f, 0.313149f, 0.401172f};
+        int n = 12;
+        int[] labels = new int[n];
+        for (int r = 0; r < n; r++) {
+            labels[r] = r % 3;
+        }
+        FloatMatrix a = new FloatMatrix(n, 3, expertA);
+        FloatMatrix b = new FloatMatrix(n, 3, expertB);
+        FloatMatrix p = Baselines.stacking(new dev.moe.gating.training.GateData(FloatMatrix.zeros(n, 1), labels, List.of(a, b)),
+                List.of(a, b), List.of("x", "y", "z"), 3);
+        for (int i = 0; i < reference.length; i++) {
+            assertEquals(reference[i], p.values()[i], 2e-3, "row " + i / 3 + ", label " + i % 3);
+        }
     }
 }
