@@ -58,13 +58,9 @@ public record EvaluationReport(
     public record Comparison(String model, String kind, double accuracyDifference, double accuracyStandardError,
                              double logLossDifference, double logLossStandardError) {
 
-        /**
-         * Whether the mixture named fewer test labels right than this model over the repeats. Two models right on the
-         * same number of rows in every repeat can still differ by a rounding error in the mean of their per-repeat
-         * differences (-1e-17); any real difference is at least one row in a repeat, far above 1e-9.
-         */
+        /** Whether the mixture named fewer test labels right than this model over the repeats. */
         public boolean mixtureLess() {
-            return accuracyDifference < -1e-9;
+            return accuracyDifference < 0;
         }
     }
 
@@ -247,9 +243,18 @@ public record EvaluationReport(
                 logLoss.add(moe.logLossPerRepeat().get(r) - other.logLossPerRepeat().get(r));
             }
             out.add(new Comparison(other.model(), expertIds.contains(other.model()) ? "expert" : "baseline",
-                    ModelResult.mean(accuracy), standardError(accuracy), ModelResult.mean(logLoss), standardError(logLoss)));
+                    levelAsZero(ModelResult.mean(accuracy)), standardError(accuracy), ModelResult.mean(logLoss), standardError(logLoss)));
         }
         return out;
+    }
+
+    /**
+     * Two models right on the same number of rows in every repeat can differ by a rounding error in the mean of their
+     * per-repeat differences (-2e-17, printed "-0.000" and read as a loss); any real difference is at least one row
+     * in a repeat, far above 1e-9.
+     */
+    private static double levelAsZero(double accuracyDifference) {
+        return Math.abs(accuracyDifference) < 1e-9 ? 0.0 : accuracyDifference;
     }
 
     /** This report with {@code first} put in front of the notices it has (this report itself when there are none). */

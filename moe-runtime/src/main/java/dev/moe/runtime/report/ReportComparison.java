@@ -70,7 +70,9 @@ public final class ReportComparison {
                 lower += x < 0 ? 1 : 0;
             }
             double se = d.size() < 2 ? 0 : ModelResult.std(d) / Math.sqrt(d.size());
-            return new Paired(ModelResult.mean(d), se, higher, lower, d.size());
+            double mean = ModelResult.mean(d);
+            // Equal totals can leave a rounding error (-2e-17) that would print as "-0.0000".
+            return new Paired(Math.abs(mean) < 1e-12 ? 0.0 : mean, se, higher, lower, d.size());
         }
 
         /** As JSON: the difference and its standard error (null where a figure was missing or, with one repeat, none). */
