@@ -163,5 +163,13 @@ class CompareCommandTest {
         assertEquals("flowers", f.get("reports").get(0).get("report").asText());
         assertEquals(meanB.get("knn") - meanA.get("knn"), f.get("all").get("difference").asDouble(), 1e-12);
         assertEquals(f.get("reports").get(0).get("accuracy"), f.get("all"));
+
+        // A comparison written beside the reports it compared is skipped, and said so, when the folder is compared again.
+        Path inside = after1.resolve("comparison.json");
+        assertEquals(0, moe("compare", before1.toString(), after1.toString(), "--json", inside.toString()).status());
+        MainTest.Result again = moe("compare", before1.toString(), after1.toString());
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().replace(System.lineSeparator() + "  ", " ").contains("skipped, moe compare's own output: " + inside),
+                again.out());
     }
 }

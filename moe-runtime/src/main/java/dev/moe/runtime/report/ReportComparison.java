@@ -383,8 +383,9 @@ public final class ReportComparison {
      * over all their repeats is added to {@code all}.
      */
     static String folders(Path a, Path b, String model, int columns, List<Paired> all, ObjectNode json) {
-        Map<String, Path> inA = reports(a);
-        Map<String, Path> inB = reports(b);
+        List<Path> skipped = new ArrayList<>();
+        Map<String, Path> inA = reports(a, skipped);
+        Map<String, Path> inB = reports(b, skipped);
         List<String> shared = inA.keySet().stream().filter(inB::containsKey).toList();
         if (shared.isEmpty()) {
             throw new MoeException(a + " and " + b + " hold no JSON report of the same name (" + inA.size() + " and "
@@ -441,7 +442,12 @@ public final class ReportComparison {
         List<String> onlyB = inB.keySet().stream().filter(k -> !inA.containsKey(k)).toList();
         strings(json.putArray("onlyInA"), onlyA);
         strings(json.putArray("onlyInB"), onlyB);
+        strings(json.putArray("skippedComparisons"), skipped.stream().map(Path::toString).toList());
         notCompared(out, onlyA, onlyB, width);
+        if (!skipped.isEmpty()) {
+            ReportWriter.wrapped(out, "skipped, moe compare's own output: " + String.join(", ",
+                    skipped.stream().map(Path::toString).toList()), width);
+        }
         if (!unpaired.isEmpty()) {
             ReportWriter.wrapped(out, "rows assumed the same from the data's name, the seeds and the test rows' count (reports"
                     + " written before moe recorded which rows it scored): " + String.join(", ", unpaired), width);
@@ -450,11 +456,16 @@ public final class ReportComparison {
     }
 
     /** A folder's JSON reports by file name (without {@code .json}), in name order. */
-    private static Map<String, Path> reports(Path folder) {
+    private static Map<String, Path> reports(Path folder, List<Path> skipped) {
         Map<String, Path> out = new TreeMap<>();
         try (Stream<Path> files = Files.list(folder)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
-                    .forEach(p -> out.put(p.getFileName().toString().replaceFirst("\\.json$", ""), p));
+            files.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p)).forEach(p -> {
+                if (isComparison(p)) {
+                    skipped.add(p); // moe compare --json's own output, written beside the reports it compared
+                } else {
+                    out.put(p.getFileName().toString().replaceFirst("\\.json$", ""), p);
+                }
+            });
         } catch (IOException e) {
             throw new MoeException(folder + ": cannot list it: " + e.getMessage());
         }
@@ -462,6 +473,16 @@ public final class ReportComparison {
             throw new MoeException(folder + ": holds no JSON report (*.json); write them with moe evaluate CONFIG --json DIR/NAME.json");
         }
         return out;
+    }
+
+    /** Whether a JSON file is a comparison {@code moe compare --json} wrote (a report of neither side). */
+    private static boolean isComparison(Path file) {
+        try {
+            JsonNode root = JSON.readTree(Files.readAllBytes(file));
+            return root != null && root.has("compared") && !root.has("results");
+        } catch (IOException e) {
+            return false; // not JSON: read() refuses it in its own words
+        }
     }
 
     /** A line naming what only one side has (models, or reports of a folder), if anything. */
