@@ -121,7 +121,8 @@ final class EvaluateCommand implements Callable<Integer> {
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));
                 Experiment experiment = injector.getInstance(Experiment.class);
-                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress));
+                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress))
+                        .withUnlabelledRows(experiment.unlabelledRows());
                 report = report.withNoticesFirst(java.util.stream.Stream.concat(experiment.notices().stream(),
                         AbsentLabels.notices(experiment.absentLabels(), report).stream()).toList());
             } catch (RuntimeException e) {

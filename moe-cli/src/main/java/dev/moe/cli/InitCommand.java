@@ -100,6 +100,11 @@ final class InitCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : s.ignored().entrySet()) {
             line(out, "  left out '" + e.getKey() + "': " + e.getValue(), columns);
         }
+        if (!s.unlabelled().isEmpty()) {
+            long n = s.unlabelled().values().stream().mapToLong(Long::longValue).sum();
+            line(out, "  left out " + n + (n == 1 ? " row" : " rows") + " without a label (" + String.join(", ", s.unlabelled().keySet()
+                    .stream().map(c -> "'" + c + "'").toList()) + "): data.unlabelled", columns);
+        }
         for (String w : s.warnings()) {
             line(out, "  warning: " + w, columns);
         }

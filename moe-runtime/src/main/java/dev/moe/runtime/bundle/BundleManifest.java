@@ -29,6 +29,10 @@ import dev.moe.runtime.data.CategoricalEncoding;
  *                      bundles before format version 3)
  * @param fill          the filled numeric columns, each with its median: {@code featureNames} holds the column and
  *                      {@code column=missing} after it; null when none is filled (and in bundles before format version 4)
+ * @param unlabelled    label cells that meant "no label" in the training data ({@code data.unlabelled}): a labelled
+ *                      CSV's rows with one of them are left out of an evaluation too; null when none. No version of
+ *                      its own: a reader that does not know the field refuses such a row (an empty label, or one no
+ *                      expert knows) rather than scoring it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleManifest(
@@ -47,7 +51,16 @@ public record BundleManifest(
         List<PluginRef> plugins,
         Map<String, Long> sizes,
         List<Categorical> categorical,
-        List<Filled> fill) {
+        List<Filled> fill,
+        List<String> unlabelled) {
+
+    public BundleManifest(String format, Integer formatVersion, String createdBy, String createdAt, String labelColumn,
+                          List<String> featureNames, List<String> labelNames, Strategy strategy, Gate gate,
+                          List<ExpertEntry> experts, Provenance provenance, Map<String, String> entries,
+                          List<PluginRef> plugins, Map<String, Long> sizes, List<Categorical> categorical, List<Filled> fill) {
+        this(format, formatVersion, createdBy, createdAt, labelColumn, featureNames, labelNames, strategy, gate, experts,
+                provenance, entries, plugins, sizes, categorical, fill, null);
+    }
 
     /** The fields a bundle cannot be read without; a manifest that lacks one is corrupt. */
     public BundleManifest {
@@ -71,6 +84,11 @@ public record BundleManifest(
         if (fill != null) {
             for (Filled f : fill) {
                 required(f, "fill[]");
+            }
+        }
+        if (unlabelled != null) {
+            for (String u : unlabelled) {
+                required(u, "unlabelled[]");
             }
         }
     }

@@ -111,7 +111,8 @@ public final class BundleWriter {
                             .map(c -> new BundleManifest.Categorical(c.name(), c.levels())).toList(),
                     request.columns().stream().noneMatch(CategoricalEncoding.Column::filled) ? null : request.columns().stream()
                             .filter(CategoricalEncoding.Column::filled)
-                            .map(c -> new BundleManifest.Filled(c.name(), c.median())).toList());
+                            .map(c -> new BundleManifest.Filled(c.name(), c.median())).toList(),
+                    request.unlabelled().isEmpty() ? null : request.unlabelled());
             ZipEntry manifestEntry = new ZipEntry(BundleFormat.MANIFEST);
             manifestEntry.setTime(time);
             zip.putNextEntry(manifestEntry);

@@ -32,10 +32,17 @@ import java.util.Objects;
  *                       categorical ones with their levels (their {@code column=level} features are among
  *                       {@code featureNames}) and the filled ones with their medians ({@code column} and
  *                       {@code column=missing}); empty when every column is numeric without gaps
+ * @param unlabelled     label cells that mean "no label" ({@code data.unlabelled}), for evaluating on a labelled CSV later
  */
 public record SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
                           String labelColumn, BundleManifest.Provenance provenance, String configText,
-                          List<CategoricalEncoding.Column> columns) {
+                          List<CategoricalEncoding.Column> columns, List<String> unlabelled) {
+
+    public SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
+                       String labelColumn, BundleManifest.Provenance provenance, String configText,
+                       List<CategoricalEncoding.Column> columns) {
+        this(model, featureNames, routingParams, experts, labelColumn, provenance, configText, columns, List.of());
+    }
 
     public SaveRequest(MixtureModel model, List<String> featureNames, Map<String, Object> routingParams, List<ExpertSource> experts,
                        String labelColumn, BundleManifest.Provenance provenance, String configText) {
@@ -46,6 +53,7 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         Objects.requireNonNull(model, "model");
         featureNames = List.copyOf(featureNames);
         columns = columns == null ? List.of() : List.copyOf(columns);
+        unlabelled = unlabelled == null ? List.of() : List.copyOf(unlabelled);
         CategoricalEncoding.of(featureNames, columns); // throws when a column's features are not among the features
         int gateColumns = model.gate().inputs().width(featureNames.size(), model.experts().size(), model.labelNames().size());
         if (gateColumns != model.gate().scaler().columns()) {
@@ -119,7 +127,7 @@ public record SaveRequest(MixtureModel model, List<String> featureNames, Map<Str
         Map<String, Object> routingParams = model.strategy().name().equals(config.routing().strategyOrDefault())
                 ? config.routing().params() : Map.of();
         return new SaveRequest(model, data.featureNames(), routingParams, experts, labelColumn, provenance, configText,
-                encoding.encoded());
+                encoding.encoded(), config.data().unlabelled());
     }
 
     /** SHA-256 of a data set as the program saw it: names, then features (float32) and labels, little-endian. */

@@ -56,6 +56,11 @@ public record SavedMixture(Path file, BundleManifest manifest, MixtureModel mode
         return manifest.labelColumn();
     }
 
+    /** The label cells that meant "no label" in its training data ({@code data.unlabelled}); empty when none. */
+    public List<String> unlabelled() {
+        return manifest.unlabelled() == null ? List.of() : manifest.unlabelled();
+    }
+
     /** The labels at least one expert predicts: the only ones the mixture can give probability above zero. */
     public Set<String> labelsKnownToExperts() {
         Set<String> known = new LinkedHashSet<>();

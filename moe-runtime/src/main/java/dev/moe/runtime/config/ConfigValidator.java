@@ -38,6 +38,15 @@ final class ConfigValidator {
                 }
             }
         }
+        if (!c.data().unlabelled().isEmpty()) {
+            if (!"csv".equals(c.data().source())) {
+                throw new MoeException(file + ": data.unlabelled names label cells of a csv file; data.source is " + c.data().source());
+            }
+            if (c.data().unlabelled().contains(null)) {
+                throw new MoeException(file + ": data.unlabelled: every entry is a label cell's text (\"\" for a blank cell,"
+                        + " NA for R's); got an empty entry (~ or null)");
+            }
+        }
         List<String> categorical = c.data().categorical();
         for (String column : columnList(file, c, "data.categorical", categorical)) {
             if (column.equals(c.data().labelOrDefault())) {

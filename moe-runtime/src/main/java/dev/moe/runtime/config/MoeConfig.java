@@ -100,9 +100,11 @@ public record MoeConfig(
      * @param fill   numeric columns of a CSV file whose missing cells take the median of the rows a model is fitted
      *               on, each with a feature {@code col=missing} (1 where the cell was missing); {@code [all]}: every
      *               numeric feature column; empty when none
+     * @param unlabelled label cells of a CSV file that mean "no label" (R's {@code NA}; {@code ""}: a blank cell): their
+     *               rows are left out of training, the gate and testing, and counted; empty when none
      */
     public record DataConfig(String source, String path, String label, Integer rows, List<String> ignore,
-                             List<String> categorical, List<String> fill) {
+                             List<String> categorical, List<String> fill, List<String> unlabelled) {
 
         /** The word of {@code categorical: [all]}. */
         public static final String ALL = "all";
@@ -112,6 +114,12 @@ public record MoeConfig(
             ignore = ignore == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(ignore));
             categorical = categorical == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(categorical));
             fill = fill == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(fill));
+            unlabelled = unlabelled == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(unlabelled));
+        }
+
+        public DataConfig(String source, String path, String label, Integer rows, List<String> ignore, List<String> categorical,
+                          List<String> fill) {
+            this(source, path, label, rows, ignore, categorical, fill, null);
         }
 
         public DataConfig(String source, String path, String label, Integer rows, List<String> ignore, List<String> categorical) {

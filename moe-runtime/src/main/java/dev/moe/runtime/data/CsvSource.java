@@ -51,7 +51,7 @@ public final class CsvSource implements DataSource {
         }
         Dataset data;
         try {
-            data = read(file, config.labelOrDefault(), config.ignore(), config.categorical(), config.fill());
+            data = read(file, config.labelOrDefault(), config.ignore(), config.categorical(), config.fill(), config.unlabelled());
         } catch (NotANumber e) {
             // In a config's run, a text column is most often an id or a name, or categories: say how to use it.
             throw new MoeException(e.getMessage() + "; if '" + e.column() + "' is not a feature, add it to data.ignore in the config "
@@ -105,7 +105,18 @@ public final class CsvSource implements DataSource {
      *             {@code [all]} names every numeric feature column
      */
     public static Dataset read(Path file, String labelColumn, List<String> ignore, List<String> categorical, List<String> fill) {
-        try (Rows reader = Rows.open(file)) {
+        return read(file, labelColumn, ignore, categorical, fill, List.of());
+    }
+
+    /**
+     * As {@link #read(Path, String, List, List, List)}, with the rows whose label cell is one of {@code unlabelled}
+     * left out before their features are checked, and counted ({@link Dataset#unlabelled()}).
+     *
+     * @param unlabelled label cells (stripped) that mean "no label"; {@code ""} names a blank one
+     */
+    public static Dataset read(Path file, String labelColumn, List<String> ignore, List<String> categorical, List<String> fill,
+                               List<String> unlabelled) {
+        try (Rows reader = Rows.open(file).leavingOut(unlabelled)) {
             List<String> columns = reader.header();
             int labelIndex = columns.indexOf(labelColumn);
             if (labelIndex < 0) {
@@ -226,7 +237,8 @@ public final class CsvSource implements DataSource {
             Block all = reader.next(Integer.MAX_VALUE, featureColumns, labelIndex, textColumns.stream().mapToInt(Integer::intValue).toArray(),
                     fillable);
             if (all == null) {
-                throw new MoeException(file + ": no data rows after the header");
+                throw new MoeException(file + ": no data rows after the header" + (reader.unlabelled() == null ? ""
+                        : " but the " + reader.unlabelled().rows() + " without a label (data.unlabelled)"));
             }
             List<String> rawLabels = all.labels();
             List<String> labelNames = orderedLabels(rawLabels);
@@ -244,7 +256,8 @@ public final class CsvSource implements DataSource {
             }
             TextColumns cells = textNames.isEmpty() ? null : new TextColumns(textNames,
                     textPositions.stream().mapToInt(Integer::intValue).toArray(), all.text());
-            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames, cells, filledNames);
+            return new Dataset(file.getFileName().toString(), all.features(), labels, featureNames, labelNames, cells, filledNames,
+                    reader.unlabelled());
         }
     }
 
@@ -291,6 +304,9 @@ public final class CsvSource implements DataSource {
          * repeat.
          */
         private final HashMap<String, String> distinct = new HashMap<>();
+        /** Label cells that mean "no label" ({@code data.unlabelled}): their rows are left out, and counted. */
+        private java.util.Set<String> unlabelled = java.util.Set.of();
+        private final Unlabelled.Counter leftOut = new Unlabelled.Counter();
 
         private Rows(Path file, CsvParser parser) {
             this.file = file;
@@ -372,6 +388,20 @@ public final class CsvSource implements DataSource {
 
         public Path file() {
             return file;
+        }
+
+        /**
+         * Leaves out, from here on, every row whose label cell (stripped) is one of {@code texts} ({@code ""}: a blank
+         * one), before its features are checked; {@link #unlabelled()} counts them.
+         */
+        public Rows leavingOut(java.util.Collection<String> texts) {
+            this.unlabelled = java.util.Set.copyOf(texts);
+            return this;
+        }
+
+        /** The rows left out so far for their label ({@link #leavingOut}), or null when none was. */
+        public Unlabelled unlabelled() {
+            return leftOut.result();
         }
 
         /** The header's column names, in order. */
@@ -520,12 +550,18 @@ public final class CsvSource implements DataSource {
                     if (j != columns) {
                         throw new MoeException(file + ": line " + lineNumber + ": " + j + " fields, the header has " + columns);
                     }
-                    if (deferred != null) {
+                    if (deferred != null && !(labelColumn >= 0 && unlabelled.contains(label))) {
                         throw deferred;
                     }
                     if (labelColumn >= 0) {
+                        if (unlabelled.contains(label)) {
+                            // Left out whole: its cells were read but no value of theirs is checked or kept.
+                            leftOut.add(label, lineNumber);
+                            continue;
+                        }
                         if (label.isEmpty()) {
-                            throw new MoeException(file + ": line " + lineNumber + ": empty label");
+                            throw new MoeException(file + ": line " + lineNumber + ": empty label (rows without a label:"
+                                    + " data.unlabelled: [\"\"] leaves them out)");
                         }
                         labels.add(label);
                     }

@@ -12,9 +12,15 @@ import java.util.Objects;
  *             {@link CategoricalEncoding}), or null when there are none
  * @param filled numeric columns (among {@code featureNames}) whose missing cells are NaN in {@code features}, to be
  *               filled once the rows a model is fitted on are known ({@code data.fill}); empty when none
+ * @param unlabelled the file's rows left out for having no label ({@code data.unlabelled}), or null when none was
  */
 public record Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames,
-                      TextColumns text, List<String> filled) {
+                      TextColumns text, List<String> filled, Unlabelled unlabelled) {
+
+    public Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames,
+                   TextColumns text, List<String> filled) {
+        this(name, features, labels, featureNames, labelNames, text, filled, null);
+    }
 
     public Dataset(String name, FloatMatrix features, int[] labels, List<String> featureNames, List<String> labelNames) {
         this(name, features, labels, featureNames, labelNames, null, List.of());
@@ -70,6 +76,7 @@ public record Dataset(String name, FloatMatrix features, int[] labels, List<Stri
         for (int i = 0; i < rows.length; i++) {
             y[i] = labels[rows[i]];
         }
-        return new Dataset(name, features.selectRows(rows), y, featureNames, labelNames, text == null ? null : text.subset(rows), filled);
+        return new Dataset(name, features.selectRows(rows), y, featureNames, labelNames, text == null ? null : text.subset(rows), filled,
+                unlabelled);
     }
 }

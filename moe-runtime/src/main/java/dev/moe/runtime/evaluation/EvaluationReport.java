@@ -23,6 +23,8 @@ import java.util.Map;
  * @param gate             how the combiner was chosen and trained in each repeat
  * @param testRowsFingerprints per repeat, which rows were scored ({@link TestRows}; null where not known): equal lists
  *                         mean two reports can be compared repeat by repeat
+ * @param unlabelledRows   rows of the data file left out for having no label ({@code data.unlabelled}); null (and not
+ *                         written) when none was
  */
 public record EvaluationReport(
         String config,
@@ -44,7 +46,26 @@ public record EvaluationReport(
         List<String> notices,
         Gate gate,
         List<String> notes,
-        List<String> testRowsFingerprints) {
+        List<String> testRowsFingerprints,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Long unlabelledRows) {
+
+    public EvaluationReport(String config, String dataset, String strategy, String strategyParameters, int repeats,
+                            List<Long> seeds, int testRows, int gateTrainRows, List<String> labels, List<ModelResult> results,
+                            int[][] moeConfusion, List<ClassSummary> moePerClass, Routing routing,
+                            Map<String, List<Float>> gateWeights, List<Double> gateLossFirstRepeat, List<Comparison> comparisons,
+                            List<String> notices, Gate gate, List<String> notes, List<String> testRowsFingerprints) {
+        this(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows, labels, results,
+                moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons, notices, gate, notes,
+                testRowsFingerprints, null);
+    }
+
+    /** This report with the count of rows left out for having no label; itself when none was. */
+    public EvaluationReport withUnlabelledRows(long rows) {
+        return rows == 0 ? this : new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows,
+                gateTrainRows, labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
+                notices, gate, notes, testRowsFingerprints, rows);
+    }
 
     /**
      * The mixture minus another model, repeat by repeat on the same test rows (a paired comparison).
@@ -160,7 +181,7 @@ public record EvaluationReport(
         return warmup == null || warmup == 0 ? r : new EvaluationReport(r.config, r.dataset, r.strategy, r.strategyParameters,
                 r.repeats, r.seeds, r.testRows, r.gateTrainRows, r.labels, r.results, r.moeConfusion, r.moePerClass, r.routing,
                 r.gateWeights, r.gateLossFirstRepeat, r.comparisons, r.notices, r.gate.withDenseWarmupEpochs(warmup), r.notes,
-                r.testRowsFingerprints);
+                r.testRowsFingerprints, r.unlabelledRows);
     }
 
     /**
@@ -266,14 +287,14 @@ public record EvaluationReport(
         all.addAll(notices);
         return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
                 labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons,
-                List.copyOf(all), gate, notes, testRowsFingerprints);
+                List.copyOf(all), gate, notes, testRowsFingerprints, unlabelledRows);
     }
 
     /** This report of one repeat, scored on the rows {@code fingerprint} names ({@link TestRows}). */
     public EvaluationReport withTestRows(String fingerprint) {
         return new EvaluationReport(config, dataset, strategy, strategyParameters, repeats, seeds, testRows, gateTrainRows,
                 labels, results, moeConfusion, moePerClass, routing, gateWeights, gateLossFirstRepeat, comparisons, notices,
-                gate, notes, java.util.Collections.singletonList(fingerprint));
+                gate, notes, java.util.Collections.singletonList(fingerprint), unlabelledRows);
     }
 
     /**

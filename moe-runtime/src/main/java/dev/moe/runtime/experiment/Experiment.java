@@ -57,6 +57,8 @@ public final class Experiment {
     private volatile List<String> inSampleNotices;
     /** Loaded experts lacking labels of the data ({@link AbsentLabels}), found in the first repeat; null before. */
     private volatile Map<String, List<String>> absentLabels;
+    /** The rows the data file left out for having no label ({@code data.unlabelled}); null before loading, or none. */
+    private volatile dev.moe.runtime.data.Unlabelled unlabelled;
 
     @Inject
     public Experiment(MoeConfig config, Map<String, DataSource> dataSources, ExpertFactory expertFactory,
@@ -90,6 +92,11 @@ public final class Experiment {
             runs.add(runOnce(r, config.seedOrDefault() + r, progress));
         }
         return runs;
+    }
+
+    /** How many rows of the data file were left out for having no label ({@code data.unlabelled}); 0 when none. */
+    public long unlabelledRows() {
+        return unlabelled == null ? 0 : unlabelled.rows();
     }
 
     /**
@@ -178,6 +185,10 @@ public final class Experiment {
         GateOptionsFactory.checkStrategy(config, strategy);
         progress.step(prefix + "loading data");
         Dataset data = dataSource().load(config.data(), config.baseDirectory(), seed);
+        if (data.unlabelled() != null && unlabelled == null) {
+            unlabelled = data.unlabelled(); // the whole file's count, the same in every repeat: said once
+            LOG.warn("{}", unlabelled.warning(data.name()));
+        }
         SplitPlan plan;
         try {
             plan = SplitPlan.plan(data.rows(), config.split(), seed);

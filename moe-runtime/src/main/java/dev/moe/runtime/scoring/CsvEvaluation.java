@@ -19,11 +19,17 @@ import java.util.Map;
  */
 public final class CsvEvaluation {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsvEvaluation.class);
+
     /**
      * @param data   the CSV's file name
      * @param counts what was counted on its rows
      */
-    public record Result(String data, EvaluationCounts counts) {
+    public record Result(String data, EvaluationCounts counts, dev.moe.runtime.data.Unlabelled unlabelled) {
+
+        public Result(String data, EvaluationCounts counts) {
+            this(data, counts, null);
+        }
 
         public long rows() {
             return counts.rows();
@@ -36,7 +42,7 @@ public final class CsvEvaluation {
 
         /** The report {@code moe evaluate} writes, for these rows. */
         public EvaluationReport report(SavedMixture mixture) {
-            return SavedMixtureReport.of(mixture, data, counts);
+            return SavedMixtureReport.of(mixture, data, counts).withUnlabelledRows(unlabelled == null ? 0 : unlabelled.rows());
         }
     }
 
@@ -51,7 +57,9 @@ public final class CsvEvaluation {
         MixtureModel model = mixture.model();
         RowValues values = new RowValues(model.labelNames(), mixture.labelColumn(), mixture.labelsKnownToExperts());
         EvaluationCounts[] counts = {EvaluationCounts.of(model)};
-        try (CsvSource.Rows reader = CsvSource.Rows.open(input);
+        dev.moe.runtime.data.Unlabelled unlabelled;
+        // The rows the training data left out for their label (data.unlabelled, saved with the mixture) are left out here too.
+        try (CsvSource.Rows reader = CsvSource.Rows.open(input).leavingOut(mixture.unlabelled());
              ParallelBlocks<EvaluationCounts> scoring = new ParallelBlocks<>(part -> counts[0] = counts[0].plus(part))) {
             int labelColumn = InputColumns.label(input.toString(), reader.header(), mixture.labelColumn());
             EncodedInput columns = new EncodedInput(mixture.encoding(), input.toString(), reader.header());
@@ -74,10 +82,15 @@ public final class CsvEvaluation {
             }
             scoring.finish();
             columns.report(input);
+            unlabelled = reader.unlabelled();
+        }
+        if (unlabelled != null) {
+            LOG.warn("{}", unlabelled.warning(input.toString()));
         }
         if (counts[0].rows() == 0) {
-            throw new MoeException(input + ": no data rows after the header");
+            throw new MoeException(input + ": no data rows after the header"
+                    + (unlabelled == null ? "" : " but the " + unlabelled.rows() + " without a label (data.unlabelled)"));
         }
-        return new Result(input.getFileName().toString(), counts[0]);
+        return new Result(input.getFileName().toString(), counts[0], unlabelled);
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What each column of a CSV file holds, read once through moe's own CSV reader (so a file moe cannot read fails here
@@ -48,16 +49,25 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
          * missing cell ({@code missingSpellings}, by their text) count as values.
          */
         public Column asLabel() {
-            long blank = missingSpellings.getOrDefault("", 0L);
+            return asLabel(Set.of(""));
+        }
+
+        /** As {@link #asLabel()}, with the cells {@code none} (as written, {@code ""}: blank) missing ({@code data.unlabelled}). */
+        public Column asLabel(Set<String> none) {
+            long blank = 0;
             Map<String, Long> values = new HashMap<>(counts);
-            missingSpellings.forEach((cell, n) -> {
-                if (!cell.isEmpty()) {
-                    values.merge(cell, n, Long::sum);
+            Map<String, Long> missing = new HashMap<>();
+            for (Map.Entry<String, Long> e : missingSpellings.entrySet()) {
+                if (none.contains(e.getKey())) {
+                    blank += e.getValue();
+                    missing.put(e.getKey(), e.getValue());
+                } else {
+                    values.merge(e.getKey(), e.getValue(), Long::sum);
                 }
-            });
+            }
             boolean capped = distinctCapped() || values.size() >= DISTINCT_CAP;
             return new Column(name, blank, numbers, integers, min, max, sum, capped ? Math.max(distinct, DISTINCT_CAP) : values.size(),
-                    capped ? Map.of() : Map.copyOf(values), Map.of("", blank));
+                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing));
         }
 
         /** Cells that are neither missing nor numbers: text. */

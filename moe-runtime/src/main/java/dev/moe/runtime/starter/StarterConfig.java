@@ -25,9 +25,11 @@ import java.util.Set;
  * @param rows     the file's rows
  * @param sampled  the rows per repeat written as {@code data.rows} (a sample of a large file), or 0 for all
  * @param warnings what the user should look at before running it (a label that looks like a measurement, ...)
+ * @param unlabelled the label cells that mean "no label" (blank, NA, ?, ...), written as {@code data.unlabelled}, each
+ *                 with its rows, which a run leaves out; empty when none
  */
 public record StarterConfig(String text, String label, int labels, List<String> numeric, List<String> filled, List<String> categorical,
-                            Map<String, String> ignored, long rows, int sampled, List<String> warnings) {
+                            Map<String, String> ignored, long rows, int sampled, List<String> warnings, Map<String, Long> unlabelled) {
 
     /**
      * Above this many rows the first run samples {@link #SAMPLE} per repeat, as the public benchmark does for letter and
@@ -86,25 +88,24 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         if (asRead == null) {
             throw new MoeException(file + ": no column '" + labelColumn + "'; its columns: " + String.join(", ", names));
         }
-        // As moe reads a label: only a blank cell is missing ("None" was a class of survey data's exercise column).
-        CsvProfile.Column labelProfile = asRead.asLabel();
+        // Blank, NA, ? and the like mean "no label": written as data.unlabelled, so that a run leaves those rows out
+        // (read as labels, NA was a class the experts learnt and test rows were scored on). "None" is often a class
+        // ("no exercise": survey data's exercise column), so it stays one.
+        java.util.LinkedHashMap<String, Long> unlabelled = new java.util.LinkedHashMap<>();
+        new java.util.TreeMap<>(asRead.missingSpellings()).forEach((cell, n) -> {
+            if (n > 0 && !cell.equalsIgnoreCase("none")) {
+                unlabelled.put(cell, n);
+            }
+        });
+        CsvProfile.Column labelProfile = asRead.asLabel(Set.copyOf(unlabelled.keySet()));
         long rows = profile.rows();
         List<String> warnings = new ArrayList<>();
         if (labelProfile.distinct() < 2) {
             throw new MoeException(file + ": the label column '" + labelColumn + "' holds " + (labelProfile.distinct() == 0
-                    ? "no value" : "one value only") + "; a classifier needs at least two labels"
-                    + (label == null ? " (name the label column with --label)" : ""));
+                    ? "no value" : "one value only") + (unlabelled.isEmpty() ? "" : " besides cells without a label ("
+                    + String.join(", ", unlabelled.keySet().stream().map(c -> "'" + c + "'").toList()) + ")")
+                    + "; a classifier needs at least two labels" + (label == null ? " (name the label column with --label)" : ""));
         }
-        if (labelProfile.missing() > 0) {
-            warnings.add(labelProfile.missing() + " rows have a blank label, which moe refuses; drop those rows");
-        }
-        new java.util.TreeMap<>(asRead.missingSpellings()).forEach((cell, n) -> {
-            // "None" is often a class ("no exercise"); NA, ? and the like rarely are.
-            if (!cell.isEmpty() && !cell.equalsIgnoreCase("none")) {
-                warnings.add(n + " rows have the label '" + cell + "', which moe reads as a label of its own, not as a missing"
-                        + " one; drop those rows if they have no label");
-            }
-        });
         boolean numbers = labelProfile.text(rows) == 0;
         // A label taken by default (the last column) is a guess: whole numbers with more than 10 values there are more
         // likely a count or a measurement (aids2's age, kyphosis's start) than 11 classes.
@@ -184,11 +185,12 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     .map(e -> "'" + e.getKey() + "': " + e.getValue()).toList()) + ")"));
         }
         int sampled = rows > SAMPLE_ABOVE ? SAMPLE : 0;
-        String text = yaml(profile, labelColumn, labelProfile, dataPath, categorical, codes, noneLevels, filled, ignored, sampled,
-                numeric.size());
+        String text = yaml(profile, labelColumn, labelProfile.distinct(), dataPath, categorical, codes, noneLevels, filled, ignored, sampled,
+                numeric.size(), unlabelled);
         ConfigLoader.parse(text, configFile); // what moe init writes must read back as a config
         return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(filled), List.copyOf(categorical),
-                java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings));
+                java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings),
+                java.util.Collections.unmodifiableMap(unlabelled));
     }
 
     /**
@@ -214,14 +216,14 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         return c.integers() == c.numbers() && c.distinct() <= CODES && (c.min() == 0 || c.min() == 1) && c.max() <= CODES;
     }
 
-    private static String yaml(CsvProfile profile, String label, CsvProfile.Column labelProfile, String dataPath,
+    private static String yaml(CsvProfile profile, String label, int labels, String dataPath,
                                List<String> categorical, List<String> codes, List<String> noneLevels, List<String> filled,
-                               Map<String, String> ignored, int sampled, int numeric) {
+                               Map<String, String> ignored, int sampled, int numeric, Map<String, Long> unlabelled) {
         StringBuilder y = new StringBuilder();
         y.append("# A first moe config for ").append(comment(profile.file().getFileName().toString())).append(", written by `moe init`.\n# ")
                 .append(profile.rows()).append(" rows, ").append(numeric).append(" numeric")
                 .append(categorical.isEmpty() ? "" : " and " + categorical.size() + " categorical").append(" feature columns, ")
-                .append(labelProfile.distinct()).append(" labels.\n")
+                .append(labels).append(" labels.\n")
                 .append("# Five experts of different kinds. With no gate: section the combiner is chosen by cross-validation on\n")
                 .append("# the training rows (the experts' average, or their weighted product), never on the test rows.\n")
                 .append("# Run it: moe evaluate THIS_FILE. The README's \"Config\" section lists every key.\n")
@@ -231,6 +233,13 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 .append("  source: csv\n")
                 .append("  path: ").append(quoted(dataPath)).append("\n")
                 .append("  label: ").append(quoted(label)).append("\n");
+        if (!unlabelled.isEmpty()) {
+            long n = unlabelled.values().stream().mapToLong(Long::longValue).sum();
+            y.append("  # ").append(n).append(n == 1 ? " row has" : " rows have").append(" no label (")
+                    .append(comment(String.join(", ", unlabelled.keySet().stream().map(c -> c.isEmpty() ? "a blank cell" : "'" + c + "'").toList())))
+                    .append("): left out of training and testing, and counted\n")
+                    .append("  unlabelled: ").append(list(List.copyOf(unlabelled.keySet()))).append("\n");
+        }
         if (sampled > 0) {
             y.append("  rows: ").append(sampled).append("            # a random sample per repeat, for a first run in minutes;")
                     .append(" remove it to use all ").append(profile.rows()).append(" rows\n");

@@ -2,6 +2,7 @@ package dev.moe.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.moe.runtime.MoeException;
 import java.nio.file.Path;
@@ -173,6 +174,19 @@ class ConfigLoaderTest {
                 error("data: { source: synthetic-seed, ignore: [id] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
         assertEquals("exp.yaml: data.ignore: every entry is a column name; got an empty one",
                 error("data: { source: csv, path: d.csv, ignore: [~] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+    }
+
+    @Test
+    void dataUnlabelledListsLabelCellsThatMeanNone() {
+        MoeConfig c = ConfigLoader.parse("data: { source: csv, path: d.csv, unlabelled: [NA, \"\", \"?\"] }\n" + EXPERTS, FILE);
+        assertEquals(java.util.List.of("NA", "", "?"), c.data().unlabelled());
+        assertEquals(java.util.List.of(), ConfigLoader.parse("data: { source: csv, path: d.csv }\n" + EXPERTS, FILE).data().unlabelled());
+        assertEquals("exp.yaml: data.unlabelled: every entry is a label cell's text (\"\" for a blank cell, NA for R's); got an"
+                + " empty entry (~ or null)",
+                error("data: { source: csv, path: d.csv, unlabelled: [NA, ~] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+        assertEquals("exp.yaml: data.unlabelled names label cells of a csv file; data.source is synthetic-seed",
+                error("data: { source: synthetic-seed, unlabelled: [NA] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+        assertTrue(error("data: { source: csv, path: d.csv, unlabelled: { a: b } }\n" + EXPERTS).contains("data.unlabelled"));
     }
 
     @Test

@@ -397,6 +397,64 @@ class CsvSourceTest {
     }
 
     @Test
+    void rowsWhoseLabelMeansNoneAreLeftOutBeforeTheirFeaturesAreCheckedAndCounted() throws Exception {
+        // Line 3's 'n/a' and line 5's blank would be refused as features: the rows are left out before that.
+        Path file = write("na.csv", "a,b,label\n1,2,x\n3,abc,NA\n5,6,y\n,8,\n9,10,NA\n11,12,x\n13,14,NA\n15,16,NA\n");
+        Dataset d = CsvSource.read(file, "label", List.of(), List.of(), List.of(), List.of("NA", ""));
+        assertEquals(List.of("x", "y"), d.labelNames());
+        assertArrayEquals(new int[] {0, 1, 0}, d.labels());
+        assertArrayEquals(new float[] {1, 2, 5, 6, 11, 12}, d.features().values());
+        Unlabelled left = d.unlabelled();
+        assertEquals(5, left.rows());
+        assertEquals(List.of("NA", ""), left.texts());
+        assertEquals(List.of(3, 5, 6), left.firstLines());
+        assertEquals("na.csv: 5 rows without a label ('NA', '') left out (data.unlabelled): lines 3, 5, 6, ...",
+                left.warning("na.csv"));
+        assertEquals("one.csv: 1 row without a label ('NA') left out (data.unlabelled): line 3",
+                new Unlabelled(1, List.of("NA"), List.of(3)).warning("one.csv"));
+        // Compared as written: only the texts named, "na" is a label of its own.
+        Path lower = write("lower.csv", "a,label\n1,x\n2,na\n3,NA\n");
+        Dataset kept = CsvSource.read(lower, "label", List.of(), List.of(), List.of(), List.of("NA"));
+        assertEquals(List.of("na", "x"), kept.labelNames());
+        assertEquals(List.of(4), kept.unlabelled().firstLines());
+        assertEquals(null, CsvSource.read(lower, "label").unlabelled(), "nothing left out without the key");
+        // Without the key, NA is a label and a blank one is refused, naming the way out.
+        assertEquals(List.of("NA", "x", "y"), CsvSource.read(write("plain.csv", "a,label\n1,x\n2,NA\n3,y\n"), "label").labelNames());
+        Path blank = write("blank.csv", "a,label\n1,x\n2,\n");
+        assertEquals(blank + ": line 3: empty label (rows without a label: data.unlabelled: [\"\"] leaves them out)",
+                assertThrows(MoeException.class, () -> CsvSource.read(blank, "label")).getMessage());
+        Path none = write("none.csv", "a,label\n1,NA\n2,NA\n");
+        assertEquals(none + ": no data rows after the header but the 2 without a label (data.unlabelled)", assertThrows(MoeException.class,
+                () -> CsvSource.read(none, "label", List.of(), List.of(), List.of(), List.of("NA"))).getMessage());
+        // A ragged row is refused all the same: the file is wrong, not the row's label.
+        Path ragged = write("ragged-na.csv", "a,b,label\n1,2,x\n3,NA\n");
+        assertEquals(ragged + ": line 3: 2 fields, the header has 3", assertThrows(MoeException.class,
+                () -> CsvSource.read(ragged, "label", List.of(), List.of(), List.of(), List.of("NA"))).getMessage());
+    }
+
+    @Test
+    void aConfigsUnlabelledRowsAreLeftOutBeforeTheRowsSample() throws Exception {
+        StringBuilder csv = new StringBuilder("a,label\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i).append(',').append(i % 3 == 0 ? "NA" : i % 3 == 1 ? "one" : "two").append('\n');
+        }
+        write("sixty.csv", csv.toString());
+        MoeConfig.DataConfig config = new MoeConfig.DataConfig("csv", "sixty.csv", null, 30, null, null, null, List.of("NA"));
+        for (long seed = 1; seed <= 5; seed++) {
+            Dataset sample = new CsvSource().load(config, dir, seed);
+            assertEquals(30, sample.rows(), "a sample of the 40 labelled rows");
+            assertEquals(List.of("one", "two"), sample.labelNames());
+            for (float a : sample.features().values()) {
+                assertTrue((int) a % 3 != 0, "an unlabelled row sampled: " + a);
+            }
+            assertEquals(20, sample.unlabelled().rows(), "the file's count, not the sample's");
+        }
+        // Every labelled row when the sample asks for more than there are.
+        assertEquals(40, new CsvSource().load(new MoeConfig.DataConfig("csv", "sixty.csv", null, 50, null, null, null, List.of("NA")),
+                dir, 1).rows());
+    }
+
+    @Test
     void ignoringEveryFeatureIsRefused() throws Exception {
         Path file = write("ids.csv", "id,label\n1,x\n2,y\n");
         assertEquals(file + ": no feature columns left besides the label and data.ignore",

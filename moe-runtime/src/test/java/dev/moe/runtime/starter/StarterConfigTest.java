@@ -182,16 +182,29 @@ class StarterConfigTest {
         assertEquals(List.of("stage"), readBack(s).data().categorical());
     }
 
-    /** moe reads every label cell but a blank one as a label: "None" (survey data's "no exercise") is a class. */
+    /**
+     * A blank label and NA mean "no label": written as data.unlabelled, so that a run leaves the rows out; "None"
+     * (survey data's "no exercise") is a class.
+     */
     @Test
-    void aLabelIsCountedAsMoeReadsItWhereOnlyABlankIsMissing() throws Exception {
+    void labelCellsWithoutALabelAreWrittenAsDataUnlabelledAndNoneIsAClass() throws Exception {
         Path file = dir.resolve("x.csv");
-        Files.writeString(file, "a,label\n1,Some\n2,None\n3,Freq\n4,None\n5,NA\n6,\n7,Some\n");
+        Files.writeString(file, "a,label\n1,Some\n2,None\n3,Freq\n4,None\n5,NA\n6,\n7,Some\n8,NA\n");
         StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
-        assertEquals(4, s.labels());
-        assertEquals(List.of("1 rows have a blank label, which moe refuses; drop those rows",
-                "1 rows have the label 'NA', which moe reads as a label of its own, not as a missing one; drop those rows if they"
-                        + " have no label"), s.warnings());
+        assertEquals(3, s.labels());
+        assertEquals(List.of(), s.warnings());
+        assertEquals(java.util.Map.of("", 1L, "NA", 2L), s.unlabelled());
+        assertTrue(s.text().contains("  # 3 rows have no label (a blank cell, 'NA'): left out of training and testing, and counted\n"
+                + "  unlabelled: [\"\", NA]\n"), s.text());
+        assertEquals(List.of("", "NA"), readBack(s).data().unlabelled());
+        // NA alone: only it.
+        Files.writeString(file, "a,label\n1,x\n2,NA\n3,y\n");
+        assertEquals(List.of("NA"), readBack(StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"))).data().unlabelled());
+        // Labels that are all "no label" but one: refused, saying so.
+        Files.writeString(file, "a,label\n1,x\n2,NA\n3,x\n");
+        assertEquals(file + ": the label column 'label' holds one value only besides cells without a label ('NA'); a classifier"
+                + " needs at least two labels (name the label column with --label)", assertThrows(MoeException.class,
+                () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"))).getMessage());
         // Two labels once "None" counts: not refused as a label of one value.
         Files.writeString(file, "a,label\n1,None\n2,Some\n3,None\n");
         assertEquals(2, StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).labels());
