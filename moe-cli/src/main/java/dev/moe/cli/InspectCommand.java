@@ -147,6 +147,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         field(out, "Labels", b.labels().size() + (b.labelColumn() == null ? "" : " (column " + b.labelColumn() + ")") + ": "
                 + shortened(b.labels()));
+        if (b.unlabelled() != null) {
+            field(out, "Unlabelled", "a label cell " + String.join(" or ", b.unlabelled().stream().map(t -> "'" + t + "'").toList())
+                    + " meant no label: those rows were left out of training, and moe evaluate -m leaves them out too");
+        }
 
         out.println();
         out.println("Experts (" + b.experts().size() + ")");

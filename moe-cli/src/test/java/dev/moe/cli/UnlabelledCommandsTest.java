@@ -58,5 +58,14 @@ class UnlabelledCommandsTest {
         JsonNode savedJson = new ObjectMapper().readTree(saved.toFile());
         assertEquals(80, savedJson.get("testRows").asInt());
         assertEquals(10, savedJson.get("unlabelledRows").asInt());
+
+        // moe inspect says so, and its JSON lists the texts, as the manifest recorded them.
+        MainTest.Result inspected = MainTest.moe("inspect", model.toString());
+        assertEquals(0, inspected.status(), inspected.err());
+        assertTrue(inspected.out().contains("a label cell '' or 'NA' meant no label: those rows were left out of training"),
+                inspected.out());
+        Path description = dir.resolve("inspect.json");
+        assertEquals(0, MainTest.moe("inspect", model.toString(), "--json", description.toString()).status());
+        assertEquals("[\"\",\"NA\"]", new ObjectMapper().readTree(description.toFile()).get("unlabelled").toString());
     }
 }

@@ -41,6 +41,8 @@ import java.util.Map;
  * @param categorical   the categorical input columns, each with its levels in feature order ({@code column=level}
  *                      features); null when every column is numeric
  * @param fill          the filled numeric columns, each with its median; null when none is filled
+ * @param unlabelled    label cells that meant "no label" in the training data ({@code data.unlabelled}), whose rows an
+ *                      evaluation on a labelled file leaves out too; null when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BundleInspection(String file, long fileBytes, boolean verified, String format, int formatVersion,
@@ -48,7 +50,7 @@ public record BundleInspection(String file, long fileBytes, boolean verified, St
                                List<String> features, List<String> labels, List<Expert> experts,
                                BundleManifest.Provenance provenance, String configSha256, String pluginsFolder,
                                List<Plugin> plugins, Map<String, Entry> entries, List<BundleManifest.Categorical> categorical,
-                               List<BundleManifest.Filled> fill) {
+                               List<BundleManifest.Filled> fill, List<String> unlabelled) {
 
     /**
      * @param strategy    the routing strategy's name
@@ -179,7 +181,7 @@ public record BundleInspection(String file, long fileBytes, boolean verified, St
         return new BundleInspection(file.toString(), fileBytes, true, m.format(), m.formatVersion(), m.createdBy(),
                 m.createdAt(), combiner, m.labelColumn(), m.featureNames(), m.labelNames(), experts, m.provenance(),
                 configEntry == null ? null : m.entries().get(configEntry),
-                pluginsFolder == null ? null : pluginsFolder.toString(), plugins, entries, m.categorical(), m.fill());
+                pluginsFolder == null ? null : pluginsFolder.toString(), plugins, entries, m.categorical(), m.fill(), m.unlabelled());
     }
 
     /** These facts as one JSON object, indented, for scripts. */
