@@ -71,8 +71,9 @@ public final class ReportComparison {
             }
             double se = d.size() < 2 ? 0 : ModelResult.std(d) / Math.sqrt(d.size());
             double mean = ModelResult.mean(d);
-            // Equal totals can leave a rounding error (-2e-17) that would print as "-0.0000".
-            return new Paired(Math.abs(mean) < 1e-12 ? 0.0 : mean, se, higher, lower, d.size());
+            // Equal totals can leave a rounding error (-2e-17) that would print as "-0.0000"; the report sets it to 0 the same way
+            // (EvaluationReport.levelAsZero): a real difference is at least one row in a repeat, far above 1e-9.
+            return new Paired(Math.abs(mean) < 1e-9 ? 0.0 : mean, se, higher, lower, d.size());
         }
 
         /** As JSON: the difference and its standard error (null where a figure was missing or, with one repeat, none). */
