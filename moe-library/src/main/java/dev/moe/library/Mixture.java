@@ -92,17 +92,19 @@ public final class Mixture {
     private final TribuoOrigin tribuo;
     /** How an input's columns become {@link #featureNames}: as they are, or categorical ones one-hot (a loaded bundle's). */
     private final CategoricalEncoding encoding;
+    /** The label cells that meant "no label" in its training file, kept for {@link #save} ({@code moe evaluate -m} uses them). */
+    private final List<String> unlabelled;
 
     Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
             String labelColumn, BundleManifest.Provenance provenance, String combiner, ProviderRegistry providers,
             OffsetDateTime createdAt, TribuoOrigin tribuo) {
         this(model, featureNames, origins, routingParams, labelColumn, provenance, combiner, providers, createdAt, tribuo,
-                CategoricalEncoding.none(featureNames));
+                CategoricalEncoding.none(featureNames), List.of());
     }
 
     Mixture(MixtureModel model, List<String> featureNames, List<ExpertOrigin> origins, Map<String, Object> routingParams,
                     String labelColumn, BundleManifest.Provenance provenance, String combiner, ProviderRegistry providers,
-                    OffsetDateTime createdAt, TribuoOrigin tribuo, CategoricalEncoding encoding) {
+                    OffsetDateTime createdAt, TribuoOrigin tribuo, CategoricalEncoding encoding, List<String> unlabelled) {
         this.model = Objects.requireNonNull(model, "model");
         this.featureNames = List.copyOf(featureNames);
         this.origins = List.copyOf(origins);
@@ -114,6 +116,7 @@ public final class Mixture {
         this.createdAt = createdAt;
         this.tribuo = tribuo;
         this.encoding = Objects.requireNonNull(encoding, "encoding");
+        this.unlabelled = List.copyOf(unlabelled);
     }
 
     /** {@return a builder for a new mixture, with the defaults of {@code moe train}} */
@@ -220,6 +223,14 @@ public final class Mixture {
         return Collections.unmodifiableMap(medians);
     }
 
+    /**
+     * {@return the label cells that meant "no label" in the file it was trained on ({@link MixtureBuilder#unlabelled}),
+     *         whose rows were left out; empty when none was named}
+     */
+    public List<String> unlabelled() {
+        return unlabelled;
+    }
+
     /** {@return the features the mixture reads, in the order {@link #predict} takes them} */
     public List<String> featureNames() {
         return featureNames;
@@ -297,7 +308,7 @@ public final class Mixture {
                 throw new MoeException(file + ": a model bundle is a zip file; give a file name for it");
             }
             new BundleWriter(registry).write(new SaveRequest(model, featureNames, routingParams, sources, labelColumn,
-                    provenance, null, encoding.encoded()), file);
+                    provenance, null, encoding.encoded(), unlabelled), file);
             target.written();
         }
     }
@@ -370,7 +381,8 @@ public final class Mixture {
         return new Mixture(saved.model(), saved.featureNames(), origins,
                 manifest.strategy().params() == null ? Map.of() : manifest.strategy().params(), saved.labelColumn(), kept,
                 combiner(saved.model()), saved.providers(), createdAt(manifest.createdAt()),
-                new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()), saved.encoding());
+                new TribuoOrigin(null, new EmptyDatasetProvenance(), new EmptyTrainerProvenance()), saved.encoding(),
+                saved.unlabelled());
     }
 
     /** What the run called the combiner: averaging, constant weights and the product by their strategy, a gate by its inputs. */

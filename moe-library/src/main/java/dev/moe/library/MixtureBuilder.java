@@ -54,6 +54,8 @@ import org.tribuo.provenance.impl.EmptyDatasetProvenance;
  */
 public final class MixtureBuilder {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MixtureBuilder.class);
+
     /** One expert as given: a config entry, and for an expert given in code, how to get it. */
     private record ExpertEntry(MoeConfig.ExpertConfig config, ExpertFactory.InMemoryExpert inMemory) { }
 
@@ -72,6 +74,7 @@ public final class MixtureBuilder {
     private List<String> categorical = List.of();
     private List<String> ignore = List.of();
     private List<String> fill = List.of();
+    private List<String> unlabelled = List.of();
 
     MixtureBuilder() {
     }
@@ -93,6 +96,7 @@ public final class MixtureBuilder {
         copy.categorical = categorical;
         copy.ignore = ignore;
         copy.fill = fill;
+        copy.unlabelled = unlabelled;
         return copy;
     }
 
@@ -364,6 +368,25 @@ public final class MixtureBuilder {
     }
 
     /**
+     * Label cells of a CSV file ({@link #train(Path, String)}) that mean "no label" (R's {@code NA}, a blank cell:
+     * {@code ""}), as {@code data.unlabelled} in a config: their rows are left out before their features are read, and
+     * counted in one warning line. Cells are compared exactly as written after spaces around them are stripped. The
+     * mixture records the list, so a saved one evaluated on a labelled file ({@code moe evaluate -m}) leaves the same
+     * rows out.
+     *
+     * @param labels the label cells that mean "no label"
+     * @return this builder
+     */
+    public MixtureBuilder unlabelled(String... labels) {
+        List<String> texts = List.of(labels);
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("name at least one label cell that means \"no label\" (\"\" for a blank one)");
+        }
+        this.unlabelled = texts.stream().map(String::strip).distinct().toList();
+        return this;
+    }
+
+    /**
      * Trains the mixture on every example of a Tribuo data set (none is held out). Features are read by name; an
      * example that lacks one has 0 there, as Tribuo reads sparse examples.
      *
@@ -393,7 +416,7 @@ public final class MixtureBuilder {
         Objects.requireNonNull(labelColumn, "labelColumn");
         Dataset data;
         try {
-            data = CsvSource.read(csv, labelColumn, ignore, categorical, fill);
+            data = CsvSource.read(csv, labelColumn, ignore, categorical, fill, unlabelled);
         } catch (CsvSource.NotANumber e) {
             throw new MoeException(e.getMessage() + "; if its values are categories, name it in categorical(\"" + e.column()
                     + "\", ...) (or categorical(\"all\")); if it is not a feature, in ignore(\"" + e.column() + "\")", e);
@@ -402,7 +425,11 @@ public final class MixtureBuilder {
             throw new MoeException(e.getMessage().replaceFirst("^data\\.label: ", "")
                     .replaceFirst("say data\\.label: (.*)$", "give train(csv, \"$1\")")
                     .replaceFirst("^data\\.(categorical|ignore|fill) names", "$1(...) names")
-                    .replaceFirst("^data\\.fill: ", "fill(...): ").replace("name the column in data.fill", "name the column in fill(...)"), e);
+                    .replaceFirst("^data\\.fill: ", "fill(...): ").replace("name the column in data.fill", "name the column in fill(...)")
+                    .replace("data.unlabelled: [\"\"] leaves them out", "unlabelled(\"\") leaves them out"), e);
+        }
+        if (data.unlabelled() != null) {
+            LOG.warn("{}", data.unlabelled().warning(data.name()).replace("(data.unlabelled)", "(unlabelled(...))"));
         }
         return train(data, new Mixture.TribuoOrigin(null, new EmptyDatasetProvenance(), new MixtureTrainer(this).getProvenance()),
                 labelColumn, BundleFormat.fileSha256(csv));
@@ -439,9 +466,10 @@ public final class MixtureBuilder {
 
     /** Categorical and ignored columns are a CSV file's; other inputs hold numbers already, and would not use them. */
     private void requireNoCategorical(String input) {
-        if (!categorical.isEmpty() || !ignore.isEmpty() || !fill.isEmpty()) {
+        if (!categorical.isEmpty() || !ignore.isEmpty() || !fill.isEmpty() || !unlabelled.isEmpty()) {
             throw new IllegalStateException((!categorical.isEmpty() ? "categorical(" + String.join(", ", categorical)
-                    : !ignore.isEmpty() ? "ignore(" + String.join(", ", ignore) : "fill(" + String.join(", ", fill))
+                    : !ignore.isEmpty() ? "ignore(" + String.join(", ", ignore)
+                    : !fill.isEmpty() ? "fill(" + String.join(", ", fill) : "unlabelled(" + String.join(", ", unlabelled))
                     + ") names a CSV file's columns (train(Path, String)); "
                     + input + " holds numbers already");
         }
@@ -500,7 +528,7 @@ public final class MixtureBuilder {
         BundleManifest.Provenance provenance = new BundleManifest.Provenance(null, null, seed, "java-api", data.name(),
                 rows, SaveRequest.datasetSha256(encoded), fileSha256, 0, null, null);
         return new Mixture(run.model(), encoded.featureNames(), origins, routingParams, labelColumn, provenance, run.gate().chosen(),
-                registry, OffsetDateTime.now(), origin, run.encoding());
+                registry, OffsetDateTime.now(), origin, run.encoding(), unlabelled);
     }
 
     /**
@@ -546,6 +574,9 @@ public final class MixtureBuilder {
         out.put("candidates", String.join(", ", config().gate().candidatesOrDefault()));
         out.put("floor-margin", String.valueOf(config().gate().floorMarginOrDefault()));
         out.put("strategy", strategy == null ? "default" : strategy + " " + strategyParams);
+        if (!unlabelled.isEmpty()) {
+            out.put("unlabelled", String.join(", ", unlabelled));
+        }
         return out;
     }
 }
