@@ -7,8 +7,11 @@ import java.util.Map;
 /**
  * A saved mixture's figures on a labelled DataFrame, counted per partition and summed ({@link EvaluationCounts}, the
  * counts {@code moe evaluate -m} keeps for a CSV file); {@link SparkMixture#report} makes the same report of them.
+ *
+ * @param unlabelledRows the rows left out because their label cell meant "no label" in the training data
+ *                       ({@code data.unlabelled}, saved with the mixture); 0 when none
  */
-public record SparkEvaluation(EvaluationCounts counts) {
+public record SparkEvaluation(EvaluationCounts counts, long unlabelledRows) {
 
     public long rows() {
         return counts.rows();

@@ -70,6 +70,8 @@ public final class SparkMixture implements Serializable {
     private final List<String> expertIds;
     private final String labelColumn;
     private final List<String> knownLabels;
+    /** Label cells that meant "no label" in the training data ({@code data.unlabelled}): such rows are left out here too. */
+    private final List<String> unlabelled;
     private final int batchRows;
     /** The driver's copy, for the report; executors load their own from the broadcast bytes. */
     private final transient SavedMixture driverMixture;
@@ -84,6 +86,7 @@ public final class SparkMixture implements Serializable {
         this.expertIds = mixture.model().experts().stream().map(AlignedExpert::id).toList();
         this.labelColumn = mixture.labelColumn();
         this.knownLabels = List.copyOf(mixture.labelsKnownToExperts());
+        this.unlabelled = List.copyOf(mixture.unlabelled());
         this.batchRows = batchRows;
     }
 
@@ -179,13 +182,41 @@ public final class SparkMixture implements Serializable {
             columns[k] = functions.col(quoted(header.get(features[k])));
         }
         columns[features.length] = functions.col(quoted(header.get(label)));
-        EvaluationCounts total = input.select(columns).javaRDD()
+        PartitionCounts total = input.select(columns).javaRDD()
                 .mapPartitions(new EvaluatePartition(this))
-                .fold(new EvaluationCounts(expertIds, labelNames), EvaluationCounts::plus);
-        if (total.rows() == 0) {
-            throw new MoeException("the input has no data rows");
+                .fold(new PartitionCounts(new EvaluationCounts(expertIds, labelNames), 0), PartitionCounts::plus);
+        if (total.unlabelled() > 0) {
+            org.slf4j.LoggerFactory.getLogger(SparkMixture.class).warn("{}", unlabelledWarning(INPUT, total.unlabelled()));
         }
-        return new SparkEvaluation(total);
+        if (total.counts().rows() == 0) {
+            throw new MoeException("the input has no data rows" + (total.unlabelled() == 0 ? ""
+                    : " but the " + total.unlabelled() + " without a label (data.unlabelled)"));
+        }
+        return new SparkEvaluation(total.counts(), total.unlabelled());
+    }
+
+    /**
+     * The line {@code moe evaluate -m} says for the rows it left out, without their line numbers (a DataFrame has none).
+     *
+     * @param input names the input
+     */
+    String unlabelledWarning(String input, long rows) {
+        return input + ": " + rows + (rows == 1 ? " row" : " rows") + " without a label ("
+                + unlabelled.stream().map(t -> "'" + t + "'").collect(java.util.stream.Collectors.joining(", "))
+                + ") left out (data.unlabelled)";
+    }
+
+    /** Whether a label cell is one the training data said meant "no label" (Spark reads a blank CSV cell as null). */
+    private boolean isUnlabelled(Object cell) {
+        return !unlabelled.isEmpty() && unlabelled.contains(cell == null ? "" : cell.toString().strip());
+    }
+
+    /** One partition's counts and the rows it left out for having no label; summed exactly, unlike an accumulator. */
+    private record PartitionCounts(EvaluationCounts counts, long unlabelled) implements java.io.Serializable {
+
+        PartitionCounts plus(PartitionCounts other) {
+            return new PartitionCounts(counts.plus(other.counts), unlabelled + other.unlabelled);
+        }
     }
 
     /**
@@ -194,7 +225,7 @@ public final class SparkMixture implements Serializable {
      * @param data names the input in the report
      */
     public EvaluationReport report(SparkEvaluation evaluation, String data) {
-        return SavedMixtureReport.of(driverMixture, data, evaluation.counts());
+        return SavedMixtureReport.of(driverMixture, data, evaluation.counts()).withUnlabelledRows(evaluation.unlabelledRows());
     }
 
     /** The config the mixture was trained from, as its bundle holds it; null when it holds none. */
@@ -457,7 +488,7 @@ public final class SparkMixture implements Serializable {
     }
 
     /** One partition's counts, as {@code moe evaluate} computes them per block. */
-    private static final class EvaluatePartition implements FlatMapFunction<Iterator<Row>, EvaluationCounts> {
+    private static final class EvaluatePartition implements FlatMapFunction<Iterator<Row>, PartitionCounts> {
 
         private static final long serialVersionUID = 1L;
         private final SparkMixture mixture;
@@ -467,18 +498,61 @@ public final class SparkMixture implements Serializable {
         }
 
         @Override
-        public Iterator<EvaluationCounts> call(Iterator<Row> input) {
+        public Iterator<PartitionCounts> call(Iterator<Row> input) {
             MixtureModel model = mixture.model();
             RowValues values = new RowValues(mixture.labelNames, mixture.labelColumn, Set.copyOf(mixture.knownLabels));
             EvaluationCounts counts = EvaluationCounts.of(model);
             List<Integer> labels = new ArrayList<>();
             CategoricalEncoding.Tally tally = new CategoricalEncoding.Tally();
-            for (FloatMatrix block = mixture.nextBlock(input, values, labels, tally); block != null;
-                 labels.clear(), block = mixture.nextBlock(input, values, labels, tally)) {
+            long[] leftOut = new long[1];
+            int labelCell = mixture.encoding.inputColumns().size();
+            Iterator<Row> labelled = mixture.unlabelled.isEmpty() ? input : new LabelledRows(input, row -> {
+                boolean skip = mixture.isUnlabelled(row.get(labelCell));
+                if (skip) {
+                    leftOut[0]++;
+                }
+                return !skip;
+            });
+            for (FloatMatrix block = mixture.nextBlock(labelled, values, labels, tally); block != null;
+                 labels.clear(), block = mixture.nextBlock(labelled, values, labels, tally)) {
                 counts.add(model, block, labels.stream().mapToInt(Integer::intValue).toArray());
             }
             report(tally);
-            return List.of(counts).iterator();
+            return List.of(new PartitionCounts(counts, leftOut[0])).iterator();
+        }
+    }
+
+    /** The rows of a partition that pass a test, lazily (a partition is never held whole). */
+    private static final class LabelledRows implements Iterator<Row> {
+
+        private final Iterator<Row> rows;
+        private final java.util.function.Predicate<Row> keep;
+        private Row next;
+
+        LabelledRows(Iterator<Row> rows, java.util.function.Predicate<Row> keep) {
+            this.rows = rows;
+            this.keep = keep;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && rows.hasNext()) {
+                Row row = rows.next();
+                if (keep.test(row)) {
+                    next = row;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row row = next;
+            next = null;
+            return row;
         }
     }
 }

@@ -89,7 +89,12 @@ public final class SparkScoring {
                      OutputTarget html = o.html == null ? null : OutputTarget.claim(Path.of(o.html), "HTML report", o.overwrite, inputs)) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
-                    EvaluationReport report = mixture.withTrainingFileNotice(mixture.report(mixture.evaluate(input), dataName(o.input)), o.input,
+                    SparkEvaluation evaluation = mixture.evaluate(input);
+                    if (evaluation.unlabelledRows() > 0) {
+                        // moe's own log lines are silent here (slf4j-nop beside Spark's logging): said on stderr, as moe says it.
+                        err.println("WARN SparkMixture - " + mixture.unlabelledWarning(o.input, evaluation.unlabelledRows()));
+                    }
+                    EvaluationReport report = mixture.withTrainingFileNotice(mixture.report(evaluation, dataName(o.input)), o.input,
                             o.json != null);
                     if ((json == null || !json.isStdout()) && (html == null || !html.isStdout())) {
                         out.print(ReportWriter.table(report));
