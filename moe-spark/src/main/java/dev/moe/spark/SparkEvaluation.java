@@ -10,8 +10,10 @@ import java.util.Map;
  *
  * @param unlabelledRows the rows left out because their label cell meant "no label" in the training data
  *                       ({@code data.unlabelled}, saved with the mixture); 0 when none
+ * @param cellsSummary   the line {@code moe evaluate -m} says about cells encoded as none of the known levels or filled
+ *                       with a median, over every partition; null when there were none
  */
-public record SparkEvaluation(EvaluationCounts counts, long unlabelledRows) {
+public record SparkEvaluation(EvaluationCounts counts, long unlabelledRows, String cellsSummary) {
 
     public long rows() {
         return counts.rows();

@@ -158,7 +158,7 @@ public final class SparkMixture implements Serializable {
     /** @param rowCount counts the rows scored, or null */
     public Dataset<Row> predict(Dataset<Row> input, LongAccumulator rowCount) {
         JavaRDD<Row> features = input.select(featureColumns(input)).javaRDD();
-        JavaRDD<Row> out = features.mapPartitions(new PredictPartition(this, rowCount, false));
+        JavaRDD<Row> out = features.mapPartitions(new PredictPartition(this, rowCount, false, null));
         return input.sparkSession().createDataFrame(out, predictionSchema());
     }
 
@@ -167,8 +167,13 @@ public final class SparkMixture implements Serializable {
      * the typed DataFrame in between (what {@code SparkScoring predict} runs).
      */
     public void predictToCsv(Dataset<Row> input, String path, LongAccumulator rowCount) {
+        predictToCsv(input, path, rowCount, null);
+    }
+
+    /** @param cells sums the cells encoded as none of the known levels or filled, for the driver's line; or null */
+    void predictToCsv(Dataset<Row> input, String path, LongAccumulator rowCount, CellTally cells) {
         JavaRDD<Row> features = input.select(featureColumns(input)).javaRDD();
-        JavaRDD<Row> out = features.mapPartitions(new PredictPartition(this, rowCount, true));
+        JavaRDD<Row> out = features.mapPartitions(new PredictPartition(this, rowCount, true, cells));
         write(input.sparkSession().createDataFrame(out, textSchema(predictionSchema())), path);
     }
 
@@ -184,7 +189,8 @@ public final class SparkMixture implements Serializable {
         columns[features.length] = functions.col(quoted(header.get(label)));
         PartitionCounts total = input.select(columns).javaRDD()
                 .mapPartitions(new EvaluatePartition(this))
-                .fold(new PartitionCounts(new EvaluationCounts(expertIds, labelNames), 0), PartitionCounts::plus);
+                .fold(new PartitionCounts(new EvaluationCounts(expertIds, labelNames), 0, new CategoricalEncoding.Tally()),
+                        PartitionCounts::plus);
         if (total.unlabelled() > 0) {
             org.slf4j.LoggerFactory.getLogger(SparkMixture.class).warn("{}", unlabelledWarning(INPUT, total.unlabelled()));
         }
@@ -192,7 +198,7 @@ public final class SparkMixture implements Serializable {
             throw new MoeException("the input has no data rows" + (total.unlabelled() == 0 ? ""
                     : " but the " + total.unlabelled() + " without a label (data.unlabelled)"));
         }
-        return new SparkEvaluation(total.counts(), total.unlabelled());
+        return new SparkEvaluation(total.counts(), total.unlabelled(), total.cells().inOrderOf(encoding.inputColumns()).summary());
     }
 
     /**
@@ -211,11 +217,18 @@ public final class SparkMixture implements Serializable {
         return !unlabelled.isEmpty() && unlabelled.contains(cell == null ? "" : cell.toString().strip());
     }
 
-    /** One partition's counts and the rows it left out for having no label; summed exactly, unlike an accumulator. */
-    private record PartitionCounts(EvaluationCounts counts, long unlabelled) implements java.io.Serializable {
+    /**
+     * One partition's counts, the rows it left out for having no label and its cells encoded as none of the known levels
+     * or filled; summed exactly, unlike an accumulator.
+     */
+    private record PartitionCounts(EvaluationCounts counts, long unlabelled, CategoricalEncoding.Tally cells)
+            implements java.io.Serializable {
 
         PartitionCounts plus(PartitionCounts other) {
-            return new PartitionCounts(counts.plus(other.counts), unlabelled + other.unlabelled);
+            CategoricalEncoding.Tally sum = new CategoricalEncoding.Tally();
+            sum.add(cells);
+            sum.add(other.cells);
+            return new PartitionCounts(counts.plus(other.counts), unlabelled + other.unlabelled, sum);
         }
     }
 
@@ -439,11 +452,13 @@ public final class SparkMixture implements Serializable {
         private final LongAccumulator rowCount;
         /** Numbers as {@code moe predict} writes them, or floats. */
         private final boolean text;
+        private final CellTally cells;
 
-        PredictPartition(SparkMixture mixture, LongAccumulator rowCount, boolean text) {
+        PredictPartition(SparkMixture mixture, LongAccumulator rowCount, boolean text, CellTally cells) {
             this.mixture = mixture;
             this.rowCount = rowCount;
             this.text = text;
+            this.cells = cells;
         }
 
         @Override
@@ -464,6 +479,9 @@ public final class SparkMixture implements Serializable {
                     if (block == null) {
                         if (prediction != null) {
                             report(tally); // once, at the partition's end
+                            if (cells != null) {
+                                cells.add(tally);
+                            }
                         }
                         prediction = null;
                         return false;
@@ -518,7 +536,7 @@ public final class SparkMixture implements Serializable {
                 counts.add(model, block, labels.stream().mapToInt(Integer::intValue).toArray());
             }
             report(tally);
-            return List.of(new PartitionCounts(counts, leftOut[0])).iterator();
+            return List.of(new PartitionCounts(counts, leftOut[0], tally)).iterator();
         }
     }
 

@@ -71,12 +71,17 @@ public final class SparkScoring {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
                     LongAccumulator rows = spark.sparkContext().longAccumulator("rows");
+                    CellTally cells = new CellTally();
+                    spark.sparkContext().register(cells, "cells");
                     output.write(folder -> {
-                        mixture.predictToCsv(input, folder, rows);
+                        mixture.predictToCsv(input, folder, rows, cells);
                         if (rows.value() == 0) {
                             throw new MoeException(o.input + ": no data rows");
                         }
                     });
+                    if (!cells.isZero()) {
+                        err.println("WARN EncodedInput - " + o.input + ": " + cells.value().inOrderOf(mixture.inputColumns()).summary());
+                    }
                     double seconds = (System.nanoTime() - start) / 1e9;
                     int partitions = input.javaRDD().getNumPartitions();
                     out.printf("predicted %d rows of %s with %s on Spark (%s, %d partition%s) in %.1f s: %s%n", rows.value(), o.input,
@@ -90,8 +95,11 @@ public final class SparkScoring {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
                     Dataset<Row> input = SparkMixture.read(spark, o.input);
                     SparkEvaluation evaluation = mixture.evaluate(input);
+                    // moe's own log lines are silent here (slf4j-nop beside Spark's logging): said on stderr, as moe says them.
+                    if (evaluation.cellsSummary() != null) {
+                        err.println("WARN EncodedInput - " + o.input + ": " + evaluation.cellsSummary());
+                    }
                     if (evaluation.unlabelledRows() > 0) {
-                        // moe's own log lines are silent here (slf4j-nop beside Spark's logging): said on stderr, as moe says it.
                         err.println("WARN SparkMixture - " + mixture.unlabelledWarning(o.input, evaluation.unlabelledRows()));
                     }
                     EvaluationReport report = mixture.withTrainingFileNotice(mixture.report(evaluation, dataName(o.input)), o.input,

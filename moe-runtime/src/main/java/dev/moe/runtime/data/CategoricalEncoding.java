@@ -500,6 +500,26 @@ public final class CategoricalEncoding implements Serializable {
             other.filled.forEach((column, c) -> fill(column, c[0]));
         }
 
+        /**
+         * The same counts with the columns in {@code columns}' order (others after): a reader that encodes row by row
+         * (Spark's) meets them in another order than {@code moe predict}'s block by block, and should say the same line.
+         */
+        public synchronized Tally inOrderOf(List<String> columns) {
+            Tally out = new Tally();
+            for (String column : columns) {
+                if (counts.containsKey(column)) {
+                    out.counts.put(column, counts.get(column).clone());
+                }
+                if (filled.containsKey(column)) {
+                    out.filled.put(column, filled.get(column).clone());
+                }
+            }
+            counts.forEach((column, c) -> out.counts.putIfAbsent(column, c.clone()));
+            filled.forEach((column, c) -> out.filled.putIfAbsent(column, c.clone()));
+            out.examples.putAll(examples);
+            return out;
+        }
+
         /** How many cells of a filled column were missing, and took its median. */
         public long filled(String column) {
             long[] c = filled.get(column);

@@ -81,6 +81,26 @@ class CategoricalEncodingTest {
         assertFalse(summary.contains("'c6'"), summary);
     }
 
+    /** Spark meets the columns row by row, in another order than the blocks do: put in input order, the line is the same. */
+    @Test
+    void aTallyInInputOrderSaysTheLineTheBlocksSay() {
+        CategoricalEncoding.Tally rowByRow = new CategoricalEncoding.Tally();
+        rowByRow.count("code", "3");
+        rowByRow.fill("g", 2);
+        rowByRow.count("colour", "NA");
+        rowByRow.fill("f", 1);
+        CategoricalEncoding.Tally blocks = new CategoricalEncoding.Tally();
+        blocks.count("colour", "NA");
+        blocks.count("code", "3");
+        blocks.fill("f", 1);
+        blocks.fill("g", 2);
+        assertFalse(blocks.summary().equals(rowByRow.summary()));
+        CategoricalEncoding.Tally ordered = rowByRow.inOrderOf(List.of("colour", "f", "code", "g"));
+        assertEquals(blocks.summary(), ordered.summary());
+        assertEquals(1, ordered.unseen("code"));
+        assertEquals(2, ordered.filled("g"));
+    }
+
     @Test
     void theRecordedEncodingIsTheFittedOneAndEncodesTypedRowsAsBlocks() throws Exception {
         Dataset raw = data();
