@@ -41,8 +41,12 @@ class UnlabelledCommandsTest {
         String said = EncodedCommandsFixture.evaluatedSayingOnce(quick, "without a label");
         assertTrue(said.contains("gaps.csv: 10 rows without a label ('NA', '') left out (data.unlabelled): lines 6, 15, 24, ..."), said);
         Path report = dir.resolve("r.json");
-        MainTest.Result evaluated = MainTest.moe("evaluate", quick.toString(), "--json", report.toString(), "-q");
+        Path page = dir.resolve("r.html");
+        MainTest.Result evaluated = MainTest.moe("evaluate", quick.toString(), "--json", report.toString(), "--html", page.toString(), "-q");
         assertEquals(0, evaluated.status(), evaluated.err());
+        // The kept reports say it too, not only stderr: the table's first line and the page.
+        assertTrue(evaluated.out().contains(", data gaps.csv (10 rows without a label left out)\n"), evaluated.out());
+        assertTrue(Files.readString(page).contains("<p>10 rows of the data had no label (<code>data.unlabelled</code>) and were left out.</p>"));
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals(10, json.get("unlabelledRows").asInt());
         assertEquals("[\"no\",\"yes\"]", json.get("labels").toString());

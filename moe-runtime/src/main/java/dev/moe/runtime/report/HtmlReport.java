@@ -86,6 +86,12 @@ public final class HtmlReport {
         } else {
             h.append(report.gateTrainRows()).append(" gate-train rows and ").append(report.testRows()).append(" test rows per repeat.</p>\n");
         }
+        if (report.unlabelledRows() != null) {
+            // Said on stderr when it happened; the page is what is kept, so it says so too.
+            long n = report.unlabelledRows();
+            h.append("<p>").append(n).append(n == 1 ? " row" : " rows").append(" of the data had no label")
+                    .append(" (<code>data.unlabelled</code>) and ").append(n == 1 ? "was" : "were").append(" left out.</p>\n");
+        }
 
         for (String notice : report.notices()) {
             h.append("<p class=\"notice\"><b>Notice:</b> ").append(escape(notice)).append("</p>\n");

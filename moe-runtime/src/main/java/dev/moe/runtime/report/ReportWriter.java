@@ -94,8 +94,10 @@ public final class ReportWriter {
         boolean repeated = report.repeats() > 1;
         StringBuilder out = new StringBuilder();
         // Every line fits 100 columns (a long sentence is wrapped): a wrapped table reads badly.
-        wrapped(out, String.format(Locale.ROOT, "%d repeat%s, %d test rows%s, data %s", report.repeats(),
-                repeated ? "s" : "", report.testRows(), repeated ? " each" : "", report.dataset()), lineWidth);
+        Long unlabelled = report.unlabelledRows();
+        wrapped(out, String.format(Locale.ROOT, "%d repeat%s, %d test rows%s, data %s%s", report.repeats(),
+                repeated ? "s" : "", report.testRows(), repeated ? " each" : "", report.dataset(), unlabelled == null ? ""
+                        : " (" + unlabelled + (unlabelled == 1 ? " row" : " rows") + " without a label left out)"), lineWidth);
         results(out, report, columns < WIDTH ? lineWidth : Integer.MAX_VALUE);
         wrapped(out, combiner(report), lineWidth);
         EvaluationReport.Routing routing = report.routing();
