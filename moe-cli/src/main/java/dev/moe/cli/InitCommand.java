@@ -98,7 +98,7 @@ final class InitCommand implements Callable<Integer> {
                     .append(System.lineSeparator());
         }
         for (Map.Entry<String, String> e : s.ignored().entrySet()) {
-            line(out, "  left out '" + e.getKey() + "': " + e.getValue(), columns);
+            line(out, "  left out " + StarterConfig.columnName(e.getKey()) + ": " + e.getValue(), columns);
         }
         if (!s.unlabelled().isEmpty()) {
             long n = s.unlabelled().values().stream().mapToLong(Long::longValue).sum();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,31 @@ class InitCommandTest {
         MainTest.Result run = moe("evaluate", config.toString(), "--repeat", "1", "-q");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().startsWith("1 repeat, 27 test rows, data flowers.csv"), run.out());
+    }
+
+    /** A file written by pandas' to_csv (its row index first, under no name) runs as init writes it, the index left out. */
+    @Test
+    void theRowIndexPandasWritesIsLeftOutAndTheRunReadsTheRest() throws Exception {
+        Path data = data();
+        Path pandas = dir.resolve("data/pandas.csv");
+        List<String> lines = Files.readAllLines(data);
+        StringBuilder csv = new StringBuilder("," + lines.get(0) + "\n");
+        for (int i = 1; i < lines.size(); i++) {
+            csv.append(i - 1).append(',').append(lines.get(i)).append('\n');
+        }
+        Files.writeString(pandas, csv);
+        Path config = dir.resolve("pandas.yaml");
+        MainTest.Result init = moe("init", pandas.toString(), "-o", config.toString());
+        assertEquals(0, init.status(), init.err());
+        assertTrue(init.out().contains("1 left out" + System.lineSeparator() + "  categorical: colour" + System.lineSeparator()
+                + "  left out the column without a name: the row numbers or row names that pandas' to_csv and R's"), init.out());
+        assertTrue(Files.readString(config).contains("  ignore: [\"\"]\n"));
+        MainTest.Result run = moe("evaluate", config.toString(), "--repeat", "1", "-q");
+        assertEquals(0, run.status(), run.err());
+        // The same rows and seed as the file without its index: the same figures.
+        Path plain = dir.resolve("plain.yaml");
+        Files.writeString(plain, Files.readString(config).replace("pandas.csv", "flowers.csv").replace("  ignore: [\"\"]\n", ""));
+        assertEquals(moe("evaluate", plain.toString(), "--repeat", "1", "-q").out().replace("flowers.csv", "pandas.csv"), run.out());
     }
 
     @Test

@@ -320,7 +320,8 @@ public final class MixtureBuilder {
      * Columns of a CSV file ({@link #train(Path, String)}) that are not features (an id, a name), as {@code data.ignore}
      * in a config: dropped before the file's cells are read.
      *
-     * @param columns the columns' names; none: every column but the label is read (the default)
+     * @param columns the columns' names ({@code ""} for a column the header leaves unnamed, as the row index pandas'
+     *                {@code to_csv} writes); none: every column but the label is read (the default)
      * @return this builder
      */
     public MixtureBuilder ignore(String... columns) {
@@ -426,7 +427,8 @@ public final class MixtureBuilder {
                     .replaceFirst("say data\\.label: (.*)$", "give train(csv, \"$1\")")
                     .replaceFirst("^data\\.(categorical|ignore|fill) names", "$1(...) names")
                     .replaceFirst("^data\\.fill: ", "fill(...): ").replace("name the column in data.fill", "name the column in fill(...)")
-                    .replace("data.unlabelled: [\"\"] leaves them out", "unlabelled(\"\") leaves them out"), e);
+                    .replace("data.unlabelled: [\"\"] leaves them out", "unlabelled(\"\") leaves them out")
+                    .replace("with data.ignore: [\"\"]", "with ignore(\"\")"), e);
         }
         if (data.unlabelled() != null) {
             LOG.warn("{}", data.unlabelled().warning(data.name()).replace("(data.unlabelled)", "(unlabelled(...))"));

@@ -164,6 +164,15 @@ class MixtureCategoricalTest {
         NullPointerException hole = assertThrows(NullPointerException.class,
                 () -> mixture.predictRows(java.util.Arrays.asList(Map.of("colour", "red", "x", 1), null)));
         assertEquals("row 1 is null", hole.getMessage());
+
+        // The row index pandas' to_csv writes has no name: refused in the builder's words, left out by ignore("").
+        Path pandas = Files.writeString(dir.resolve("pandas.csv"), text.toString().lines()
+                .map(line -> (line.startsWith("id,") ? "" : line.substring(1, line.indexOf(','))) + "," + line)
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+        MoeException unnamed = assertThrows(MoeException.class, () -> builder.ignore("id").train(pandas, "label"));
+        assertEquals(pandas + ": column 1 of the header has no name (a row index written by pandas or R? a trailing comma?);"
+                + " leave it out with ignore(\"\"), or give it a name", unnamed.getMessage());
+        assertEquals(List.of("colour", "x"), builder.ignore("", "id").train(pandas, "label").inputColumns());
     }
 
     private static void assertOneWarning(String message, String stderr) {

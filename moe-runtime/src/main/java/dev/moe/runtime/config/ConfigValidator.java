@@ -33,8 +33,10 @@ final class ConfigValidator {
                 throw new MoeException(file + ": data.ignore names columns of a csv file; data.source is " + c.data().source());
             }
             for (String column : c.data().ignore()) {
-                if (column == null || column.isBlank()) {
-                    throw new MoeException(file + ": data.ignore: every entry is a column name; got an empty one");
+                // "" is the name of a column the header leaves unnamed (a row index pandas or R wrote): it may be left out.
+                if (column == null || column.isBlank() && !column.isEmpty()) {
+                    throw new MoeException(file + ": data.ignore: every entry is a column name (\"\" for a column without one);"
+                            + " got " + (column == null ? "none" : "'" + column + "'"));
                 }
             }
         }

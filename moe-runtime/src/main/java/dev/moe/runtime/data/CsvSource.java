@@ -143,13 +143,13 @@ public final class CsvSource implements DataSource {
                     }
                 }
             }
-            // pandas' to_csv writes its row index under an empty name: read as a feature, the row order (often sorted by
-            // label) leaked into the model. An unnamed column cannot be put in data.ignore either, so it is refused.
+            // pandas' to_csv and R's write.csv write their row index under an empty name: read as a feature, the row order
+            // (often sorted by label) leaked into the model. So an unnamed column is read only when named, and left out
+            // only when data.ignore says "" (its name as the header gives it), never silently.
             for (int j = 0; j < columns.size(); j++) {
-                if (columns.get(j).isEmpty()) {
+                if (columns.get(j).isEmpty() && !ignored.contains(j)) {
                     throw new MoeException(file + ": column " + (j + 1) + " of the header has no name (a row index written by"
-                            + " pandas or a spreadsheet? a trailing comma?); give it a name, and name it in data.ignore if it is"
-                            + " not a feature");
+                            + " pandas or R? a trailing comma?); leave it out with data.ignore: [\"\"], or give it a name");
                 }
             }
             // A doubled name would be two features of one name (or a second label read as a feature): say so here.

@@ -73,17 +73,22 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         for (int j = 0; j < columns.size(); j++) {
             String name = columns.get(j).name();
             if (name.isEmpty()) {
-                throw new MoeException(file + ": column " + (j + 1) + " has no name in the header (a pandas index?);"
-                        + " name it in the file's first line, then run moe init again");
+                continue; // a row index pandas or R wrote, or a trailing comma's column: left out below, as data.ignore: [""]
             }
             if (!names.add(name)) {
                 throw new MoeException(file + ": the header names column '" + name + "' twice; rename one, then run moe init again");
             }
         }
-        if (columns.size() < 2) {
-            throw new MoeException(file + ": one column; a data file needs features and a label");
+        if (names.size() < 2) {
+            throw new MoeException(file + ": " + (names.isEmpty() ? "no" : "one") + " named column" + (columns.size() > names.size()
+                    ? " (and " + (columns.size() - names.size()) + " without a name)" : "") + "; a data file needs features and a label");
         }
-        String labelColumn = label != null ? label : names.contains("label") ? "label" : columns.get(columns.size() - 1).name();
+        if (label != null && label.isEmpty()) {
+            throw new MoeException(file + ": --label names the label column; a column without a name cannot be the label: name it in"
+                    + " the file's first line");
+        }
+        // By default the label is the column named label, else the last named one (a trailing comma leaves an unnamed last).
+        String labelColumn = label != null ? label : names.contains("label") ? "label" : List.copyOf(names).get(names.size() - 1);
         CsvProfile.Column asRead = profile.column(labelColumn);
         if (asRead == null) {
             throw new MoeException(file + ": no column '" + labelColumn + "'; its columns: " + String.join(", ", names));
@@ -134,7 +139,13 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             }
             long present = rows - c.missing();
             String why = null;
-            if (present == 0) {
+            if (c.name().isEmpty()) {
+                // pandas' to_csv and R's write.csv write the row index so; read as a feature it would teach the file's order.
+                why = present == 0 ? "no cell in any row (a trailing comma on every line)"
+                        : "the row numbers or row names that pandas' to_csv and R's write.csv write"
+                        + (c.text(rows) == 0 && c.rowNumbers(rows) ? "" : " (or a column the file left unnamed: name it there to"
+                        + " read it as a feature)");
+            } else if (present == 0) {
                 why = "every cell is empty";
             } else if (c.text(rows) == 0) {
                 if (c.missing() > 0 && codes(c)) {
@@ -176,7 +187,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 }
             }
             if (why != null) {
-                ignored.put(c.name(), why);
+                // Two unnamed columns (an index and a trailing comma's) are one entry, "", in data.ignore: both reasons kept.
+                ignored.merge(c.name(), why, (first, next) -> first + "; another without a name: " + next);
             }
         }
         if (numeric.isEmpty() && categorical.isEmpty()) {
@@ -263,7 +275,7 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         }
         if (!ignored.isEmpty()) {
             for (Map.Entry<String, String> e : ignored.entrySet()) {
-                y.append("  # ").append(comment("'" + e.getKey() + "': " + e.getValue())).append("\n");
+                y.append("  # ").append(comment(columnName(e.getKey()) + ": " + e.getValue())).append("\n");
             }
             y.append("  ignore: ").append(list(List.copyOf(ignored.keySet()))).append("\n");
         }
@@ -328,6 +340,11 @@ public record StarterConfig(String text, String label, int labels, List<String> 
     }
 
     /** Text for a comment line: no line breaks or other control characters. */
+    /** A column as init's lines name it: quoted, or "the column without a name" for a header's empty name. */
+    public static String columnName(String name) {
+        return name.isEmpty() ? "the column without a name" : "'" + name + "'";
+    }
+
     private static String comment(String s) {
         return s.replaceAll("\\p{Cntrl}", " ");
     }

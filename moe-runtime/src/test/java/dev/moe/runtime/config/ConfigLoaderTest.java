@@ -172,8 +172,13 @@ class ConfigLoaderTest {
         assertEquals(java.util.List.of(), ConfigLoader.parse("data: { source: csv, path: d.csv }\n" + EXPERTS, FILE).data().ignore());
         assertEquals("exp.yaml: data.ignore names columns of a csv file; data.source is synthetic-seed",
                 error("data: { source: synthetic-seed, ignore: [id] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
-        assertEquals("exp.yaml: data.ignore: every entry is a column name; got an empty one",
+        assertEquals("exp.yaml: data.ignore: every entry is a column name (\"\" for a column without one); got none",
                 error("data: { source: csv, path: d.csv, ignore: [~] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+        assertEquals("exp.yaml: data.ignore: every entry is a column name (\"\" for a column without one); got ' '",
+                error("data: { source: csv, path: d.csv, ignore: [\" \"] }\n" + EXPERTS).replaceFirst(": line \\d+", ""));
+        // "" names the column a header leaves unnamed (the row index pandas' to_csv and R's write.csv write).
+        assertEquals(java.util.List.of("", "id"),
+                ConfigLoader.parse("data: { source: csv, path: d.csv, ignore: [\"\", id] }\n" + EXPERTS, FILE).data().ignore());
     }
 
     @Test

@@ -300,14 +300,21 @@ class CsvSourceTest {
      * sorted by label, a perfect predictor), and data.ignore cannot name it. A trailing comma said "column ''".
      */
     @Test
-    void aColumnWithoutANameIsRefused() throws Exception {
+    void aColumnWithoutANameIsRefusedUnlessIgnoredAsEmptyName() throws Exception {
         Path pandas = write("pandas.csv", ",a,label\n0,1.5,x\n1,2.5,y\n");
-        assertEquals(pandas + ": column 1 of the header has no name (a row index written by pandas or a spreadsheet? a trailing"
-                + " comma?); give it a name, and name it in data.ignore if it is not a feature",
+        assertEquals(pandas + ": column 1 of the header has no name (a row index written by pandas or R? a trailing"
+                + " comma?); leave it out with data.ignore: [\"\"], or give it a name",
                 assertThrows(MoeException.class, () -> CsvSource.read(pandas, "label")).getMessage());
         Path trailing = write("trailing.csv", "a,label,\n1.5,x,\n2.5,y,\n");
         assertTrue(assertThrows(MoeException.class, () -> CsvSource.read(trailing, "label")).getMessage()
                 .startsWith(trailing + ": column 3 of the header has no name"));
+
+        // data.ignore: [""] leaves out every unnamed column (an index and a trailing comma's), and only those.
+        Path both = write("both.csv", ",a,label,\n0,1.5,x,\n1,2.5,y,\n");
+        Dataset read = CsvSource.read(both, "label", List.of(""));
+        assertEquals(List.of("a"), read.featureNames());
+        assertEquals(1.5f, read.features().get(0, 0));
+        assertEquals(2.5f, read.features().get(1, 0));
     }
 
     /** A column named 'all' could not be listed beside another: the config was refused before the header was read. */

@@ -273,12 +273,45 @@ class StarterConfigTest {
         assertEquals(StarterConfig.SAMPLE, config.data().rows());
     }
 
+    /**
+     * pandas' to_csv and R's write.csv write the row index under an empty name; init refused such a file, so a user had
+     * to edit its header. It is left out as data.ignore: [""] now, and so is a trailing comma's empty column.
+     */
     @Test
-    void aHeaderWithoutANameOrWithOneTwiceIsRefused() throws Exception {
+    void aColumnWithoutANameIsLeftOutAndTheLabelIsTheLastNamedColumn() throws Exception {
         Path file = dir.resolve("x.csv");
-        Files.writeString(file, ",a,label\n0,1,p\n1,2,q\n");
-        MoeException unnamed = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")));
-        assertTrue(unnamed.getMessage().contains("column 1 has no name"), unnamed.getMessage());
+        StringBuilder rows = new StringBuilder(",a,b,kind,\n");
+        for (int r = 0; r < 30; r++) {
+            rows.append(r).append(',').append(r % 7).append(',').append(r * 0.5).append(',').append(r % 2 == 0 ? "p" : "q").append(",\n");
+        }
+        Files.writeString(file, rows);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals("kind", s.label());
+        assertEquals(List.of("a", "b"), s.numeric());
+        assertEquals(Map.of("", "the row numbers or row names that pandas' to_csv and R's write.csv write; another without a"
+                + " name: no cell in any row (a trailing comma on every line)"), s.ignored());
+        assertEquals(List.of(""), readBack(s).data().ignore());
+        assertTrue(s.text().contains("  # the column without a name: the row numbers or row names that pandas' to_csv and R's"
+                + " write.csv write; another without a name: no cell in any row (a trailing comma on every line)\n"), s.text());
+        assertTrue(s.text().contains("\n  ignore: [\"\"]\n"), s.text());
+        // The config init wrote reads the file: the unnamed columns are not features.
+        assertEquals(List.of("a", "b"), dev.moe.runtime.data.CsvSource.read(file, "kind", readBack(s).data().ignore()).featureNames());
+
+        // Row names that are text (R's write.csv of a data frame with names) are left out too, with a word on why.
+        Files.writeString(file, ",a,label\nx,1,p\ny,2,q\nz,3,p\n");
+        assertTrue(StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).ignored().get("")
+                .endsWith("(or a column the file left unnamed: name it there to read it as a feature)"));
+        MoeException asLabel = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), "", "x.csv", Path.of("x.yaml")));
+        assertTrue(asLabel.getMessage().contains("a column without a name cannot be the label"), asLabel.getMessage());
+        Files.writeString(file, ",label\n0,p\n1,q\n");
+        MoeException alone = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")));
+        assertTrue(alone.getMessage().endsWith(": one named column (and 1 without a name); a data file needs features and a label"),
+                alone.getMessage());
+    }
+
+    @Test
+    void aHeaderWithANameTwiceIsRefused() throws Exception {
+        Path file = dir.resolve("x.csv");
         Files.writeString(file, "a,a,label\n0,1,p\n1,2,q\n");
         MoeException twice = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")));
         assertTrue(twice.getMessage().contains("names column 'a' twice"), twice.getMessage());
