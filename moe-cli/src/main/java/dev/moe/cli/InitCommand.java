@@ -131,7 +131,7 @@ final class InitCommand implements Callable<Integer> {
     /** {@code pima.csv.gz} -> {@code pima}. */
     static String stem(String fileName) {
         String s = fileName;
-        for (String ending : List.of(".gz", ".csv", ".txt")) {
+        for (String ending : List.of(".gz", ".csv", ".tsv", ".txt")) {
             if (s.toLowerCase(Locale.ROOT).endsWith(ending) && s.length() > ending.length()) {
                 s = s.substring(0, s.length() - ending.length());
             }

@@ -119,6 +119,7 @@ class InitCommandTest {
     void theDefaultNameIsTheDataFilesWithoutItsEndings() {
         assertEquals("pima", InitCommand.stem("pima.csv"));
         assertEquals("pima", InitCommand.stem("pima.csv.gz"));
+        assertEquals("wine", InitCommand.stem("wine.tsv.gz"));
         assertEquals("data.v2", InitCommand.stem("data.v2.txt"));
         assertEquals(".csv", InitCommand.stem(".csv"));
     }

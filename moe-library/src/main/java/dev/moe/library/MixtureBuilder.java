@@ -419,6 +419,9 @@ public final class MixtureBuilder {
         try {
             data = CsvSource.read(csv, labelColumn, ignore, categorical, fill, unlabelled);
         } catch (CsvSource.NotANumber e) {
+            if (e.decimalComma()) {
+                throw e;
+            }
             throw new MoeException(e.getMessage() + "; if its values are categories, name it in categorical(\"" + e.column()
                     + "\", ...) (or categorical(\"all\")); if it is not a feature, in ignore(\"" + e.column() + "\")", e);
         } catch (MoeException e) {

@@ -266,7 +266,10 @@ public final class SparkMixture implements Serializable {
         return Path.of(input.startsWith("file:") ? input.substring(5) : input);
     }
 
-    /** A CSV file (header, comma separated), or Parquet when the path ends in {@code .parquet}; every CSV column as text. */
+    /**
+     * A CSV file (a header; comma separated, or ';' or tab separated when the header reads as one column holding them,
+     * as the local engine reads it), or Parquet when the path ends in {@code .parquet}; every CSV column as text.
+     */
     public static Dataset<Row> read(SparkSession spark, String path) {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             return spark.read().parquet(path);
@@ -278,8 +281,16 @@ public final class SparkMixture implements Serializable {
         String caseSensitive = conf.get(SparkScoring.CASE_SENSITIVE, "false");
         conf.set(SparkScoring.CASE_SENSITIVE, "true");
         Dataset<Row> frame;
+        char separator = ',';
         try {
-            frame = readCsv(spark, path);
+            frame = readCsv(spark, path, separator);
+            // A header of one column holding ';' or tabs is read with that separator, as the local engine reads it.
+            if (frame.columns().length == 1) {
+                separator = dev.moe.runtime.data.CsvSource.Rows.separatorOf(frame.columns()[0]);
+                if (separator != ',') {
+                    frame = readCsv(spark, path, separator);
+                }
+            }
         } finally {
             conf.set(SparkScoring.CASE_SENSITIVE, caseSensitive);
         }
@@ -297,8 +308,9 @@ public final class SparkMixture implements Serializable {
         }
         // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line, so
         // one extra pass over the text finds a line that ends inside a quoted field.
+        char fields = separator;
         List<String> open = spark.read().textFile(path)
-                .filter((org.apache.spark.api.java.function.FilterFunction<String>) SparkMixture::unbalancedQuotes)
+                .filter((org.apache.spark.api.java.function.FilterFunction<String>) line -> unbalancedQuotes(line, fields))
                 .limit(1).collectAsList();
         if (!open.isEmpty()) {
             String line = open.get(0).length() > 80 ? open.get(0).substring(0, 80) + "..." : open.get(0);
@@ -317,9 +329,10 @@ public final class SparkMixture implements Serializable {
     }
 
     /** RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail. */
-    private static Dataset<Row> readCsv(SparkSession spark, String path) {
+    private static Dataset<Row> readCsv(SparkSession spark, String path, char separator) {
         return spark.read()
                 .option("header", "true")
+                .option("sep", String.valueOf(separator))
                 .option("inferSchema", "false")
                 .option("mode", "FAILFAST")
                 .option("quote", "\"")
@@ -336,7 +349,7 @@ public final class SparkMixture implements Serializable {
      * at the start of a field (after spaces), {@code ""} inside one is a quote, and a quote anywhere else is a literal
      * character.
      */
-    static boolean unbalancedQuotes(String line) {
+    static boolean unbalancedQuotes(String line, char separator) {
         boolean quoted = false;
         boolean fieldStart = true;
         for (int i = 0; i < line.length(); i++) {
@@ -349,7 +362,7 @@ public final class SparkMixture implements Serializable {
                         quoted = false;
                     }
                 }
-            } else if (c == ',') {
+            } else if (c == separator) {
                 fieldStart = true;
             } else if (fieldStart && c == '"') {
                 quoted = true;

@@ -53,6 +53,9 @@ public final class CsvSource implements DataSource {
         try {
             data = read(file, config.labelOrDefault(), config.ignore(), config.categorical(), config.fill(), config.unlabelled());
         } catch (NotANumber e) {
+            if (e.decimalComma()) {
+                throw e;
+            }
             // In a config's run, a text column is most often an id or a name, or categories: say how to use it.
             throw new MoeException(e.getMessage() + "; if '" + e.column() + "' is not a feature, add it to data.ignore in the config "
                     + "(data: { ignore: [" + e.column() + "] }); if its values are categories, add it to data.categorical "
@@ -348,23 +351,29 @@ public final class CsvSource implements DataSource {
                             + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
                             + " with -m");
                 }
-                parser = CSV.createParser(in);
-                parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
-                parser.setSchema(CsvSchema.emptySchema());
+                // Marked so that a header of one column holding ';' or tabs can be read again with that separator.
+                in.mark(SNIFF_BYTES);
+                parser = parser(in, ',');
                 Rows rows = new Rows(file, parser);
                 List<String> header = new ArrayList<>();
                 if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)
                         || header.stream().allMatch(String::isEmpty)) {
                     throw new MoeException(file + ": the file is empty (expected a header row)");
                 }
-                if (header.size() == 1) {
-                    // A spreadsheet's export with ';' or tabs reads as one column: say so, not "no column 'x'".
-                    for (String separator : List.of(";", "\t")) {
-                        if (header.get(0).contains(separator)) {
-                            String shown = separator.equals("\t") ? "\\t" : separator;
-                            throw new MoeException(file + ": the header is one column holding '" + shown + "' separators;"
-                                    + " moe reads comma-separated files (RFC 4180): save the file with commas");
-                        }
+                char separator = header.size() == 1 ? separatorOf(header.get(0)) : ',';
+                if (separator != ',') {
+                    // A spreadsheet's export with ';' (where a comma is the decimal mark) or a TSV file: read with its own.
+                    try {
+                        in.reset();
+                    } catch (IOException e) {
+                        throw new MoeException(file + ": the header is one column holding '" + shown(separator) + "' separators,"
+                                + " too long a line to read again with them (over " + SNIFF_BYTES + " bytes); save the file with commas");
+                    }
+                    parser = parser(in, separator);
+                    rows = new Rows(file, parser);
+                    header.clear();
+                    if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)) {
+                        throw new MoeException(file + ": the file is empty (expected a header row)");
                     }
                 }
                 rows.header = List.copyOf(header);
@@ -384,6 +393,30 @@ public final class CsvSource implements DataSource {
                 closeQuietly(parser);
                 throw e;
             }
+        }
+
+        /** How far the header may run (with the parser's read-ahead) and still be read again with another separator. */
+        static final int SNIFF_BYTES = 1 << 20;
+
+        private static CsvParser parser(InputStream in, char separator) throws IOException {
+            CsvParser parser = CSV.createParser(in);
+            parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
+            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
+            return parser;
+        }
+
+        /**
+         * The separator a header read as one column holds: ';' or a tab (the one it holds more of), else ','. One column
+         * is no data file for moe (features and a label), so a header that holds either is read with it.
+         */
+        public static char separatorOf(String header) {
+            long semicolons = header.chars().filter(c -> c == ';').count();
+            long tabs = header.chars().filter(c -> c == '\t').count();
+            return semicolons == 0 && tabs == 0 ? ',' : semicolons > tabs ? ';' : '\t';
+        }
+
+        private static String shown(char separator) {
+            return separator == '\t' ? "\\t" : String.valueOf(separator);
         }
 
         public Path file() {
@@ -696,7 +729,9 @@ public final class CsvSource implements DataSource {
             if (dev.moe.api.MissingCells.isMissing(cell)) {
                 throw missing(cell, where, column);
             }
-            throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
+            String decimalComma = decimalComma(cell);
+            throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'" + decimalComma, column,
+                    !decimalComma.isEmpty());
         }
         requireFinite(v, cell, where, column);
         if (!decimal(cell)) {
@@ -704,6 +739,14 @@ public final class CsvSource implements DataSource {
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
         }
         return v;
+    }
+
+    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?[0-9]*,[0-9]+");
+
+    /** A word for a number written with a decimal comma (a spreadsheet's ';' export in many locales), else nothing. */
+    private static String decimalComma(String cell) {
+        return DECIMAL_COMMA.matcher(cell).matches()
+                ? " (a decimal comma? moe reads numbers with a decimal point: '" + cell.replace(',', '.') + "')" : "";
     }
 
     /** Whether {@link #parseFeature} accepts the cell (stripped): a decimal that is a finite float. */
@@ -750,14 +793,26 @@ public final class CsvSource implements DataSource {
     public static final class NotANumber extends MoeException {
 
         private final String column;
+        private final boolean decimalComma;
 
         NotANumber(String message, String column) {
+            this(message, column, false);
+        }
+
+        NotANumber(String message, String column, boolean decimalComma) {
             super(message);
             this.column = column;
+            this.decimalComma = decimalComma;
         }
 
         public String column() {
             return column;
+        }
+
+        /** Whether the cell was a number with a decimal comma: advice to ignore the column or read it as categories
+         * would be beside the point. */
+        public boolean decimalComma() {
+            return decimalComma;
         }
     }
 

@@ -22,16 +22,19 @@ class CsvCorpusTest {
     static final Path CORPUS = Path.of("src/test/resources/csv-corpus");
 
     /** Rows of each accepted file, and its first row's four features. */
-    static final Map<String, Integer> ACCEPTED_ROWS = Map.of(
-            "accept-quoted-comma.csv", 3, "accept-doubled-quotes.csv", 2, "accept-crlf.csv", 3, "accept-bom.csv", 2,
-            "accept-quoted-values.csv", 2, "accept-blank-lines.csv", 2, "accept-spaces.csv", 2, "accept-stray-quote.csv", 2,
-            "accept-gzip.csv.gz", 3, "accept-unnamed-index.csv", 2);
+    static final Map<String, Integer> ACCEPTED_ROWS = Map.ofEntries(
+            Map.entry("accept-quoted-comma.csv", 3), Map.entry("accept-doubled-quotes.csv", 2), Map.entry("accept-crlf.csv", 3),
+            Map.entry("accept-bom.csv", 2), Map.entry("accept-quoted-values.csv", 2), Map.entry("accept-blank-lines.csv", 2),
+            Map.entry("accept-spaces.csv", 2), Map.entry("accept-stray-quote.csv", 2), Map.entry("accept-gzip.csv.gz", 3),
+            Map.entry("accept-unnamed-index.csv", 2), Map.entry("accept-semicolons.csv", 3), Map.entry("accept-tabs.tsv", 3));
 
     static final Map<String, String> REFUSALS = Map.ofEntries(
             Map.entry("refuse-unterminated-quote.csv", "line 3: a quoted field is never closed (a \" without its closing \")"),
             Map.entry("refuse-short-row.csv", "line 3: 4 fields, the header has 5"),
             Map.entry("refuse-long-row.csv", "line 3: 6 fields, the header has 5"),
             Map.entry("refuse-not-a-number.csv", "line 3, column 'feature1': not a number: 'abc'"),
+            Map.entry("refuse-decimal-comma.csv", "line 3, column 'feature1': not a number: '0,25' (a decimal comma? moe reads"
+                    + " numbers with a decimal point: '0.25')"),
             Map.entry("refuse-empty-label.csv", "line 3: empty label"),
             Map.entry("refuse-nan.csv", "line 3, column 'feature2': a missing value ('NaN')"),
             Map.entry("refuse-line-break-in-quotes.csv", "line 2, column 'note': a line break inside a quoted field; moe reads one record per line"),
@@ -109,6 +112,12 @@ class CsvCorpusTest {
             assertEquals(0.5f, b.features().get(0, 0));
             assertEquals(List.of(2, 3, 4).stream().mapToInt(Integer::intValue).boxed().toList(),
                     java.util.Arrays.stream(b.lines()).boxed().toList());
+        }
+        // A ';' file's quoted ';' is text, and its commas are no separators.
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-semicolons.csv"))) {
+            CsvSource.Block b = rows.next(10, new int[] {1, 2}, 6);
+            assertEquals(List.of("a; b", "plain", "c,d"), b.labels());
+            assertEquals(0.25f, b.features().get(1, 1));
         }
     }
 

@@ -59,12 +59,6 @@ class CsvSourceTest {
         Path capitalised = write("capitalised.csv", "a,Label\n1,x\n");
         assertEquals("data.label: no label column 'label' (did you mean 'Label'?) in the header of " + capitalised + " (a, Label)",
                 assertThrows(MoeException.class, () -> CsvSource.read(capitalised, "label")).getMessage());
-        Path semicolons = write("semicolons.csv", "a;b;label\n1;2;x\n");
-        assertEquals(semicolons + ": the header is one column holding ';' separators; moe reads comma-separated files (RFC 4180):"
-                + " save the file with commas", assertThrows(MoeException.class, () -> CsvSource.read(semicolons, "label")).getMessage());
-        Path tabs = write("tabs.csv", "a\tb\tlabel\n1\t2\tx\n");
-        assertEquals(tabs + ": the header is one column holding '\\t' separators; moe reads comma-separated files (RFC 4180):"
-                + " save the file with commas", assertThrows(MoeException.class, () -> CsvSource.read(tabs, "label")).getMessage());
         assertEquals("data file not found: " + dir.resolve("none.csv"),
                 assertThrows(MoeException.class, () -> CsvSource.read(dir.resolve("none.csv"), "label")).getMessage());
     }
@@ -315,6 +309,32 @@ class CsvSourceTest {
         assertEquals(List.of("a"), read.featureNames());
         assertEquals(1.5f, read.features().get(0, 0));
         assertEquals(2.5f, read.features().get(1, 0));
+    }
+
+    /**
+     * A spreadsheet's export with ';' (where the comma is the decimal mark) and TSV files were refused ("save the file
+     * with commas"); a header that reads as one column holding ';' or tabs is read again with that separator.
+     */
+    @Test
+    void semicolonAndTabSeparatedFilesAreReadAsTheCommaSeparatedOne() throws Exception {
+        Dataset commas = CsvSource.read(write("commas.csv", "a,b,label\n1,2.5,x\n3,-4,\"y;z\"\n"), "label");
+        Dataset semicolons = CsvSource.read(write("semicolons.csv", "a;b;label\n1;2.5;x\n3;-4;\"y;z\"\n"), "label");
+        Dataset tabs = CsvSource.read(write("tabs.tsv", "a\tb\tlabel\r\n1\t2.5\tx\r\n3\t-4\t\"y;z\"\r\n"), "label");
+        for (Dataset other : List.of(semicolons, tabs)) {
+            assertEquals(commas.featureNames(), other.featureNames());
+            assertEquals(commas.labelNames(), other.labelNames());
+            assertArrayEquals(commas.labels(), other.labels());
+            assertEquals(commas.features(), other.features());
+        }
+        assertEquals(List.of("x", "y;z"), commas.labelNames());
+        assertEquals(',', CsvSource.Rows.separatorOf("a b"));
+        assertEquals('\t', CsvSource.Rows.separatorOf("a;b\tc\td"));
+
+        // A decimal comma is no number to moe: refused, with what it would read.
+        Path decimalCommas = write("decimal-commas.csv", "a;b;label\n1;2,5;x\n");
+        assertEquals(decimalCommas + ": line 2, column 'b': not a number: '2,5' (a decimal comma? moe reads numbers with a decimal"
+                + " point: '2.5')",
+                assertThrows(MoeException.class, () -> CsvSource.read(decimalCommas, "label")).getMessage());
     }
 
     /** A column named 'all' could not be listed beside another: the config was refused before the header was read. */
