@@ -15,7 +15,7 @@ import org.apache.hadoop.io.compress.GzipCodec;
  * Spark unpacks an input file by its name ({@code .gz}), the local engine by its first bytes ({@code io.Gzip}): a gzip
  * file named {@code data.csv} reads with {@code moe predict} but reaches Spark as binary text (a header of garbage, or
  * a run that fails deep in a task), and a plain file named {@code .gz} fails in the codec. Both are said in one line on
- * the driver, before any job, with what to do.
+ * the driver, before any job, with what to do; so is a spreadsheet's workbook ({@code io.Workbook}), as locally.
  */
 final class InputCompression {
 
@@ -67,11 +67,16 @@ final class InputCompression {
 
     private static void check(FileSystem fs, FileStatus file, CompressionCodec codec, String shown) {
         boolean gzipBytes;
+        String workbook;
         try (InputStream in = fs.open(file.getPath())) {
-            byte[] magic = in.readNBytes(2);
-            gzipBytes = magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+            byte[] magic = in.readNBytes(dev.moe.runtime.io.Workbook.LENGTH);
+            gzipBytes = magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+            workbook = dev.moe.runtime.io.Workbook.refusal(shown, file.getPath().getName(), magic);
         } catch (IOException e) {
             return; // Spark's read names it
+        }
+        if (workbook != null) {
+            throw new MoeException(workbook); // Spark would read its bytes as text, as the local engine refuses to
         }
         if (gzipBytes && codec == null) {
             throw new MoeException(shown + ": gzip-compressed, but its name does not end in .gz, which is how Spark knows to"

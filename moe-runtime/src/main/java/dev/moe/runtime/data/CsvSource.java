@@ -342,9 +342,14 @@ public final class CsvSource implements DataSource {
                     in = Files.newInputStream(file);
                 }
                 in = dev.moe.runtime.io.Gzip.decompressed(new java.io.BufferedInputStream(in, 1 << 16));
-                in.mark(ZipSignature.LENGTH);
-                byte[] head = in.readNBytes(ZipSignature.LENGTH);
+                in.mark(dev.moe.runtime.io.Workbook.LENGTH);
+                byte[] head = in.readNBytes(dev.moe.runtime.io.Workbook.LENGTH);
                 in.reset();
+                String workbook = dev.moe.runtime.io.Workbook.refusal(file.toString(), String.valueOf(file.getFileName()), head);
+                if (workbook != null) {
+                    in.close();
+                    throw new MoeException(workbook);
+                }
                 if (ZipSignature.opens(head)) {
                     in.close();
                     throw new MoeException((file.toString().equals("-") ? "standard input" : file.toString())

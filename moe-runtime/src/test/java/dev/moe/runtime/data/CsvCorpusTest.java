@@ -44,6 +44,9 @@ class CsvCorpusTest {
             Map.entry("refuse-unknown-label.csv", "label '7'"),
             Map.entry("refuse-empty-value.csv", "line 2, column 'feature3': a missing value ('')"),
             Map.entry("refuse-zip.zip", "a zip file"),
+            Map.entry("refuse-workbook.xlsx", "a spreadsheet workbook (.xlsx), not a CSV file: save the sheet as CSV (UTF-8)"
+                    + " from the spreadsheet, and give that file"),
+            Map.entry("refuse-workbook.xls", "a spreadsheet workbook (Excel 97-2003), not a CSV file"),
             Map.entry("refuse-latin1-label.csv", "line 3: byte 0xE9 is not UTF-8"));
 
     static List<Path> corpus() throws IOException {
