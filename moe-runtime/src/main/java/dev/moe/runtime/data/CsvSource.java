@@ -666,6 +666,11 @@ public final class CsvSource implements DataSource {
             if (what.startsWith("Missing closing quote")) {
                 what = "a quoted field is never closed (a \" without its closing \")";
             }
+            if (header.isEmpty()) {
+                // The first record is the header: line 1, and a file that fails there is most likely no CSV at all.
+                return new MoeException(file + ": line 1 (the header): " + what + "; is this a CSV file (a header row of names,"
+                        + " then one row per line, fields separated by commas)?");
+            }
             return new MoeException(file + ": line " + (lineNumber + 1) + ": " + what);
         }
 

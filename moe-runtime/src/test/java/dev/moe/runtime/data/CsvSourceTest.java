@@ -337,6 +337,17 @@ class CsvSourceTest {
                 assertThrows(MoeException.class, () -> CsvSource.read(decimalCommas, "label")).getMessage());
     }
 
+    /** A file that fails in its first record (JSON lines here) said "line 2" and Jackson's words only. */
+    @Test
+    void aFileThatIsNoCsvFailsAtItsHeaderOnLineOne() throws Exception {
+        Path json = write("rows.jsonl", "{\"a\":1,\"label\":\"x\"}\n{\"a\":2,\"label\":\"y\"}\n");
+        String message = assertThrows(MoeException.class, () -> CsvSource.read(json, "label")).getMessage();
+        assertTrue(message.startsWith(json + ": line 1 (the header): "), message);
+        assertTrue(message.endsWith("; is this a CSV file (a header row of names, then one row per line, fields separated by"
+                + " commas)?"), message);
+        assertEquals(-1, message.indexOf('\n'), message);
+    }
+
     /** A column named 'all' could not be listed beside another: the config was refused before the header was read. */
     @Test
     void aColumnNamedAllMayBeListedBesideOthers() throws Exception {
