@@ -89,6 +89,18 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         }
         // By default the label is the column named label, else the last named one (a trailing comma leaves an unnamed last).
         String labelColumn = label != null ? label : names.contains("label") ? "label" : List.copyOf(names).get(names.size() - 1);
+        String byName = null;
+        if (label == null && !labelColumn.equals("label")) {
+            // A last column of many numbers is no label (wine's proline when the class comes first); a column named as
+            // labels are (class, target) that holds few values is taken instead, and init says so.
+            List<String> named = names.stream().filter(n -> LABEL_NAMES.contains(n.toLowerCase(Locale.ROOT))).toList();
+            if (named.size() == 1 && !named.get(0).equals(labelColumn) && !plausibleLabel(profile.column(labelColumn), profile.rows())
+                    && plausibleLabel(profile.column(named.get(0)), profile.rows())) {
+                byName = "took '" + named.get(0) + "' as the label by its name: the last column, '" + labelColumn + "', holds "
+                        + profile.column(labelColumn).asLabel().distinct() + " distinct values (name another with --label)";
+                labelColumn = named.get(0);
+            }
+        }
         CsvProfile.Column asRead = profile.column(labelColumn);
         if (asRead == null) {
             throw new MoeException(file + ": no column '" + labelColumn + "'; its columns: " + String.join(", ", names));
@@ -105,6 +117,9 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         CsvProfile.Column labelProfile = asRead.asLabel(Set.copyOf(unlabelled.keySet()));
         long rows = profile.rows();
         List<String> warnings = new ArrayList<>();
+        if (byName != null) {
+            warnings.add(byName);
+        }
         if (labelProfile.distinct() < 2) {
             throw new MoeException(file + ": the label column '" + labelColumn + "' holds " + (labelProfile.distinct() == 0
                     ? "no value" : "one value only") + (unlabelled.isEmpty() ? "" : " besides cells without a label ("
@@ -203,6 +218,20 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(filled), List.copyOf(categorical),
                 java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings),
                 java.util.Collections.unmodifiableMap(unlabelled));
+    }
+
+    /** Names a label column often has, looked for when the last column cannot be one ({@link #plausibleLabel}). */
+    private static final Set<String> LABEL_NAMES = Set.of("class", "target");
+
+    /**
+     * Whether a column could be the label as init judges a default one: at least two values, not numbers with more
+     * than {@code MANY_LABELS / 2} values, and not a value for most rows.
+     */
+    private static boolean plausibleLabel(CsvProfile.Column column, long rows) {
+        CsvProfile.Column asLabel = column.asLabel();
+        boolean numbers = asLabel.text(rows) == 0;
+        return asLabel.distinct() >= 2 && !asLabel.distinctCapped() && !(numbers && asLabel.distinct() > MANY_LABELS / 2)
+                && !(rows >= 20 && asLabel.distinct() * 2L > rows);
     }
 
     /**

@@ -309,6 +309,31 @@ class StarterConfigTest {
                 alone.getMessage());
     }
 
+    /**
+     * A file with its class first (UCI's wine as distributed) got the last column, 121 whole numbers, as its label,
+     * with a warning. A column named class or target is taken instead when the last column cannot be a label.
+     */
+    @Test
+    void aLabelNamedClassIsTakenWhenTheLastColumnCannotBeOne() throws Exception {
+        Path file = dir.resolve("x.csv");
+        StringBuilder rows = new StringBuilder("Class,a,proline\n");
+        for (int r = 0; r < 60; r++) {
+            rows.append("c").append(r % 3).append(',').append(r * 0.5).append(',').append(300 + r * 7).append('\n');
+        }
+        Files.writeString(file, rows);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals("Class", s.label());
+        assertEquals(List.of("a", "proline"), s.numeric());
+        assertEquals(List.of("took 'Class' as the label by its name: the last column, 'proline', holds 60 distinct values"
+                + " (name another with --label)"), s.warnings());
+
+        // A last column that can be a label stays the label, and --label is followed as given.
+        Files.writeString(file, rows.toString().replace("proline", "kind").replaceAll(",(\\d+)\n", ",k$1\n")
+                .replaceAll(",k(\\d*[02468])\n", ",even\n").replaceAll(",k\\d+\n", ",odd\n"));
+        assertEquals("kind", StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).label());
+        assertEquals("a", StarterConfig.of(CsvProfile.read(file), "a", "x.csv", Path.of("x.yaml")).label());
+    }
+
     @Test
     void aHeaderWithANameTwiceIsRefused() throws Exception {
         Path file = dir.resolve("x.csv");
