@@ -10,10 +10,10 @@ class MissingCellsTest {
 
     @Test
     void theSpellingsOfAMissingCellInAnyCaseAndWithSpacesAround() {
-        for (String cell : List.of("", " ", "NA", "na", " N/A ", "NaN", "null", "None", "NONE", "?")) {
+        for (String cell : List.of("", " ", "NA", "na", " N/A ", "NaN", "null", "None", "NONE", "?", ".", " . ")) {
             assertTrue(MissingCells.isMissing(cell), "'" + cell + "'");
         }
-        for (String cell : List.of("0", "n", "N/A/B", "-", "missing", "??", "nul")) {
+        for (String cell : List.of("0", "n", "N/A/B", "-", "missing", "??", "nul", "..", ".5", "0.")) {
             assertFalse(MissingCells.isMissing(cell), "'" + cell + "'");
         }
     }

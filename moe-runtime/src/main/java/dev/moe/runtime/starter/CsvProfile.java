@@ -39,9 +39,12 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
      * @param distinct distinct non-missing values, counted up to {@link #DISTINCT_CAP}
      * @param counts   each non-missing value's count while there are at most {@link #DISTINCT_CAP} of them, else empty
      * @param missingSpellings the missing cells by their text as written (spaces around stripped: "", "NA", "None")
+     * @param dates    cells that are a date or a date and time as files write them (2012-01-31, 2012-01-31T08:00,
+     *                 1/31/2012, 31.01.2012)
+     * @param firstDate the first of those in the file, or null
      */
     public record Column(String name, long missing, long numbers, long integers, double min, double max, double sum, int distinct,
-                         Map<String, Long> counts, Map<String, Long> missingSpellings) {
+                         Map<String, Long> counts, Map<String, Long> missingSpellings, long dates, String firstDate) {
 
         /**
          * This column read as a label: moe's reader takes every cell but a blank one as a label ({@code NA} and
@@ -67,7 +70,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
             }
             boolean capped = distinctCapped() || values.size() >= DISTINCT_CAP;
             return new Column(name, blank, numbers, integers, min, max, sum, capped ? Math.max(distinct, DISTINCT_CAP) : values.size(),
-                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing));
+                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing), dates, firstDate);
         }
 
         /** Cells that are neither missing nor numbers: text. */
@@ -130,6 +133,14 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
+    /**
+     * A date, with a time or not, as spreadsheets and databases write one: year first (ISO 8601, 2012/01/31) or last
+     * (1/31/2012, 31.01.2012, 31-01-12 is left out: too near a code).
+     */
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile(
+            "\\s*(\\d{4}([-/.])\\d{1,2}\\2\\d{1,2}|\\d{1,2}([-/.])\\d{1,2}\\3\\d{4})"
+                    + "([T ]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?\\s*([AaPp][Mm])?\\s*(Z|[+-]\\d{2}:?\\d{2})?)?\\s*");
+
     private static final class Tally {
         long missing;
         long numbers;
@@ -141,6 +152,8 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
         // Each spelling of a missing cell as written ("NA", "None", ""): a label column reads them as labels.
         final HashMap<String, Long> missingSpellings = new HashMap<>();
         boolean capped;
+        long dates;
+        String firstDate;
 
         void add(String cell) {
             if (MissingCells.isMissing(cell)) {
@@ -157,6 +170,9 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
                 min = Double.isNaN(min) ? v : Math.min(min, v);
                 max = Double.isNaN(max) ? v : Math.max(max, v);
                 sum += v;
+            } else if (DATE.matcher(cell).matches()) {
+                dates++;
+                firstDate = firstDate == null ? cell.strip() : firstDate;
             }
             if (!capped) {
                 counts.merge(cell, 1L, Long::sum);
@@ -166,7 +182,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
 
         Column column(String name) {
             return new Column(name, missing, numbers, integers, min, max, sum, counts.size(), capped ? Map.of() : Map.copyOf(counts),
-                    Map.copyOf(missingSpellings));
+                    Map.copyOf(missingSpellings), dates, firstDate);
         }
     }
 }

@@ -179,6 +179,11 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 } else {
                     numeric.add(c.name());
                 }
+            } else if (c.dates() == present) {
+                // As categories each date is a level of its own that new rows never have (seattle-weather's date).
+                why = "dates (the first " + c.firstDate() + "): moe reads no dates, and as categories each would be a level"
+                        + " new rows never have; a number made from them (month, day of year, days since a start) in a"
+                        + " column of its own would be a feature";
             } else if (c.distinctCapped() || c.distinct() >= ID_LEVELS && c.distinct() * 10L > present * 9L) {
                 why = (c.distinctCapped() ? "at least " : "") + c.distinct() + " distinct values in " + present
                         + " cells: an id or free text, not categories";

@@ -210,6 +210,43 @@ class StarterConfigTest {
         assertEquals(2, StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).labels());
     }
 
+    /** seattle-weather's date column: its 1461 dates would be an id; 60 dates in 300 rows would be 60 categories. */
+    @Test
+    void aColumnOfDatesIsLeftOutSayingWhatWouldBeAFeature() throws Exception {
+        StringBuilder csv = new StringBuilder("date,when,day,temp,label\n");
+        for (int i = 0; i < 300; i++) {
+            int d = 1 + i / 5 % 28;
+            csv.append(String.format("2012-%02d-%02d", 1 + i / 140, d)).append(',')
+                    .append(i == 7 ? "NA" : String.format("%d/%d/2015 %d:30 PM", 1 + i % 12, d, 1 + i % 12)).append(',')
+                    .append(d).append(',').append(i % 13).append(',').append(i % 2 == 0 ? "sun" : "rain").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("weather.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "weather.csv", Path.of("weather.yaml"));
+        assertEquals(List.of("day", "temp"), s.numeric());
+        assertEquals(List.of(), s.categorical());
+        assertEquals("dates (the first 2012-01-01): moe reads no dates, and as categories each would be a level new rows never"
+                + " have; a number made from them (month, day of year, days since a start) in a column of its own would be a"
+                + " feature", s.ignored().get("date"));
+        assertTrue(s.ignored().get("when").startsWith("dates (the first 1/1/2015 1:30 PM)"), s.ignored().get("when"));
+        // One cell that is no date: the column is text, judged as any other (here 60 levels in 300 rows: categories).
+        Files.writeString(file, csv.toString().replaceFirst("2012-01-01", "soon"));
+        StarterConfig other = StarterConfig.of(CsvProfile.read(file), null, "weather.csv", Path.of("weather.yaml"));
+        assertEquals(List.of("date"), other.categorical());
+    }
+
+    /** SAS and Stata write a missing value as '.': penguins' sex column has one among its labels. */
+    @Test
+    void aDotIsAMissingCellInAFeatureAndInTheLabel() throws Exception {
+        Path file = dir.resolve("p.csv");
+        Files.writeString(file, "mass,island,sex\n3750,Torgersen,MALE\n.,Biscoe,FEMALE\n3800,.,.\n3250,Dream,FEMALE\n4000,Dream,MALE\n");
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "p.csv", Path.of("p.yaml"));
+        assertEquals(2, s.labels());
+        assertEquals(List.of("mass"), s.filled());
+        assertEquals(List.of("island"), s.categorical());
+        assertEquals(java.util.Map.of(".", 1L), s.unlabelled());
+        assertEquals(List.of("."), readBack(s).data().unlabelled());
+    }
+
     /** A small file's id (a value per row, fewer than moe's own refusal needs) is left out; a few makes are categories. */
     @Test
     void aTextColumnWithAValuePerRowIsLeftOutOnASmallFileToo() throws Exception {
