@@ -51,6 +51,9 @@ public record StarterConfig(String text, String label, int labels, List<String> 
      * 18 to 37 miles a gallon; Cars93's luggage room, 6 to 22 cubic feet), whose levels a test row's value may miss.
      */
     static final int CODES = 20;
+    /** A label in fewer rows than this is warned about (in a file of ten times as many rows at least). */
+    static final int RARE_LABEL_ROWS = 3;
+
     /** A label of numbers with more values than this is warned about: a measurement, not classes. */
     private static final int MANY_LABELS = 20;
     /** Columns with at most this many values are named as candidates when the label taken by default looks wrong. */
@@ -132,6 +135,7 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         int many = label == null ? MANY_LABELS / 2 : MANY_LABELS;
         String otherLabel = label == null
                 ? "; name the label column with --label if it is another" + candidates(columns, labelColumn) : "";
+        int beforeDoubts = warnings.size();
         if (labelProfile.distinctCapped() || numbers && labelProfile.distinct() > many) {
             warnings.add("the label column '" + labelColumn + "' holds " + (labelProfile.distinctCapped() ? "at least " : "")
                     + labelProfile.distinct() + " distinct values"
@@ -140,6 +144,20 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         } else if (rows >= 20 && labelProfile.distinct() * 2L > rows) {
             warnings.add("the label column '" + labelColumn + "' holds " + labelProfile.distinct() + " distinct values in "
                     + rows + " rows: most rows would be a class of their own" + otherLabel);
+        }
+
+        if (warnings.size() == beforeDoubts && rows >= RARE_LABEL_ROWS * 10L) {
+            // Only where the label itself is not in doubt: a measurement taken for one has many such values.
+            List<String> rare = labelProfile.counts().entrySet().stream().filter(e -> e.getValue() < RARE_LABEL_ROWS)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey())).map(e -> "'" + e.getKey() + "' " + e.getValue() + (e.getValue() == 1 ? " row" : " rows")).toList();
+            if (!rare.isEmpty()) {
+                // An expert cannot learn a label from one or two rows, and a test split holds them or not: a label that
+                // rare is more often a typo or a mark for "no label" (penguins' '.') than a class.
+                warnings.add((rare.size() == 1 ? "one label is in " : rare.size() + " labels are in ") + "fewer than "
+                        + RARE_LABEL_ROWS + " rows (" + String.join(", ", rare.subList(0, Math.min(rare.size(), 5)))
+                        + (rare.size() > 5 ? ", ..." : "") + "): too few to learn from; if such a cell means no label,"
+                        + " list it in data.unlabelled, and if it is a typo, correct it in the file");
+            }
         }
 
         List<String> numeric = new ArrayList<>();

@@ -234,6 +234,24 @@ class StarterConfigTest {
         assertEquals(List.of("date"), other.categorical());
     }
 
+    @Test
+    void aLabelInOneOrTwoRowsIsWarnedAbout() throws Exception {
+        StringBuilder csv = new StringBuilder("a,label\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i % 5).append(',').append(i == 3 ? "yse" : i == 9 || i == 30 ? "maybe" : i % 2 == 0 ? "yes" : "no").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("r.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "r.csv", Path.of("r.yaml"));
+        assertEquals(4, s.labels());
+        assertEquals(List.of("2 labels are in fewer than 3 rows ('yse' 1 row, 'maybe' 2 rows): too few to learn from; if such a"
+                + " cell means no label, list it in data.unlabelled, and if it is a typo, correct it in the file"), s.warnings());
+        // Three rows each: no warning; nor on a file too small to say.
+        Files.writeString(file, csv.toString().replace("yse", "maybe"));
+        assertEquals(List.of(), StarterConfig.of(CsvProfile.read(file), null, "r.csv", Path.of("r.yaml")).warnings());
+        Files.writeString(file, "a,label\n1,x\n2,y\n3,x\n4,y\n5,z\n");
+        assertEquals(List.of(), StarterConfig.of(CsvProfile.read(file), null, "r.csv", Path.of("r.yaml")).warnings());
+    }
+
     /** SAS and Stata write a missing value as '.': penguins' sex column has one among its labels. */
     @Test
     void aDotIsAMissingCellInAFeatureAndInTheLabel() throws Exception {
