@@ -53,6 +53,10 @@ public record StarterConfig(String text, String label, int labels, List<String> 
      * 18 to 37 miles a gallon; Cars93's luggage room, 6 to 22 cubic feet), whose levels a test row's value may miss.
      */
     static final int CODES = 20;
+    /** A column's name that says it identifies rows: id, ID, user_id, customer id, PassengerId, customerID. */
+    private static final java.util.regex.Pattern ID_NAME = java.util.regex.Pattern.compile(
+            "(?i:id)|.*[_ .-](?i:id)|.*[a-z0-9](Id|ID)");
+
     /** A label in fewer rows than this is warned about (in a file of ten times as many rows at least). */
     static final int RARE_LABEL_ROWS = 3;
 
@@ -182,6 +186,13 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                         + " read it as a feature)");
             } else if (present == 0) {
                 why = "every cell is empty";
+            } else if (ID_NAME.matcher(c.name()).matches() && c.missing() == 0 && (c.distinctCapped() || c.distinct() == rows)
+                    && !c.rowNumbers(rows)) {
+                // A row number with gaps (the rows of a larger file: lbw's id runs 4 to 226 over 189 rows) is no row
+                // number to rowNumbers and no measurement either; its name says what it is.
+                why = "named as an identifier, and " + (c.distinctCapped() ? "at least " + c.distinct() + " values, nearly one"
+                        : "a different value") + " in every row: it names rows, which teaches the experts nothing that"
+                        + " carries to new ones";
             } else if (c.text(rows) == 0) {
                 if (c.missing() > 0 && codes(c)) {
                     // Codes with gaps (soybean's 0, 1, 2 and '?'): as categories a gap is "none of the levels".

@@ -275,6 +275,27 @@ class StarterConfigTest {
         assertTrue(numeric.text().contains("    params: { algorithm: xgboost, trees: 50 }\n"), numeric.text());
     }
 
+    /** lbw's id: 189 whole numbers from 4 to 226, so no row number, and as a measurement it would teach the file's order. */
+    @Test
+    void aColumnNamedAsAnIdWithAValuePerRowIsLeftOut() throws Exception {
+        StringBuilder csv = new StringBuilder("id,patient_id,PassengerId,paid,valid,label\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append(4 + i * 3).append(",p").append(i).append(',').append(1000 - i * 7).append(',').append(i * 1.5).append(',')
+                    .append(i % 4).append(',').append(i % 2 == 0 ? "yes" : "no").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("ids.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "ids.csv", Path.of("ids.yaml"));
+        assertEquals(List.of("id", "patient_id", "PassengerId"), List.copyOf(s.ignored().keySet()));
+        assertEquals("named as an identifier, and a different value in every row: it names rows, which teaches the experts"
+                + " nothing that carries to new ones", s.ignored().get("id"));
+        // 'paid' is a measurement with a value per row, 'valid' codes: names that only end in 'id' say nothing.
+        assertEquals(List.of("paid", "valid"), s.numeric());
+        // An id column with a value twice is not left out for its name.
+        Files.writeString(file, csv.toString().replaceFirst("\n4,", "\n7,"));
+        assertEquals(List.of("patient_id", "PassengerId"), List.copyOf(StarterConfig.of(CsvProfile.read(file), null, "ids.csv",
+                Path.of("ids.yaml")).ignored().keySet()));
+    }
+
     /** SAS and Stata write a missing value as '.': penguins' sex column has one among its labels. */
     @Test
     void aDotIsAMissingCellInAFeatureAndInTheLabel() throws Exception {
