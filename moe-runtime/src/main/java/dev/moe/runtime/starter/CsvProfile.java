@@ -133,12 +133,18 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
         return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
     }
 
+    /** An English month's name or its first three letters (Sept too). */
+    private static final String MONTH = "(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april"
+            + "|june|july|august|september|october|november|december)";
+
     /**
-     * A date, with a time or not, as spreadsheets and databases write one: year first (ISO 8601, 2012/01/31) or last
-     * (1/31/2012, 31.01.2012, 31-01-12 is left out: too near a code).
+     * A date, with a time or not, as spreadsheets and databases write one: year first (ISO 8601, 2012/01/31), year
+     * last (1/31/2012, 31.01.2012; 31-01-12 is left out: too near a code), or with the month's name (31-Jan-2012,
+     * 31 Jan 2012, Jan 31, 2012).
      */
     private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile(
-            "\\s*(\\d{4}([-/.])\\d{1,2}\\2\\d{1,2}|\\d{1,2}([-/.])\\d{1,2}\\3\\d{4})"
+            "\\s*(\\d{4}([-/.])\\d{1,2}\\2\\d{1,2}|\\d{1,2}([-/.])\\d{1,2}\\3\\d{4}"
+                    + "|\\d{1,2}([- ])" + MONTH + "\\4\\d{2}(\\d{2})?|" + MONTH + " \\d{1,2},? \\d{4})"
                     + "([T ]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?\\s*([AaPp][Mm])?\\s*(Z|[+-]\\d{2}:?\\d{2})?)?\\s*");
 
     private static final class Tally {

@@ -213,11 +213,14 @@ class StarterConfigTest {
     /** seattle-weather's date column: its 1461 dates would be an id; 60 dates in 300 rows would be 60 categories. */
     @Test
     void aColumnOfDatesIsLeftOutSayingWhatWouldBeAFeature() throws Exception {
-        StringBuilder csv = new StringBuilder("date,when,day,temp,label\n");
+        StringBuilder csv = new StringBuilder("date,when,written,day,temp,label\n");
+        String[] months = {"Jan", "February", "mar", "Sept"};
         for (int i = 0; i < 300; i++) {
             int d = 1 + i / 5 % 28;
             csv.append(String.format("2012-%02d-%02d", 1 + i / 140, d)).append(',')
                     .append(i == 7 ? "NA" : String.format("%d/%d/2015 %d:30 PM", 1 + i % 12, d, 1 + i % 12)).append(',')
+                    .append(i % 3 == 0 ? d + "-" + months[i % 4] + "-2015" : i % 3 == 1 ? d + " " + months[i % 4] + " 15"
+                            : "\"" + months[i % 4] + " " + d + ", 2015\"").append(',')
                     .append(d).append(',').append(i % 13).append(',').append(i % 2 == 0 ? "sun" : "rain").append('\n');
         }
         Path file = Files.writeString(dir.resolve("weather.csv"), csv);
@@ -228,6 +231,7 @@ class StarterConfigTest {
                 + " have; a number made from them (month, day of year, days since a start) in a column of its own would be a"
                 + " feature", s.ignored().get("date"));
         assertTrue(s.ignored().get("when").startsWith("dates (the first 1/1/2015 1:30 PM)"), s.ignored().get("when"));
+        assertTrue(s.ignored().get("written").startsWith("dates (the first 1-Jan-2015)"), s.ignored().get("written"));
         // One cell that is no date: the column is text, judged as any other (here 60 levels in 300 rows: categories).
         Files.writeString(file, csv.toString().replaceFirst("2012-01-01", "soon"));
         StarterConfig other = StarterConfig.of(CsvProfile.read(file), null, "weather.csv", Path.of("weather.yaml"));
