@@ -40,7 +40,8 @@ class InitCommandTest {
         assertEquals(0, init.status(), init.err());
         String nl = System.lineSeparator();
         assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows" + nl
-                + "  features: 2 numeric (1 with missing cells, filled: data.fill), 1 categorical, 0 left out" + nl), init.out());
+                + "  features: 2 numeric (1 with missing cells, filled: data.fill), 1 categorical (2 one-hot features), 0 left out" + nl),
+                init.out());
         assertTrue(init.out().endsWith("next: moe evaluate " + config + System.lineSeparator()), init.out());
         String text = Files.readString(config);
         assertTrue(text.contains("  path: ../data/flowers.csv\n  label: species\n"), text);
