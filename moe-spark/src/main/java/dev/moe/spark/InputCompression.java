@@ -69,9 +69,14 @@ final class InputCompression {
         boolean gzipBytes;
         String workbook;
         try (InputStream in = fs.open(file.getPath())) {
-            byte[] magic = in.readNBytes(dev.moe.runtime.io.Workbook.LENGTH);
+            // Enough of the first line for an ARFF file's "@relation" as well as a workbook's signature.
+            byte[] magic = in.readNBytes(16);
             gzipBytes = magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
             workbook = dev.moe.runtime.io.Workbook.refusal(shown, file.getPath().getName(), magic);
+            if (workbook == null && !gzipBytes) {
+                workbook = dev.moe.runtime.io.Arff.refusal(shown, file.getPath().getName(),
+                        new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
         } catch (IOException e) {
             return; // Spark's read names it
         }

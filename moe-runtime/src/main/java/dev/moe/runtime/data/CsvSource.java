@@ -365,6 +365,10 @@ public final class CsvSource implements DataSource {
                         || header.stream().allMatch(String::isEmpty)) {
                     throw new MoeException(file + ": the file is empty (expected a header row)");
                 }
+                String arff = dev.moe.runtime.io.Arff.refusal(file.toString(), String.valueOf(file.getFileName()), header.get(0));
+                if (arff != null) {
+                    throw new MoeException(arff);
+                }
                 char separator = header.size() == 1 ? separatorOf(header.get(0)) : ',';
                 if (separator != ',') {
                     // A spreadsheet's export with ';' (where a comma is the decimal mark) or a TSV file: read with its own.

@@ -47,6 +47,10 @@ class CsvCorpusTest {
             Map.entry("refuse-workbook.xlsx", "a spreadsheet workbook (.xlsx), not a CSV file: save the sheet as CSV (UTF-8)"
                     + " from the spreadsheet, and give that file"),
             Map.entry("refuse-workbook.xls", "a spreadsheet workbook (Excel 97-2003), not a CSV file"),
+            Map.entry("refuse-arff.arff", "an ARFF file (Weka's format: @relation, @attribute, @data), not a CSV file: save it as CSV"
+                    + " with a header row (Weka's Explorer: Save..., CSV; or java -cp weka.jar weka.core.converters.CSVSaver -i"
+                    + " refuse-arff.arff -o refuse-arff.csv), and give that file"),
+            Map.entry("refuse-arff-named.csv", "an ARFF file (Weka's format"),
             Map.entry("refuse-latin1-label.csv", "line 3: byte 0xE9 is not UTF-8"));
 
     static List<Path> corpus() throws IOException {
