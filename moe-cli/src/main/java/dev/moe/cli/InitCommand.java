@@ -80,14 +80,14 @@ final class InitCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         line(out, String.format(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s", written == null ? "config written" : "wrote " + written,
                 s.label(), s.labels(), s.rows(), s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : ""), columns);
-        line(out, String.format(Locale.ROOT, "  features: %d numeric%s, %d categorical%s, %d left out", s.numeric().size(),
+        line(out, String.format(Locale.ROOT, "  features: %d numeric%s, %d categorical, %d left out", s.numeric().size(),
                 s.filled().isEmpty() ? "" : " (" + s.filled().size() + " with missing cells, filled: data.fill)",
-                s.categorical().size(), s.categorical().isEmpty() ? "" : " (" + s.levels() + " one-hot features)", s.ignored().size()),
-                columns);
+                s.categorical().size(), s.ignored().size()), columns);
         if (!s.categorical().isEmpty()) {
             // As many names as fit one line, then how many more: the config lists them all.
             int width = Math.max(40, Math.min(100, columns));
-            StringBuilder names = new StringBuilder("  categorical: ");
+            // How many features their one-hot encoding makes: what a wide file's run time grows with.
+            StringBuilder names = new StringBuilder("  categorical (" + s.levels() + " one-hot features): ");
             int shown = 0;
             for (String name : s.categorical()) {
                 if (shown > 0 && names.length() + name.length() + 2 + " and 999 more".length() > width) {

@@ -40,8 +40,8 @@ class InitCommandTest {
         assertEquals(0, init.status(), init.err());
         String nl = System.lineSeparator();
         assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows" + nl
-                + "  features: 2 numeric (1 with missing cells, filled: data.fill), 1 categorical (2 one-hot features), 0 left out" + nl),
-                init.out());
+                + "  features: 2 numeric (1 with missing cells, filled: data.fill), 1 categorical, 0 left out" + nl
+                + "  categorical (2 one-hot features): colour" + nl), init.out());
         assertTrue(init.out().endsWith("next: moe evaluate " + config + System.lineSeparator()), init.out());
         String text = Files.readString(config);
         assertTrue(text.contains("  path: ../data/flowers.csv\n  label: species\n"), text);
@@ -67,7 +67,7 @@ class InitCommandTest {
         Path config = dir.resolve("pandas.yaml");
         MainTest.Result init = moe("init", pandas.toString(), "-o", config.toString());
         assertEquals(0, init.status(), init.err());
-        assertTrue(init.out().contains("1 left out" + System.lineSeparator() + "  categorical: colour" + System.lineSeparator()
+        assertTrue(init.out().contains("1 left out" + System.lineSeparator() + "  categorical (2 one-hot features): colour" + System.lineSeparator()
                 + "  left out the column without a name: the row numbers or row names that pandas' to_csv and R's"), init.out());
         assertTrue(Files.readString(config).contains("  ignore: [\"\"]\n"));
         MainTest.Result run = moe("evaluate", config.toString(), "--repeat", "1", "-q");
