@@ -210,8 +210,9 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 } else {
                     numeric.add(c.name());
                 }
-            } else if (c.dates() == present) {
-                // As categories each date is a level of its own that new rows never have (seattle-weather's date).
+            } else if (c.dates() == present && (c.distinctCapped() || c.distinct() >= ID_LEVELS)) {
+                // As categories each date is a level of its own that new rows never have (weather's date, 1,461 in 2,922
+                // rows). A few dates are a few categories: vega's cars writes each model year as 1970-01-01 to 1982-01-01.
                 why = "dates (the first " + c.firstDate() + "): moe reads no dates, and as categories each would be a level"
                         + " new rows never have; a number made from them (month, day of year, days since a start) in a"
                         + " column of its own would be a feature";

@@ -232,6 +232,11 @@ class StarterConfigTest {
                 + " feature", s.ignored().get("date"));
         assertTrue(s.ignored().get("when").startsWith("dates (the first 1/1/2015 1:30 PM)"), s.ignored().get("when"));
         assertTrue(s.ignored().get("written").startsWith("dates (the first 1-Jan-2015)"), s.ignored().get("written"));
+        // A few dates (fewer than 20: model years written as 1970-01-01) are a few categories.
+        Path years = Files.writeString(dir.resolve("cars.csv"), "year,weight,label\n" + java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> (1970 + i % 12) + "-01-01," + (2000 + i * 10) + "," + (i % 3 == 0 ? "usa" : "japan") + "\n")
+                .collect(java.util.stream.Collectors.joining()));
+        assertEquals(List.of("year"), StarterConfig.of(CsvProfile.read(years), null, "cars.csv", Path.of("cars.yaml")).categorical());
         // One cell that is no date: the column is text, judged as any other (here 60 levels in 300 rows: categories).
         Files.writeString(file, csv.toString().replaceFirst("2012-01-01", "soon"));
         StarterConfig other = StarterConfig.of(CsvProfile.read(file), null, "weather.csv", Path.of("weather.yaml"));
