@@ -64,7 +64,7 @@ final class ExplainCommand implements Callable<Integer> {
         TERMS.put("best epoch", "With early stopping, the epoch whose gate was kept (lowest log-loss on the held-out fifth of"
                 + " the gate's rows); validation loss is that log-loss.");
         TERMS.put("notice", "A plain sentence whenever the mixture is less accurate than its best expert or a baseline, with"
-                + " the paired difference: the report never hides a loss.");
+                + " the paired difference and how many test predictions it is: the report never hides a loss.");
         TERMS.put("note", "A plain sentence whenever a baseline row is left out of the report, and why.");
     }
 

@@ -238,7 +238,7 @@ public record EvaluationReport(
         String chosenStrategy = mixtureName(gate, strategy);
         return new EvaluationReport(config, first.dataset(), strategy, strategyParameters,
                 runs.size(), seeds, first.testRows(), first.gateRows(), first.labelNames(), results, confusion, perClass,
-                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy), gate,
+                routing, weights, loss, comparisons, notices(comparisons, runs.size(), chosenStrategy, first.testRows()), gate,
                 baselinesRun ? BaselineNotes.of(repeatsPerModel(results), runs.size()) : List.of(),
                 runs.stream().map(RunResult::testRowsFingerprint).toList());
     }
@@ -306,8 +306,11 @@ public record EvaluationReport(
         return gate.candidates().isEmpty() && strategy != null ? strategy : String.join(", ", new java.util.LinkedHashSet<>(gate.chosen()));
     }
 
-    /** One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline. */
-    static List<String> notices(List<Comparison> comparisons, int repeats, String chosen) {
+    /**
+     * One sentence per model the mixture lost to on mean accuracy: the best expert and every baseline, with the gap in
+     * test predictions (the same rows for both, {@code testRows} a repeat), which says at once whether it is one row.
+     */
+    static List<String> notices(List<Comparison> comparisons, int repeats, String chosen, int testRows) {
         List<String> notices = new ArrayList<>();
         String bestExpert = comparisons.stream().filter(c -> c.kind().equals("expert"))
                 .min(java.util.Comparator.comparingDouble(Comparison::accuracyDifference)).map(Comparison::model).orElse(null);
@@ -316,10 +319,12 @@ public record EvaluationReport(
             if (considered && c.mixtureLess()) {
                 // One repeat has no standard error: "± 0.000" would claim a certainty that was never measured.
                 String error = repeats < 2 ? "" : String.format(java.util.Locale.ROOT, " ± %.3f", c.accuracyStandardError());
+                long predictions = (long) testRows * repeats;
+                long fewer = Math.round(-c.accuracyDifference() * predictions);
                 notices.add(String.format(java.util.Locale.ROOT,
-                        "the mixture (%s) is less accurate than %s%s: %+.3f%s (paired over %d repeat%s)", chosen,
-                        c.kind().equals("expert") ? "its best expert, " : "", c.model(), c.accuracyDifference(),
-                        error, repeats, repeats == 1 ? "" : "s"));
+                        "the mixture (%s) is less accurate than %s%s: %+.3f%s (paired over %d repeat%s; %d of %d test predictions)",
+                        chosen, c.kind().equals("expert") ? "its best expert, " : "", c.model(), c.accuracyDifference(),
+                        error, repeats, repeats == 1 ? "" : "s", fewer, predictions));
             }
         }
         return notices;

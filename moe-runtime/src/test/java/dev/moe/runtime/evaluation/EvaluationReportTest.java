@@ -36,13 +36,15 @@ class EvaluationReportTest {
                 model("stacking", 0.79, 0.81), model("moe", 0.78, 0.80));
         List<EvaluationReport.Comparison> c = EvaluationReport.compare(results, List.of("a", "b"));
         assertEquals(List.of(
-                "the mixture (constant) is less accurate than its best expert, a: -0.020 ± 0.000 (paired over 2 repeats)",
-                "the mixture (constant) is less accurate than stacking: -0.010 ± 0.000 (paired over 2 repeats)"),
-                EvaluationReport.notices(c, 2, "constant"));
+                "the mixture (constant) is less accurate than its best expert, a: -0.020 ± 0.000 (paired over 2 repeats;"
+                        + " 4 of 200 test predictions)",
+                "the mixture (constant) is less accurate than stacking: -0.010 ± 0.000 (paired over 2 repeats; 2 of 200 test"
+                        + " predictions)"),
+                EvaluationReport.notices(c, 2, "constant", 100));
         // One repeat (a saved mixture on its data, moe evaluate -m) has no standard error to show.
         List<ModelResult> once = List.of(model("a", 0.80), model("uniform", 0.70), model("moe", 0.78));
-        assertEquals(List.of("the mixture (top-k) is less accurate than its best expert, a: -0.020 (paired over 1 repeat)"),
-                EvaluationReport.notices(EvaluationReport.compare(once, List.of("a")), 1, "top-k"));
+        assertEquals(List.of("the mixture (top-k) is less accurate than its best expert, a: -0.020 (paired over 1 repeat; 1 of 50"
+                + " test predictions)"), EvaluationReport.notices(EvaluationReport.compare(once, List.of("a")), 1, "top-k", 50));
         // A gate named by its strategy (--strategy top-k) is that strategy in the notice, not the gate's inputs.
         EvaluationReport.Gate named = new EvaluationReport.Gate(List.of("features", "features"), List.of(), List.of(), List.of(),
                 java.util.Map.of(), java.util.Map.of(), List.of(), java.util.Map.of(), 0, 2, true, 0);
@@ -52,7 +54,7 @@ class EvaluationReportTest {
                 List.of(), List.of(), java.util.Map.of(), java.util.Map.of(), List.of(), java.util.Map.of(), 0, 2, true, 0);
         assertEquals("product, uniform", EvaluationReport.mixtureName(chosen, "softmax-dense"));
         List<ModelResult> winning = List.of(model("a", 0.70, 0.72), model("uniform", 0.70, 0.70), model("moe", 0.78, 0.80));
-        assertEquals(List.of(), EvaluationReport.notices(EvaluationReport.compare(winning, List.of("a")), 2, "constant"));
+        assertEquals(List.of(), EvaluationReport.notices(EvaluationReport.compare(winning, List.of("a")), 2, "constant", 100));
         // Right on as many rows as stacking in all (sonar's 62 test rows a repeat, the public benchmark): the mean of the
         // per-repeat differences is -2e-17 in floating point, which is level (shown +0.000), not a loss to report.
         double[] moe = {54 / 62.0, 52 / 62.0, 49 / 62.0, 50 / 62.0, 52 / 62.0};
@@ -62,7 +64,7 @@ class EvaluationReportTest {
         List<EvaluationReport.Comparison> levelComparison = EvaluationReport.compare(List.of(model("a", 0.5, 0.5, 0.5, 0.5, 0.5),
                 model("stacking", stacking), model("moe", moe)), List.of("a"));
         assertEquals(0.0, levelComparison.get(1).accuracyDifference());
-        assertEquals(List.of(), EvaluationReport.notices(levelComparison, 5, "product"));
+        assertEquals(List.of(), EvaluationReport.notices(levelComparison, 5, "product", 100));
     }
 
     /** Shuttle's rare label: right in the one repeat that had it, absent from the other; its recall was shown as 0.5. */
