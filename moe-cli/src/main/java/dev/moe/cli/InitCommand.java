@@ -26,20 +26,23 @@ import picocli.CommandLine.Model.CommandSpec;
         footerHeading = Main.EXAMPLE, footer = {"  moe init data/pima.csv && moe evaluate pima.yaml"},
         description = {"Write a first config for your own CSV file: its label, which columns are numeric features (those"
                 + " with gaps filled), categories or left out (each with its reason, in a comment), and five experts of different kinds with the gate at its defaults.",
-                "The label is --label, else a column named 'label', else the last column."})
+                "The label is --label, else a column named 'label', else the last column, unless that cannot be one (many"
+                + " numbers, a value for most rows) and a column is named 'class' or 'target'."})
 final class InitCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DATA.csv", description = "The CSV file (a header row; RFC 4180; gzip allowed).")
+    @Parameters(index = "0", paramLabel = "DATA.csv", description = "The CSV file (a header row; RFC 4180, or separated by ';' or tabs; gzip"
+            + " allowed).")
     Path data;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = OutputFile.class,
             description = "Where to write the config (default: NAME.yaml in the current folder, after the data file; - for standard output).")
     Path output;
 
-    @Option(names = "--label", paramLabel = "COLUMN", description = "The label column (default: 'label' if the file has one, else the last column).")
+    @Option(names = "--label", paramLabel = "COLUMN", description = "The label column (default: 'label' if the file has one, else the last column"
+            + " or, where that cannot be a label, one named 'class' or 'target').")
     String label;
 
     @Mixin
