@@ -67,21 +67,21 @@ final class InputCompression {
 
     private static void check(FileSystem fs, FileStatus file, CompressionCodec codec, String shown) {
         boolean gzipBytes;
-        String workbook;
+        String notCsv; // a workbook's or an ARFF file's refusal
         try (InputStream in = fs.open(file.getPath())) {
             // Enough of the first line for an ARFF file's "@relation" as well as a workbook's signature.
             byte[] magic = in.readNBytes(16);
             gzipBytes = magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-            workbook = dev.moe.runtime.io.Workbook.refusal(shown, file.getPath().getName(), magic);
-            if (workbook == null && !gzipBytes) {
-                workbook = dev.moe.runtime.io.Arff.refusal(shown, file.getPath().getName(),
+            notCsv = dev.moe.runtime.io.Workbook.refusal(shown, file.getPath().getName(), magic);
+            if (notCsv == null && !gzipBytes) {
+                notCsv = dev.moe.runtime.io.Arff.refusal(shown, file.getPath().getName(),
                         new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1));
             }
         } catch (IOException e) {
             return; // Spark's read names it
         }
-        if (workbook != null) {
-            throw new MoeException(workbook); // Spark would read its bytes as text, as the local engine refuses to
+        if (notCsv != null) {
+            throw new MoeException(notCsv); // Spark would read its bytes as text, as the local engine refuses to
         }
         if (gzipBytes && codec == null) {
             throw new MoeException(shown + ": gzip-compressed, but its name does not end in .gz, which is how Spark knows to"

@@ -345,10 +345,14 @@ public final class CsvSource implements DataSource {
                 in.mark(dev.moe.runtime.io.Workbook.LENGTH);
                 byte[] head = in.readNBytes(dev.moe.runtime.io.Workbook.LENGTH);
                 in.reset();
-                String workbook = dev.moe.runtime.io.Workbook.refusal(file.toString(), String.valueOf(file.getFileName()), head);
-                if (workbook != null) {
+                String notCsv = dev.moe.runtime.io.Workbook.refusal(file.toString(), String.valueOf(file.getFileName()), head);
+                if (notCsv == null) {
+                    // By its name before its first line is parsed: an ARFF comment may hold what a CSV parser refuses.
+                    notCsv = dev.moe.runtime.io.Arff.refusal(file.toString(), String.valueOf(file.getFileName()), null);
+                }
+                if (notCsv != null) {
                     in.close();
-                    throw new MoeException(workbook);
+                    throw new MoeException(notCsv);
                 }
                 if (ZipSignature.opens(head)) {
                     in.close();

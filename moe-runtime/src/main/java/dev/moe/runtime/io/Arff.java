@@ -16,7 +16,8 @@ public final class Arff {
     /**
      * @param shown     the file as a message names it
      * @param name      the file's name (its ending is looked at)
-     * @param firstCell the first line's first cell as read, or null where it is not read (Spark looks at the name only)
+     * @param firstCell the first line's first cell as read (Spark's check: the file's first bytes as text), or null to
+     *                  look at the name alone
      * @return the one-line refusal for an ARFF file, or null when the file is none
      */
     public static String refusal(String shown, String name, String firstCell) {

@@ -155,7 +155,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         if (warnings.size() == beforeDoubts && rows >= RARE_LABEL_ROWS * 10L) {
             // Only where the label itself is not in doubt: a measurement taken for one has many such values.
             List<String> rare = labelProfile.counts().entrySet().stream().filter(e -> e.getValue() < RARE_LABEL_ROWS)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey())).map(e -> "'" + e.getKey() + "' " + e.getValue() + (e.getValue() == 1 ? " row" : " rows")).toList();
+                    .sorted(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .map(e -> "'" + e.getKey() + "' " + e.getValue() + (e.getValue() == 1 ? " row" : " rows")).toList();
             if (!rare.isEmpty()) {
                 // An expert cannot learn a label from one or two rows, and a test split holds them or not: a label that
                 // rare is more often a typo or a mark for "no label" (penguins' '.') than a class.
