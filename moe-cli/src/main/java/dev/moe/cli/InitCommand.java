@@ -83,6 +83,10 @@ final class InitCommand implements Callable<Integer> {
         StringBuilder out = new StringBuilder();
         line(out, String.format(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s", written == null ? "config written" : "wrote " + written,
                 s.label(), s.labels(), s.rows(), s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : ""), columns);
+        if (s.lastColumn()) {
+            // A guess (R's data frames often hold the label first), said as one, with the way to change it.
+            line(out, "  the label is the last column: --label COLUMN names another", columns);
+        }
         line(out, String.format(Locale.ROOT, "  features: %d numeric%s, %d categorical, %d left out", s.numeric().size(),
                 s.filled().isEmpty() ? "" : " (" + s.filled().size() + " with missing cells, filled: data.fill)",
                 s.categorical().size(), s.ignored().size()), columns);

@@ -40,6 +40,7 @@ class InitCommandTest {
         assertEquals(0, init.status(), init.err());
         String nl = System.lineSeparator();
         assertTrue(init.out().startsWith("wrote " + config + ": label 'species' (3 labels), 90 rows" + nl
+                + "  the label is the last column: --label COLUMN names another" + nl
                 + "  features: 2 numeric (1 with missing cells, filled: data.fill), 1 categorical, 0 left out" + nl
                 + "  categorical (2 one-hot features): colour" + nl), init.out());
         assertTrue(init.out().endsWith("next: moe evaluate " + config + System.lineSeparator()), init.out());

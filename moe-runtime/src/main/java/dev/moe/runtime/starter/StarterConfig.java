@@ -28,10 +28,12 @@ import java.util.Set;
  * @param unlabelled the label cells that mean "no label" (blank, NA, ?, ...), written as {@code data.unlabelled}, each
  *                 with its rows, which a run leaves out; empty when none
  * @param levels   the categorical columns' levels in the file, together: the features their one-hot encoding makes
+ * @param lastColumn whether the label is the file's last column by default (no --label, no column named label, class or
+ *                 target taken instead): a guess the user should see, since R users often put the label first
  */
 public record StarterConfig(String text, String label, int labels, List<String> numeric, List<String> filled, List<String> categorical,
                             Map<String, String> ignored, long rows, int sampled, List<String> warnings, Map<String, Long> unlabelled,
-                            long levels) {
+                            long levels, boolean lastColumn) {
 
     /**
      * Above this many rows the first run samples {@link #SAMPLE} per repeat, as the public benchmark does for letter and
@@ -150,6 +152,12 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         } else if (rows >= 20 && labelProfile.distinct() * 2L > rows) {
             warnings.add("the label column '" + labelColumn + "' holds " + labelProfile.distinct() + " distinct values in "
                     + rows + " rows: most rows would be a class of their own" + otherLabel);
+        } else if (label == null && unlabelledRows(unlabelled) * 2 > rows) {
+            // A last column empty in most rows is more often a remark (penguins_raw's Comments, 290 of 344 rows NA) than the
+            // label; taken as one, most of the file is left out. Named with --label it is the user's choice, and the
+            // summary's count of rows left out says what it costs.
+            warnings.add("the label column '" + labelColumn + "' has no label in " + unlabelledRows(unlabelled) + " of " + rows
+                    + " rows, which a run leaves out" + otherLabel);
         }
 
         if (warnings.size() == beforeDoubts && rows >= RARE_LABEL_ROWS * 10L) {
@@ -256,7 +264,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         ConfigLoader.parse(text, configFile); // what moe init writes must read back as a config
         return new StarterConfig(text, labelColumn, labelProfile.distinct(), List.copyOf(numeric), List.copyOf(filled), List.copyOf(categorical),
                 java.util.Collections.unmodifiableMap(ignored), rows, sampled, List.copyOf(warnings),
-                java.util.Collections.unmodifiableMap(unlabelled), levels);
+                java.util.Collections.unmodifiableMap(unlabelled), levels,
+                label == null && byName == null && !labelColumn.equals("label"));
     }
 
     /** Names a label column often has, looked for when the last column cannot be one ({@link #plausibleLabel}). */
@@ -289,6 +298,10 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         int shown = Math.min(few.size(), 8);
         return " (columns with 2 to " + FEW_VALUES + " values: " + String.join(", ", few.subList(0, shown))
                 + (shown < few.size() ? " and " + (few.size() - shown) + " more" : "") + ")";
+    }
+
+    private static long unlabelledRows(Map<String, Long> unlabelled) {
+        return unlabelled.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Whole numbers that read as codes: from 0 or 1, up to {@link #CODES}. */

@@ -1,6 +1,7 @@
 package dev.moe.runtime.starter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,14 +80,47 @@ class StarterConfigTest {
     void theLabelIsTheOneNamedElseTheColumnCalledLabelElseTheLastColumn() throws Exception {
         Path file = dir.resolve("x.csv");
         Files.writeString(file, "a,b,kind\n1,2,x\n3,4,y\n5,6,x\n");
-        assertEquals("kind", StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).label());
+        StarterConfig last = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals("kind", last.label());
+        assertTrue(last.lastColumn(), "taken by its place: a guess the summary says is one");
         StarterConfig named = StarterConfig.of(CsvProfile.read(file), "b", "x.csv", Path.of("x.yaml"));
         assertEquals("b", named.label());
+        assertFalse(named.lastColumn());
         assertEquals(List.of("kind"), named.categorical());
         MoeException unknown = assertThrows(MoeException.class, () -> StarterConfig.of(CsvProfile.read(file), "c", "x.csv", Path.of("x.yaml")));
         assertTrue(unknown.getMessage().endsWith("no column 'c'; its columns: a, b, kind"), unknown.getMessage());
         Files.writeString(file, "a,label,b\n1,p,2\n3,q,4\n");
-        assertEquals("label", StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).label());
+        StarterConfig byName = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals("label", byName.label());
+        assertFalse(byName.lastColumn());
+    }
+
+    /**
+     * penguins_raw as R's write.csv writes it: its last column, Comments, is NA in 290 of 344 rows. Taken as the label by
+     * default, most of the file would be left out: warned about, with the likelier columns. Named with --label, it is not.
+     */
+    @Test
+    void aDefaultLabelMissingInMostRowsIsWarnedAbout() throws Exception {
+        Path file = dir.resolve("x.csv");
+        Files.writeString(file, penguinsWithComments(30));
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals("Comments", s.label());
+        assertEquals(List.of("the label column 'Comments' has no label in 30 of 40 rows, which a run leaves out; name the label"
+                + " column with --label if it is another (columns with 2 to 10 values: Species)"), s.warnings());
+        assertEquals(List.of(), StarterConfig.of(CsvProfile.read(file), "Comments", "x.csv", Path.of("x.yaml")).warnings());
+        // Half the rows without a label is not most: no warning.
+        Files.writeString(file, penguinsWithComments(20));
+        assertEquals(List.of(), StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).warnings());
+    }
+
+    /** 40 rows of two species, whose last column, Comments, is NA in the first {@code na}. */
+    private static String penguinsWithComments(int na) {
+        StringBuilder rows = new StringBuilder("Species,mass,Comments\n");
+        for (int r = 0; r < 40; r++) {
+            rows.append(r % 2 == 0 ? "Adelie" : "Gentoo").append(',').append(3000 + r * 10).append(',')
+                    .append(r < na ? "NA" : r % 3 == 0 ? "Not enough blood." : "Nest never observed.").append('\n');
+        }
+        return rows.toString();
     }
 
     @Test
