@@ -767,6 +767,18 @@ public final class CsvSource implements DataSource {
                 ? " (a decimal comma? moe reads numbers with a decimal point: '" + cell.replace(',', '.') + "')" : "";
     }
 
+    /** A number with a thousands separator as English files write one: 12,500 or 1,234.5. */
+    private static final java.util.regex.Pattern THOUSANDS = java.util.regex.Pattern.compile("[-+]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?");
+
+    /**
+     * Whether the cell (stripped) is a number written with a comma, which moe does not read as one: a decimal comma
+     * (0,9167: a spreadsheet's ';' export in many locales) or a thousands separator (12,500 or 1,234.5).
+     */
+    public static boolean isCommaNumber(String cell) {
+        String c = cell.strip();
+        return DECIMAL_COMMA.matcher(c).matches() || THOUSANDS.matcher(c).matches();
+    }
+
     /** Whether {@link #parseFeature} accepts the cell (stripped): a decimal that is a finite float. */
     public static boolean isFeatureNumber(String cell) {
         if (cell.isEmpty() || !decimal(cell)) {

@@ -42,9 +42,12 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
      * @param dates    cells that are a date or a date and time as files write them (2012-01-31, 2012-01-31T08:00,
      *                 1/31/2012, 31.01.2012)
      * @param firstDate the first of those in the file, or null
+     * @param commaNumbers cells that are numbers written with a comma (0,9167; 12,500), which moe does not read as numbers
+     * @param firstCommaNumber the first of those in the file, or null
      */
     public record Column(String name, long missing, long numbers, long integers, double min, double max, double sum, int distinct,
-                         Map<String, Long> counts, Map<String, Long> missingSpellings, long dates, String firstDate) {
+                         Map<String, Long> counts, Map<String, Long> missingSpellings, long dates, String firstDate,
+                         long commaNumbers, String firstCommaNumber) {
 
         /**
          * This column read as a label: moe's reader takes every cell but a blank one as a label ({@code NA} and
@@ -70,7 +73,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
             }
             boolean capped = distinctCapped() || values.size() >= DISTINCT_CAP;
             return new Column(name, blank, numbers, integers, min, max, sum, capped ? Math.max(distinct, DISTINCT_CAP) : values.size(),
-                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing), dates, firstDate);
+                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing), dates, firstDate, commaNumbers, firstCommaNumber);
         }
 
         /** Cells that are neither missing nor numbers: text. */
@@ -160,6 +163,8 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
         boolean capped;
         long dates;
         String firstDate;
+        long commaNumbers;
+        String firstCommaNumber;
 
         void add(String cell) {
             if (MissingCells.isMissing(cell)) {
@@ -179,6 +184,9 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
             } else if (DATE.matcher(cell).matches()) {
                 dates++;
                 firstDate = firstDate == null ? cell.strip() : firstDate;
+            } else if (CsvSource.isCommaNumber(cell)) {
+                commaNumbers++;
+                firstCommaNumber = firstCommaNumber == null ? cell.strip() : firstCommaNumber;
             }
             if (!capped) {
                 counts.merge(cell, 1L, Long::sum);
@@ -188,7 +196,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
 
         Column column(String name) {
             return new Column(name, missing, numbers, integers, min, max, sum, counts.size(), capped ? Map.of() : Map.copyOf(counts),
-                    Map.copyOf(missingSpellings), dates, firstDate);
+                    Map.copyOf(missingSpellings), dates, firstDate, commaNumbers, firstCommaNumber);
         }
     }
 }

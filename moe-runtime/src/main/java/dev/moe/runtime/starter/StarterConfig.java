@@ -219,6 +219,12 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 } else {
                     numeric.add(c.name());
                 }
+            } else if (c.commaNumbers() > 0 && c.numbers() + c.commaNumbers() == present) {
+                // A spreadsheet's ';' export in many locales (Excel in German, French): as categories each number would
+                // be a level of its own, silently; moe's reader refuses such a cell in a numeric column with the same hint.
+                why = "numbers written with a comma (the first '" + c.firstCommaNumber() + "'): a decimal comma or a thousands"
+                        + " separator, which moe does not read as a number; saved with a decimal point and no separator"
+                        + " (pandas: read_csv(..., decimal=',') or thousands=',', then to_csv) it would be a numeric feature";
             } else if (c.dates() == present && (c.distinctCapped() || c.distinct() >= ID_LEVELS)) {
                 // As categories each date is a level of its own that new rows never have (weather's date, 1,461 in 2,922
                 // rows). A few dates are a few categories: vega's cars writes each model year as 1970-01-01 to 1982-01-01.

@@ -244,6 +244,35 @@ class StarterConfigTest {
         assertEquals(2, StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).labels());
     }
 
+    /**
+     * TitanicSurvival as Excel in a German locale saves it: ';' between cells and a decimal comma in age (29 and
+     * 0,916700006). Read as text, the ages were 98 categories, silently; they are left out, saying what would read them.
+     * A quoted thousands separator in a ',' file (12,500) is the same.
+     */
+    @Test
+    void numbersWrittenWithACommaAreLeftOutSayingHowToReadThem() throws Exception {
+        Path file = dir.resolve("x.csv");
+        StringBuilder rows = new StringBuilder("survived;age;fare;sex\n");
+        for (int r = 0; r < 40; r++) {
+            rows.append(r % 3 == 0 ? "yes" : "no").append(';').append(r % 4 == 0 ? "NA" : r % 5 == 0 ? "0,9167" : String.valueOf(20 + r))
+                    .append(';').append(10 + r % 7).append(';').append(r % 2 == 0 ? "male" : "female").append('\n');
+        }
+        Files.writeString(file, rows);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), "survived", "x.csv", Path.of("x.yaml"));
+        assertEquals(List.of("fare"), s.numeric());
+        assertEquals(List.of("sex"), s.categorical());
+        assertEquals("numbers written with a comma (the first '0,9167'): a decimal comma or a thousands separator, which moe"
+                + " does not read as a number; saved with a decimal point and no separator (pandas: read_csv(..., decimal=',')"
+                + " or thousands=',', then to_csv) it would be a numeric feature", s.ignored().get("age"));
+
+        Files.writeString(file, "price,n,kind\n\"12,500\",1,a\n900,2,b\n\"1,234.5\",3,a\n");
+        assertTrue(StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).ignored().get("price")
+                .startsWith("numbers written with a comma (the first '12,500')"));
+        // A comma that is no number's stays text: "1,2,3" is a list, "a,b" words.
+        Files.writeString(file, "parts,kind\n\"1,2,3\",a\n\"a,b\",b\n\"1,2,3\",a\n");
+        assertEquals(List.of("parts"), StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).categorical());
+    }
+
     /** seattle-weather's date column: its 1461 dates would be an id; 60 dates in 300 rows would be 60 categories. */
     @Test
     void aColumnOfDatesIsLeftOutSayingWhatWouldBeAFeature() throws Exception {
