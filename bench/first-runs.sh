@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# First runs: a new user's `moe init FILE.csv --label COLUMN && moe evaluate FILE.yaml` on twelve real data sets that no
+# First runs: a new user's `moe init FILE.csv --label COLUMN && moe evaluate FILE.yaml` on real data sets that no
 # default was chosen on, as R's packages ship them (docs/benchmark.md, "First runs"). Writes each CSV with Rscript's
-# write.csv (row.names = FALSE; NA cells as NA), runs init on it (its summary kept beside it), evaluates the config
-# init wrote as it is (5 repeats; REPEAT=20 for 20), and prints the table.
+# write.csv, runs init on it (its summary kept beside it), evaluates the config init wrote as it is (5 repeats;
+# REPEAT=20 for 20), and prints the table.
 #
-# Needs R (Rscript) with the packages MASS, rpart, survival and kernlab (datasets comes with R); on Debian:
-#   apt-get install r-base-core r-cran-mass r-cran-rpart r-cran-survival r-cran-kernlab
+# Two batches:
+#   the first (default): twelve sets from MASS, rpart, survival, kernlab and datasets, written with
+#     write.csv(row.names = FALSE); on Debian: apt-get install r-base-core r-cran-mass r-cran-rpart r-cran-survival
+#     r-cran-kernlab
+#   more: thirteen sets from carData, modeldata and palmerpenguins, written with write.csv's defaults (row names as a
+#     first column without a name, as R users write them); on Debian: apt-get install r-base-core r-cran-cardata
+#     r-cran-modeldata r-cran-palmerpenguins
 #
-#   bench/first-runs.sh                  # into a new temporary folder
+#   bench/first-runs.sh                  # the first batch, into a new temporary folder
+#   bench/first-runs.sh more             # the second batch
 #   OUT=results bench/first-runs.sh      # into ./results (must not exist yet): data/ (CSVs, configs, init's
 #                                        # summaries) and reports/ (each run's table, JSON report and seconds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v Rscript >/dev/null || { echo "first-runs: needs R's Rscript, with MASS, rpart, survival and kernlab" >&2; exit 2; }
-Rscript -e 'for (p in c("MASS", "rpart", "survival", "kernlab")) if (!requireNamespace(p, quietly = TRUE)) {
+batch="${1:-first}"
+case "$batch" in
+  first) packages="MASS rpart survival kernlab" ;;
+  more) packages="carData modeldata palmerpenguins" ;;
+  *) echo "first-runs: unknown batch '$batch' (first or more)" >&2; exit 2 ;;
+esac
+command -v Rscript >/dev/null || { echo "first-runs: needs R's Rscript, with $packages" >&2; exit 2; }
+Rscript -e 'for (p in strsplit(commandArgs(trailingOnly = TRUE)[1], " ")[[1]]) if (!requireNamespace(p, quietly = TRUE)) {
   message("first-runs: needs the R package ", p, " (install.packages(\"", p, "\"), or Debian r-cran-", tolower(p), ")"); quit(status = 2) }' \
-  || exit 2
+  "$packages" || exit 2
 out="${OUT:-$(mktemp -d -t moe-first-runs.XXXXXX)}"
 if [[ -n "${OUT:-}" ]]; then
   [[ -e "$out" ]] && { echo "first-runs: $out exists; name a new folder" >&2; exit 2; }
@@ -25,6 +37,32 @@ mkdir -p "$out/data"
 out="$(cd "$out" && pwd)"
 
 # Each set: its name, the label column (named with --label: in most of them it is not the last column).
+if [[ "$batch" == more ]]; then
+  sets=(scat:Species ad_data:Class pd_speech:class penguins_raw:Species TitanicSurvival:survived BEPS:vote
+        attrition:Attrition Chile:vote cells:class hpc_data:class credit_data:Status mlc_churn:churn Arrests:released)
+  Rscript - "$out/data" <<'R'
+suppressMessages({ library(carData); library(modeldata); library(palmerpenguins) })
+out <- commandArgs(trailingOnly = TRUE)[1]
+w <- function(d, name) {  # write.csv's defaults: row names first, under no name; strings quoted; NA
+  write.csv(d, file.path(out, paste0(name, ".csv")))
+  cat(sprintf("first-runs: %-15s %5d rows %3d columns\n", name, nrow(d), ncol(d)))
+}
+data(scat, ad_data, pd_speech, attrition, cells, hpc_data, credit_data, mlc_churn, package = "modeldata")
+w(scat, "scat")                       # carnivore scat: species from DNA, morphometrics
+w(ad_data, "ad_data")                 # Alzheimer's disease: impaired or not, 130 proteins and a genotype
+w(pd_speech, "pd_speech")             # Parkinson's disease from speech, 752 features
+w(penguins_raw, "penguins_raw")       # Palmer penguins as recorded: dates, comments, IDs
+w(TitanicSurvival, "TitanicSurvival") # passengers' names as row names
+w(BEPS, "BEPS")                       # British election panel: vote
+w(attrition, "attrition")             # IBM's employee attrition
+w(Chile, "Chile")                     # 1988 Chilean plebiscite: vote, NA in 168 rows
+w(cells, "cells")                     # cell segmentation quality (with its own Train/Test column, case)
+w(hpc_data, "hpc_data")               # compute jobs: run-time class
+w(credit_data, "credit_data")         # credit scoring: status
+w(mlc_churn, "mlc_churn")             # telecom churn
+w(Arrests, "Arrests")                 # Toronto arrests for marijuana possession: released
+R
+else
 sets=(survey:Exer cars93:Type birthwt:low crabs:sp aids2:status bacteria:y kyphosis:Kyphosis car90:Type pbc:status
       income:INCOME infert:case chickwts:feed)
 Rscript - "$out/data" <<'R'
@@ -47,6 +85,7 @@ data(income, package = "kernlab"); w(income, "income")            # household in
 w(datasets::infert, "infert")                                     # infertility after abortion, matched cases
 w(datasets::chickwts, "chickwts")                                 # chick weights by feed
 R
+fi
 ./moe --version >/dev/null  # builds once, before anything is timed
 configs=()
 for set in "${sets[@]}"; do
