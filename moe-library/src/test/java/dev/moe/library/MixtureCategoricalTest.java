@@ -125,7 +125,7 @@ class MixtureCategoricalTest {
         said = stderrOf(() -> unknown[1] = mixture.predictRows(List.of(Map.of("colour", "mauve", "x", 0.5f),
                 Map.of("colour", "", "x", 0.5f))).probabilities().values());
         assertOneWarning("predictRows, 2 rows: categorical cells encoded as none of the known levels (all zeros):"
-                + " 'colour' 1 missing, 1 unseen level (e.g. 'mauve')", said);
+                + " 'colour' 1 missing, 1 with a level unseen in training (e.g. 'mauve')", said);
         assertArrayEquals(unknown[0], unknown[1]);
 
         IllegalStateException numbers = assertThrows(IllegalStateException.class, () -> Mixture.builder()

@@ -545,7 +545,7 @@ public final class CategoricalEncoding implements Serializable {
 
         /**
          * One line, e.g. {@code categorical cells encoded as none of the known levels (all zeros): 'colour' 3 missing,
-         * 1 unseen level (e.g. 'mauve')}, and {@code missing numeric cells filled with the training rows' median
+         * 1 with a level unseen in training (e.g. 'mauve')}, and {@code missing numeric cells filled with the training rows' median
          * (column=missing set to 1): 'insulin' 374, 'triceps' 227}; null when there were none.
          */
         public String summary() {
@@ -592,7 +592,8 @@ public final class CategoricalEncoding implements Serializable {
                     what.add(c[0] + " missing");
                 }
                 if (c[1] > 0) {
-                    what.add(c[1] + " unseen level" + (c[1] == 1 ? "" : "s") + " (e.g. '" + examples.get(column) + "')");
+                    // Cells, as "3 missing" counts them: "9 unseen levels" read as nine new levels where one was in 9 cells.
+                    what.add(c[1] + " with a level unseen in training (e.g. '" + examples.get(column) + "')");
                 }
                 parts.add("'" + column + "' " + String.join(", ", what));
             });

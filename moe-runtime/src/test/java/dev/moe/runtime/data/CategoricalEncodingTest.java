@@ -64,8 +64,8 @@ class CategoricalEncodingTest {
         assertEquals(1, tally.missing("colour"));
         assertEquals(1, tally.unseen("code"));
         assertEquals(1, tally.missing("code"));
-        assertEquals("categorical cells encoded as none of the known levels (all zeros): 'colour' 1 missing, 1 unseen level"
-                + " (e.g. 'mauve'); 'code' 1 missing, 1 unseen level (e.g. '3')", tally.summary());
+        assertEquals("categorical cells encoded as none of the known levels (all zeros): 'colour' 1 missing, 1 with a level"
+                + " unseen in training (e.g. 'mauve'); 'code' 1 missing, 1 with a level unseen in training (e.g. '3')", tally.summary());
     }
 
     /** Soybean has 35 categorical columns with gaps: the line names the first few and sums the rest. */
