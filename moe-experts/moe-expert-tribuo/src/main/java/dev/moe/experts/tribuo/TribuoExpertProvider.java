@@ -86,7 +86,8 @@ public final class TribuoExpertProvider implements ExpertProvider {
             ParameterSpec.choice("algorithm", null, "train: the Tribuo trainer", TrainingAlgorithm.configNames()),
             ParameterSpec.of("save", Type.PATH, null, "train: write the trained model to this file (protobuf)"),
             ParameterSpec.of("standardise", Type.BOOLEAN, "true for knn, logistic-regression; else false",
-                    "train: scale features to mean 0, variance 1 inside the model"),
+                    "train: scale features to mean 0, variance 1 inside the model (a column of 0s and 1s, one-hot or a"
+                            + " fill's indicator, is centred and divided by 0.5)"),
             ParameterSpec.of("seed", Type.INTEGER, "the expert's seed", "cart, logistic-regression, xgboost: the trainer's seed"),
             ParameterSpec.of("epochs", Type.INTEGER, "50", "logistic-regression: passes over the rows"),
             ParameterSpec.of("learning-rate", Type.NUMBER, "0.5", "logistic-regression: AdaGrad's step size"),

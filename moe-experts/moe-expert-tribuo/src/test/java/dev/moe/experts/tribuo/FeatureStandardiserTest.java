@@ -33,6 +33,22 @@ class FeatureStandardiserTest {
         assertEquals(0.0, apply(perFeature.get(Pattern.quote("a")), 3), 1e-12);
     }
 
+    /**
+     * A one-hot level in 1 row of 4 and a fill's indicator in 2 are 0s and 1s: centred and divided by 0.5, so that the
+     * rare level's 1 is 1.5, not sqrt(3) = 1.73 (in 1 row of 241, 2.0 against 15.5); a column of 1s is constant.
+     */
+    @Test
+    void columnsOfZerosAndOnesAreDividedByTheDeviationOfABalancedOne() {
+        FloatMatrix m = new FloatMatrix(4, 4, new float[] {1, 0, 1, 1, 2, 0, 0, 1, 3, 1, 0, 1, 6, 0, 1, 1});
+        Map<String, List<Transformation>> perFeature = FeatureStandardiser.transformations(m,
+                List.of("a", "colour=mauve", "age=missing", "ones")).getFeatureTransformations();
+        assertEquals(java.util.Set.of(Pattern.quote("a"), Pattern.quote("colour=mauve"), Pattern.quote("age=missing")),
+                perFeature.keySet());
+        assertEquals(1.5, apply(perFeature.get(Pattern.quote("colour=mauve")), 1), 1e-12);
+        assertEquals(-0.5, apply(perFeature.get(Pattern.quote("colour=mauve")), 0), 1e-12);
+        assertEquals(1.0, apply(perFeature.get(Pattern.quote("age=missing")), 1), 1e-12);
+    }
+
     /** Letter's feature names: "x.bar" read as a regular expression would match "xybar" too, and Tribuo refuses that. */
     @Test
     void namesAreNotReadAsRegularExpressions() {
