@@ -109,7 +109,7 @@ final class InitCommand implements Callable<Integer> {
             line(out, "  left out " + StarterConfig.columnName(e.getKey()) + ": " + e.getValue(), columns);
         }
         if (!s.unlabelled().isEmpty()) {
-            long n = s.unlabelled().values().stream().mapToLong(Long::longValue).sum();
+            long n = s.unlabelledRows();
             line(out, "  left out " + n + (n == 1 ? " row" : " rows") + " without a label (" + String.join(", ", s.unlabelled().keySet()
                     .stream().map(c -> "'" + c + "'").toList()) + "): data.unlabelled", columns);
         }

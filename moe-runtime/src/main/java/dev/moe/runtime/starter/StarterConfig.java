@@ -153,8 +153,8 @@ public record StarterConfig(String text, String label, int labels, List<String> 
             warnings.add("the label column '" + labelColumn + "' holds " + labelProfile.distinct() + " distinct values in "
                     + rows + " rows: most rows would be a class of their own" + otherLabel);
         } else if (label == null && unlabelledRows(unlabelled) * 2 > rows) {
-            // A last column empty in most rows is more often a remark (penguins_raw's Comments, 290 of 344 rows NA) than the
-            // label; taken as one, most of the file is left out. Named with --label it is the user's choice, and the
+            // A default label empty in most rows is more often a remark (penguins_raw's Comments, 290 of 344 rows NA) than
+            // the label; taken as one, most of the file is left out. Named with --label it is the user's choice, and the
             // summary's count of rows left out says what it costs.
             warnings.add("the label column '" + labelColumn + "' has no label in " + unlabelledRows(unlabelled) + " of " + rows
                     + " rows, which a run leaves out" + otherLabel);
@@ -304,6 +304,11 @@ public record StarterConfig(String text, String label, int labels, List<String> 
         int shown = Math.min(few.size(), 8);
         return " (columns with 2 to " + FEW_VALUES + " values: " + String.join(", ", few.subList(0, shown))
                 + (shown < few.size() ? " and " + (few.size() - shown) + " more" : "") + ")";
+    }
+
+    /** The rows without a label ({@link #unlabelled}'s counts together), which a run leaves out. */
+    public long unlabelledRows() {
+        return unlabelledRows(unlabelled);
     }
 
     private static long unlabelledRows(Map<String, Long> unlabelled) {
