@@ -268,7 +268,8 @@ public final class SparkMixture implements Serializable {
 
     /**
      * A CSV file (a header; comma separated, or ';' or tab separated when the header reads as one column holding them,
-     * as the local engine reads it), or Parquet when the path ends in {@code .parquet}; every CSV column as text.
+     * as the local engine reads it, a ';' file's decimal commas as points), or Parquet when the path ends in
+     * {@code .parquet}; every CSV column as text.
      */
     public static Dataset<Row> read(SparkSession spark, String path) {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
@@ -281,11 +282,13 @@ public final class SparkMixture implements Serializable {
         String caseSensitive = conf.get(SparkScoring.CASE_SENSITIVE, "false");
         conf.set(SparkScoring.CASE_SENSITIVE, "true");
         Dataset<Row> frame;
-        char separator = ',';
+        // The separator from the header line as written, as the local engine finds it (R's write.csv2 quotes its names).
+        List<String> first = spark.read().textFile(path).limit(1).collectAsList();
+        char separator = first.isEmpty() ? ',' : dev.moe.runtime.data.CsvSource.Rows.separatorOfLine(first.get(0));
         try {
             frame = readCsv(spark, path, separator);
             // A header of one column holding ';' or tabs is read with that separator, as the local engine reads it.
-            if (frame.columns().length == 1) {
+            if (frame.columns().length == 1 && separator == ',') {
                 separator = dev.moe.runtime.data.CsvSource.Rows.separatorOf(frame.columns()[0]);
                 if (separator != ',') {
                     frame = readCsv(spark, path, separator);
@@ -325,7 +328,23 @@ public final class SparkMixture implements Serializable {
             // A UTF-8 byte order mark is not part of the first column's name.
             frame = frame.withColumnRenamed(columns[0], columns[0].substring(1));
         }
+        if (separator == ';') {
+            frame = pointed(frame);
+        }
         return frame;
+    }
+
+    /**
+     * A ';' file's cells with their decimal comma made a point where they are numbers written so ({@code 0,25}), in
+     * every column, as the local engine reads them ({@link dev.moe.runtime.data.CsvSource#pointed}): one projection.
+     */
+    private static Dataset<Row> pointed(Dataset<Row> frame) {
+        String number = "^" + dev.moe.runtime.data.CsvSource.DECIMAL_COMMA_NUMBER + "$";
+        Column[] columns = Arrays.stream(frame.columns()).map(name -> {
+            Column cell = functions.col(quoted(name));
+            return functions.when(cell.rlike(number), functions.translate(cell, ",", ".")).otherwise(cell).as(name);
+        }).toArray(Column[]::new);
+        return frame.select(columns);
     }
 
     /** RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail. */

@@ -310,6 +310,11 @@ public final class CsvSource implements DataSource {
         /** Label cells that mean "no label" ({@code data.unlabelled}): their rows are left out, and counted. */
         private java.util.Set<String> unlabelled = java.util.Set.of();
         private final Unlabelled.Counter leftOut = new Unlabelled.Counter();
+        /**
+         * Whether the file is separated by ';': a spreadsheet's export where the comma is the decimal mark (Excel in
+         * German, French, ...), so a cell such as {@code 0,25} is read as 0.25 ({@link CsvSource#pointed}).
+         */
+        private boolean decimalComma;
 
         private Rows(Path file, CsvParser parser) {
             this.file = file;
@@ -360,9 +365,12 @@ public final class CsvSource implements DataSource {
                             + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
                             + " with -m");
                 }
+                // The separator from the header line as written: parsed with ',' first, R's write.csv2 header
+                // ("";"survived";"age") failed at its first ';' after a quoted name.
+                char sniffed = separatorOfLine(headerLine(in));
                 // Marked so that a header of one column holding ';' or tabs can be read again with that separator.
                 in.mark(SNIFF_BYTES);
-                parser = parser(in, ',');
+                parser = parser(in, sniffed);
                 Rows rows = new Rows(file, parser);
                 List<String> header = new ArrayList<>();
                 if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)
@@ -373,8 +381,8 @@ public final class CsvSource implements DataSource {
                 if (arff != null) {
                     throw new MoeException(arff);
                 }
-                char separator = header.size() == 1 ? separatorOf(header.get(0)) : ',';
-                if (separator != ',') {
+                char separator = header.size() == 1 && sniffed == ',' ? separatorOf(header.get(0)) : sniffed;
+                if (separator != sniffed) {
                     // A spreadsheet's export with ';' (where a comma is the decimal mark) or a TSV file: read with its own.
                     try {
                         in.reset();
@@ -390,6 +398,7 @@ public final class CsvSource implements DataSource {
                     }
                 }
                 rows.header = List.copyOf(header);
+                rows.decimalComma = separator == ';';
                 return rows;
             } catch (NoSuchFileException e) {
                 throw new MoeException("data file not found: " + file);
@@ -419,6 +428,48 @@ public final class CsvSource implements DataSource {
         }
 
         /**
+         * The first line's bytes (to its first line break outside double quotes, at most {@link #SNIFF_BYTES}) as
+         * Latin-1, one char per byte: enough to count its ASCII separators and quotes in UTF-8 and UTF-16 alike. The
+         * stream is left where it was.
+         */
+        private static String headerLine(InputStream in) throws IOException {
+            in.mark(SNIFF_BYTES);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            boolean quoted = false;
+            for (int b = in.read(), n = 0; b >= 0 && n < SNIFF_BYTES; b = in.read(), n++) {
+                if (b == '\n' && !quoted) {
+                    break;
+                }
+                quoted ^= b == '"';
+                line.write(b);
+            }
+            in.reset();
+            return line.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        /**
+         * The separator of a header line as written: ',' when it holds a comma outside double quotes, else ';' or a tab
+         * (the one it holds more of outside quotes), else ','. Both engines read a file's first line so.
+         */
+        public static char separatorOfLine(String line) {
+            long commas = 0;
+            long semicolons = 0;
+            long tabs = 0;
+            boolean quoted = false;
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (!quoted) {
+                    commas += c == ',' ? 1 : 0;
+                    semicolons += c == ';' ? 1 : 0;
+                    tabs += c == '\t' ? 1 : 0;
+                }
+            }
+            return commas > 0 || semicolons == 0 && tabs == 0 ? ',' : semicolons > tabs ? ';' : '\t';
+        }
+
+        /**
          * The separator a header read as one column holds: ';' or a tab (the one it holds more of), else ','. One column
          * is no data file for moe (features and a label), so a header that holds either is read with it.
          */
@@ -434,6 +485,11 @@ public final class CsvSource implements DataSource {
 
         public Path file() {
             return file;
+        }
+
+        /** Whether the file's numbers may have a decimal comma: it is separated by ';' ({@link CsvSource#pointed}). */
+        public boolean decimalComma() {
+            return decimalComma;
         }
 
         /**
@@ -562,7 +618,8 @@ public final class CsvSource implements DataSource {
                         if (j < columns) {
                             int r = role[j];
                             if (r >= 0) {
-                                float v = Decimals.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                                float v = Decimals.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength(),
+                                        decimalComma);
                                 if (Float.isNaN(v)) {
                                     // Only here: a cell with a line break never takes the fast path. Stripped, "2\n"
                                     // would read as 2, while Spark (and any line-based reader) splits the record there.
@@ -570,7 +627,7 @@ public final class CsvSource implements DataSource {
                                         deferred = lineBreak(line, header.get(j));
                                     }
                                     try {
-                                        String cell = parser.getText().strip();
+                                        String cell = cell();
                                         v = fillable != null && fillable[r] && dev.moe.api.MissingCells.isMissing(cell)
                                                 ? Float.NaN : parse(cell, file, line, header.get(j));
                                     } catch (MoeException e) {
@@ -579,9 +636,9 @@ public final class CsvSource implements DataSource {
                                 }
                                 values[base + r] = v;
                             } else if (r == -2) {
-                                label = shared(parser.getText().strip());
+                                label = shared(cell());
                             } else if (r <= -3) {
-                                text[-3 - r][rows] = shared(parser.getText().strip());
+                                text[-3 - r][rows] = shared(cell());
                             }
                             if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
                                 deferred = lineBreak(line, header.get(j));
@@ -633,6 +690,12 @@ public final class CsvSource implements DataSource {
             }
             return new Block(new FloatMatrix(rows, f, Arrays.copyOf(values, rows * f)), List.copyOf(labels),
                     Arrays.copyOf(lines, rows), text);
+        }
+
+        /** The current cell, stripped, its decimal comma a point in a ';' file: the same text in every column. */
+        private String cell() throws IOException {
+            String cell = parser.getText().strip();
+            return decimalComma ? pointed(cell) : cell;
         }
 
         private String shared(String cell) {
@@ -759,12 +822,39 @@ public final class CsvSource implements DataSource {
         return v;
     }
 
-    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile("[-+]?[0-9]*,[0-9]+");
+    /**
+     * A number written with a decimal comma, as a spreadsheet in many locales writes one ({@code 0,25}, {@code -1,5E-03}):
+     * a regular expression for Java and Spark SQL alike, so that both engines read a ';' file's cells the same.
+     */
+    public static final String DECIMAL_COMMA_NUMBER = "[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?";
 
-    /** A word for a number written with a decimal comma (a spreadsheet's ';' export in many locales), else nothing. */
+    private static final java.util.regex.Pattern DECIMAL_COMMA = java.util.regex.Pattern.compile(DECIMAL_COMMA_NUMBER);
+
+    /** A number with thousands separators and a decimal mark, either way round: 1,234.5 or 1.234,5. */
+    private static final java.util.regex.Pattern GROUPED = java.util.regex.Pattern.compile(
+            "[-+]?[0-9]{1,3}((,[0-9]{3})+\\.[0-9]+|(\\.[0-9]{3})+,[0-9]+)");
+
+    /**
+     * The cell with its decimal comma made a point when it is a number written so ({@code 0,25} is {@code 0.25}), else
+     * the cell as it is. Applied to every cell of a ';' file (a spreadsheet's export where the comma is the decimal
+     * mark), and only there: in a comma-separated file {@code "12,500"} is as likely twelve thousand five hundred.
+     */
+    public static String pointed(String cell) {
+        return cell.indexOf(',') >= 0 && DECIMAL_COMMA.matcher(cell).matches() ? cell.replace(',', '.') : cell;
+    }
+
+    /** A word for a number written with a decimal comma or thousands separators, else nothing. */
     private static String decimalComma(String cell) {
-        return DECIMAL_COMMA.matcher(cell).matches()
-                ? " (a decimal comma? moe reads numbers with a decimal point: '" + cell.replace(',', '.') + "')" : "";
+        if (DECIMAL_COMMA.matcher(cell).matches()) {
+            // Outside a ';' file (pointed): a quoted cell of a comma-separated file, or a tab-separated file.
+            return " (a decimal comma? moe reads numbers with a decimal point: '" + cell.replace(',', '.') + "')";
+        }
+        if (GROUPED.matcher(cell).matches()) {
+            boolean commaPoint = cell.lastIndexOf(',') > cell.lastIndexOf('.');
+            String plain = commaPoint ? cell.replace(".", "").replace(',', '.') : cell.replace(",", "");
+            return " (thousands separators? moe reads numbers without them: '" + plain + "')";
+        }
+        return "";
     }
 
     /** A number with a thousands separator as English files write one: 12,500 or 1,234.5. */
@@ -776,7 +866,7 @@ public final class CsvSource implements DataSource {
      */
     public static boolean isCommaNumber(String cell) {
         String c = cell.strip();
-        return DECIMAL_COMMA.matcher(c).matches() || THOUSANDS.matcher(c).matches();
+        return DECIMAL_COMMA.matcher(c).matches() || THOUSANDS.matcher(c).matches() || GROUPED.matcher(c).matches();
     }
 
     /** Whether {@link #parseFeature} accepts the cell (stripped): a decimal that is a finite float. */

@@ -5,7 +5,8 @@ package dev.moe.runtime.data;
  * at most 7 significant digits' worth of mantissa (below 2^24) and at most 10 digits after the point. Both the
  * mantissa and the power of ten are then exact floats, and one IEEE division rounds the quotient correctly: the
  * very float {@link Float#parseFloat} returns. Anything else (exponents, long mantissas, text) returns NaN, and the
- * caller falls back to {@link Float#parseFloat} with its checks and messages.
+ * caller falls back to {@link Float#parseFloat} with its checks and messages. In a ';' file a decimal comma
+ * ({@code 0,25}) is a point too ({@link CsvSource#pointed}).
  */
 final class Decimals {
 
@@ -15,6 +16,11 @@ final class Decimals {
     }
 
     static float parse(char[] text, int offset, int length) {
+        return parse(text, offset, length, false);
+    }
+
+    /** As {@link #parse(char[], int, int)}; with {@code comma}, a ',' is read as the decimal point too. */
+    static float parse(char[] text, int offset, int length, boolean comma) {
         int i = offset;
         int end = offset + length;
         while (i < end && text[i] == ' ') {
@@ -45,7 +51,7 @@ final class Decimals {
                 if (mantissa >= (1L << 24)) {
                     return Float.NaN;
                 }
-            } else if (c == '.' && fraction < 0) {
+            } else if ((c == '.' || comma && c == ',') && fraction < 0) {
                 fraction = 0;
             } else {
                 return Float.NaN;

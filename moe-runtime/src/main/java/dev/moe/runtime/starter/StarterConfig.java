@@ -220,8 +220,9 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                     numeric.add(c.name());
                 }
             } else if (c.commaNumbers() > 0 && c.numbers() + c.commaNumbers() == present) {
-                // A spreadsheet's ';' export in many locales (Excel in German, French): as categories each number would
-                // be a level of its own, silently; moe's reader refuses such a cell in a numeric column with the same hint.
+                // A quoted "12,500" in a ',' file, a decimal comma in a tab-separated one (a ';' file's are read as points):
+                // as categories each number would be a level of its own, silently; moe's reader refuses such a cell in a
+                // numeric column with the same hint.
                 why = "numbers written with a comma (the first '" + c.firstCommaNumber() + "'): a decimal comma or a thousands"
                         + " separator, which moe does not read as a number; saved with a decimal point and no separator"
                         + " (pandas: read_csv(..., decimal=',') or thousands=',', then to_csv) it would be a numeric feature";

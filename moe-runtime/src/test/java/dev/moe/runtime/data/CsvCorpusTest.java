@@ -26,7 +26,8 @@ class CsvCorpusTest {
             Map.entry("accept-quoted-comma.csv", 3), Map.entry("accept-doubled-quotes.csv", 2), Map.entry("accept-crlf.csv", 3),
             Map.entry("accept-bom.csv", 2), Map.entry("accept-quoted-values.csv", 2), Map.entry("accept-blank-lines.csv", 2),
             Map.entry("accept-spaces.csv", 2), Map.entry("accept-stray-quote.csv", 2), Map.entry("accept-gzip.csv.gz", 3),
-            Map.entry("accept-unnamed-index.csv", 2), Map.entry("accept-semicolons.csv", 3), Map.entry("accept-tabs.tsv", 3));
+            Map.entry("accept-unnamed-index.csv", 2), Map.entry("accept-semicolons.csv", 3), Map.entry("accept-tabs.tsv", 3),
+            Map.entry("accept-decimal-comma.csv", 2), Map.entry("accept-r-write-csv2.csv", 3));
 
     static final Map<String, String> REFUSALS = Map.ofEntries(
             Map.entry("refuse-unterminated-quote.csv", "line 3: a quoted field is never closed (a \" without its closing \")"),
@@ -35,6 +36,8 @@ class CsvCorpusTest {
             Map.entry("refuse-not-a-number.csv", "line 3, column 'feature1': not a number: 'abc'"),
             Map.entry("refuse-decimal-comma.csv", "line 3, column 'feature1': not a number: '0,25' (a decimal comma? moe reads"
                     + " numbers with a decimal point: '0.25')"),
+            Map.entry("refuse-thousands.csv", "line 3, column 'feature1': not a number: '1.234,5' (thousands separators? moe reads"
+                    + " numbers without them: '1234.5')"),
             Map.entry("refuse-empty-label.csv", "line 3: empty label"),
             Map.entry("refuse-nan.csv", "line 3, column 'feature2': a missing value ('NaN')"),
             Map.entry("refuse-line-break-in-quotes.csv", "line 2, column 'note': a line break inside a quoted field; moe reads one record per line"),
@@ -126,6 +129,42 @@ class CsvCorpusTest {
             assertEquals(List.of("a; b", "plain", "c,d"), b.labels());
             assertEquals(0.25f, b.features().get(1, 1));
         }
+    }
+
+    @Test
+    void aSemicolonFilesDecimalCommasAreReadAsPointsInEveryColumn() {
+        // Excel's CSV in a German or French locale: ';' between fields, a comma before the decimals, 1,5E-03 for small ones.
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-decimal-comma.csv"))) {
+            assertEquals(true, rows.decimalComma());
+            CsvSource.Block b = rows.next(10, new int[] {0, 1, 3}, -1, new int[] {2});
+            assertEquals(0.5f, b.features().get(0, 0));
+            assertEquals(0.25f, b.features().get(1, 1));
+            assertEquals(0.0015f, b.features().get(1, 2));
+            assertEquals(List.of("-0.5", "1"), List.of(b.text()[0])); // a categorical column's text says the same
+        }
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-quoted-comma.csv"))) {
+            assertEquals(false, rows.decimalComma());
+        }
+        // R's write.csv2: every name quoted, ';' between them; it failed at the first ';' after a quoted name.
+        try (CsvSource.Rows rows = CsvSource.Rows.open(CORPUS.resolve("accept-r-write-csv2.csv"))) {
+            assertEquals(List.of("", "feature0", "feature1", "feature2", "feature3", "label"), rows.header());
+            CsvSource.Block b = rows.next(10, new int[] {4}, 5);
+            assertEquals(0.5f, b.features().get(2, 0));
+        }
+        assertEquals(';', CsvSource.Rows.separatorOfLine("\"\";\"a,b\";\"c\""));
+        assertEquals('\t', CsvSource.Rows.separatorOfLine("\"x;y\"\ta\tb"));
+        assertEquals(',', CsvSource.Rows.separatorOfLine("a;b,c;d"));
+        assertEquals(',', CsvSource.Rows.separatorOfLine("\"a;b\""));
+        assertEquals("0.25", CsvSource.pointed("0,25"));
+        assertEquals("-.5e-3", CsvSource.pointed("-,5e-3"));
+        // Only numbers: a list, a name and an English thousands separator with a point are left as they are.
+        for (String cell : List.of("a,b", "1,2,3", "Smith, J", "1,234.5", "1,", "")) {
+            assertEquals(cell, CsvSource.pointed(cell));
+        }
+        float fast = Decimals.parse("-12,75".toCharArray(), 0, 6, true);
+        assertEquals(-12.75f, fast);
+        assertEquals(true, Float.isNaN(Decimals.parse("-12,75".toCharArray(), 0, 6, false)));
+        assertEquals(true, Float.isNaN(Decimals.parse("1,2.5".toCharArray(), 0, 5, true))); // one decimal mark only
     }
 
     @Test

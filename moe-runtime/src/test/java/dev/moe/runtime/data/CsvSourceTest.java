@@ -330,11 +330,15 @@ class CsvSourceTest {
         assertEquals(',', CsvSource.Rows.separatorOf("a b"));
         assertEquals('\t', CsvSource.Rows.separatorOf("a;b\tc\td"));
 
-        // A decimal comma is no number to moe: refused, with what it would read.
-        Path decimalCommas = write("decimal-commas.csv", "a;b;label\n1;2,5;x\n");
-        assertEquals(decimalCommas + ": line 2, column 'b': not a number: '2,5' (a decimal comma? moe reads numbers with a decimal"
+        // A ';' file's decimal commas are points (Excel's export where the comma is the decimal mark): the same data.
+        Dataset decimalCommas = CsvSource.read(write("decimal-commas.csv", "a;b;label\n1;2,5;x\n3;-4;\"y;z\"\n"), "label");
+        assertEquals(commas.features(), decimalCommas.features());
+        assertArrayEquals(commas.labels(), decimalCommas.labels());
+        // Elsewhere a comma in a number is refused, with what moe would read: "12,500" may be twelve thousand.
+        Path quoted = write("quoted-comma.csv", "a,b,label\n1,\"2,5\",x\n3,-4,y\n");
+        assertEquals(quoted + ": line 2, column 'b': not a number: '2,5' (a decimal comma? moe reads numbers with a decimal"
                 + " point: '2.5')",
-                assertThrows(MoeException.class, () -> CsvSource.read(decimalCommas, "label")).getMessage());
+                assertThrows(MoeException.class, () -> CsvSource.read(quoted, "label")).getMessage());
     }
 
     /** A file that fails in its first record (JSON lines here) said "line 2" and Jackson's words only. */

@@ -246,11 +246,12 @@ class StarterConfigTest {
 
     /**
      * TitanicSurvival as Excel in a German locale saves it: ';' between cells and a decimal comma in age (29 and
-     * 0,916700006). Read as text, the ages were 98 categories, silently; they are left out, saying what would read them.
-     * A quoted thousands separator in a ',' file (12,500) is the same.
+     * 0,916700006). Read as text, the ages were 98 categories, silently; then left out; now read as the numbers they are.
+     * Outside a ';' file a number with a comma is left out, saying what would read it: a quoted thousands separator in a
+     * ',' file (12,500), a decimal comma in a tab-separated one.
      */
     @Test
-    void numbersWrittenWithACommaAreLeftOutSayingHowToReadThem() throws Exception {
+    void numbersWrittenWithACommaAreReadInASemicolonFileAndLeftOutElsewhere() throws Exception {
         Path file = dir.resolve("x.csv");
         StringBuilder rows = new StringBuilder("survived;age;fare;sex\n");
         for (int r = 0; r < 40; r++) {
@@ -259,11 +260,16 @@ class StarterConfigTest {
         }
         Files.writeString(file, rows);
         StarterConfig s = StarterConfig.of(CsvProfile.read(file), "survived", "x.csv", Path.of("x.yaml"));
-        assertEquals(List.of("fare"), s.numeric());
+        assertEquals(List.of("age", "fare"), s.numeric());
+        assertEquals(List.of("age"), s.filled());
         assertEquals(List.of("sex"), s.categorical());
+        assertEquals(0.9167, CsvProfile.read(file).column("age").min(), 1e-9);
+
+        Files.writeString(file, rows.toString().replace(';', '\t'));
         assertEquals("numbers written with a comma (the first '0,9167'): a decimal comma or a thousands separator, which moe"
                 + " does not read as a number; saved with a decimal point and no separator (pandas: read_csv(..., decimal=',')"
-                + " or thousands=',', then to_csv) it would be a numeric feature", s.ignored().get("age"));
+                + " or thousands=',', then to_csv) it would be a numeric feature",
+                StarterConfig.of(CsvProfile.read(file), "survived", "x.csv", Path.of("x.yaml")).ignored().get("age"));
 
         Files.writeString(file, "price,n,kind\n\"12,500\",1,a\n900,2,b\n\"1,234.5\",3,a\n");
         assertTrue(StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).ignored().get("price")
