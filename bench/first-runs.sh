@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # First runs: a new user's `moe init FILE.csv --label COLUMN && moe evaluate FILE.yaml` on real data sets that no
 # default was chosen on, as R's packages ship them (docs/benchmark.md, "First runs"). Writes each CSV with Rscript's
-# write.csv, runs init on it (its summary kept beside it), evaluates the config init wrote as it is (5 repeats;
+# write.csv (or WRITER=write.csv2), runs init on it (its summary kept beside it), evaluates the config init wrote as it is (5 repeats;
 # REPEAT=20 for 20), and prints the table.
 #
 # Two batches:
@@ -16,6 +16,8 @@
 #   bench/first-runs.sh more             # the second batch
 #   OUT=results bench/first-runs.sh      # into ./results (must not exist yet): data/ (CSVs, configs, init's
 #                                        # summaries) and reports/ (each run's table, JSON report and seconds)
+#   WRITER=write.csv2 bench/first-runs.sh more   # written as R writes them where the comma is the decimal mark
+#                                        # (';' between fields, decimal commas); moe compare against write.csv's reports
 set -euo pipefail
 cd "$(dirname "$0")/.."
 batch="${1:-first}"
@@ -23,6 +25,11 @@ case "$batch" in
   first) packages="MASS rpart survival kernlab" ;;
   more) packages="carData modeldata palmerpenguins" ;;
   *) echo "first-runs: unknown batch '$batch' (first or more)" >&2; exit 2 ;;
+esac
+writer="${WRITER:-write.csv}"
+case "$writer" in
+  write.csv|write.csv2) ;;
+  *) echo "first-runs: WRITER is write.csv or write.csv2, not '$writer'" >&2; exit 2 ;;
 esac
 command -v Rscript >/dev/null || { echo "first-runs: needs R's Rscript, with $packages" >&2; exit 2; }
 Rscript -e 'for (p in strsplit(commandArgs(trailingOnly = TRUE)[1], " ")[[1]]) if (!requireNamespace(p, quietly = TRUE)) {
@@ -40,11 +47,12 @@ out="$(cd "$out" && pwd)"
 if [[ "$batch" == more ]]; then
   sets=(scat:Species ad_data:Class pd_speech:class penguins_raw:Species TitanicSurvival:survived BEPS:vote
         attrition:Attrition Chile:vote cells:class hpc_data:class credit_data:Status mlc_churn:churn Arrests:released)
-  Rscript - "$out/data" <<'R'
+  Rscript - "$out/data" "$writer" <<'R'
 suppressMessages({ library(carData); library(modeldata); library(palmerpenguins) })
 out <- commandArgs(trailingOnly = TRUE)[1]
+write <- match.fun(commandArgs(trailingOnly = TRUE)[2])
 w <- function(d, name) {  # write.csv's defaults: row names first, under no name; strings quoted; NA
-  write.csv(d, file.path(out, paste0(name, ".csv")))
+  write(d, file.path(out, paste0(name, ".csv")))
   cat(sprintf("first-runs: %-15s %5d rows %3d columns\n", name, nrow(d), ncol(d)))
 }
 data(scat, ad_data, pd_speech, attrition, cells, hpc_data, credit_data, mlc_churn, package = "modeldata")
@@ -65,11 +73,12 @@ R
 else
 sets=(survey:Exer cars93:Type birthwt:low crabs:sp aids2:status bacteria:y kyphosis:Kyphosis car90:Type pbc:status
       income:INCOME infert:case chickwts:feed)
-Rscript - "$out/data" <<'R'
+Rscript - "$out/data" "$writer" <<'R'
 suppressMessages({ library(MASS); library(rpart); library(survival); library(kernlab) })
 out <- commandArgs(trailingOnly = TRUE)[1]
+write <- match.fun(commandArgs(trailingOnly = TRUE)[2])
 w <- function(d, name) {
-  write.csv(d, file.path(out, paste0(name, ".csv")), row.names = FALSE)
+  write(d, file.path(out, paste0(name, ".csv")), row.names = FALSE)
   cat(sprintf("first-runs: %-8s %5d rows %3d columns\n", name, nrow(d), ncol(d)))
 }
 w(MASS::survey, "survey")                                         # students' survey, Adelaide
