@@ -709,6 +709,10 @@ public final class CsvSource implements DataSource {
             return cell;
         }
 
+        /** How to make a file UTF-8: Excel's plain "CSV" is its Windows code page (1252 in Western Europe and America). */
+        static final String SAVE_AS_UTF8 = "save the file as UTF-8 (Excel: Save As, CSV UTF-8; a Windows-1252 or Latin-1 file:"
+                + " iconv -f WINDOWS-1252 -t UTF-8 IN.csv > OUT.csv)";
+
         /**
          * A file in another encoding (Latin-1, Windows-1252): by its line, found by reading the file again (the parser's
          * decoder knows only a byte offset, and decodes ahead of the line it parses).
@@ -718,7 +722,7 @@ public final class CsvSource implements DataSource {
             dev.moe.runtime.io.Utf8.Invalid at = OutputTarget.isDash(file) || !Files.isRegularFile(file) ? null
                     : dev.moe.runtime.io.Utf8.firstInvalid(file);
             return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": "
-                    + (at == null ? "not UTF-8 text" : at.describe()) + "; moe reads UTF-8 text: save the file as UTF-8");
+                    + (at == null ? "not UTF-8 text" : at.describe()) + "; moe reads UTF-8 text: " + SAVE_AS_UTF8);
         }
 
         /** Jackson's cap on one field (20 million characters): /dev/zero, a binary file without line breaks. */

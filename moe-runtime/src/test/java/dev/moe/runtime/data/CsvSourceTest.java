@@ -243,7 +243,8 @@ class CsvSourceTest {
         }
         Path file = dir.resolve("latin1.csv");
         Files.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        String expected = file + ": line 3001: byte 0xE9 is not UTF-8; moe reads UTF-8 text: save the file as UTF-8";
+        String expected = file + ": line 3001: byte 0xE9 is not UTF-8; moe reads UTF-8 text: save the file as UTF-8"
+                + " (Excel: Save As, CSV UTF-8; a Windows-1252 or Latin-1 file: iconv -f WINDOWS-1252 -t UTF-8 IN.csv > OUT.csv)";
         assertEquals(expected, assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage());
         try (CsvSource.Rows rows = CsvSource.Rows.open(file)) {
             assertEquals(expected, assertThrows(MoeException.class, () -> {
@@ -254,7 +255,7 @@ class CsvSourceTest {
         }
         Path header = dir.resolve("header.csv");
         Files.write(header, "caf\u00e9,label\n1,x\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        assertEquals(header + ": line 1: byte 0xE9 is not UTF-8; moe reads UTF-8 text: save the file as UTF-8",
+        assertEquals(header + ": line 1: byte 0xE9 is not UTF-8; moe reads UTF-8 text: " + CsvSource.Rows.SAVE_AS_UTF8,
                 assertThrows(MoeException.class, () -> CsvSource.read(header, "label")).getMessage());
     }
 
