@@ -1,6 +1,7 @@
 package dev.moe.cli;
 
 import dev.moe.runtime.MoeException;
+import dev.moe.runtime.data.CsvSource;
 import dev.moe.runtime.io.AtomicFiles;
 import dev.moe.runtime.io.OutputTarget;
 import dev.moe.runtime.report.ReportWriter;
@@ -68,7 +69,7 @@ final class InitCommand implements Callable<Integer> {
                 claim.written();
             }
             PrintWriter say = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
-            say.print(summary(starter, toStdout ? null : target,
+            say.print(summary(starter, profile.firstDecimalComma(), toStdout ? null : target,
                     toStdout ? ConsoleProgress.stderrColumns() : ConsoleProgress.stdoutColumns()));
             say.flush();
         }
@@ -80,9 +81,19 @@ final class InitCommand implements Callable<Integer> {
      * sentences are: at 80 columns the one long line had broken mid-word.
      */
     static String summary(StarterConfig s, Path written, int columns) {
+        return summary(s, null, written, columns);
+    }
+
+    /** As {@link #summary(StarterConfig, Path, int)}, saying that a ';' file's decimal commas ({@code decimalComma}: the
+     * first, as written; null when none) were read as numbers: a European spreadsheet's export, understood. */
+    static String summary(StarterConfig s, String decimalComma, Path written, int columns) {
         StringBuilder out = new StringBuilder();
         line(out, String.format(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s", written == null ? "config written" : "wrote " + written,
                 s.label(), s.labels(), s.rows(), s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : ""), columns);
+        if (decimalComma != null) {
+            line(out, "  separated by ';', with decimal commas, read as numbers (the first: '" + decimalComma + "' is "
+                    + CsvSource.pointed(decimalComma) + ")", columns);
+        }
         if (s.lastColumn()) {
             // A guess (R's data frames often hold the label first), said as one, with the way to change it.
             line(out, "  the label is the last column: --label COLUMN names another", columns);

@@ -54,6 +54,34 @@ class InitCommandTest {
         assertTrue(run.out().startsWith("1 repeat, 27 test rows, data flowers.csv"), run.out());
     }
 
+    /**
+     * The same rows as R's write.csv2 writes them where the comma is the decimal mark (';', decimal commas, every name
+     * and string quoted): the config of the file with commas, and a line saying how the file was read.
+     */
+    @Test
+    void aFileWithDecimalCommasGivesTheConfigOfTheFileWithPoints() throws Exception {
+        Path points = data();
+        List<String> lines = Files.readAllLines(points);
+        StringBuilder csv2 = new StringBuilder();
+        for (String line : lines) {
+            List<String> cells = new java.util.ArrayList<>();
+            for (String cell : line.split(",")) {
+                cells.add(cell.matches("[0-9.]+") ? cell.replace('.', ',') : "\"" + cell + "\"");
+            }
+            csv2.append(String.join(";", cells)).append('\n');
+        }
+        Path commas = Files.writeString(dir.resolve("data/flowers2.csv"), csv2);
+        MainTest.Result init = moe("init", commas.toString(), "-o", dir.resolve("data/flowers2.yaml").toString());
+        MainTest.Result plain = moe("init", points.toString(), "-o", dir.resolve("data/flowers.yaml").toString());
+        assertEquals(0, init.status(), init.err());
+        assertEquals(Files.readString(dir.resolve("data/flowers.yaml")),
+                Files.readString(dir.resolve("data/flowers2.yaml")).replace("flowers2", "flowers"));
+        String nl = System.lineSeparator();
+        assertTrue(init.out().contains(" rows" + nl + "  separated by ';', with decimal commas, read as numbers (the first: '1,0'"
+                + " is 1.0)" + nl), init.out());
+        assertEquals(false, plain.out().contains("decimal commas"), plain.out());
+    }
+
     /** A file written by pandas' to_csv (its row index first, under no name) runs as init writes it, the index left out. */
     @Test
     void theRowIndexPandasWritesIsLeftOutAndTheRunReadsTheRest() throws Exception {

@@ -315,6 +315,8 @@ public final class CsvSource implements DataSource {
          * German, French, ...), so a cell such as {@code 0,25} is read as 0.25 ({@link CsvSource#pointed}).
          */
         private boolean decimalComma;
+        /** The first text cell read so far that had a decimal comma, as written, or null ({@link #firstDecimalComma}). */
+        private String firstDecimalComma;
 
         private Rows(Path file, CsvParser parser) {
             this.file = file;
@@ -490,6 +492,14 @@ public final class CsvSource implements DataSource {
         /** Whether the file's numbers may have a decimal comma: it is separated by ';' ({@link CsvSource#pointed}). */
         public boolean decimalComma() {
             return decimalComma;
+        }
+
+        /**
+         * The first cell read so far as a label or as text that had a decimal comma, as written ({@code 0,9167}), or null:
+         * for init to say how it read the file (a numeric feature's cells take a faster path and are not looked at).
+         */
+        public String firstDecimalComma() {
+            return firstDecimalComma;
         }
 
         /**
@@ -695,7 +705,14 @@ public final class CsvSource implements DataSource {
         /** The current cell, stripped, its decimal comma a point in a ';' file: the same text in every column. */
         private String cell() throws IOException {
             String cell = parser.getText().strip();
-            return decimalComma ? pointed(cell) : cell;
+            if (!decimalComma) {
+                return cell;
+            }
+            String read = pointed(cell);
+            if (firstDecimalComma == null && read != cell) { // pointed gives the cell itself when it is no such number
+                firstDecimalComma = cell;
+            }
+            return read;
         }
 
         private String shared(String cell) {

@@ -17,8 +17,9 @@ import java.util.Set;
  * @param file    the file read
  * @param rows    its data rows (blank lines skipped)
  * @param columns one profile per header column, in order
+ * @param firstDecimalComma the first cell written with a decimal comma (a ';' file's, read as a number), or null
  */
-public record CsvProfile(Path file, long rows, List<Column> columns) {
+public record CsvProfile(Path file, long rows, List<Column> columns, String firstDecimalComma) {
 
     /**
      * Distinct values are counted up to this many per column: past it a column is no set of categories a one-hot
@@ -127,7 +128,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns) {
             for (int j = 0; j < n; j++) {
                 columns.add(tallies[j].column(header.get(j)));
             }
-            return new CsvProfile(file, count, List.copyOf(columns));
+            return new CsvProfile(file, count, List.copyOf(columns), rows.firstDecimalComma());
         }
     }
 
