@@ -268,10 +268,15 @@ public final class SparkMixture implements Serializable {
 
     /**
      * A CSV file (a header; comma separated, or ';' or tab separated when the header reads as one column holding them,
-     * as the local engine reads it, a ';' file's decimal commas as points), or Parquet when the path ends in
-     * {@code .parquet}; every CSV column as text.
+     * as the local engine reads it, a ';' file's decimal commas as points; a local file that is not UTF-8 as
+     * Windows-1252, with a warning logged), or Parquet when the path ends in {@code .parquet}; every CSV column as text.
      */
     public static Dataset<Row> read(SparkSession spark, String path) {
+        return read(spark, path, warning -> org.slf4j.LoggerFactory.getLogger(SparkMixture.class).warn("{}", warning));
+    }
+
+    /** As {@link #read(SparkSession, String)}, with a warning about how the file was read given to {@code warnings}. */
+    public static Dataset<Row> read(SparkSession spark, String path, java.util.function.Consumer<String> warnings) {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             return spark.read().parquet(path);
         }
@@ -282,16 +287,25 @@ public final class SparkMixture implements Serializable {
         String caseSensitive = conf.get(SparkScoring.CASE_SENSITIVE, "false");
         conf.set(SparkScoring.CASE_SENSITIVE, "true");
         Dataset<Row> frame;
+        // A local file that is not UTF-8 is read as Windows-1252, as the local engine reads it (Excel's plain CSV); a remote
+        // one as UTF-8, where a label or category holding U+FFFD is refused.
+        Path local = localFile(path);
+        dev.moe.runtime.io.Utf8.Invalid notUtf8 = local == null ? null : dev.moe.runtime.data.CsvSource.Rows.readAsWindows1252(local);
+        String encoding = notUtf8 == null ? "UTF-8" : "windows-1252";
+        if (notUtf8 != null) {
+            warnings.accept(path + ": " + notUtf8.describe() + ": read as Windows-1252, the code page Excel saves a CSV file in on"
+                    + " Windows");
+        }
         // The separator from the header line as written, as the local engine finds it (R's write.csv2 quotes its names).
         List<String> first = spark.read().textFile(path).limit(1).collectAsList();
         char separator = first.isEmpty() ? ',' : dev.moe.runtime.data.CsvSource.Rows.separatorOfLine(first.get(0));
         try {
-            frame = readCsv(spark, path, separator);
+            frame = readCsv(spark, path, separator, encoding);
             // A header of one column holding ';' or tabs is read with that separator, as the local engine reads it.
             if (frame.columns().length == 1 && separator == ',') {
                 separator = dev.moe.runtime.data.CsvSource.Rows.separatorOf(frame.columns()[0]);
                 if (separator != ',') {
-                    frame = readCsv(spark, path, separator);
+                    frame = readCsv(spark, path, separator, encoding);
                 }
             }
         } finally {
@@ -348,7 +362,7 @@ public final class SparkMixture implements Serializable {
     }
 
     /** RFC 4180 as the local engine reads it: "" inside quotes is a quote, a record per line, malformed rows fail. */
-    private static Dataset<Row> readCsv(SparkSession spark, String path, char separator) {
+    private static Dataset<Row> readCsv(SparkSession spark, String path, char separator, String encoding) {
         return spark.read()
                 .option("header", "true")
                 .option("sep", String.valueOf(separator))
@@ -357,7 +371,7 @@ public final class SparkMixture implements Serializable {
                 .option("quote", "\"")
                 .option("escape", "\"")
                 .option("multiLine", "false")
-                .option("encoding", "UTF-8")
+                .option("encoding", encoding)
                 .option("ignoreLeadingWhiteSpace", "true")
                 .option("ignoreTrailingWhiteSpace", "true")
                 .csv(path);

@@ -69,7 +69,7 @@ public final class SparkScoring {
                 try (SparkOutput output = SparkOutput.claim(o.output, inputs, o.overwrite,
                         spark.sparkContext().hadoopConfiguration())) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
-                    Dataset<Row> input = SparkMixture.read(spark, o.input);
+                    Dataset<Row> input = SparkMixture.read(spark, o.input, warning -> err.println("WARN SparkMixture - " + warning));
                     LongAccumulator rows = spark.sparkContext().longAccumulator("rows");
                     CellTally cells = new CellTally();
                     spark.sparkContext().register(cells, "cells");
@@ -93,7 +93,7 @@ public final class SparkScoring {
                 try (OutputTarget json = o.json == null ? null : OutputTarget.claim(Path.of(o.json), "JSON report", o.overwrite, inputs);
                      OutputTarget html = o.html == null ? null : OutputTarget.claim(Path.of(o.html), "HTML report", o.overwrite, inputs)) {
                     SparkMixture mixture = SparkMixture.load(spark, o.model, o.batchRows, o.plugins);
-                    Dataset<Row> input = SparkMixture.read(spark, o.input);
+                    Dataset<Row> input = SparkMixture.read(spark, o.input, warning -> err.println("WARN SparkMixture - " + warning));
                     SparkEvaluation evaluation = mixture.evaluate(input);
                     // moe's own log lines are silent here (slf4j-nop beside Spark's logging): said on stderr, as moe says them.
                     if (evaluation.cellsSummary() != null) {

@@ -317,6 +317,8 @@ public final class CsvSource implements DataSource {
         private boolean decimalComma;
         /** The first text cell read so far that had a decimal comma, as written, or null ({@link #firstDecimalComma}). */
         private String firstDecimalComma;
+        /** Where the file stops being UTF-8, when it is read as Windows-1252 instead ({@link #notUtf8}), else null. */
+        private dev.moe.runtime.io.Utf8.Invalid notUtf8;
 
         private Rows(Path file, CsvParser parser) {
             this.file = file;
@@ -330,6 +332,7 @@ public final class CsvSource implements DataSource {
          */
         public static Rows open(Path file) {
             CsvParser parser = null;
+            dev.moe.runtime.io.Utf8.Invalid notUtf8 = null;
             try {
                 InputStream in;
                 if (file.toString().equals("-")) {
@@ -367,12 +370,17 @@ public final class CsvSource implements DataSource {
                             + ": a zip file (a saved mixture?), not a CSV file; a saved mixture is given"
                             + " with -m");
                 }
+                // Excel saves a plain CSV file in the Windows code page (1252 in Western Europe and the Americas): a file
+                // that is not UTF-8 is read as that, and said so. One pass over the bytes first, since the parser's own
+                // UTF-8 decoder fails only where it meets the first such byte, after rows were read. Standard input
+                // cannot be read twice, and a UTF-16 or UTF-32 file (its first bytes say so) is the parser's to read.
+                notUtf8 = readAsWindows1252(file);
                 // The separator from the header line as written: parsed with ',' first, R's write.csv2 header
                 // ("";"survived";"age") failed at its first ';' after a quoted name.
                 char sniffed = separatorOfLine(headerLine(in));
                 // Marked so that a header of one column holding ';' or tabs can be read again with that separator.
                 in.mark(SNIFF_BYTES);
-                parser = parser(in, sniffed);
+                parser = parser(in, sniffed, notUtf8 != null);
                 Rows rows = new Rows(file, parser);
                 List<String> header = new ArrayList<>();
                 if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)
@@ -392,7 +400,7 @@ public final class CsvSource implements DataSource {
                         throw new MoeException(file + ": the header is one column holding '" + shown(separator) + "' separators,"
                                 + " too long a line to read again with them (over " + SNIFF_BYTES + " bytes); save the file with commas");
                     }
-                    parser = parser(in, separator);
+                    parser = parser(in, separator, notUtf8 != null);
                     rows = new Rows(file, parser);
                     header.clear();
                     if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)) {
@@ -401,12 +409,19 @@ public final class CsvSource implements DataSource {
                 }
                 rows.header = List.copyOf(header);
                 rows.decimalComma = separator == ';';
+                rows.notUtf8 = notUtf8;
+                if (notUtf8 != null && WARNED_WINDOWS_1252.add(file.toAbsolutePath().normalize())) {
+                    LOG.warn("{}: {}: read as Windows-1252, the code page Excel saves a CSV file in on Windows", file, notUtf8.describe());
+                }
                 return rows;
             } catch (NoSuchFileException e) {
                 throw new MoeException("data file not found: " + file);
             } catch (java.io.CharConversionException e) {
                 closeQuietly(parser);
                 throw notUtf8(file);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                closeQuietly(parser);
+                throw notWindows1252(file);
             } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
                 closeQuietly(parser);
                 throw tooLong(file, 1);
@@ -422,8 +437,53 @@ public final class CsvSource implements DataSource {
         /** How far the header may run (with the parser's read-ahead) and still be read again with another separator. */
         static final int SNIFF_BYTES = 1 << 20;
 
-        private static CsvParser parser(InputStream in, char separator) throws IOException {
-            CsvParser parser = CSV.createParser(in);
+        /** A file's every open, after the first, reads it as Windows-1252 without saying so again (a run reads it per repeat). */
+        private static final java.util.Set<Path> WARNED_WINDOWS_1252 = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CsvSource.class);
+
+        /**
+         * Where the file stops being UTF-8, when moe reads it as Windows-1252 (Excel's plain CSV on Windows), else null: a
+         * regular file (gzip or not) that is not UTF-8 and does not start as UTF-16 or UTF-32 does. Both engines ask this.
+         */
+        public static dev.moe.runtime.io.Utf8.Invalid readAsWindows1252(Path file) {
+            if (OutputTarget.isDash(file) || !Files.isRegularFile(file)) {
+                return null;
+            }
+            try (InputStream in = dev.moe.runtime.io.Gzip.decompressed(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+                if (unicodeSignature(in.readNBytes(4))) {
+                    return null;
+                }
+            } catch (IOException e) {
+                return null; // the reader that follows says what is wrong with the file
+            }
+            return dev.moe.runtime.io.Utf8.firstInvalid(file);
+        }
+
+        /** Whether the first bytes say UTF-16 or UTF-32 (a byte order mark, or a zero byte), as Jackson's detection has it. */
+        private static boolean unicodeSignature(byte[] head) {
+            if (head.length >= 2 && ((head[0] & 0xFF) == 0xFE && (head[1] & 0xFF) == 0xFF
+                    || (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xFE)) {
+                return true;
+            }
+            for (int i = 0; i < Math.min(4, head.length); i++) {
+                if (head[i] == 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * A parser of the stream: UTF-8 (or UTF-16 and UTF-32, known by their first bytes) as Jackson detects it, or
+         * Windows-1252, whose five unassigned bytes are refused rather than read as U+FFFD.
+         */
+        private static CsvParser parser(InputStream in, char separator, boolean windows1252) throws IOException {
+            CsvParser parser = windows1252
+                    ? CSV.createParser(new java.io.InputStreamReader(in, java.nio.charset.Charset.forName("windows-1252").newDecoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)))
+                    : CSV.createParser(in);
             parser.enable(CsvParser.Feature.WRAP_AS_ARRAY);
             parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(separator));
             return parser;
@@ -487,6 +547,11 @@ public final class CsvSource implements DataSource {
 
         public Path file() {
             return file;
+        }
+
+        /** Where the file stops being UTF-8 when it is read as Windows-1252 (Excel's CSV on Windows), else null. */
+        public dev.moe.runtime.io.Utf8.Invalid notUtf8() {
+            return notUtf8;
         }
 
         /** Whether the file's numbers may have a decimal comma: it is separated by ';' ({@link CsvSource#pointed}). */
@@ -685,6 +750,8 @@ public final class CsvSource implements DataSource {
                 throw malformed(e);
             } catch (java.io.CharConversionException e) {
                 throw notUtf8(file);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw notWindows1252(file);
             } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
                 throw tooLong(file, lineNumber + 1);
             } catch (IOException e) {
@@ -740,6 +807,29 @@ public final class CsvSource implements DataSource {
                     : dev.moe.runtime.io.Utf8.firstInvalid(file);
             return new MoeException((OutputTarget.isDash(file) ? "standard input" : file.toString()) + ": "
                     + (at == null ? "not UTF-8 text" : at.describe()) + "; moe reads UTF-8 text: " + SAVE_AS_UTF8);
+        }
+
+        /**
+         * A file that is neither UTF-8 nor Windows-1252, by the line of its first byte that Windows-1252 leaves unassigned
+         * (0x81, 0x8D, 0x8F, 0x90, 0x9D; a Shift-JIS or GBK file has many), found by reading the file again.
+         */
+        private static MoeException notWindows1252(Path file) {
+            long line = 1;
+            int found = -1;
+            try (InputStream in = dev.moe.runtime.io.Gzip.decompressed(new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+                for (int b = in.read(); b >= 0; b = in.read()) {
+                    if (b == 0x81 || b == 0x8D || b == 0x8F || b == 0x90 || b == 0x9D) {
+                        found = b;
+                        break;
+                    }
+                    line += b == '\n' ? 1 : 0;
+                }
+            } catch (IOException e) {
+                found = -1;
+            }
+            return new MoeException(file + ": " + (found < 0 ? "neither UTF-8 nor Windows-1252 text" : "line " + line + ": byte 0x"
+                    + Integer.toHexString(found).toUpperCase(java.util.Locale.ROOT) + " is neither UTF-8 nor Windows-1252 text")
+                    + "; moe reads UTF-8 text: " + SAVE_AS_UTF8);
         }
 
         /** Jackson's cap on one field (20 million characters): /dev/zero, a binary file without line breaks. */

@@ -56,6 +56,23 @@ public final class Utf8 {
         }
     }
 
+    private static boolean ascii(byte[] buffer, int length) {
+        for (int i = 0; i < length; i++) {
+            if (buffer[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int newlines(byte[] buffer, int length) {
+        int n = 0;
+        for (int i = 0; i < length; i++) {
+            n += buffer[i] == '\n' ? 1 : 0;
+        }
+        return n;
+    }
+
     /**
      * Well-formed UTF-8 as the JDK's strict decoder has it (what Jackson's accepts too): no overlong forms, no
      * surrogates, nothing above U+10FFFF. A sequence cut off by the end of the input is invalid at its first byte.
@@ -81,6 +98,15 @@ public final class Utf8 {
                     bytes.position(bytes.position() + n);
                 }
                 bytes.flip();
+            }
+            if (bytes.position() == 0 && ascii(buffer, bytes.limit())) {
+                // Most CSV files are ASCII throughout: a chunk of it is valid as it is, and its lines are its '\n' bytes.
+                line += newlines(buffer, bytes.limit());
+                bytes.position(bytes.limit());
+                if (end) {
+                    return null;
+                }
+                continue;
             }
             CoderResult result = decoder.decode(bytes, chars, end);
             chars.flip();

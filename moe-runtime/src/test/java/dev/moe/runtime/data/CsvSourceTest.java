@@ -232,31 +232,47 @@ class CsvSourceTest {
     }
 
     /**
-     * A file in Latin-1 was "cannot read data file: Invalid UTF-8 middle byte 0xa (at char #4601, byte #4602)": now the
-     * line, found although the parser's decoder reads a buffer ahead of it.
+     * A file in Latin-1 was "cannot read data file: Invalid UTF-8 middle byte 0xa (at char #4601, byte #4602)", then
+     * refused at the line of its first such byte; now it is read as Windows-1252 (Excel's CSV on Windows; Latin-1's
+     * letters are the same bytes), and only a file that is neither is refused, at that line.
      */
     @Test
-    void aFileInAnotherEncodingIsNamedWithTheLineOfItsFirstBadByte() throws Exception {
+    void aFileInAnotherEncodingIsReadAsWindows1252OrNamedWithTheLineOfItsFirstBadByte() throws Exception {
         StringBuilder text = new StringBuilder("a,label\n");
         for (int i = 0; i < 5000; i++) {
-            text.append(i).append(i == 2999 ? ",caf\u00e9\n" : ",x\n");
+            text.append(i).append(i == 2999 ? ",caf\u00e9\n" : i % 2 == 0 ? ",x\n" : ",\u20ac\n");
         }
         Path file = dir.resolve("latin1.csv");
-        Files.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        String expected = file + ": line 3001: byte 0xE9 is not UTF-8; moe reads UTF-8 text: save the file as UTF-8"
-                + " (Excel: Save As, CSV UTF-8; a Windows-1252 or Latin-1 file: iconv -f WINDOWS-1252 -t UTF-8 IN.csv > OUT.csv)";
-        assertEquals(expected, assertThrows(MoeException.class, () -> CsvSource.read(file, "label")).getMessage());
+        Files.write(file, text.toString().getBytes("windows-1252"));
+        Dataset read = CsvSource.read(file, "label");
+        assertEquals(List.of("caf\u00e9", "x", "\u20ac"), read.labelNames());
+        assertEquals(5000, read.rows());
         try (CsvSource.Rows rows = CsvSource.Rows.open(file)) {
+            assertEquals("line 3: byte 0x80 is not UTF-8", rows.notUtf8().describe()); // the euro sign
+        }
+        try (CsvSource.Rows rows = CsvSource.Rows.open(write("utf8.csv", "a,label\n1,caf\u00e9\n"))) {
+            assertEquals(null, rows.notUtf8());
+            assertEquals("caf\u00e9", rows.next(10, new int[] {0}, 1).labels().get(0));
+        }
+        Path header = dir.resolve("header.csv");
+        Files.write(header, "caf\u00e9,label\n1,x\n2,y\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(List.of("caf\u00e9"), CsvSource.read(header, "label").featureNames());
+
+        // 0x81 is no Windows-1252 character (a Shift-JIS or GBK file has many such): refused, streamed in blocks or not.
+        byte[] bytes = text.toString().replace("caf\u00e9", "caf").getBytes("windows-1252");
+        int at = text.indexOf("\n2999,") + 6;
+        bytes[at] = (byte) 0x81;
+        Path neither = Files.write(dir.resolve("neither.csv"), bytes);
+        String expected = neither + ": line 3001: byte 0x81 is neither UTF-8 nor Windows-1252 text; moe reads UTF-8 text: "
+                + CsvSource.Rows.SAVE_AS_UTF8;
+        assertEquals(expected, assertThrows(MoeException.class, () -> CsvSource.read(neither, "label")).getMessage());
+        try (CsvSource.Rows rows = CsvSource.Rows.open(neither)) {
             assertEquals(expected, assertThrows(MoeException.class, () -> {
                 while (rows.next(100, new int[] {0}, 1) != null) {
                     // streamed in blocks, as predict reads
                 }
             }).getMessage());
         }
-        Path header = dir.resolve("header.csv");
-        Files.write(header, "caf\u00e9,label\n1,x\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        assertEquals(header + ": line 1: byte 0xE9 is not UTF-8; moe reads UTF-8 text: " + CsvSource.Rows.SAVE_AS_UTF8,
-                assertThrows(MoeException.class, () -> CsvSource.read(header, "label")).getMessage());
     }
 
     /**
