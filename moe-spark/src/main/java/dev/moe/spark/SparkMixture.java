@@ -267,8 +267,8 @@ public final class SparkMixture implements Serializable {
     }
 
     /**
-     * A CSV file (a header; comma separated, or ';' or tab separated when the header reads as one column holding them,
-     * as the local engine reads it, a ';' file's decimal commas as points; a local file that is not UTF-8 as
+     * A CSV file (a header; comma separated, or ';' or tab separated when the header line holds no comma outside quotes
+     * but those, as the local engine reads it, a ';' file's decimal commas as points; a local file that is not UTF-8 as
      * Windows-1252, with a warning logged), or Parquet when the path ends in {@code .parquet}; every CSV column as text.
      */
     public static Dataset<Row> read(SparkSession spark, String path) {
@@ -301,13 +301,6 @@ public final class SparkMixture implements Serializable {
         char separator = first.isEmpty() ? ',' : dev.moe.runtime.data.CsvSource.Rows.separatorOfLine(first.get(0));
         try {
             frame = readCsv(spark, path, separator, encoding);
-            // A header of one column holding ';' or tabs is read with that separator, as the local engine reads it.
-            if (frame.columns().length == 1 && separator == ',') {
-                separator = dev.moe.runtime.data.CsvSource.Rows.separatorOf(frame.columns()[0]);
-                if (separator != ',') {
-                    frame = readCsv(spark, path, separator, encoding);
-                }
-            }
         } finally {
             conf.set(SparkScoring.CASE_SENSITIVE, caseSensitive);
         }
@@ -325,9 +318,8 @@ public final class SparkMixture implements Serializable {
         }
         // Spark closes a quote left open at the end of its line; the local engine refuses it. A record is one line, so
         // one extra pass over the text finds a line that ends inside a quoted field.
-        char fields = separator;
         List<String> open = spark.read().textFile(path)
-                .filter((org.apache.spark.api.java.function.FilterFunction<String>) line -> unbalancedQuotes(line, fields))
+                .filter((org.apache.spark.api.java.function.FilterFunction<String>) line -> unbalancedQuotes(line, separator))
                 .limit(1).collectAsList();
         if (!open.isEmpty()) {
             String line = open.get(0).length() > 80 ? open.get(0).substring(0, 80) + "..." : open.get(0);

@@ -375,12 +375,11 @@ public final class CsvSource implements DataSource {
                 // UTF-8 decoder fails only where it meets the first such byte, after rows were read. Standard input
                 // cannot be read twice, and a UTF-16 or UTF-32 file (its first bytes say so) is the parser's to read.
                 notUtf8 = readAsWindows1252(file);
-                // The separator from the header line as written: parsed with ',' first, R's write.csv2 header
-                // ("";"survived";"age") failed at its first ';' after a quoted name.
-                char sniffed = separatorOfLine(headerLine(in));
-                // Marked so that a header of one column holding ';' or tabs can be read again with that separator.
-                in.mark(SNIFF_BYTES);
-                parser = parser(in, sniffed, notUtf8 != null);
+                // The separator from the header line as written: a spreadsheet's export with ';' (where the comma is the
+                // decimal mark) or a TSV file is read with its own. (The header was parsed with ',' first and read again
+                // when it was one column; R's write.csv2 header, "";"survived";"age", failed at the ';' after "".)
+                char separator = separatorOfLine(headerLine(in));
+                parser = parser(in, separator, notUtf8 != null);
                 Rows rows = new Rows(file, parser);
                 List<String> header = new ArrayList<>();
                 if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)
@@ -390,22 +389,6 @@ public final class CsvSource implements DataSource {
                 String arff = dev.moe.runtime.io.Arff.refusal(file.toString(), String.valueOf(file.getFileName()), header.get(0));
                 if (arff != null) {
                     throw new MoeException(arff);
-                }
-                char separator = header.size() == 1 && sniffed == ',' ? separatorOf(header.get(0)) : sniffed;
-                if (separator != sniffed) {
-                    // A spreadsheet's export with ';' (where a comma is the decimal mark) or a TSV file: read with its own.
-                    try {
-                        in.reset();
-                    } catch (IOException e) {
-                        throw new MoeException(file + ": the header is one column holding '" + shown(separator) + "' separators,"
-                                + " too long a line to read again with them (over " + SNIFF_BYTES + " bytes); save the file with commas");
-                    }
-                    parser = parser(in, separator, notUtf8 != null);
-                    rows = new Rows(file, parser);
-                    header.clear();
-                    if (parser.nextToken() != JsonToken.START_ARRAY || !rows.nextRecord(header)) {
-                        throw new MoeException(file + ": the file is empty (expected a header row)");
-                    }
                 }
                 rows.header = List.copyOf(header);
                 rows.decimalComma = separator == ';';
@@ -434,7 +417,7 @@ public final class CsvSource implements DataSource {
             }
         }
 
-        /** How far the header may run (with the parser's read-ahead) and still be read again with another separator. */
+        /** How far into the header line its separator is looked for. */
         static final int SNIFF_BYTES = 1 << 20;
 
         /** A file's every open, after the first, reads it as Windows-1252 without saying so again (a run reads it per repeat). */
@@ -529,20 +512,6 @@ public final class CsvSource implements DataSource {
                 }
             }
             return commas > 0 || semicolons == 0 && tabs == 0 ? ',' : semicolons > tabs ? ';' : '\t';
-        }
-
-        /**
-         * The separator a header read as one column holds: ';' or a tab (the one it holds more of), else ','. One column
-         * is no data file for moe (features and a label), so a header that holds either is read with it.
-         */
-        public static char separatorOf(String header) {
-            long semicolons = header.chars().filter(c -> c == ';').count();
-            long tabs = header.chars().filter(c -> c == '\t').count();
-            return semicolons == 0 && tabs == 0 ? ',' : semicolons > tabs ? ';' : '\t';
-        }
-
-        private static String shown(char separator) {
-            return separator == '\t' ? "\\t" : String.valueOf(separator);
         }
 
         public Path file() {

@@ -344,8 +344,8 @@ class CsvSourceTest {
             assertEquals(commas.features(), other.features());
         }
         assertEquals(List.of("x", "y;z"), commas.labelNames());
-        assertEquals(',', CsvSource.Rows.separatorOf("a b"));
-        assertEquals('\t', CsvSource.Rows.separatorOf("a;b\tc\td"));
+        assertEquals(',', CsvSource.Rows.separatorOfLine("a b"));
+        assertEquals('\t', CsvSource.Rows.separatorOfLine("a;b\tc\td"));
 
         // A ';' file's decimal commas are points (Excel's export where the comma is the decimal mark): the same data.
         Dataset decimalCommas = CsvSource.read(write("decimal-commas.csv", "a;b;label\n1;2,5;x\n3;-4;\"y;z\"\n"), "label");
