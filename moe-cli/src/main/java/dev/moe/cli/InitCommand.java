@@ -69,7 +69,7 @@ final class InitCommand implements Callable<Integer> {
                 claim.written();
             }
             PrintWriter say = toStdout ? spec.commandLine().getErr() : spec.commandLine().getOut();
-            say.print(summary(starter, profile.firstDecimalComma(), toStdout ? null : target,
+            say.print(summary(starter, profile, toStdout ? null : target,
                     toStdout ? ConsoleProgress.stderrColumns() : ConsoleProgress.stdoutColumns()));
             say.flush();
         }
@@ -84,9 +84,12 @@ final class InitCommand implements Callable<Integer> {
         return summary(s, null, written, columns);
     }
 
-    /** As {@link #summary(StarterConfig, Path, int)}, saying that a ';' file's decimal commas ({@code decimalComma}: the
-     * first, as written; null when none) were read as numbers: a European spreadsheet's export, understood. */
-    static String summary(StarterConfig s, String decimalComma, Path written, int columns) {
+    /**
+     * As {@link #summary(StarterConfig, Path, int)}, saying that a ';' file's decimal commas were read as numbers (a
+     * European spreadsheet's export, understood), and warning when a cell beside them looks like 35.000.
+     */
+    static String summary(StarterConfig s, CsvProfile profile, Path written, int columns) {
+        String decimalComma = profile == null ? null : profile.firstDecimalComma();
         StringBuilder out = new StringBuilder();
         line(out, String.format(Locale.ROOT, "%s: label '%s' (%d labels), %d rows%s", written == null ? "config written" : "wrote " + written,
                 s.label(), s.labels(), s.rows(), s.sampled() > 0 ? " (a sample of " + s.sampled() + " per repeat: data.rows)" : ""), columns);
@@ -126,6 +129,12 @@ final class InitCommand implements Callable<Integer> {
         }
         for (String w : s.warnings()) {
             line(out, "  warning: " + w, columns);
+        }
+        if (decimalComma != null && profile.firstThousandsPoint() != null) {
+            // Excel writes what a cell shows: with "use 1000 separator" on, 35000 is 35.000 beside 0,5.
+            line(out, "  warning: '" + profile.firstThousandsPoint() + "' has a point and groups of three digits in a file with"
+                    + " decimal commas: a thousands separator? moe reads the point as a decimal point; save the numbers"
+                    + " without thousands separators", columns);
         }
         if (written != null) {
             line(out, "next: moe evaluate " + written, columns);

@@ -80,6 +80,22 @@ class InitCommandTest {
         assertTrue(init.out().contains(" rows" + nl + "  separated by ';', with decimal commas, read as numbers (the first: '1,0'"
                 + " is 1.0)" + nl), init.out());
         assertEquals(false, plain.out().contains("decimal commas"), plain.out());
+        assertEquals(false, init.out().contains("thousands"), init.out());
+    }
+
+    /** Excel with "use 1000 separator" writes 35000 as 35.000 beside 0,5: read as 35.0, so init warns. */
+    @Test
+    void aPointWithGroupsOfThreeDigitsBesideDecimalCommasIsWarnedAbout() throws Exception {
+        StringBuilder csv = new StringBuilder("income;rate;label\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append(i % 3 == 0 ? (10 + i) + ".500" : String.valueOf(900 + i)).append(';').append("0,").append(i % 10).append(';')
+                    .append(i % 2 == 0 ? "a" : "b").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("income.csv"), csv);
+        MainTest.Result init = moe("init", file.toString(), "-o", dir.resolve("income.yaml").toString());
+        assertEquals(0, init.status(), init.err());
+        assertTrue(init.out().replaceAll("\\s+", " ").contains("warning: 'income': '10.500' has a"
+                + " point and groups of three digits in a file with decimal commas: a thousands separator?"), init.out());
     }
 
     /** A file written by pandas' to_csv (its row index first, under no name) runs as init writes it, the index left out. */

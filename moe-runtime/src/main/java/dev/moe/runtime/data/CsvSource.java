@@ -317,6 +317,8 @@ public final class CsvSource implements DataSource {
         private boolean decimalComma;
         /** The first text cell read so far that had a decimal comma, as written, or null ({@link #firstDecimalComma}). */
         private String firstDecimalComma;
+        /** The first text cell of a ';' file written as 35.000, with its column ({@link #firstThousandsPoint}), or null. */
+        private String firstThousandsPoint;
         /** Where the file stops being UTF-8, when it is read as Windows-1252 instead ({@link #notUtf8}), else null. */
         private dev.moe.runtime.io.Utf8.Invalid notUtf8;
 
@@ -537,6 +539,15 @@ public final class CsvSource implements DataSource {
         }
 
         /**
+         * The first cell of a ';' file read as a label or as text that is written as {@code 35.000} (a point and groups of
+         * three digits), as {@code COLUMN': 'CELL}, or null. Beside decimal commas such a point is most likely a thousands
+         * separator, which moe reads as a decimal point: for init to warn.
+         */
+        public String firstThousandsPoint() {
+            return firstThousandsPoint;
+        }
+
+        /**
          * Leaves out, from here on, every row whose label cell (stripped) is one of {@code texts} ({@code ""}: a blank
          * one), before its features are checked; {@link #unlabelled()} counts them.
          */
@@ -671,7 +682,7 @@ public final class CsvSource implements DataSource {
                                         deferred = lineBreak(line, header.get(j));
                                     }
                                     try {
-                                        String cell = cell();
+                                        String cell = cell(j);
                                         v = fillable != null && fillable[r] && dev.moe.api.MissingCells.isMissing(cell)
                                                 ? Float.NaN : parse(cell, file, line, header.get(j));
                                     } catch (MoeException e) {
@@ -680,9 +691,9 @@ public final class CsvSource implements DataSource {
                                 }
                                 values[base + r] = v;
                             } else if (r == -2) {
-                                label = shared(cell());
+                                label = shared(cell(j));
                             } else if (r <= -3) {
-                                text[-3 - r][rows] = shared(cell());
+                                text[-3 - r][rows] = shared(cell(j));
                             }
                             if (r < 0 && deferred == null && hasLineBreak(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
                                 deferred = lineBreak(line, header.get(j));
@@ -738,8 +749,11 @@ public final class CsvSource implements DataSource {
                     Arrays.copyOf(lines, rows), text);
         }
 
-        /** The current cell, stripped, its decimal comma a point in a ';' file: the same text in every column. */
-        private String cell() throws IOException {
+        /**
+         * The current cell (of header column {@code column}), stripped, its decimal comma a point in a ';' file: the same
+         * text in every column.
+         */
+        private String cell(int column) throws IOException {
             String cell = parser.getText().strip();
             if (!decimalComma) {
                 return cell;
@@ -748,8 +762,14 @@ public final class CsvSource implements DataSource {
             if (firstDecimalComma == null && read != cell) { // pointed gives the cell itself when it is no such number
                 firstDecimalComma = cell;
             }
+            if (firstThousandsPoint == null && read == cell && cell.indexOf('.') > 0 && THOUSANDS_POINT.matcher(cell).matches()) {
+                firstThousandsPoint = header.get(column) + "': '" + cell;
+            }
             return read;
         }
+
+        /** 35.000 or 1.234.567: a thousands separator where the comma is the decimal mark, or a number with three decimals. */
+        private static final java.util.regex.Pattern THOUSANDS_POINT = java.util.regex.Pattern.compile("[-+]?[1-9][0-9]{0,2}(\\.[0-9]{3})+");
 
         private String shared(String cell) {
             String known = distinct.get(cell);

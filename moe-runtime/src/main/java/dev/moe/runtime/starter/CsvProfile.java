@@ -18,8 +18,10 @@ import java.util.Set;
  * @param rows    its data rows (blank lines skipped)
  * @param columns one profile per header column, in order
  * @param firstDecimalComma the first cell written with a decimal comma (a ';' file's, read as a number), or null
+ * @param firstThousandsPoint a ';' file's first cell written as 35.000, as {@code COLUMN': 'CELL}, or null
+ *                ({@link CsvSource.Rows#firstThousandsPoint})
  */
-public record CsvProfile(Path file, long rows, List<Column> columns, String firstDecimalComma) {
+public record CsvProfile(Path file, long rows, List<Column> columns, String firstDecimalComma, String firstThousandsPoint) {
 
     /**
      * Distinct values are counted up to this many per column: past it a column is no set of categories a one-hot
@@ -128,7 +130,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
             for (int j = 0; j < n; j++) {
                 columns.add(tallies[j].column(header.get(j)));
             }
-            return new CsvProfile(file, count, List.copyOf(columns), rows.firstDecimalComma());
+            return new CsvProfile(file, count, List.copyOf(columns), rows.firstDecimalComma(), rows.firstThousandsPoint());
         }
     }
 
