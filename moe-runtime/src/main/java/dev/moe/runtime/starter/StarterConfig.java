@@ -219,6 +219,11 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 } else {
                     numeric.add(c.name());
                 }
+            } else if (splitMarker(c)) {
+                // modeldata's cells ships its study's own Train/Test column, case: a row's part, no property of it.
+                why = "the file's own split of its rows (" + String.join(", ", new java.util.TreeSet<>(c.counts().keySet()))
+                        + "): moe draws its own test rows in every repeat, and as a feature it says only which part a row was"
+                        + " put in";
             } else if (c.commaNumbers() > 0 && c.numbers() + c.commaNumbers() == present) {
                 // A quoted "12,500" in a ',' file, a decimal comma in a tab-separated one (a ';' file's are read as points):
                 // as categories each number would be a level of its own, silently; moe's reader refuses such a cell in a
@@ -317,6 +322,28 @@ public record StarterConfig(String text, String label, int labels, List<String> 
     }
 
     /** Whole numbers that read as codes: from 0 or 1, up to {@link #CODES}. */
+    /** The words a data set's own split column holds (Train/Test, training/validation), in any case. */
+    private static final Set<String> TRAINING_WORDS = Set.of("train", "training");
+    private static final Set<String> HELD_OUT_WORDS = Set.of("test", "testing", "valid", "validation", "val", "dev", "holdout");
+
+    /** Whether the column's values are a split's names only: a training part and at least one held-out part. */
+    private static boolean splitMarker(CsvProfile.Column c) {
+        if (c.distinctCapped() || c.distinct() < 2) {
+            return false;
+        }
+        boolean training = false;
+        boolean heldOut = false;
+        for (String value : c.counts().keySet()) {
+            String word = value.strip().toLowerCase(Locale.ROOT);
+            training |= TRAINING_WORDS.contains(word);
+            heldOut |= HELD_OUT_WORDS.contains(word);
+            if (!TRAINING_WORDS.contains(word) && !HELD_OUT_WORDS.contains(word)) {
+                return false;
+            }
+        }
+        return training && heldOut;
+    }
+
     private static boolean codes(CsvProfile.Column c) {
         return c.integers() == c.numbers() && c.distinct() <= CODES && (c.min() == 0 || c.min() == 1) && c.max() <= CODES;
     }

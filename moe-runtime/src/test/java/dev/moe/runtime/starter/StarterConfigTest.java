@@ -279,6 +279,24 @@ class StarterConfigTest {
         assertEquals(List.of("parts"), StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).categorical());
     }
 
+    /** modeldata's cells: its study's own Train/Test column is no feature; a column of other words beside them is. */
+    @Test
+    void aColumnOfTheFilesOwnTrainAndTestSplitIsLeftOut() throws Exception {
+        StringBuilder csv = new StringBuilder("case,part,stage,area,class\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i % 2 == 0 ? "Train" : "Test").append(',').append(i % 3 == 0 ? "training" : i % 3 == 1 ? "validation" : "test")
+                    .append(',').append(i % 2 == 0 ? "train" : "bus").append(',').append(10 + i % 7).append(',')
+                    .append(i % 4 == 0 ? "PS" : "WS").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("cells.csv"), csv);
+        StarterConfig s = StarterConfig.of(CsvProfile.read(file), null, "cells.csv", Path.of("cells.yaml"));
+        assertEquals("the file's own split of its rows (Test, Train): moe draws its own test rows in every repeat, and as a"
+                + " feature it says only which part a row was put in", s.ignored().get("case"));
+        assertTrue(s.ignored().get("part").startsWith("the file's own split of its rows (test, training, validation)"));
+        assertEquals(List.of("stage"), s.categorical()); // train and bus: vehicles, not a split
+        assertEquals(List.of("area"), s.numeric());
+    }
+
     /** seattle-weather's date column: its 1461 dates would be an id; 60 dates in 300 rows would be 60 categories. */
     @Test
     void aColumnOfDatesIsLeftOutSayingWhatWouldBeAFeature() throws Exception {
