@@ -45,12 +45,13 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
      * @param dates    cells that are a date or a date and time as files write them (2012-01-31, 2012-01-31T08:00,
      *                 1/31/2012, 31.01.2012)
      * @param firstDate the first of those in the file, or null
-     * @param commaNumbers cells that are numbers written with a comma (0,9167; 12,500), which moe does not read as numbers
-     * @param firstCommaNumber the first of those in the file, or null
+     * @param formattedNumbers cells that are numbers as a spreadsheet shows them, which moe does not read as numbers:
+     *                 with a comma (0,9167; 12,500), or a percent or currency sign (12%, $1,234.00, 1.234,00 €)
+     * @param firstFormattedNumber the first of those in the file, or null
      */
     public record Column(String name, long missing, long numbers, long integers, double min, double max, double sum, int distinct,
                          Map<String, Long> counts, Map<String, Long> missingSpellings, long dates, String firstDate,
-                         long commaNumbers, String firstCommaNumber) {
+                         long formattedNumbers, String firstFormattedNumber) {
 
         /**
          * This column read as a label: moe's reader takes every cell but a blank one as a label ({@code NA} and
@@ -76,7 +77,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
             }
             boolean capped = distinctCapped() || values.size() >= DISTINCT_CAP;
             return new Column(name, blank, numbers, integers, min, max, sum, capped ? Math.max(distinct, DISTINCT_CAP) : values.size(),
-                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing), dates, firstDate, commaNumbers, firstCommaNumber);
+                    capped ? Map.of() : Map.copyOf(values), Map.copyOf(missing), dates, firstDate, formattedNumbers, firstFormattedNumber);
         }
 
         /** Cells that are neither missing nor numbers: text. */
@@ -153,6 +154,18 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
                     + "|\\d{1,2}([- ])" + MONTH + "\\4\\d{2}(\\d{2})?|" + MONTH + " \\d{1,2},? \\d{4})"
                     + "([T ]\\d{1,2}:\\d{2}(:\\d{2}([.,]\\d+)?)?\\s*([AaPp][Mm])?\\s*(Z|[+-]\\d{2}:?\\d{2})?)?\\s*");
 
+    /** A number with a percent or currency sign before or after it, as a spreadsheet shows a formatted cell. */
+    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile(
+            "[-+]?\\s*[$\u20ac\u00a3\u00a5]?\\s*([-+]?[0-9][0-9.,]*)\\s*[%$\u20ac\u00a3\u00a5]?");
+
+    /** Whether the cell (stripped) is a number written with '%' or a currency sign: 12%, $1,234.00, 1.234,00 €. */
+    static boolean signedNumber(String cell) {
+        String c = cell.strip();
+        java.util.regex.Matcher m = SIGNED.matcher(c);
+        return m.matches() && c.length() > m.group(1).length() + (c.startsWith("-") || c.startsWith("+") ? 1 : 0)
+                && (CsvSource.isFeatureNumber(m.group(1)) || CsvSource.isCommaNumber(m.group(1)));
+    }
+
     private static final class Tally {
         long missing;
         long numbers;
@@ -166,8 +179,8 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
         boolean capped;
         long dates;
         String firstDate;
-        long commaNumbers;
-        String firstCommaNumber;
+        long formattedNumbers;
+        String firstFormattedNumber;
 
         void add(String cell) {
             if (MissingCells.isMissing(cell)) {
@@ -187,9 +200,9 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
             } else if (DATE.matcher(cell).matches()) {
                 dates++;
                 firstDate = firstDate == null ? cell.strip() : firstDate;
-            } else if (CsvSource.isCommaNumber(cell)) {
-                commaNumbers++;
-                firstCommaNumber = firstCommaNumber == null ? cell.strip() : firstCommaNumber;
+            } else if (CsvSource.isCommaNumber(cell) || signedNumber(cell)) {
+                formattedNumbers++;
+                firstFormattedNumber = firstFormattedNumber == null ? cell.strip() : firstFormattedNumber;
             }
             if (!capped) {
                 counts.merge(cell, 1L, Long::sum);
@@ -199,7 +212,7 @@ public record CsvProfile(Path file, long rows, List<Column> columns, String firs
 
         Column column(String name) {
             return new Column(name, missing, numbers, integers, min, max, sum, counts.size(), capped ? Map.of() : Map.copyOf(counts),
-                    Map.copyOf(missingSpellings), dates, firstDate, commaNumbers, firstCommaNumber);
+                    Map.copyOf(missingSpellings), dates, firstDate, formattedNumbers, firstFormattedNumber);
         }
     }
 }

@@ -224,13 +224,18 @@ public record StarterConfig(String text, String label, int labels, List<String> 
                 why = "the file's own split of its rows (" + String.join(", ", new java.util.TreeSet<>(c.counts().keySet()))
                         + "): moe draws its own test rows in every repeat, and as a feature it says only which part a row was"
                         + " put in";
-            } else if (c.commaNumbers() > 0 && c.numbers() + c.commaNumbers() == present) {
-                // A quoted "12,500" in a ',' file, a decimal comma in a tab-separated one (a ';' file's are read as points):
-                // as categories each number would be a level of its own, silently; moe's reader refuses such a cell in a
-                // numeric column with the same hint.
-                why = "numbers written with a comma (the first '" + c.firstCommaNumber() + "'): a decimal comma or a thousands"
-                        + " separator, which moe does not read as a number; saved with a decimal point and no separator"
-                        + " (pandas: read_csv(..., decimal=',') or thousands=',', then to_csv) it would be a numeric feature";
+            } else if (c.formattedNumbers() > 0 && c.numbers() + c.formattedNumbers() == present) {
+                // As a spreadsheet shows them: a quoted "12,500" in a ',' file, a decimal comma in a tab-separated one (a
+                // ';' file's are read as points), 12% or $1,234.00. As categories each number would be a level of its
+                // own, silently; moe's reader refuses such a cell in a numeric column.
+                why = CsvProfile.signedNumber(c.firstFormattedNumber())
+                        ? "numbers written with a percent or currency sign (the first '" + c.firstFormattedNumber() + "'), which"
+                        + " moe does not read as numbers; saved as plain numbers (no sign, a decimal point, no thousands"
+                        + " separator) it would be a numeric feature"
+                        : "numbers written with a comma (the first '" + c.firstFormattedNumber() + "'): a decimal comma or a"
+                        + " thousands separator, which moe does not read as a number; saved with a decimal point and no"
+                        + " separator (pandas: read_csv(..., decimal=',') or thousands=',', then to_csv) it would be a numeric"
+                        + " feature";
             } else if (c.dates() == present && (c.distinctCapped() || c.distinct() >= ID_LEVELS)) {
                 // As categories each date is a level of its own that new rows never have (weather's date, 1,461 in 2,922
                 // rows). A few dates are a few categories: vega's cars writes each model year as 1970-01-01 to 1982-01-01.

@@ -274,7 +274,17 @@ class StarterConfigTest {
         Files.writeString(file, "price,n,kind\n\"12,500\",1,a\n900,2,b\n\"1,234.5\",3,a\n");
         assertTrue(StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).ignored().get("price")
                 .startsWith("numbers written with a comma (the first '12,500')"));
-        // A comma that is no number's stays text: "1,2,3" is a list, "a,b" words.
+        // Percent and currency signs, as a spreadsheet shows formatted cells: each number a level of its own as categories.
+        Files.writeString(file, "rate,price,euro,grade,kind\n12%,\"$1,234.00\",\"1.234,00 \u20ac\",A+,a\n7.5 %,$-5,-3 \u20ac,B,b\n"
+                + "-1%,$900,\u20ac12,A+,a\nNA,$0.99,5\u20ac,C,b\n");
+        StarterConfig signs = StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml"));
+        assertEquals("numbers written with a percent or currency sign (the first '12%'), which moe does not read as numbers;"
+                + " saved as plain numbers (no sign, a decimal point, no thousands separator) it would be a numeric feature",
+                signs.ignored().get("rate"));
+        assertTrue(signs.ignored().get("price").startsWith("numbers written with a percent or currency sign (the first '$1,234.00')"));
+        assertTrue(signs.ignored().get("euro").startsWith("numbers written with a percent or currency sign (the first '1.234,00"));
+        assertEquals(List.of("grade"), signs.categorical()); // A+ is a grade, no number with a sign
+                // A comma that is no number's stays text: "1,2,3" is a list, "a,b" words.
         Files.writeString(file, "parts,kind\n\"1,2,3\",a\n\"a,b\",b\n\"1,2,3\",a\n");
         assertEquals(List.of("parts"), StarterConfig.of(CsvProfile.read(file), null, "x.csv", Path.of("x.yaml")).categorical());
     }
