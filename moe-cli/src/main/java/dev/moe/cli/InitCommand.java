@@ -132,7 +132,8 @@ final class InitCommand implements Callable<Integer> {
         }
         if (decimalComma != null && profile.firstThousandsPoint() != null) {
             // Excel writes what a cell shows: with "use 1000 separator" on, 35000 is 35.000 beside 0,5.
-            line(out, "  warning: '" + profile.firstThousandsPoint() + "' has a point and groups of three digits in a file with"
+            CsvSource.Cell cell = profile.firstThousandsPoint();
+            line(out, "  warning: '" + cell.column() + "': '" + cell.text() + "' has a point and groups of three digits in a file with"
                     + " decimal commas: a thousands separator? moe reads the point as a decimal point; save the numbers"
                     + " without thousands separators", columns);
         }

@@ -317,8 +317,8 @@ public final class CsvSource implements DataSource {
         private boolean decimalComma;
         /** The first text cell read so far that had a decimal comma, as written, or null ({@link #firstDecimalComma}). */
         private String firstDecimalComma;
-        /** The first text cell of a ';' file written as 35.000, with its column ({@link #firstThousandsPoint}), or null. */
-        private String firstThousandsPoint;
+        /** The first text cell of a ';' file written as 35.000 ({@link #firstThousandsPoint}), or null. */
+        private Cell firstThousandsPoint;
         /** Where the file stops being UTF-8, when it is read as Windows-1252 instead ({@link #notUtf8}), else null. */
         private dev.moe.runtime.io.Utf8.Invalid notUtf8;
 
@@ -540,10 +540,10 @@ public final class CsvSource implements DataSource {
 
         /**
          * The first cell of a ';' file read as a label or as text that is written as {@code 35.000} (a point and groups of
-         * three digits), as {@code COLUMN': 'CELL}, or null. Beside decimal commas such a point is most likely a thousands
-         * separator, which moe reads as a decimal point: for init to warn.
+         * three digits), or null. Beside decimal commas such a point is most likely a thousands separator, which moe reads
+         * as a decimal point: for init to warn.
          */
-        public String firstThousandsPoint() {
+        public Cell firstThousandsPoint() {
             return firstThousandsPoint;
         }
 
@@ -763,7 +763,7 @@ public final class CsvSource implements DataSource {
                 firstDecimalComma = cell;
             }
             if (firstThousandsPoint == null && read == cell && cell.indexOf('.') > 0 && THOUSANDS_POINT.matcher(cell).matches()) {
-                firstThousandsPoint = header.get(column) + "': '" + cell;
+                firstThousandsPoint = new Cell(header.get(column), cell);
             }
             return read;
         }
@@ -920,6 +920,10 @@ public final class CsvSource implements DataSource {
             throw new NotANumber(where + "column '" + column + "': not a number: '" + cell + "'", column);
         }
         return v;
+    }
+
+    /** A cell as written, with its column's name. */
+    public record Cell(String column, String text) {
     }
 
     /**

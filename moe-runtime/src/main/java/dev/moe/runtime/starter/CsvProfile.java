@@ -18,10 +18,11 @@ import java.util.Set;
  * @param rows    its data rows (blank lines skipped)
  * @param columns one profile per header column, in order
  * @param firstDecimalComma the first cell written with a decimal comma (a ';' file's, read as a number), or null
- * @param firstThousandsPoint a ';' file's first cell written as 35.000, as {@code COLUMN': 'CELL}, or null
+ * @param firstThousandsPoint a ';' file's first cell written as 35.000, or null
  *                ({@link CsvSource.Rows#firstThousandsPoint})
  */
-public record CsvProfile(Path file, long rows, List<Column> columns, String firstDecimalComma, String firstThousandsPoint) {
+public record CsvProfile(Path file, long rows, List<Column> columns, String firstDecimalComma,
+                         CsvSource.Cell firstThousandsPoint) {
 
     /**
      * Distinct values are counted up to this many per column: past it a column is no set of categories a one-hot
