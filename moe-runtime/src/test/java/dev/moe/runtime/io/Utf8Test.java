@@ -49,4 +49,18 @@ class Utf8Test {
         assertEquals(new Utf8.Invalid(65_535 / 5 + 2, 0xFF, all.length - 1), Utf8.firstInvalid(all));
         assertNull(Utf8.firstInvalid(java.util.Arrays.copyOf(all, all.length - 1)));
     }
+
+    /** Whole chunks of ASCII take a fast path that counts their lines by their '\n' bytes: the line must still be right. */
+    @Test
+    void linesAreCountedThroughChunksOfAscii() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 50_000; i++) {
+            out.writeBytes("1.5,2,x\n".getBytes(StandardCharsets.US_ASCII)); // 400,000 bytes: six chunks and more
+        }
+        out.writeBytes("caf".getBytes(StandardCharsets.US_ASCII));
+        out.write(0xE9);
+        byte[] all = out.toByteArray();
+        assertEquals(new Utf8.Invalid(50_001, 0xE9, all.length - 1), Utf8.firstInvalid(all));
+        assertNull(Utf8.firstInvalid(java.util.Arrays.copyOf(all, all.length - 1)));
+    }
 }
