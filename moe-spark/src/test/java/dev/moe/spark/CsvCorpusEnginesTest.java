@@ -92,4 +92,18 @@ class CsvCorpusEnginesTest {
         }
         assertEquals(List.of(), differences);
     }
+
+    /** A local file that is not UTF-8 is read as Windows-1252, as the local engine reads it, and said so once. */
+    @Test
+    void aLocalWindows1252FileIsReadAsTheLocalEngineReadsItWithAWarning() {
+        List<String> warnings = new ArrayList<>();
+        Path file = CORPUS.resolve("accept-windows-1252.csv");
+        List<String> notes = SparkMixture.read(spark, file.toString(), warnings::add).select("note").as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        assertEquals(List.of("K\u00f6ln", "M\u00fcnchen"), notes);
+        assertEquals(List.of(file + ": line 2: byte 0xF6 is not UTF-8: read as Windows-1252, the code page Excel saves a CSV"
+                + " file in on Windows"), warnings);
+        SparkMixture.read(spark, CORPUS.resolve("accept-semicolons.csv").toString(), warnings::add);
+        assertEquals(1, warnings.size());
+    }
 }
