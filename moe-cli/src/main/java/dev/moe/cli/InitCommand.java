@@ -34,8 +34,8 @@ final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DATA.csv", description = "The CSV file (a header row; RFC 4180, or separated by ';' or tabs; gzip"
-            + " allowed).")
+    @Parameters(index = "0", paramLabel = "DATA.csv", description = "The CSV file (a header row; RFC 4180, or separated by ';', where decimal"
+            + " commas are read, or tabs; UTF-8, else read as Windows-1252; gzip allowed).")
     Path data;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", converter = OutputFile.class,
