@@ -435,12 +435,30 @@ public final class CsvSource implements DataSource {
             if (OutputTarget.isDash(file) || !Files.isRegularFile(file)) {
                 return null;
             }
+            ScannedFile key;
+            try {
+                key = new ScannedFile(file.toAbsolutePath().normalize(), Files.size(file), Files.getLastModifiedTime(file));
+            } catch (IOException e) {
+                return null; // the reader that follows says what is wrong with the file
+            }
+            // A run opens its file once per repeat: the same bytes are scanned once.
+            return SCANNED.computeIfAbsent(key, k -> java.util.Optional.ofNullable(scan(file))).orElse(null);
+        }
+
+        /** A file as it was when scanned: a changed size or time scans it again. */
+        private record ScannedFile(Path file, long size, java.nio.file.attribute.FileTime modified) {
+        }
+
+        private static final java.util.Map<ScannedFile, java.util.Optional<dev.moe.runtime.io.Utf8.Invalid>> SCANNED =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        private static dev.moe.runtime.io.Utf8.Invalid scan(Path file) {
             try (InputStream in = dev.moe.runtime.io.Gzip.decompressed(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
                 if (unicodeSignature(in.readNBytes(4))) {
                     return null;
                 }
             } catch (IOException e) {
-                return null; // the reader that follows says what is wrong with the file
+                return null;
             }
             return dev.moe.runtime.io.Utf8.firstInvalid(file);
         }
