@@ -9,7 +9,9 @@ import dev.moe.runtime.experiment.Experiment;
 import dev.moe.runtime.plugins.ProviderRegistry;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.scoring.AbsentLabels;
+import dev.moe.runtime.evaluation.RepeatOutputs;
 import dev.moe.runtime.report.HtmlReport;
+import dev.moe.runtime.report.OutputsCsv;
 import dev.moe.runtime.report.ReportWriter;
 import dev.moe.runtime.io.OutputTarget;
 import java.nio.file.Path;
@@ -60,6 +62,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", converter = OutputFile.class, description = "Also write a self-contained HTML report with charts.")
     Path html;
 
+    @Option(names = "--outputs", paramLabel = "FILE", converter = OutputFile.class,
+            description = "Also write every repeat's rows as the combiner and the test saw them, as CSV: each expert's "
+                    + "probabilities (out of fold on the combiner's rows), the features, the labels, the mixture's test "
+                    + "probabilities and the combiner choice's folds and losses, to try another combiner on the same rows.")
+    Path outputs;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
     boolean quiet;
 
@@ -84,6 +92,10 @@ final class EvaluateCommand implements Callable<Integer> {
     private Integer run(ConsoleProgress progress) {
         BackendNotice.logFallback(spec.commandLine().getErr());
         if (model != null) {
+            if (outputs != null) {
+                throw new dev.moe.runtime.MoeException("--outputs applies when a config is trained (moe evaluate CONFIG --outputs FILE): "
+                        + "a saved mixture has no combiner's rows to write; moe predict -m writes its predictions");
+            }
             return SavedMixtureEvaluation.run(spec, model, labelledData(), json, html, commandLine(), pluginOptions,
                     outputOptions.overwrite, repeat != null || seed != null || strategy != null);
         }
@@ -109,19 +121,23 @@ final class EvaluateCommand implements Callable<Integer> {
             c = c.withRouting(new MoeConfig.RoutingConfig(strategy, null));
         }
         CommandInputs.distinct(json, "--json", html, "--html");
+        CommandInputs.distinct(json, "--json", outputs, "--outputs");
+        CommandInputs.distinct(html, "--html", outputs, "--outputs");
         List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
         // Both outputs are checked and locked before the run, so that a bad one fails before minutes of training.
         progress.repeats(c.repeatOrDefault());
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", outputOptions.overwrite, inputs);
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs);
+             OutputTarget outputsTarget = outputs == null ? null : OutputTarget.claim(outputs, "outputs CSV", outputOptions.overwrite, inputs);
              CommandInputs.Claims saves = CommandInputs.claimSaves(c, outputOptions.overwrite, inputs)) {
             ProviderRegistry registry = pluginOptions.registry(c.baseDirectory());
             Main.checkStrategyOption(strategy, registry);
             EvaluationReport report;
+            List<RepeatOutputs> repeatOutputs = new java.util.ArrayList<>();
             try {
                 Injector injector = Guice.createInjector(new MoeModule(c, registry));
                 Experiment experiment = injector.getInstance(Experiment.class);
-                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress))
+                report = EvaluationReport.aggregate(c, experiment.strategy(), experiment.run(progress, outputs == null ? null : repeatOutputs::add))
                         .withUnlabelledRows(experiment.unlabelledRows());
                 report = report.withNoticesFirst(java.util.stream.Stream.concat(experiment.notices().stream(),
                         AbsentLabels.notices(experiment.absentLabels(), report).stream()).toList());
@@ -129,7 +145,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw Main.locatedIn(c, e);
             }
             progress.close(); // the line is cleared before the results are printed
-            boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout());
+            boolean tableToStdout = (jsonTarget == null || !jsonTarget.isStdout()) && (htmlTarget == null || !htmlTarget.isStdout())
+                    && (outputsTarget == null || !outputsTarget.isStdout());
             if (tableToStdout) {
                 spec.commandLine().getOut().print(ReportWriter.table(report, ConsoleProgress.stdoutColumns()));
                 spec.commandLine().getOut().flush();
@@ -144,6 +161,9 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             if (html != null) {
                 HtmlReport.write(report, config, html, commandLine());
+            }
+            if (outputs != null) {
+                OutputsCsv.write(repeatOutputs, outputs);
             }
         }
         return 0;

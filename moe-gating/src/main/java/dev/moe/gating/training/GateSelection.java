@@ -78,8 +78,19 @@ public final class GateSelection {
      * @param scores         every candidate's cross-validated figures, in the candidates' order
      * @param averagingFloor whether averaging was the floor, with the margin to beat (else the plain minimum
      *                       chose, or there was nothing to choose)
+     * @param evidence       the rows' folds and out-of-fold losses behind the scores; null when nothing was chosen
      */
-    public record Result(GateTrainer.TrainedMixture chosen, String name, List<Score> scores, boolean averagingFloor) { }
+    public record Result(GateTrainer.TrainedMixture chosen, String name, List<Score> scores, boolean averagingFloor,
+                         Evidence evidence) { }
+
+    /**
+     * What the choice saw, row by row, for anyone who wants to compare another combiner on the very same folds.
+     *
+     * @param fold  each gate row's cross-validation fold (0 to folds - 1)
+     * @param loss  per candidate (in the candidates' order), each gate row's out-of-fold negative log-likelihood of
+     *              its label, the probability held at 1e-7 or more
+     */
+    public record Evidence(int[] fold, double[][] loss) { }
 
     /**
      * @param folds cross-validation folds over the gate's rows (at least 2); with one candidate nothing is
@@ -95,7 +106,7 @@ public final class GateSelection {
         if (candidates.size() == 1) {
             Candidate only = candidates.get(0);
             return new Result(trainer.train(data, labelNames, experts, only.strategy(), only.options(), listener), only.name(),
-                    List.of(), false);
+                    List.of(), false, null);
         }
         SplittableRandom random = new SplittableRandom(seed);
         int[] fold = Permutations.stratifiedFolds(data.labels(), folds, random);
@@ -137,7 +148,8 @@ public final class GateSelection {
         }
         Candidate winner = candidates.get(chosen);
         GateTrainer.TrainedMixture trained = trainer.train(data, labelNames, experts, winner.strategy(), winner.options(), listener);
-        return new Result(trained, winner.name(), scores, averagingIsTheFloor(candidates, floorMargin));
+        return new Result(trained, winner.name(), scores, averagingIsTheFloor(candidates, floorMargin),
+                new Evidence(fold, loss));
     }
 
     /**

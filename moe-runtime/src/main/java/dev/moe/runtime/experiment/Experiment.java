@@ -23,6 +23,7 @@ import dev.moe.runtime.evaluation.Baselines;
 import dev.moe.runtime.evaluation.ClassificationMetrics;
 import dev.moe.runtime.evaluation.EvaluationReport;
 import dev.moe.runtime.evaluation.GateSummary;
+import dev.moe.runtime.evaluation.RepeatOutputs;
 import dev.moe.runtime.evaluation.RunResult;
 import dev.moe.runtime.evaluation.TestRows;
 import dev.moe.runtime.evaluation.TribuoEvaluation;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -86,10 +88,17 @@ public final class Experiment {
 
     /** Every repeat's figures, in order; the caller reports them ({@link EvaluationReport#aggregate}). */
     public List<RunResult> run(ProgressListener progress) {
+        return run(progress, null);
+    }
+
+    /**
+     * As {@link #run(ProgressListener)}, handing each repeat's rows to {@code outputs} too (null: nobody wants them).
+     */
+    public List<RunResult> run(ProgressListener progress, Consumer<RepeatOutputs> outputs) {
         int repeats = config.repeatOrDefault();
         List<RunResult> runs = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
-            runs.add(runOnce(r, config.seedOrDefault() + r, progress));
+            runs.add(runOnce(r, config.seedOrDefault() + r, progress, outputs));
         }
         return runs;
     }
@@ -121,14 +130,18 @@ public final class Experiment {
     }
 
     RunResult runOnce(int repeat, long seed, ProgressListener progress) {
+        return runOnce(repeat, seed, progress, null);
+    }
+
+    private RunResult runOnce(int repeat, long seed, ProgressListener progress, Consumer<RepeatOutputs> outputs) {
         String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
         TrainedRun run = train(seed, prefix, progress);
         try (MixtureModel done = run.model()) {
-            return evaluate(run, seed, prefix, progress);
+            return evaluate(run, seed, prefix, progress, outputs);
         }
     }
 
-    private RunResult evaluate(TrainedRun run, long seed, String prefix, ProgressListener progress) {
+    private RunResult evaluate(TrainedRun run, long seed, String prefix, ProgressListener progress, Consumer<RepeatOutputs> outputs) {
         progress.step(prefix + "evaluating");
         Dataset test = run.data().subset(run.plan().testRows());
         List<String> labels = run.data().labelNames();
@@ -159,6 +172,12 @@ public final class Experiment {
         }
         MixtureModel.Prediction mixture = run.model().predict(test.features(), expertProbabilities);
         metrics.put(EvaluationReport.MOE, TribuoEvaluation.evaluate(mixture.probabilities(), test.labels(), labels));
+        if (outputs != null) {
+            outputs.accept(new RepeatOutputs(seed, run.data().featureNames(), labels, expertIds(run.model()), run.gate().chosen(),
+                    run.gate().candidates().stream().map(GateSelection.Score::candidate).toList(), run.gateData().features(),
+                    run.gateData().labels(), run.gateData().expertProbabilities(), run.choice(), test.features(), test.labels(),
+                    expertProbabilities, mixture.probabilities()));
+        }
         RoutingDiagnostics routing = RoutingDiagnostics.compute(mixture.weights(), expertProbabilities, test.labels());
         return new RunResult(seed, run.data().name(), labels, test.rows(), run.plan().gateRows().length, metrics,
                 run.gateLoss(), mixture.weights(), expertIds(run.model()), routing, run.gate(),
@@ -276,7 +295,8 @@ public final class Experiment {
                 trained.model().calibrations().stream().map(c -> c.temperature()).toList(),
                 trained.model().calibrations().stream().map(c -> c.floor()).toList(), trained.model().productExponents(),
                 config.gate().floorMarginOrDefault(), selection.averagingFloor());
-        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate, encoding);
+        return new TrainedRun(seed, data, plan, trained.model(), trained.lossHistory(), built.gateData(), gate,
+                selection.evidence(), encoding);
     }
 
     /** Folds of the cross-validation that chooses the combiner (on the gate's rows only). */
@@ -288,10 +308,11 @@ public final class Experiment {
      * @param gateLoss the gate's mean training loss per epoch
      * @param gateData the rows the gate learned from, with the experts' outputs it saw (out-of-fold under cross-fitting)
      * @param gate     how the combiner was chosen and trained
+     * @param choice   the choice's folds and out-of-fold losses on the gate's rows; null when nothing was chosen
      * @param encoding how the input's columns became {@code data}'s features (categorical ones one-hot)
      */
     public record TrainedRun(long seed, Dataset data, SplitPlan plan, MixtureModel model, double[] gateLoss, GateData gateData,
-                             GateSummary gate, CategoricalEncoding encoding) {
+                             GateSummary gate, GateSelection.Evidence choice, CategoricalEncoding encoding) {
 
         /** What to save of this run ({@code moe train}); the config's text is stored verbatim, or null. */
         public SaveRequest saveRequest(MoeConfig config, ProviderRegistry registry, String configText) {
