@@ -10,6 +10,7 @@
 #   bench/benchmark.sh DIR/x.yaml            # a config file by its path (its report is named x)
 #   OUT=results bench/benchmark.sh           # keep the reports in ./results (must not exist yet)
 #   REPEAT=20 bench/benchmark.sh             # 20 repeats (seeds 42..61) instead of each config's 5
+#   OUTPUTS=1 OUT=results bench/benchmark.sh # also each config's rows (moe evaluate --outputs), as NAME.outputs.csv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -z "${REPEAT:-}" || "$REPEAT" =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: REPEAT must be a positive whole number, not '$REPEAT'" >&2; exit 2; }
@@ -44,7 +45,8 @@ for name in "$@"; do
   [[ -f "$config" ]] || { echo "benchmark: no $config" >&2; exit 2; }
   mkdir -p "$(dirname "$out/$name")"
   t0=$(date +%s)
-  ./moe evaluate "$config" ${REPEAT:+--repeat "$REPEAT"} --quiet --json "$out/$name.json" > "$out/$name.txt"
+  ./moe evaluate "$config" ${REPEAT:+--repeat "$REPEAT"} --quiet --json "$out/$name.json" \
+    ${OUTPUTS:+--outputs "$out/$name.outputs.csv"} > "$out/$name.txt"
   echo "$(( $(date +%s) - t0 ))" > "$out/$name.seconds"
   echo "benchmark: $name done in $(cat "$out/$name.seconds") s" >&2
 done
