@@ -124,7 +124,7 @@ final class EvaluateCommand implements Callable<Integer> {
         CommandInputs.distinct(json, "--json", outputs, "--outputs");
         CommandInputs.distinct(html, "--html", outputs, "--outputs");
         List<OutputTarget.Input> inputs = CommandInputs.ofConfig(config, c, pluginOptions.folder(c.baseDirectory()));
-        // Both outputs are checked and locked before the run, so that a bad one fails before minutes of training.
+        // Every output is checked and locked before the run, so that a bad one fails before minutes of training.
         progress.repeats(c.repeatOrDefault());
         try (OutputTarget jsonTarget = json == null ? null : OutputTarget.claim(json, "JSON report", outputOptions.overwrite, inputs);
              OutputTarget htmlTarget = html == null ? null : OutputTarget.claim(html, "HTML report", outputOptions.overwrite, inputs);
