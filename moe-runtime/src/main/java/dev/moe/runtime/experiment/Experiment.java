@@ -129,10 +129,6 @@ public final class Experiment {
         return strategy;
     }
 
-    RunResult runOnce(int repeat, long seed, ProgressListener progress) {
-        return runOnce(repeat, seed, progress, null);
-    }
-
     private RunResult runOnce(int repeat, long seed, ProgressListener progress, Consumer<RepeatOutputs> outputs) {
         String prefix = config.repeatOrDefault() > 1 ? "repeat " + (repeat + 1) + "/" + config.repeatOrDefault() + ": " : "";
         TrainedRun run = train(seed, prefix, progress);
