@@ -85,14 +85,16 @@ def nearest(query, reference, k):
     return np.take_along_axis(part, order, 1)
 
 
-def local(weigh):
-    """A combiner that weights the experts row by row from their figures on the row's nearest combiner's rows."""
+def local(figure, weights):
+    """A combiner that weights the experts row by row from their figures on the row's nearest combiner's rows.
+
+    figure(p, y): experts x rows, each expert's figure on each combiner's row;
+    weights(f): rows x experts x neighbours of those figures -> rows x experts, unnormalised."""
     def fit(x, y, p):
-        per_row = weigh(p, y)  # experts x rows: each expert's figure on each combiner's row
+        per_row = figure(p, y)
 
         def predict(rows_x, rows_p):
-            w = per_row[:, nearest(rows_x, x, NEIGHBOURS)].sum(2).T  # rows x experts
-            w = np.where(w.sum(1, keepdims=True) == 0, 1.0, w)
+            w = weights(per_row[:, nearest(rows_x, x, NEIGHBOURS)].transpose(1, 0, 2))
             w = w / w.sum(1, keepdims=True)
             return np.einsum("re,erc->rc", w, rows_p.astype(np.float64))
         return predict
@@ -100,26 +102,32 @@ def local(weigh):
 
 
 def right(p, y):
-    """Experts x rows: 1 where the expert's most probable label is the row's."""
+    """1 where the expert's most probable label is the row's."""
     return (p.argmax(2) == y[None, :]).astype(np.float64)
 
 
-def local_likelihood(x, y, p):
-    logs = np.log(np.maximum(p[:, np.arange(y.size), y].astype(np.float64), 1e-3))  # experts x rows
+def log_likelihood(p, y):
+    """The expert's log-probability of the row's label, held at log(1e-3) or more."""
+    return np.log(np.maximum(p[:, np.arange(y.size), y].astype(np.float64), 1e-3))
 
-    def predict(rows_x, rows_p):
-        m = logs[:, nearest(rows_x, x, NEIGHBOURS)].mean(2).T  # rows x experts
-        w = np.exp(m - m.max(1, keepdims=True))
-        w = w / w.sum(1, keepdims=True)
-        return np.einsum("re,erc->rc", w, rows_p.astype(np.float64))
-    return predict
+
+def counts(f):
+    """KNORA-U: how many neighbours each expert gets right; none right anywhere: equal weights."""
+    w = f.sum(2)
+    return np.where(w.sum(1, keepdims=True) == 0, 1.0, w)
+
+
+def geometric(f):
+    """exp of each expert's mean log-likelihood over the neighbours (shifted per row, for range)."""
+    m = f.mean(2)
+    return np.exp(m - m.max(1, keepdims=True))
 
 
 def uniform(x, y, p):
     return lambda rows_x, rows_p: rows_p.astype(np.float64).mean(0)
 
 
-COMBINERS = {"uniform": uniform, "knora-u": local(right), "local-likelihood": local_likelihood}
+COMBINERS = {"uniform": uniform, "knora-u": local(right, counts), "local-likelihood": local(log_likelihood, geometric)}
 
 
 def average_as_moe(p):
