@@ -127,7 +127,8 @@ def uniform(x, y, p):
     return lambda rows_x, rows_p: rows_p.astype(np.float64).mean(0)
 
 
-COMBINERS = {"uniform": uniform, "knora-u": local(right, counts), "local-likelihood": local(log_likelihood, geometric)}
+COMBINERS = {"uniform": uniform, "knora-u": local(right, counts),
+             "local-likelihood": local(log_likelihood, geometric)}
 
 
 def average_as_moe(p):
